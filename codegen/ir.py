@@ -1,0 +1,163 @@
+"""The generator's intermediate representation: the spec after loading and validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from codegen.typeref import TypeRef
+
+AuthKind = Literal["none", "user", "management"]
+ClientKind = Literal["authentication", "management"]
+
+
+@dataclass
+class FieldDef:
+    """A field of an object or input type."""
+
+    wire: str
+    type: TypeRef
+    python: str
+    doc: str
+    args: dict[str, TypeRef] = field(default_factory=dict)
+    select: bool = True
+    """Part of the default selection set (fields with arguments never are)."""
+    in_python: bool = True
+    """Emitted on the Python model (fields with arguments are schema-only)."""
+    required: bool | None = None
+    """Override: Python attribute required (no default) even if the wire type is nullable."""
+
+
+@dataclass
+class ModelDef:
+    name: str
+    kind: Literal["object", "input"]
+    doc: str
+    fields: dict[str, FieldDef]
+    graphql: bool
+    """Part of the GraphQL schema (REST-only models are not)."""
+    source: str
+
+
+@dataclass
+class EnumDef:
+    name: str
+    doc: str
+    values: dict[str, str]
+    source: str
+    graphql: bool = True
+
+
+@dataclass
+class ParamDef:
+    python: str
+    type: TypeRef
+    doc: str
+    location: Literal["variable", "path", "query", "body", "file"]
+    wire: tuple[str, ...]
+    """GraphQL: variable name then input-object field path. REST: key path in the body/query."""
+    required: bool
+    default: Any = None
+    has_default: bool = False
+    const: Any = None
+    is_const: bool = False
+    secret: bool = False
+    encrypt: bool = False
+    encrypt_fields: tuple[str, ...] = ()
+    validate: tuple[str, ...] = ()
+    max_items: int | None = None
+    nullable: bool = False
+
+
+@dataclass
+class PaginateDef:
+    page: str
+    limit: str
+    items: str
+    total: str
+
+
+@dataclass
+class GraphQLDef:
+    op_type: Literal["query", "mutation"]
+    op_name: str
+    path: list[tuple[str, dict[str, str]]]
+    """Fields from the root: (field name, {argument: variable name})."""
+    variables: dict[str, TypeRef]
+    include: tuple[str, ...] = ()
+    document: str = ""
+    result: TypeRef | None = None
+
+
+@dataclass
+class RestDef:
+    method: str
+    path: str
+    response: Literal["envelope", "json", "text"]
+
+
+@dataclass
+class ReturnsDef:
+    type: TypeRef | None
+    """None: the call returns nothing useful (``None``)."""
+    source: Literal["result", "data", "envelope", "body"]
+
+
+@dataclass
+class OperationDef:
+    name: str
+    title: str
+    docs: dict[str, list[str]]
+    summary: str
+    description: str
+    auth: AuthKind
+    idempotent: bool
+    params: list[ParamDef]
+    returns: ReturnsDef
+    errors: list[int]
+    source: str
+    api_class: str
+    const_name: str
+    sdk_name: str
+    graphql: GraphQLDef | None = None
+    rest: RestDef | None = None
+    paginate: PaginateDef | None = None
+    internal: bool = False
+    notes: str = ""
+
+
+@dataclass
+class ApiDef:
+    """One generated API class (a resource group, or the authentication surfaces)."""
+
+    name: str
+    client: ClientKind
+    attribute: str | None
+    doc: str
+    module: str
+    sources: list[str]
+    operations: list[OperationDef] = field(default_factory=list)
+
+
+@dataclass
+class ErrorDef:
+    code: int
+    name: str
+    family: str
+    message: str
+
+
+@dataclass
+class Spec:
+    files: list[str]
+    scalars: dict[str, str]
+    enums: dict[str, EnumDef]
+    models: dict[str, ModelDef]
+    roots: dict[str, dict[str, FieldDef]]
+    """``Query`` and ``Mutation`` fields, merged from every file."""
+    root_sources: dict[str, set[str]]
+    operations: list[OperationDef]
+    apis: dict[str, ApiDef]
+    errors: dict[int, ErrorDef]
+    families: dict[str, str]
+    """Error family name -> doc line."""

@@ -1,0 +1,223 @@
+"""Render the IR into Python source with Jinja, then format it with ruff.
+
+Output is deterministic: inputs are walked in file and declaration order, nothing depends on
+time, paths or hash seeds, and ruff normalises the layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from codegen.graphql import attach_documents, build_sdl, documents
+from codegen.ir import ApiDef, FieldDef, ModelDef, OperationDef, ParamDef, Spec
+from codegen.typeref import SCALARS, TypeRef
+
+TEMPLATES = Path(__file__).parent / "templates"
+GENERATOR_VERSION = "1"
+
+
+class TypeNamer:
+    """Python type expressions for GraphQL type references."""
+
+    def __init__(self, spec: Spec, models_prefix: str = "") -> None:
+        self.spec = spec
+        self.prefix = models_prefix
+
+    def base(self, ref: TypeRef, *, param: bool = False) -> str:
+        if ref.name in SCALARS:
+            return SCALARS[ref.name]
+        if ref.name in self.spec.scalars:
+            return "Any"
+        if ref.name in self.spec.enums:
+            return f"{self.prefix}{ref.name} | str"
+        return f"{self.prefix}{ref.name}"
+
+    def expr(self, ref: TypeRef, *, param: bool = False) -> str:
+        inner = self.base(ref, param=param)
+        if ref.is_list:
+            item = inner if ref.item_non_null else f"{inner} | None"
+            container = "Sequence" if param else "list"
+            inner = f"{container}[{item}]"
+        return inner if ref.non_null else f"{inner} | None"
+
+    def field(self, model: ModelDef, fdef: FieldDef) -> tuple[str, str | None]:
+        """(annotation, default expression or None for required)."""
+        if model.kind == "input":
+            if fdef.type.non_null and fdef.required is not False:
+                return self.expr(fdef.type), None
+            return f"{self.expr(fdef.type.nullable())} | Unset", "UNSET"
+        required = fdef.type.non_null if fdef.required is None else fdef.required
+        if required:
+            return self.expr(fdef.type), None
+        return self.expr(fdef.type.nullable()), "None"
+
+    def param(self, p: ParamDef) -> str:
+        ref = p.type if (p.required or p.has_default) else p.type.nullable()
+        expr = self.expr(ref, param=True)
+        if not p.nullable and not ref.non_null:
+            expr = expr.removesuffix(" | None")
+        if not p.required and not p.has_default:
+            expr += " | Unset"
+        return expr
+
+    def returns(self, op: OperationDef) -> str:
+        ref = op.returns.type
+        if ref is None:
+            return "None"
+        if op.returns.source == "envelope":
+            return f"{self.prefix}CommonMessage"
+        return self.expr(ref)
+
+    def structure_target(self, ref: TypeRef) -> str:
+        """Expression for the type passed to ``self._structure`` (non-null form)."""
+        inner = self.base(ref).split(" | ")[0]
+        if ref.is_list:
+            return f"list[{inner}]"
+        return inner
+
+    def is_model(self, ref: TypeRef) -> bool:
+        return ref.name in self.spec.models
+
+    def is_enum(self, ref: TypeRef) -> bool:
+        return ref.name in self.spec.enums
+
+    def is_scalar(self, ref: TypeRef) -> bool:
+        return ref.name in SCALARS or ref.name in self.spec.scalars
+
+
+def _pyrepr(value: Any) -> str:
+    return repr(value)
+
+
+def _wire_groups(params: list[ParamDef], location: str) -> dict[str, list[ParamDef]]:
+    groups: dict[str, list[ParamDef]] = {}
+    for p in params:
+        if p.location == location:
+            groups.setdefault(p.wire[0], []).append(p)
+    return groups
+
+
+def _doc_lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip().splitlines()] if text else []
+
+
+def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters["pyrepr"] = _pyrepr
+    env.filters["doc_lines"] = _doc_lines
+    env.filters["block"] = lambda v: '"""\\\n' + v + '"""' if '"""' not in v and "\\" not in v else repr(v)
+    env.filters["tuple_repr"] = lambda v: repr(tuple(v))
+    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.globals.update(
+        spec=spec,
+        t=namer,
+        wire_groups=_wire_groups,
+        sorted=sorted,
+        enumerate=enumerate,
+    )
+    return env
+
+
+def _sources_for_api(api: ApiDef) -> list[str]:
+    return sorted(set(api.sources))
+
+
+def _hash_inputs(spec_dir: Path) -> dict[str, str]:
+    hashes = {}
+    for rel in sorted(p.relative_to(spec_dir).as_posix() for p in spec_dir.rglob("*.yaml")):
+        hashes[f"spec/{rel}"] = hashlib.sha256((spec_dir / rel).read_bytes()).hexdigest()
+    for tpl in sorted(TEMPLATES.glob("*.jinja")):
+        hashes[f"codegen/templates/{tpl.name}"] = hashlib.sha256(tpl.read_bytes()).hexdigest()
+    return hashes
+
+
+def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
+    """File name (relative to the generated package) -> content, before formatting."""
+    attach_documents(spec)
+    namer = TypeNamer(spec, "models.")
+    env = _environment(spec, namer)
+    all_sources = [f"spec/{f}" for f in spec.files]
+    model_sources = sorted({f"spec/{m.source}" for m in spec.models.values()} | {f"spec/{e.source}" for e in spec.enums.values()})
+    files: dict[str, str] = {}
+    files["__init__.py"] = env.get_template("init.py.jinja").render(sources=all_sources, apis=list(spec.apis.values()))
+    files["models.py"] = env.get_template("models.py.jinja").render(
+        sources=model_sources, t=TypeNamer(spec, ""), models=list(spec.models.values()), enums=list(spec.enums.values())
+    )
+    files["operations.py"] = env.get_template("operations.py.jinja").render(sources=all_sources, operations=spec.operations)
+    files["errors.py"] = env.get_template("errors.py.jinja").render(
+        sources=sorted({"spec/errors.yaml"} & set(all_sources)) or all_sources, errors=spec.errors, families=spec.families
+    )
+    auth_apis = [a for a in spec.apis.values() if a.client == "authentication"]
+    auth_ops = [op for a in auth_apis for op in a.operations]
+    files["authentication.py"] = env.get_template("api.py.jinja").render(
+        sources=sorted({f"spec/{s}" for a in auth_apis for s in a.sources}),
+        classes=[
+            ("AuthenticationApis", "Authentication operations that need no user token.", [o for o in auth_ops if o.auth != "user"]),
+            ("UserApis", "Operations that act as one signed-in user, with that user's token.", [o for o in auth_ops if o.auth == "user"]),
+        ],
+    )
+    mgmt_apis = [a for a in spec.apis.values() if a.client == "management"]
+    for api in mgmt_apis:
+        files[f"{api.module}.py"] = env.get_template("api.py.jinja").render(
+            sources=[f"spec/{s}" for s in _sources_for_api(api)],
+            classes=[(api.name, api.doc, api.operations)],
+        )
+    files["clients.py"] = env.get_template("clients.py.jinja").render(
+        sources=sorted({f"spec/{s}" for a in mgmt_apis for s in a.sources}), apis=mgmt_apis
+    )
+    header = "\n".join(f"# {line}" for line in _header_lines(all_sources))
+    files["schema.graphql"] = header + "\n\n" + build_sdl(spec)
+    manifest = {
+        "generated": "by codegen from spec/ -- do not edit; regenerate with `nox -s generate`",
+        "generator_version": GENERATOR_VERSION,
+        "inputs": _hash_inputs(spec_dir),
+        "operations": len(spec.operations),
+        "models": len(spec.models),
+        "enums": len(spec.enums),
+    }
+    files["manifest.json"] = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    files["documents.json"] = json.dumps(documents(spec), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return files
+
+
+def _header_lines(sources: list[str]) -> list[str]:
+    return [
+        "Generated by aioauthing's codegen from the files below -- DO NOT EDIT.",
+        "Change spec/ (or codegen/templates/) and run `nox -s generate` instead.",
+        *(f"  {s}" for s in sources),
+    ]
+
+
+def write(files: dict[str, str], out_dir: Path, pyproject: Path) -> list[Path]:
+    """Write the files, remove stale generated files, format the Python ones with ruff."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in sorted(files.items()):
+        path = out_dir / name
+        path.write_text(content, encoding="utf-8")
+        written.append(path)
+    for stale in sorted(out_dir.iterdir()):
+        if stale.is_file() and stale.name not in files:
+            stale.unlink()
+    py_files = [str(p) for p in written if p.suffix == ".py"]
+    base = [sys.executable, "-m", "ruff"]
+    config = ["--config", str(pyproject)] if pyproject.exists() else []
+    # Only the formatter runs: its output does not depend on where the files are written,
+    # so generating into a scratch directory (codegen_check) gives byte-identical files.
+    subprocess.run([*base, "format", "--quiet", *config, *py_files], check=True)
+    return written

@@ -1,0 +1,26 @@
+"""Small helpers the generated code uses to lay values out on the wire."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["encrypt_fields", "set_wire"]
+
+
+def set_wire(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set ``target[path[0]][path[1]]... = value``, creating nested dicts on the way."""
+    node = target
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+
+
+def encrypt_fields(obj: Any, fields: tuple[str, ...], encrypt: Callable[[str], str]) -> Any:
+    """Encrypt the named top-level string fields of an unstructured input model in place."""
+    if isinstance(obj, dict):
+        for name in fields:
+            value = obj.get(name)
+            if isinstance(value, str):
+                obj[name] = encrypt(value)
+    return obj
