@@ -1,0 +1,59 @@
+"""The base class of every generated API class: the four members generated code may call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from .core import Core
+from .operation import Operation
+
+__all__ = ["ApiBase"]
+
+T = TypeVar("T")
+
+
+class ApiBase:
+    """Binds a :class:`Core` and, for per-user views, the user's token."""
+
+    def __init__(self, core: Core, token: str | None = None) -> None:
+        self._core = core
+        self._token = token
+
+    async def _execute(
+        self,
+        op: Operation,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        path_params: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        files: Any = None,
+    ) -> Any:
+        """Send ``op`` through the core with this view's token; see :meth:`Core.execute`."""
+        return await self._core.execute(
+            op,
+            token=self._token,
+            variables=variables,
+            path_params=path_params,
+            query=query,
+            body=body,
+            files=files,
+        )
+
+    def _structure(self, data: Any, cls: type[T]) -> T:
+        """Wire data -> model, with the client's converter (tolerant unless strict)."""
+        result: T = self._core.converter.structure(data, cls)
+        return result
+
+    def _unstructure(self, obj: Any) -> Any:
+        """Model -> wire dict (camelCase keys, ``UNSET`` omitted, enums as values)."""
+        return self._core.converter.unstructure(obj)
+
+    def _encrypt(self, plaintext: str) -> str:
+        """RSA PKCS#1 v1.5 + base64 with the client's public key."""
+        return self._core.encryptor.encrypt(plaintext)
+
+    def __repr__(self) -> str:
+        user = ", token=***" if self._token else ""
+        return f"{type(self).__name__}(base_url={self._core.base_url!r}{user})"

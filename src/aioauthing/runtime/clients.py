@@ -1,0 +1,326 @@
+"""The public clients: :class:`AuthenticationClient`, :class:`ManagementClient`, :class:`UserSession`.
+
+Each client owns one :class:`~aioauthing.runtime.core.Core` (one HTTP pool, one limiter, one
+token manager). The generated base classes from :mod:`aioauthing.generated.clients` supply the API
+methods; until codegen has run, :class:`~aioauthing.runtime.api.ApiBase` stands in for them.
+Views (``as_user``, ``with_options``) are cheap and share the pool; only the original client
+closes it.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from .api import ApiBase
+from .core import DEFAULT_HOST, Core, Timeouts
+from .jwt import JwksCache, TokenClaims, verify_token
+from .operation import AuthKind, GraphQLOperation
+from .ratelimit import RateLimiter
+from .tokens import (
+    FetchResult,
+    ManagementTokenManager,
+    MemoryTokenStore,
+    StoredToken,
+    TokenStore,
+    jwt_expiry,
+)
+from .validation import require_non_empty
+
+try:
+    from aioauthing.generated.clients import (  # type: ignore[import-not-found, unused-ignore]
+        AuthenticationApis,
+        ManagementApis,
+        UserApis,
+    )
+except ModuleNotFoundError as _exc:  # pragma: no cover - only before the first codegen run
+    if _exc.name not in ("aioauthing.generated", "aioauthing.generated.clients"):
+        raise
+    AuthenticationApis = UserApis = ManagementApis = ApiBase  # type: ignore[misc, assignment, unused-ignore]
+
+__all__ = [
+    "ACCESS_TOKEN_DOCUMENT",
+    "AuthenticationClient",
+    "ManagementClient",
+    "UserSession",
+]
+
+ACCESS_TOKEN_DOCUMENT = (
+    "query accessToken($userPoolId: String!, $secret: String!) "
+    "{ accessToken(userPoolId: $userPoolId, secret: $secret) { accessToken exp iat } }"
+)
+
+_FALLBACK_ACCESS_TOKEN = GraphQLOperation(
+    name="management.access_token",
+    operation_name="accessToken",
+    document=ACCESS_TOKEN_DOCUMENT,
+    result_path=("accessToken",),
+    auth=AuthKind.NONE,
+    idempotent=True,
+    secret_variables=("secret",),
+)
+
+
+def _access_token_operation() -> GraphQLOperation:
+    try:
+        module = importlib.import_module("aioauthing.generated.operations")
+    except ImportError:
+        return _FALLBACK_ACCESS_TOKEN
+    op = getattr(module, "MANAGEMENT_ACCESS_TOKEN", None)
+    return op if isinstance(op, GraphQLOperation) else _FALLBACK_ACCESS_TOKEN
+
+
+class _ClientMixin:
+    """Lifecycle and option plumbing shared by both clients (expects ``self._core``)."""
+
+    _core: Core
+
+    @property
+    def core(self) -> Core:
+        """The transport core (HTTP pool, limiter, converter, token manager)."""
+        return self._core
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The client-wide limiter; ``client.limiter.stats()`` shows its state."""
+        return self._core.limiter
+
+    async def aclose(self) -> None:
+        """Close the HTTP pool (a no-op for views and caller-supplied HTTP clients)."""
+        await self._core.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class UserSession(UserApis, _ClientMixin):  # type: ignore[misc, unused-ignore]
+    """Operations acting as one signed-in user; made by :meth:`AuthenticationClient.as_user`."""
+
+    def __init__(self, core: Core, token: str) -> None:
+        require_non_empty("token", token)
+        super().__init__(core, token)
+
+    @property
+    def token(self) -> str:
+        """The user's token (never shown in ``repr``)."""
+        token = self._token
+        assert isinstance(token, str)
+        return token
+
+    async def aclose(self) -> None:
+        """Views never close the shared pool."""
+
+    def __repr__(self) -> str:
+        return f"UserSession(base_url={self._core.base_url!r}, token=***)"
+
+
+class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[misc, unused-ignore]
+    """Public authentication operations for one application (login, register, codes, ...)."""
+
+    def __init__(
+        self,
+        app_id: str,
+        *,
+        app_host: str | None = None,
+        host: str = DEFAULT_HOST,
+        user_pool_id: str | None = None,
+        app_secret: str | None = None,
+        public_key: str | bytes | None = None,
+        lang: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        rate_limit: float | None = None,
+        max_concurrency: int = 64,
+        token_store: TokenStore | None = None,
+        remember_user: bool = False,
+        strict: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        require_non_empty("app_id", app_id)
+        core = Core(
+            host=host,
+            base_url=app_host or host,
+            user_pool_id=user_pool_id,
+            app_id=app_id,
+            lang=lang,
+            http_client=http_client,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            max_concurrency=max_concurrency,
+            strict=strict,
+            public_key=public_key,
+            headers=headers,
+        )
+        super().__init__(core)
+        self.app_id = app_id
+        self._app_secret = app_secret
+        self._token_store: TokenStore = token_store or MemoryTokenStore()
+        self._remember_user = remember_user
+        self._jwks: JwksCache | None = None
+
+    # -- views -------------------------------------------------------------------------------
+
+    def as_user(self, token: str) -> UserSession:
+        """A cheap per-user view sharing this client's pool, limiter and converter."""
+        return UserSession(self._core, token)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy with other per-call options that shares the pool (closing it is a no-op)."""
+        clone = copy.copy(self)
+        core = self._core.with_options(timeout=timeout, max_retries=max_retries, headers=headers)
+        AuthenticationApis.__init__(clone, core)
+        return clone
+
+    # -- remembered user ---------------------------------------------------------------------
+
+    @property
+    def _user_key(self) -> str:
+        return f"user:{self._core.base_url}:{self._core.user_pool_id or ''}:{self.app_id}"
+
+    async def remember(self, token: str) -> bool:
+        """Store ``token`` as the current user (only with ``remember_user=True``)."""
+        if not self._remember_user:
+            return False
+        require_non_empty("token", token)
+        await self._token_store.set(self._user_key, StoredToken(token, jwt_expiry(token)))
+        return True
+
+    async def remembered_session(self) -> UserSession | None:
+        """The remembered user's session, or ``None`` (nothing stored, or it has expired)."""
+        if not self._remember_user:
+            return None
+        stored = await self._token_store.get(self._user_key)
+        if stored is None:
+            return None
+        if stored.expires_at is not None and stored.expires_at <= self._core.retry.now():
+            await self._token_store.delete(self._user_key)
+            return None
+        return self.as_user(stored.token)
+
+    async def forget(self) -> None:
+        """Drop the remembered user."""
+        await self._token_store.delete(self._user_key)
+
+    # -- local token verification ------------------------------------------------------------
+
+    async def verify_token(
+        self,
+        token: str,
+        *,
+        audience: str | None = None,
+        issuer: str | None = None,
+        leeway: float = 30.0,
+    ) -> TokenClaims:
+        """Verify a user/id token locally (HS256 with ``app_secret`` or RS256 via JWKS).
+
+        ``audience`` defaults to this client's ``app_id``.
+        """
+        if self._jwks is None:
+            self._jwks = JwksCache.for_host(self._core.base_url, self._core.http_client)
+        return await verify_token(
+            token,
+            app_secret=self._app_secret,
+            jwks=self._jwks,
+            audience=audience or self.app_id,
+            issuer=issuer,
+            leeway=leeway,
+        )
+
+    def __repr__(self) -> str:
+        return f"AuthenticationClient(app_id={self.app_id!r}, base_url={self._core.base_url!r})"
+
+
+class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unused-ignore]
+    """User-pool administration with a managed, auto-refreshed management token."""
+
+    def __init__(
+        self,
+        user_pool_id: str,
+        secret: str,
+        *,
+        host: str = DEFAULT_HOST,
+        public_key: str | bytes | None = None,
+        lang: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        rate_limit: float | None = None,
+        max_concurrency: int = 64,
+        token_store: TokenStore | None = None,
+        strict: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        require_non_empty("user_pool_id", user_pool_id)
+        require_non_empty("secret", secret)
+        core = Core(
+            host=host,
+            user_pool_id=user_pool_id,
+            lang=lang,
+            http_client=http_client,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            max_concurrency=max_concurrency,
+            strict=strict,
+            public_key=public_key,
+            headers=headers,
+        )
+        op = _access_token_operation()
+
+        async def fetch() -> FetchResult:
+            result: FetchResult = await core.execute(
+                op, variables={"userPoolId": user_pool_id, "secret": secret}
+            )
+            return result
+
+        core.token_manager = ManagementTokenManager(
+            fetch,
+            key=ManagementTokenManager.cache_key(core.host, user_pool_id, secret),
+            store=token_store,
+        )
+        super().__init__(core)
+        self.user_pool_id = user_pool_id
+
+    @property
+    def token_manager(self) -> ManagementTokenManager:
+        """The single-flight management-token manager shared by every view of this client."""
+        manager = self._core.token_manager
+        assert manager is not None
+        return manager
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy with other per-call options sharing the pool, limiter and token manager."""
+        clone = copy.copy(self)
+        core = self._core.with_options(timeout=timeout, max_retries=max_retries, headers=headers)
+        ManagementApis.__init__(clone, core)
+        return clone
+
+    def __repr__(self) -> str:
+        return f"ManagementClient(user_pool_id={self.user_pool_id!r}, host={self._core.host!r})"

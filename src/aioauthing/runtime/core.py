@@ -1,0 +1,553 @@
+"""The transport core: one pooled HTTP client, headers, retries, pacing, tokens, error mapping.
+
+:meth:`Core.execute` is the only way generated code talks to the network. It implements the
+return contract from ``docs/architecture.md``: GraphQL returns the value at ``op.result_path``
+inside ``data``; REST ``ENVELOPE`` returns the whole envelope after checking ``code == 200``;
+``JSON`` returns the parsed body; ``TEXT`` the body text. Failures raise
+:class:`~aioauthing.runtime.errors.AuthingError` subclasses.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.metadata
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import quote
+
+import anyio
+import attrs
+import httpx
+
+from . import raw
+from .converter import WireConverter, make_converter
+from .crypto import PasswordEncryptor
+from .errors import (
+    AuthingError,
+    AuthingTimeoutError,
+    AuthingValidationError,
+    NotLoggedInError,
+    RateLimitedError,
+    ResponseDecodeError,
+    ServerError,
+    TransportError,
+    error_for,
+)
+from .operation import (
+    UNSET,
+    AuthKind,
+    GraphQLOperation,
+    Operation,
+    ResponseKind,
+    RestOperation,
+)
+from .ratelimit import RateLimiter
+from .redaction import redact
+from .retry import RetryPolicy
+from .tokens import ManagementTokenManager
+
+__all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "Timeouts"]
+
+DEFAULT_HOST: Final = "https://core.authing.cn"
+GRAPHQL_PATH: Final = "/graphql/v2"
+_REQUEST_ID_HEADERS: Final = ("x-request-id", "x-authing-request-id", "request-id", "x-trace-id")
+_TOKEN_REJECTED_CODES: Final = frozenset({2020, 2206, 1010001})
+
+log = logging.getLogger("aioauthing")
+
+
+def _sdk_version() -> str:
+    try:
+        return importlib.metadata.version("aioauthing")
+    except importlib.metadata.PackageNotFoundError:
+        return "0.1.0.dev0"
+
+
+SDK_VERSION: Final = _sdk_version()
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Timeouts:
+    """Per-attempt phase timeouts plus a ``total`` deadline covering all attempts and waits."""
+
+    connect: float = 5.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 10.0
+    total: float | None = 60.0
+
+    def to_httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+    @classmethod
+    def coerce(cls, value: float | Timeouts | None, base: Timeouts | None = None) -> Timeouts:
+        """A float sets the total deadline (and caps the read timeout)."""
+        if isinstance(value, Timeouts):
+            return value
+        current = base or cls()
+        if value is None:
+            return current
+        return attrs.evolve(current, total=float(value), read=min(current.read, float(value)))
+
+
+def _strip_unset(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _strip_unset(v) for k, v in value.items() if v is not UNSET}
+    if isinstance(value, list | tuple):
+        return [_strip_unset(v) for v in value if v is not UNSET]
+    return value
+
+
+@attrs.define(slots=True)
+class _CallState:
+    attempts: int = 0
+    response: httpx.Response | None = None
+
+
+class Core:
+    """Shared machinery of one SDK client; cheap copies come from :meth:`with_options`."""
+
+    def __init__(
+        self,
+        *,
+        host: str = DEFAULT_HOST,
+        base_url: str | None = None,
+        user_pool_id: str | None = None,
+        app_id: str | None = None,
+        lang: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        rate_limit: float | None = None,
+        max_concurrency: int = 64,
+        converter: WireConverter | None = None,
+        strict: bool = False,
+        public_key: str | bytes | None = None,
+        token_manager: ManagementTokenManager | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.host = host.rstrip("/")
+        self.base_url = (base_url or host).rstrip("/")
+        self.user_pool_id = user_pool_id
+        self.app_id = app_id
+        self.lang = lang
+        self.timeouts = Timeouts.coerce(timeout)
+        self.retry = retry if retry is not None else RetryPolicy()
+        if max_retries is not None:
+            self.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        self.limiter = limiter or RateLimiter(max_concurrency=max_concurrency, rate=rate_limit)
+        self.converter = converter or make_converter(strict=strict)
+        self.encryptor = PasswordEncryptor(public_key)
+        self.token_manager = token_manager
+        self._extra_headers = dict(headers or {})
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            timeout=self.timeouts.to_httpx(),
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        )
+        self._base_headers = self._make_base_headers()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        return self._http
+
+    async def aclose(self) -> None:
+        """Close the HTTP pool if this core created it (copies never close it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Core:
+        """A cheap copy sharing the pool, limiter, converter and token manager."""
+        clone = copy.copy(self)
+        clone._owns_http = False
+        if timeout is not None:
+            clone.timeouts = Timeouts.coerce(timeout, self.timeouts)
+        if max_retries is not None:
+            clone.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        if headers:
+            clone._extra_headers = {**self._extra_headers, **headers}
+            clone._base_headers = clone._make_base_headers()
+        return clone
+
+    def __repr__(self) -> str:
+        return (
+            f"Core(base_url={self.base_url!r}, user_pool_id={self.user_pool_id!r}, "
+            f"app_id={self.app_id!r})"
+        )
+
+    # -- request building --------------------------------------------------------------------
+
+    def _make_base_headers(self) -> dict[str, str]:
+        headers = {
+            "x-authing-request-from": "sdk",
+            "x-authing-sdk-version": f"python-aioauthing:{SDK_VERSION}",
+        }
+        if self.user_pool_id:
+            headers["x-authing-userpool-id"] = self.user_pool_id
+        if self.app_id:
+            headers["x-authing-app-id"] = self.app_id
+        if self.lang:
+            headers["x-authing-lang"] = self.lang
+        headers.update(self._extra_headers)
+        return headers
+
+    def headers_for(self, token: str | None) -> dict[str, str]:
+        """The headers of one request (with ``Authorization`` when a token is given)."""
+        headers = dict(self._base_headers)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def _rest_path(self, op: RestOperation, path_params: Mapping[str, Any] | None) -> str:
+        params = path_params or {}
+
+        def fill(path: str) -> str:
+            out, rest = [], path
+            while "{" in rest:
+                head, _, tail = rest.partition("{")
+                name, _, rest = tail.partition("}")
+                value = params.get(name)
+                if value is None or value is UNSET or value == "":
+                    raise AuthingValidationError(name, "is required")
+                out.append(head + quote(str(value), safe=""))
+            out.append(rest)
+            return "".join(out)
+
+        return fill(op.path)
+
+    # -- execution ---------------------------------------------------------------------------
+
+    async def execute(
+        self,
+        op: Operation,
+        *,
+        token: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        path_params: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        files: Any = None,
+    ) -> Any:
+        """Send ``op`` (with retries, pacing and token handling) and return its result."""
+        if op.auth is AuthKind.USER and not token:
+            raise NotLoggedInError(2020, "this operation needs a user token", operation=op.name)
+        if isinstance(op, GraphQLOperation):
+            request: dict[str, Any] = {
+                "method": "POST",
+                "path": GRAPHQL_PATH,
+                "json": {"query": op.document, "variables": _strip_unset(dict(variables or {}))},
+            }
+        else:
+            request = {"method": op.method, "path": self._rest_path(op, path_params)}
+            if query:
+                request["params"] = {
+                    k: v for k, v in _strip_unset(dict(query)).items() if v is not None
+                }
+            if files is not None:
+                request["files"] = files
+                if body is not None:
+                    request["data"] = _strip_unset(body)
+            elif body is not None:
+                request["json"] = _strip_unset(body)
+        state = _CallState()
+        started = time.monotonic()
+        total = self.timeouts.total
+        try:
+            with anyio.fail_after(total):
+                return await self._execute_with_auth(op, token, request, state)
+        except TimeoutError:
+            raise AuthingTimeoutError(
+                None, f"no answer within the {total}s deadline", operation=op.name
+            ) from None
+        finally:
+            if state.attempts:
+                self._record(op, state, time.monotonic() - started)
+
+    def _record(self, op: Operation, state: _CallState, elapsed: float) -> None:
+        response = state.response
+        raw.record(
+            raw.RawResponse(
+                status_code=response.status_code if response is not None else None,
+                headers=response.headers if response is not None else httpx.Headers(),
+                attempts=state.attempts,
+                elapsed=elapsed,
+                request_id=_request_id(response.headers) if response is not None else None,
+                operation=op.name,
+            )
+        )
+
+    async def _execute_with_auth(
+        self, op: Operation, token: str | None, request: dict[str, Any], state: _CallState
+    ) -> Any:
+        if op.auth is not AuthKind.MANAGEMENT:
+            return await self._send(op, token, request, state)
+        manager = self.token_manager
+        if manager is None:
+            if not token:
+                raise NotLoggedInError(
+                    2020, "this operation needs a management token", operation=op.name
+                )
+            return await self._send(op, token, request, state)
+        managed = await manager.get_token()
+        try:
+            return await self._send(op, managed, request, state)
+        except AuthingError as exc:
+            if not _is_token_rejection(exc):
+                raise
+            log.info("management token rejected (code=%s); refreshing once", exc.code)
+            await manager.invalidate(managed)
+            managed = await manager.get_token()
+            return await self._send(op, managed, request, state)
+
+    async def _send(
+        self, op: Operation, token: str | None, request: dict[str, Any], state: _CallState
+    ) -> Any:
+        method, path = request["method"], request["path"]
+        url = self.base_url + path
+        kwargs = {k: v for k, v in request.items() if k not in ("method", "path")}
+        headers = self.headers_for(token)
+        secrets = op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
+        attempt = 0
+        while True:
+            state.attempts += 1
+            if log.isEnabledFor(logging.DEBUG):
+                payload = kwargs.get("json") or kwargs.get("data")
+                if isinstance(op, GraphQLOperation) and isinstance(payload, dict):
+                    payload = payload.get("variables")
+                prefix = "variables." if isinstance(op, GraphQLOperation) else ""
+                log.debug(
+                    "request %s %s op=%s attempt=%d payload=%s",
+                    method,
+                    path,
+                    op.name,
+                    attempt + 1,
+                    redact(payload, [prefix + s if prefix else s for s in secrets])
+                    if payload is not None
+                    else None,
+                )
+            began = time.monotonic()
+            try:
+                async with self.limiter.slot():
+                    response = await self._http.request(
+                        method, url, headers=headers, timeout=self.timeouts.to_httpx(), **kwargs
+                    )
+            except httpx.TransportError as exc:
+                if attempt < self.retry.max_retries and self.retry.should_retry_exception(exc, op):
+                    delay = self.retry.backoff(attempt)
+                    log.info(
+                        "retrying op=%s after %s attempt=%d sleep=%.3f",
+                        op.name,
+                        type(exc).__name__,
+                        attempt + 1,
+                        delay,
+                    )
+                    await self.retry.sleep(delay)
+                    attempt += 1
+                    continue
+                raise _transport_error(op, exc) from exc
+            state.response = response
+            status = response.status_code
+            if status == 429:
+                self.limiter.on_rate_limited()
+            elif status < 500:
+                self.limiter.on_success()
+            log.debug(
+                "response %s %s op=%s status=%d attempt=%d elapsed=%.3f request_id=%s",
+                method,
+                path,
+                op.name,
+                status,
+                attempt + 1,
+                time.monotonic() - began,
+                _request_id(response.headers),
+            )
+            if attempt < self.retry.max_retries and self.retry.should_retry_status(status, op):
+                retry_after = self.retry.retry_after(response.headers)
+                if retry_after is not None and retry_after > self.retry.max_retry_after:
+                    raise _status_error(op, response, retry_after)
+                delay = self.retry.delay(attempt, retry_after)
+                log.info(
+                    "retrying op=%s after HTTP %d attempt=%d sleep=%.3f",
+                    op.name,
+                    status,
+                    attempt + 1,
+                    delay,
+                )
+                await self.retry.sleep(delay)
+                attempt += 1
+                continue
+            return self._parse(op, response)
+
+    # -- response parsing --------------------------------------------------------------------
+
+    def _parse(self, op: Operation, response: httpx.Response) -> Any:
+        status = response.status_code
+        if isinstance(op, RestOperation) and op.response is ResponseKind.TEXT:
+            if status >= 400:
+                raise _status_error(op, response)
+            return response.text
+        try:
+            payload = response.json()
+        except ValueError:
+            if status >= 400:
+                raise _status_error(op, response) from None
+            raise ResponseDecodeError(
+                None, "the answer is not JSON", status, op.name, _request_id(response.headers)
+            ) from None
+        if isinstance(op, GraphQLOperation):
+            return _graphql_result(op, response, payload)
+        if op.response is ResponseKind.JSON:
+            if status >= 400:
+                raise _body_error(op, response, payload)
+            return payload
+        if not isinstance(payload, dict):
+            if status >= 400:
+                raise _status_error(op, response)
+            raise ResponseDecodeError(
+                None,
+                "the answer is not an envelope",
+                status,
+                op.name,
+                _request_id(response.headers),
+            )
+        code = _envelope_code(payload)
+        if code != 200 or status >= 400:
+            raise _body_error(op, response, payload)
+        return payload
+
+
+def _request_id(headers: httpx.Headers) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
+
+
+def _is_token_rejection(exc: AuthingError) -> bool:
+    return (
+        isinstance(exc, NotLoggedInError)
+        or exc.code in _TOKEN_REJECTED_CODES
+        or exc.http_status == 401
+    )
+
+
+def _transport_error(op: Operation, exc: httpx.TransportError) -> TransportError:
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return AuthingTimeoutError(None, f"{kind} while calling the service", operation=op.name)
+    return TransportError(None, f"{kind} while calling the service", operation=op.name)
+
+
+def _status_error(
+    op: Operation, response: httpx.Response, retry_after: float | None = None
+) -> AuthingError:
+    status = response.status_code
+    request_id = _request_id(response.headers)
+    if status == 429:
+        if retry_after is None:
+            retry_after = RetryPolicy().retry_after(response.headers)
+        return RateLimitedError(
+            None, "rate limited", status, op.name, request_id, retry_after=retry_after
+        )
+    if status >= 500:
+        return ServerError(None, f"HTTP {status}", status, op.name, request_id)
+    return error_for(None, None, http_status=status, operation=op.name, request_id=request_id)
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _envelope_code(payload: Mapping[str, Any]) -> int | None:
+    if "code" in payload:
+        return _as_int(payload["code"])
+    status = _as_int(payload.get("statusCode"))
+    if status is not None and status != 200:
+        return _as_int(payload.get("apiCode")) or status
+    return status
+
+
+def _body_error(op: Operation, response: httpx.Response, payload: Any) -> AuthingError:
+    status = response.status_code
+    if not isinstance(payload, Mapping):
+        return _status_error(op, response)
+    if status == 429:
+        return _status_error(op, response)
+    code = _envelope_code(payload)
+    message = payload.get("message") or payload.get("error_description") or payload.get("error")
+    if code is None and not message:
+        return _status_error(op, response)
+    return error_for(
+        code,
+        str(message) if message else None,
+        http_status=status,
+        operation=op.name,
+        request_id=_request_id(response.headers),
+        data=payload.get("data"),
+    )
+
+
+def _graphql_result(op: GraphQLOperation, response: httpx.Response, payload: Any) -> Any:
+    status = response.status_code
+    if not isinstance(payload, Mapping):
+        if status >= 400:
+            raise _status_error(op, response)
+        raise ResponseDecodeError(None, "the answer is not a GraphQL response", status, op.name)
+    errors = payload.get("errors")
+    if errors:
+        raise _graphql_error(op, response, errors)
+    if status >= 400:
+        raise _status_error(op, response)
+    data: Any = payload.get("data")
+    for key in op.result_path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _graphql_error(op: GraphQLOperation, response: httpx.Response, errors: Any) -> AuthingError:
+    items = errors if isinstance(errors, list) else [errors]
+    chosen: Any = items[0]
+    for item in items:
+        if isinstance(item, Mapping) and isinstance(item.get("message"), Mapping):
+            chosen = item
+            break
+    message: Any = chosen.get("message") if isinstance(chosen, Mapping) else chosen
+    code: int | None = None
+    data: Any = None
+    if isinstance(message, Mapping):
+        code = _as_int(message.get("code"))
+        data = message.get("data")
+        message = message.get("message")
+    if code is None and isinstance(chosen, Mapping):
+        extensions = chosen.get("extensions")
+        if isinstance(extensions, Mapping):
+            code = _as_int(extensions.get("code"))
+    return error_for(
+        code,
+        str(message) if message is not None else None,
+        http_status=response.status_code,
+        operation=op.name,
+        request_id=_request_id(response.headers),
+        data=data,
+    )

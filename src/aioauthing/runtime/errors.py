@@ -1,0 +1,276 @@
+"""The SDK's error tree and the mapping from Authing business codes to error families.
+
+Authing answers most failures with HTTP 200 and a business code (``errors[].message.code`` for
+GraphQL, ``code`` in the REST envelope). :func:`error_for` turns such a code -- or an HTTP status
+when there is no code -- into the matching :class:`AuthingError` subclass. The code table is
+generated from ``spec/`` into :mod:`aioauthing.generated.errors`; a small built-in table covers
+the codes the runtime itself relies on (token refresh, retries) until that module exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "AlreadyExistsError",
+    "AuthingError",
+    "AuthingTimeoutError",
+    "AuthingValidationError",
+    "CaptchaRequiredError",
+    "ExpiredTokenError",
+    "InvalidAudienceError",
+    "InvalidCredentialsError",
+    "InvalidIssuerError",
+    "InvalidSignatureError",
+    "InvalidVerificationCodeError",
+    "MalformedTokenError",
+    "NotFoundError",
+    "NotLoggedInError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ResponseDecodeError",
+    "ServerError",
+    "TokenExpiredError",
+    "TokenVerificationError",
+    "TransportError",
+    "UnknownKeyError",
+    "error_for",
+    "load_error_table",
+]
+
+
+class AuthingError(Exception):
+    """Base of every error the SDK raises.
+
+    ``str()`` shows the code, the server's message and the operation name -- never request
+    variables, headers or tokens.
+    """
+
+    def __init__(
+        self,
+        code: int | None = None,
+        message: str = "",
+        http_status: int | None = None,
+        operation: str | None = None,
+        request_id: str | None = None,
+        *,
+        data: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.operation = operation
+        self.request_id = request_id
+        self.data = data
+        """Extra payload from the server (``data`` of the envelope or GraphQL error)."""
+
+    def __str__(self) -> str:
+        parts = [f"[{self.code}] {self.message}" if self.code is not None else self.message]
+        context = []
+        if self.operation:
+            context.append(f"operation={self.operation}")
+        if self.http_status is not None:
+            context.append(f"http_status={self.http_status}")
+        if self.request_id:
+            context.append(f"request_id={self.request_id}")
+        if context:
+            parts.append(f"({', '.join(context)})")
+        return " ".join(p for p in parts if p)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class InvalidCredentialsError(AuthingError):
+    """Wrong account or password (2333, 2006)."""
+
+
+class NotLoggedInError(AuthingError):
+    """No valid token for a call that needs one (2020; also raised locally without sending)."""
+
+
+class TokenExpiredError(NotLoggedInError):
+    """The token has expired (2206)."""
+
+
+class CaptchaRequiredError(AuthingError):
+    """Too many failed attempts: a graphic captcha is required (2000)."""
+
+
+class NotFoundError(AuthingError):
+    """The addressed object does not exist (2004)."""
+
+
+class AlreadyExistsError(AuthingError):
+    """The object already exists (2026)."""
+
+
+class InvalidVerificationCodeError(AuthingError):
+    """The SMS / email verification code is wrong (2001)."""
+
+
+class PermissionDeniedError(AuthingError):
+    """The credential may not perform this operation."""
+
+
+class RateLimitedError(AuthingError):
+    """HTTP 429 after the retry budget was spent, or a ``Retry-After`` above the cap."""
+
+    def __init__(
+        self,
+        code: int | None = None,
+        message: str = "rate limited",
+        http_status: int | None = 429,
+        operation: str | None = None,
+        request_id: str | None = None,
+        *,
+        data: Any = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(code, message, http_status, operation, request_id, data=data)
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait, if it said."""
+
+
+class ServerError(AuthingError):
+    """HTTP 5xx from the service."""
+
+
+class TransportError(AuthingError):
+    """The request could not be completed: connection refused, reset, protocol error."""
+
+
+class AuthingTimeoutError(TransportError):
+    """A connect/read/pool timeout, or the per-call total deadline, elapsed."""
+
+
+class ResponseDecodeError(AuthingError):
+    """The answer could not be decoded or did not match the expected model."""
+
+
+class AuthingValidationError(AuthingError, ValueError):
+    """A bad argument caught before anything was sent. Names the parameter, never its value."""
+
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(None, f"invalid parameter {parameter!r}: {problem}")
+        self.parameter = parameter
+        self.problem = problem
+
+
+class TokenVerificationError(AuthingError):
+    """Local JWT verification failed."""
+
+
+class ExpiredTokenError(TokenVerificationError):
+    """The JWT's ``exp`` is in the past (beyond the leeway)."""
+
+
+class InvalidAudienceError(TokenVerificationError):
+    """The JWT's ``aud`` does not match."""
+
+
+class InvalidIssuerError(TokenVerificationError):
+    """The JWT's ``iss`` does not match."""
+
+
+class InvalidSignatureError(TokenVerificationError):
+    """Bad signature or a disallowed algorithm (``none`` is never allowed)."""
+
+
+class UnknownKeyError(InvalidSignatureError):
+    """The JWT names a ``kid`` that the JWKS does not contain."""
+
+
+class MalformedTokenError(TokenVerificationError):
+    """Not a decodable JWT."""
+
+
+_BUILTIN_CODES: dict[int, tuple[str, str]] = {
+    1001: ("PermissionDeniedError", "no permission for this operation"),
+    2000: ("CaptchaRequiredError", "captcha required"),
+    2001: ("InvalidVerificationCodeError", "verification code is wrong"),
+    2004: ("NotFoundError", "user does not exist"),
+    2006: ("InvalidCredentialsError", "wrong password"),
+    2020: ("NotLoggedInError", "not logged in"),
+    2026: ("AlreadyExistsError", "user already exists"),
+    2206: ("TokenExpiredError", "login information expired"),
+    2333: ("InvalidCredentialsError", "wrong account or password"),
+}
+
+_table_cache: dict[int, tuple[str, str]] | None = None
+
+
+def load_error_table() -> Mapping[int, tuple[str, str]]:
+    """The generated code table merged over the built-in one (cached; built-in only if absent)."""
+    global _table_cache
+    if _table_cache is None:
+        table = dict(_BUILTIN_CODES)
+        try:
+            module = importlib.import_module("aioauthing.generated.errors")
+        except ImportError:
+            pass
+        else:
+            generated = getattr(module, "ERROR_CODES", None)
+            if isinstance(generated, Mapping):
+                table.update(generated)
+        _table_cache = table
+    return _table_cache
+
+
+def _family(name: str) -> type[AuthingError]:
+    cls = globals().get(name)
+    if isinstance(cls, type) and issubclass(cls, AuthingError):
+        return cls
+    return AuthingError
+
+
+def _family_for_status(http_status: int | None) -> type[AuthingError]:
+    if http_status is None:
+        return AuthingError
+    if http_status == 401:
+        return NotLoggedInError
+    if http_status == 403:
+        return PermissionDeniedError
+    if http_status == 404:
+        return NotFoundError
+    if http_status == 429:
+        return RateLimitedError
+    if http_status >= 500:
+        return ServerError
+    return AuthingError
+
+
+def error_for(
+    code: int | None,
+    message: str | None = None,
+    *,
+    table: Mapping[int, tuple[str, str]] | None = None,
+    http_status: int | None = None,
+    operation: str | None = None,
+    request_id: str | None = None,
+    data: Any = None,
+) -> AuthingError:
+    """Build the typed error for a business ``code`` (or, without a known code, the HTTP status)."""
+    codes = load_error_table() if table is None else table
+    cls: type[AuthingError] = AuthingError
+    default_message = ""
+    entry = codes.get(code) if code is not None else None
+    if entry is not None:
+        cls = _family(entry[0])
+        default_message = entry[1]
+    if cls is AuthingError:
+        cls = _family_for_status(http_status)
+    if issubclass(cls, AuthingValidationError | TokenVerificationError):
+        cls = AuthingError  # these families are local-only and have other constructors
+    fallback = f"HTTP {http_status}" if http_status is not None else "unknown error"
+    return cls(
+        code,
+        message or default_message or fallback,
+        http_status,
+        operation,
+        request_id,
+        data=data,
+    )

@@ -1,0 +1,153 @@
+"""Client-wide pacing: a concurrency cap, an optional token bucket, and AIMD on 429.
+
+Every request made through one client (and its ``with_options`` / ``as_user`` copies) passes
+through the same :class:`RateLimiter`. On a 429 the whole client slows down: the concurrency
+window and the request rate are halved (at most once per ``cooldown`` seconds); each success
+then wins back a little, so throughput recovers gradually instead of snapping back.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import anyio
+import attrs
+
+__all__ = ["LimiterStats", "RateLimiter"]
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class LimiterStats:
+    """A snapshot of the limiter's state."""
+
+    in_flight: int
+    concurrency_limit: int
+    max_concurrency: int
+    rate: float | None
+    max_rate: float | None
+    throttle_events: int
+    """How many times a 429 made the client slow down."""
+    waits: int
+    """How many times a request waited for the token bucket."""
+
+
+class RateLimiter:
+    """Concurrency cap (default 64) plus an optional requests-per-second token bucket."""
+
+    def __init__(
+        self,
+        *,
+        max_concurrency: int = 64,
+        rate: float | None = None,
+        burst: float | None = None,
+        recovery: float = 0.02,
+        cooldown: float = 1.0,
+        min_rate: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        if rate is not None and rate <= 0:
+            raise ValueError("rate must be positive")
+        self._max_concurrency = max_concurrency
+        self._limit = max_concurrency
+        self._capacity = anyio.CapacityLimiter(max_concurrency)
+        self._max_rate = rate
+        self._rate = rate
+        self._burst = burst if burst is not None else max(1.0, rate or 1.0)
+        self._tokens = self._burst
+        self._recovery = recovery
+        self._cooldown = cooldown
+        self._min_rate = min_rate
+        self._clock = clock
+        self._sleep = sleep
+        self._updated = clock()
+        self._last_decrease = -math.inf
+        self._credit = 0
+        self._in_flight = 0
+        self._throttle_events = 0
+        self._waits = 0
+        self._bucket_lock = anyio.Lock()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one request slot (waits for the bucket, then for the concurrency window)."""
+        await self._take_token()
+        borrower = object()
+        await self._capacity.acquire_on_behalf_of(borrower)
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._capacity.release_on_behalf_of(borrower)
+
+    async def _take_token(self) -> None:
+        if self._rate is None:
+            return
+        async with self._bucket_lock:
+            while True:
+                rate = self._rate
+                if rate is None:
+                    return
+                self._refill()
+                if self._tokens >= 1.0:
+                    self._tokens -= 1.0
+                    return
+                self._waits += 1
+                await self._sleep((1.0 - self._tokens) / rate)
+
+    def _refill(self) -> None:
+        now = self._clock()
+        if self._rate is not None:
+            elapsed = max(now - self._updated, 0.0)
+            self._tokens = min(self._burst, self._tokens + elapsed * self._rate)
+        self._updated = now
+
+    def on_rate_limited(self) -> None:
+        """Multiplicative decrease: halve the window and the rate (once per cooldown)."""
+        now = self._clock()
+        if now - self._last_decrease < self._cooldown:
+            return
+        self._refill()
+        self._last_decrease = now
+        self._throttle_events += 1
+        self._credit = 0
+        self._set_limit(max(1, self._limit // 2))
+        if self._rate is not None:
+            self._rate = max(self._min_rate, self._rate / 2)
+            self._tokens = min(self._tokens, 1.0)
+
+    def on_success(self) -> None:
+        """Additive increase: one more slot per window of successes, a little more rate."""
+        if self._limit < self._max_concurrency:
+            self._credit += 1
+            if self._credit >= self._limit:
+                self._credit = 0
+                self._set_limit(self._limit + 1)
+        if self._rate is not None and self._max_rate is not None and self._rate < self._max_rate:
+            self._refill()
+            self._rate = min(self._max_rate, self._rate + self._max_rate * self._recovery)
+
+    def _set_limit(self, limit: int) -> None:
+        self._limit = limit
+        self._capacity.total_tokens = limit
+
+    def stats(self) -> LimiterStats:
+        """Current window, rate and counters."""
+        return LimiterStats(
+            in_flight=self._in_flight,
+            concurrency_limit=self._limit,
+            max_concurrency=self._max_concurrency,
+            rate=self._rate,
+            max_rate=self._max_rate,
+            throttle_events=self._throttle_events,
+            waits=self._waits,
+        )
+
+    def __repr__(self) -> str:
+        return f"RateLimiter(limit={self._limit}/{self._max_concurrency}, rate={self._rate})"
