@@ -1,0 +1,214 @@
+"""Admin endpoints under ``/__emulator__/``: settings, pools, reset, state, outbox, codes, clock,
+faults, directory users, schema report. Pool selection: ``?pool=<id>`` or the
+``x-authing-userpool-id`` header, default pool otherwise."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .errors import AuthingBizError, biz
+from .faults import parse_faults
+from .passwords import hash_password
+from .state import Pool
+
+__all__ = ["admin_routes"]
+
+PREFIX = "/__emulator__"
+
+
+def _runtime(request: Request) -> Any:
+    return request.app.state.emulator
+
+
+def _pool(request: Request) -> Pool:
+    pool_id = request.query_params.get("pool") or request.headers.get("x-authing-userpool-id")
+    pool: Pool = _runtime(request).state.pool(pool_id)
+    return pool
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise biz(400, "请求体不是合法的 JSON") from exc
+    if not isinstance(data, dict):
+        raise biz(400, "请求体必须是 JSON 对象")
+    return data
+
+
+def _settings(request: Request, pool: Pool) -> dict[str, Any]:
+    runtime = _runtime(request)
+    return pool.settings(str(request.base_url).rstrip("/"), runtime.state.keys.public_key_pem)
+
+
+Handler = Callable[[Request], Awaitable[Any]]
+
+
+def _admin(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            result = await handler(request)
+        except AuthingBizError as exc:
+            return JSONResponse(exc.payload(), status_code=400)
+        except (ValueError, KeyError, TypeError) as exc:
+            return JSONResponse({"code": 400, "message": str(exc), "data": None}, status_code=400)
+        if isinstance(result, Response):
+            return result
+        return JSONResponse(result)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+async def settings(request: Request) -> Any:
+    return _settings(request, _pool(request))
+
+
+async def list_pools(request: Request) -> Any:
+    state = _runtime(request).state
+    return {"pools": [_settings(request, pool) for pool in state.pools.values()]}
+
+
+async def create_pool(request: Request) -> Any:
+    body = await _json(request)
+    runtime = _runtime(request)
+    pool = runtime.state.create_pool(body.get("name"))
+    if "faults" in body:
+        parse_faults(body["faults"])
+        pool.faults = body["faults"] or ""
+    if "fixedCode" in body:
+        pool.fixed_code = body["fixedCode"]
+    runtime.state.touch_pool(pool)
+    return _settings(request, pool)
+
+
+async def reset(request: Request) -> Any:
+    state = _runtime(request).state
+    if request.query_params.get("pool") or request.headers.get("x-authing-userpool-id"):
+        state.reset_pool(_pool(request))
+    else:
+        state.reset_all()
+    return {"code": 200, "message": "reset"}
+
+
+async def get_state(request: Request) -> Any:
+    return _runtime(request).state.export()
+
+
+async def put_state(request: Request) -> Any:
+    runtime = _runtime(request)
+    runtime.state.import_(await _json(request))
+    runtime.refresh_keys()
+    return {"code": 200, "message": "imported", "pools": len(runtime.state.pools)}
+
+
+async def outbox(request: Request) -> Any:
+    pool = _pool(request)
+    query = request.query_params
+    messages = [
+        m
+        for m in pool.outbox
+        if (not query.get("phone") or m.get("phone") == query["phone"])
+        and (not query.get("email") or (m.get("email") or "").lower() == query["email"].lower())
+        and (not query.get("channel") or m.get("channel") == query["channel"])
+        and (not query.get("scene") or m.get("scene") == query["scene"])
+    ]
+    return {"messages": messages}
+
+
+async def codes(request: Request) -> Any:
+    pool = _pool(request)
+    body = await _json(request)
+    if "fixed" in body:
+        fixed = body["fixed"]
+        if fixed is not None and not isinstance(fixed, str):
+            raise biz(400, "fixed must be a string or null")
+        pool.fixed_code = fixed or None
+        _runtime(request).state.touch_pool(pool)
+    return {"fixed": pool.fixed_code}
+
+
+async def clock(request: Request) -> Any:
+    pool = _pool(request)
+    if request.method == "POST":
+        body = await _json(request)
+        if "offset" in body:
+            pool.clock_offset = float(body["offset"])
+        if "advance" in body:
+            pool.clock_offset += float(body["advance"])
+        _runtime(request).state.touch_pool(pool)
+    return {"offset": pool.clock_offset, "now": pool.now()}
+
+
+async def faults(request: Request) -> Any:
+    pool = _pool(request)
+    runtime = _runtime(request)
+    if request.method == "POST":
+        body = await _json(request)
+        spec = body.get("spec", pool.faults) or ""
+        parse_faults(spec)
+        pool.faults = spec
+        runtime.state.touch_pool(pool)
+        if body.get("seed") is not None:
+            runtime.faults.reseed(pool.id, spec, int(body["seed"]))
+    return {"spec": pool.faults}
+
+
+async def directory(request: Request) -> Any:
+    pool = _pool(request)
+    if request.method == "POST":
+        body = await _json(request)
+        kind = body.get("kind", "ldap")
+        if kind not in ("ldap", "ad"):
+            raise biz(400, "kind must be 'ldap' or 'ad'")
+        username, password = body.get("username"), body.get("password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise biz(400, "username and password are required")
+        entry = {
+            "kind": kind,
+            "username": username,
+            "password": hash_password(password),
+            "profile": body.get("profile") or {},
+            "userId": None,
+        }
+        _runtime(request).state.put_directory_user(pool, f"{kind}:{username}", entry)
+    return {
+        "users": [
+            {k: v for k, v in entry.items() if k != "password"} for entry in pool.directory.values()
+        ]
+    }
+
+
+async def schema(request: Request) -> Any:
+    runtime = _runtime(request)
+    if request.query_params.get("format") == "sdl":
+        return PlainTextResponse(runtime.sdl)
+    report = runtime.report
+    return {"wired": report.wired, "unused": report.unused, "missing": report.missing}
+
+
+def admin_routes() -> list[Route]:
+    table: list[tuple[str, Handler, list[str]]] = [
+        ("/settings", settings, ["GET"]),
+        ("/pools", list_pools, ["GET"]),
+        ("/pools", create_pool, ["POST"]),
+        ("/reset", reset, ["POST"]),
+        ("/state", get_state, ["GET"]),
+        ("/state", put_state, ["PUT", "POST"]),
+        ("/outbox", outbox, ["GET"]),
+        ("/codes", codes, ["GET", "POST"]),
+        ("/clock", clock, ["GET", "POST"]),
+        ("/faults", faults, ["GET", "POST"]),
+        ("/directory", directory, ["GET", "POST"]),
+        ("/schema", schema, ["GET"]),
+    ]
+    return [Route(PREFIX + path, _admin(fn), methods=methods) for path, fn, methods in table]

@@ -1,0 +1,103 @@
+"""``create_app``: the emulator as one Starlette (ASGI) application."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import resolvers, routes
+from .admin import admin_routes
+from .config import EmulatorConfig
+from .errors import MESSAGES
+from .faults import FaultBook, parse_faults
+from .graphql_http import GraphQLService, error_body
+from .middleware import EmulatorMiddleware
+from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
+from .rest_http import context_for, rest_routes
+from .schema import SchemaReport, build_schema_with_resolvers, load_sdl
+from .state import EmulatorState
+
+__all__ = ["EmulatorRuntime", "create_app"]
+
+_REGISTERED = (resolvers, routes)  # importing them fills the registries
+
+
+@dataclasses.dataclass(slots=True)
+class EmulatorRuntime:
+    """Everything the endpoints share; reachable as ``app.state.emulator``."""
+
+    config: EmulatorConfig
+    state: EmulatorState
+    service: GraphQLService
+    faults: FaultBook
+    sdl: str
+    report: SchemaReport
+
+    def refresh_keys(self) -> None:
+        """Nothing cached outside ``state`` holds keys; kept as the hook for future caches."""
+
+    def settings(self, base_url: str | None = None) -> dict[str, Any]:
+        """Settings of the default pool (what the CLI prints)."""
+        return self.state.default_pool.settings(
+            (base_url or self.config.base_url).rstrip("/"), self.state.keys.public_key_pem
+        )
+
+
+async def _graphql(request: Request) -> Response:
+    runtime: EmulatorRuntime = request.app.state.emulator
+    raw = await request.body()
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        return JSONResponse(error_body(400, "请求体不是合法的 JSON"), status_code=400)
+    status, body = await runtime.service.run(context_for(request), payload)
+    return JSONResponse(body, status_code=status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = MESSAGES.get(status, exc.detail if isinstance(exc, HTTPException) else "请求失败")
+    headers = getattr(exc, "headers", None)
+    return JSONResponse(
+        {"code": status, "message": message, "data": None}, status_code=status, headers=headers
+    )
+
+
+def create_app(config: EmulatorConfig | None = None) -> Starlette:
+    """Build an emulator application (state in memory, or in ``config.data_path``)."""
+    config = config or EmulatorConfig()
+    parse_faults(config.faults)
+    sdl = load_sdl(config.schema_path)
+    schema, report = build_schema_with_resolvers(sdl, GRAPHQL_RESOLVERS)
+    state = EmulatorState(config)
+    faults = FaultBook(config.seed)
+    app = Starlette(
+        routes=[
+            Route("/graphql/v2", _graphql, methods=["POST"]),
+            *rest_routes(REST_ROUTES),
+            *admin_routes(),
+        ],
+        middleware=[
+            Middleware(
+                EmulatorMiddleware, state=state, faults=faults, max_body=config.max_body_bytes
+            )
+        ],
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.emulator = EmulatorRuntime(
+        config=config,
+        state=state,
+        service=GraphQLService(schema),
+        faults=faults,
+        sdl=sdl,
+        report=report,
+    )
+    return app

@@ -1,0 +1,42 @@
+"""Configuration of one emulator instance."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+__all__ = ["MAX_BODY_BYTES", "EmulatorConfig"]
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Largest request body the emulator reads (1 MiB); larger bodies are answered with 413."""
+
+
+@dataclasses.dataclass(slots=True, kw_only=True)
+class EmulatorConfig:
+    """Settings of an emulator instance; every field has a test-friendly default."""
+
+    host: str = "127.0.0.1"
+    port: int = 8800
+    data_path: Path | None = None
+    """SQLite file for write-through persistence; ``None`` keeps everything in memory."""
+    seed: int | None = None
+    """Makes ids, pool credentials and fault decisions deterministic."""
+    faults: str = ""
+    """Default fault spec for every pool, e.g. ``"429=0.05,503=0.05,drop=0.01,latency=20ms"``."""
+    fixed_code: str | None = None
+    """When set, every SMS / email verification code is this value."""
+    schema_path: Path | None = None
+    """SDL to serve instead of ``aioauthing.generated/schema.graphql`` (development only).
+
+    The environment variable ``AIOAUTHING_EMULATOR_SCHEMA`` has the same effect."""
+    max_body_bytes: int = MAX_BODY_BYTES
+    user_token_lifetime: int = 1_209_600
+    """Seconds a user token (``User.token``) stays valid (14 days, as seen on the wire)."""
+    management_token_lifetime: int = 7 * 86_400
+    """Seconds a management ``accessToken`` stays valid."""
+    public_url: str | None = None
+    """Base URL announced in settings and token ``iss``; default ``http://{host}:{port}``."""
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"

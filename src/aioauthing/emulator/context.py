@@ -1,0 +1,140 @@
+"""Per-request context handed to every resolver and REST handler: pool, caller, clock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import biz
+from .state import EmulatorState, Pool
+from .tokens import TokenInfo, issue_management_token, issue_user_token, read_token
+
+__all__ = ["RequestContext"]
+
+
+class RequestContext:
+    """What a handler may know about the request; also issues and checks tokens."""
+
+    def __init__(
+        self,
+        state: EmulatorState,
+        headers: Mapping[str, str],
+        base_url: str,
+        query: Mapping[str, str] | None = None,
+    ) -> None:
+        self.state = state
+        self.keys = state.keys
+        self.config = state.config
+        self.headers = headers
+        self.base_url = base_url.rstrip("/")
+        self.query: Mapping[str, str] = query or {}
+        self._token: TokenInfo | None = None
+        self._token_read = False
+
+    # ---------------------------------------------------------------- identity of the caller
+    @property
+    def issuer(self) -> str:
+        return f"{self.base_url}/oidc"
+
+    @property
+    def bearer(self) -> str | None:
+        value = self.headers.get("authorization", "")
+        scheme, _, token = value.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or token in ("null", "undefined"):
+            return None
+        return token
+
+    def token(self) -> TokenInfo | None:
+        """The Bearer token's content (signature checked); ``None`` without a token."""
+        if not self._token_read:
+            self._token_read = True
+            bearer = self.bearer
+            self._token = read_token(self.keys, bearer) if bearer else None
+        return self._token
+
+    @property
+    def pool(self) -> Pool:
+        """Pool named by ``x-authing-userpool-id``, else the token's pool, else the default."""
+        pool_id = self.headers.get("x-authing-userpool-id", "").strip()
+        if not pool_id:
+            try:
+                info = self.token()
+            except Exception:
+                info = None
+            pool_id = info.pool_id if info else ""
+        return self.state.pool(pool_id)
+
+    def now(self) -> float:
+        return self.pool.now()
+
+    def _valid_token(self, *, expired_code: int = 2206, invalid_code: int = 2020) -> TokenInfo:
+        try:
+            info = self.token()
+        except Exception as exc:
+            raise biz(invalid_code) from exc
+        if info is None:
+            raise biz(2020)
+        pool = self.state.pools.get(info.pool_id)
+        if pool is None:
+            raise biz(invalid_code)
+        if info.expired(pool.now()):
+            raise biz(expired_code)
+        if info.kind == "user":
+            user = pool.users.get(info.subject)
+            if user is None or info.jti not in user.get("_tokens", {}):
+                raise biz(invalid_code)
+        return info
+
+    def require_management(self) -> Pool:
+        """The pool of a valid management token (2020 none/invalid, 2206 expired, 1001 user)."""
+        info = self._valid_token()
+        if info.kind != "management":
+            raise biz(1001)
+        header_pool = self.headers.get("x-authing-userpool-id", "").strip()
+        if header_pool and header_pool != info.pool_id:
+            raise biz(1001)
+        return self.state.pools[info.pool_id]
+
+    def require_user(self, **codes: int) -> tuple[Pool, dict[str, Any], TokenInfo]:
+        """The caller's own user from a valid user token (2020 / 2206 otherwise)."""
+        info = self._valid_token(**codes)
+        if info.kind != "user":
+            raise biz(2020)
+        pool = self.state.pools[info.pool_id]
+        return pool, pool.users[info.subject], info
+
+    def require_any(self) -> tuple[Pool, dict[str, Any] | None]:
+        """A management token (user ``None``) or a user token (the caller's user)."""
+        info = self._valid_token()
+        pool = self.state.pools[info.pool_id]
+        if info.kind == "management":
+            return pool, None
+        return pool, pool.users[info.subject]
+
+    # ---------------------------------------------------------------- token issuing
+    def issue_user_token(self, pool: Pool, user: dict[str, Any]) -> tuple[str, int, int]:
+        """A fresh token for ``user``; remembered so logout / kick can revoke it."""
+        jti = self.state.ids.secret()
+        token, iat, exp = issue_user_token(
+            self.keys,
+            pool,
+            user,
+            jti=jti,
+            issuer=self.issuer,
+            lifetime=self.config.user_token_lifetime,
+        )
+        now = pool.now()
+        active = {k: v for k, v in user.get("_tokens", {}).items() if v > now}
+        active[jti] = exp
+        user["_tokens"] = active
+        return token, iat, exp
+
+    def issue_management_token(self, pool: Pool) -> tuple[str, int, int]:
+        return issue_management_token(
+            self.keys,
+            pool,
+            jti=self.state.ids.secret(),
+            issuer=self.issuer,
+            lifetime=self.config.management_token_lifetime,
+        )

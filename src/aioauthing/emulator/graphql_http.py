@@ -1,0 +1,133 @@
+"""``POST /graphql/v2``: parse (cached), validate, execute, and shape errors like Authing."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from inspect import isawaitable
+from typing import Any
+
+from graphql.utilities import get_operation_ast
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    execute,
+    parse,
+    validate,
+)
+
+from .context import RequestContext
+from .errors import MESSAGES, AuthingBizError
+
+__all__ = ["GraphQLService", "error_body"]
+
+log = logging.getLogger("aioauthing.emulator")
+
+_CACHE_SIZE = 1024
+
+
+def error_body(code: int, message: str | None = None) -> dict[str, Any]:
+    """A GraphQL response carrying one error object ``{code, message, data}``."""
+    text = message if message is not None else MESSAGES.get(code, "请求失败")
+    return {"errors": [{"message": {"code": code, "message": text, "data": None}}]}
+
+
+def _format_error(error: GraphQLError) -> dict[str, Any]:
+    original = error.original_error
+    if isinstance(original, AuthingBizError):
+        message = original.payload()
+        extensions = {"code": "INTERNAL_SERVER_ERROR", "extension": {"name": "AuthingBizError"}}
+    elif original is not None:
+        log.error("resolver failed", exc_info=original)
+        message = {"code": 500, "message": MESSAGES[500], "data": None}
+        extensions = {"code": "INTERNAL_SERVER_ERROR", "extension": {"name": "Error"}}
+    else:
+        message = {"code": 400, "message": error.message, "data": None}
+        extensions = {"code": "GRAPHQL_VALIDATION_FAILED", "extension": {"name": "GraphQLError"}}
+    out: dict[str, Any] = {"message": message}
+    if error.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        out["path"] = list(error.path)
+    out["extensions"] = extensions
+    return out
+
+
+class GraphQLService:
+    """Executes documents against the served schema; parsed+validated documents are cached."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self._cache: OrderedDict[str, tuple[DocumentNode | None, list[GraphQLError]]] = (
+            OrderedDict()
+        )
+
+    def prepare(self, text: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
+        cached = self._cache.get(text)
+        if cached is not None:
+            self._cache.move_to_end(text)
+            return cached
+        try:
+            document: DocumentNode | None = parse(text)
+        except GraphQLError as exc:
+            entry: tuple[DocumentNode | None, list[GraphQLError]] = (None, [exc])
+        else:
+            assert document is not None
+            entry = (document, list(validate(self.schema, document)))
+        self._cache[text] = entry
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return entry
+
+    async def run(self, ctx: RequestContext, payload: Any) -> tuple[int, dict[str, Any]]:
+        """HTTP status and body for a decoded JSON request body."""
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            return 400, error_body(400, "请求体必须是包含 query 字段的 JSON 对象")
+        variables = payload.get("variables")
+        if variables is None:
+            variables = {}
+        if isinstance(variables, str):
+            try:
+                variables = json.loads(variables) if variables.strip() else {}
+            except ValueError:
+                return 400, error_body(400, "variables 不是合法的 JSON")
+        if not isinstance(variables, dict):
+            return 400, error_body(400, "variables 必须是 JSON 对象")
+        operation_name = payload.get("operationName")
+        if operation_name is not None and not isinstance(operation_name, str):
+            return 400, error_body(400, "operationName 必须是字符串")
+        document, errors = self.prepare(payload["query"])
+        if document is None or errors:
+            return 200, {"errors": [_format_error(e) for e in errors]}
+        operation = get_operation_ast(document, operation_name)
+        if operation is not None and operation.operation.value == "subscription":
+            return 200, error_body(400, "不支持 subscription")
+        result = execute(
+            self.schema,
+            document,
+            context_value=ctx,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        if isawaitable(result):
+            result = await result
+        assert isinstance(result, ExecutionResult)
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [_format_error(e) for e in result.errors]
+        data = result.data
+        if data is None and operation is not None and any(e.path for e in result.errors or ()):
+            # Authing answers {"data": {"<field>": null}} even when the field is non-null.
+            data = {
+                (sel.alias or sel.name).value: None
+                for sel in operation.selection_set.selections
+                if isinstance(sel, FieldNode)
+            }
+        if data is not None or not result.errors:
+            body["data"] = data
+        return 200, body

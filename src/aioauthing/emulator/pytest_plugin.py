@@ -1,0 +1,65 @@
+"""pytest plugin (entry point ``pytest11: aioauthing``): emulator fixtures.
+
+* ``authing_emulator`` -- session-scoped :class:`~aioauthing.emulator.server.EmulatorServer`
+  on a real socket (``.url``);
+* ``authing_emulator_app`` -- session-scoped in-process ASGI app (use with
+  :class:`~aioauthing.emulator.transport.EmulatorTransport`);
+* ``authing_pool`` -- a fresh, isolated user pool on ``authing_emulator`` for each test, as
+  :class:`~aioauthing.emulator.settings.EmulatorSettings`.
+
+Fixtures are synchronous, so they work the same under anyio on asyncio and on trio. Heavy
+imports happen inside the fixtures: installing aioauthing without the ``emulator`` extra does not
+break pytest.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .server import EmulatorServer
+    from .settings import EmulatorSettings
+
+__all__ = ["authing_emulator", "authing_emulator_app", "authing_pool"]
+
+_SEED_ENV = "AIOAUTHING_EMULATOR_SEED"
+
+
+def _config() -> Any:
+    from .config import EmulatorConfig
+
+    seed = os.environ.get(_SEED_ENV)
+    return EmulatorConfig(seed=int(seed) if seed else None)
+
+
+@pytest.fixture(scope="session")
+def authing_emulator() -> Iterator[EmulatorServer]:
+    """The emulator served on 127.0.0.1 (free port) for the whole session."""
+    from .server import EmulatorServer
+
+    with EmulatorServer(_config()) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def authing_emulator_app() -> Any:
+    """An in-process emulator app (Starlette) shared by the session."""
+    from .app import create_app
+
+    return create_app(_config())
+
+
+@pytest.fixture
+def authing_pool(authing_emulator: EmulatorServer) -> EmulatorSettings:
+    """A fresh user pool on the session emulator: its host, ids, secrets and public key."""
+    import httpx
+
+    from .settings import EmulatorSettings
+
+    response = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=10)
+    response.raise_for_status()
+    return EmulatorSettings.from_dict(response.json())

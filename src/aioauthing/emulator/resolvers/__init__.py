@@ -1,0 +1,7 @@
+"""GraphQL resolvers, one module per area; importing this package registers them all."""
+
+from __future__ import annotations
+
+from . import auth, management, messaging, users
+
+__all__ = ["auth", "management", "messaging", "users"]

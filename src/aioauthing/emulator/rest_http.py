@@ -1,0 +1,69 @@
+"""Turning registered REST handlers into Starlette routes that answer V2 envelopes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from inspect import isawaitable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .context import RequestContext
+from .errors import AuthingBizError
+from .registry import Envelope, RestCall, RestHandler, RestRoute
+
+__all__ = ["context_for", "rest_routes"]
+
+
+def context_for(request: Request) -> RequestContext:
+    emulator = request.app.state.emulator
+    return RequestContext(
+        emulator.state, request.headers, str(request.base_url), request.query_params
+    )
+
+
+def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        raw = await request.body()
+        body: Any = None
+        if raw.strip():
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                return JSONResponse(
+                    {"code": 400, "message": "请求体不是合法的 JSON", "data": None}, status_code=400
+                )
+        ctx = context_for(request)
+        call = RestCall(dict(request.path_params), dict(request.query_params), body)
+        try:
+            result = handler(ctx, call)
+            if isawaitable(result):
+                result = await result
+        except AuthingBizError as exc:
+            return JSONResponse(exc.payload())
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, Envelope):
+            return JSONResponse(
+                {"code": result.code, "message": result.message, "data": result.data}
+            )
+        return JSONResponse({"code": 200, "message": "success", "data": result})
+
+    endpoint.__name__ = getattr(handler, "__name__", "endpoint")
+    return endpoint
+
+
+def rest_routes(registered: Sequence[RestRoute]) -> list[Route]:
+    """Starlette routes, static paths before parameterised ones (``/users/me`` before ``/users/{id}``)."""
+    ordered = sorted(registered, key=lambda r: r.path.count("{"))
+    by_path: dict[str, list[RestRoute]] = {}
+    for route in ordered:
+        by_path.setdefault(route.path, []).append(route)
+    routes = []
+    for path, entries in by_path.items():
+        for entry in entries:
+            routes.append(Route(path, _endpoint(entry.handler), methods=[entry.method]))
+    return routes

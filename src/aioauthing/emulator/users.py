@@ -1,0 +1,219 @@
+"""User records: creation with Authing's defaults, uniqueness, wire views, custom data."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .context import RequestContext
+from .errors import biz
+from .passwords import hash_password, kept_password, verify_password
+from .state import UNIQUE_FIELDS, Pool, format_date
+
+__all__ = [
+    "DEFAULT_PHOTO",
+    "PROFILE_FIELDS",
+    "apply_profile",
+    "check_email",
+    "check_unique",
+    "merge_custom_data",
+    "new_user",
+    "parse_custom_data",
+    "set_password",
+    "user_view",
+    "verify_user_password",
+]
+
+DEFAULT_PHOTO = "https://files.authing.co/authing-console/default-user-avatar.png"
+
+PROFILE_FIELDS = frozenset(
+    [
+        "username",
+        "email",
+        "emailVerified",
+        "phone",
+        "phoneVerified",
+        "unionid",
+        "openid",
+        "nickname",
+        "photo",
+        "oauth",
+        "tokenExpiredAt",
+        "loginsCount",
+        "lastLogin",
+        "lastIP",
+        "signedUp",
+        "blocked",
+        "isDeleted",
+        "device",
+        "browser",
+        "company",
+        "name",
+        "givenName",
+        "familyName",
+        "middleName",
+        "profile",
+        "preferredUsername",
+        "website",
+        "gender",
+        "birthdate",
+        "zoneinfo",
+        "locale",
+        "address",
+        "formatted",
+        "streetAddress",
+        "locality",
+        "region",
+        "postalCode",
+        "city",
+        "province",
+        "country",
+        "externalId",
+        "phoneCountryCode",
+        "registerSource",
+        "status",
+        "mainDepartmentId",
+        "mainDepartmentCode",
+        "expiredAt",
+        "directManagement",
+    ]
+)
+"""Stored scalar user fields that inputs may set (``password`` is handled separately)."""
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_email(email: str) -> None:
+    if not _EMAIL.match(email):
+        raise biz(2003)
+
+
+def check_unique(pool: Pool, fields: Mapping[str, Any], *, exclude_id: str | None = None) -> None:
+    """Error 2026 when email (case-insensitive), username, phone or externalId is taken."""
+    for field in UNIQUE_FIELDS:
+        value = fields.get(field)
+        if not value:
+            continue
+        other = pool.find_by(field, value)
+        if other is not None and other["id"] != exclude_id:
+            raise biz(2026)
+
+
+def new_user(
+    ctx: RequestContext, pool: Pool, fields: Mapping[str, Any], *, register_source: list[str]
+) -> dict[str, Any]:
+    """A user record with the defaults of an admin-created / registered Authing user."""
+    user_id = ctx.state.ids.object_id()
+    now = format_date(pool.now())
+    pool.seq += 1
+    ctx.state.touch_pool(pool)
+    user: dict[str, Any] = {field: None for field in PROFILE_FIELDS}
+    user.update(
+        {
+            "id": user_id,
+            "arn": f"arn:cn:authing:{pool.id}:user:{user_id}",
+            "userPoolId": pool.id,
+            "status": "Activated",
+            "emailVerified": False,
+            "phoneVerified": False,
+            "registerSource": register_source,
+            "photo": DEFAULT_PHOTO,
+            "gender": "U",
+            "loginsCount": 0,
+            "blocked": False,
+            "isDeleted": False,
+            "signedUp": now,
+            "createdAt": now,
+            "updatedAt": now,
+            "password": None,
+            "identities": [],
+            "customData": [],
+            "_seq": pool.seq,
+            "_tokens": {},
+        }
+    )
+    apply_profile(user, fields)
+    return user
+
+
+def apply_profile(user: dict[str, Any], fields: Mapping[str, Any]) -> None:
+    """Copy the known profile fields present in ``fields``; ``email`` is stored as given."""
+    for key, value in fields.items():
+        if key in PROFILE_FIELDS:
+            if key in ("photo", "gender", "registerSource", "status") and value is None:
+                continue
+            user[key] = value
+
+
+def set_password(
+    ctx: RequestContext, user: dict[str, Any], encrypted: str, *, keep: bool = False
+) -> None:
+    """Decrypt an RSA-encrypted password and store its hash (``keep``: accept it unencrypted)."""
+    plain = ctx.keys.try_decrypt_password(encrypted)
+    if plain is None:
+        if not keep:
+            raise biz(2016)
+        user["password"] = kept_password(encrypted)
+        return
+    user["password"] = hash_password(plain)
+
+
+def verify_user_password(ctx: RequestContext, user: dict[str, Any], encrypted: str) -> bool:
+    plain = ctx.keys.decrypt_password(encrypted)
+    return verify_password(plain, user.get("password"))
+
+
+def _data_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "BOOLEAN"
+    if isinstance(value, int | float):
+        return "NUMBER"
+    if isinstance(value, dict | list):
+        return "OBJECT"
+    return "STRING"
+
+
+def parse_custom_data(params: str | None) -> list[dict[str, Any]]:
+    """``params`` = JSON text ``[{key, value}]`` (GO sends it base64-encoded) → ``customData``."""
+    if not params:
+        return []
+    try:
+        items = json.loads(params)
+    except ValueError:
+        try:
+            items = json.loads(base64.b64decode(params, validate=True))
+        except ValueError as exc:
+            raise biz(400, "params 必须是 JSON 字符串") from exc
+    if not isinstance(items, list):
+        raise biz(400, "params 必须是数组")
+    result = []
+    for item in items:
+        if not isinstance(item, dict) or "key" not in item:
+            raise biz(400, "params 的每一项都需要 key")
+        value = item.get("value")
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        result.append(
+            {"key": str(item["key"]), "value": text, "dataType": _data_type(value), "label": None}
+        )
+    return result
+
+
+def merge_custom_data(user: dict[str, Any], items: Iterable[dict[str, Any]]) -> None:
+    current = {entry["key"]: entry for entry in user.get("customData") or []}
+    for item in items:
+        current[item["key"]] = item
+    user["customData"] = list(current.values())
+
+
+def user_view(
+    user: dict[str, Any], *, token: str | None = None, exp: int | None = None
+) -> dict[str, Any]:
+    """The wire form of a stored user: internal keys dropped, ``token`` only when just issued."""
+    view = {key: value for key, value in user.items() if not key.startswith("_")}
+    view["token"] = token
+    if token is not None and exp is not None:
+        view["tokenExpiredAt"] = format_date(exp)
+    return view
