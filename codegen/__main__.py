@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from codegen.coverage import render_coverage
 from codegen.errors import SpecErrors
 from codegen.graphql import attach_documents, build_sdl, documents
 from codegen.loader import load_spec
@@ -18,20 +19,29 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
 OUT_DIR = ROOT / "src" / "aioauthing" / "generated"
 PYPROJECT = ROOT / "pyproject.toml"
+COVERAGE = ROOT / "docs" / "coverage.md"
 
 
-def generate(spec_dir: Path, out_dir: Path) -> list[Path]:
+def generate(spec_dir: Path, out_dir: Path, coverage: Path | None = COVERAGE) -> list[Path]:
     spec = load_spec(spec_dir)
-    return write(render(spec, spec_dir), out_dir, PYPROJECT)
+    written = write(render(spec, spec_dir), out_dir, PYPROJECT)
+    if coverage is not None:
+        coverage.parent.mkdir(parents=True, exist_ok=True)
+        coverage.write_text(render_coverage(spec), encoding="utf-8")
+        written.append(coverage)
+    return written
 
 
 def check(spec_dir: Path, out_dir: Path) -> list[str]:
     """Regenerate into a scratch directory; return the committed files that differ."""
     with tempfile.TemporaryDirectory(prefix="aioauthing-codegen-") as tmp:
         scratch = Path(tmp) / "generated"
-        generate(spec_dir, scratch)
+        generate(spec_dir, scratch, Path(tmp) / "coverage.md")
         fresh = {p.name: p.read_text(encoding="utf-8") for p in scratch.iterdir() if p.is_file()}
+        fresh[COVERAGE.name] = (Path(tmp) / "coverage.md").read_text(encoding="utf-8")
     committed = {p.name: p.read_text(encoding="utf-8") for p in out_dir.iterdir() if p.is_file()} if out_dir.exists() else {}
+    if COVERAGE.exists():
+        committed[COVERAGE.name] = COVERAGE.read_text(encoding="utf-8")
     stale = []
     for name in sorted(set(fresh) | set(committed)):
         if fresh.get(name) != committed.get(name):

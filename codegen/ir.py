@@ -148,6 +148,18 @@ class ErrorDef:
 
 
 @dataclass
+class LocalDef:
+    """A documented capability the runtime implements locally (no wire form)."""
+
+    name: str
+    title: str
+    docs: dict[str, list[str]]
+    call: str
+    summary: str
+    source: str
+
+
+@dataclass
 class Spec:
     files: list[str]
     scalars: dict[str, str]
@@ -161,3 +173,4 @@ class Spec:
     errors: dict[int, ErrorDef]
     families: dict[str, str]
     """Error family name -> doc line."""
+    local: list[LocalDef] = field(default_factory=list)

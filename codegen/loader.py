@@ -23,6 +23,7 @@ from codegen.ir import (
     ErrorDef,
     FieldDef,
     GraphQLDef,
+    LocalDef,
     ModelDef,
     OperationDef,
     PaginateDef,
@@ -41,7 +42,8 @@ _FIELD_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$")
 _ARG = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*$")
 _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
-FILE_KEYS = {"api", "scalars", "enums", "models", "operations", "errors", "families"}
+FILE_KEYS = {"api", "scalars", "enums", "models", "operations", "errors", "families", "local"}
+LOCAL_KEYS = {"title", "docs", "call", "summary"}
 API_KEYS = {"client", "class", "attribute", "doc"}
 MODEL_KEYS = {"doc", "kind", "graphql", "fields"}
 ENUM_KEYS = {"doc", "values", "graphql"}
@@ -201,6 +203,7 @@ class Loader:
         self.errors_table: dict[int, ErrorDef] = {}
         self.families: dict[str, str] = {}
         self.files: list[str] = []
+        self.local: list[LocalDef] = []
         self.type_sources: dict[str, str] = {}
 
     # -- pass 1: declarations ------------------------------------------------------------
@@ -233,6 +236,7 @@ class Loader:
             apis=self.apis,
             errors=self.errors_table,
             families=self.families,
+            local=self.local,
         )
 
     def _declare(self, w: _Walker, name: str) -> bool:
@@ -273,6 +277,21 @@ class Loader:
                 self.families[name] = w.text(doc, name)
         with w.at("errors"):
             self._errors(w, data.get("errors"))
+        with w.at("local"):
+            for name, raw in w.mapping(data.get("local")).items():
+                with w.at(name):
+                    entry = w.mapping(raw, LOCAL_KEYS)
+                    docs = {sdk: [n] if isinstance(n, str) else list(n) for sdk, n in w.mapping(entry.get("docs"), DOC_SDKS).items()}
+                    self.local.append(
+                        LocalDef(
+                            name=name,
+                            title=w.text(entry.get("title"), "title", required=True),
+                            docs=docs,
+                            call=w.text(entry.get("call"), "call", required=True),
+                            summary=w.text(entry.get("summary"), "summary", required=True),
+                            source=w.file,
+                        )
+                    )
         with w.at("operations"):
             ops = w.mapping(data.get("operations"))
             if ops and api is None:
@@ -526,6 +545,8 @@ class Loader:
         else:
             with w.at("rest"):
                 op.rest = self._rest(w, w.mapping(spec["rest"], REST_KEYS))
+        if op.graphql is None and op.rest is None:
+            return None  # the wire form is unreadable; its problem is already reported
         with w.at("params"):
             self._params(w, op, w.mapping(spec.get("params")))
         with w.at("returns"):

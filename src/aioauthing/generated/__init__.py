@@ -2,10 +2,15 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/authentication/core.yaml
 #   spec/errors.yaml
+#   spec/local.yaml
 #   spec/management/token.yaml
 #   spec/management/users.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/common.yaml
+#   spec/models/shared_org.yaml
+#   spec/models/shared_rbac.yaml
+#   spec/models/shared_udv.yaml
+#   spec/models/shared_user.yaml
 #   spec/models/udf.yaml
 #   spec/models/user.yaml
 #   spec/models/user_inputs.yaml

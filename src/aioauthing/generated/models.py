@@ -2,6 +2,10 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/models/auth_inputs.yaml
 #   spec/models/common.yaml
+#   spec/models/shared_org.yaml
+#   spec/models/shared_rbac.yaml
+#   spec/models/shared_udv.yaml
+#   spec/models/shared_user.yaml
 #   spec/models/udf.yaml
 #   spec/models/user.yaml
 #   spec/models/user_inputs.yaml
@@ -23,6 +27,9 @@ from aioauthing.runtime.operation import UNSET, Unset
 
 __all__ = [
     "SortByEnum",
+    "ResourceType",
+    "PolicyAssignmentTargetType",
+    "UDFTargetType",
     "UDFDataType",
     "UserStatus",
     "LoginByEmailInput",
@@ -33,6 +40,23 @@ __all__ = [
     "UserDdfInput",
     "CommonMessage",
     "AccessTokenRes",
+    "Node",
+    "Org",
+    "PaginatedOrgs",
+    "UserDepartment",
+    "PaginatedDepartments",
+    "Role",
+    "PaginatedRoles",
+    "Group",
+    "PaginatedGroups",
+    "AuthorizedResource",
+    "PaginatedAuthorizedResources",
+    "UserDefinedData",
+    "UserDefinedDataMap",
+    "UserDefinedField",
+    "UserDefinedDataInput",
+    "SetUdfValueBatchInput",
+    "RefreshToken",
     "User",
     "Identity",
     "UserCustomData",
@@ -54,6 +78,55 @@ class SortByEnum(enum.StrEnum):
     """Most recently updated first."""
     UPDATEDAT_ASC = "UPDATEDAT_ASC"
     """Least recently updated first."""
+
+
+class ResourceType(enum.StrEnum):
+    """Kind of a protected resource."""
+
+    DATA = "DATA"
+    """Data."""
+    API = "API"
+    """An API endpoint."""
+    MENU = "MENU"
+    """A menu entry."""
+    UI = "UI"
+    """A UI element."""
+    BUTTON = "BUTTON"
+    """A button."""
+
+
+class PolicyAssignmentTargetType(enum.StrEnum):
+    """Kind of subject a policy or a resource permission is granted to."""
+
+    USER = "USER"
+    """A user (identified by user id)."""
+    ROLE = "ROLE"
+    """A role (identified by role code)."""
+    GROUP = "GROUP"
+    """A group (identified by group code)."""
+    ORG = "ORG"
+    """An organization node (identified by node id)."""
+    AK_SK = "AK_SK"
+    """An access key / secret key pair."""
+
+
+class UDFTargetType(enum.StrEnum):
+    """Kind of object a user-defined field belongs to."""
+
+    NODE = "NODE"
+    """An organization node."""
+    ORG = "ORG"
+    """An organization."""
+    USER = "USER"
+    """A user."""
+    USERPOOL = "USERPOOL"
+    """The user pool."""
+    ROLE = "ROLE"
+    """A role (values are keyed by role id)."""
+    PERMISSION = "PERMISSION"
+    """A permission."""
+    APPLICATION = "APPLICATION"
+    """An application."""
 
 
 class UDFDataType(enum.StrEnum):
@@ -246,6 +319,254 @@ class AccessTokenRes:
 
 
 @attrs.define(slots=True, kw_only=True)
+class Node:
+    """A node (department) of an organization tree."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Node id."""
+    is_virtual_node: bool | None = attrs.field(default=None, metadata={"wire": "isVirtualNode"})
+    """Whether the node is virtual."""
+    org_id: str | None = attrs.field(default=None, metadata={"wire": "orgId"})
+    """The organization the node belongs to."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Node name."""
+    name_i18n: str | None = attrs.field(default=None, metadata={"wire": "nameI18n"})
+    """Translated names (JSON text)."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    description_i18n: str | None = attrs.field(default=None, metadata={"wire": "descriptionI18n"})
+    """Translated descriptions (JSON text)."""
+    order: int | None = attrs.field(default=None, metadata={"wire": "order"})
+    """Sort order, larger first, in [0, 2^32)."""
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Node code, unique in the organization."""
+    root: bool | None = attrs.field(default=None, metadata={"wire": "root"})
+    """Whether this is the root node."""
+    depth: int | None = attrs.field(default=None, metadata={"wire": "depth"})
+    """Depth in the tree (root is 0)."""
+    path: list[str] = attrs.field(metadata={"wire": "path"})
+    """Node ids from the root to this node."""
+    code_path: list[str | None] = attrs.field(metadata={"wire": "codePath"})
+    """Node codes from the root to this node."""
+    name_path: list[str] = attrs.field(metadata={"wire": "namePath"})
+    """Node names from the root to this node."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    children: list[str] | None = attrs.field(default=None, metadata={"wire": "children"})
+    """Ids of the child nodes."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class Org:
+    """An organization (a tree of nodes)."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Organization id."""
+    root_node: Node = attrs.field(metadata={"wire": "rootNode"})
+    """The root node (its code is the organization's code)."""
+    nodes: list[Node] = attrs.field(metadata={"wire": "nodes"})
+    """Every node of the organization."""
+    tenant_id: str | None = attrs.field(default=None, metadata={"wire": "tenantId"})
+    """The tenant the organization belongs to."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedOrgs:
+    """One page of organizations."""
+
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Number of organizations across all pages."""
+    list: list[Org] = attrs.field(metadata={"wire": "list"})
+    """The organizations of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserDepartment:
+    """A department a user belongs to."""
+
+    department: Node = attrs.field(metadata={"wire": "department"})
+    """The department node."""
+    is_main_department: bool = attrs.field(metadata={"wire": "isMainDepartment"})
+    """Whether it is the user's main department."""
+    joined_at: str | None = attrs.field(default=None, metadata={"wire": "joinedAt"})
+    """When the user joined the department."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedDepartments:
+    """The departments of a user."""
+
+    list: list[UserDepartment] = attrs.field(metadata={"wire": "list"})
+    """The departments."""
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Number of departments."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class Role:
+    """A role inside a permission group (namespace); users, groups and org nodes can be granted it."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Role id."""
+    namespace: str = attrs.field(metadata={"wire": "namespace"})
+    """Code of the permission group (namespace) the role belongs to; `default` is the default group."""
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Role code, unique within its namespace."""
+    arn: str = attrs.field(metadata={"wire": "arn"})
+    """Role ARN, arn:cn:authing:{userPoolId}:role:{id}."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    is_system: bool | None = attrs.field(default=None, metadata={"wire": "isSystem"})
+    """Built-in role (cannot be deleted)."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    parent: Role | None = attrs.field(default=None, metadata={"wire": "parent"})
+    """Parent role (not part of the default selection when nested)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedRoles:
+    """One page of roles."""
+
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Number of roles across all pages."""
+    list: list[Role] = attrs.field(metadata={"wire": "list"})
+    """The roles of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class Group:
+    """A user group."""
+
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Group code, unique in the pool."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Group name."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedGroups:
+    """One page of groups."""
+
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Number of groups across all pages."""
+    list: list[Group] = attrs.field(metadata={"wire": "list"})
+    """The groups of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizedResource:
+    """A resource a subject may act on, with the allowed actions."""
+
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Resource code."""
+    type: ResourceType | str | None = attrs.field(default=None, metadata={"wire": "type"})
+    """Resource type."""
+    actions: list[str] | None = attrs.field(default=None, metadata={"wire": "actions"})
+    """Allowed actions, e.g. books:read."""
+    api_identifier: str | None = attrs.field(default=None, metadata={"wire": "apiIdentifier"})
+    """API identifier (API resources)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedAuthorizedResources:
+    """One page of authorized resources."""
+
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Number of resources across all pages."""
+    list: list[AuthorizedResource] = attrs.field(metadata={"wire": "list"})
+    """The resources of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserDefinedData:
+    """One custom data value of an object, with its field's type and label."""
+
+    key: str = attrs.field(metadata={"wire": "key"})
+    """Field key."""
+    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType"})
+    """Data type of the field."""
+    value: str = attrs.field(metadata={"wire": "value"})
+    """The value as stored, a string (JSON-encoded for NUMBER, BOOLEAN and OBJECT)."""
+    label: str | None = attrs.field(default=None, metadata={"wire": "label"})
+    """Display label."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserDefinedDataMap:
+    """The custom data values of one object (batch reads)."""
+
+    target_id: str = attrs.field(metadata={"wire": "targetId"})
+    """The object's id."""
+    data: list[UserDefinedData] = attrs.field(metadata={"wire": "data"})
+    """Its values."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserDefinedField:
+    """The definition of a user-defined field (custom data key)."""
+
+    target_type: UDFTargetType | str = attrs.field(metadata={"wire": "targetType"})
+    """Kind of object the field belongs to."""
+    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType"})
+    """Data type of the values."""
+    key: str = attrs.field(metadata={"wire": "key"})
+    """Field key, unique per target type."""
+    label: str | None = attrs.field(default=None, metadata={"wire": "label"})
+    """Display label."""
+    options: str | None = attrs.field(default=None, metadata={"wire": "options"})
+    """Options of a SELECT field (JSON text)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserDefinedDataInput:
+    """One custom data value to write; value is the JSON encoding of the value, as a string.
+
+    Fields left ``UNSET`` are not sent."""
+
+    key: str = attrs.field(metadata={"wire": "key"})
+    """Field key (must be defined first)."""
+    value: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "value"})
+    """JSON-encoded value, e.g. '"1x1"' or '18'."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class SetUdfValueBatchInput:
+    """One custom data value of one object, for batch writes.
+
+    Fields left ``UNSET`` are not sent."""
+
+    target_id: str = attrs.field(metadata={"wire": "targetId"})
+    """The object's id (a user id for users)."""
+    key: str = attrs.field(metadata={"wire": "key"})
+    """Field key (must be defined first)."""
+    value: str = attrs.field(metadata={"wire": "value"})
+    """JSON-encoded value, e.g. '"1x1"' or '18'."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class RefreshToken:
+    """A freshly issued user token."""
+
+    token: str | None = attrs.field(default=None, metadata={"wire": "token"})
+    """The new token."""
+    iat: int | None = attrs.field(default=None, metadata={"wire": "iat"})
+    """Issue time, Unix seconds."""
+    exp: int | None = attrs.field(default=None, metadata={"wire": "exp"})
+    """Expiry, Unix seconds."""
+
+
+@attrs.define(slots=True, kw_only=True)
 class User:
     """A user of the user pool."""
 
@@ -355,6 +676,8 @@ class User:
     """Creation time."""
     updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
     """Last update time."""
+    groups: PaginatedGroups | None = attrs.field(default=None, metadata={"wire": "groups"})
+    """The groups the user belongs to."""
     external_id: str | None = attrs.field(default=None, metadata={"wire": "externalId"})
     """Id of the user in an external system (unique in the pool)."""
     custom_data: list[UserCustomData | None] | None = attrs.field(

@@ -1,0 +1,77 @@
+"""aioauthing: an asyncio-native SDK for the Authing V2 identity API.
+
+Names load on first use (PEP 562): ``import aioauthing`` stays cheap however large the generated
+surface grows, while type checkers and IDEs still see every name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0.dev0"
+
+if TYPE_CHECKING:
+    from aioauthing.generated import models
+    from aioauthing.runtime.clients import AuthenticationClient, ManagementClient, UserSession
+    from aioauthing.runtime.errors import (
+        AlreadyExistsError,
+        AuthingError,
+        AuthingTimeoutError,
+        AuthingValidationError,
+        CaptchaRequiredError,
+        InvalidCredentialsError,
+        InvalidVerificationCodeError,
+        NotFoundError,
+        NotLoggedInError,
+        PermissionDeniedError,
+        RateLimitedError,
+        ServerError,
+        TokenExpiredError,
+        TransportError,
+    )
+    from aioauthing.runtime.operation import UNSET, Unset
+    from aioauthing.runtime.password import PasswordSecurityLevel, compute_password_security_level
+    from aioauthing.runtime.raw import capture_raw
+    from aioauthing.runtime.tokens import FileTokenStore, MemoryTokenStore, TokenStore
+
+_EXPORTS: dict[str, str] = {
+    "AuthenticationClient": "aioauthing.runtime.clients",
+    "ManagementClient": "aioauthing.runtime.clients",
+    "UserSession": "aioauthing.runtime.clients",
+    "AlreadyExistsError": "aioauthing.runtime.errors",
+    "AuthingError": "aioauthing.runtime.errors",
+    "AuthingTimeoutError": "aioauthing.runtime.errors",
+    "AuthingValidationError": "aioauthing.runtime.errors",
+    "CaptchaRequiredError": "aioauthing.runtime.errors",
+    "InvalidCredentialsError": "aioauthing.runtime.errors",
+    "InvalidVerificationCodeError": "aioauthing.runtime.errors",
+    "NotFoundError": "aioauthing.runtime.errors",
+    "NotLoggedInError": "aioauthing.runtime.errors",
+    "PermissionDeniedError": "aioauthing.runtime.errors",
+    "RateLimitedError": "aioauthing.runtime.errors",
+    "ServerError": "aioauthing.runtime.errors",
+    "TokenExpiredError": "aioauthing.runtime.errors",
+    "TransportError": "aioauthing.runtime.errors",
+    "UNSET": "aioauthing.runtime.operation",
+    "Unset": "aioauthing.runtime.operation",
+    "PasswordSecurityLevel": "aioauthing.runtime.password",
+    "compute_password_security_level": "aioauthing.runtime.password",
+    "capture_raw": "aioauthing.runtime.raw",
+    "FileTokenStore": "aioauthing.runtime.tokens",
+    "MemoryTokenStore": "aioauthing.runtime.tokens",
+    "TokenStore": "aioauthing.runtime.tokens",
+}
+
+__all__ = [*sorted(_EXPORTS), "models"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "models":
+        return importlib.import_module("aioauthing.generated.models")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aioauthing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
