@@ -42,7 +42,7 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     if isinstance(original, AuthingBizError):
         message = original.payload()
         extensions = {"code": "INTERNAL_SERVER_ERROR", "extension": {"name": "AuthingBizError"}}
-    elif original is not None:
+    elif original is not None and error.path and not isinstance(original, GraphQLError):
         log.error("resolver failed", exc_info=original)
         message = {"code": 500, "message": MESSAGES[500], "data": None}
         extensions = {"code": "INTERNAL_SERVER_ERROR", "extension": {"name": "Error"}}
