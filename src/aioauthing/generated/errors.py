@@ -36,6 +36,9 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2004: ("NotFoundError", "用户不存在"),  # USER_NOT_FOUND
     2005: ("AccountStateError", "用户已被锁定"),  # USER_LOCKED
     2006: ("InvalidCredentialsError", "密码错误"),  # WRONG_PASSWORD
+    2011: ("NotFoundError", "应用不存在"),  # APP_NOT_FOUND
+    2014: ("InvalidInputError", "搜索用户时输入格式错误"),  # INVALID_USER_SEARCH_INPUT
+    2015: ("InvalidInputError", "搜索用户时搜索类型不合法"),  # INVALID_USER_SEARCH_TYPE
     2016: ("InvalidInputError", "密码解密失败"),  # PASSWORD_DECRYPT_FAILED
     2019: ("AccountStateError", "修改密码前需要验证身份"),  # VERIFY_BEFORE_PASSWORD_CHANGE
     2020: ("NotLoggedInError", "尚未登录，无访问权限"),  # NOT_LOGGED_IN
@@ -46,6 +49,9 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2032: ("InvalidInputError", "注册时需要提供密码"),  # PASSWORD_REQUIRED
     2034: ("AlreadyExistsError", "用户名已存在"),  # USERNAME_EXISTS
     2035: ("AlreadyExistsError", "手机号已被绑定"),  # PHONE_ALREADY_BOUND
+    2036: ("NotFoundError", "用户不属于该用户池"),  # USER_NOT_IN_POOL
+    2037: ("InvalidInputError", "输入的旧邮箱与用户当前邮箱不匹配"),  # OLD_EMAIL_MISMATCH
+    2038: ("InvalidInputError", "输入的旧手机号与用户当前手机号不匹配"),  # OLD_PHONE_MISMATCH
     2058: ("AccountStateError", "强制重置密码，需要验证旧密码"),  # FORCED_PASSWORD_RESET
     2206: ("TokenExpiredError", "登录信息已过期"),  # LOGIN_EXPIRED
     2224: ("NotFoundError", "用户池不存在"),  # USERPOOL_NOT_FOUND
@@ -69,6 +75,9 @@ ERROR_NAMES: dict[str, int] = {
     "USER_NOT_FOUND": 2004,
     "USER_LOCKED": 2005,
     "WRONG_PASSWORD": 2006,
+    "APP_NOT_FOUND": 2011,
+    "INVALID_USER_SEARCH_INPUT": 2014,
+    "INVALID_USER_SEARCH_TYPE": 2015,
     "PASSWORD_DECRYPT_FAILED": 2016,
     "VERIFY_BEFORE_PASSWORD_CHANGE": 2019,
     "NOT_LOGGED_IN": 2020,
@@ -79,6 +88,9 @@ ERROR_NAMES: dict[str, int] = {
     "PASSWORD_REQUIRED": 2032,
     "USERNAME_EXISTS": 2034,
     "PHONE_ALREADY_BOUND": 2035,
+    "USER_NOT_IN_POOL": 2036,
+    "OLD_EMAIL_MISMATCH": 2037,
+    "OLD_PHONE_MISMATCH": 2038,
     "FORCED_PASSWORD_RESET": 2058,
     "LOGIN_EXPIRED": 2206,
     "USERPOOL_NOT_FOUND": 2224,

@@ -145,3 +145,925 @@ class UsersApi(ApiBase):
             query=query,
         )
         return self._structure(result.get("data"), models.User)
+
+    async def update(
+        self,
+        user_id: str,
+        input: models.UpdateUserInput,
+    ) -> models.User:
+        """Change a user's profile as an administrator.
+
+        Only the fields set on ``input`` are sent. Setting ``token_expired_at`` to a time in the past
+        invalidates the user's tokens. The password is RSA-encrypted before sending.
+
+        Documented as "修改用户资料": Go ``UpdateUser``; Python ``users.update``; JS ``users.update``.
+
+        Args:
+            user_id: The user's id.
+            input: The fields to change.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+                2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
+                2034: 用户名已存在 (AlreadyExistsError)
+                2035: 手机号已被绑定 (AlreadyExistsError)
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = user_id
+        variables["input"] = encrypt_fields(self._unstructure(input), ("password",), self._encrypt)
+        data = await self._execute(ops.USERS_UPDATE, variables=variables)
+        return self._structure(data, models.User)
+
+    async def get_udf_value(
+        self,
+        user_id: str,
+    ) -> list[models.UserDefinedData]:
+        """List a user's custom data values (user-defined fields).
+
+        Values come back as stored, as strings: decode NUMBER, BOOLEAN and OBJECT values with
+        ``json.loads``. The field must be defined first (``mgmt.udf.set``).
+
+        Documented as "获取自定义数据": Go ``GetUserUdfValue``; Python ``users.get_udf_value``; JS ``users.getUdfValue``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["targetId"] = user_id
+        variables["targetType"] = "USER"
+        data = await self._execute(ops.USERS_GET_UDF_VALUE, variables=variables)
+        return self._structure(data, list[models.UserDefinedData])
+
+    async def get_udf_value_batch(
+        self,
+        user_ids: Sequence[str | None],
+    ) -> list[models.UserDefinedDataMap]:
+        """List the custom data values of several users, one entry per user.
+
+        Each entry carries the user id (``target_id``) and its values, stored as strings.
+
+        Documented as "批量获取自定义数据": Go ``BatchGetUserUdfValue``; Python ``users.get_udf_value_batch``; JS ``users.getUdfValueBatch``.
+
+        Args:
+            user_ids: The users' ids.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        variables: dict[str, Any] = {}
+        variables["targetIds"] = list(user_ids)
+        variables["targetType"] = "USER"
+        data = await self._execute(ops.USERS_GET_UDF_VALUE_BATCH, variables=variables)
+        return self._structure(data, list[models.UserDefinedDataMap])
+
+    async def set_udf_value(
+        self,
+        user_id: str,
+        key: str,
+        value: str,
+    ) -> list[models.UserDefinedData] | None:
+        """Set one custom data value of a user; returns all the user's values.
+
+        The field must be defined first (``mgmt.udf.set``) and the value must match its data type.
+        Custom data values travel as strings: pass the JSON encoding of the value, e.g.
+        ``json.dumps("1x1")`` (``'"1x1"'``) for a STRING field or ``json.dumps(18)`` (``'18'``) for a
+        NUMBER field.
+
+        Documented as "设置自定义数据": Go ``SetUserUdfValue``; Python ``users.set_udf_value``.
+
+        Args:
+            user_id: The user's id.
+            key: Key of the user-defined field.
+            value: The JSON-encoded value, a string (json.dumps(value)).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("key", key)
+        variables: dict[str, Any] = {}
+        variables["targetId"] = user_id
+        variables["key"] = key
+        variables["value"] = value
+        variables["targetType"] = "USER"
+        data = await self._execute(ops.USERS_SET_UDF_VALUE, variables=variables)
+        return None if data is None else self._structure(data, list[models.UserDefinedData])
+
+    async def set_udf_value_batch(
+        self,
+        input: Sequence[models.SetUdfValueBatchInput],
+    ) -> models.CommonMessage | None:
+        """Set custom data values of several users at once.
+
+        Each item names a user (``target_id``), a field key and the JSON-encoded value as a string.
+        The call fails as a whole (raises) when any value is rejected.
+
+        Documented as "批量设置自定义数据": Go ``BatchSetUserUdfValue``; Python ``users.set_udf_value_batch``; JS ``users.setUdfValueBatch``.
+
+        Args:
+            input: The values to set: [SetUdfValueBatchInput(target_id=..., key=..., value=json.dumps(...))].
+        """
+        v.require_non_empty("input", input)
+        variables: dict[str, Any] = {}
+        variables["input"] = self._unstructure(input)
+        variables["targetType"] = "USER"
+        data = await self._execute(ops.USERS_SET_UDF_VALUE_BATCH, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def remove_udf_value(
+        self,
+        user_id: str,
+        key: str,
+    ) -> list[models.UserDefinedData] | None:
+        """Remove one custom data value of a user; returns the remaining values.
+
+        Documented as "删除自定义数据": Go ``RemoveUserUdfValue``; Python ``users.remove_udf_value``; JS ``users.removeUdfValue``.
+
+        Args:
+            user_id: The user's id.
+            key: Key of the user-defined field.
+        """
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("key", key)
+        variables: dict[str, Any] = {}
+        variables["targetId"] = user_id
+        variables["key"] = key
+        variables["targetType"] = "USER"
+        data = await self._execute(ops.USERS_REMOVE_UDF_VALUE, variables=variables)
+        return None if data is None else self._structure(data, list[models.UserDefinedData])
+
+    async def delete(
+        self,
+        user_id: str,
+    ) -> models.CommonMessage | None:
+        """Delete a user and, irreversibly, everything the user owns.
+
+        Documented as "删除用户": Go ``DeleteUser``; Python ``users.delete``; JS ``users.delete``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = user_id
+        data = await self._execute(ops.USERS_DELETE, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def delete_many(
+        self,
+        user_ids: Sequence[str],
+    ) -> models.CommonMessage | None:
+        """Delete several users; fails when any id does not exist.
+
+        Documented as "批量删除用户": Go ``BatchDeleteUser``; Python ``users.delete_many``; JS ``users.deleteMany``.
+
+        Args:
+            user_ids: The users' ids.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        variables: dict[str, Any] = {}
+        variables["ids"] = list(user_ids)
+        data = await self._execute(ops.USERS_DELETE_MANY, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def batch_get(
+        self,
+        ids: Sequence[str],
+        *,
+        type: str = "id",
+    ) -> list[models.User]:
+        """Fetch up to 80 users by ids, usernames, phones, emails or external ids, with custom data.
+
+        ``type`` says what ``ids`` holds: ``id`` (the default), ``username``, ``phone``, ``email`` or
+        ``externalId``. Identifiers that match no user are left out of the result. The returned users
+        carry their identities and custom data values.
+
+        Documented as "批量获取用户": Go ``BatchGetUser``; Python ``users.batch_get``; JS ``users.batch``.
+
+        Args:
+            ids: The identifiers to look up (at most 80 per request).
+            type: What ids holds: id, username, phone, email or externalId.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2030: 一次最多查询 80 个用户 (InvalidInputError)
+        """
+        v.require_non_empty("ids", ids)
+        v.check_items_non_empty("ids", ids)
+        v.check_max_items("ids", ids, 80)
+        v.require_non_empty("type", type)
+        variables: dict[str, Any] = {}
+        variables["ids"] = list(ids)
+        variables["type"] = type
+        data = await self._execute(ops.USERS_BATCH_GET, variables=variables)
+        return self._structure(data, list[models.User])
+
+    async def list_archived(
+        self,
+        *,
+        page: int = 1,
+        limit: int = 10,
+    ) -> models.PaginatedUsers:
+        """List the archived users of the pool, one page at a time.
+
+        Documented as "获取已归档用户列表": Go ``ListArchivedUsers``; Python ``users.list_archived_users``; JS ``users.listArchivedUsers``.
+
+        Args:
+            page: Page number, from 1.
+            limit: Users per page.
+        """
+        variables: dict[str, Any] = {}
+        variables["page"] = page
+        variables["limit"] = limit
+        data = await self._execute(ops.USERS_LIST_ARCHIVED, variables=variables)
+        return self._structure(data, models.PaginatedUsers)
+
+    def iter_list_archived(
+        self,
+        *,
+        page_size: int = 50,
+    ) -> AsyncIterator[models.User]:
+        """Iterate over every item of :meth:`list_archived`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> Any:
+            return await self.list_archived(
+                page=page,
+                limit=limit,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def exists(
+        self,
+        *,
+        username: str | Unset = UNSET,
+        email: str | Unset = UNSET,
+        phone: str | Unset = UNSET,
+        external_id: str | Unset = UNSET,
+    ) -> bool | None:
+        """Tell whether a user with the given username, email, phone or external id exists.
+
+        Username is case-sensitive, email case-insensitive. Give at least one identifier.
+
+        Documented as "检查用户是否存在": Go ``CheckUserExists``; Python ``users.exists``; JS ``users.exists``.
+
+        Args:
+            username: Username (case-sensitive).
+            email: Email address (case-insensitive).
+            phone: Phone number.
+            external_id: External id.
+        """
+        variables: dict[str, Any] = {}
+        if username is not UNSET:
+            variables["username"] = username
+        if email is not UNSET:
+            variables["email"] = email
+        if phone is not UNSET:
+            variables["phone"] = phone
+        if external_id is not UNSET:
+            variables["externalId"] = external_id
+        data = await self._execute(ops.USERS_EXISTS, variables=variables)
+        return None if data is None else self._structure(data, bool)
+
+    async def find(
+        self,
+        *,
+        username: str | Unset = UNSET,
+        email: str | Unset = UNSET,
+        phone: str | Unset = UNSET,
+        external_id: str | Unset = UNSET,
+    ) -> models.User | None:
+        """Find one user by exact username, email, phone or external id (None when none matches).
+
+        Username is case-sensitive, email case-insensitive. The returned user carries its custom
+        data values.
+
+        Documented as "查找用户": Go ``FindUser``; Python ``users.find``; JS ``users.find``.
+
+        Args:
+            username: Username (case-sensitive).
+            email: Email address (case-insensitive).
+            phone: Phone number.
+            external_id: External id.
+        """
+        variables: dict[str, Any] = {}
+        if username is not UNSET:
+            variables["username"] = username
+        if email is not UNSET:
+            variables["email"] = email
+        if phone is not UNSET:
+            variables["phone"] = phone
+        if external_id is not UNSET:
+            variables["externalId"] = external_id
+        data = await self._execute(ops.USERS_FIND, variables=variables)
+        return None if data is None else self._structure(data, models.User)
+
+    async def search(
+        self,
+        query: str,
+        *,
+        fields: Sequence[str | None] | Unset = UNSET,
+        page: int = 1,
+        limit: int = 10,
+        department_opts: Sequence[models.SearchUserDepartmentOpt | None] | Unset = UNSET,
+        group_opts: Sequence[models.SearchUserGroupOpt | None] | Unset = UNSET,
+        role_opts: Sequence[models.SearchUserRoleOpt | None] | Unset = UNSET,
+    ) -> models.PaginatedUsers:
+        """Fuzzy-search users by keyword, optionally within departments, groups or roles.
+
+        Documented as "搜索用户": Go ``SearchUser``; Python ``users.search``; JS ``users.search``.
+
+        Args:
+            query: The keyword.
+            fields: Fields to search in, e.g. ["username", "email"] (all searchable fields when omitted).
+            page: Page number, from 1.
+            limit: Users per page.
+            department_opts: Only users of these departments.
+            group_opts: Only members of these groups.
+            role_opts: Only holders of these roles.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2014: 搜索用户时输入格式错误 (InvalidInputError)
+                2015: 搜索用户时搜索类型不合法 (InvalidInputError)
+        """
+        v.require_non_empty("query", query)
+        variables: dict[str, Any] = {}
+        variables["query"] = query
+        if fields is not UNSET:
+            variables["fields"] = list(fields)
+        variables["page"] = page
+        variables["limit"] = limit
+        if department_opts is not UNSET:
+            variables["departmentOpts"] = self._unstructure(department_opts)
+        if group_opts is not UNSET:
+            variables["groupOpts"] = self._unstructure(group_opts)
+        if role_opts is not UNSET:
+            variables["roleOpts"] = self._unstructure(role_opts)
+        data = await self._execute(ops.USERS_SEARCH, variables=variables)
+        return self._structure(data, models.PaginatedUsers)
+
+    def iter_search(
+        self,
+        query: str,
+        *,
+        page_size: int = 50,
+        fields: Sequence[str | None] | Unset = UNSET,
+        department_opts: Sequence[models.SearchUserDepartmentOpt | None] | Unset = UNSET,
+        group_opts: Sequence[models.SearchUserGroupOpt | None] | Unset = UNSET,
+        role_opts: Sequence[models.SearchUserRoleOpt | None] | Unset = UNSET,
+    ) -> AsyncIterator[models.User]:
+        """Iterate over every item of :meth:`search`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> Any:
+            return await self.search(
+                query,
+                page=page,
+                limit=limit,
+                fields=fields,
+                department_opts=department_opts,
+                group_opts=group_opts,
+                role_opts=role_opts,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def kick(
+        self,
+        user_ids: Sequence[str],
+    ) -> models.CommonMessage:
+        """Force a set of users to log out everywhere.
+
+        Documented as "强制下线一批用户": Go ``KickUser``; Python ``users.kick``; JS ``users.kick``.
+
+        Args:
+            user_ids: The users' ids.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        body: dict[str, Any] = {}
+        body["userIds"] = list(user_ids)
+        result = await self._execute(
+            ops.USERS_KICK,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def list_groups(
+        self,
+        user_id: str,
+    ) -> models.PaginatedGroups | None:
+        """List the groups a user belongs to.
+
+        Documented as "获取用户分组列表": Go ``GetUserGroupList``; Python ``users.list_groups``; JS ``users.listGroups``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = user_id
+        data = await self._execute(ops.USERS_LIST_GROUPS, variables=variables)
+        return None if data is None else self._structure(data, models.PaginatedGroups)
+
+    async def add_group(
+        self,
+        user_ids: Sequence[str],
+        group_code: str,
+    ) -> models.CommonMessage:
+        """Add users to a group.
+
+        The wire takes a list of users; pass ``[user_id]`` for one user.
+
+        Documented as "加入分组": Go ``AddUserToGroup``; Python ``users.add_group``; JS ``users.addGroup``.
+
+        Args:
+            user_ids: The users' ids.
+            group_code: The group's code.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.require_non_empty("group_code", group_code)
+        variables: dict[str, Any] = {}
+        variables["userIds"] = list(user_ids)
+        variables["code"] = group_code
+        data = await self._execute(ops.USERS_ADD_GROUP, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def remove_group(
+        self,
+        user_ids: Sequence[str],
+        group_code: str,
+    ) -> models.CommonMessage:
+        """Remove users from a group.
+
+        The wire takes a list of users; pass ``[user_id]`` for one user.
+
+        Documented as "退出分组": Go ``RemoveUserInGroup``; Python ``users.remove_group``; JS ``users.removeGroup``.
+
+        Args:
+            user_ids: The users' ids.
+            group_code: The group's code.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.require_non_empty("group_code", group_code)
+        variables: dict[str, Any] = {}
+        variables["userIds"] = list(user_ids)
+        variables["code"] = group_code
+        data = await self._execute(ops.USERS_REMOVE_GROUP, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def list_roles(
+        self,
+        user_id: str,
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.PaginatedRoles | None:
+        """List a user's roles in one permission group (namespace).
+
+        Documented as "获取用户角色列表": Go ``GetUserRoles``; Python ``users.list_roles``; JS ``users.listRoles``.
+
+        Args:
+            user_id: The user's id.
+            namespace: Permission group (namespace) code; the default group when omitted.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = user_id
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        data = await self._execute(ops.USERS_LIST_ROLES, variables=variables)
+        return None if data is None else self._structure(data, models.PaginatedRoles)
+
+    async def add_roles(
+        self,
+        user_ids: Sequence[str],
+        role_codes: Sequence[str | None],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage | None:
+        """Grant roles of one permission group to users.
+
+        Documented as "添加角色": Go ``AddUserToRoles``; Python ``users.add_roles``; JS ``users.addRoles``.
+
+        Args:
+            user_ids: The users' ids.
+            role_codes: Codes of the roles to grant.
+            namespace: Permission group (namespace) code of the roles; the default group when omitted.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.require_non_empty("role_codes", role_codes)
+        v.check_items_non_empty("role_codes", role_codes)
+        variables: dict[str, Any] = {}
+        variables["userIds"] = list(user_ids)
+        variables["roleCodes"] = list(role_codes)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        variables["roleCode"] = None
+        variables["groupCodes"] = None
+        variables["nodeCodes"] = None
+        data = await self._execute(ops.USERS_ADD_ROLES, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def remove_roles(
+        self,
+        user_ids: Sequence[str],
+        role_codes: Sequence[str | None],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage | None:
+        """Revoke roles of one permission group from users.
+
+        Documented as "移除角色": Go ``RemoveUserInRoles``; Python ``users.remove_roles``; JS ``users.removeRoles``.
+
+        Args:
+            user_ids: The users' ids.
+            role_codes: Codes of the roles to revoke.
+            namespace: Permission group (namespace) code of the roles; the default group when omitted.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.require_non_empty("role_codes", role_codes)
+        v.check_items_non_empty("role_codes", role_codes)
+        variables: dict[str, Any] = {}
+        variables["userIds"] = list(user_ids)
+        variables["roleCodes"] = list(role_codes)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        variables["roleCode"] = None
+        variables["groupCodes"] = None
+        variables["nodeCodes"] = None
+        data = await self._execute(ops.USERS_REMOVE_ROLES, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def has_role(
+        self,
+        user_id: str,
+        role_code: str,
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> bool:
+        """Tell whether a user holds a role of a permission group.
+
+        Documented as "判断用户是否有某个角色": Go ``UserHasRole``; Python ``users.has_role``; JS ``users.hasRole``.
+
+        Args:
+            user_id: The user's id.
+            role_code: The role's code.
+            namespace: Permission group (namespace) code; the default group when omitted.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("role_code", role_code)
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        query: dict[str, Any] = {}
+        query["code"] = role_code
+        if namespace is not UNSET:
+            query["namespace"] = namespace
+        result = await self._execute(
+            ops.USERS_HAS_ROLE,
+            path_params=path_params,
+            query=query,
+        )
+        return self._structure(result.get("data"), bool)
+
+    async def refresh_token(
+        self,
+        user_id: str,
+    ) -> models.RefreshToken | None:
+        """Issue a new token for a user.
+
+        Documented as "刷新用户 Token": Go ``RefreshUserToken``; Python ``users.refresh_token``; JS ``users.refreshToken``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = user_id
+        data = await self._execute(ops.USERS_REFRESH_TOKEN, variables=variables)
+        return None if data is None else self._structure(data, models.RefreshToken)
+
+    async def list_policies(
+        self,
+        user_id: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+        namespace: str | Unset = UNSET,
+        code: str | Unset = UNSET,
+    ) -> models.PaginatedPolicyAssignments:
+        """List the policies assigned to a user, one page at a time.
+
+        Documented as "获取策略列表": Go ``ListUserPolicies``; Python ``users.list_policies``.
+
+        Args:
+            user_id: The user's id.
+            page: Page number, from 1.
+            limit: Assignments per page.
+            namespace: Only policies of this permission group (namespace) code.
+            code: Only assignments of this policy code.
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["targetIdentifier"] = user_id
+        variables["page"] = page
+        variables["limit"] = limit
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        if code is not UNSET:
+            variables["code"] = code
+        variables["targetType"] = "USER"
+        data = await self._execute(ops.USERS_LIST_POLICIES, variables=variables)
+        return self._structure(data, models.PaginatedPolicyAssignments)
+
+    def iter_list_policies(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 50,
+        namespace: str | Unset = UNSET,
+        code: str | Unset = UNSET,
+    ) -> AsyncIterator[models.PolicyAssignment]:
+        """Iterate over every item of :meth:`list_policies`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> Any:
+            return await self.list_policies(
+                user_id,
+                page=page,
+                limit=limit,
+                namespace=namespace,
+                code=code,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def add_policies(
+        self,
+        user_ids: Sequence[str],
+        policies: Sequence[str],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Assign policies to a user.
+
+        Documented as "批量添加策略": Go ``AddUserPolicies``; Python ``users.add_policies``.
+
+        Args:
+            user_ids: The users' ids (pass [user_id] for one user).
+            policies: Codes of the policies to assign.
+            namespace: Permission group (namespace) code of the policies; the default group when omitted.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.require_non_empty("policies", policies)
+        v.check_items_non_empty("policies", policies)
+        variables: dict[str, Any] = {}
+        variables["targetIdentifiers"] = list(user_ids)
+        variables["policies"] = list(policies)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        variables["targetType"] = "USER"
+        variables["inheritByChildren"] = None
+        data = await self._execute(ops.USERS_ADD_POLICIES, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def remove_policies(
+        self,
+        user_ids: Sequence[str],
+        policies: Sequence[str],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Remove policy assignments from a user.
+
+        Documented as "批量移除策略": Go ``RemoveUserPolicies``; Python ``users.remove_policies``.
+
+        Args:
+            user_ids: The users' ids (pass [user_id] for one user).
+            policies: Codes of the policies to remove.
+            namespace: Permission group (namespace) code of the policies; the default group when omitted.
+        """
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.require_non_empty("policies", policies)
+        v.check_items_non_empty("policies", policies)
+        variables: dict[str, Any] = {}
+        variables["targetIdentifiers"] = list(user_ids)
+        variables["policies"] = list(policies)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        variables["targetType"] = "USER"
+        data = await self._execute(ops.USERS_REMOVE_POLICIES, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def list_orgs(
+        self,
+        user_id: str,
+    ) -> list[Any]:
+        """List the organizations a user belongs to, each as the path from the org to the user's node.
+
+        One list per organization: element 0 is the organization
+        (``{"type": "org", "id", "rootNodeId", "logo", "tenantId", ...}``), then the nodes
+        (``{"type": "node", "id", "orgId", "name", "code", "order", ...}``) from the root to the
+        user's node. The items are returned as plain JSON (dicts).
+
+        Documented as "获取用户所在组织机构": Go ``ListUserOrg``; Python ``users.list_orgs``; JS ``users.listOrgs``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        result = await self._execute(
+            ops.USERS_LIST_ORGS,
+            path_params=path_params,
+        )
+        return self._structure(result.get("data"), list[Any])
+
+    async def list_departments(
+        self,
+        user_id: str,
+        *,
+        org_id: str | Unset = UNSET,
+    ) -> models.PaginatedDepartments | None:
+        """List the departments a user belongs to, optionally in one organization.
+
+        Documented as "获取用户所在部门": Go ``GetUserDepartments``; Python ``users.list_departments``; JS ``users.listDepartment``.
+
+        Args:
+            user_id: The user's id.
+            org_id: Only departments of this organization.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = user_id
+        if org_id is not UNSET:
+            variables["orgId"] = org_id
+        data = await self._execute(ops.USERS_LIST_DEPARTMENTS, variables=variables)
+        return None if data is None else self._structure(data, models.PaginatedDepartments)
+
+    async def send_first_login_verify_email(
+        self,
+        user_id: str,
+        app_id: str,
+    ) -> models.CommonMessage:
+        """Send a user the first-login verification email of an application.
+
+        Documented as "发送首次登录验证邮件": Go ``SendFirstLoginVerifyEmail``; Python ``users.send_first_login_verify_email``; JS ``users.sendFirstLoginVerifyEmail``.
+
+        Args:
+            user_id: The user's id.
+            app_id: The application's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("app_id", app_id)
+        variables: dict[str, Any] = {}
+        variables["userId"] = user_id
+        variables["appId"] = app_id
+        data = await self._execute(ops.USERS_SEND_FIRST_LOGIN_VERIFY_EMAIL, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def logout(
+        self,
+        user_id: str,
+        *,
+        app_id: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Log a user out, of one application or of all.
+
+        Note the path: ``/logout`` on the host, not under ``/api/v2``.
+
+        Documented as "用户退出登录": Go ``LogOut``; Python ``users.logout``; JS ``users.logout``.
+
+        Args:
+            user_id: The user's id.
+            app_id: Only log out of this application.
+        """
+        v.require_non_empty("user_id", user_id)
+        query: dict[str, Any] = {}
+        query["userId"] = user_id
+        if app_id is not UNSET:
+            query["appId"] = app_id
+        result = await self._execute(
+            ops.USERS_LOGOUT,
+            query=query,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def check_login_status(
+        self,
+        user_id: str,
+        *,
+        app_id: str | Unset = UNSET,
+        device_id: str | Unset = UNSET,
+    ) -> models.UserLoginStatus | None:
+        """Tell whether a user is logged in, optionally to one application or on one device.
+
+        Documented as "检查用户登录状态": Go ``CheckLoginStatus``; Python ``users.check_login_status``; JS ``users.checkLoginStatus``.
+
+        Args:
+            user_id: The user's id.
+            app_id: Only sessions of this application.
+            device_id: Only sessions of this device.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        query: dict[str, Any] = {}
+        query["userId"] = user_id
+        if app_id is not UNSET:
+            query["appId"] = app_id
+        if device_id is not UNSET:
+            query["deviceId"] = device_id
+        result = await self._execute(
+            ops.USERS_CHECK_LOGIN_STATUS,
+            query=query,
+        )
+        return (
+            None
+            if result.get("data") is None
+            else self._structure(result.get("data"), models.UserLoginStatus)
+        )
+
+    async def list_tenants(
+        self,
+        user_id: str,
+    ) -> models.UserTenants | None:
+        """Fetch a user together with the tenants the user belongs to.
+
+        Documented as "获取用户所在的租户": Go ``GetUserTenants``; JS ``users.getUserTenants``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        result = await self._execute(
+            ops.USERS_LIST_TENANTS,
+            path_params=path_params,
+        )
+        return (
+            None
+            if result.get("data") is None
+            else self._structure(result.get("data"), models.UserTenants)
+        )
