@@ -1599,6 +1599,7 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
         v.require_non_empty("user_id", user_id)
+        v.require_non_empty("udv_list", udv_list)
         v.check_items_non_empty("udv_list", udv_list)
         variables: dict[str, Any] = {}
         variables["targetId"] = user_id
