@@ -556,8 +556,6 @@ class AuthenticationApis(ApiBase):
         Raises:
             AuthingError: with one of the documented codes:
                 2001: 验证码不正确 (InvalidVerificationCodeError)
-                2004: 用户不存在 (NotFoundError)
-                2005: 用户已被锁定 (AccountStateError)
                 1636: 请进行 MFA 认证 (AccountStateError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
@@ -938,7 +936,6 @@ class AuthenticationApis(ApiBase):
 
         Raises:
             AuthingError: with one of the documented codes:
-                500: 手机号格式错误 (InvalidInputError)
                 2001: 验证码不正确 (InvalidVerificationCodeError)
                 2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
         """
@@ -1397,7 +1394,6 @@ class UserApis(ApiBase):
                 2001: 验证码不正确 (InvalidVerificationCodeError)
                 2003: 邮箱格式不正确 (InvalidInputError)
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
-                2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
         """
         v.check_email("email", email)
         v.require_non_empty("email_code", email_code)

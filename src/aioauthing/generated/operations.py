@@ -514,7 +514,7 @@ mutation loginByPhoneCode($input: LoginByPhoneCodeInput!) {
     result_path=("loginByPhoneCode",),
     auth=AuthKind.NONE,
     idempotent=False,
-    errors=(2001, 2004, 2005, 1636, 1639),
+    errors=(2001, 1636, 1639),
     secret_variables=("input.code",),
 )
 """Log in with a phone number and an SMS verification code."""
@@ -1110,7 +1110,7 @@ mutation bindEmail($email: String!, $emailCode: String!) {
     result_path=("bindEmail",),
     auth=AuthKind.USER,
     idempotent=False,
-    errors=(2001, 2003, 2020, 2026),
+    errors=(2001, 2003, 2020),
     secret_variables=("emailCode",),
 )
 """Bind a first email address to the signed-in user, verified by an email code."""
@@ -1434,7 +1434,7 @@ mutation registerByPhoneCode($input: RegisterByPhoneCodeInput!) {
     result_path=("registerByPhoneCode",),
     auth=AuthKind.NONE,
     idempotent=False,
-    errors=(500, 2001, 2026),
+    errors=(2001, 2026),
     secret_variables=("input.code", "input.password"),
 )
 """Register a new account with a phone number and an SMS verification code."""
