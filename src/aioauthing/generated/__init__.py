@@ -8,14 +8,20 @@
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml
 #   spec/local.yaml
+#   spec/management/acl.yaml
+#   spec/management/applications.yaml
 #   spec/management/groups.yaml
+#   spec/management/orgs.yaml
 #   spec/management/policies.yaml
 #   spec/management/roles.yaml
+#   spec/management/tenants.yaml
 #   spec/management/token.yaml
+#   spec/management/udf.yaml
 #   spec/management/users.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
+#   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
 #   spec/models/mgmt_users.yaml
@@ -43,10 +49,15 @@ if TYPE_CHECKING:
         authentication,
         clients,
         errors,
+        acl,
+        applications,
         groups,
+        orgs,
         policies,
         roles,
+        tenants,
         users,
+        udf,
         models,
         operations,
     )
@@ -55,10 +66,15 @@ __all__ = [
     "authentication",
     "clients",
     "errors",
+    "acl",
+    "applications",
     "groups",
+    "orgs",
     "policies",
     "roles",
+    "tenants",
     "users",
+    "udf",
     "models",
     "operations",
 ]

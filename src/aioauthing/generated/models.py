@@ -3,6 +3,7 @@
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
+#   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
 #   spec/models/mgmt_users.yaml
@@ -57,6 +58,13 @@ __all__ = [
     "SsoSession",
     "CommonMessage",
     "AccessTokenRes",
+    "Namespace",
+    "PaginatedNamespaces",
+    "ResourceAction",
+    "ResourceActionInput",
+    "Resource",
+    "PaginatedResources",
+    "AuthorizeResourceOpt",
     "Policy",
     "PolicyStatement",
     "PolicyStatementCondition",
@@ -592,6 +600,112 @@ class AccessTokenRes:
     """Expiry, Unix seconds."""
     iat: int | None = attrs.field(default=None, metadata={"wire": "iat"})
     """Issue time, Unix seconds."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class Namespace:
+    """A permission group (namespace) of the user pool."""
+
+    id: int = attrs.field(metadata={"wire": "id"})
+    """Numeric id."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
+    """Name."""
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Code (what GraphQL namespace arguments take)."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    status: int | None = attrs.field(default=None, metadata={"wire": "status"})
+    """Status."""
+    application_id: str | None = attrs.field(default=None, metadata={"wire": "applicationId"})
+    """The application the group belongs to, if any."""
+    is_integrate_app: bool | None = attrs.field(default=None, metadata={"wire": "isIntegrateApp"})
+    """Belongs to an integrated application."""
+    is_default_app: bool | None = attrs.field(default=None, metadata={"wire": "isDefaultApp"})
+    """Belongs to the default application."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedNamespaces:
+    """One page of permission groups (note the count is total, not totalCount)."""
+
+    total: int | None = attrs.field(default=None, metadata={"wire": "total"})
+    """Number of permission groups across all pages."""
+    list: list[Namespace] = attrs.field(metadata={"wire": "list"})
+    """The permission groups of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ResourceAction:
+    """An action of a resource."""
+
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Action name, e.g. books:read."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ResourceActionInput:
+    """An action of a resource to create.
+
+    Fields left ``UNSET`` are not sent."""
+
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Action name, e.g. books:read."""
+    description: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "description"})
+    """Description."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class Resource:
+    """A protected resource of a permission group."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Resource id."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Resource code."""
+    actions: list[ResourceAction] | None = attrs.field(default=None, metadata={"wire": "actions"})
+    """Actions."""
+    type: ResourceType | str | None = attrs.field(default=None, metadata={"wire": "type"})
+    """Resource type."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    namespace_id: int | None = attrs.field(default=None, metadata={"wire": "namespaceId"})
+    """Numeric id of the permission group."""
+    api_identifier: str | None = attrs.field(default=None, metadata={"wire": "apiIdentifier"})
+    """API identifier (API resources)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedResources:
+    """One page of resources."""
+
+    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
+    """Number of resources across all pages."""
+    list: list[Resource] = attrs.field(metadata={"wire": "list"})
+    """The resources of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizeResourceOpt:
+    """Who gets which actions on a resource.
+
+    Fields left ``UNSET`` are not sent."""
+
+    target_type: PolicyAssignmentTargetType | str = attrs.field(metadata={"wire": "targetType"})
+    """Kind of the target."""
+    target_identifier: str = attrs.field(metadata={"wire": "targetIdentifier"})
+    """The target (user id, role code, group code, node id)."""
+    actions: list[str] | None | Unset = attrs.field(default=UNSET, metadata={"wire": "actions"})
+    """Actions granted, e.g. books:read."""
 
 
 @attrs.define(slots=True, kw_only=True)

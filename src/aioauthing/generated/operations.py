@@ -8,14 +8,20 @@
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml
 #   spec/local.yaml
+#   spec/management/acl.yaml
+#   spec/management/applications.yaml
 #   spec/management/groups.yaml
+#   spec/management/orgs.yaml
 #   spec/management/policies.yaml
 #   spec/management/roles.yaml
+#   spec/management/tenants.yaml
 #   spec/management/token.yaml
+#   spec/management/udf.yaml
 #   spec/management/users.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
+#   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
 #   spec/models/mgmt_users.yaml
@@ -1649,6 +1655,121 @@ LIST_APPLICATIONS = RestOperation(
 )
 """List the applications the signed-in user may access, one page at a time."""
 
+ACL_CREATE_NAMESPACE = RestOperation(
+    name="acl.create_namespace",
+    method="POST",
+    path="/api/v2/resource-namespace/{userPoolId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Create a permission group (namespace)."""
+
+ACL_LIST_NAMESPACES = RestOperation(
+    name="acl.list_namespaces",
+    method="GET",
+    path="/api/v2/resource-namespace/{userPoolId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""List the permission groups of the pool, one page at a time."""
+
+ACL_CREATE_RESOURCE = RestOperation(
+    name="acl.create_resource",
+    method="POST",
+    path="/api/v2/resources",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Create a resource with its actions in a permission group."""
+
+ACL_LIST_RESOURCES = RestOperation(
+    name="acl.list_resources",
+    method="GET",
+    path="/api/v2/resources",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""List the resources of a permission group, one page at a time."""
+
+ACL_AUTHORIZE_RESOURCE = GraphQLOperation(
+    name="acl.authorize_resource",
+    operation_name="authorizeResource",
+    document="""\
+mutation authorizeResource($namespace: String, $resource: String, $resourceType: ResourceType, $opts: [AuthorizeResourceOpt]) {
+  authorizeResource(namespace: $namespace, resource: $resource, resourceType: $resourceType, opts: $opts) {
+    message
+    code
+  }
+}
+""",
+    result_path=("authorizeResource",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Grant users, roles, groups or org nodes actions on a resource."""
+
+ACL_LIST_AUTHORIZED_RESOURCES = GraphQLOperation(
+    name="acl.list_authorized_resources",
+    operation_name="authorizedResources",
+    document="""\
+query authorizedResources($targetType: PolicyAssignmentTargetType, $targetIdentifier: String, $namespace: String, $resourceType: String) {
+  authorizedResources(targetType: $targetType, targetIdentifier: $targetIdentifier, namespace: $namespace, resourceType: $resourceType) {
+    totalCount
+    list {
+      code
+      type
+      actions
+      apiIdentifier
+    }
+  }
+}
+""",
+    result_path=("authorizedResources",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List the resources a user, role, group or org node is authorized for."""
+
+APPLICATIONS_LIST = RestOperation(
+    name="applications.list",
+    method="GET",
+    path="/api/v2/applications",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""List the applications of the pool, one page at a time."""
+
+APPLICATIONS_DETAIL = RestOperation(
+    name="applications.detail",
+    method="GET",
+    path="/api/v2/applications/{appId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+)
+"""Fetch an application's details, including its secret and OIDC settings."""
+
 GROUPS_CREATE = GraphQLOperation(
     name="groups.create",
     operation_name="createGroup",
@@ -1887,6 +2008,426 @@ mutation removeUserFromGroup($userIds: [String!]!, $code: String) {
     secret_variables=(),
 )
 """Remove users from a group."""
+
+ORGS_CREATE = GraphQLOperation(
+    name="orgs.create",
+    operation_name="createOrg",
+    document="""\
+mutation createOrg($name: String!, $code: String, $description: String, $tenantId: String) {
+  createOrg(name: $name, code: $code, description: $description, tenantId: $tenantId) {
+    id
+    rootNode {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    nodes {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    tenantId
+  }
+}
+""",
+    result_path=("createOrg",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    errors=(),
+    secret_variables=(),
+)
+"""Create an organization; its code becomes the root node's code."""
+
+ORGS_DELETE = GraphQLOperation(
+    name="orgs.delete",
+    operation_name="deleteOrg",
+    document="""\
+mutation deleteOrg($id: String!) {
+  deleteOrg(id: $id) {
+    message
+    code
+  }
+}
+""",
+    result_path=("deleteOrg",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Delete an organization."""
+
+ORGS_LIST = GraphQLOperation(
+    name="orgs.list",
+    operation_name="orgs",
+    document="""\
+query orgs($page: Int, $limit: Int, $sortBy: SortByEnum) {
+  orgs(page: $page, limit: $limit, sortBy: $sortBy) {
+    totalCount
+    list {
+      id
+      rootNode {
+        id
+        isVirtualNode
+        orgId
+        name
+        nameI18n
+        description
+        descriptionI18n
+        order
+        code
+        root
+        depth
+        path
+        codePath
+        namePath
+        createdAt
+        updatedAt
+        children
+      }
+      nodes {
+        id
+        isVirtualNode
+        orgId
+        name
+        nameI18n
+        description
+        descriptionI18n
+        order
+        code
+        root
+        depth
+        path
+        codePath
+        namePath
+        createdAt
+        updatedAt
+        children
+      }
+      tenantId
+    }
+  }
+}
+""",
+    result_path=("orgs",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List the organizations of the pool, one page at a time."""
+
+ORGS_DETAIL = GraphQLOperation(
+    name="orgs.detail",
+    operation_name="org",
+    document="""\
+query org($id: String!) {
+  org(id: $id) {
+    id
+    rootNode {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    nodes {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    tenantId
+  }
+}
+""",
+    result_path=("org",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Fetch an organization with all its nodes."""
+
+ORGS_ADD_NODE = GraphQLOperation(
+    name="orgs.add_node",
+    operation_name="addNodeV2",
+    document="""\
+mutation addNodeV2($orgId: String!, $parentNodeId: String, $name: String!, $nameI18n: String, $description: String, $descriptionI18n: String, $order: Int, $code: String) {
+  addNodeV2(orgId: $orgId, parentNodeId: $parentNodeId, name: $name, nameI18n: $nameI18n, description: $description, descriptionI18n: $descriptionI18n, order: $order, code: $code) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("addNodeV2",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    errors=(),
+    secret_variables=(),
+)
+"""Add a node (department) under a parent node (the root when omitted); returns the node."""
+
+ORGS_UPDATE_NODE = GraphQLOperation(
+    name="orgs.update_node",
+    operation_name="updateNode",
+    document="""\
+mutation updateNode($id: String!, $name: String, $code: String, $description: String) {
+  updateNode(id: $id, name: $name, code: $code, description: $description) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("updateNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Rename a node or change its code or description."""
+
+ORGS_DELETE_NODE = GraphQLOperation(
+    name="orgs.delete_node",
+    operation_name="deleteNode",
+    document="""\
+mutation deleteNode($orgId: String!, $nodeId: String!) {
+  deleteNode(orgId: $orgId, nodeId: $nodeId) {
+    message
+    code
+  }
+}
+""",
+    result_path=("deleteNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Delete a node and all its descendants."""
+
+ORGS_ADD_MEMBERS = GraphQLOperation(
+    name="orgs.add_members",
+    operation_name="addMember",
+    document="""\
+mutation addMember($nodeId: String, $orgId: String, $nodeCode: String, $userIds: [String!]!, $isLeader: Boolean) {
+  addMember(nodeId: $nodeId, orgId: $orgId, nodeCode: $nodeCode, userIds: $userIds, isLeader: $isLeader) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("addMember",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Add users to a node (by node id, or by organization id and node code)."""
+
+ORGS_REMOVE_MEMBERS = GraphQLOperation(
+    name="orgs.remove_members",
+    operation_name="removeMember",
+    document="""\
+mutation removeMember($nodeId: String, $orgId: String, $nodeCode: String, $userIds: [String!]!) {
+  removeMember(nodeId: $nodeId, orgId: $orgId, nodeCode: $nodeCode, userIds: $userIds) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("removeMember",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Remove users from a node (by node id, or by organization id and node code)."""
+
+ORGS_LIST_MEMBERS = GraphQLOperation(
+    name="orgs.list_members",
+    operation_name="nodeByIdWithMembers",
+    document="""\
+query nodeByIdWithMembers($id: String!, $page: Int, $limit: Int, $sortBy: SortByEnum, $includeChildrenNodes: Boolean) {
+  nodeById(id: $id) {
+    users(page: $page, limit: $limit, sortBy: $sortBy, includeChildrenNodes: $includeChildrenNodes) {
+      totalCount
+      list {
+        id
+        arn
+        status
+        userPoolId
+        username
+        email
+        emailVerified
+        phone
+        phoneVerified
+        unionid
+        openid
+        nickname
+        registerSource
+        photo
+        password
+        oauth
+        token
+        tokenExpiredAt
+        loginsCount
+        lastLogin
+        lastIP
+        signedUp
+        blocked
+        isDeleted
+        device
+        browser
+        company
+        name
+        givenName
+        familyName
+        middleName
+        profile
+        preferredUsername
+        website
+        gender
+        birthdate
+        zoneinfo
+        locale
+        address
+        formatted
+        streetAddress
+        locality
+        region
+        postalCode
+        city
+        province
+        country
+        createdAt
+        updatedAt
+        externalId
+      }
+    }
+  }
+}
+""",
+    result_path=("nodeById", "users"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List the members of a node (and of its descendants by default), one page at a time."""
 
 POLICIES_CREATE = GraphQLOperation(
     name="policies.create",
@@ -2377,6 +2918,90 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
 )
 """Revoke roles of one permission group from users, groups and org nodes."""
 
+TENANTS_LIST = RestOperation(
+    name="tenants.list",
+    method="GET",
+    path="/api/v2/tenants",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""List the tenants of the pool, one page at a time."""
+
+TENANTS_DETAIL = RestOperation(
+    name="tenants.detail",
+    method="GET",
+    path="/api/v2/tenant/{tenantId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Fetch a tenant with its applications."""
+
+TENANTS_CREATE = RestOperation(
+    name="tenants.create",
+    method="POST",
+    path="/api/v2/tenant",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Create a tenant for some applications."""
+
+TENANTS_DELETE = RestOperation(
+    name="tenants.delete",
+    method="DELETE",
+    path="/api/v2/tenant/{tenantId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Delete a tenant."""
+
+TENANTS_LIST_MEMBERS = RestOperation(
+    name="tenants.list_members",
+    method="GET",
+    path="/api/v2/tenant/{tenantId}/users",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""List the members of a tenant, one page at a time."""
+
+TENANTS_ADD_MEMBERS = RestOperation(
+    name="tenants.add_members",
+    method="POST",
+    path="/api/v2/tenant/{tenantId}/user",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Add users to a tenant."""
+
+TENANTS_REMOVE_MEMBER = RestOperation(
+    name="tenants.remove_member",
+    method="DELETE",
+    path="/api/v2/tenant/{tenantId}/user",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Remove a user from a tenant."""
+
 MANAGEMENT_ACCESS_TOKEN = GraphQLOperation(
     name="users.management_access_token",
     operation_name="accessToken",
@@ -2396,6 +3021,69 @@ query accessToken($userPoolId: String!, $secret: String!) {
     secret_variables=("secret",),
 )
 """Get a management access token for the user pool."""
+
+UDF_SET = GraphQLOperation(
+    name="udf.set",
+    operation_name="setUdf",
+    document="""\
+mutation setUdf($targetType: UDFTargetType!, $key: String!, $dataType: UDFDataType!, $label: String!, $options: String) {
+  setUdf(targetType: $targetType, key: $key, dataType: $dataType, label: $label, options: $options) {
+    targetType
+    dataType
+    key
+    label
+    options
+  }
+}
+""",
+    result_path=("setUdf",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Define a user-defined field (or change its label) for users, roles, org nodes, ..."""
+
+UDF_LIST = GraphQLOperation(
+    name="udf.list",
+    operation_name="udf",
+    document="""\
+query udf($targetType: UDFTargetType!) {
+  udf(targetType: $targetType) {
+    targetType
+    dataType
+    key
+    label
+    options
+  }
+}
+""",
+    result_path=("udf",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List the user-defined fields of a kind of object."""
+
+UDF_REMOVE = GraphQLOperation(
+    name="udf.remove",
+    operation_name="removeUdf",
+    document="""\
+mutation removeUdf($targetType: UDFTargetType!, $key: String!) {
+  removeUdf(targetType: $targetType, key: $key) {
+    message
+    code
+  }
+}
+""",
+    result_path=("removeUdf",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Remove a user-defined field and its values."""
 
 USERS_CREATE = GraphQLOperation(
     name="users.create",
@@ -2463,76 +3151,6 @@ mutation createUser($userInfo: CreateUserInput!, $keepPassword: Boolean, $resetP
     secret_variables=(),
 )
 """Create a user without any verification."""
-
-USERS_LIST = GraphQLOperation(
-    name="users.list",
-    operation_name="users",
-    document="""\
-query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Boolean) {
-  users(page: $page, limit: $limit, sortBy: $sortBy, excludeUsersInOrg: $excludeUsersInOrg) {
-    totalCount
-    list {
-      id
-      arn
-      status
-      userPoolId
-      username
-      email
-      emailVerified
-      phone
-      phoneVerified
-      unionid
-      openid
-      nickname
-      registerSource
-      photo
-      password
-      oauth
-      token
-      tokenExpiredAt
-      loginsCount
-      lastLogin
-      lastIP
-      signedUp
-      blocked
-      isDeleted
-      device
-      browser
-      company
-      name
-      givenName
-      familyName
-      middleName
-      profile
-      preferredUsername
-      website
-      gender
-      birthdate
-      zoneinfo
-      locale
-      address
-      formatted
-      streetAddress
-      locality
-      region
-      postalCode
-      city
-      province
-      country
-      createdAt
-      updatedAt
-      externalId
-    }
-  }
-}
-""",
-    result_path=("users",),
-    auth=AuthKind.MANAGEMENT,
-    idempotent=True,
-    errors=(),
-    secret_variables=(),
-)
-"""List the users of the pool, one page at a time."""
 
 USERS_DETAIL = RestOperation(
     name="users.detail",
@@ -3416,3 +4034,73 @@ USERS_LIST_TENANTS = RestOperation(
     secret_fields=(),
 )
 """Fetch a user together with the tenants the user belongs to."""
+
+USERS_LIST = GraphQLOperation(
+    name="users.list",
+    operation_name="users",
+    document="""\
+query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Boolean) {
+  users(page: $page, limit: $limit, sortBy: $sortBy, excludeUsersInOrg: $excludeUsersInOrg) {
+    totalCount
+    list {
+      id
+      arn
+      status
+      userPoolId
+      username
+      email
+      emailVerified
+      phone
+      phoneVerified
+      unionid
+      openid
+      nickname
+      registerSource
+      photo
+      password
+      oauth
+      token
+      tokenExpiredAt
+      loginsCount
+      lastLogin
+      lastIP
+      signedUp
+      blocked
+      isDeleted
+      device
+      browser
+      company
+      name
+      givenName
+      familyName
+      middleName
+      profile
+      preferredUsername
+      website
+      gender
+      birthdate
+      zoneinfo
+      locale
+      address
+      formatted
+      streetAddress
+      locality
+      region
+      postalCode
+      city
+      province
+      country
+      createdAt
+      updatedAt
+      externalId
+    }
+  }
+}
+""",
+    result_path=("users",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List the users of the pool, one page at a time."""

@@ -66,55 +66,6 @@ class UsersApi(ApiBase):
         data = await self._execute(ops.USERS_CREATE, variables=variables)
         return self._structure(data, models.User)
 
-    async def list(
-        self,
-        *,
-        page: int = 1,
-        limit: int = 10,
-        sort_by: models.SortByEnum | str | Unset = UNSET,
-        exclude_users_in_org: bool | Unset = UNSET,
-    ) -> models.PaginatedUsers:
-        """List the users of the pool, one page at a time.
-
-        Documented as "获取用户列表": Go ``GetUserList``; Python ``users.list``; JS ``users.list``.
-
-        Args:
-            page: Page number, from 1.
-            limit: Users per page.
-            sort_by: Sort order (newest first by default).
-            exclude_users_in_org: Leave out users that belong to an organisation.
-        """
-        if sort_by is not UNSET:
-            v.check_choice("sort_by", sort_by, models.SortByEnum)
-        variables: dict[str, Any] = {}
-        variables["page"] = page
-        variables["limit"] = limit
-        if sort_by is not UNSET:
-            variables["sortBy"] = self._unstructure(sort_by)
-        if exclude_users_in_org is not UNSET:
-            variables["excludeUsersInOrg"] = exclude_users_in_org
-        data = await self._execute(ops.USERS_LIST, variables=variables)
-        return self._structure(data, models.PaginatedUsers)
-
-    def iter_list(
-        self,
-        *,
-        page_size: int = 50,
-        sort_by: models.SortByEnum | str | Unset = UNSET,
-        exclude_users_in_org: bool | Unset = UNSET,
-    ) -> AsyncIterator[models.User]:
-        """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
-
-        async def fetch(page: int, limit: int) -> Any:
-            return await self.list(
-                page=page,
-                limit=limit,
-                sort_by=sort_by,
-                exclude_users_in_org=exclude_users_in_org,
-            )
-
-        return paginate(fetch, page_size=page_size, items="list", total="total_count")
-
     async def detail(
         self,
         user_id: str,
@@ -1067,3 +1018,52 @@ class UsersApi(ApiBase):
             if result.get("data") is None
             else self._structure(result.get("data"), models.UserTenants)
         )
+
+    async def list(
+        self,
+        *,
+        page: int = 1,
+        limit: int = 10,
+        sort_by: models.SortByEnum | str | Unset = UNSET,
+        exclude_users_in_org: bool | Unset = UNSET,
+    ) -> models.PaginatedUsers:
+        """List the users of the pool, one page at a time.
+
+        Documented as "获取用户列表": Go ``GetUserList``; Python ``users.list``; JS ``users.list``.
+
+        Args:
+            page: Page number, from 1.
+            limit: Users per page.
+            sort_by: Sort order (newest first by default).
+            exclude_users_in_org: Leave out users that belong to an organisation.
+        """
+        if sort_by is not UNSET:
+            v.check_choice("sort_by", sort_by, models.SortByEnum)
+        variables: dict[str, Any] = {}
+        variables["page"] = page
+        variables["limit"] = limit
+        if sort_by is not UNSET:
+            variables["sortBy"] = self._unstructure(sort_by)
+        if exclude_users_in_org is not UNSET:
+            variables["excludeUsersInOrg"] = exclude_users_in_org
+        data = await self._execute(ops.USERS_LIST, variables=variables)
+        return self._structure(data, models.PaginatedUsers)
+
+    def iter_list(
+        self,
+        *,
+        page_size: int = 50,
+        sort_by: models.SortByEnum | str | Unset = UNSET,
+        exclude_users_in_org: bool | Unset = UNSET,
+    ) -> AsyncIterator[models.User]:
+        """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> Any:
+            return await self.list(
+                page=page,
+                limit=limit,
+                sort_by=sort_by,
+                exclude_users_in_org=exclude_users_in_org,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
