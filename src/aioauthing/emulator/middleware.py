@@ -94,12 +94,23 @@ class EmulatorMiddleware:
             else:
                 return bytes(chunks)
 
+    async def _drain(self, receive: Receive, limit: int = 64 * 1024 * 1024) -> None:
+        """Discard the rest of an oversized body so the client can read our 413 answer."""
+        seen = 0
+        with anyio.move_on_after(5):
+            while seen <= limit:
+                message = await receive()
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    return
+                seen += len(message.get("body", b""))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         body = await self._read_body(scope, receive)
         if body is None:
+            await self._drain(receive)
             await send_json(send, 413, envelope(413), [(b"connection", b"close")])
             return
         replayed = False
