@@ -1,13 +1,13 @@
 """One set of sessions, the same names everywhere: CI, issues and reviews run these.
 
-    nox -s tests          the test suite (codegen, runtime, emulator, end-to-end)
-    nox -s lint           ruff check + ruff format --check
-    nox -s typecheck      mypy --strict on src/ and codegen/
-    nox -s generate       regenerate src/aioauthing/generated/ and docs/coverage.md from spec/
-    nox -s codegen_check  fail when the committed generated code is stale
-    nox -s compat         Authing's official Python client (authing==4.5.18) against the emulator
-    nox -s bench          benchmarks: ratios measured side by side, never asserted
-    nox -s demo           the README's main job against the embedded emulator
+nox -s tests          the test suite (codegen, runtime, emulator, end-to-end)
+nox -s lint           ruff check + ruff format --check
+nox -s typecheck      mypy --strict on src/ and codegen/
+nox -s generate       regenerate src/aioauthing/generated/ and docs/coverage.md from spec/
+nox -s codegen_check  fail when the committed generated code is stale
+nox -s compat         Authing's official Python client (authing==4.5.18) against the emulator
+nox -s bench          benchmarks: ratios measured side by side, never asserted
+nox -s demo           the README's main job against the embedded emulator
 """
 
 from __future__ import annotations
@@ -26,7 +26,11 @@ def install_group(session: nox.Session, *groups: str, editable: bool = True) -> 
     session.install("--upgrade", "pip")
     deps: list[str] = []
     for group in groups:
-        deps += [d for d in nox.project.dependency_groups(PYPROJECT, group) if not d.startswith("aioauthing")]
+        deps += [
+            d
+            for d in nox.project.dependency_groups(PYPROJECT, group)
+            if not d.startswith("aioauthing")
+        ]
     if deps:
         session.install(*deps)
     if editable:
@@ -74,9 +78,20 @@ def compat(session: nox.Session) -> None:
     install_group(session, "test")
     official = session.create_tmp()
     session.run("python", "-m", "venv", f"{official}/official", external=True)
-    session.run(f"{official}/official/bin/python", "-m", "pip", "install", "-q", "authing==4.5.18", external=True)
     session.run(
-        "pytest", "tests/compat", "-q", env={"AIOAUTHING_OFFICIAL_PYTHON": f"{official}/official/bin/python"}
+        f"{official}/official/bin/python",
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "authing==4.5.18",
+        external=True,
+    )
+    session.run(
+        "pytest",
+        "tests/compat",
+        "-q",
+        env={"AIOAUTHING_OFFICIAL_PYTHON": f"{official}/official/bin/python"},
     )
 
 

@@ -39,7 +39,11 @@ def check(spec_dir: Path, out_dir: Path) -> list[str]:
         generate(spec_dir, scratch, Path(tmp) / "coverage.md")
         fresh = {p.name: p.read_text(encoding="utf-8") for p in scratch.iterdir() if p.is_file()}
         fresh[COVERAGE.name] = (Path(tmp) / "coverage.md").read_text(encoding="utf-8")
-    committed = {p.name: p.read_text(encoding="utf-8") for p in out_dir.iterdir() if p.is_file()} if out_dir.exists() else {}
+    committed = (
+        {p.name: p.read_text(encoding="utf-8") for p in out_dir.iterdir() if p.is_file()}
+        if out_dir.exists()
+        else {}
+    )
     if COVERAGE.exists():
         committed[COVERAGE.name] = COVERAGE.read_text(encoding="utf-8")
     stale = []
@@ -47,7 +51,12 @@ def check(spec_dir: Path, out_dir: Path) -> list[str]:
         if fresh.get(name) != committed.get(name):
             stale.append(name)
             diff = difflib.unified_diff(
-                committed.get(name, "").splitlines(), fresh.get(name, "").splitlines(), f"committed/{name}", f"fresh/{name}", lineterm="", n=1
+                committed.get(name, "").splitlines(),
+                fresh.get(name, "").splitlines(),
+                f"committed/{name}",
+                f"fresh/{name}",
+                lineterm="",
+                n=1,
             )
             print("\n".join(list(diff)[:40]), file=sys.stderr)
     return stale
@@ -55,8 +64,12 @@ def check(spec_dir: Path, out_dir: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
-    parser.add_argument("command", nargs="?", default="generate", choices=["generate", "check", "documents", "sdl"])
-    parser.add_argument("--spec", type=Path, default=SPEC_DIR, help="spec directory (default: spec/)")
+    parser.add_argument(
+        "command", nargs="?", default="generate", choices=["generate", "check", "documents", "sdl"]
+    )
+    parser.add_argument(
+        "--spec", type=Path, default=SPEC_DIR, help="spec directory (default: spec/)"
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output package directory")
     args = parser.parse_args(argv)
     try:

@@ -8,10 +8,9 @@ graphql-core at generation time.
 
 from __future__ import annotations
 
-from graphql import GraphQLSchema, build_schema, parse, validate
-
 from codegen.errors import SpecError, SpecErrors
 from codegen.ir import FieldDef, ModelDef, OperationDef, Spec
+from graphql import GraphQLSchema, build_schema, parse, validate
 
 INDENT = "  "
 
@@ -61,7 +60,9 @@ def build_sdl(spec: Spec) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def selection(spec: Spec, model: ModelDef, include: tuple[str, ...], depth: int, seen: tuple[str, ...]) -> list[str]:
+def selection(
+    spec: Spec, model: ModelDef, include: tuple[str, ...], depth: int, seen: tuple[str, ...]
+) -> list[str]:
     """Lines of the selection set for ``model``; ``include`` adds non-default fields at the top."""
     pad = INDENT * depth
     lines: list[str] = []
@@ -116,7 +117,9 @@ def attach_documents(spec: Spec) -> GraphQLSchema:
     try:
         schema = build_schema(sdl)
     except Exception as exc:  # graphql-core raises GraphQLError / TypeError with a clear message
-        raise SpecErrors([SpecError("(emitted SDL)", "", f"the spec's types do not form a valid schema: {exc}")]) from exc
+        raise SpecErrors(
+            [SpecError("(emitted SDL)", "", f"the spec's types do not form a valid schema: {exc}")]
+        ) from exc
     problems: list[SpecError] = []
     by_name: dict[str, tuple[str, str]] = {}
     for op in spec.operations:
@@ -125,7 +128,13 @@ def attach_documents(spec: Spec) -> GraphQLSchema:
         document = build_document(spec, op)
         op.graphql.document = document
         for err in validate(schema, parse(document)):
-            problems.append(SpecError(op.source, f"operations.{op.name}.graphql", f"document does not validate: {err.message}"))
+            problems.append(
+                SpecError(
+                    op.source,
+                    f"operations.{op.name}.graphql",
+                    f"document does not validate: {err.message}",
+                )
+            )
         previous = by_name.get(op.graphql.op_name)
         if previous is not None and previous[1] != document:
             problems.append(
@@ -143,4 +152,6 @@ def attach_documents(spec: Spec) -> GraphQLSchema:
 
 def documents(spec: Spec) -> dict[str, str]:
     """GraphQL operation name -> exact document text, for ``python -m codegen documents``."""
-    return {op.graphql.op_name: op.graphql.document for op in spec.operations if op.graphql is not None}
+    return {
+        op.graphql.op_name: op.graphql.document for op in spec.operations if op.graphql is not None
+    }

@@ -100,7 +100,9 @@ class _Walker:
         path = ".".join([*self.stack, *extra])
         self.errors.append(SpecError(self.file, path, problem))
 
-    def mapping(self, value: Any, allowed: set[str] | None = None, *, int_keys: bool = False) -> dict[str, Any]:
+    def mapping(
+        self, value: Any, allowed: set[str] | None = None, *, int_keys: bool = False
+    ) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, dict):
@@ -281,7 +283,10 @@ class Loader:
             for name, raw in w.mapping(data.get("local")).items():
                 with w.at(name):
                     entry = w.mapping(raw, LOCAL_KEYS)
-                    docs = {sdk: [n] if isinstance(n, str) else list(n) for sdk, n in w.mapping(entry.get("docs"), DOC_SDKS).items()}
+                    docs = {
+                        sdk: [n] if isinstance(n, str) else list(n)
+                        for sdk, n in w.mapping(entry.get("docs"), DOC_SDKS).items()
+                    }
                     self.local.append(
                         LocalDef(
                             name=name,
@@ -385,7 +390,9 @@ class Loader:
                     if fdef is None:
                         continue
                     if fdef.python in python_names:
-                        w.error(f"Python name {fdef.python!r} also used by {python_names[fdef.python]}")
+                        w.error(
+                            f"Python name {fdef.python!r} also used by {python_names[fdef.python]}"
+                        )
                     python_names[fdef.python] = wire
                     fields[wire] = fdef
         self.models[name] = ModelDef(
@@ -419,7 +426,12 @@ class Loader:
 
     # -- pass 2: references between types -----------------------------------------------
     def _known(self, ref: TypeRef) -> bool:
-        return ref.name in SCALARS or ref.name in self.scalars or ref.name in self.enums or ref.name in self.models
+        return (
+            ref.name in SCALARS
+            or ref.name in self.scalars
+            or ref.name in self.enums
+            or ref.name in self.models
+        )
 
     def _check_types(self) -> None:
         for code, err in self.errors_table.items():
@@ -444,16 +456,23 @@ class Loader:
         target = self.models.get(fdef.type.name)
         if target is not None:
             if kind == "input" and target.kind != "input":
-                w.error(f"input fields must use input types, {target.name} is an object type", "type")
+                w.error(
+                    f"input fields must use input types, {target.name} is an object type", "type"
+                )
             if kind == "object" and target.kind == "input":
                 w.error(f"object fields cannot use input type {target.name}", "type")
             if graphql and not target.graphql:
-                w.error(f"{target.name} is REST-only (graphql: false) and cannot appear in the schema", "type")
+                w.error(
+                    f"{target.name} is REST-only (graphql: false) and cannot appear in the schema",
+                    "type",
+                )
         for arg, ref in fdef.args.items():
             if not self._known(ref):
                 w.error(f"unknown type {ref.name!r}", "args", arg)
             elif ref.name in self.models and self.models[ref.name].kind != "input":
-                w.error(f"arguments must use input types, {ref.name} is an object type", "args", arg)
+                w.error(
+                    f"arguments must use input types, {ref.name} is an object type", "args", arg
+                )
 
     # -- pass 3: operations --------------------------------------------------------------
     def _operations(self) -> list[OperationDef]:
@@ -480,16 +499,23 @@ class Loader:
         for op in result:
             if op.const_name in consts:
                 w = _Walker(op.source, self.errors)
-                w.error(f"descriptor name {op.const_name} clashes with {consts[op.const_name]}", "operations", op.name)
+                w.error(
+                    f"descriptor name {op.const_name} clashes with {consts[op.const_name]}",
+                    "operations",
+                    op.name,
+                )
             consts[op.const_name] = op.name
         return result
 
-    def _operation(self, w: _Walker, name: str, spec: dict[str, Any], api: ApiDef) -> OperationDef | None:
+    def _operation(
+        self, w: _Walker, name: str, spec: dict[str, Any], api: ApiDef
+    ) -> OperationDef | None:
         auth = w.text(spec.get("auth"), "auth", required=True)
         if auth not in ("none", "user", "management"):
             w.error("must be one of none, user, management", "auth")
             return None
-        if api.client == "management" and auth != "management":
+        internal = w.boolean(spec.get("internal"), "internal", False)
+        if api.client == "management" and auth != "management" and not internal:
             w.error("management APIs only hold operations with auth: management", "auth")
         if api.client == "authentication" and auth == "management":
             w.error("authentication APIs cannot use the management token", "auth")
@@ -499,7 +525,6 @@ class Loader:
         with w.at("docs"):
             for sdk, names in w.mapping(spec.get("docs"), DOC_SDKS).items():
                 docs[sdk] = [names] if isinstance(names, str) else [str(n) for n in names or []]
-        internal = w.boolean(spec.get("internal"), "internal", False)
         if not internal and not w.text(spec.get("summary"), "summary"):
             w.error("is required: one line saying what the call does", "summary")
         has_gql, has_rest = "graphql" in spec, "rest" in spec
@@ -558,7 +583,11 @@ class Loader:
 
     def _graphql(self, w: _Walker, spec: dict[str, Any]) -> GraphQLDef | None:
         header = w.text(spec.get("operation"), "operation", required=True).split()
-        if len(header) != 2 or header[0] not in ("query", "mutation") or not _IDENT.match(header[1]):
+        if (
+            len(header) != 2
+            or header[0] not in ("query", "mutation")
+            or not _IDENT.match(header[1])
+        ):
             w.error("write it as 'query name' or 'mutation name'", "operation")
             return None
         op_type, op_name = header
@@ -572,7 +601,9 @@ class Loader:
         for part in _split_chain(chain):
             m = _FIELD_CALL.match(part)
             if not m:
-                w.error(f"cannot read field call {part!r}; write it as name(arg: $var, ...)", "field")
+                w.error(
+                    f"cannot read field call {part!r}; write it as name(arg: $var, ...)", "field"
+                )
                 return None
             fname, arg_text = m.group(1), m.group(2)
             fdef = owner.get(fname)
@@ -583,7 +614,9 @@ class Loader:
             for arg_part in filter(None, (a.strip() for a in (arg_text or "").split(","))):
                 am = _ARG.match(arg_part)
                 if not am:
-                    w.error(f"cannot read argument {arg_part!r}; write it as arg: $variable", "field")
+                    w.error(
+                        f"cannot read argument {arg_part!r}; write it as arg: $variable", "field"
+                    )
                     return None
                 arg, var = am.group(1), am.group(2)
                 if arg not in fdef.args:
@@ -607,9 +640,9 @@ class Loader:
                 if var not in variables:
                     w.error("overrides the type of a variable the field call does not use", var)
                     continue
-                ref = w.typeref(text, var)
-                if ref is not None:
-                    variables[var] = ref
+                override = w.typeref(text, var)
+                if override is not None:
+                    variables[var] = override
         include = spec.get("include") or []
         if not isinstance(include, list):
             w.error("expected a list of field names", "include")
@@ -655,7 +688,9 @@ class Loader:
         if op.graphql is not None:
             for var in op.graphql.variables:
                 if var not in used_vars:
-                    w.error(f"variable ${var} of the field call has no parameter (add one with wire: {var})")
+                    w.error(
+                        f"variable ${var} of the field call has no parameter (add one with wire: {var})"
+                    )
         if op.rest is not None:
             path_params = {p.wire[0] for p in op.params if p.location == "path"}
             for placeholder in _PATH_PARAM.findall(op.rest.path):
@@ -663,7 +698,9 @@ class Loader:
                     w.error(f"path placeholder {{{placeholder}}} has no parameter with in: path")
             for p in op.params:
                 if p.location == "path" and "{" + p.wire[0] + "}" not in op.rest.path:
-                    w.error(f"the path {op.rest.path!r} has no placeholder {{{p.wire[0]}}}", p.python)
+                    w.error(
+                        f"the path {op.rest.path!r} has no placeholder {{{p.wire[0]}}}", p.python
+                    )
             if op.rest.method == "GET" and any(p.location in ("body", "file") for p in op.params):
                 w.error("a GET request carries no body; use in: query")
         # Required parameters first: the generated signature lists them positionally.
@@ -675,7 +712,9 @@ class Loader:
                 w.error("required parameters must come before optional ones", p.python)
             seen_optional = seen_optional or not p.required
 
-    def _param(self, w: _Walker, op: OperationDef, pname: str, spec: dict[str, Any]) -> ParamDef | None:
+    def _param(
+        self, w: _Walker, op: OperationDef, pname: str, spec: dict[str, Any]
+    ) -> ParamDef | None:
         wire_text = w.text(spec.get("wire"), "wire")
         declared = None
         if "type" in spec:
@@ -705,7 +744,7 @@ class Loader:
             ref = declared
         secret = w.boolean(spec.get("secret"), "secret", False)
         encrypt_raw = spec.get("encrypt")
-        encrypt, encrypt_fields = False, ()
+        encrypt, encrypt_fields = False, cast(tuple[str, ...], ())
         if encrypt_raw == "rsa":
             encrypt = True
             if ref.name != "String" or ref.is_list:
@@ -735,7 +774,7 @@ class Loader:
             python=pname,
             type=ref,
             doc=w.text(spec.get("doc"), "doc") or self._wire_doc(op, wire),
-            location=location,
+            location=location,  # type: ignore[arg-type]
             wire=wire,
             required=required,
             secret=secret or encrypt,
@@ -755,10 +794,15 @@ class Loader:
             w.error("needs a doc line (none on the wire field either)", "doc")
         return param
 
-    def _wire_type(self, w: _Walker, variables: dict[str, TypeRef], wire: tuple[str, ...]) -> TypeRef | None:
+    def _wire_type(
+        self, w: _Walker, variables: dict[str, TypeRef], wire: tuple[str, ...]
+    ) -> TypeRef | None:
         var = wire[0]
         if var not in variables:
-            w.error(f"the field call declares no variable ${var} (known: {', '.join(sorted(variables)) or 'none'})", "wire")
+            w.error(
+                f"the field call declares no variable ${var} (known: {', '.join(sorted(variables)) or 'none'})",
+                "wire",
+            )
             return None
         ref = variables[var]
         for part in wire[1:]:
@@ -811,7 +855,9 @@ class Loader:
             if ref is not None and not self._known(ref):
                 w.error(f"unknown type {ref.name!r}", "type")
         if source == "envelope" and ref is not None and ref.name != "CommonMessage":
-            w.error("from: envelope returns the envelope's code and message as CommonMessage", "type")
+            w.error(
+                "from: envelope returns the envelope's code and message as CommonMessage", "type"
+            )
         op.returns = ReturnsDef(ref, source)
 
     def _paginate(self, w: _Walker, op: OperationDef, spec: dict[str, Any]) -> None:
@@ -839,7 +885,9 @@ class Loader:
 
 def _split_chain(chain: str) -> list[str]:
     """Split ``user(id: $id).roles(namespace: $ns)`` on dots outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in chain:
         if ch == "(":
             depth += 1

@@ -43,7 +43,8 @@ class TypeNamer:
         inner = self.base(ref, param=param)
         if ref.is_list:
             item = inner if ref.item_non_null else f"{inner} | None"
-            container = "Sequence" if param else "list"
+            # builtins.list: a model field or API method named ``list`` must not shadow the type.
+            container = "Sequence" if param else "builtins.list"
             inner = f"{container}[{item}]"
         return inner if ref.non_null else f"{inner} | None"
 
@@ -52,7 +53,7 @@ class TypeNamer:
         if model.kind == "input":
             if fdef.type.non_null and fdef.required is not False:
                 return self.expr(fdef.type), None
-            return f"{self.expr(fdef.type.nullable())} | Unset", "UNSET"
+            return _none_last(f"{self.expr(fdef.type.nullable())} | Unset"), "UNSET"
         required = fdef.type.non_null if fdef.required is None else fdef.required
         if required:
             return self.expr(fdef.type), None
@@ -64,7 +65,7 @@ class TypeNamer:
         if not p.nullable and not ref.non_null:
             expr = expr.removesuffix(" | None")
         if not p.required and not p.has_default:
-            expr += " | Unset"
+            expr = _none_last(expr + " | Unset")
         return expr
 
     def returns(self, op: OperationDef) -> str:
@@ -79,7 +80,7 @@ class TypeNamer:
         """Expression for the type passed to ``self._structure`` (non-null form)."""
         inner = self.base(ref).split(" | ")[0]
         if ref.is_list:
-            return f"list[{inner}]"
+            return f"builtins.list[{inner}]"
         return inner
 
     def is_model(self, ref: TypeRef) -> bool:
@@ -90,6 +91,23 @@ class TypeNamer:
 
     def is_scalar(self, ref: TypeRef) -> bool:
         return ref.name in SCALARS or ref.name in self.spec.scalars
+
+
+def _none_last(expr: str) -> str:
+    """``X | None | Unset`` -> ``X | Unset | None`` (top-level union members only)."""
+    parts, depth, current = [], 0, ""
+    for ch in expr:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "|" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    if "None" in parts:
+        parts = [p for p in parts if p != "None"] + ["None"]
+    return " | ".join(parts)
 
 
 def _pyrepr(value: Any) -> str:
@@ -120,7 +138,9 @@ def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
     )
     env.filters["pyrepr"] = _pyrepr
     env.filters["doc_lines"] = _doc_lines
-    env.filters["block"] = lambda v: '"""\\\n' + v + '"""' if '"""' not in v and "\\" not in v else repr(v)
+    env.filters["block"] = lambda v: (
+        '"""\\\n' + v + '"""' if '"""' not in v and "\\" not in v else repr(v)
+    )
     env.filters["tuple_repr"] = lambda v: repr(tuple(v))
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals.update(
@@ -152,23 +172,43 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
     namer = TypeNamer(spec, "models.")
     env = _environment(spec, namer)
     all_sources = [f"spec/{f}" for f in spec.files]
-    model_sources = sorted({f"spec/{m.source}" for m in spec.models.values()} | {f"spec/{e.source}" for e in spec.enums.values()})
-    files: dict[str, str] = {}
-    files["__init__.py"] = env.get_template("init.py.jinja").render(sources=all_sources, apis=list(spec.apis.values()))
-    files["models.py"] = env.get_template("models.py.jinja").render(
-        sources=model_sources, t=TypeNamer(spec, ""), models=list(spec.models.values()), enums=list(spec.enums.values())
+    model_sources = sorted(
+        {f"spec/{m.source}" for m in spec.models.values()}
+        | {f"spec/{e.source}" for e in spec.enums.values()}
     )
-    files["operations.py"] = env.get_template("operations.py.jinja").render(sources=all_sources, operations=spec.operations)
+    files: dict[str, str] = {}
+    files["__init__.py"] = env.get_template("init.py.jinja").render(
+        sources=all_sources, apis=list(spec.apis.values())
+    )
+    files["models.py"] = env.get_template("models.py.jinja").render(
+        sources=model_sources,
+        t=TypeNamer(spec, ""),
+        models=list(spec.models.values()),
+        enums=list(spec.enums.values()),
+    )
+    files["operations.py"] = env.get_template("operations.py.jinja").render(
+        sources=all_sources, operations=spec.operations
+    )
     files["errors.py"] = env.get_template("errors.py.jinja").render(
-        sources=sorted({"spec/errors.yaml"} & set(all_sources)) or all_sources, errors=spec.errors, families=spec.families
+        sources=sorted({"spec/errors.yaml"} & set(all_sources)) or all_sources,
+        errors=spec.errors,
+        families=spec.families,
     )
     auth_apis = [a for a in spec.apis.values() if a.client == "authentication"]
     auth_ops = [op for a in auth_apis for op in a.operations]
     files["authentication.py"] = env.get_template("api.py.jinja").render(
         sources=sorted({f"spec/{s}" for a in auth_apis for s in a.sources}),
         classes=[
-            ("AuthenticationApis", "Authentication operations that need no user token.", [o for o in auth_ops if o.auth != "user"]),
-            ("UserApis", "Operations that act as one signed-in user, with that user's token.", [o for o in auth_ops if o.auth == "user"]),
+            (
+                "AuthenticationApis",
+                "Authentication operations that need no user token.",
+                [o for o in auth_ops if o.auth != "user"],
+            ),
+            (
+                "UserApis",
+                "Operations that act as one signed-in user, with that user's token.",
+                [o for o in auth_ops if o.auth == "user"],
+            ),
         ],
     )
     mgmt_apis = [a for a in spec.apis.values() if a.client == "management"]
@@ -190,8 +230,12 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
         "models": len(spec.models),
         "enums": len(spec.enums),
     }
-    files["manifest.json"] = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    files["documents.json"] = json.dumps(documents(spec), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    files["manifest.json"] = (
+        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    )
+    files["documents.json"] = (
+        json.dumps(documents(spec), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    )
     return files
 
 

@@ -32,7 +32,12 @@ class TypeRef:
         if not m or bool(m.group(1)) != bool(m.group(4)):
             raise ValueError(f"not a GraphQL type reference: {text!r}")
         if m.group(1):
-            return cls(name=m.group(2), non_null=bool(m.group(5)), is_list=True, item_non_null=bool(m.group(3)))
+            return cls(
+                name=m.group(2),
+                non_null=bool(m.group(5)),
+                is_list=True,
+                item_non_null=bool(m.group(3)),
+            )
         if m.group(5):
             raise ValueError(f"not a GraphQL type reference: {text!r}")
         return cls(name=m.group(2), non_null=bool(m.group(3)))

@@ -63,7 +63,34 @@ _EXPORTS: dict[str, str] = {
     "TokenStore": "aioauthing.runtime.tokens",
 }
 
-__all__ = [*sorted(_EXPORTS), "models"]
+__all__ = [
+    "UNSET",
+    "AlreadyExistsError",
+    "AuthenticationClient",
+    "AuthingError",
+    "AuthingTimeoutError",
+    "AuthingValidationError",
+    "CaptchaRequiredError",
+    "FileTokenStore",
+    "InvalidCredentialsError",
+    "InvalidVerificationCodeError",
+    "ManagementClient",
+    "MemoryTokenStore",
+    "NotFoundError",
+    "NotLoggedInError",
+    "PasswordSecurityLevel",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ServerError",
+    "TokenExpiredError",
+    "TokenStore",
+    "TransportError",
+    "Unset",
+    "UserSession",
+    "capture_raw",
+    "compute_password_security_level",
+    "models",
+]
 
 
 def __getattr__(name: str) -> Any:

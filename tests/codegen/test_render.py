@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from graphql import build_schema, parse, validate
-
 from codegen.__main__ import generate
 from codegen.graphql import attach_documents, build_document
 from codegen.loader import load_spec
+
+from graphql import build_schema, parse, validate
 
 Edit = Callable[[str, str, str], None]
 
@@ -58,13 +58,21 @@ def test_generation_is_deterministic(spec_dir: Path, tmp_path: Path) -> None:
     assert render_to(spec_dir, tmp_path / "one") == render_to(spec_dir, tmp_path / "two")
 
 
-def test_changing_one_field_changes_model_documents_and_sdl_only(spec_dir: Path, tmp_path: Path, edit: Edit) -> None:
+def test_changing_one_field_changes_model_documents_and_sdl_only(
+    spec_dir: Path, tmp_path: Path, edit: Edit
+) -> None:
     before = render_to(spec_dir, tmp_path / "before")
     edit("models.yaml", 'name: "String | Name."', 'nickname: "String | Name."')
     after = render_to(spec_dir, tmp_path / "after")
     changed = {name for name in before if before[name] != after[name]}
     # manifest.json records the spec's hash; operations.py holds the document texts.
-    assert changed == {"models.py", "schema.graphql", "documents.json", "operations.py", "manifest.json"}
+    assert changed == {
+        "models.py",
+        "schema.graphql",
+        "documents.json",
+        "operations.py",
+        "manifest.json",
+    }
     assert "nickname: str | None" in after["models.py"]
     assert "    nickname\n" in json.loads(after["documents.json"])["pet"]
 
@@ -74,7 +82,7 @@ def test_generated_api_has_typed_methods_and_paginator(spec_dir: Path, tmp_path:
     assert "class PetsApi(ApiBase):" in code
     assert "async def get(\n        self,\n        id: str,\n    ) -> models.Pet | None:" in code
     assert 'v.require_non_empty("id", id)' in code
-    assert "def iter_list(" in code and "AsyncIterator[models.Pet]" in code
+    assert "def iter_list(" in code and "Paginator[models.PagedPets]" in code
     assert "self._encrypt(secret_word)" in code
 
 

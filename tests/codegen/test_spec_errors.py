@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from codegen.errors import SpecErrors
 from codegen.loader import load_spec
 
@@ -25,9 +24,15 @@ def test_the_fixture_spec_is_valid(spec_dir: Path) -> None:
 
 
 def test_unknown_key_is_named_with_its_path(spec_dir: Path, edit: Edit) -> None:
-    edit("pets.yaml", "    idempotent: true\n    graphql: {operation: query pet", "    idempotnet: true\n    graphql: {operation: query pet")
+    edit(
+        "pets.yaml",
+        "    idempotent: true\n    graphql: {operation: query pet",
+        "    idempotnet: true\n    graphql: {operation: query pet",
+    )
     found = problems(spec_dir)
-    assert any(p.startswith("pets.yaml: operations.get.idempotnet: unknown key") for p in found), found
+    assert any(p.startswith("pets.yaml: operations.get.idempotnet: unknown key") for p in found), (
+        found
+    )
     assert any("operations.get.idempotent: is required" in p for p in found), found
 
 
@@ -37,8 +42,12 @@ def test_dangling_type_reference(spec_dir: Path, edit: Edit) -> None:
 
 
 def test_duplicate_type_names_across_files(spec_dir: Path) -> None:
-    (spec_dir / "more.yaml").write_text('models:\n  Pet:\n    doc: Again.\n    fields:\n      id: "String!"\n', encoding="utf-8")
-    assert problems(spec_dir) == ["more.yaml: models.Pet: duplicate type name (first declared in models.yaml)"]
+    (spec_dir / "more.yaml").write_text(
+        'models:\n  Pet:\n    doc: Again.\n    fields:\n      id: "String!"\n', encoding="utf-8"
+    )
+    assert problems(spec_dir) == [
+        "more.yaml: models.Pet: duplicate type name (first declared in models.yaml)"
+    ]
 
 
 def test_parameter_wire_path_must_exist(spec_dir: Path, edit: Edit) -> None:
@@ -62,15 +71,25 @@ def test_argument_not_on_the_field(spec_dir: Path, edit: Edit) -> None:
 
 
 def test_required_argument_must_be_bound(spec_dir: Path, edit: Edit) -> None:
-    edit("pets.yaml", 'field: "addPet(input: $input, color: $color)"', 'field: "addPet(color: $color)"')
+    edit(
+        "pets.yaml",
+        'field: "addPet(input: $input, color: $color)"',
+        'field: "addPet(color: $color)"',
+    )
     found = problems(spec_dir)
-    assert "pets.yaml: operations.add.graphql.field: required argument Mutation.addPet(input) is not bound" in found
+    assert (
+        "pets.yaml: operations.add.graphql.field: required argument Mutation.addPet(input) is not bound"
+        in found
+    )
 
 
 def test_rest_path_placeholders_match_parameters(spec_dir: Path, edit: Edit) -> None:
     edit("pets.yaml", 'path: "/api/v2/pets/{petId}"', 'path: "/api/v2/pets/{id}"')
     found = problems(spec_dir)
-    assert "pets.yaml: operations.detail.params: path placeholder {id} has no parameter with in: path" in found
+    assert (
+        "pets.yaml: operations.detail.params: path placeholder {id} has no parameter with in: path"
+        in found
+    )
 
 
 def test_unknown_error_code(spec_dir: Path, edit: Edit) -> None:
@@ -83,7 +102,10 @@ def test_unknown_error_code(spec_dir: Path, edit: Edit) -> None:
 def test_bad_type_syntax(spec_dir: Path, edit: Edit) -> None:
     edit("models.yaml", '"Int! | Total."', '"[Int! | Total."')
     found = problems(spec_dir)
-    assert found[0] == "models.yaml: models.PagedPets.fields.totalCount.type: not a GraphQL type reference: '[Int!'"
+    assert (
+        found[0]
+        == "models.yaml: models.PagedPets.fields.totalCount.type: not a GraphQL type reference: '[Int!'"
+    )
 
 
 def test_all_problems_are_reported_together(spec_dir: Path, edit: Edit) -> None:

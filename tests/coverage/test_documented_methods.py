@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from codegen.loader import load_spec
 
 HERE = Path(__file__).parent
@@ -45,7 +44,9 @@ def sdk_names() -> dict[tuple[str, str], set[str]]:
 
 
 @pytest.mark.parametrize("file", sorted(PAGES))
-def test_every_documented_method_has_an_sdk_call(file: str, sdk_names: dict[tuple[str, str], set[str]]) -> None:
+def test_every_documented_method_has_an_sdk_call(
+    file: str, sdk_names: dict[tuple[str, str], set[str]]
+) -> None:
     client, sdk, count = PAGES[file]
     names = documented(file)
     assert len(names) == count, f"{file} should list the page's {count} methods, has {len(names)}"

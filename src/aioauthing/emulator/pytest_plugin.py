@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from .server import EmulatorServer
     from .settings import EmulatorSettings
 
-__all__ = ["authing_emulator", "authing_emulator_app", "authing_pool"]
+__all__ = [
+    "authing_client",
+    "authing_emulator",
+    "authing_emulator_app",
+    "authing_management_client",
+    "authing_pool",
+]
 
 _SEED_ENV = "AIOAUTHING_EMULATOR_SEED"
 
@@ -63,3 +69,34 @@ def authing_pool(authing_emulator: EmulatorServer) -> EmulatorSettings:
     response = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=10)
     response.raise_for_status()
     return EmulatorSettings.from_dict(response.json())
+
+
+@pytest.fixture
+async def authing_management_client(authing_pool: EmulatorSettings, anyio_backend: Any) -> Any:
+    """A strict ``ManagementClient`` for the test's fresh pool (use with ``@pytest.mark.anyio``)."""
+    from aioauthing.runtime.clients import ManagementClient
+
+    async with ManagementClient(
+        authing_pool.user_pool_id,
+        authing_pool.secret,
+        host=authing_pool.host,
+        public_key=authing_pool.public_key,
+        strict=True,
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def authing_client(authing_pool: EmulatorSettings, anyio_backend: Any) -> Any:
+    """A strict ``AuthenticationClient`` for the test's fresh pool (use with ``@pytest.mark.anyio``)."""
+    from aioauthing.runtime.clients import AuthenticationClient
+
+    async with AuthenticationClient(
+        authing_pool.app_id,
+        host=authing_pool.host,
+        user_pool_id=authing_pool.user_pool_id,
+        app_secret=authing_pool.app_secret,
+        public_key=authing_pool.public_key,
+        strict=True,
+    ) as client:
+        yield client

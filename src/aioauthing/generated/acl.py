@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -104,10 +105,10 @@ class AclApi(ApiBase):
         user_pool_id: str,
         *,
         page_size: int = 50,
-    ) -> AsyncIterator[models.Namespace]:
+    ) -> Paginator[models.PaginatedNamespaces | None]:
         """Iterate over every item of :meth:`list_namespaces`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedNamespaces | None:
             return await self.list_namespaces(
                 user_pool_id,
                 page=page,
@@ -139,7 +140,7 @@ class AclApi(ApiBase):
             api_identifier: API identifier (API resources).
         """
         v.require_non_empty("code", code)
-        v.check_choice("type", type, models.ResourceType)
+        v.check_choice("type", type, frozenset(models.ResourceType))
         v.require_non_empty("namespace", namespace)
         body: dict[str, Any] = {}
         body["code"] = code
@@ -181,7 +182,7 @@ class AclApi(ApiBase):
         """
         v.require_non_empty("namespace", namespace)
         if type is not UNSET:
-            v.check_choice("type", type, models.ResourceType)
+            v.check_choice("type", type, frozenset(models.ResourceType))
         query: dict[str, Any] = {}
         query["namespace"] = namespace
         query["page"] = page
@@ -204,10 +205,10 @@ class AclApi(ApiBase):
         *,
         page_size: int = 50,
         type: models.ResourceType | str | Unset = UNSET,
-    ) -> AsyncIterator[models.Resource]:
+    ) -> Paginator[models.PaginatedResources | None]:
         """Iterate over every item of :meth:`list_resources`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedResources | None:
             return await self.list_resources(
                 namespace,
                 page=page,
@@ -236,7 +237,7 @@ class AclApi(ApiBase):
         """
         v.require_non_empty("namespace", namespace)
         v.require_non_empty("resource", resource)
-        v.check_choice("resource_type", resource_type, models.ResourceType)
+        v.check_choice("resource_type", resource_type, frozenset(models.ResourceType))
         v.require_non_empty("opts", opts)
         variables: dict[str, Any] = {}
         variables["namespace"] = namespace
@@ -264,7 +265,7 @@ class AclApi(ApiBase):
             namespace: Permission group (namespace) code.
             resource_type: Only resources of this type (DATA, API, MENU, UI, BUTTON).
         """
-        v.check_choice("target_type", target_type, models.PolicyAssignmentTargetType)
+        v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
         v.require_non_empty("target_identifier", target_identifier)
         variables: dict[str, Any] = {}
         variables["targetType"] = self._unstructure(target_type)

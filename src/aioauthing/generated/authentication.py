@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -56,7 +57,7 @@ class AuthenticationApis(ApiBase):
                 1020017: 邮箱地址不合法 (InvalidInputError)
         """
         v.check_email("email", email)
-        v.check_choice("scene", scene, models.EmailScene)
+        v.check_choice("scene", scene, frozenset(models.EmailScene))
         variables: dict[str, Any] = {}
         variables["email"] = email
         variables["scene"] = self._unstructure(scene)
@@ -289,7 +290,7 @@ class AuthenticationApis(ApiBase):
         v.require_non_empty("app_id", app_id)
         v.require_non_empty("ticket", ticket)
         v.require_non_empty("service", service)
-        v.check_choice("response_format", response_format, models.TicketFormat)
+        v.check_choice("response_format", response_format, frozenset(models.TicketFormat))
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id
         query: dict[str, Any] = {}
@@ -1551,7 +1552,7 @@ class UserApis(ApiBase):
     async def list_udv(
         self,
         user_id: str,
-    ) -> list[models.UserDefinedData]:
+    ) -> builtins.list[models.UserDefinedData]:
         """List the signed-in user's custom data values (user-defined fields).
 
         Values come back as stored strings; decode NUMBER, BOOLEAN and OBJECT values with
@@ -1571,13 +1572,13 @@ class UserApis(ApiBase):
         variables["targetId"] = user_id
         variables["targetType"] = "USER"
         data = await self._execute(ops.LIST_UDV, variables=variables)
-        return self._structure(data, list[models.UserDefinedData])
+        return self._structure(data, builtins.list[models.UserDefinedData])
 
     async def set_udv(
         self,
         user_id: str,
         udv_list: Sequence[models.UserDefinedDataInput],
-    ) -> list[models.UserDefinedData] | None:
+    ) -> builtins.list[models.UserDefinedData] | None:
         """Set several of the signed-in user's custom data values (key-value pairs) at once.
 
         Each key must be a user-defined field of the pool and each value must match its type.
@@ -1602,13 +1603,15 @@ class UserApis(ApiBase):
         variables["udvList"] = self._unstructure(udv_list)
         variables["targetType"] = "USER"
         data = await self._execute(ops.SET_UDV, variables=variables)
-        return None if data is None else self._structure(data, list[models.UserDefinedData])
+        return (
+            None if data is None else self._structure(data, builtins.list[models.UserDefinedData])
+        )
 
     async def remove_udv(
         self,
         user_id: str,
         key: str,
-    ) -> list[models.UserDefinedData] | None:
+    ) -> builtins.list[models.UserDefinedData] | None:
         """Remove one of the signed-in user's custom data values; returns the remaining values.
 
         Documented as "删除自定义数据": Go ``RemoveUdv``; Python ``remove_udv``, ``remove_udf_value``; JS ``removeUdv``, ``removeUdfValue``.
@@ -1628,7 +1631,9 @@ class UserApis(ApiBase):
         variables["key"] = key
         variables["targetType"] = "USER"
         data = await self._execute(ops.REMOVE_UDV, variables=variables)
-        return None if data is None else self._structure(data, list[models.UserDefinedData])
+        return (
+            None if data is None else self._structure(data, builtins.list[models.UserDefinedData])
+        )
 
     async def list_roles(
         self,
@@ -1720,7 +1725,7 @@ class UserApis(ApiBase):
 
     async def list_orgs(
         self,
-    ) -> list[Any]:
+    ) -> builtins.list[Any]:
         """List the organizations of the signed-in user, one path from the org to the user's node per membership.
 
         The result is a list of lists: each inner list starts with the organization
@@ -1736,7 +1741,7 @@ class UserApis(ApiBase):
         result = await self._execute(
             ops.LIST_ORGS,
         )
-        return self._structure(result.get("data"), list[Any])
+        return self._structure(result.get("data"), builtins.list[Any])
 
     async def list_applications(
         self,
@@ -1769,10 +1774,10 @@ class UserApis(ApiBase):
         self,
         *,
         page_size: int = 50,
-    ) -> AsyncIterator[models.Application]:
+    ) -> Paginator[models.PaginatedApplications]:
         """Iterate over every item of :meth:`list_applications`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedApplications:
             return await self.list_applications(
                 page=page,
                 limit=limit,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -155,7 +156,7 @@ class GroupsApi(ApiBase):
             user_id: Only the groups of this user.
         """
         if sort_by is not UNSET:
-            v.check_choice("sort_by", sort_by, models.SortByEnum)
+            v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
@@ -172,10 +173,10 @@ class GroupsApi(ApiBase):
         page_size: int = 50,
         sort_by: models.SortByEnum | str | Unset = UNSET,
         user_id: str | Unset = UNSET,
-    ) -> AsyncIterator[models.Group]:
+    ) -> Paginator[models.PaginatedGroups]:
         """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedGroups:
             return await self.list(
                 page=page,
                 limit=limit,
@@ -214,10 +215,10 @@ class GroupsApi(ApiBase):
         code: str,
         *,
         page_size: int = 50,
-    ) -> AsyncIterator[models.User]:
+    ) -> Paginator[models.PaginatedUsers]:
         """Iterate over every item of :meth:`list_users`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
             return await self.list_users(
                 code,
                 page=page,

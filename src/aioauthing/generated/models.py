@@ -24,6 +24,7 @@ given (``UNSET``, omitted on the wire) from ``None`` (sent as ``null``).
 
 from __future__ import annotations
 
+import builtins
 import enum
 from typing import Any
 
@@ -32,81 +33,81 @@ import attrs
 from aioauthing.runtime.operation import UNSET, Unset
 
 __all__ = [
+    "AccessTokenRes",
+    "Application",
+    "AuthorizeResourceOpt",
+    "AuthorizedResource",
+    "CheckPasswordStrengthResult",
+    "CommonMessage",
+    "CreateUserIdentityInput",
+    "CreateUserInput",
     "EmailScene",
-    "TicketFormat",
-    "SortByEnum",
-    "PolicyEffect",
-    "ResourceType",
-    "PolicyAssignmentTargetType",
-    "UDFTargetType",
-    "UDFDataType",
-    "UserStatus",
-    "LoginByEmailInput",
-    "RegisterByEmailInput",
+    "FindUserByIdentityInput",
+    "Group",
+    "Identity",
     "JwtTokenStatus",
     "JwtTokenStatusDetail",
-    "RegisterProfile",
-    "UserDdfInput",
-    "RegisterByUsernameInput",
-    "RegisterByPhoneCodeInput",
-    "LoginByUsernameInput",
+    "LoginByEmailInput",
     "LoginByPhoneCodeInput",
     "LoginByPhonePasswordInput",
-    "CheckPasswordStrengthResult",
-    "SecurityLevel",
-    "UploadedFile",
-    "SsoSession",
-    "CommonMessage",
-    "AccessTokenRes",
+    "LoginByUsernameInput",
     "Namespace",
+    "Node",
+    "Org",
+    "PaginatedApplications",
+    "PaginatedAuthorizedResources",
+    "PaginatedDepartments",
+    "PaginatedGroups",
     "PaginatedNamespaces",
-    "ResourceAction",
-    "ResourceActionInput",
-    "Resource",
-    "PaginatedResources",
-    "AuthorizeResourceOpt",
-    "Policy",
-    "PolicyStatement",
-    "PolicyStatementCondition",
-    "PolicyAssignment",
+    "PaginatedOrgs",
     "PaginatedPolicies",
     "PaginatedPolicyAssignments",
-    "PolicyStatementInput",
-    "PolicyStatementConditionInput",
-    "Tenant",
+    "PaginatedResources",
+    "PaginatedRoles",
     "PaginatedTenants",
+    "PaginatedUsers",
+    "Policy",
+    "PolicyAssignment",
+    "PolicyAssignmentTargetType",
+    "PolicyEffect",
+    "PolicyStatement",
+    "PolicyStatementCondition",
+    "PolicyStatementConditionInput",
+    "PolicyStatementInput",
+    "RefreshToken",
+    "RegisterByEmailInput",
+    "RegisterByPhoneCodeInput",
+    "RegisterByUsernameInput",
+    "RegisterProfile",
+    "Resource",
+    "ResourceAction",
+    "ResourceActionInput",
+    "ResourceType",
+    "Role",
     "SearchUserDepartmentOpt",
     "SearchUserGroupOpt",
     "SearchUserRoleOpt",
-    "FindUserByIdentityInput",
-    "UserLoginStatus",
-    "UserTenants",
-    "Application",
-    "PaginatedApplications",
-    "Node",
-    "Org",
-    "PaginatedOrgs",
-    "UserDepartment",
-    "PaginatedDepartments",
-    "Role",
-    "PaginatedRoles",
-    "Group",
-    "PaginatedGroups",
-    "AuthorizedResource",
-    "PaginatedAuthorizedResources",
+    "SecurityLevel",
+    "SetUdfValueBatchInput",
+    "SortByEnum",
+    "SsoSession",
+    "Tenant",
+    "TicketFormat",
+    "UDFDataType",
+    "UDFTargetType",
+    "UpdateUserInput",
+    "UploadedFile",
+    "User",
+    "UserCustomData",
+    "UserDdfInput",
     "UserDefinedData",
+    "UserDefinedDataInput",
     "UserDefinedDataMap",
     "UserDefinedField",
-    "UserDefinedDataInput",
-    "SetUdfValueBatchInput",
-    "RefreshToken",
-    "User",
-    "Identity",
-    "UserCustomData",
-    "PaginatedUsers",
-    "CreateUserInput",
-    "UpdateUserInput",
-    "CreateUserIdentityInput",
+    "UserDepartment",
+    "UserLoginStatus",
+    "UserStatus",
+    "UserTenants",
 ]
 
 
@@ -263,17 +264,17 @@ class LoginByEmailInput:
     """Email address (case-insensitive)."""
     password: str = attrs.field(metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
-    captcha_code: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
+    captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
     """Graphic captcha answer, required after the service answered 2000."""
-    auto_register: bool | None | Unset = attrs.field(
+    auto_register: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "autoRegister"}
     )
     """Create the account when none matches."""
-    client_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
+    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
     """The end user's real IP address, when calling from a server."""
-    params: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "params"})
+    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "context"})
+    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
 
 
@@ -287,23 +288,23 @@ class RegisterByEmailInput:
     """Email address (case-insensitive, unique in the pool)."""
     password: str = attrs.field(metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
-    profile: RegisterProfile | None | Unset = attrs.field(
+    profile: RegisterProfile | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "profile"}
     )
     """Profile fields to store with the account."""
-    force_login: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
+    force_login: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
     """Run the full login flow after registering (login count, pipelines, webhooks)."""
-    generate_token: bool | None | Unset = attrs.field(
+    generate_token: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "generateToken"}
     )
     """Issue a token for the new account without the full login flow."""
-    client_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
+    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
     """The end user's real IP address, when calling from a server."""
-    params: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "params"})
+    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "context"})
+    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
-    phone_token: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "phoneToken"})
+    phone_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phoneToken"})
     """Token proving a verified phone number."""
 
 
@@ -343,39 +344,41 @@ class RegisterProfile:
 
     Fields left ``UNSET`` are not sent."""
 
-    ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "ip"})
-    phone: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "phone"})
-    email: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "email"})
-    oauth: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "oauth"})
-    username: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "username"})
-    nickname: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "nickname"})
-    company: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "company"})
-    photo: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "photo"})
-    device: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "device"})
-    browser: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "browser"})
-    name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "name"})
-    given_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "givenName"})
-    family_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "familyName"})
-    middle_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "middleName"})
-    profile: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "profile"})
-    preferred_username: str | None | Unset = attrs.field(
+    ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "ip"})
+    phone: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phone"})
+    email: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "email"})
+    oauth: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "oauth"})
+    username: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "username"})
+    nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
+    company: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "company"})
+    photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
+    device: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "device"})
+    browser: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "browser"})
+    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
+    given_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "givenName"})
+    family_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "familyName"})
+    middle_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "middleName"})
+    profile: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "profile"})
+    preferred_username: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "preferredUsername"}
     )
-    website: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "website"})
-    gender: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "gender"})
-    birthdate: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
-    zoneinfo: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
-    locale: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "locale"})
-    address: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "address"})
-    formatted: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "formatted"})
-    street_address: str | None | Unset = attrs.field(
+    website: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "website"})
+    gender: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "gender"})
+    birthdate: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
+    zoneinfo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
+    locale: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locale"})
+    address: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "address"})
+    formatted: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "formatted"})
+    street_address: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "streetAddress"}
     )
-    locality: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "locality"})
-    region: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "region"})
-    postal_code: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
-    country: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "country"})
-    udf: list[UserDdfInput] | None | Unset = attrs.field(default=UNSET, metadata={"wire": "udf"})
+    locality: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locality"})
+    region: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "region"})
+    postal_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
+    country: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "country"})
+    udf: builtins.list[UserDdfInput] | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "udf"}
+    )
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -400,25 +403,25 @@ class RegisterByUsernameInput:
     """Username (case-sensitive, unique in the pool)."""
     password: str = attrs.field(metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
-    profile: RegisterProfile | None | Unset = attrs.field(
+    profile: RegisterProfile | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "profile"}
     )
     """Profile fields to store with the account."""
-    force_login: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
+    force_login: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
     """Run the full login flow after registering (login count, pipelines, webhooks)."""
-    generate_token: bool | None | Unset = attrs.field(
+    generate_token: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "generateToken"}
     )
     """Issue a token for the new account without the full login flow."""
-    client_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
+    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
     """The end user's real IP address, when calling from a server."""
-    params: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "params"})
+    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "context"})
+    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
-    phone_token: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "phoneToken"})
+    phone_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phoneToken"})
     """Token proving a verified phone number."""
-    email_token: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "emailToken"})
+    email_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "emailToken"})
     """Token proving a verified email address."""
 
 
@@ -432,29 +435,29 @@ class RegisterByPhoneCodeInput:
     """Phone number (unique in the pool)."""
     code: str = attrs.field(metadata={"wire": "code"})
     """The SMS verification code."""
-    phone_country_code: str | None | Unset = attrs.field(
+    phone_country_code: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "phoneCountryCode"}
     )
     """Country calling code, e.g. +86 (the service's default)."""
-    password: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "password"})
+    password: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "password"})
     """Optional initial password (RSA-encrypted on the wire)."""
-    profile: RegisterProfile | None | Unset = attrs.field(
+    profile: RegisterProfile | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "profile"}
     )
     """Profile fields to store with the account."""
-    force_login: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
+    force_login: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
     """Run the full login flow after registering (login count, pipelines, webhooks)."""
-    generate_token: bool | None | Unset = attrs.field(
+    generate_token: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "generateToken"}
     )
     """Issue a token for the new account without the full login flow."""
-    client_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
+    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
     """The end user's real IP address, when calling from a server."""
-    params: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "params"})
+    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "context"})
+    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
-    email_token: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "emailToken"})
+    email_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "emailToken"})
     """Token proving a verified email address."""
 
 
@@ -468,17 +471,17 @@ class LoginByUsernameInput:
     """Username (case-sensitive)."""
     password: str = attrs.field(metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
-    captcha_code: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
+    captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
     """Graphic captcha answer, required after the service answered 2000."""
-    auto_register: bool | None | Unset = attrs.field(
+    auto_register: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "autoRegister"}
     )
     """Create the account when none matches."""
-    client_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
+    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
     """The end user's real IP address, when calling from a server."""
-    params: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "params"})
+    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "context"})
+    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
 
 
@@ -492,19 +495,19 @@ class LoginByPhoneCodeInput:
     """Phone number."""
     code: str = attrs.field(metadata={"wire": "code"})
     """The SMS verification code."""
-    phone_country_code: str | None | Unset = attrs.field(
+    phone_country_code: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "phoneCountryCode"}
     )
     """Country calling code, e.g. +86 (the service's default)."""
-    auto_register: bool | None | Unset = attrs.field(
+    auto_register: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "autoRegister"}
     )
     """Create the account when none matches."""
-    client_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
+    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
     """The end user's real IP address, when calling from a server."""
-    params: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "params"})
+    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "context"})
+    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
 
 
@@ -518,17 +521,17 @@ class LoginByPhonePasswordInput:
     """Phone number."""
     password: str = attrs.field(metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
-    captcha_code: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
+    captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
     """Graphic captcha answer, required after the service answered 2000."""
-    auto_register: bool | None | Unset = attrs.field(
+    auto_register: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "autoRegister"}
     )
     """Create the account when none matches."""
-    client_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
+    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
     """The end user's real IP address, when calling from a server."""
-    params: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "params"})
+    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "context"})
+    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
 
 
@@ -632,7 +635,7 @@ class PaginatedNamespaces:
 
     total: int | None = attrs.field(default=None, metadata={"wire": "total"})
     """Number of permission groups across all pages."""
-    list: list[Namespace] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Namespace] = attrs.field(metadata={"wire": "list"})
     """The permission groups of this page."""
 
 
@@ -654,7 +657,7 @@ class ResourceActionInput:
 
     name: str = attrs.field(metadata={"wire": "name"})
     """Action name, e.g. books:read."""
-    description: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "description"})
+    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
     """Description."""
 
 
@@ -672,7 +675,9 @@ class Resource:
     """The user pool."""
     code: str = attrs.field(metadata={"wire": "code"})
     """Resource code."""
-    actions: list[ResourceAction] | None = attrs.field(default=None, metadata={"wire": "actions"})
+    actions: builtins.list[ResourceAction] | None = attrs.field(
+        default=None, metadata={"wire": "actions"}
+    )
     """Actions."""
     type: ResourceType | str | None = attrs.field(default=None, metadata={"wire": "type"})
     """Resource type."""
@@ -690,7 +695,7 @@ class PaginatedResources:
 
     total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
     """Number of resources across all pages."""
-    list: list[Resource] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Resource] = attrs.field(metadata={"wire": "list"})
     """The resources of this page."""
 
 
@@ -704,7 +709,9 @@ class AuthorizeResourceOpt:
     """Kind of the target."""
     target_identifier: str = attrs.field(metadata={"wire": "targetIdentifier"})
     """The target (user id, role code, group code, node id)."""
-    actions: list[str] | None | Unset = attrs.field(default=UNSET, metadata={"wire": "actions"})
+    actions: builtins.list[str] | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "actions"}
+    )
     """Actions granted, e.g. books:read."""
 
 
@@ -720,7 +727,7 @@ class Policy:
     """Built-in default policy."""
     description: str | None = attrs.field(default=None, metadata={"wire": "description"})
     """Description."""
-    statements: list[PolicyStatement] = attrs.field(metadata={"wire": "statements"})
+    statements: builtins.list[PolicyStatement] = attrs.field(metadata={"wire": "statements"})
     """The statements."""
     created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
     """Creation time."""
@@ -736,11 +743,11 @@ class PolicyStatement:
 
     resource: str = attrs.field(metadata={"wire": "resource"})
     """Resource, e.g. books:1 or books:*."""
-    actions: list[str] = attrs.field(metadata={"wire": "actions"})
+    actions: builtins.list[str] = attrs.field(metadata={"wire": "actions"})
     """Actions, e.g. books:read or *."""
     effect: PolicyEffect | str | None = attrs.field(default=None, metadata={"wire": "effect"})
     """ALLOW or DENY."""
-    condition: list[PolicyStatementCondition] | None = attrs.field(
+    condition: builtins.list[PolicyStatementCondition] | None = attrs.field(
         default=None, metadata={"wire": "condition"}
     )
     """Conditions."""
@@ -776,7 +783,7 @@ class PaginatedPolicies:
 
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of policies across all pages."""
-    list: list[Policy] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Policy] = attrs.field(metadata={"wire": "list"})
     """The policies of this page."""
 
 
@@ -786,7 +793,7 @@ class PaginatedPolicyAssignments:
 
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of assignments across all pages."""
-    list: list[PolicyAssignment] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[PolicyAssignment] = attrs.field(metadata={"wire": "list"})
     """The assignments of this page."""
 
 
@@ -798,13 +805,13 @@ class PolicyStatementInput:
 
     resource: str = attrs.field(metadata={"wire": "resource"})
     """Resource, e.g. books:1 or books:*."""
-    actions: list[str] = attrs.field(metadata={"wire": "actions"})
+    actions: builtins.list[str] = attrs.field(metadata={"wire": "actions"})
     """Actions, e.g. books:read or *."""
-    effect: PolicyEffect | str | None | Unset = attrs.field(
+    effect: PolicyEffect | str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "effect"}
     )
     """ALLOW (the default) or DENY."""
-    condition: list[PolicyStatementConditionInput] | None | Unset = attrs.field(
+    condition: builtins.list[PolicyStatementConditionInput] | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "condition"}
     )
     """Conditions."""
@@ -858,15 +865,19 @@ class Tenant:
         default=None, metadata={"wire": "passwordTabConfig"}
     )
     """Password login settings."""
-    login_tabs: list[str | None] | None = attrs.field(default=None, metadata={"wire": "loginTabs"})
+    login_tabs: builtins.list[str | None] | None = attrs.field(
+        default=None, metadata={"wire": "loginTabs"}
+    )
     """Login methods."""
-    register_tabs: list[str | None] | None = attrs.field(
+    register_tabs: builtins.list[str | None] | None = attrs.field(
         default=None, metadata={"wire": "registerTabs"}
     )
     """Registration methods."""
     extends_fields: Any | None = attrs.field(default=None, metadata={"wire": "extendsFields"})
     """Extended fields."""
-    apps: list[Application | None] | None = attrs.field(default=None, metadata={"wire": "apps"})
+    apps: builtins.list[Application | None] | None = attrs.field(
+        default=None, metadata={"wire": "apps"}
+    )
     """Applications of the tenant (in details)."""
 
 
@@ -876,7 +887,7 @@ class PaginatedTenants:
 
     total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
     """Number of tenants across all pages."""
-    list: list[Tenant] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Tenant] = attrs.field(metadata={"wire": "list"})
     """The tenants of this page."""
 
 
@@ -886,11 +897,11 @@ class SearchUserDepartmentOpt:
 
     Fields left ``UNSET`` are not sent."""
 
-    department_id: str | None | Unset = attrs.field(
+    department_id: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "departmentId"}
     )
     """Department (node) id."""
-    include_children_departments: bool | None | Unset = attrs.field(
+    include_children_departments: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "includeChildrenDepartments"}
     )
     """Also search the department's descendants."""
@@ -902,7 +913,7 @@ class SearchUserGroupOpt:
 
     Fields left ``UNSET`` are not sent."""
 
-    code: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "code"})
+    code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "code"})
     """Group code."""
 
 
@@ -912,7 +923,7 @@ class SearchUserRoleOpt:
 
     Fields left ``UNSET`` are not sent."""
 
-    namespace: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "namespace"})
+    namespace: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "namespace"})
     """Permission group (namespace) code of the role; the default group when omitted."""
     code: str = attrs.field(metadata={"wire": "code"})
     """Role code."""
@@ -924,15 +935,15 @@ class FindUserByIdentityInput:
 
     Fields left ``UNSET`` are not sent."""
 
-    identifier: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "identifier"})
+    identifier: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "identifier"})
     """Identifier of the connection."""
-    user_id_in_idp: str | None | Unset = attrs.field(
+    user_id_in_idp: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "userIdInIdp"}
     )
     """Id of the user at the identity provider."""
-    is_social: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "isSocial"})
+    is_social: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "isSocial"})
     """Whether the provider is a social one."""
-    provider: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "provider"})
+    provider: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "provider"})
     """Provider name."""
 
 
@@ -944,7 +955,7 @@ class UserLoginStatus:
     """Whether the user has a live session."""
     user: User | None = attrs.field(default=None, metadata={"wire": "user"})
     """The user, when logged in."""
-    application: list[Application | None] | None = attrs.field(
+    application: builtins.list[Application | None] | None = attrs.field(
         default=None, metadata={"wire": "application"}
     )
     """Applications the user is logged in to."""
@@ -976,13 +987,13 @@ class UserTenants:
     """Union id at the social identity provider."""
     openid: str | None = attrs.field(default=None, metadata={"wire": "openid"})
     """Open id at the social identity provider."""
-    identities: list[Identity | None] | None = attrs.field(
+    identities: builtins.list[Identity | None] | None = attrs.field(
         default=None, metadata={"wire": "identities"}
     )
     """External identities linked to the user."""
     nickname: str | None = attrs.field(default=None, metadata={"wire": "nickname"})
     """Nickname."""
-    register_source: list[str] | None = attrs.field(
+    register_source: builtins.list[str] | None = attrs.field(
         default=None, metadata={"wire": "registerSource"}
     )
     """How the account was created, e.g. basic:email or unknown (admin)."""
@@ -1062,7 +1073,7 @@ class UserTenants:
     """Last update time."""
     external_id: str | None = attrs.field(default=None, metadata={"wire": "externalId"})
     """Id of the user in an external system (unique in the pool)."""
-    custom_data: list[UserCustomData | None] | None = attrs.field(
+    custom_data: builtins.list[UserCustomData | None] | None = attrs.field(
         default=None, metadata={"wire": "customData"}
     )
     """Custom data values (user-defined fields)."""
@@ -1072,7 +1083,7 @@ class UserTenants:
     """Country calling code of the phone number, e.g. +86."""
     newly_created: bool | None = attrs.field(default=None, metadata={"wire": "newlyCreated"})
     """Whether this login created the account (auto-register)."""
-    tenants: list[Tenant] | None = attrs.field(default=None, metadata={"wire": "tenants"})
+    tenants: builtins.list[Tenant] | None = attrs.field(default=None, metadata={"wire": "tenants"})
     """The tenants the user belongs to."""
 
 
@@ -1110,11 +1121,11 @@ class Application:
     """JSON Web Key Set of the application (JSON object)."""
     logo: str | None = attrs.field(default=None, metadata={"wire": "logo"})
     """Logo URL."""
-    redirect_uris: list[str | None] | None = attrs.field(
+    redirect_uris: builtins.list[str | None] | None = attrs.field(
         default=None, metadata={"wire": "redirectUris"}
     )
     """Allowed login callback URLs."""
-    logout_redirect_uris: list[str | None] | None = attrs.field(
+    logout_redirect_uris: builtins.list[str | None] | None = attrs.field(
         default=None, metadata={"wire": "logoutRedirectUris"}
     )
     """Allowed logout callback URLs."""
@@ -1138,11 +1149,13 @@ class Application:
         default=None, metadata={"wire": "registerDisabled"}
     )
     """Registration disabled."""
-    login_tabs: list[str | None] | None = attrs.field(default=None, metadata={"wire": "loginTabs"})
+    login_tabs: builtins.list[str | None] | None = attrs.field(
+        default=None, metadata={"wire": "loginTabs"}
+    )
     """Login methods shown on the hosted login page."""
     default_login_tab: str | None = attrs.field(default=None, metadata={"wire": "defaultLoginTab"})
     """Default login method."""
-    register_tabs: list[str | None] | None = attrs.field(
+    register_tabs: builtins.list[str | None] | None = attrs.field(
         default=None, metadata={"wire": "registerTabs"}
     )
     """Registration methods shown on the hosted login page."""
@@ -1164,7 +1177,7 @@ class PaginatedApplications:
 
     total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
     """Number of applications across all pages."""
-    list: list[Application] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Application] = attrs.field(metadata={"wire": "list"})
     """The applications of this page."""
 
 
@@ -1194,17 +1207,17 @@ class Node:
     """Whether this is the root node."""
     depth: int | None = attrs.field(default=None, metadata={"wire": "depth"})
     """Depth in the tree (root is 0)."""
-    path: list[str] = attrs.field(metadata={"wire": "path"})
+    path: builtins.list[str] = attrs.field(metadata={"wire": "path"})
     """Node ids from the root to this node."""
-    code_path: list[str | None] = attrs.field(metadata={"wire": "codePath"})
+    code_path: builtins.list[str | None] = attrs.field(metadata={"wire": "codePath"})
     """Node codes from the root to this node."""
-    name_path: list[str] = attrs.field(metadata={"wire": "namePath"})
+    name_path: builtins.list[str] = attrs.field(metadata={"wire": "namePath"})
     """Node names from the root to this node."""
     created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
     """Creation time."""
     updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
     """Last update time."""
-    children: list[str] | None = attrs.field(default=None, metadata={"wire": "children"})
+    children: builtins.list[str] | None = attrs.field(default=None, metadata={"wire": "children"})
     """Ids of the child nodes."""
 
 
@@ -1216,7 +1229,7 @@ class Org:
     """Organization id."""
     root_node: Node = attrs.field(metadata={"wire": "rootNode"})
     """The root node (its code is the organization's code)."""
-    nodes: list[Node] = attrs.field(metadata={"wire": "nodes"})
+    nodes: builtins.list[Node] = attrs.field(metadata={"wire": "nodes"})
     """Every node of the organization."""
     tenant_id: str | None = attrs.field(default=None, metadata={"wire": "tenantId"})
     """The tenant the organization belongs to."""
@@ -1228,7 +1241,7 @@ class PaginatedOrgs:
 
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of organizations across all pages."""
-    list: list[Org] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Org] = attrs.field(metadata={"wire": "list"})
     """The organizations of this page."""
 
 
@@ -1248,7 +1261,7 @@ class UserDepartment:
 class PaginatedDepartments:
     """The departments of a user."""
 
-    list: list[UserDepartment] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[UserDepartment] = attrs.field(metadata={"wire": "list"})
     """The departments."""
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of departments."""
@@ -1284,7 +1297,7 @@ class PaginatedRoles:
 
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of roles across all pages."""
-    list: list[Role] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Role] = attrs.field(metadata={"wire": "list"})
     """The roles of this page."""
 
 
@@ -1310,7 +1323,7 @@ class PaginatedGroups:
 
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of groups across all pages."""
-    list: list[Group] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[Group] = attrs.field(metadata={"wire": "list"})
     """The groups of this page."""
 
 
@@ -1322,7 +1335,7 @@ class AuthorizedResource:
     """Resource code."""
     type: ResourceType | str | None = attrs.field(default=None, metadata={"wire": "type"})
     """Resource type."""
-    actions: list[str] | None = attrs.field(default=None, metadata={"wire": "actions"})
+    actions: builtins.list[str] | None = attrs.field(default=None, metadata={"wire": "actions"})
     """Allowed actions, e.g. books:read."""
     api_identifier: str | None = attrs.field(default=None, metadata={"wire": "apiIdentifier"})
     """API identifier (API resources)."""
@@ -1334,7 +1347,7 @@ class PaginatedAuthorizedResources:
 
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of resources across all pages."""
-    list: list[AuthorizedResource] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[AuthorizedResource] = attrs.field(metadata={"wire": "list"})
     """The resources of this page."""
 
 
@@ -1358,7 +1371,7 @@ class UserDefinedDataMap:
 
     target_id: str = attrs.field(metadata={"wire": "targetId"})
     """The object's id."""
-    data: list[UserDefinedData] = attrs.field(metadata={"wire": "data"})
+    data: builtins.list[UserDefinedData] = attrs.field(metadata={"wire": "data"})
     """Its values."""
 
 
@@ -1386,7 +1399,7 @@ class UserDefinedDataInput:
 
     key: str = attrs.field(metadata={"wire": "key"})
     """Field key (must be defined first)."""
-    value: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "value"})
+    value: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "value"})
     """JSON-encoded value, e.g. '"1x1"' or '18'."""
 
 
@@ -1442,13 +1455,13 @@ class User:
     """Union id at the social identity provider."""
     openid: str | None = attrs.field(default=None, metadata={"wire": "openid"})
     """Open id at the social identity provider."""
-    identities: list[Identity | None] | None = attrs.field(
+    identities: builtins.list[Identity | None] | None = attrs.field(
         default=None, metadata={"wire": "identities"}
     )
     """External identities linked to the user."""
     nickname: str | None = attrs.field(default=None, metadata={"wire": "nickname"})
     """Nickname."""
-    register_source: list[str] | None = attrs.field(
+    register_source: builtins.list[str] | None = attrs.field(
         default=None, metadata={"wire": "registerSource"}
     )
     """How the account was created, e.g. basic:email or unknown (admin)."""
@@ -1530,7 +1543,7 @@ class User:
     """The groups the user belongs to."""
     external_id: str | None = attrs.field(default=None, metadata={"wire": "externalId"})
     """Id of the user in an external system (unique in the pool)."""
-    custom_data: list[UserCustomData | None] | None = attrs.field(
+    custom_data: builtins.list[UserCustomData | None] | None = attrs.field(
         default=None, metadata={"wire": "customData"}
     )
     """Custom data values (user-defined fields)."""
@@ -1540,6 +1553,18 @@ class User:
     """Country calling code of the phone number, e.g. +86."""
     newly_created: bool | None = attrs.field(default=None, metadata={"wire": "newlyCreated"})
     """Whether this login created the account (auto-register)."""
+    main_department_id: str | None = attrs.field(
+        default=None, metadata={"wire": "mainDepartmentId"}
+    )
+    """Id of the user's main department."""
+    main_department_code: str | None = attrs.field(
+        default=None, metadata={"wire": "mainDepartmentCode"}
+    )
+    """Code of the user's main department."""
+    expired_at: str | None = attrs.field(default=None, metadata={"wire": "expiredAt"})
+    """When the account expires."""
+    direct_management: str | None = attrs.field(default=None, metadata={"wire": "directManagement"})
+    """The user's direct manager."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -1584,7 +1609,7 @@ class PaginatedUsers:
 
     total_count: int = attrs.field(metadata={"wire": "totalCount"})
     """Number of users across all pages."""
-    list: list[User] = attrs.field(metadata={"wire": "list"})
+    list: builtins.list[User] = attrs.field(metadata={"wire": "list"})
     """The users of this page."""
 
 
@@ -1594,57 +1619,57 @@ class CreateUserInput:
 
     Fields left ``UNSET`` are not sent."""
 
-    username: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "username"})
-    email: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "email"})
-    email_verified: bool | None | Unset = attrs.field(
+    username: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "username"})
+    email: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "email"})
+    email_verified: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "emailVerified"}
     )
-    phone: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "phone"})
-    phone_verified: bool | None | Unset = attrs.field(
+    phone: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phone"})
+    phone_verified: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "phoneVerified"}
     )
-    unionid: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "unionid"})
-    openid: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "openid"})
-    nickname: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "nickname"})
-    photo: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "photo"})
-    password: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "password"})
-    register_source: list[str] | None | Unset = attrs.field(
+    unionid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "unionid"})
+    openid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "openid"})
+    nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
+    photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
+    password: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "password"})
+    register_source: builtins.list[str] | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "registerSource"}
     )
-    browser: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "browser"})
-    oauth: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "oauth"})
-    logins_count: int | None | Unset = attrs.field(default=UNSET, metadata={"wire": "loginsCount"})
-    last_login: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "lastLogin"})
-    company: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "company"})
-    last_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "lastIP"})
-    signed_up: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "signedUp"})
-    blocked: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "blocked"})
-    is_deleted: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "isDeleted"})
-    device: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "device"})
-    name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "name"})
-    given_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "givenName"})
-    family_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "familyName"})
-    middle_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "middleName"})
-    profile: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "profile"})
-    preferred_username: str | None | Unset = attrs.field(
+    browser: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "browser"})
+    oauth: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "oauth"})
+    logins_count: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "loginsCount"})
+    last_login: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastLogin"})
+    company: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "company"})
+    last_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastIP"})
+    signed_up: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "signedUp"})
+    blocked: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "blocked"})
+    is_deleted: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "isDeleted"})
+    device: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "device"})
+    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
+    given_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "givenName"})
+    family_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "familyName"})
+    middle_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "middleName"})
+    profile: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "profile"})
+    preferred_username: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "preferredUsername"}
     )
-    website: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "website"})
-    gender: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "gender"})
-    birthdate: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
-    zoneinfo: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
-    locale: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "locale"})
-    address: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "address"})
-    formatted: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "formatted"})
-    street_address: str | None | Unset = attrs.field(
+    website: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "website"})
+    gender: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "gender"})
+    birthdate: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
+    zoneinfo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
+    locale: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locale"})
+    address: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "address"})
+    formatted: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "formatted"})
+    street_address: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "streetAddress"}
     )
-    locality: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "locality"})
-    region: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "region"})
-    postal_code: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
-    country: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "country"})
-    external_id: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "externalId"})
-    phone_country_code: str | None | Unset = attrs.field(
+    locality: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locality"})
+    region: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "region"})
+    postal_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
+    country: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "country"})
+    external_id: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "externalId"})
+    phone_country_code: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "phoneCountryCode"}
     )
 
@@ -1655,67 +1680,67 @@ class UpdateUserInput:
 
     Fields left ``UNSET`` are not sent."""
 
-    email: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "email"})
-    unionid: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "unionid"})
-    openid: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "openid"})
-    email_verified: bool | None | Unset = attrs.field(
+    email: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "email"})
+    unionid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "unionid"})
+    openid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "openid"})
+    email_verified: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "emailVerified"}
     )
-    phone: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "phone"})
-    phone_verified: bool | None | Unset = attrs.field(
+    phone: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phone"})
+    phone_verified: bool | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "phoneVerified"}
     )
-    username: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "username"})
-    nickname: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "nickname"})
-    password: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "password"})
-    photo: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "photo"})
-    company: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "company"})
-    browser: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "browser"})
-    device: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "device"})
-    oauth: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "oauth"})
-    token_expired_at: str | None | Unset = attrs.field(
+    username: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "username"})
+    nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
+    password: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "password"})
+    photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
+    company: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "company"})
+    browser: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "browser"})
+    device: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "device"})
+    oauth: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "oauth"})
+    token_expired_at: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "tokenExpiredAt"}
     )
-    logins_count: int | None | Unset = attrs.field(default=UNSET, metadata={"wire": "loginsCount"})
-    last_login: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "lastLogin"})
-    last_ip: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "lastIP"})
-    blocked: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "blocked"})
-    name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "name"})
-    given_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "givenName"})
-    family_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "familyName"})
-    middle_name: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "middleName"})
-    profile: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "profile"})
-    preferred_username: str | None | Unset = attrs.field(
+    logins_count: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "loginsCount"})
+    last_login: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastLogin"})
+    last_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastIP"})
+    blocked: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "blocked"})
+    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
+    given_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "givenName"})
+    family_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "familyName"})
+    middle_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "middleName"})
+    profile: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "profile"})
+    preferred_username: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "preferredUsername"}
     )
-    website: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "website"})
-    gender: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "gender"})
-    birthdate: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
-    zoneinfo: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
-    locale: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "locale"})
-    address: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "address"})
-    formatted: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "formatted"})
-    street_address: str | None | Unset = attrs.field(
+    website: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "website"})
+    gender: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "gender"})
+    birthdate: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
+    zoneinfo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
+    locale: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locale"})
+    address: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "address"})
+    formatted: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "formatted"})
+    street_address: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "streetAddress"}
     )
-    locality: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "locality"})
-    region: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "region"})
-    postal_code: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
-    city: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "city"})
-    province: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "province"})
-    country: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "country"})
-    external_id: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "externalId"})
-    phone_country_code: str | None | Unset = attrs.field(
+    locality: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locality"})
+    region: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "region"})
+    postal_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
+    city: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "city"})
+    province: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "province"})
+    country: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "country"})
+    external_id: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "externalId"})
+    phone_country_code: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "phoneCountryCode"}
     )
-    main_department_id: str | None | Unset = attrs.field(
+    main_department_id: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "mainDepartmentId"}
     )
-    main_department_code: str | None | Unset = attrs.field(
+    main_department_code: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "mainDepartmentCode"}
     )
-    expired_at: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "expiredAt"})
-    direct_management: str | None | Unset = attrs.field(
+    expired_at: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "expiredAt"})
+    direct_management: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "directManagement"}
     )
 
@@ -1728,12 +1753,12 @@ class CreateUserIdentityInput:
 
     provider: str = attrs.field(metadata={"wire": "provider"})
     user_id_in_idp: str = attrs.field(metadata={"wire": "userIdInIdp"})
-    openid: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "openid"})
-    is_social: bool | None | Unset = attrs.field(default=UNSET, metadata={"wire": "isSocial"})
-    connection_id: str | None | Unset = attrs.field(
+    openid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "openid"})
+    is_social: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "isSocial"})
+    connection_id: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "connectionId"}
     )
-    access_token: str | None | Unset = attrs.field(default=UNSET, metadata={"wire": "accessToken"})
-    refresh_token: str | None | Unset = attrs.field(
+    access_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "accessToken"})
+    refresh_token: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "refreshToken"}
     )

@@ -3015,12 +3015,12 @@ query accessToken($userPoolId: String!, $secret: String!) {
 }
 """,
     result_path=("accessToken",),
-    auth=AuthKind.MANAGEMENT,
+    auth=AuthKind.NONE,
     idempotent=True,
     errors=(),
     secret_variables=("secret",),
 )
-"""Get a management access token for the user pool."""
+"""Get a management access token for the user pool (sent without a token)."""
 
 UDF_SET = GraphQLOperation(
     name="udf.set",

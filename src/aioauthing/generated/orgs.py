@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -91,7 +92,7 @@ class OrgsApi(ApiBase):
             sort_by: Sort order (newest first by default).
         """
         if sort_by is not UNSET:
-            v.check_choice("sort_by", sort_by, models.SortByEnum)
+            v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
@@ -105,10 +106,10 @@ class OrgsApi(ApiBase):
         *,
         page_size: int = 50,
         sort_by: models.SortByEnum | str | Unset = UNSET,
-    ) -> AsyncIterator[models.Org]:
+    ) -> Paginator[models.PaginatedOrgs]:
         """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedOrgs:
             return await self.list(
                 page=page,
                 limit=limit,
@@ -319,7 +320,7 @@ class OrgsApi(ApiBase):
         """
         v.require_non_empty("node_id", node_id)
         if sort_by is not UNSET:
-            v.check_choice("sort_by", sort_by, models.SortByEnum)
+            v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
         variables["id"] = node_id
         variables["page"] = page
@@ -338,10 +339,10 @@ class OrgsApi(ApiBase):
         page_size: int = 50,
         sort_by: models.SortByEnum | str | Unset = UNSET,
         include_children_nodes: bool | Unset = UNSET,
-    ) -> AsyncIterator[models.User]:
+    ) -> Paginator[models.PaginatedUsers]:
         """Iterate over every item of :meth:`list_members`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
             return await self.list_members(
                 node_id,
                 page=page,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -192,10 +193,10 @@ class PoliciesApi(ApiBase):
         page_size: int = 50,
         namespace: str | Unset = UNSET,
         exclude_default: bool | Unset = UNSET,
-    ) -> AsyncIterator[models.Policy]:
+    ) -> Paginator[models.PaginatedPolicies]:
         """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedPolicies:
             return await self.list(
                 page=page,
                 limit=limit,
@@ -228,7 +229,7 @@ class PoliciesApi(ApiBase):
             namespace: Only policies of this permission group (namespace) code.
         """
         if target_type is not UNSET:
-            v.check_choice("target_type", target_type, models.PolicyAssignmentTargetType)
+            v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
@@ -251,10 +252,10 @@ class PoliciesApi(ApiBase):
         target_type: models.PolicyAssignmentTargetType | str | Unset = UNSET,
         target_identifier: str | Unset = UNSET,
         namespace: str | Unset = UNSET,
-    ) -> AsyncIterator[models.PolicyAssignment]:
+    ) -> Paginator[models.PaginatedPolicyAssignments]:
         """Iterate over every item of :meth:`list_assignments`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedPolicyAssignments:
             return await self.list_assignments(
                 page=page,
                 limit=limit,
@@ -288,7 +289,7 @@ class PoliciesApi(ApiBase):
         """
         v.require_non_empty("policies", policies)
         v.check_items_non_empty("policies", policies)
-        v.check_choice("target_type", target_type, models.PolicyAssignmentTargetType)
+        v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
         v.require_non_empty("target_identifiers", target_identifiers)
         v.check_items_non_empty("target_identifiers", target_identifiers)
         variables: dict[str, Any] = {}
@@ -322,7 +323,7 @@ class PoliciesApi(ApiBase):
         """
         v.require_non_empty("policies", policies)
         v.check_items_non_empty("policies", policies)
-        v.check_choice("target_type", target_type, models.PolicyAssignmentTargetType)
+        v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
         v.require_non_empty("target_identifiers", target_identifiers)
         v.check_items_non_empty("target_identifiers", target_identifiers)
         variables: dict[str, Any] = {}

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -173,7 +174,7 @@ class RolesApi(ApiBase):
             sort_by: Sort order (newest first by default).
         """
         if sort_by is not UNSET:
-            v.check_choice("sort_by", sort_by, models.SortByEnum)
+            v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
@@ -190,10 +191,10 @@ class RolesApi(ApiBase):
         page_size: int = 50,
         namespace: str | Unset = UNSET,
         sort_by: models.SortByEnum | str | Unset = UNSET,
-    ) -> AsyncIterator[models.Role]:
+    ) -> Paginator[models.PaginatedRoles]:
         """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedRoles:
             return await self.list(
                 page=page,
                 limit=limit,
@@ -237,10 +238,10 @@ class RolesApi(ApiBase):
         *,
         page_size: int = 50,
         namespace: str | Unset = UNSET,
-    ) -> AsyncIterator[models.User]:
+    ) -> Paginator[models.PaginatedUsers]:
         """Iterate over every item of :meth:`list_users`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
             return await self.list_users(
                 code,
                 page=page,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -58,10 +59,10 @@ class TenantsApi(ApiBase):
         self,
         *,
         page_size: int = 50,
-    ) -> AsyncIterator[models.Tenant]:
+    ) -> Paginator[models.PaginatedTenants | None]:
         """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedTenants | None:
             return await self.list(
                 page=page,
                 limit=limit,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -51,9 +52,9 @@ class UdfApi(ApiBase):
             label: Display label.
             options: Options of a SELECT field (JSON text).
         """
-        v.check_choice("target_type", target_type, models.UDFTargetType)
+        v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
         v.require_non_empty("key", key)
-        v.check_choice("data_type", data_type, models.UDFDataType)
+        v.check_choice("data_type", data_type, frozenset(models.UDFDataType))
         v.require_non_empty("label", label)
         variables: dict[str, Any] = {}
         variables["targetType"] = self._unstructure(target_type)
@@ -68,7 +69,7 @@ class UdfApi(ApiBase):
     async def list(
         self,
         target_type: models.UDFTargetType | str,
-    ) -> list[models.UserDefinedField]:
+    ) -> builtins.list[models.UserDefinedField]:
         """List the user-defined fields of a kind of object.
 
         Documented as "获取自定义字段定义": Python ``udf.list``; JS ``udf.list``.
@@ -76,11 +77,11 @@ class UdfApi(ApiBase):
         Args:
             target_type: Kind of object (USER for user custom data).
         """
-        v.check_choice("target_type", target_type, models.UDFTargetType)
+        v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
         variables: dict[str, Any] = {}
         variables["targetType"] = self._unstructure(target_type)
         data = await self._execute(ops.UDF_LIST, variables=variables)
-        return self._structure(data, list[models.UserDefinedField])
+        return self._structure(data, builtins.list[models.UserDefinedField])
 
     async def remove(
         self,
@@ -95,7 +96,7 @@ class UdfApi(ApiBase):
             target_type: Kind of object the field belongs to.
             key: Field key.
         """
-        v.check_choice("target_type", target_type, models.UDFTargetType)
+        v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
         v.require_non_empty("key", key)
         variables: dict[str, Any] = {}
         variables["targetType"] = self._unstructure(target_type)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.operation import UNSET, Unset
-from aioauthing.runtime.pagination import paginate
+from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
 
 __all__ = [
@@ -130,7 +131,7 @@ class UsersApi(ApiBase):
     async def get_udf_value(
         self,
         user_id: str,
-    ) -> list[models.UserDefinedData]:
+    ) -> builtins.list[models.UserDefinedData]:
         """List a user's custom data values (user-defined fields).
 
         Values come back as stored, as strings: decode NUMBER, BOOLEAN and OBJECT values with
@@ -150,12 +151,12 @@ class UsersApi(ApiBase):
         variables["targetId"] = user_id
         variables["targetType"] = "USER"
         data = await self._execute(ops.USERS_GET_UDF_VALUE, variables=variables)
-        return self._structure(data, list[models.UserDefinedData])
+        return self._structure(data, builtins.list[models.UserDefinedData])
 
     async def get_udf_value_batch(
         self,
         user_ids: Sequence[str | None],
-    ) -> list[models.UserDefinedDataMap]:
+    ) -> builtins.list[models.UserDefinedDataMap]:
         """List the custom data values of several users, one entry per user.
 
         Each entry carries the user id (``target_id``) and its values, stored as strings.
@@ -171,14 +172,14 @@ class UsersApi(ApiBase):
         variables["targetIds"] = list(user_ids)
         variables["targetType"] = "USER"
         data = await self._execute(ops.USERS_GET_UDF_VALUE_BATCH, variables=variables)
-        return self._structure(data, list[models.UserDefinedDataMap])
+        return self._structure(data, builtins.list[models.UserDefinedDataMap])
 
     async def set_udf_value(
         self,
         user_id: str,
         key: str,
         value: str,
-    ) -> list[models.UserDefinedData] | None:
+    ) -> builtins.list[models.UserDefinedData] | None:
         """Set one custom data value of a user; returns all the user's values.
 
         The field must be defined first (``mgmt.udf.set``) and the value must match its data type.
@@ -205,7 +206,9 @@ class UsersApi(ApiBase):
         variables["value"] = value
         variables["targetType"] = "USER"
         data = await self._execute(ops.USERS_SET_UDF_VALUE, variables=variables)
-        return None if data is None else self._structure(data, list[models.UserDefinedData])
+        return (
+            None if data is None else self._structure(data, builtins.list[models.UserDefinedData])
+        )
 
     async def set_udf_value_batch(
         self,
@@ -232,7 +235,7 @@ class UsersApi(ApiBase):
         self,
         user_id: str,
         key: str,
-    ) -> list[models.UserDefinedData] | None:
+    ) -> builtins.list[models.UserDefinedData] | None:
         """Remove one custom data value of a user; returns the remaining values.
 
         Documented as "删除自定义数据": Go ``RemoveUserUdfValue``; Python ``users.remove_udf_value``; JS ``users.removeUdfValue``.
@@ -248,7 +251,9 @@ class UsersApi(ApiBase):
         variables["key"] = key
         variables["targetType"] = "USER"
         data = await self._execute(ops.USERS_REMOVE_UDF_VALUE, variables=variables)
-        return None if data is None else self._structure(data, list[models.UserDefinedData])
+        return (
+            None if data is None else self._structure(data, builtins.list[models.UserDefinedData])
+        )
 
     async def delete(
         self,
@@ -298,7 +303,7 @@ class UsersApi(ApiBase):
         ids: Sequence[str],
         *,
         type: str = "id",
-    ) -> list[models.User]:
+    ) -> builtins.list[models.User]:
         """Fetch up to 80 users by ids, usernames, phones, emails or external ids, with custom data.
 
         ``type`` says what ``ids`` holds: ``id`` (the default), ``username``, ``phone``, ``email`` or
@@ -323,7 +328,7 @@ class UsersApi(ApiBase):
         variables["ids"] = list(ids)
         variables["type"] = type
         data = await self._execute(ops.USERS_BATCH_GET, variables=variables)
-        return self._structure(data, list[models.User])
+        return self._structure(data, builtins.list[models.User])
 
     async def list_archived(
         self,
@@ -349,10 +354,10 @@ class UsersApi(ApiBase):
         self,
         *,
         page_size: int = 50,
-    ) -> AsyncIterator[models.User]:
+    ) -> Paginator[models.PaginatedUsers]:
         """Iterate over every item of :meth:`list_archived`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
             return await self.list_archived(
                 page=page,
                 limit=limit,
@@ -479,10 +484,10 @@ class UsersApi(ApiBase):
         department_opts: Sequence[models.SearchUserDepartmentOpt | None] | Unset = UNSET,
         group_opts: Sequence[models.SearchUserGroupOpt | None] | Unset = UNSET,
         role_opts: Sequence[models.SearchUserRoleOpt | None] | Unset = UNSET,
-    ) -> AsyncIterator[models.User]:
+    ) -> Paginator[models.PaginatedUsers]:
         """Iterate over every item of :meth:`search`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
             return await self.search(
                 query,
                 page=page,
@@ -771,10 +776,10 @@ class UsersApi(ApiBase):
         page_size: int = 50,
         namespace: str | Unset = UNSET,
         code: str | Unset = UNSET,
-    ) -> AsyncIterator[models.PolicyAssignment]:
+    ) -> Paginator[models.PaginatedPolicyAssignments]:
         """Iterate over every item of :meth:`list_policies`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedPolicyAssignments:
             return await self.list_policies(
                 user_id,
                 page=page,
@@ -847,7 +852,7 @@ class UsersApi(ApiBase):
     async def list_orgs(
         self,
         user_id: str,
-    ) -> list[Any]:
+    ) -> builtins.list[Any]:
         """List the organizations a user belongs to, each as the path from the org to the user's node.
 
         One list per organization: element 0 is the organization
@@ -871,7 +876,7 @@ class UsersApi(ApiBase):
             ops.USERS_LIST_ORGS,
             path_params=path_params,
         )
-        return self._structure(result.get("data"), list[Any])
+        return self._structure(result.get("data"), builtins.list[Any])
 
     async def list_departments(
         self,
@@ -1038,7 +1043,7 @@ class UsersApi(ApiBase):
             exclude_users_in_org: Leave out users that belong to an organisation.
         """
         if sort_by is not UNSET:
-            v.check_choice("sort_by", sort_by, models.SortByEnum)
+            v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
@@ -1055,10 +1060,10 @@ class UsersApi(ApiBase):
         page_size: int = 50,
         sort_by: models.SortByEnum | str | Unset = UNSET,
         exclude_users_in_org: bool | Unset = UNSET,
-    ) -> AsyncIterator[models.User]:
+    ) -> Paginator[models.PaginatedUsers]:
         """Iterate over every item of :meth:`list`, fetching ``page_size`` items per request."""
 
-        async def fetch(page: int, limit: int) -> Any:
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
             return await self.list(
                 page=page,
                 limit=limit,
