@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import auth, management, messaging, udv, users
+from . import auth, management, messaging, mgmt_extra, udv, users
 
-__all__ = ["auth", "management", "messaging", "udv", "users"]
+__all__ = ["auth", "management", "messaging", "mgmt_extra", "udv", "users"]

@@ -241,5 +241,5 @@ def _empty(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return dict(_EMPTY_PAGE)
 
 
-for _name in ("User.roles", "User.groups", "User.departments", "User.authorizedResources"):
+for _name in ("User.departments", "User.authorizedResources"):
     resolver(_name)(_empty)

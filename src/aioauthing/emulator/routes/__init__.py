@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import directory, messaging, sessions, users, wellknown
+from . import directory, messaging, mgmt_extra, sessions, users, wellknown
 
-__all__ = ["directory", "messaging", "sessions", "users", "wellknown"]
+__all__ = ["directory", "messaging", "mgmt_extra", "sessions", "users", "wellknown"]

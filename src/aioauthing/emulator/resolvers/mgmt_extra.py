@@ -1,0 +1,388 @@
+"""Management resolvers for groups, roles (with namespaces) and user-defined fields.
+
+Records live in ``pool.directory`` under ``mgmt:<kind>`` keys so they persist and reset with
+the pool like everything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import RequestContext
+from ..errors import biz
+from ..registry import resolver
+from ..state import Pool, format_date
+from .users import paginate
+
+__all__ = ["records", "role_codes_of", "save"]
+
+DEFAULT_NAMESPACE = "default"
+
+
+def records(pool: Pool, kind: str) -> dict[str, Any]:
+    """The mutable ``{key: record}`` map of ``kind`` (``groups``, ``roles``, ``udf``)."""
+    entry = pool.directory.get(f"mgmt:{kind}")
+    if entry is None:
+        entry = {"items": {}}
+        pool.directory[f"mgmt:{kind}"] = entry
+    items: dict[str, Any] = entry["items"]
+    return items
+
+
+def save(ctx: RequestContext, pool: Pool, kind: str) -> None:
+    ctx.state.put_directory_user(pool, f"mgmt:{kind}", pool.directory[f"mgmt:{kind}"])
+
+
+def _page(items: list[Any], page: int | None, limit: int | None) -> dict[str, Any]:
+    page = max(page or 1, 1)
+    size = 10 if limit is None else max(limit, 0)
+    start = (page - 1) * size
+    return {"totalCount": len(items), "list": items[start : start + size]}
+
+
+def _ok(message: str) -> dict[str, Any]:
+    return {"code": 200, "message": message}
+
+
+def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
+    for user_id in ids or []:
+        if user_id not in pool.users:
+            raise biz(2004)
+    return list(ids or [])
+
+
+# ---------------------------------------------------------------- groups
+def _group_view(group: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in group.items() if k != "userIds"}
+
+
+def _group(pool: Pool, code: str | None) -> dict[str, Any]:
+    group = records(pool, "groups").get(code or "")
+    if group is None:
+        raise biz(404, "分组不存在")
+    return dict(group)
+
+
+@resolver("Mutation.createGroup")
+def create_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    groups = records(pool, "groups")
+    if args["code"] in groups:
+        raise biz(2026, "分组 code 已存在")
+    now = format_date(pool.now())
+    groups[args["code"]] = {
+        "code": args["code"],
+        "name": args["name"],
+        "description": args.get("description"),
+        "createdAt": now,
+        "updatedAt": now,
+        "userIds": [],
+    }
+    save(ctx, pool, "groups")
+    return _group_view(groups[args["code"]])
+
+
+@resolver("Mutation.updateGroup")
+def update_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    groups = records(pool, "groups")
+    group = _group(pool, args["code"])
+    new_code = args.get("newCode")
+    if new_code and new_code != group["code"]:
+        if new_code in groups:
+            raise biz(2026, "分组 code 已存在")
+        del groups[group["code"]]
+        group["code"] = new_code
+    for field in ("name", "description"):
+        if args.get(field) is not None:
+            group[field] = args[field]
+    group["updatedAt"] = format_date(pool.now())
+    groups[group["code"]] = group
+    save(ctx, pool, "groups")
+    return _group_view(group)
+
+
+@resolver("Mutation.deleteGroups")
+def delete_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    groups = records(pool, "groups")
+    for code in args["codeList"]:
+        _group(pool, code)
+    for code in args["codeList"]:
+        del groups[code]
+    save(ctx, pool, "groups")
+    return _ok("删除分组成功")
+
+
+@resolver("Query.group")
+def group_detail(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    group = records(pool, "groups").get(args["code"])
+    return _group_view(group) if group else None
+
+
+@resolver("Query.groups")
+def list_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    groups = list(records(pool, "groups").values())
+    if args.get("userId"):
+        groups = [g for g in groups if args["userId"] in g["userIds"]]
+    return _page([_group_view(g) for g in groups], args.get("page"), args.get("limit"))
+
+
+@resolver("Group.users")
+def group_users(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    group = records(pool, "groups").get(parent["code"]) or {"userIds": []}
+    users = [pool.users[i] for i in group["userIds"] if i in pool.users]
+    return paginate(users, args.get("page"), args.get("limit"))
+
+
+def _membership(ctx: RequestContext, args: dict[str, Any], add: bool) -> Any:
+    pool = ctx.require_management()
+    ids = _user_ids(pool, args["userIds"])
+    group = _group(pool, args.get("code"))
+    members: list[str] = list(group["userIds"])
+    for user_id in ids:
+        if add and user_id not in members:
+            members.append(user_id)
+        if not add and user_id in members:
+            members.remove(user_id)
+    group["userIds"] = members
+    records(pool, "groups")[group["code"]] = group
+    save(ctx, pool, "groups")
+    return _ok("添加成功" if add else "移除成功")
+
+
+@resolver("Mutation.addUserToGroup")
+def add_user_to_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _membership(ctx, args, True)
+
+
+@resolver("Mutation.removeUserFromGroup")
+def remove_user_from_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _membership(ctx, args, False)
+
+
+@resolver("User.groups")
+def user_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.pool
+    groups = [
+        _group_view(g) for g in records(pool, "groups").values() if parent["id"] in g["userIds"]
+    ]
+    return _page(groups, 1, len(groups))
+
+
+# ---------------------------------------------------------------- roles
+def _ns(args: dict[str, Any]) -> str:
+    return args.get("namespace") or DEFAULT_NAMESPACE
+
+
+def _role_key(namespace: str, code: str) -> str:
+    return f"{namespace}/{code}"
+
+
+def _role_view(pool: Pool, role: dict[str, Any]) -> dict[str, Any]:
+    view = {k: v for k, v in role.items() if k not in ("userIds", "parentKey")}
+    parent_key = role.get("parentKey")
+    parent = records(pool, "roles").get(parent_key) if parent_key else None
+    view["parent"] = _role_view(pool, parent) if parent else None
+    return view
+
+
+def _role(pool: Pool, namespace: str, code: str | None) -> dict[str, Any]:
+    role = records(pool, "roles").get(_role_key(namespace, code or ""))
+    if role is None:
+        raise biz(404, "角色不存在")
+    return dict(role)
+
+
+def role_codes_of(pool: Pool, user_id: str, namespace: str | None) -> list[str]:
+    """Codes of the roles ``user_id`` holds in ``namespace`` (default namespace for ``None``)."""
+    ns = namespace or DEFAULT_NAMESPACE
+    return [
+        r["code"]
+        for r in records(pool, "roles").values()
+        if r["namespace"] == ns and user_id in r["userIds"]
+    ]
+
+
+@resolver("Mutation.createRole")
+def create_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    roles = records(pool, "roles")
+    namespace = _ns(args)
+    key = _role_key(namespace, args["code"])
+    if key in roles:
+        raise biz(2026, "角色 code 已存在")
+    parent_key = None
+    if args.get("parent"):
+        parent_key = _role_key(namespace, args["parent"])
+        if parent_key not in roles:
+            raise biz(404, "父角色不存在")
+    now = format_date(pool.now())
+    roles[key] = {
+        "id": ctx.state.ids.object_id(),
+        "namespace": namespace,
+        "code": args["code"],
+        "arn": f"arn:cn:authing:{pool.id}:role:{args['code']}",
+        "description": args.get("description"),
+        "isSystem": False,
+        "createdAt": now,
+        "updatedAt": now,
+        "userIds": [],
+        "parentKey": parent_key,
+    }
+    save(ctx, pool, "roles")
+    return _role_view(pool, roles[key])
+
+
+@resolver("Mutation.updateRole")
+def update_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    roles = records(pool, "roles")
+    namespace = _ns(args)
+    role = _role(pool, namespace, args["code"])
+    new_code = args.get("newCode")
+    if new_code and new_code != role["code"]:
+        if _role_key(namespace, new_code) in roles:
+            raise biz(2026, "角色 code 已存在")
+        del roles[_role_key(namespace, role["code"])]
+        role["code"] = new_code
+        role["arn"] = f"arn:cn:authing:{pool.id}:role:{new_code}"
+    if args.get("description") is not None:
+        role["description"] = args["description"]
+    role["updatedAt"] = format_date(pool.now())
+    roles[_role_key(namespace, role["code"])] = role
+    save(ctx, pool, "roles")
+    return _role_view(pool, role)
+
+
+def _delete_roles(ctx: RequestContext, namespace: str, codes: list[str]) -> Any:
+    pool = ctx.require_management()
+    for code in codes:
+        _role(pool, namespace, code)
+    roles = records(pool, "roles")
+    for code in codes:
+        del roles[_role_key(namespace, code)]
+    save(ctx, pool, "roles")
+    return _ok("删除成功")
+
+
+@resolver("Mutation.deleteRole")
+def delete_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _delete_roles(ctx, _ns(args), [args["code"]])
+
+
+@resolver("Mutation.deleteRoles")
+def delete_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _delete_roles(ctx, _ns(args), list(args["codeList"]))
+
+
+@resolver("Query.role")
+def role_detail(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    role = records(pool, "roles").get(_role_key(_ns(args), args["code"]))
+    return _role_view(pool, role) if role else None
+
+
+@resolver("Query.roles")
+def list_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    namespace = args.get("namespace")
+    roles = [
+        _role_view(pool, r)
+        for r in records(pool, "roles").values()
+        if namespace is None or r["namespace"] == namespace
+    ]
+    return _page(roles, args.get("page"), args.get("limit"))
+
+
+@resolver("Role.users")
+def role_users(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    role = records(pool, "roles").get(_role_key(parent["namespace"], parent["code"]))
+    ids = role["userIds"] if role else []
+    return paginate(
+        [pool.users[i] for i in ids if i in pool.users], args.get("page"), args.get("limit")
+    )
+
+
+def _grant(ctx: RequestContext, args: dict[str, Any], grant: bool) -> Any:
+    pool = ctx.require_management()
+    namespace = _ns(args)
+    codes = [c for c in (args.get("roleCode"), *(args.get("roleCodes") or [])) if c]
+    if not codes:
+        raise biz(400, "roleCode 或 roleCodes 必填")
+    ids = _user_ids(pool, args.get("userIds"))
+    roles = records(pool, "roles")
+    found = [_role(pool, namespace, code) for code in codes]
+    for role in found:
+        members: list[str] = list(role["userIds"])
+        for user_id in ids:
+            if grant and user_id not in members:
+                members.append(user_id)
+            if not grant and user_id in members:
+                members.remove(user_id)
+        role["userIds"] = members
+        roles[_role_key(namespace, role["code"])] = role
+    save(ctx, pool, "roles")
+    return _ok("授权成功" if grant else "撤销成功")
+
+
+@resolver("Mutation.assignRole")
+def assign_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _grant(ctx, args, True)
+
+
+@resolver("Mutation.revokeRole")
+def revoke_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _grant(ctx, args, False)
+
+
+@resolver("User.roles")
+def user_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.pool
+    namespace = args.get("namespace") or DEFAULT_NAMESPACE
+    roles = [
+        _role_view(pool, r)
+        for r in records(pool, "roles").values()
+        if r["namespace"] == namespace and parent["id"] in r["userIds"]
+    ]
+    return _page(roles, 1, len(roles))
+
+
+# ---------------------------------------------------------------- user-defined fields
+_DATA_TYPES = ("STRING", "NUMBER", "DATETIME", "BOOLEAN", "OBJECT")
+
+
+@resolver("Mutation.setUdf")
+def set_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    udf = records(pool, "udf")
+    entry = {
+        "targetType": args["targetType"],
+        "dataType": args["dataType"],
+        "key": args["key"],
+        "label": args["label"],
+        "options": args.get("options"),
+    }
+    udf[f"{args['targetType']}/{args['key']}"] = entry
+    save(ctx, pool, "udf")
+    return entry
+
+
+@resolver("Query.udf")
+def list_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    return [e for e in records(pool, "udf").values() if e["targetType"] == args["targetType"]]
+
+
+@resolver("Mutation.removeUdf")
+def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    udf = records(pool, "udf")
+    if udf.pop(f"{args['targetType']}/{args['key']}", None) is None:
+        raise biz(404, "自定义字段不存在")
+    save(ctx, pool, "udf")
+    return _ok("删除成功")
