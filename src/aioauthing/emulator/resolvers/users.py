@@ -116,6 +116,10 @@ def update_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
         user["_tokens"] = {}
     user["updatedAt"] = format_date(pool.now())
     ctx.state.put_user(pool, user, previous=previous)
+    if caller is not None and user.get("_tokens"):
+        # A user updating their own profile gets their (still valid) token back, as Authing
+        # does: the official SDKs store it as the session token (``_set_current_user``).
+        return user_view(user, token=ctx.bearer)
     return user_view(user)
 
 

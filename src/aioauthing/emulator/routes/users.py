@@ -21,8 +21,11 @@ def _rest_view(user: dict[str, Any], with_custom_data: bool) -> dict[str, Any]:
 
 @rest_route("GET", "/api/v2/users/me")
 def me(ctx: RequestContext, call: RestCall) -> Any:
-    _pool, user, _info = ctx.require_user()
-    return Envelope(_rest_view(user, True), message="获取成功")
+    _pool, user, info = ctx.require_user()
+    # Authing returns the caller's token with the profile; the official SDKs keep it as the
+    # current session's token (``_set_current_user``), so a null here logs them out.
+    view = user_view(user, token=ctx.bearer, exp=info.exp)
+    return Envelope(view, message="获取成功")
 
 
 @rest_route("GET", "/api/v2/users/is-user-exists")

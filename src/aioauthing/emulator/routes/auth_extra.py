@@ -1,0 +1,228 @@
+"""More end-user REST endpoints: account / email-code login and register, security level,
+account deletion, the user's orgs and applications, account linking, CAS validation."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from starlette.responses import JSONResponse, Response
+
+from ..context import RequestContext
+from ..errors import biz
+from ..registry import Envelope, RestCall, rest_route
+from ..resolvers.auth import login, register
+from ..resolvers.messaging import consume_code, email_key
+from ..users import check_email, user_view, verify_user_password
+
+
+def _body(call: RestCall) -> dict[str, Any]:
+    if not isinstance(call.body, dict):
+        raise biz(400, "请求体必须是 JSON 对象")
+    return call.body
+
+
+def _str(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise biz(400, f"缺少 {key}")
+    return value
+
+
+@rest_route("POST", "/api/v2/login/account")
+def login_by_account(ctx: RequestContext, call: RestCall) -> Any:
+    body = _body(call)
+    account, password = _str(body, "account"), _str(body, "password")
+    pool = ctx.pool
+    user = next(
+        (u for f in ("phone", "email", "username") if (u := pool.find_by(f, account)) is not None),
+        None,
+    )
+    if user is None:
+        if not body.get("autoRegister"):
+            raise biz(2333)
+        field = "email" if "@" in account else "username"
+        created = register(ctx, pool, body, {field: account}, source="basic:account")
+        user = pool.users[created["id"]]
+    elif not verify_user_password(ctx, user, password):
+        raise biz(2333)
+    return login(ctx, pool, user, body.get("clientIp"))
+
+
+@rest_route("POST", "/api/v2/login/email-code")
+def login_by_email_code(ctx: RequestContext, call: RestCall) -> Any:
+    body = _body(call)
+    email = _str(body, "email")
+    check_email(email)
+    pool = ctx.pool
+    consume_code(ctx, pool, email_key(email), body.get("code"))
+    user = pool.find_by("email", email)
+    if user is None:
+        if body.get("autoRegister") is False:
+            raise biz(2004)
+        fields = {"email": email, "emailVerified": True}
+        created = register(ctx, pool, body, fields, source="basic:email-code")
+        user = pool.users[created["id"]]
+    return login(ctx, pool, user, body.get("clientIp"))
+
+
+@rest_route("POST", "/api/v2/register/email-code")
+def register_by_email_code(ctx: RequestContext, call: RestCall) -> Any:
+    body = _body(call)
+    email = _str(body, "email")
+    check_email(email)
+    pool = ctx.pool
+    if pool.find_by("email", email) is not None:
+        raise biz(2026)
+    consume_code(ctx, pool, email_key(email), body.get("code"))
+    data = {**body, "forceLogin": body.get("forceLogin", True)}
+    return register(
+        ctx, pool, data, {"email": email, "emailVerified": True}, source="basic:email-code"
+    )
+
+
+@rest_route("POST", "/api/v2/register-{fieldName}")
+def register_by_extend_field(ctx: RequestContext, call: RestCall) -> Any:
+    body = _body(call)
+    field = call.path_params["fieldName"]
+    account = _str(body, "account")
+    pool = ctx.pool
+    if any(u.get(field) == account for u in pool.users.values()):
+        raise biz(2026)
+    data = {**body, "forceLogin": body.get("forceLogin", True)}
+    view = register(ctx, pool, data, {}, source=f"basic:{field}")
+    user = pool.users[view["id"]]
+    user[field] = account
+    ctx.state.put_user(pool, user)
+    view[field] = account
+    return view
+
+
+@rest_route("GET", "/api/v2/users/me/security-level")
+def security_level(ctx: RequestContext, call: RestCall) -> Any:
+    _pool, user, _info = ctx.require_user()
+    has_password = bool(user.get("password"))
+    has_email = bool(user.get("email"))
+    has_phone = bool(user.get("phone"))
+    score = 40 + 20 * has_password + 20 * has_email + 20 * has_phone
+    return Envelope(
+        {
+            "score": score,
+            "email": has_email,
+            "phone": has_phone,
+            "password": has_password,
+            "passwordSecurityLevel": 1 if has_password else None,
+            "mfa": False,
+        },
+        message="获取成功",
+    )
+
+
+@rest_route("DELETE", "/api/v2/users/delete")
+def delete_account(ctx: RequestContext, call: RestCall) -> Any:
+    pool, user, _info = ctx.require_user()
+    ctx.state.delete_user(pool, user["id"])
+    return Envelope(message="删除账号成功")
+
+
+@rest_route("GET", "/api/v2/users/me/orgs")
+def my_orgs(ctx: RequestContext, call: RestCall) -> Any:
+    _pool, user, _info = ctx.require_user()
+    return Envelope(list(user.get("orgs") or []), message="获取用户组织机构列表成功")
+
+
+@rest_route("GET", "/api/v2/users/me/applications/allowed")
+def my_applications(ctx: RequestContext, call: RestCall) -> Any:
+    pool, _user, _info = ctx.require_user()
+    try:
+        page = max(int(call.query.get("page", "1")), 1)
+        limit = max(int(call.query.get("limit", "10")), 1)
+    except ValueError as exc:
+        raise biz(400, "page 和 limit 必须是整数") from exc
+    apps = [
+        {
+            "id": pool.app_id,
+            "name": "Emulator App",
+            "logo": "https://files.authing.co/authing-console/default-app-logo.png",
+            "domain": "emulator",
+            "description": None,
+            "createdAt": None,
+            "updatedAt": None,
+            "protocol": "oidc",
+            "isIntegrate": False,
+            "appType": "INDIVIDUAL",
+            "template": None,
+        }
+    ]
+    items = apps[(page - 1) * limit : page * limit]
+    return Envelope({"list": items, "totalCount": len(apps)}, message="获取可访问的应用列表成功")
+
+
+@rest_route("POST", "/api/v2/users/link")
+def link_accounts(ctx: RequestContext, call: RestCall) -> Any:
+    body = _body(call)
+    _str(body, "primaryUserToken")
+    _str(body, "secondaryUserToken")
+    raise biz(2020, "账号关联在模拟器中不可用")
+
+
+def _cas_failure(fmt: str, ticket: str) -> Response:
+    message = f"未识别出目标 '{ticket}' 票据"
+    if fmt.upper() == "JSON":
+        return JSONResponse(
+            {
+                "serviceResponse": {
+                    "authenticationFailure": {"code": "INVALID_TICKET", "description": message}
+                }
+            }
+        )
+    xml = (
+        "<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>\n"
+        f'  <cas:authenticationFailure code="INVALID_TICKET">{escape(message)}'
+        "</cas:authenticationFailure>\n</cas:serviceResponse>"
+    )
+    return Response(xml, media_type="application/xml")
+
+
+def _cas_success(fmt: str, user: dict[str, Any]) -> Response:
+    name = user.get("username") or user.get("email") or user["id"]
+    if fmt.upper() == "JSON":
+        body = {"serviceResponse": {"authenticationSuccess": {"user": name, "attributes": {}}}}
+        return JSONResponse(body)
+    xml = (
+        "<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>\n"
+        f"  <cas:authenticationSuccess><cas:user>{escape(str(name))}</cas:user>"
+        "</cas:authenticationSuccess>\n</cas:serviceResponse>"
+    )
+    return Response(xml, media_type="application/xml")
+
+
+@rest_route("GET", "/cas-idp/{appId}/serviceValidate")
+def cas_service_validate(ctx: RequestContext, call: RestCall) -> Any:
+    """CAS 2.0: tickets are ``cas:<ticket>`` codes (value ``{"userId", "service"}`` JSON)."""
+    fmt = call.query.get("format", "XML")
+    ticket = call.query.get("ticket", "")
+    service = call.query.get("service", "")
+    pool = ctx.pool
+    entry = pool.codes.get(f"cas:{ticket}")
+    if entry is None or pool.now() > entry["expiresAt"]:
+        return _cas_failure(fmt, ticket)
+    ctx.state.delete_code(pool, f"cas:{ticket}")
+    info = json.loads(entry["code"])
+    user = pool.users.get(info.get("userId", ""))
+    if user is None or info.get("service") != service:
+        return _cas_failure(fmt, ticket)
+    return _cas_success(fmt, user)
+
+
+@rest_route("GET", "/cas/session")
+def cas_session(ctx: RequestContext, call: RestCall) -> Any:
+    """The SSO session from the caller's token (the emulator has no browser cookies)."""
+    try:
+        pool, user, _info = ctx.require_user()
+    except Exception:
+        return JSONResponse({"session": None})
+    return JSONResponse(
+        {"session": {"appId": pool.app_id, "userId": user["id"]}, "userInfo": user_view(user)}
+    )
