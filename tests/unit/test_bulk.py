@@ -147,7 +147,7 @@ async def test_empty_input_and_bad_concurrency() -> None:
 
     async with run_bulk(fn, [], concurrency=3) as results:
         assert [r async for r in results] == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="concurrency"):
         run_bulk(fn, [], concurrency=0)
 
 

@@ -80,3 +80,14 @@ def emulator(
     click.echo(json.dumps(app.state.emulator.settings(), ensure_ascii=False), nl=True)
     server = uvicorn_server(app, log_level=log_level)
     server.run(sockets=[sock])
+
+
+def _register() -> None:
+    from aioauthing.cli.demo import demo
+    from aioauthing.cli.users import users
+
+    main.add_command(users)
+    main.add_command(demo)
+
+
+_register()
