@@ -177,8 +177,10 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
         | {f"spec/{e.source}" for e in spec.enums.values()}
     )
     files: dict[str, str] = {}
+    modules = {"authentication", "clients", "errors", "models", "operations"}
+    modules |= {a.module for a in spec.apis.values() if a.client == "management"}
     files["__init__.py"] = env.get_template("init.py.jinja").render(
-        sources=all_sources, apis=list(spec.apis.values())
+        sources=all_sources, modules=sorted(modules)
     )
     files["models.py"] = env.get_template("models.py.jinja").render(
         sources=model_sources,

@@ -46,37 +46,37 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aioauthing.generated import (
+        acl,
+        applications,
         authentication,
         clients,
         errors,
-        acl,
-        applications,
         groups,
+        models,
+        operations,
         orgs,
         policies,
         roles,
         tenants,
-        users,
         udf,
-        models,
-        operations,
+        users,
     )
 
 __all__ = [
+    "acl",
+    "applications",
     "authentication",
     "clients",
     "errors",
-    "acl",
-    "applications",
     "groups",
+    "models",
+    "operations",
     "orgs",
     "policies",
     "roles",
     "tenants",
-    "users",
     "udf",
-    "models",
-    "operations",
+    "users",
 ]
 
 
