@@ -95,8 +95,8 @@ class RateLimiter:
                 if rate is None:
                     return
                 self._refill()
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
+                if self._tokens >= 1.0 - 1e-9:  # tolerate float error from refills
+                    self._tokens = max(self._tokens - 1.0, 0.0)
                     return
                 self._waits += 1
                 await self._sleep((1.0 - self._tokens) / rate)
