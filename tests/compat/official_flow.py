@@ -43,13 +43,13 @@ def step(name, fn, check):
     start = time.perf_counter()
     try:
         result = fn()
-    except Exception as exc:  # noqa: BLE001 - report any failure with the step name
+    except Exception as exc:
         raise StepFailed(name, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}") from exc
     finally:
         TIMINGS[name] = round((time.perf_counter() - start) * 1000, 2)
     try:
         ok = check(result)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         ok = False
         detail = f"{type(exc).__name__}: {exc}"
     else:
@@ -69,9 +69,11 @@ def expect_error(name, fn):
         TIMINGS[name] = round((time.perf_counter() - start) * 1000, 2)
         STEPS.append(name)
         return exc
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         TIMINGS[name] = round((time.perf_counter() - start) * 1000, 2)
-        raise StepFailed(name, f"expected AuthingException, got {type(exc).__name__}: {exc}") from exc
+        raise StepFailed(
+            name, f"expected AuthingException, got {type(exc).__name__}: {exc}"
+        ) from exc
     TIMINGS[name] = round((time.perf_counter() - start) * 1000, 2)
     raise StepFailed(name, f"expected an error, got {result!r}")
 
@@ -79,7 +81,9 @@ def expect_error(name, fn):
 def load_settings() -> dict:
     raw = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("AIOAUTHING_COMPAT_SETTINGS")
     if not raw:
-        raise SystemExit("pass the emulator settings as JSON (argv[1] or AIOAUTHING_COMPAT_SETTINGS)")
+        raise SystemExit(
+            "pass the emulator settings as JSON (argv[1] or AIOAUTHING_COMPAT_SETTINGS)"
+        )
     return json.loads(raw)
 
 
@@ -216,11 +220,28 @@ def main() -> int:
         management_flow(settings)
         authentication_flow(settings)
     except StepFailed as failure:
-        print(json.dumps({"ok": False, "step": failure.step, "error": failure.error,
-                          "passed": STEPS, "timings_ms": TIMINGS}))
+        print(
+            json.dumps(
+                {
+                    "ok": False,
+                    "step": failure.step,
+                    "error": failure.error,
+                    "passed": STEPS,
+                    "timings_ms": TIMINGS,
+                }
+            )
+        )
         return 1
-    print(json.dumps({"ok": True, "steps": STEPS, "timings_ms": TIMINGS,
-                      "total_ms": round((time.perf_counter() - total) * 1000, 2)}))
+    print(
+        json.dumps(
+            {
+                "ok": True,
+                "steps": STEPS,
+                "timings_ms": TIMINGS,
+                "total_ms": round((time.perf_counter() - total) * 1000, 2),
+            }
+        )
+    )
     return 0
 
 

@@ -69,7 +69,9 @@ def test_official_client_flow(official_python: str, authing_pool: Any) -> None:
         check=False,
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines, f"no JSON result (exit {proc.returncode})\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    assert lines, (
+        f"no JSON result (exit {proc.returncode})\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    )
     result = json.loads(lines[-1])
     timings = result.get("timings_ms", {})
     sys.stderr.write("official client per-call timings (ms): " + json.dumps(timings) + "\n")
