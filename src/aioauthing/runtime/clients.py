@@ -10,6 +10,7 @@ closes it.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 from collections.abc import Mapping
 from types import TracebackType
@@ -73,6 +74,15 @@ def _access_token_operation() -> GraphQLOperation:
         return _FALLBACK_ACCESS_TOKEN
     op = getattr(module, "MANAGEMENT_ACCESS_TOKEN", None)
     return op if isinstance(op, GraphQLOperation) else _FALLBACK_ACCESS_TOKEN
+
+
+def _rebind(client: ApiBase, core: Core) -> None:
+    """Point a shallow copy at ``core`` and drop API groups cached for the old core."""
+    for klass in type(client).__mro__:
+        for name, attr in vars(klass).items():
+            if isinstance(attr, functools.cached_property):
+                client.__dict__.pop(name, None)
+    ApiBase.__init__(client, core, client._token)
 
 
 class _ClientMixin:
@@ -188,8 +198,10 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
     ) -> Self:
         """A copy with other per-call options that shares the pool (closing it is a no-op)."""
         clone = copy.copy(self)
-        core = self._core.with_options(timeout=timeout, max_retries=max_retries, headers=headers)
-        AuthenticationApis.__init__(clone, core)
+        _rebind(
+            clone,
+            self._core.with_options(timeout=timeout, max_retries=max_retries, headers=headers),
+        )
         return clone
 
     # -- remembered user ---------------------------------------------------------------------
@@ -318,8 +330,10 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
     ) -> Self:
         """A copy with other per-call options sharing the pool, limiter and token manager."""
         clone = copy.copy(self)
-        core = self._core.with_options(timeout=timeout, max_retries=max_retries, headers=headers)
-        ManagementApis.__init__(clone, core)
+        _rebind(
+            clone,
+            self._core.with_options(timeout=timeout, max_retries=max_retries, headers=headers),
+        )
         return clone
 
     def __repr__(self) -> str:

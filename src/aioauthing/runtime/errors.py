@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "AccountStateError",
     "AlreadyExistsError",
     "AuthingError",
     "AuthingTimeoutError",
@@ -22,6 +23,7 @@ __all__ = [
     "ExpiredTokenError",
     "InvalidAudienceError",
     "InvalidCredentialsError",
+    "InvalidInputError",
     "InvalidIssuerError",
     "InvalidSignatureError",
     "InvalidVerificationCodeError",
@@ -110,6 +112,14 @@ class AlreadyExistsError(AuthingError):
 
 class InvalidVerificationCodeError(AuthingError):
     """The SMS / email verification code is wrong (2001)."""
+
+
+class InvalidInputError(AuthingError):
+    """The service rejected a value (format, length, batch size)."""
+
+
+class AccountStateError(AuthingError):
+    """The account cannot do this in its current state (locked, MFA needed, must reset...)."""
 
 
 class PermissionDeniedError(AuthingError):
