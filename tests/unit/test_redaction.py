@@ -11,7 +11,7 @@ from unit_helpers import HOST, gql, json_response, rest
 
 from aioauthing.runtime import errors
 from aioauthing.runtime.clients import AuthenticationClient, ManagementClient
-from aioauthing.runtime.operation import AuthKind
+from aioauthing.runtime.operation import AuthKind, ResponseKind
 from aioauthing.runtime.redaction import MASK, is_secret_key, redact
 
 pytestmark = pytest.mark.anyio
@@ -89,6 +89,14 @@ async def test_no_secret_reaches_logs_reprs_or_errors(caplog: pytest.LogCaptureF
     except errors.TokenVerificationError as exc:
         failures.append(exc)
     assert len(failures) == 3
+    cas = rest(
+        "cas.validate",
+        path="/cas-idp/app/serviceValidate",
+        secrets=("ticket",),
+        response=ResponseKind.JSON,
+    )
+    await auth._execute(cas, query={"service": "https://svc", "ticket": SMS_CODE})
+    assert "service=https" in caplog.text
 
     assert "request POST /graphql/v2" in caplog.text  # logging did happen
     assert "retrying op=sms" in caplog.text

@@ -44,7 +44,7 @@ from .operation import (
     RestOperation,
 )
 from .ratelimit import RateLimiter
-from .redaction import redact
+from .redaction import install_httpx_log_redaction, redact
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
 
@@ -150,6 +150,7 @@ class Core:
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
         self._base_headers = self._make_base_headers()
+        install_httpx_log_redaction()
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -7,11 +7,21 @@ secrets, tokens, cookies, tickets and verification codes anywhere in a payload.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-__all__ = ["MASK", "is_secret_key", "redact", "redact_headers"]
+import httpx
+
+__all__ = [
+    "MASK",
+    "install_httpx_log_redaction",
+    "is_secret_key",
+    "redact",
+    "redact_headers",
+    "redact_url",
+]
 
 MASK: Final = "***"
 
@@ -47,3 +57,32 @@ def redact(value: Any, secret_paths: Iterable[str] = (), *, _prefix: str = "") -
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers with credential-bearing values masked."""
     return {k: (MASK if is_secret_key(k) else v) for k, v in headers.items()}
+
+
+def redact_url(url: httpx.URL) -> str:
+    """The URL with secret-looking query values (``ticket``, ``id_token``, ...) masked."""
+    if not url.query:
+        return str(url)
+    params = [(k, MASK if is_secret_key(k) else v) for k, v in url.params.multi_items()]
+    return str(url.copy_with(params=params))
+
+
+class _HttpxUrlFilter(logging.Filter):
+    """Masks query secrets in the URLs httpx logs at INFO ("HTTP Request: GET <url> ...")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(a, httpx.URL) for a in record.args):
+            record.args = tuple(
+                redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+_HTTPX_FILTER: Final = _HttpxUrlFilter()
+
+
+def install_httpx_log_redaction() -> None:
+    """Attach the URL filter to the ``httpx`` logger (idempotent)."""
+    logger = logging.getLogger("httpx")
+    if _HTTPX_FILTER not in logger.filters:
+        logger.addFilter(_HTTPX_FILTER)
