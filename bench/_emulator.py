@@ -13,7 +13,17 @@ from typing import Any
 @contextmanager
 def emulator_process(*extra: str) -> Iterator[dict[str, Any]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aioauthing.cli", "emulator", "--port", "0", "--log-level", "warning", *extra],
+        [
+            sys.executable,
+            "-m",
+            "aioauthing.cli",
+            "emulator",
+            "--port",
+            "0",
+            "--log-level",
+            "warning",
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

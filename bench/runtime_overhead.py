@@ -33,9 +33,15 @@ async def _run(settings: dict[str, Any]) -> dict[str, float]:
     body = {"query": ops.CHECK_LOGIN_STATUS.document, "variables": {"token": token}}
     url = settings["host"] + "/graphql/v2"
     totals = {"raw_wall": 0.0, "raw_cpu": 0.0, "sdk_wall": 0.0, "sdk_cpu": 0.0}
-    async with httpx.AsyncClient() as raw, AuthenticationClient(
-        settings["app_id"], host=settings["host"], user_pool_id=settings["user_pool_id"], public_key=settings["public_key"]
-    ) as auth:
+    async with (
+        httpx.AsyncClient() as raw,
+        AuthenticationClient(
+            settings["app_id"],
+            host=settings["host"],
+            user_pool_id=settings["user_pool_id"],
+            public_key=settings["public_key"],
+        ) as auth,
+    ):
         for _ in range(20):  # warm both paths: connections, converter hooks
             (await raw.post(url, json=body, headers=headers)).json()
             await auth.check_login_status(token)
@@ -60,8 +66,16 @@ def main() -> None:
     with emulator_process() as settings:
         totals = anyio.run(_run, settings)
     n = CALLS * ROUNDS
-    print("runtime overhead (checkLoginStatus, concurrency 1, %d calls each, alternating rounds)" % n)
-    print(f"  raw httpx : {totals['raw_wall'] / n * 1e6:8.0f} us/call wall, {totals['raw_cpu'] / n * 1e6:6.0f} us/call client CPU")
-    print(f"  aioauthing: {totals['sdk_wall'] / n * 1e6:8.0f} us/call wall, {totals['sdk_cpu'] / n * 1e6:6.0f} us/call client CPU")
-    print(f"  wall ratio aioauthing/raw: {totals['sdk_wall'] / totals['raw_wall']:.3f}x (goal <= 1.15x)")
-    print(f"  extra client CPU per call: {(totals['sdk_cpu'] - totals['raw_cpu']) / n * 1e6:.0f} us (goal <= 100 us)")
+    print(f"runtime overhead (checkLoginStatus, concurrency 1, {n} calls each, alternating rounds)")
+    print(
+        f"  raw httpx : {totals['raw_wall'] / n * 1e6:8.0f} us/call wall, {totals['raw_cpu'] / n * 1e6:6.0f} us/call client CPU"
+    )
+    print(
+        f"  aioauthing: {totals['sdk_wall'] / n * 1e6:8.0f} us/call wall, {totals['sdk_cpu'] / n * 1e6:6.0f} us/call client CPU"
+    )
+    print(
+        f"  wall ratio aioauthing/raw: {totals['sdk_wall'] / totals['raw_wall']:.3f}x (goal <= 1.15x)"
+    )
+    print(
+        f"  extra client CPU per call: {(totals['sdk_cpu'] - totals['raw_cpu']) / n * 1e6:.0f} us (goal <= 100 us)"
+    )

@@ -5,4 +5,4 @@ from __future__ import annotations
 from . import auth, management, messaging, mgmt_extra, udv, users
 
 __all__ = ["auth", "management", "messaging", "mgmt_extra", "udv", "users"]
-from . import auth_extra as auth_extra  # noqa: E402
+from . import auth_extra as auth_extra

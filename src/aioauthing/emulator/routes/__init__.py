@@ -5,4 +5,4 @@ from __future__ import annotations
 from . import directory, messaging, mgmt_extra, sessions, users, wellknown
 
 __all__ = ["directory", "messaging", "mgmt_extra", "sessions", "users", "wellknown"]
-from . import auth_extra as auth_extra  # noqa: E402
+from . import auth_extra as auth_extra
