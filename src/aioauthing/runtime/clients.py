@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Self
 
 import httpx
 
+from aioauthing.generated.clients import AuthenticationApis, ManagementApis, UserApis
+from aioauthing.generated.operations import MANAGEMENT_ACCESS_TOKEN
+
 from .api import ApiBase
 from .core import DEFAULT_HOST, Core, Timeouts
 from .jwt import JwksCache, TokenClaims, verify_token
-from .operation import AuthKind, GraphQLOperation
 from .ratelimit import RateLimiter
 from .tokens import (
     FetchResult,
@@ -33,47 +34,11 @@ from .tokens import (
 )
 from .validation import require_non_empty
 
-try:
-    from aioauthing.generated.clients import (  # type: ignore[import-not-found, unused-ignore]
-        AuthenticationApis,
-        ManagementApis,
-        UserApis,
-    )
-except ModuleNotFoundError as _exc:  # pragma: no cover - only before the first codegen run
-    if _exc.name not in ("aioauthing.generated", "aioauthing.generated.clients"):
-        raise
-    AuthenticationApis = UserApis = ManagementApis = ApiBase  # type: ignore[misc, assignment, unused-ignore]
-
 __all__ = [
-    "ACCESS_TOKEN_DOCUMENT",
     "AuthenticationClient",
     "ManagementClient",
     "UserSession",
 ]
-
-ACCESS_TOKEN_DOCUMENT = (
-    "query accessToken($userPoolId: String!, $secret: String!) "
-    "{ accessToken(userPoolId: $userPoolId, secret: $secret) { accessToken exp iat } }"
-)
-
-_FALLBACK_ACCESS_TOKEN = GraphQLOperation(
-    name="management.access_token",
-    operation_name="accessToken",
-    document=ACCESS_TOKEN_DOCUMENT,
-    result_path=("accessToken",),
-    auth=AuthKind.NONE,
-    idempotent=True,
-    secret_variables=("secret",),
-)
-
-
-def _access_token_operation() -> GraphQLOperation:
-    try:
-        module = importlib.import_module("aioauthing.generated.operations")
-    except ImportError:
-        return _FALLBACK_ACCESS_TOKEN
-    op = getattr(module, "MANAGEMENT_ACCESS_TOKEN", None)
-    return op if isinstance(op, GraphQLOperation) else _FALLBACK_ACCESS_TOKEN
 
 
 def _rebind(client: ApiBase, core: Core) -> None:
@@ -298,7 +263,7 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
             public_key=public_key,
             headers=headers,
         )
-        op = _access_token_operation()
+        op = MANAGEMENT_ACCESS_TOKEN
 
         async def fetch() -> FetchResult:
             result: FetchResult = await core.execute(
