@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from aioauthing.runtime.operation import UNSET, Unset
     from aioauthing.runtime.password import PasswordSecurityLevel, compute_password_security_level
     from aioauthing.runtime.raw import capture_raw
+    from aioauthing.runtime.redis_store import RedisTokenStore
     from aioauthing.runtime.tokens import FileTokenStore, MemoryTokenStore, TokenStore
 
 _EXPORTS: dict[str, str] = {
@@ -58,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "PasswordSecurityLevel": "aioauthing.runtime.password",
     "compute_password_security_level": "aioauthing.runtime.password",
     "capture_raw": "aioauthing.runtime.raw",
+    "RedisTokenStore": "aioauthing.runtime.redis_store",
     "FileTokenStore": "aioauthing.runtime.tokens",
     "MemoryTokenStore": "aioauthing.runtime.tokens",
     "TokenStore": "aioauthing.runtime.tokens",
@@ -81,6 +83,7 @@ __all__ = [
     "PasswordSecurityLevel",
     "PermissionDeniedError",
     "RateLimitedError",
+    "RedisTokenStore",
     "ServerError",
     "TokenExpiredError",
     "TokenStore",

@@ -1,0 +1,78 @@
+"""A :class:`~aioauthing.runtime.tokens.TokenStore` in Redis, shared by every worker process.
+
+Several workers of one service (``uvicorn --workers 8``, a fleet of bulk-job runners) then reuse
+one management token instead of fetching one each. Entries expire in Redis when the token does.
+Needs the ``redis`` extra (``pip install 'aioauthing[redis]'``); ``redis.asyncio`` runs on asyncio
+only, not trio.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+from .tokens import StoredToken
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+__all__ = ["RedisTokenStore"]
+
+
+class RedisTokenStore:
+    """Keeps tokens as JSON strings under ``<prefix><key>``, expiring with the token.
+
+    Pass a ``redis.asyncio.Redis`` client (its lifetime stays yours) or a URL
+    (``redis://localhost:6379/0``; the store then owns the client, see :meth:`aclose`).
+    """
+
+    def __init__(
+        self,
+        client_or_url: Redis | str,
+        *,
+        prefix: str = "aioauthing:token:",
+        clock: Any = time.time,
+    ) -> None:
+        if isinstance(client_or_url, str):
+            from redis.asyncio import Redis
+
+            self._redis: Redis = Redis.from_url(client_or_url)
+            self._owns_client = True
+        else:
+            self._redis = client_or_url
+            self._owns_client = False
+        self.prefix = prefix
+        self._clock = clock
+
+    async def get(self, key: str) -> StoredToken | None:
+        raw = await self._redis.get(self.prefix + key)
+        if raw is None:
+            return None
+        try:
+            data = json.loads(raw)
+            return StoredToken.from_json(data)
+        except (ValueError, KeyError, TypeError):
+            return None  # not ours or corrupt: treated as absent, overwritten on the next set
+
+    async def set(self, key: str, token: StoredToken) -> None:
+        value = json.dumps(token.to_json())
+        if token.expires_at is None:
+            await self._redis.set(self.prefix + key, value)
+            return
+        ttl_ms = int((token.expires_at - self._clock()) * 1000)
+        if ttl_ms <= 0:
+            await self._redis.delete(self.prefix + key)
+            return
+        await self._redis.set(self.prefix + key, value, px=ttl_ms)
+
+    async def delete(self, key: str) -> None:
+        await self._redis.delete(self.prefix + key)
+
+    async def aclose(self) -> None:
+        """Close the Redis connection pool if this store created it."""
+        if self._owns_client:
+            await self._redis.aclose()
+
+    def __repr__(self) -> str:
+        return f"RedisTokenStore(prefix={self.prefix!r})"
