@@ -155,6 +155,15 @@ class Core:
     # -- lifecycle ---------------------------------------------------------------------------
 
     @property
+    def timeouts(self) -> Timeouts:
+        return self._timeouts
+
+    @timeouts.setter
+    def timeouts(self, value: Timeouts) -> None:
+        self._timeouts = value
+        self._httpx_timeout = value.to_httpx()  # built once, not per request
+
+    @property
     def http_client(self) -> httpx.AsyncClient:
         return self._http
 
@@ -273,7 +282,7 @@ class Core:
                 None, f"no answer within the {total}s deadline", operation=op.name
             ) from None
         finally:
-            if state.attempts:
+            if state.attempts and raw.is_capturing():
                 self._record(op, state, time.monotonic() - started)
 
     def _record(self, op: Operation, state: _CallState, elapsed: float) -> None:
@@ -342,7 +351,7 @@ class Core:
             try:
                 async with self.limiter.slot():
                     response = await self._http.request(
-                        method, url, headers=headers, timeout=self.timeouts.to_httpx(), **kwargs
+                        method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
                     )
             except httpx.TransportError as exc:
                 if attempt < self.retry.max_retries and self.retry.should_retry_exception(exc, op):
@@ -364,16 +373,17 @@ class Core:
                 self.limiter.on_rate_limited()
             elif status < 500:
                 self.limiter.on_success()
-            log.debug(
-                "response %s %s op=%s status=%d attempt=%d elapsed=%.3f request_id=%s",
-                method,
-                path,
-                op.name,
-                status,
-                attempt + 1,
-                time.monotonic() - began,
-                _request_id(response.headers),
-            )
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug(
+                    "response %s %s op=%s status=%d attempt=%d elapsed=%.3f request_id=%s",
+                    method,
+                    path,
+                    op.name,
+                    status,
+                    attempt + 1,
+                    time.monotonic() - began,
+                    _request_id(response.headers),
+                )
             if attempt < self.retry.max_retries and self.retry.should_retry_status(status, op):
                 retry_after = self.retry.retry_after(response.headers)
                 if retry_after is not None and retry_after > self.retry.max_retry_after:

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 import attrs
 import httpx
 
-__all__ = ["RawResponse", "capture_raw", "record"]
+__all__ = ["RawResponse", "capture_raw", "is_capturing", "record"]
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -46,6 +46,11 @@ def capture_raw() -> Iterator[list[RawResponse]]:
         yield responses
     finally:
         _collector.reset(token)
+
+
+def is_capturing() -> bool:
+    """Whether a :func:`capture_raw` block is active for the current task (cheap)."""
+    return _collector.get() is not None
 
 
 def record(response: RawResponse) -> None:
