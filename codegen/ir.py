@@ -67,6 +67,8 @@ class ParamDef:
     validate: tuple[str, ...] = ()
     max_items: int | None = None
     nullable: bool = False
+    choices: tuple[Any, ...] = ()
+    """Accepted values of a scalar parameter, checked before sending (``check_choice``)."""
 
 
 @dataclass

@@ -56,7 +56,7 @@ GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "nullable",
+    "validate", "max_items", "nullable", "choices",
 }  # fmt: skip
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
@@ -768,6 +768,7 @@ class Loader:
         max_items = spec.get("max_items")
         if max_items is not None and (not isinstance(max_items, int) or not ref.is_list):
             w.error("max_items takes an integer and applies to list parameters", "max_items")
+        choices = self._choices(w, spec, ref)
         required_default = ref.non_null
         required = w.boolean(spec.get("required"), "required", required_default)
         param = ParamDef(
@@ -783,7 +784,10 @@ class Loader:
             validate=validate,
             max_items=max_items,
             nullable=w.boolean(spec.get("nullable"), "nullable", False),
+            choices=choices,
         )
+        if choices and "default" in spec and spec["default"] not in choices:
+            w.error(f"the default {spec['default']!r} is not one of the choices", "default")
         if "default" in spec:
             param.default, param.has_default, param.required = spec["default"], True, False
         if "value" in spec:
@@ -793,6 +797,31 @@ class Loader:
         if not param.doc and not param.is_const:
             w.error("needs a doc line (none on the wire field either)", "doc")
         return param
+
+    def _choices(self, w: _Walker, spec: dict[str, Any], ref: TypeRef) -> tuple[Any, ...]:
+        """The ``choices`` key: the accepted values of a scalar parameter (checked before sending)."""
+        raw = spec.get("choices")
+        if raw is None:
+            return ()
+        if ref.name in self.enums:
+            w.error("enum parameters are already checked against their values", "choices")
+            return ()
+        if ref.is_list or ref.name not in ("String", "Int", "Float"):
+            w.error("choices apply to String, Int and Float parameters", "choices")
+            return ()
+        python_type = {"String": str, "Int": int, "Float": (int, float)}[ref.name]
+        if (
+            not isinstance(raw, list)
+            or not raw
+            or any(isinstance(c, bool) or not isinstance(c, python_type) for c in raw)
+        ):
+            w.error(f"choices must be a non-empty list of {ref.name} values", "choices")
+            return ()
+        if len(set(raw)) != len(raw):
+            w.error("choices must not repeat a value", "choices")
+        if "value" in spec:
+            w.error("a constant parameter (value) takes no choices", "choices")
+        return tuple(raw)
 
     def _wire_type(
         self, w: _Walker, variables: dict[str, TypeRef], wire: tuple[str, ...]

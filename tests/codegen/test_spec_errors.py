@@ -118,3 +118,19 @@ def test_invalid_yaml_names_the_file(spec_dir: Path) -> None:
     (spec_dir / "broken.yaml").write_text("models: [\n", encoding="utf-8")
     found = problems(spec_dir)
     assert len(found) == 1 and found[0].startswith("broken.yaml: invalid YAML")
+
+
+def test_choices_need_a_list_of_values_of_the_parameter_type(spec_dir: Path, edit: Edit) -> None:
+    edit("pets.yaml", "choices: [S, M, L]", "choices: [S, 2]")
+    assert problems(spec_dir) == [
+        "pets.yaml: operations.detail.params.size.choices: "
+        "choices must be a non-empty list of String values"
+    ]
+
+
+def test_choices_do_not_apply_to_enum_parameters(spec_dir: Path, edit: Edit) -> None:
+    edit("pets.yaml", "color: {wire: color, doc:", "color: {wire: color, choices: [RED], doc:")
+    assert problems(spec_dir) == [
+        "pets.yaml: operations.add.params.color.choices: "
+        "enum parameters are already checked against their values"
+    ]

@@ -209,11 +209,6 @@ async def test_phone_with_letters_is_rejected_before_sending(offline_client: Any
     assert info.value.parameter == "phone"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spec bug: list_authorized_resources.resource_type has no enum/validate "
-    "(spec/authentication/user_data.yaml), so the SDK sends unknown types",
-)
 async def test_unknown_resource_type_is_rejected_before_sending(offline_client: Any) -> None:
     with pytest.raises(AuthingValidationError) as info:
         await offline_client.as_user("token").list_authorized_resources(

@@ -1688,6 +1688,8 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
         v.require_non_empty("user_id", user_id)
+        if resource_type is not UNSET:
+            v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
         variables: dict[str, Any] = {}
         variables["id"] = user_id
         if namespace is not UNSET:
