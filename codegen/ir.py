@@ -96,6 +96,8 @@ class RestDef:
     method: str
     path: str
     response: Literal["envelope", "json", "text"]
+    host: Literal["api", "websocket"] = "api"
+    """``websocket``: sent to the websocket host ``ws.{parent domain}`` (AD login), not the API host."""
 
 
 @dataclass

@@ -53,7 +53,7 @@ OP_KEYS = {
     "params", "returns", "errors", "paginate", "internal", "notes",
 }  # fmt: skip
 GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
-REST_KEYS = {"method", "path", "response"}
+REST_KEYS = {"method", "path", "response", "host"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
     "validate", "max_items", "nullable", "choices",
@@ -669,7 +669,11 @@ class Loader:
         if response not in ("envelope", "json", "text"):
             w.error("must be envelope, json or text", "response")
             response = "envelope"
-        return RestDef(method, path, response)
+        host = spec.get("host", "api")
+        if host not in ("api", "websocket"):
+            w.error("must be api or websocket", "host")
+            host = "api"
+        return RestDef(method, path, response, host)
 
     def _params(self, w: _Walker, op: OperationDef, raw: dict[str, Any]) -> None:
         used_vars: set[str] = set()

@@ -134,3 +134,12 @@ def test_choices_do_not_apply_to_enum_parameters(spec_dir: Path, edit: Edit) -> 
         "pets.yaml: operations.add.params.color.choices: "
         "enum parameters are already checked against their values"
     ]
+
+
+def test_rest_host_is_api_or_websocket(spec_dir: Path, edit: Edit) -> None:
+    edit(
+        "pets.yaml",
+        "rest: {method: POST, path: /api/v2/pets/feed}",
+        "rest: {method: POST, path: /api/v2/pets/feed, host: ws}",
+    )
+    assert problems(spec_dir) == ["pets.yaml: operations.feed.rest.host: must be api or websocket"]

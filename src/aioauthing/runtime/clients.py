@@ -111,6 +111,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         *,
         app_host: str | None = None,
         host: str = DEFAULT_HOST,
+        websocket_host: str | None = None,
         user_pool_id: str | None = None,
         app_secret: str | None = None,
         public_key: str | bytes | None = None,
@@ -129,6 +130,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         core = Core(
             host=host,
             base_url=app_host or host,
+            websocket_host=websocket_host,
             user_pool_id=user_pool_id,
             app_id=app_id,
             lang=lang,
