@@ -128,6 +128,9 @@ class OperationDef:
     paginate: PaginateDef | None = None
     internal: bool = False
     notes: str = ""
+    session: Literal["", "login", "renew", "end"] = ""
+    """Remember mode: ``login`` stores the returned token, ``renew`` replaces the view's token,
+    ``end`` forgets it."""
 
 
 @dataclass

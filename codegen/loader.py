@@ -50,7 +50,7 @@ ENUM_KEYS = {"doc", "values", "graphql"}
 FIELD_KEYS = {"type", "doc", "python", "args", "select", "required"}
 OP_KEYS = {
     "title", "docs", "summary", "description", "auth", "idempotent", "graphql", "rest",
-    "params", "returns", "errors", "paginate", "internal", "notes",
+    "params", "returns", "errors", "paginate", "internal", "notes", "session",
 }  # fmt: skip
 GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response", "host"}
@@ -579,7 +579,30 @@ class Loader:
         if "paginate" in spec:
             with w.at("paginate"):
                 self._paginate(w, op, w.mapping(spec["paginate"], PAGINATE_KEYS))
+        if "session" in spec:
+            self._session(w, op, spec["session"], api)
         return op
+
+    def _session(self, w: _Walker, op: OperationDef, value: Any, api: ApiDef) -> None:
+        """``session``: how the operation changes the remembered user (remember mode)."""
+        if value not in ("login", "renew", "end"):
+            w.error("must be login, renew or end", "session")
+            return
+        if api.client != "authentication":
+            w.error("only authentication operations change the remembered user", "session")
+            return
+        wanted = "none" if value == "login" else "user"
+        if op.auth != wanted:
+            w.error(f"session: {value} needs auth: {wanted}", "session")
+            return
+        ref = op.returns.type
+        model = self.models.get(ref.name) if ref is not None else None
+        if value != "end" and (
+            model is None or ref is None or ref.is_list or "token" not in model.fields
+        ):
+            w.error(f"session: {value} needs a result model with a token field", "session")
+            return
+        op.session = value
 
     def _graphql(self, w: _Walker, spec: dict[str, Any]) -> GraphQLDef | None:
         header = w.text(spec.get("operation"), "operation", required=True).split()
@@ -813,7 +836,12 @@ class Loader:
         if ref.is_list or ref.name not in ("String", "Int", "Float"):
             w.error("choices apply to String, Int and Float parameters", "choices")
             return ()
-        python_type = {"String": str, "Int": int, "Float": (int, float)}[ref.name]
+        python_types: dict[str, tuple[type, ...]] = {
+            "String": (str,),
+            "Int": (int,),
+            "Float": (int, float),
+        }
+        python_type = python_types[ref.name]
         if (
             not isinstance(raw, list)
             or not raw

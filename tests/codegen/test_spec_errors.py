@@ -143,3 +143,14 @@ def test_rest_host_is_api_or_websocket(spec_dir: Path, edit: Edit) -> None:
         "rest: {method: POST, path: /api/v2/pets/feed, host: ws}",
     )
     assert problems(spec_dir) == ["pets.yaml: operations.feed.rest.host: must be api or websocket"]
+
+
+def test_session_applies_to_authentication_operations_only(spec_dir: Path, edit: Edit) -> None:
+    edit(
+        "pets.yaml",
+        "    idempotent: false\n    rest:",
+        "    idempotent: false\n    session: login\n    rest:",
+    )
+    assert problems(spec_dir) == [
+        "pets.yaml: operations.feed.session: only authentication operations change the remembered user"
+    ]

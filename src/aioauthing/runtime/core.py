@@ -35,6 +35,7 @@ from .errors import (
     TransportError,
     error_for,
 )
+from .hosts import websocket_host_for
 from .operation import (
     UNSET,
     AuthKind,
@@ -44,9 +45,9 @@ from .operation import (
     ResponseKind,
     RestOperation,
 )
-from .hosts import websocket_host_for
 from .ratelimit import RateLimiter
 from .redaction import install_httpx_log_redaction, redact
+from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
 
@@ -147,6 +148,8 @@ class Core:
         self.converter = converter or make_converter(strict=strict)
         self.encryptor = PasswordEncryptor(public_key)
         self.token_manager = token_manager
+        self.remembered: RememberedUser | None = None
+        """The remember-mode token slot (authentication clients made with ``remember=``)."""
         self._extra_headers = dict(headers or {})
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
