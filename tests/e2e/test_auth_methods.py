@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from emulator_admin import add_directory_user, outbox_code, patch_pool, patch_user
 
-from aioauthing import compute_password_security_level
 from aioauthing.generated import models
 from aioauthing.runtime.errors import (
     AlreadyExistsError,
@@ -266,12 +265,6 @@ async def test_check_password_strength(authing_client: Any) -> None:
     assert ok.valid is True
     weak = await authing_client.check_password_strength("123")
     assert weak.valid is False and weak.message
-
-
-def test_compute_password_security_level_locally() -> None:
-    assert compute_password_security_level("123456") == 1
-    assert compute_password_security_level("abc12345") == 2
-    assert compute_password_security_level("Abc-12345!") == 3
 
 
 async def test_is_user_exists(authing_client: Any) -> None:

@@ -138,13 +138,13 @@ def _user_for_reset_token(ctx: RequestContext, token: str, kind: str) -> tuple[P
     user = pool.users.get(entry["code"])
     if user is None:
         raise biz(2004)
-    ctx.state.delete_code(pool, f"{kind}:{token}")
     return pool, user
 
 
 @resolver("Mutation.resetPasswordByFirstLoginToken")
 def reset_by_first_login_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user = _user_for_reset_token(ctx, args["token"], "first-login")
+    ctx.state.delete_code(pool, f"first-login:{args['token']}")
     set_password(ctx, user, args["password"])
     user["_tokens"] = {}
     user.pop("_resetPasswordOnFirstLogin", None)
@@ -157,6 +157,7 @@ def reset_by_force_reset_token(ctx: RequestContext, parent: Any, args: dict[str,
     pool, user = _user_for_reset_token(ctx, args["token"], "force-reset")
     if not verify_user_password(ctx, user, args["oldPassword"]):
         raise biz(1320011, "旧密码不正确")
+    ctx.state.delete_code(pool, f"force-reset:{args['token']}")
     set_password(ctx, user, args["newPassword"])
     user["_tokens"] = {}
     user.pop("_forceResetPassword", None)
