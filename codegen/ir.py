@@ -67,6 +67,8 @@ class ParamDef:
     validate: tuple[str, ...] = ()
     max_items: int | None = None
     nullable: bool = False
+    choices: tuple[Any, ...] = ()
+    """Accepted values of a scalar parameter, checked before sending (``check_choice``)."""
 
 
 @dataclass
@@ -94,6 +96,8 @@ class RestDef:
     method: str
     path: str
     response: Literal["envelope", "json", "text"]
+    host: Literal["api", "websocket"] = "api"
+    """``websocket``: sent to the websocket host ``ws.{parent domain}`` (AD login), not the API host."""
 
 
 @dataclass
@@ -124,6 +128,9 @@ class OperationDef:
     paginate: PaginateDef | None = None
     internal: bool = False
     notes: str = ""
+    session: Literal["", "login", "renew", "end"] = ""
+    """Remember mode: ``login`` stores the returned token, ``renew`` replaces the view's token,
+    ``end`` forgets it."""
 
 
 @dataclass

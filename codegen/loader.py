@@ -50,13 +50,13 @@ ENUM_KEYS = {"doc", "values", "graphql"}
 FIELD_KEYS = {"type", "doc", "python", "args", "select", "required"}
 OP_KEYS = {
     "title", "docs", "summary", "description", "auth", "idempotent", "graphql", "rest",
-    "params", "returns", "errors", "paginate", "internal", "notes",
+    "params", "returns", "errors", "paginate", "internal", "notes", "session",
 }  # fmt: skip
 GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
-REST_KEYS = {"method", "path", "response"}
+REST_KEYS = {"method", "path", "response", "host"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "nullable",
+    "validate", "max_items", "nullable", "choices",
 }  # fmt: skip
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
@@ -579,7 +579,30 @@ class Loader:
         if "paginate" in spec:
             with w.at("paginate"):
                 self._paginate(w, op, w.mapping(spec["paginate"], PAGINATE_KEYS))
+        if "session" in spec:
+            self._session(w, op, spec["session"], api)
         return op
+
+    def _session(self, w: _Walker, op: OperationDef, value: Any, api: ApiDef) -> None:
+        """``session``: how the operation changes the remembered user (remember mode)."""
+        if value not in ("login", "renew", "end"):
+            w.error("must be login, renew or end", "session")
+            return
+        if api.client != "authentication":
+            w.error("only authentication operations change the remembered user", "session")
+            return
+        wanted = "none" if value == "login" else "user"
+        if op.auth != wanted:
+            w.error(f"session: {value} needs auth: {wanted}", "session")
+            return
+        ref = op.returns.type
+        model = self.models.get(ref.name) if ref is not None else None
+        if value != "end" and (
+            model is None or ref is None or ref.is_list or "token" not in model.fields
+        ):
+            w.error(f"session: {value} needs a result model with a token field", "session")
+            return
+        op.session = value
 
     def _graphql(self, w: _Walker, spec: dict[str, Any]) -> GraphQLDef | None:
         header = w.text(spec.get("operation"), "operation", required=True).split()
@@ -669,7 +692,11 @@ class Loader:
         if response not in ("envelope", "json", "text"):
             w.error("must be envelope, json or text", "response")
             response = "envelope"
-        return RestDef(method, path, response)
+        host = spec.get("host", "api")
+        if host not in ("api", "websocket"):
+            w.error("must be api or websocket", "host")
+            host = "api"
+        return RestDef(method, path, response, host)
 
     def _params(self, w: _Walker, op: OperationDef, raw: dict[str, Any]) -> None:
         used_vars: set[str] = set()
@@ -768,6 +795,7 @@ class Loader:
         max_items = spec.get("max_items")
         if max_items is not None and (not isinstance(max_items, int) or not ref.is_list):
             w.error("max_items takes an integer and applies to list parameters", "max_items")
+        choices = self._choices(w, spec, ref)
         required_default = ref.non_null
         required = w.boolean(spec.get("required"), "required", required_default)
         param = ParamDef(
@@ -783,7 +811,10 @@ class Loader:
             validate=validate,
             max_items=max_items,
             nullable=w.boolean(spec.get("nullable"), "nullable", False),
+            choices=choices,
         )
+        if choices and "default" in spec and spec["default"] not in choices:
+            w.error(f"the default {spec['default']!r} is not one of the choices", "default")
         if "default" in spec:
             param.default, param.has_default, param.required = spec["default"], True, False
         if "value" in spec:
@@ -793,6 +824,36 @@ class Loader:
         if not param.doc and not param.is_const:
             w.error("needs a doc line (none on the wire field either)", "doc")
         return param
+
+    def _choices(self, w: _Walker, spec: dict[str, Any], ref: TypeRef) -> tuple[Any, ...]:
+        """The ``choices`` key: the accepted values of a scalar parameter (checked before sending)."""
+        raw = spec.get("choices")
+        if raw is None:
+            return ()
+        if ref.name in self.enums:
+            w.error("enum parameters are already checked against their values", "choices")
+            return ()
+        if ref.is_list or ref.name not in ("String", "Int", "Float"):
+            w.error("choices apply to String, Int and Float parameters", "choices")
+            return ()
+        python_types: dict[str, tuple[type, ...]] = {
+            "String": (str,),
+            "Int": (int,),
+            "Float": (int, float),
+        }
+        python_type = python_types[ref.name]
+        if (
+            not isinstance(raw, list)
+            or not raw
+            or any(isinstance(c, bool) or not isinstance(c, python_type) for c in raw)
+        ):
+            w.error(f"choices must be a non-empty list of {ref.name} values", "choices")
+            return ()
+        if len(set(raw)) != len(raw):
+            w.error("choices must not repeat a value", "choices")
+        if "value" in spec:
+            w.error("a constant parameter (value) takes no choices", "choices")
+        return tuple(raw)
 
     def _wire_type(
         self, w: _Walker, variables: dict[str, TypeRef], wire: tuple[str, ...]

@@ -90,3 +90,10 @@ def test_generated_api_has_typed_methods_and_paginator(spec_dir: Path, tmp_path:
 def test_coverage_table_lists_documented_names(spec_dir: Path, tmp_path: Path, name: str) -> None:
     coverage = render_to(spec_dir, tmp_path / "generated")["coverage.md"]
     assert f"| `{name}` |" in coverage
+
+
+def test_choices_are_checked_before_sending(spec_dir: Path, tmp_path: Path) -> None:
+    code = render_to(spec_dir, tmp_path / "generated")["pets.py"]
+    assert (
+        'if size is not UNSET:\n            v.check_choice("size", size, ("S", "M", "L"))' in code
+    )

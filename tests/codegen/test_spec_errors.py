@@ -118,3 +118,39 @@ def test_invalid_yaml_names_the_file(spec_dir: Path) -> None:
     (spec_dir / "broken.yaml").write_text("models: [\n", encoding="utf-8")
     found = problems(spec_dir)
     assert len(found) == 1 and found[0].startswith("broken.yaml: invalid YAML")
+
+
+def test_choices_need_a_list_of_values_of_the_parameter_type(spec_dir: Path, edit: Edit) -> None:
+    edit("pets.yaml", "choices: [S, M, L]", "choices: [S, 2]")
+    assert problems(spec_dir) == [
+        "pets.yaml: operations.detail.params.size.choices: "
+        "choices must be a non-empty list of String values"
+    ]
+
+
+def test_choices_do_not_apply_to_enum_parameters(spec_dir: Path, edit: Edit) -> None:
+    edit("pets.yaml", "color: {wire: color, doc:", "color: {wire: color, choices: [RED], doc:")
+    assert problems(spec_dir) == [
+        "pets.yaml: operations.add.params.color.choices: "
+        "enum parameters are already checked against their values"
+    ]
+
+
+def test_rest_host_is_api_or_websocket(spec_dir: Path, edit: Edit) -> None:
+    edit(
+        "pets.yaml",
+        "rest: {method: POST, path: /api/v2/pets/feed}",
+        "rest: {method: POST, path: /api/v2/pets/feed, host: ws}",
+    )
+    assert problems(spec_dir) == ["pets.yaml: operations.feed.rest.host: must be api or websocket"]
+
+
+def test_session_applies_to_authentication_operations_only(spec_dir: Path, edit: Edit) -> None:
+    edit(
+        "pets.yaml",
+        "    idempotent: false\n    rest:",
+        "    idempotent: false\n    session: login\n    rest:",
+    )
+    assert problems(spec_dir) == [
+        "pets.yaml: operations.feed.session: only authentication operations change the remembered user"
+    ]

@@ -6,34 +6,21 @@ from typing import Any
 
 import httpx
 import pytest
+from emulator_admin import add_directory_user, outbox_code, patch_user
 
 from aioauthing import NotLoggedInError
+from aioauthing.generated import models
+from aioauthing.runtime.clients import AuthenticationClient
 from aioauthing.runtime.errors import (
+    AccountStateError,
     AuthingError,
     AuthingValidationError,
     InvalidCredentialsError,
     InvalidVerificationCodeError,
 )
+from aioauthing.runtime.tokens import FileTokenStore, MemoryTokenStore, TokenStore
 
 pytestmark = pytest.mark.anyio
-
-
-def _outbox_code(pool: Any, channel: str, target: str) -> str:
-    """The latest code the emulator 'sent' to ``target`` (SMS phone or email address)."""
-    response = httpx.get(
-        f"{pool.host}/__emulator__/outbox", params={"pool": pool.user_pool_id}, timeout=10
-    )
-    response.raise_for_status()
-    body = response.json()
-    messages = body if isinstance(body, list) else body.get("messages", body.get("outbox", []))
-    field = "phone" if channel == "sms" else "email"
-    codes = [
-        m["code"]
-        for m in messages
-        if m.get("channel") == channel and str(m.get(field, "")).lower() == target.lower()
-    ]
-    assert codes, f"no {channel} message for {target} in the outbox: {body!r}"
-    return str(codes[-1])
 
 
 async def test_username_register_login_profile_and_password_change(
@@ -71,7 +58,7 @@ async def test_phone_code_register_and_login_with_codes_from_the_outbox(
     auth = authing_client
     phone = "13800138000"
     await auth.send_sms_code(phone)
-    code = _outbox_code(authing_pool, "sms", phone)
+    code = outbox_code(authing_pool, "sms", phone)
     wrong = "000000" if code != "000000" else "111111"
     with pytest.raises(InvalidVerificationCodeError) as info:
         await auth.register_by_phone_code(phone, wrong)
@@ -83,7 +70,7 @@ async def test_phone_code_register_and_login_with_codes_from_the_outbox(
     with pytest.raises(InvalidVerificationCodeError):
         await auth.login_by_phone_code(phone, code)
     await auth.send_sms_code(phone)
-    logged_in = await auth.login_by_phone_code(phone, _outbox_code(authing_pool, "sms", phone))
+    logged_in = await auth.login_by_phone_code(phone, outbox_code(authing_pool, "sms", phone))
     assert logged_in is not None and logged_in.id == created.id and logged_in.token
     by_password = await auth.login_by_phone_password(phone, "phone-pass-1")
     assert by_password is not None and by_password.id == created.id
@@ -95,17 +82,15 @@ async def test_email_code_scenes_register_login_and_reset_password(
     auth = authing_client
     email = "lin@example.com"
     await auth.send_email(email, "VERIFY_CODE")
-    registered = await auth.register_by_email_code(
-        email, _outbox_code(authing_pool, "email", email)
-    )
+    registered = await auth.register_by_email_code(email, outbox_code(authing_pool, "email", email))
     assert registered.email == email and registered.token
 
     await auth.send_email(email, "LOGIN_VERIFY_CODE")
-    logged_in = await auth.login_by_email_code(email, _outbox_code(authing_pool, "email", email))
+    logged_in = await auth.login_by_email_code(email, outbox_code(authing_pool, "email", email))
     assert logged_in.id == registered.id
 
     await auth.send_email(email, "RESET_PASSWORD")
-    code = _outbox_code(authing_pool, "email", email)
+    code = outbox_code(authing_pool, "email", email)
     result = await auth.reset_password_by_email_code(email, code, "reset-pass-9")
     assert result is not None and result.code == 200
     after = await auth.login_by_email(email, "reset-pass-9")
@@ -138,7 +123,7 @@ async def test_unbinding_the_last_login_method_fails_with_1320005(
     auth = authing_client
     phone = "13900139000"
     await auth.send_sms_code(phone)
-    user = await auth.login_by_phone_code(phone, _outbox_code(authing_pool, "sms", phone))
+    user = await auth.login_by_phone_code(phone, outbox_code(authing_pool, "sms", phone))
     assert user is not None and user.token
     me_api = auth.as_user(user.token)
 
@@ -150,7 +135,7 @@ async def test_unbinding_the_last_login_method_fails_with_1320005(
     # With an email bound as well, the phone can go.
     email = "pat@example.com"
     await auth.send_email(email, "CHANGE_EMAIL")
-    bound = await me_api.bind_email(email, _outbox_code(authing_pool, "email", email))
+    bound = await me_api.bind_email(email, outbox_code(authing_pool, "email", email))
     assert bound.email == email and bound.email_verified is True
     unbound = await me_api.unbind_phone()
     assert unbound.phone is None
@@ -170,6 +155,141 @@ async def test_security_level_and_delete_account(authing_client: Any) -> None:
     await me_api.delete_account()
     with pytest.raises(InvalidCredentialsError):
         await auth.login_by_email("del@example.com", "del-pass-1")
+
+
+async def test_link_accounts_moves_identities_and_deletes_the_secondary(
+    authing_client: Any, authing_pool: Any
+) -> None:
+    auth = authing_client
+    add_directory_user(authing_pool, "ldap", "wen", "ldap-pass-1")
+    secondary = await auth.login_by_ldap("wen", "ldap-pass-1")
+    await auth.register_by_email("wen@example.com", "wen-pass-1")
+    primary = await auth.login_by_email("wen@example.com", "wen-pass-1")
+    assert primary is not None and primary.token and secondary.token
+    me = auth.as_user(primary.token)
+
+    result = await me.link_account(primary.token, secondary.token)
+    assert result.code == 200
+    # The secondary account is gone: its token no longer works...
+    with pytest.raises(NotLoggedInError):
+        await auth.as_user(secondary.token).get_current_user()
+    # ...and its LDAP identity now leads to the primary account.
+    again = await auth.login_by_ldap("wen", "ldap-pass-1")
+    assert again.id == primary.id
+    assert "ldap" in (await me.get_current_user()).register_source
+    # A token that is not a valid user token is refused.
+    with pytest.raises(NotLoggedInError) as info:
+        await me.link_account(primary.token, "not-a-token")
+    assert info.value.code == 2020
+
+
+async def test_first_login_must_reset_the_password_with_the_1639_token(
+    authing_client: Any, authing_management_client: Any
+) -> None:
+    created = await authing_management_client.users.create(
+        models.CreateUserInput(username="xena", password="initial-1"),
+        reset_password_on_first_login=True,
+    )
+    with pytest.raises(AccountStateError) as info:
+        await authing_client.login_by_username("xena", "initial-1")
+    assert info.value.code == 1639
+    token = info.value.data["token"]
+    with pytest.raises(AuthingError):
+        await authing_client.reset_password_by_first_login_token("wrong-token", "chosen-pass-1")
+    result = await authing_client.reset_password_by_first_login_token(token, "chosen-pass-1")
+    assert result is not None and result.code == 200
+    # The token is spent; the new password logs in, the initial one no longer does.
+    with pytest.raises(AuthingError):
+        await authing_client.reset_password_by_first_login_token(token, "other-pass-1")
+    user = await authing_client.login_by_username("xena", "chosen-pass-1")
+    assert user is not None and user.id == created.id
+    with pytest.raises(InvalidCredentialsError):
+        await authing_client.login_by_username("xena", "initial-1")
+
+
+async def test_forced_reset_needs_the_old_password_with_the_2058_token(
+    authing_client: Any, authing_pool: Any
+) -> None:
+    user = await authing_client.register_by_username("yuri", "expired-pass-1")
+    assert user is not None
+    patch_user(authing_pool, user.id, _forceResetPassword=True)
+    with pytest.raises(AccountStateError) as info:
+        await authing_client.login_by_username("yuri", "expired-pass-1")
+    assert info.value.code == 2058
+    token = info.value.data["token"]
+    with pytest.raises(InvalidCredentialsError) as wrong:
+        await authing_client.reset_password_by_force_reset_token(
+            token, "not-the-old-one", "fresh-pass-1"
+        )
+    assert wrong.value.code == 1320011
+    result = await authing_client.reset_password_by_force_reset_token(
+        token, "expired-pass-1", "fresh-pass-1"
+    )
+    assert result is not None and result.code == 200
+    again = await authing_client.login_by_username("yuri", "fresh-pass-1")
+    assert again is not None and again.id == user.id
+
+
+@pytest.fixture(params=["memory", "file"])
+def remember_store(request: pytest.FixtureRequest, tmp_path: Any) -> TokenStore:
+    if request.param == "memory":
+        return MemoryTokenStore()
+    return FileTokenStore(tmp_path / "aioauthing" / "tokens.json")
+
+
+async def test_remember_mode_keeps_the_current_user_across_clients(
+    authing_pool: Any, remember_store: TokenStore
+) -> None:
+    def client() -> AuthenticationClient:
+        return AuthenticationClient(
+            authing_pool.app_id,
+            host=authing_pool.host,
+            user_pool_id=authing_pool.user_pool_id,
+            public_key=authing_pool.public_key,
+            strict=True,
+            remember=remember_store,
+        )
+
+    async with client() as auth:
+        with pytest.raises(NotLoggedInError):
+            await auth.current_user_view()
+        # Registering without a token remembers nothing; logging in does.
+        await auth.register_by_username("zoe", "zoe-pass-1")
+        with pytest.raises(NotLoggedInError):
+            await auth.current_user_view()
+        user = await auth.login_by_username("zoe", "zoe-pass-1")
+        assert user is not None
+        me = await auth.current_user_view()
+        assert me.token == user.token
+        # Refreshing follows the new token.
+        refreshed = await me.refresh_token()
+        assert refreshed is not None
+        assert (await auth.current_user_view()).token == refreshed.token
+
+    # A new client (a new run of the CLI) finds the user in the store.
+    async with client() as auth:
+        me = await auth.current_user_view()
+        assert (await me.get_current_user()).id == user.id
+        # Logging out another user's view leaves the remembered user alone.
+        other = await auth.register_by_username("ann", "ann-pass-1", generate_token=True)
+        assert other is not None and other.token
+        assert (await auth.current_user_view()).token == other.token
+        await auth.remember(me.token)
+        await auth.as_user(other.token).logout(authing_pool.app_id)
+        assert (await auth.current_user_view()).token == me.token
+        # Logging the remembered user out forgets it.
+        await me.logout(authing_pool.app_id)
+        with pytest.raises(NotLoggedInError):
+            await auth.current_user_view()
+
+
+async def test_without_remember_mode_logins_leave_no_current_user(authing_client: Any) -> None:
+    await authing_client.register_by_username("abe", "abe-pass-1")
+    user = await authing_client.login_by_username("abe", "abe-pass-1")
+    assert user is not None and user.token
+    assert authing_client.remembered is None
+    with pytest.raises(NotLoggedInError):
+        await authing_client.current_user_view()
 
 
 class _NoNetwork(httpx.AsyncBaseTransport):
@@ -209,14 +329,23 @@ async def test_phone_with_letters_is_rejected_before_sending(offline_client: Any
     assert info.value.parameter == "phone"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spec bug: list_authorized_resources.resource_type has no enum/validate "
-    "(spec/authentication/user_data.yaml), so the SDK sends unknown types",
-)
 async def test_unknown_resource_type_is_rejected_before_sending(offline_client: Any) -> None:
     with pytest.raises(AuthingValidationError) as info:
         await offline_client.as_user("token").list_authorized_resources(
             "user-id", resource_type="SPACESHIP"
         )
     assert info.value.parameter == "resource_type"
+
+
+async def test_unknown_email_scene_is_rejected_before_sending(offline_client: Any) -> None:
+    with pytest.raises(AuthingValidationError) as info:
+        await offline_client.send_email("ok@example.com", "SPACESHIP")
+    assert info.value.parameter == "scene"
+
+
+async def test_every_documented_resource_type_is_accepted(offline_client: Any) -> None:
+    for resource_type in models.ResourceType:
+        with pytest.raises(AssertionError, match="nothing should be sent"):
+            await offline_client.as_user("token").list_authorized_resources(
+                "user-id", resource_type=resource_type
+            )

@@ -118,22 +118,30 @@ async def test_authentication_client_headers_app_host_and_user_views() -> None:
         auth.as_user("")
 
 
-async def test_remember_user_mode(tmp_path: Path) -> None:
+async def test_remember_mode_is_off_by_default_and_keeps_one_token_in_the_store(
+    tmp_path: Path,
+) -> None:
     store = FileTokenStore(tmp_path / "t.json")
     token = pyjwt.encode({"sub": "u1", "exp": int(time.time()) + 60}, APP_SECRET, algorithm="HS256")
-    off = AuthenticationClient("app-1", host=HOST, token_store=store)
-    assert await off.remember(token) is False
-    assert await off.remembered_session() is None
-    on = AuthenticationClient("app-1", host=HOST, token_store=store, remember_user=True)
-    assert await on.remember(token) is True
-    again = AuthenticationClient("app-1", host=HOST, token_store=store, remember_user=True)
-    session = await again.remembered_session()
-    assert session is not None and session.token == token
+    off = AuthenticationClient("app-1", host=HOST)
+    assert off.remembered is None
+    with pytest.raises(errors.NotLoggedInError):
+        await off.current_user_view()
+    with pytest.raises(RuntimeError):
+        await off.remember(token)
+    on = AuthenticationClient("app-1", host=HOST, remember=store)
+    await on.remember(token)
+    again = AuthenticationClient("app-1", host=HOST, remember=store)
+    session = await again.current_user_view()
+    assert session.token == token
     await again.forget()
-    assert await again.remembered_session() is None
+    with pytest.raises(errors.NotLoggedInError):
+        await again.current_user_view()
     expired = pyjwt.encode({"exp": int(time.time()) - 5}, APP_SECRET, algorithm="HS256")
     await on.remember(expired)
-    assert await on.remembered_session() is None
+    with pytest.raises(errors.NotLoggedInError):
+        await on.current_user_view()
+    assert await store.get(on.remembered.key) is None  # type: ignore[union-attr]
     for client in (off, on, again):
         await client.aclose()
 

@@ -51,7 +51,9 @@ class RestCall:
     path_params: Mapping[str, str]
     query: Mapping[str, str]
     body: Any
-    """Parsed JSON body (``None`` when the request had none)."""
+    """Parsed JSON body (``None`` when the request had none, or it was multipart)."""
+    files: Mapping[str, tuple[str, bytes, str]] = dataclasses.field(default_factory=dict)
+    """Multipart file parts: field name -> (filename, content, content type)."""
 
 
 @dataclasses.dataclass(slots=True, frozen=True)

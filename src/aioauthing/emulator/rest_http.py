@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from email import policy
+from email.parser import BytesParser
 from inspect import isawaitable
 from typing import Any
 
@@ -25,11 +27,32 @@ def context_for(request: Request) -> RequestContext:
     )
 
 
+def _multipart_files(content_type: str, raw: bytes) -> dict[str, tuple[str, bytes, str]]:
+    """The file parts of a ``multipart/form-data`` body (stdlib parser; no extra dependency)."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw
+    )
+    files: dict[str, tuple[str, bytes, str]] = {}
+    for part in message.iter_parts():
+        filename = part.get_filename()
+        name = part.get_param("name", header="content-disposition")
+        if filename is None or not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        files[name] = (filename, content, part.get_content_type())
+    return files
+
+
 def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         raw = await request.body()
         body: Any = None
-        if raw.strip():
+        files: dict[str, tuple[str, bytes, str]] = {}
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("multipart/form-data"):
+            files = _multipart_files(content_type, raw)
+        elif raw.strip():
             try:
                 body = json.loads(raw)
             except ValueError:
@@ -37,7 +60,7 @@ def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
                     {"code": 400, "message": "请求体不是合法的 JSON", "data": None}, status_code=400
                 )
         ctx = context_for(request)
-        call = RestCall(dict(request.path_params), dict(request.query_params), body)
+        call = RestCall(dict(request.path_params), dict(request.query_params), body, files)
         try:
             result = handler(ctx, call)
             if isawaitable(result):

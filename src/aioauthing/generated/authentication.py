@@ -337,6 +337,8 @@ class AuthenticationApis(ApiBase):
         The email address is not verified by registering. The returned user carries a token
         only when ``force_login`` or ``generate_token`` is set.
 
+        In remember mode, the returned token becomes the remembered user.
+
         Documented as "使用邮箱注册": Go ``RegisterByEmail``; Android ``registerByEmail``.
 
         Args:
@@ -372,7 +374,9 @@ class AuthenticationApis(ApiBase):
         if context is not UNSET:
             set_wire(variables, ("input", "context"), context)
         data = await self._execute(ops.REGISTER_BY_EMAIL, variables=variables)
-        return None if data is None else self._structure(data, models.User)
+        value = None if data is None else self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_email(
         self,
@@ -386,6 +390,8 @@ class AuthenticationApis(ApiBase):
         context: str | Unset = UNSET,
     ) -> models.User | None:
         """Log in with an email address and a password.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "使用邮箱登录": Go ``LoginByEmail``.
 
@@ -423,7 +429,9 @@ class AuthenticationApis(ApiBase):
         if context is not UNSET:
             set_wire(variables, ("input", "context"), context)
         data = await self._execute(ops.LOGIN_BY_EMAIL, variables=variables)
-        return None if data is None else self._structure(data, models.User)
+        value = None if data is None else self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def check_login_status(
         self,
@@ -489,6 +497,8 @@ class AuthenticationApis(ApiBase):
         When the pool's login-failure detection is on, repeated failures from one IP make the
         service answer 2000; repeat the call with ``captcha_code``.
 
+        In remember mode, the returned token becomes the remembered user.
+
         Documented as "使用用户名登录": Go ``LoginByUserName``; Python ``login_by_username``; JS ``loginByUsername``.
 
         Args:
@@ -526,7 +536,9 @@ class AuthenticationApis(ApiBase):
         if context is not UNSET:
             set_wire(variables, ("input", "context"), context)
         data = await self._execute(ops.LOGIN_BY_USERNAME, variables=variables)
-        return None if data is None else self._structure(data, models.User)
+        value = None if data is None else self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_phone_code(
         self,
@@ -542,6 +554,8 @@ class AuthenticationApis(ApiBase):
         """Log in with a phone number and an SMS verification code.
 
         Send the code first with ``send_sms_code``.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "使用手机号验证码登录": Go ``LoginByPhoneCode``; Android ``loginByPhoneCode``; Python ``login_by_phone_code``; JS ``loginByPhoneCode``.
 
@@ -576,7 +590,9 @@ class AuthenticationApis(ApiBase):
         if context is not UNSET:
             set_wire(variables, ("input", "context"), context)
         data = await self._execute(ops.LOGIN_BY_PHONE_CODE, variables=variables)
-        return None if data is None else self._structure(data, models.User)
+        value = None if data is None else self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_phone_password(
         self,
@@ -593,6 +609,8 @@ class AuthenticationApis(ApiBase):
 
         Works only for accounts that have both a phone number and a password. Repeated failures
         from one IP make the service answer 2000; repeat the call with ``captcha_code``.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "使用手机号密码登录": Go ``LoginByPhonePassword``; Python ``login_by_phone_password``; JS ``loginByPhonePassword``.
 
@@ -631,7 +649,9 @@ class AuthenticationApis(ApiBase):
         if context is not UNSET:
             set_wire(variables, ("input", "context"), context)
         data = await self._execute(ops.LOGIN_BY_PHONE_PASSWORD, variables=variables)
-        return None if data is None else self._structure(data, models.User)
+        value = None if data is None else self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_ldap(
         self,
@@ -644,6 +664,8 @@ class AuthenticationApis(ApiBase):
 
         The first login imports the LDAP account into the user pool; later logins refresh its
         profile from the directory.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "使用 LDAP 用户名登录": Go ``LoginByLdap``; Python ``login_by_ldap``; JS ``loginByLdap``.
 
@@ -667,7 +689,9 @@ class AuthenticationApis(ApiBase):
             ops.LOGIN_BY_LDAP,
             body=body,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_ad(
         self,
@@ -680,6 +704,8 @@ class AuthenticationApis(ApiBase):
 
         The first login imports the AD account into the user pool; later logins refresh its
         profile from the domain.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "使用 AD 用户名登录": Go ``LoginByAd``; Python ``login_by_ad``; JS ``loginByAd``.
 
@@ -703,7 +729,9 @@ class AuthenticationApis(ApiBase):
             ops.LOGIN_BY_AD,
             body=body,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_sub_account(
         self,
@@ -714,6 +742,8 @@ class AuthenticationApis(ApiBase):
         client_ip: str | Unset = UNSET,
     ) -> models.User:
         """Log in to a sub-account with its account name and password.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "登录子账号": Go ``LoginBySubAccount``; Python ``login_by_sub_account``; JS ``loginBySubAccount``.
 
@@ -738,7 +768,9 @@ class AuthenticationApis(ApiBase):
         if client_ip is not UNSET:
             variables["clientIp"] = client_ip
         data = await self._execute(ops.LOGIN_BY_SUB_ACCOUNT, variables=variables)
-        return self._structure(data, models.User)
+        value = self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_account(
         self,
@@ -754,6 +786,8 @@ class AuthenticationApis(ApiBase):
         Repeated failures from one IP make the service answer 2000; repeat the call with
         ``captcha_code``. Code 1636 means the application requires MFA, 1639 that the user must
         set a new password (see ``reset_password_by_first_login_token``).
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "帐号密码登录": Android ``loginByAccount``.
 
@@ -786,7 +820,9 @@ class AuthenticationApis(ApiBase):
             ops.LOGIN_BY_ACCOUNT,
             body=body,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def login_by_email_code(
         self,
@@ -801,6 +837,8 @@ class AuthenticationApis(ApiBase):
         """Log in with an email address and an email verification code.
 
         Send the code first with ``send_email`` (scene ``VERIFY_CODE`` or ``LOGIN_VERIFY_CODE``).
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "邮箱验证码登录": Android ``loginByEmailCode``; JS ``loginByEmailCode``.
 
@@ -836,7 +874,9 @@ class AuthenticationApis(ApiBase):
             ops.LOGIN_BY_EMAIL_CODE,
             body=body,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def register_by_username(
         self,
@@ -856,6 +896,8 @@ class AuthenticationApis(ApiBase):
 
         The username is case-sensitive and unique in the pool. The returned user carries a token
         only when ``force_login`` or ``generate_token`` is set.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "使用用户名注册": Go ``RegisterByUsername``; Android ``registerByUserName``; Python ``register_by_username``; JS ``registerByUsername``.
 
@@ -898,7 +940,9 @@ class AuthenticationApis(ApiBase):
         if email_token is not UNSET:
             set_wire(variables, ("input", "emailToken"), email_token)
         data = await self._execute(ops.REGISTER_BY_USERNAME, variables=variables)
-        return None if data is None else self._structure(data, models.User)
+        value = None if data is None else self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def register_by_phone_code(
         self,
@@ -919,6 +963,8 @@ class AuthenticationApis(ApiBase):
 
         Send the code first with ``send_sms_code``. A password may be set at the same time; the
         phone number must be unique in the pool.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "使用手机号注册": Go ``RegisterByPhoneCode``; Android ``registerByPhoneCode``; Python ``register_by_phone_code``; JS ``registerByPhoneCode``.
 
@@ -964,7 +1010,9 @@ class AuthenticationApis(ApiBase):
         if email_token is not UNSET:
             set_wire(variables, ("input", "emailToken"), email_token)
         data = await self._execute(ops.REGISTER_BY_PHONE_CODE, variables=variables)
-        return None if data is None else self._structure(data, models.User)
+        value = None if data is None else self._structure(data, models.User)
+        await self._session_login(value)
+        return value
 
     async def register_by_email_code(
         self,
@@ -978,6 +1026,8 @@ class AuthenticationApis(ApiBase):
 
         Send the code first with ``send_email`` (scene ``VERIFY_CODE`` or ``REGISTER_VERIFY_CODE``).
         The email address stays unverified (``email_verified`` is false) after registering.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "邮箱验证码注册": Android ``registerByEmailCode``; JS ``registerByEmailCode``.
 
@@ -1005,7 +1055,9 @@ class AuthenticationApis(ApiBase):
             ops.REGISTER_BY_EMAIL_CODE,
             body=body,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def register_by_extend_field(
         self,
@@ -1020,6 +1072,8 @@ class AuthenticationApis(ApiBase):
 
         The account can later log in with ``login_by_account`` using the same account value and
         password.
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "自定义字段注册": Android ``registerByExtendField``.
 
@@ -1050,7 +1104,9 @@ class AuthenticationApis(ApiBase):
             path_params=path_params,
             body=body,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
 
 class UserApis(ApiBase):
@@ -1085,6 +1141,8 @@ class UserApis(ApiBase):
         Clears the user's session in the application and marks the token invalid: later calls
         with it fail. Pass this client's ``app_id``.
 
+        In remember mode, this user is forgotten.
+
         Documented as "退出登录": Go ``Logout``; Android ``logout``; Python ``logout``; JS ``logout``.
 
         Args:
@@ -1105,9 +1163,11 @@ class UserApis(ApiBase):
             ops.LOGOUT,
             query=query,
         )
-        return self._structure(
+        value = self._structure(
             {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
         )
+        await self._session_end()
+        return value
 
     async def update_profile(
         self,
@@ -1250,6 +1310,8 @@ class UserApis(ApiBase):
         Leave ``old_password`` out when the account has no password yet (created by phone code or
         a social login).
 
+        In remember mode, the new token replaces this user's remembered one.
+
         Documented as "更新用户密码": Go ``UpdatePassword``; Android ``updatePassword``; Python ``update_password``; JS ``updatePassword``.
 
         Args:
@@ -1268,7 +1330,9 @@ class UserApis(ApiBase):
         if old_password is not UNSET:
             variables["oldPassword"] = self._encrypt(old_password)
         data = await self._execute(ops.UPDATE_PASSWORD, variables=variables)
-        return self._structure(data, models.User)
+        value = self._structure(data, models.User)
+        await self._session_renew(value)
+        return value
 
     async def bind_phone(
         self,
@@ -1519,6 +1583,8 @@ class UserApis(ApiBase):
     ) -> models.RefreshToken | None:
         """Issue a new token for the signed-in user; use it instead of the old one from now on.
 
+        In remember mode, the new token replaces this user's remembered one.
+
         Documented as "刷新当前用户的 Token": Go ``RefreshToken``; Android ``updateIdToken``; Python ``refresh_token``; JS ``refreshToken``.
 
         Raises:
@@ -1527,7 +1593,9 @@ class UserApis(ApiBase):
         """
         variables: dict[str, Any] = {}
         data = await self._execute(ops.REFRESH_TOKEN, variables=variables)
-        return None if data is None else self._structure(data, models.RefreshToken)
+        value = None if data is None else self._structure(data, models.RefreshToken)
+        await self._session_renew(value)
+        return value
 
     async def delete_account(
         self,
@@ -1535,6 +1603,8 @@ class UserApis(ApiBase):
         """Delete the signed-in user's own account.
 
         Irreversible. Ask the user to confirm before calling.
+
+        In remember mode, this user is forgotten.
 
         Documented as "删除帐号": Android ``deleteAccount``.
 
@@ -1545,9 +1615,11 @@ class UserApis(ApiBase):
         result = await self._execute(
             ops.DELETE_ACCOUNT,
         )
-        return self._structure(
+        value = self._structure(
             {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
         )
+        await self._session_end()
+        return value
 
     async def list_udv(
         self,
@@ -1688,6 +1760,8 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
         v.require_non_empty("user_id", user_id)
+        if resource_type is not UNSET:
+            v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
         variables: dict[str, Any] = {}
         variables["id"] = user_id
         if namespace is not UNSET:

@@ -38,7 +38,13 @@
 
 from __future__ import annotations
 
-from aioauthing.runtime.operation import AuthKind, GraphQLOperation, ResponseKind, RestOperation
+from aioauthing.runtime.operation import (
+    AuthKind,
+    GraphQLOperation,
+    HostKind,
+    ResponseKind,
+    RestOperation,
+)
 
 SEND_EMAIL = GraphQLOperation(
     name="send_email",
@@ -611,6 +617,7 @@ LOGIN_BY_AD = RestOperation(
     auth=AuthKind.NONE,
     idempotent=False,
     response=ResponseKind.ENVELOPE,
+    host=HostKind.WEBSOCKET,
     errors=(2333,),
     secret_fields=("password",),
 )

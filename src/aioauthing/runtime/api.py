@@ -1,4 +1,4 @@
-"""The base class of every generated API class: the four members generated code may call."""
+"""The base class of every generated API class: the members generated code may call."""
 
 from __future__ import annotations
 
@@ -53,6 +53,26 @@ class ApiBase:
     def _encrypt(self, plaintext: str) -> str:
         """RSA PKCS#1 v1.5 + base64 with the client's public key."""
         return self._core.encryptor.encrypt(plaintext)
+
+    # -- remember mode hooks (no-ops unless the client was made with ``remember=...``) ---------
+
+    async def _session_login(self, result: Any) -> None:
+        """A ``session: login`` operation returned ``result`` (a user, maybe with a token)."""
+        memory = self._core.remembered
+        if memory is not None and result is not None:
+            await memory.logged_in(getattr(result, "token", None))
+
+    async def _session_renew(self, result: Any) -> None:
+        """A ``session: renew`` operation replaced this view's token with ``result.token``."""
+        memory = self._core.remembered
+        if memory is not None and result is not None:
+            await memory.renewed(self._token, getattr(result, "token", None))
+
+    async def _session_end(self) -> None:
+        """A ``session: end`` operation (logout, account deletion) ended this view's token."""
+        memory = self._core.remembered
+        if memory is not None:
+            await memory.ended(self._token)
 
     def __repr__(self) -> str:
         user = ", token=***" if self._token else ""

@@ -22,15 +22,15 @@ from aioauthing.generated.operations import MANAGEMENT_ACCESS_TOKEN
 
 from .api import ApiBase
 from .core import DEFAULT_HOST, Core, Timeouts
+from .errors import NotLoggedInError
 from .jwt import JwksCache, TokenClaims, verify_token
 from .ratelimit import RateLimiter
+from .remember import RememberedUser
 from .tokens import (
     FetchResult,
     ManagementTokenManager,
     MemoryTokenStore,
-    StoredToken,
     TokenStore,
-    jwt_expiry,
 )
 from .validation import require_non_empty
 
@@ -111,6 +111,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         *,
         app_host: str | None = None,
         host: str = DEFAULT_HOST,
+        websocket_host: str | None = None,
         user_pool_id: str | None = None,
         app_secret: str | None = None,
         public_key: str | bytes | None = None,
@@ -120,8 +121,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         max_retries: int | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
-        token_store: TokenStore | None = None,
-        remember_user: bool = False,
+        remember: TokenStore | bool = False,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -129,6 +129,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         core = Core(
             host=host,
             base_url=app_host or host,
+            websocket_host=websocket_host,
             user_pool_id=user_pool_id,
             app_id=app_id,
             lang=lang,
@@ -144,8 +145,11 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         super().__init__(core)
         self.app_id = app_id
         self._app_secret = app_secret
-        self._token_store: TokenStore = token_store or MemoryTokenStore()
-        self._remember_user = remember_user
+        if remember is not False:
+            store = MemoryTokenStore() if remember is True else remember
+            core.remembered = RememberedUser(
+                store, self._remember_key(core, app_id), clock=core.retry.now
+            )
         self._jwks: JwksCache | None = None
 
     # -- views -------------------------------------------------------------------------------
@@ -169,35 +173,48 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         )
         return clone
 
-    # -- remembered user ---------------------------------------------------------------------
+    # -- remembered user (opt-in: ``remember=``) ---------------------------------------------
+
+    @staticmethod
+    def _remember_key(core: Core, app_id: str) -> str:
+        return f"user:{core.base_url}:{core.user_pool_id or ''}:{app_id}"
 
     @property
-    def _user_key(self) -> str:
-        return f"user:{self._core.base_url}:{self._core.user_pool_id or ''}:{self.app_id}"
+    def remembered(self) -> RememberedUser | None:
+        """The remembered-user slot, or ``None`` when the client was made without ``remember``."""
+        return self._core.remembered
 
-    async def remember(self, token: str) -> bool:
-        """Store ``token`` as the current user (only with ``remember_user=True``)."""
-        if not self._remember_user:
-            return False
+    async def current_user_view(self) -> UserSession:
+        """The per-user view of the remembered user (remember mode only).
+
+        The login and register methods store the token they return, ``refresh_token`` and
+        ``update_password`` replace it, ``logout`` and ``delete_account`` drop it. Raises
+        :class:`~aioauthing.runtime.errors.NotLoggedInError` (2020) when no user is remembered or
+        its token has expired.
+        """
+        memory = self._core.remembered
+        if memory is None:
+            raise NotLoggedInError(
+                2020, "no remembered user: create the client with remember=<TokenStore>"
+            )
+        token = await memory.token()
+        if token is None:
+            raise NotLoggedInError(2020, "no user is remembered (log in first)")
+        return self.as_user(token)
+
+    async def remember(self, token: str) -> None:
+        """Remember ``token`` as the current user (e.g. one obtained elsewhere)."""
         require_non_empty("token", token)
-        await self._token_store.set(self._user_key, StoredToken(token, jwt_expiry(token)))
-        return True
-
-    async def remembered_session(self) -> UserSession | None:
-        """The remembered user's session, or ``None`` (nothing stored, or it has expired)."""
-        if not self._remember_user:
-            return None
-        stored = await self._token_store.get(self._user_key)
-        if stored is None:
-            return None
-        if stored.expires_at is not None and stored.expires_at <= self._core.retry.now():
-            await self._token_store.delete(self._user_key)
-            return None
-        return self.as_user(stored.token)
+        memory = self._core.remembered
+        if memory is None:
+            raise RuntimeError("remember mode is off: create the client with remember=<TokenStore>")
+        await memory.save(token)
 
     async def forget(self) -> None:
-        """Drop the remembered user."""
-        await self._token_store.delete(self._user_key)
+        """Forget the remembered user (a no-op without ``remember``)."""
+        memory = self._core.remembered
+        if memory is not None:
+            await memory.clear()
 
     # -- local token verification ------------------------------------------------------------
 

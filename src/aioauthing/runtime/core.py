@@ -35,16 +35,19 @@ from .errors import (
     TransportError,
     error_for,
 )
+from .hosts import websocket_host_for
 from .operation import (
     UNSET,
     AuthKind,
     GraphQLOperation,
+    HostKind,
     Operation,
     ResponseKind,
     RestOperation,
 )
 from .ratelimit import RateLimiter
 from .redaction import install_httpx_log_redaction, redact
+from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
 
@@ -114,6 +117,7 @@ class Core:
         *,
         host: str = DEFAULT_HOST,
         base_url: str | None = None,
+        websocket_host: str | None = None,
         user_pool_id: str | None = None,
         app_id: str | None = None,
         lang: str | None = None,
@@ -132,6 +136,7 @@ class Core:
     ) -> None:
         self.host = host.rstrip("/")
         self.base_url = (base_url or host).rstrip("/")
+        self.websocket_host = (websocket_host or websocket_host_for(self.host)).rstrip("/")
         self.user_pool_id = user_pool_id
         self.app_id = app_id
         self.lang = lang
@@ -143,6 +148,8 @@ class Core:
         self.converter = converter or make_converter(strict=strict)
         self.encryptor = PasswordEncryptor(public_key)
         self.token_manager = token_manager
+        self.remembered: RememberedUser | None = None
+        """The remember-mode token slot (authentication clients made with ``remember=``)."""
         self._extra_headers = dict(headers or {})
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
@@ -325,7 +332,10 @@ class Core:
         self, op: Operation, token: str | None, request: dict[str, Any], state: _CallState
     ) -> Any:
         method, path = request["method"], request["path"]
-        url = self.base_url + path
+        base = self.base_url
+        if isinstance(op, RestOperation) and op.host is HostKind.WEBSOCKET:
+            base = self.websocket_host
+        url = base + path
         kwargs = {k: v for k, v in request.items() if k not in ("method", "path")}
         headers = self.headers_for(token)
         secrets = op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields

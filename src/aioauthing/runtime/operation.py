@@ -17,6 +17,7 @@ __all__ = [
     "UNSET",
     "AuthKind",
     "GraphQLOperation",
+    "HostKind",
     "Operation",
     "ResponseKind",
     "RestOperation",
@@ -62,6 +63,15 @@ class ResponseKind(enum.Enum):
     """Plain text or XML (CAS validation)."""
 
 
+class HostKind(enum.Enum):
+    """Which host a REST call goes to."""
+
+    API = "api"
+    """The client's API host (``host``, or ``app_host`` when given)."""
+    WEBSOCKET = "websocket"
+    """The websocket host ``ws.{parent domain}`` of ``host`` (AD login), or ``websocket_host``."""
+
+
 @attrs.frozen(slots=True)
 class GraphQLOperation:
     """One GraphQL document sent to ``POST /graphql/v2``."""
@@ -98,6 +108,7 @@ class RestOperation:
     errors: tuple[int, ...] = ()
     secret_fields: tuple[str, ...] = ()
     """Body or query keys whose values must never be logged."""
+    host: HostKind = HostKind.API
 
 
 Operation = GraphQLOperation | RestOperation

@@ -21,7 +21,10 @@ from ..users import (
 )
 from .messaging import consume_code, email_key, sms_key
 
-__all__ = ["login", "register"]
+__all__ = ["issue_reset_token", "login", "register"]
+
+FIRST_LOGIN_PASSWORD_RESET = 1639
+FORCED_PASSWORD_RESET = 2058
 
 _PROFILE_SKIP = frozenset({"udf", "ip"})
 
@@ -29,9 +32,19 @@ _PROFILE_SKIP = frozenset({"udf", "ip"})
 def login(
     ctx: RequestContext, pool: Pool, user: dict[str, Any], client_ip: str | None
 ) -> dict[str, Any]:
-    """Run the login flow for ``user``: counters, last login, a fresh token."""
+    """Run the login flow for ``user``: counters, last login, a fresh token.
+
+    A user created with ``resetPasswordOnFirstLogin`` gets 1639 and a first-login token until the
+    password is reset; a user flagged ``_forceResetPassword`` gets 2058 and a force-reset token.
+    """
     if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
         raise biz(2005)
+    if user.get("_resetPasswordOnFirstLogin"):
+        token = issue_reset_token(ctx, pool, user, "first-login")
+        raise biz(FIRST_LOGIN_PASSWORD_RESET, "首次登录请重置密码", data={"token": token})
+    if user.get("_forceResetPassword"):
+        token = issue_reset_token(ctx, pool, user, "force-reset")
+        raise biz(FORCED_PASSWORD_RESET, "强制重置密码，需要验证旧密码", data={"token": token})
     user["loginsCount"] = int(user.get("loginsCount") or 0) + 1
     user["lastLogin"] = format_date(pool.now())
     if client_ip:
@@ -39,6 +52,15 @@ def login(
     token, _iat, exp = ctx.issue_user_token(pool, user)
     ctx.state.put_user(pool, user)
     return user_view(user, token=token, exp=exp)
+
+
+def issue_reset_token(ctx: RequestContext, pool: Pool, user: dict[str, Any], kind: str) -> str:
+    """A one-time token (``first-login`` or ``force-reset``) for ``user``, valid 10 minutes."""
+    token = ctx.state.ids.secret()
+    ctx.state.put_code(
+        pool, f"{kind}:{token}", {"code": user["id"], "scene": kind, "expiresAt": pool.now() + 600}
+    )
+    return token
 
 
 def register(

@@ -10,7 +10,7 @@ from ..errors import biz
 from ..registry import resolver
 from ..state import Pool, format_date
 from ..users import check_email, check_unique, set_password, user_view, verify_user_password
-from .auth import login
+from .auth import issue_reset_token, login
 from .messaging import consume_code, email_key, sms_key
 
 __all__ = ["has_other_login_method", "save"]
@@ -115,15 +115,17 @@ def update_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 
 @resolver("Mutation.loginBySubAccount")
 def login_by_sub_account(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    """Sub-accounts are users flagged ``isSubAccount`` (set through the admin state API);
-    any user with that username, email or phone is accepted here."""
+    """Sub-accounts are users whose ``_subAccountOf`` names their main account (set through the
+    admin state API); any other account, or a wrong password, is 2333."""
     pool = ctx.pool
     account = args["account"]
     user = next(
         (u for f in ("username", "email", "phone") if (u := pool.find_by(f, account)) is not None),
         None,
     )
-    if user is None or not verify_user_password(ctx, user, args["password"]):
+    if user is None or not user.get("_subAccountOf") or user["_subAccountOf"] not in pool.users:
+        raise biz(2333)
+    if not verify_user_password(ctx, user, args["password"]):
         raise biz(2333)
     return login(ctx, pool, user, args.get("clientIp"))
 
@@ -136,24 +138,16 @@ def _user_for_reset_token(ctx: RequestContext, token: str, kind: str) -> tuple[P
     user = pool.users.get(entry["code"])
     if user is None:
         raise biz(2004)
-    ctx.state.delete_code(pool, f"{kind}:{token}")
     return pool, user
-
-
-def issue_reset_token(ctx: RequestContext, pool: Pool, user: dict[str, Any], kind: str) -> str:
-    """A one-time token (``first-login`` or ``force-reset``) for ``user``, valid 10 minutes."""
-    token = ctx.state.ids.secret()
-    ctx.state.put_code(
-        pool, f"{kind}:{token}", {"code": user["id"], "scene": kind, "expiresAt": pool.now() + 600}
-    )
-    return token
 
 
 @resolver("Mutation.resetPasswordByFirstLoginToken")
 def reset_by_first_login_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user = _user_for_reset_token(ctx, args["token"], "first-login")
+    ctx.state.delete_code(pool, f"first-login:{args['token']}")
     set_password(ctx, user, args["password"])
     user["_tokens"] = {}
+    user.pop("_resetPasswordOnFirstLogin", None)
     save(ctx, pool, user)
     return {"code": 200, "message": "重置密码成功"}
 
@@ -162,9 +156,11 @@ def reset_by_first_login_token(ctx: RequestContext, parent: Any, args: dict[str,
 def reset_by_force_reset_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user = _user_for_reset_token(ctx, args["token"], "force-reset")
     if not verify_user_password(ctx, user, args["oldPassword"]):
-        raise biz(2006, "旧密码不正确")
+        raise biz(1320011, "旧密码不正确")
+    ctx.state.delete_code(pool, f"force-reset:{args['token']}")
     set_password(ctx, user, args["newPassword"])
     user["_tokens"] = {}
+    user.pop("_forceResetPassword", None)
     save(ctx, pool, user)
     return {"code": 200, "message": "重置密码成功"}
 

@@ -13,7 +13,10 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..resolvers.auth import login, register
+from ..resolvers.auth_extra import save
 from ..resolvers.messaging import consume_code, email_key
+from ..state import Pool
+from ..tokens import read_token
 from ..users import check_email, user_view, verify_user_password
 
 
@@ -30,6 +33,17 @@ def _str(body: dict[str, Any], key: str) -> str:
     return value
 
 
+def _find_by_extend_field(
+    pool: Pool, account: str, field: str | None = None
+) -> dict[str, Any] | None:
+    """The user registered with ``account`` as the value of a custom field (any, or ``field``)."""
+    for user in pool.users.values():
+        extend = user.get("_extendFields") or {}
+        if (field is None and account in extend.values()) or extend.get(field or "") == account:
+            return user
+    return None
+
+
 @rest_route("POST", "/api/v2/login/account")
 def login_by_account(ctx: RequestContext, call: RestCall) -> Any:
     body = _body(call)
@@ -38,7 +52,7 @@ def login_by_account(ctx: RequestContext, call: RestCall) -> Any:
     user = next(
         (u for f in ("phone", "email", "username") if (u := pool.find_by(f, account)) is not None),
         None,
-    )
+    ) or _find_by_extend_field(pool, account)
     if user is None:
         if not body.get("autoRegister"):
             raise biz(2333)
@@ -88,15 +102,30 @@ def register_by_extend_field(ctx: RequestContext, call: RestCall) -> Any:
     field = call.path_params["fieldName"]
     account = _str(body, "account")
     pool = ctx.pool
-    if any(u.get(field) == account for u in pool.users.values()):
+    if _find_by_extend_field(pool, account, field) is not None:
         raise biz(2026)
-    data = {**body, "forceLogin": body.get("forceLogin", True)}
+    data = {**body, "forceLogin": False}
     view = register(ctx, pool, data, {}, source=f"basic:{field}")
     user = pool.users[view["id"]]
-    user[field] = account
+    user["_extendFields"] = {field: account}
     ctx.state.put_user(pool, user)
-    view[field] = account
+    if body.get("forceLogin", True):
+        return login(ctx, pool, user, body.get("clientIp"))
     return view
+
+
+@rest_route("POST", "/api/v2/upload")
+def upload(ctx: RequestContext, call: RestCall) -> Any:
+    """Store an uploaded file's name under ``folder``; the URL is served by no one (as a CDN)."""
+    part = call.files.get("file")
+    if part is None:
+        raise biz(400, "缺少文件 file")
+    filename, content, _content_type = part
+    if not content:
+        raise biz(400, "文件不能为空")
+    folder = call.query.get("folder", "default")
+    name = f"{ctx.state.ids.secret()[:16]}-{filename}"
+    return {"url": f"https://files.authing.co/{ctx.pool.id}/{folder}/{name}"}
 
 
 @rest_route("GET", "/api/v2/users/me/security-level")
@@ -145,26 +174,56 @@ def my_applications(ctx: RequestContext, call: RestCall) -> Any:
             "id": pool.app_id,
             "name": "Emulator App",
             "logo": "https://files.authing.co/authing-console/default-app-logo.png",
-            "domain": "emulator",
+            "identifier": "emulator",
             "description": None,
             "createdAt": None,
             "updatedAt": None,
             "protocol": "oidc",
-            "isIntegrate": False,
-            "appType": "INDIVIDUAL",
-            "template": None,
         }
     ]
     items = apps[(page - 1) * limit : page * limit]
     return Envelope({"list": items, "totalCount": len(apps)}, message="获取可访问的应用列表成功")
 
 
+def _user_of_token(ctx: RequestContext, pool: Pool, token: str) -> dict[str, Any]:
+    """The user of a valid, unrevoked user token of ``pool`` (2020 otherwise)."""
+    try:
+        info = read_token(ctx.keys, token)
+    except Exception as exc:
+        raise biz(2020) from exc
+    user = pool.users.get(info.subject) if info.kind == "user" else None
+    if (
+        info.pool_id != pool.id
+        or user is None
+        or info.jti not in user.get("_tokens", {})
+        or info.expired(pool.now())
+    ):
+        raise biz(2020)
+    return user
+
+
 @rest_route("POST", "/api/v2/users/link")
 def link_accounts(ctx: RequestContext, call: RestCall) -> Any:
+    """Move the secondary account's identities (social / enterprise, LDAP and AD directory
+    entries) to the primary account and delete the secondary account."""
+    pool, caller, _info = ctx.require_user()
     body = _body(call)
-    _str(body, "primaryUserToken")
-    _str(body, "secondaryUserToken")
-    raise biz(2020, "账号关联在模拟器中不可用")
+    primary = _user_of_token(ctx, pool, _str(body, "primaryUserToken"))
+    secondary = _user_of_token(ctx, pool, _str(body, "secondaryUserToken"))
+    if caller["id"] not in (primary["id"], secondary["id"]):
+        raise biz(2018)
+    if primary["id"] == secondary["id"]:
+        raise biz(400, "主账号和子账号不能是同一个账号")
+    moved = [{**i, "userId": primary["id"]} for i in secondary.get("identities") or []]
+    primary["identities"] = [*(primary.get("identities") or []), *moved]
+    for key, entry in list(pool.directory.items()):
+        if entry.get("userId") == secondary["id"]:
+            ctx.state.put_directory_user(pool, key, {**entry, "userId": primary["id"]})
+    sources = set(primary.get("registerSource") or []) | set(secondary.get("registerSource") or [])
+    primary["registerSource"] = sorted(sources)
+    ctx.state.delete_user(pool, secondary["id"])
+    save(ctx, pool, primary)
+    return Envelope(message="绑定成功")
 
 
 def _cas_failure(fmt: str, ticket: str) -> Response:

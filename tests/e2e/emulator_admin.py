@@ -1,0 +1,64 @@
+"""Test helpers that drive the emulator's admin API (``/__emulator__/...``) for one pool.
+
+They set up what an administrator would configure in the Authing console (directory users, flags
+on accounts, CAS tickets) and read what the service "sent" (the SMS / email outbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+__all__ = ["add_directory_user", "outbox_code", "patch_pool", "patch_user"]
+
+
+def _admin(pool: Any, path: str) -> str:
+    return f"{pool.host}/__emulator__/{path}"
+
+
+def outbox_code(pool: Any, channel: str, target: str) -> str:
+    """The latest code the emulator 'sent' to ``target`` (SMS phone or email address)."""
+    field = "phone" if channel == "sms" else "email"
+    response = httpx.get(
+        _admin(pool, "outbox"),
+        params={"pool": pool.user_pool_id, "channel": channel, field: target},
+        timeout=10,
+    )
+    response.raise_for_status()
+    codes = [m["code"] for m in response.json()["messages"] if m.get("code")]
+    assert codes, f"no {channel} message for {target} in the outbox"
+    return str(codes[-1])
+
+
+def add_directory_user(pool: Any, kind: str, username: str, password: str, **profile: Any) -> None:
+    """Configure a user of the pool's LDAP (``kind="ldap"``) or AD (``"ad"``) directory."""
+    response = httpx.post(
+        _admin(pool, "directory"),
+        params={"pool": pool.user_pool_id},
+        json={"kind": kind, "username": username, "password": password, "profile": profile},
+        timeout=10,
+    )
+    response.raise_for_status()
+
+
+def patch_pool(pool: Any, change: Callable[[dict[str, Any]], None]) -> None:
+    """Apply ``change`` to the pool's exported state (users, codes, ...) and import it back."""
+    state = httpx.get(_admin(pool, "state"), timeout=10)
+    state.raise_for_status()
+    data = state.json()
+    entry = next(p for p in data["pools"] if p["id"] == pool.user_pool_id)
+    change(entry)
+    response = httpx.put(_admin(pool, "state"), json=data, timeout=30)
+    response.raise_for_status()
+
+
+def patch_user(pool: Any, user_id: str, **fields: Any) -> None:
+    """Set internal fields of one account (e.g. ``_forceResetPassword=True``)."""
+
+    def change(entry: dict[str, Any]) -> None:
+        user = next(u for u in entry["users"] if u["id"] == user_id)
+        user.update(fields)
+
+    patch_pool(pool, change)
