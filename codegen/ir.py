@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from codegen.typeref import TypeRef
 
-AuthKind = Literal["none", "user", "management"]
+AuthKind = Literal["none", "user", "management", "client"]
 ClientKind = Literal["authentication", "management"]
 
 
@@ -67,6 +67,8 @@ class ParamDef:
     validate: tuple[str, ...] = ()
     max_items: int | None = None
     nullable: bool = False
+    client: str | None = None
+    """REST: when not given, the runtime sends this client option (``app_id``, ``protocol``...)."""
 
 
 @dataclass
@@ -94,6 +96,9 @@ class RestDef:
     method: str
     path: str
     response: Literal["envelope", "json", "text"]
+    body: Literal["json", "form"] = "json"
+    client_auth: str | None = None
+    """With ``auth: client``: ``token``, ``introspection`` or ``revocation``."""
 
 
 @dataclass
