@@ -26,6 +26,8 @@ class FieldDef:
     """Emitted on the Python model (fields with arguments are schema-only)."""
     required: bool | None = None
     """Override: Python attribute required (no default) even if the wire type is nullable."""
+    secret: bool = False
+    """Left out of the model's ``repr`` (tokens)."""
 
 
 @dataclass

@@ -50,7 +50,7 @@ LOCAL_KEYS = {"title", "docs", "call", "summary"}
 API_KEYS = {"client", "class", "attribute", "doc"}
 MODEL_KEYS = {"doc", "kind", "graphql", "fields"}
 ENUM_KEYS = {"doc", "values", "graphql"}
-FIELD_KEYS = {"type", "doc", "python", "args", "select", "required"}
+FIELD_KEYS = {"type", "doc", "python", "args", "select", "required", "secret"}
 OP_KEYS = {
     "title", "docs", "summary", "description", "auth", "idempotent", "graphql", "rest",
     "params", "returns", "errors", "paginate", "internal", "notes",
@@ -189,6 +189,7 @@ def _field(w: _Walker, wire: str, raw: Any, *, input_model: bool) -> FieldDef | 
         select=select,
         in_python=not args,
         required=required,
+        secret=w.boolean(spec.get("secret"), "secret", False),
     )
 
 

@@ -271,7 +271,7 @@ class UserStatus(enum.StrEnum):
 class OidcTokenSet:
     """The token endpoint's answer (RFC 6749 §5.1, OIDC Core §3.1.3.3)."""
 
-    access_token: str = attrs.field(metadata={"wire": "access_token"})
+    access_token: str = attrs.field(repr=False, metadata={"wire": "access_token"})
     """The access token (a JWT signed RS256)."""
     token_type: str = attrs.field(metadata={"wire": "token_type"})
     """Always ``Bearer``."""
@@ -279,9 +279,11 @@ class OidcTokenSet:
     """Lifetime of the access token, in seconds."""
     scope: str | None = attrs.field(default=None, metadata={"wire": "scope"})
     """The granted scopes, space-separated."""
-    id_token: str | None = attrs.field(default=None, metadata={"wire": "id_token"})
+    id_token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "id_token"})
     """The OIDC id token (when the scope holds ``openid``)."""
-    refresh_token: str | None = attrs.field(default=None, metadata={"wire": "refresh_token"})
+    refresh_token: str | None = attrs.field(
+        default=None, repr=False, metadata={"wire": "refresh_token"}
+    )
     """A refresh token (when the scope holds ``offline_access``)."""
 
 
