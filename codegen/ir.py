@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from codegen.typeref import TypeRef
 
-AuthKind = Literal["none", "user", "management"]
+AuthKind = Literal["none", "user", "management", "client"]
 ClientKind = Literal["authentication", "management"]
 
 
@@ -26,6 +26,8 @@ class FieldDef:
     """Emitted on the Python model (fields with arguments are schema-only)."""
     required: bool | None = None
     """Override: Python attribute required (no default) even if the wire type is nullable."""
+    secret: bool = False
+    """Left out of the model's ``repr`` (tokens)."""
 
 
 @dataclass
@@ -69,6 +71,8 @@ class ParamDef:
     nullable: bool = False
     choices: tuple[Any, ...] = ()
     """Accepted values of a scalar parameter, checked before sending (``check_choice``)."""
+    client: str | None = None
+    """REST: when not given, the runtime sends this client option (``app_id``, ``protocol``...)."""
 
 
 @dataclass
@@ -98,6 +102,9 @@ class RestDef:
     response: Literal["envelope", "json", "text"]
     host: Literal["api", "websocket"] = "api"
     """``websocket``: sent to the websocket host ``ws.{parent domain}`` (AD login), not the API host."""
+    body: Literal["json", "form"] = "json"
+    client_auth: str | None = None
+    """With ``auth: client``: ``token``, ``introspection`` or ``revocation``."""
 
 
 @dataclass

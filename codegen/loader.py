@@ -36,6 +36,9 @@ from codegen.typeref import SCALARS, TypeRef
 
 ROOTS = ("Query", "Mutation")
 VALIDATORS = ("email", "phone", "non_empty", "items_non_empty")
+CLIENT_OPTIONS = ("app_id", "protocol", "redirect_uri")
+"""Client options a REST parameter may default to (``client: app_id``)."""
+CLIENT_AUTH_ENDPOINTS = ("token", "introspection", "revocation")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PY_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FIELD_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$")
@@ -47,16 +50,16 @@ LOCAL_KEYS = {"title", "docs", "call", "summary"}
 API_KEYS = {"client", "class", "attribute", "doc"}
 MODEL_KEYS = {"doc", "kind", "graphql", "fields"}
 ENUM_KEYS = {"doc", "values", "graphql"}
-FIELD_KEYS = {"type", "doc", "python", "args", "select", "required"}
+FIELD_KEYS = {"type", "doc", "python", "args", "select", "required", "secret"}
 OP_KEYS = {
     "title", "docs", "summary", "description", "auth", "idempotent", "graphql", "rest",
     "params", "returns", "errors", "paginate", "internal", "notes", "session",
 }  # fmt: skip
 GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
-REST_KEYS = {"method", "path", "response", "host"}
+REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "nullable", "choices",
+    "validate", "max_items", "nullable", "choices", "client",
 }  # fmt: skip
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
@@ -186,6 +189,7 @@ def _field(w: _Walker, wire: str, raw: Any, *, input_model: bool) -> FieldDef | 
         select=select,
         in_python=not args,
         required=required,
+        secret=w.boolean(spec.get("secret"), "secret", False),
     )
 
 
@@ -511,8 +515,8 @@ class Loader:
         self, w: _Walker, name: str, spec: dict[str, Any], api: ApiDef
     ) -> OperationDef | None:
         auth = w.text(spec.get("auth"), "auth", required=True)
-        if auth not in ("none", "user", "management"):
-            w.error("must be one of none, user, management", "auth")
+        if auth not in ("none", "user", "management", "client"):
+            w.error("must be one of none, user, management, client", "auth")
             return None
         internal = w.boolean(spec.get("internal"), "internal", False)
         if api.client == "management" and auth != "management" and not internal:
@@ -572,6 +576,17 @@ class Loader:
                 op.rest = self._rest(w, w.mapping(spec["rest"], REST_KEYS))
         if op.graphql is None and op.rest is None:
             return None  # the wire form is unreadable; its problem is already reported
+        if auth == "client":
+            if op.rest is None:
+                w.error("auth: client is for REST (OAuth 2.0) endpoints", "auth")
+            elif op.rest.client_auth is None or op.rest.body != "form":
+                w.error(
+                    "auth: client needs rest.client_auth (token, introspection or revocation)"
+                    " and rest.body: form",
+                    "auth",
+                )
+        elif op.rest is not None and op.rest.client_auth is not None:
+            w.error("only operations with auth: client take client_auth", "rest", "client_auth")
         with w.at("params"):
             self._params(w, op, w.mapping(spec.get("params")))
         with w.at("returns"):
@@ -696,7 +711,17 @@ class Loader:
         if host not in ("api", "websocket"):
             w.error("must be api or websocket", "host")
             host = "api"
-        return RestDef(method, path, response, host)
+        body = spec.get("body", "json")
+        if body not in ("json", "form"):
+            w.error("must be json or form", "body")
+            body = "json"
+        elif body == "form" and method not in ("POST", "PUT", "PATCH"):
+            w.error(f"a {method} request carries no body", "body")
+        client_auth = spec.get("client_auth")
+        if client_auth is not None and client_auth not in CLIENT_AUTH_ENDPOINTS:
+            w.error(f"must be one of {', '.join(CLIENT_AUTH_ENDPOINTS)}", "client_auth")
+            client_auth = None
+        return RestDef(method, path, response, host, body, client_auth)
 
     def _params(self, w: _Walker, op: OperationDef, raw: dict[str, Any]) -> None:
         used_vars: set[str] = set()
@@ -817,6 +842,15 @@ class Loader:
             w.error(f"the default {spec['default']!r} is not one of the choices", "default")
         if "default" in spec:
             param.default, param.has_default, param.required = spec["default"], True, False
+        if "client" in spec:
+            option = spec["client"]
+            if op.rest is None or location not in ("path", "query", "body"):
+                w.error("client: applies to REST path, query or body parameters", "client")
+            elif option not in CLIENT_OPTIONS:
+                w.error(f"must be one of {', '.join(CLIENT_OPTIONS)}", "client")
+            elif "default" in spec or "value" in spec:
+                w.error("a parameter defaulting to a client option takes no default or value")
+            param.client, param.required = str(option), False
         if "value" in spec:
             param.const, param.is_const, param.required = spec["value"], True, False
             if ref.name in self.enums and spec["value"] not in self.enums[ref.name].values:

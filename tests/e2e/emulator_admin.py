@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["add_directory_user", "outbox_code", "patch_pool", "patch_user"]
+__all__ = ["add_directory_user", "cas_ticket", "outbox_code", "patch_pool", "patch_user"]
 
 
 def _admin(pool: Any, path: str) -> str:
@@ -30,6 +30,17 @@ def outbox_code(pool: Any, channel: str, target: str) -> str:
     codes = [m["code"] for m in response.json()["messages"] if m.get("code")]
     assert codes, f"no {channel} message for {target} in the outbox"
     return str(codes[-1])
+
+
+def cas_ticket(pool: Any, user_id: str, service: str) -> str:
+    """A CAS service ticket for ``user_id`` at ``service`` (the emulator's browserless login)."""
+    response = httpx.post(
+        _admin(pool, "cas/login"),
+        json={"appId": pool.app_id, "service": service, "userId": user_id},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return str(response.json()["ticket"])
 
 
 def add_directory_user(pool: Any, kind: str, username: str, password: str, **profile: Any) -> None:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from emulator_admin import add_directory_user, outbox_code, patch_pool, patch_user
+from emulator_admin import add_directory_user, cas_ticket, outbox_code, patch_user
 
 from aioauthing.generated import models
 from aioauthing.runtime.errors import (
@@ -288,17 +288,6 @@ async def test_upload_photo_then_update_the_profile(authing_client: Any) -> None
 # -- CAS and SSO -----------------------------------------------------------------------------
 
 
-def _seed_ticket(pool: Any, ticket: str, user_id: str, service: str) -> None:
-    def change(entry: dict[str, Any]) -> None:
-        entry["codes"][f"cas:{ticket}"] = {
-            "code": json.dumps({"userId": user_id, "service": service}),
-            "scene": "cas",
-            "expiresAt": 4_102_444_800,
-        }
-
-    patch_pool(pool, change)
-
-
 @pytest.mark.parametrize("fmt", ["XML", "JSON"])
 async def test_validate_ticket_v2_success_once_then_failure(
     authing_client: Any, authing_pool: Any, fmt: str
@@ -306,19 +295,15 @@ async def test_validate_ticket_v2_success_once_then_failure(
     user = await authing_client.register_by_username("quinn", "quinn-pass-1")
     assert user is not None
     service = "https://app.example.com/callback"
-    _seed_ticket(authing_pool, "ST-1", user.id, service)
-    answer = await authing_client.validate_ticket_v2(
-        authing_pool.app_id, "ST-1", service, response_format=fmt
-    )
+    ticket = cas_ticket(authing_pool, user.id, service)
+    answer = await authing_client.validate_ticket_v2(ticket, service, response_format=fmt)
     if fmt == "JSON":
         success = json.loads(answer)["serviceResponse"]["authenticationSuccess"]
         assert success["user"] == "quinn"
     else:
         assert "<cas:authenticationSuccess><cas:user>quinn</cas:user>" in answer
     # A ticket is validated once.
-    again = await authing_client.validate_ticket_v2(
-        authing_pool.app_id, "ST-1", service, response_format=fmt
-    )
+    again = await authing_client.validate_ticket_v2(ticket, service, response_format=fmt)
     assert "authenticationFailure" in again and "INVALID_TICKET" in again
 
 
@@ -327,10 +312,8 @@ async def test_validate_ticket_v2_for_another_service_fails(
 ) -> None:
     user = await authing_client.register_by_username("rae", "rae-pass-1")
     assert user is not None
-    _seed_ticket(authing_pool, "ST-2", user.id, "https://a.example.com/")
-    answer = await authing_client.validate_ticket_v2(
-        authing_pool.app_id, "ST-2", "https://b.example.com/"
-    )
+    ticket = cas_ticket(authing_pool, user.id, "https://a.example.com/")
+    answer = await authing_client.validate_ticket_v2(ticket, "https://b.example.com/")
     assert "<cas:authenticationFailure" in answer
 
 

@@ -1,5 +1,5 @@
 """Admin endpoints under ``/__emulator__/``: settings, pools, reset, state, outbox, codes, clock,
-faults, directory users, schema report. Pool selection: ``?pool=<id>`` or the
+faults, directory users, schema report, protocol drivers and JWKS rotation (``admin_protocols``). Pool selection: ``?pool=<id>`` or the
 ``x-authing-userpool-id`` header, default pool otherwise."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from . import admin_protocols
 from .errors import AuthingBizError, biz
 from .faults import parse_faults
 from .passwords import hash_password
@@ -188,6 +189,19 @@ async def directory(request: Request) -> Any:
     }
 
 
+def _with_body(fn: Callable[[Request, dict[str, Any]], Awaitable[Any]]) -> Handler:
+    async def handler(request: Request) -> Any:
+        return await fn(request, await _json(request))
+
+    handler.__name__ = fn.__name__
+    return handler
+
+
+async def keys(request: Request) -> Any:
+    state = _runtime(request).state
+    return {"kid": state.keys.kid, "published": state.keys.published_kids}
+
+
 async def schema(request: Request) -> Any:
     runtime = _runtime(request)
     if request.query_params.get("format") == "sdl":
@@ -210,5 +224,9 @@ def admin_routes() -> list[Route]:
         ("/faults", faults, ["GET", "POST"]),
         ("/directory", directory, ["GET", "POST"]),
         ("/schema", schema, ["GET"]),
+        ("/oidc/authorize", _with_body(admin_protocols.oidc_authorize), ["POST"]),
+        ("/cas/login", _with_body(admin_protocols.cas_login), ["POST"]),
+        ("/keys", keys, ["GET"]),
+        ("/keys/rotate", _with_body(admin_protocols.rotate_keys), ["POST"]),
     ]
     return [Route(PREFIX + path, _admin(fn), methods=methods) for path, fn, methods in table]

@@ -1,9 +1,14 @@
-"""The emulator's key material: RSA-1024 for password encryption, RSA-2048 for token signing."""
+"""The emulator's key material: RSA-1024 for password encryption, RSA-2048 for token signing.
+
+The signing key rotates (:meth:`KeyMaterial.rotate`): the new key signs from then on, and the
+previous keys stay published in the JWKS (and accepted) until they fall out of the grace window.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 import jwt
@@ -29,24 +34,57 @@ def _pem_public(key: rsa.RSAPublicKey) -> str:
     ).decode()
 
 
+def _load_rsa(pem: str) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("emulator keys must be RSA private keys")
+    return key
+
+
+def _kid(key: rsa.RSAPrivateKey) -> str:
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(der).hexdigest()[:16]
+
+
 class KeyMaterial:
     """Both key pairs, serialisable to PEM so a persisted emulator keeps its keys."""
 
-    def __init__(self, encryption_pem: str, signing_pem: str) -> None:
-        enc = serialization.load_pem_private_key(encryption_pem.encode(), password=None)
-        sig = serialization.load_pem_private_key(signing_pem.encode(), password=None)
-        if not isinstance(enc, rsa.RSAPrivateKey) or not isinstance(sig, rsa.RSAPrivateKey):
-            raise TypeError("emulator keys must be RSA private keys")
+    def __init__(
+        self, encryption_pem: str, signing_pem: str, retired_pems: Sequence[str] = ()
+    ) -> None:
+        enc = _load_rsa(encryption_pem)
+        sig = _load_rsa(signing_pem)
         self.encryption_key = enc
         self.signing_key = sig
         self.encryption_pem = encryption_pem
         self.signing_pem = signing_pem
+        self.retired_pems = list(retired_pems)
+        """Earlier signing keys, newest first: still published and accepted."""
         self.public_key_pem = _pem_public(enc.public_key())
         self.signing_public_pem = _pem_public(sig.public_key())
-        der = sig.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        self.kid = hashlib.sha256(der).hexdigest()[:16]
+        self.kid = _kid(sig)
+        self._verifying: dict[str, rsa.RSAPublicKey] = {self.kid: sig.public_key()}
+        for pem in self.retired_pems:
+            old = _load_rsa(pem)
+            self._verifying.setdefault(_kid(old), old.public_key())
+
+    def verifying_key(self, kid: str | None) -> rsa.RSAPublicKey | None:
+        """The published public key named ``kid`` (the current one when ``kid`` is ``None``)."""
+        return self._verifying.get(kid or self.kid)
+
+    @property
+    def published_kids(self) -> list[str]:
+        return list(self._verifying)
+
+    def rotate(self, keep: int = 1) -> KeyMaterial:
+        """A copy signing with a fresh key; the ``keep`` most recent earlier keys stay published."""
+        if keep < 0:
+            raise ValueError("keep must be >= 0")
+        fresh = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        retired = [self.signing_pem, *self.retired_pems][:keep]
+        return KeyMaterial(self.encryption_pem, _pem_private(fresh), retired)
 
     @classmethod
     def generate(cls) -> KeyMaterial:
@@ -69,9 +107,10 @@ class KeyMaterial:
             return None
 
     def jwks(self) -> dict[str, Any]:
-        """``{"keys": [JWK]}`` for the signing key."""
-        jwk: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(
-            self.signing_key.public_key(), as_dict=True
-        )
-        jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
-        return {"keys": [jwk]}
+        """``{"keys": [JWK, ...]}``: the signing key first, then the retired keys still published."""
+        keys = []
+        for kid, public in self._verifying.items():
+            jwk: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(public, as_dict=True)
+            jwk.update({"kid": kid, "use": "sig", "alg": "RS256"})
+            keys.append(jwk)
+        return {"keys": keys}

@@ -51,7 +51,8 @@ class RestCall:
     path_params: Mapping[str, str]
     query: Mapping[str, str]
     body: Any
-    """Parsed JSON body (``None`` when the request had none, or it was multipart)."""
+    """Parsed JSON body, or a ``dict`` of an ``application/x-www-form-urlencoded`` one
+    (``None`` when the request had none, or it was multipart)."""
     files: Mapping[str, tuple[str, bytes, str]] = dataclasses.field(default_factory=dict)
     """Multipart file parts: field name -> (filename, content, content type)."""
 

@@ -8,6 +8,7 @@ from email import policy
 from email.parser import BytesParser
 from inspect import isawaitable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -50,8 +51,11 @@ def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
         body: Any = None
         files: dict[str, tuple[str, bytes, str]] = {}
         content_type = request.headers.get("content-type", "")
-        if content_type.startswith("multipart/form-data"):
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type == "multipart/form-data":
             files = _multipart_files(content_type, raw)
+        elif media_type == "application/x-www-form-urlencoded":
+            body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         elif raw.strip():
             try:
                 body = json.loads(raw)

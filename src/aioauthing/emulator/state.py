@@ -184,6 +184,12 @@ class EmulatorState:
                 self._delete((pool_id, "pool", ""))
         self.reset_pool(self.default_pool)
 
+    def rotate_signing_key(self, keep: int = 1) -> KeyMaterial:
+        """Sign with a new key from now on; keep the ``keep`` previous keys published."""
+        self.keys = self.keys.rotate(keep)
+        self._meta_written = None  # the key set is part of the persisted meta record
+        return self.keys
+
     # ---------------------------------------------------------------- records
     def touch_pool(self, pool: Pool) -> None:
         self._upsert((pool.id, "pool", ""), pool.meta())
@@ -235,6 +241,7 @@ class EmulatorState:
             "defaultPool": self.default_pool_id,
             "encryptionKey": self.keys.encryption_pem,
             "signingKey": self.keys.signing_pem,
+            "retiredSigningKeys": self.keys.retired_pems,
         }
 
     def flush(self) -> None:
@@ -270,7 +277,9 @@ class EmulatorState:
         return True
 
     def _restore(self, meta: dict[str, Any], parts: list[tuple[str, str, str, Any]]) -> None:
-        self.keys = KeyMaterial(meta["encryptionKey"], meta["signingKey"])
+        self.keys = KeyMaterial(
+            meta["encryptionKey"], meta["signingKey"], meta.get("retiredSigningKeys", ())
+        )
         self.ids.counter = int(meta["idCounter"])
         self.default_pool_id = meta["defaultPool"]
         self.pools = {}

@@ -114,9 +114,12 @@ def issue_management_token(
 def read_token(keys: KeyMaterial, token: str) -> TokenInfo:
     """Check the signature and shape of ``token`` (not its expiry); error 2020 when invalid."""
     try:
+        key = keys.verifying_key(jwt.get_unverified_header(token).get("kid"))
+        if key is None:
+            raise ValueError("unknown signing key")
         claims: dict[str, Any] = jwt.decode(
             token,
-            keys.signing_public_pem,
+            key,
             algorithms=["RS256"],
             options={"verify_exp": False, "verify_aud": False, "verify_iat": False},
         )

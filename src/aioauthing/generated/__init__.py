@@ -4,6 +4,7 @@
 #   spec/authentication/core.yaml
 #   spec/authentication/login.yaml
 #   spec/authentication/profile.yaml
+#   spec/authentication/protocols.yaml
 #   spec/authentication/register.yaml
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml

@@ -4,6 +4,7 @@
 #   spec/authentication/core.yaml
 #   spec/authentication/login.yaml
 #   spec/authentication/profile.yaml
+#   spec/authentication/protocols.yaml
 #   spec/authentication/register.yaml
 #   spec/authentication/user_data.yaml
 
@@ -268,11 +269,11 @@ class AuthenticationApis(ApiBase):
 
     async def validate_ticket_v2(
         self,
-        app_id: str,
         ticket: str,
         service: str,
         *,
         response_format: models.TicketFormat | str = "XML",
+        app_id: str | Unset = UNSET,
     ) -> str:
         """Validate a CAS ticket with the CAS 2.0 serviceValidate endpoint and return the raw answer.
 
@@ -282,17 +283,17 @@ class AuthenticationApis(ApiBase):
         Documented as "通过远端服务验证票据合法性": Go ``ValidateTicketV2``; Python ``validate_ticket_v2``; JS ``validateTicketV2``.
 
         Args:
-            app_id: The CAS application's id.
             ticket: The ticket to validate. (secret: never logged)
             service: The service URL the ticket was issued for.
             response_format: Answer format.
+            app_id: The CAS application's id (default: the client's ``app_id``).
         """
-        v.require_non_empty("app_id", app_id)
         v.require_non_empty("ticket", ticket)
         v.require_non_empty("service", service)
         v.check_choice("response_format", response_format, frozenset(models.TicketFormat))
         path_params: dict[str, Any] = {}
-        path_params["appId"] = app_id
+        if app_id is not UNSET:
+            path_params["appId"] = app_id
         query: dict[str, Any] = {}
         query["ticket"] = ticket
         query["service"] = service
@@ -877,6 +878,233 @@ class AuthenticationApis(ApiBase):
         value = self._structure(result.get("data"), models.User)
         await self._session_login(value)
         return value
+
+    async def get_access_token_by_code(
+        self,
+        code: str,
+        *,
+        code_verifier: str | Unset = UNSET,
+        redirect_uri: str | Unset = UNSET,
+        protocol: models.OAuthProtocol | str | Unset = UNSET,
+    ) -> models.OidcTokenSet:
+        """Exchange an authorization code (and its PKCE verifier) for tokens.
+
+        The code comes back to ``redirect_uri`` after the user signs in at the URL of
+        :meth:`build_authorize_url`. The client authenticates with ``token_endpoint_auth_method``.
+
+        Documented as "使用授权码 Code 获取用户的 Token 信息".
+
+        Args:
+            code: The authorization code. (secret: never logged)
+            code_verifier: The PKCE code verifier (when the authorize URL carried a code challenge). (secret: never logged)
+            redirect_uri: The redirect URI of the authorize request (default: the client's ``redirect_uri``).
+            protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
+        """
+        v.require_non_empty("code", code)
+        if protocol is not UNSET:
+            v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
+        path_params: dict[str, Any] = {}
+        if protocol is not UNSET:
+            path_params["protocol"] = self._unstructure(protocol)
+        body: dict[str, Any] = {}
+        body["code"] = code
+        if code_verifier is not UNSET:
+            body["code_verifier"] = code_verifier
+        if redirect_uri is not UNSET:
+            body["redirect_uri"] = redirect_uri
+        body["grant_type"] = "authorization_code"
+        result = await self._execute(
+            ops.GET_ACCESS_TOKEN_BY_CODE,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result, models.OidcTokenSet)
+
+    async def get_new_access_token_by_refresh_token(
+        self,
+        refresh_token: str,
+        *,
+        protocol: models.OAuthProtocol | str | Unset = UNSET,
+    ) -> models.OidcTokenSet:
+        """Get new tokens with a refresh token (issued when the scope holds ``offline_access``).
+
+        Documented as "使用 Refresh token 获取新的 Access token".
+
+        Args:
+            refresh_token: The refresh token. (secret: never logged)
+            protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
+        """
+        v.require_non_empty("refresh_token", refresh_token)
+        if protocol is not UNSET:
+            v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
+        path_params: dict[str, Any] = {}
+        if protocol is not UNSET:
+            path_params["protocol"] = self._unstructure(protocol)
+        body: dict[str, Any] = {}
+        body["refresh_token"] = refresh_token
+        body["grant_type"] = "refresh_token"
+        result = await self._execute(
+            ops.GET_NEW_ACCESS_TOKEN_BY_REFRESH_TOKEN,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result, models.OidcTokenSet)
+
+    async def get_access_token_by_client_credentials(
+        self,
+        scope: str,
+        access_key: str,
+        access_secret: str,
+        *,
+        protocol: models.OAuthProtocol | str | Unset = UNSET,
+    ) -> models.OidcTokenSet:
+        """Get an access token for a machine (client credentials grant) with a programmatic access key.
+
+        Documented as "Client Credentials 模式获取 Access Token".
+
+        Args:
+            scope: The requested scopes, space-separated.
+            access_key: The programmatic access account's key (AccessKey).
+            access_secret: The programmatic access account's secret (SecretKey). (secret: never logged)
+            protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
+        """
+        v.require_non_empty("scope", scope)
+        v.require_non_empty("access_key", access_key)
+        v.require_non_empty("access_secret", access_secret)
+        if protocol is not UNSET:
+            v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
+        path_params: dict[str, Any] = {}
+        if protocol is not UNSET:
+            path_params["protocol"] = self._unstructure(protocol)
+        body: dict[str, Any] = {}
+        body["scope"] = scope
+        body["client_id"] = access_key
+        body["client_secret"] = access_secret
+        body["grant_type"] = "client_credentials"
+        result = await self._execute(
+            ops.GET_ACCESS_TOKEN_BY_CLIENT_CREDENTIALS,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result, models.OidcTokenSet)
+
+    async def get_user_info_by_access_token(
+        self,
+        access_token: str,
+        *,
+        protocol: models.OAuthProtocol | str | Unset = UNSET,
+    ) -> Any:
+        """Read the user's claims (OIDC userinfo) with an access token.
+
+        The claims depend on the token's scopes: ``sub`` always, ``email``/``phone_number``/profile
+        claims with the ``email``/``phone``/``profile`` scopes.
+
+        Documented as "使用 Access token 获取用户信息".
+
+        Args:
+            access_token: The access token. (secret: never logged)
+            protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
+        """
+        v.require_non_empty("access_token", access_token)
+        if protocol is not UNSET:
+            v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
+        path_params: dict[str, Any] = {}
+        if protocol is not UNSET:
+            path_params["protocol"] = self._unstructure(protocol)
+        body: dict[str, Any] = {}
+        body["access_token"] = access_token
+        result = await self._execute(
+            ops.GET_USER_INFO_BY_ACCESS_TOKEN,
+            path_params=path_params,
+            body=body,
+        )
+        return result
+
+    async def introspect_token(
+        self,
+        token: str,
+        *,
+        protocol: models.OAuthProtocol | str | Unset = UNSET,
+    ) -> models.TokenIntrospection:
+        """Ask whether an access or refresh token is active (RFC 7662 introspection).
+
+        Documented as "检查 Access token 或 Refresh token 的状态".
+
+        Args:
+            token: The access or refresh token. (secret: never logged)
+            protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
+        """
+        v.require_non_empty("token", token)
+        if protocol is not UNSET:
+            v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
+        path_params: dict[str, Any] = {}
+        if protocol is not UNSET:
+            path_params["protocol"] = self._unstructure(protocol)
+        body: dict[str, Any] = {}
+        body["token"] = token
+        result = await self._execute(
+            ops.INTROSPECT_TOKEN,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result, models.TokenIntrospection)
+
+    async def revoke_token(
+        self,
+        token: str,
+        *,
+        protocol: models.OAuthProtocol | str | Unset = UNSET,
+    ) -> None:
+        """Revoke an access or refresh token (RFC 7009); it is inactive afterwards.
+
+        Documented as "撤回 Access token 或 Refresh token".
+
+        Args:
+            token: The access or refresh token. (secret: never logged)
+            protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
+        """
+        v.require_non_empty("token", token)
+        if protocol is not UNSET:
+            v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
+        path_params: dict[str, Any] = {}
+        if protocol is not UNSET:
+            path_params["protocol"] = self._unstructure(protocol)
+        body: dict[str, Any] = {}
+        body["token"] = token
+        await self._execute(
+            ops.REVOKE_TOKEN,
+            path_params=path_params,
+            body=body,
+        )
+        return None
+
+    async def validate_token(
+        self,
+        *,
+        id_token: str | Unset = UNSET,
+        access_token: str | Unset = UNSET,
+    ) -> Any:
+        """Validate an id token or an access token online and return its claims.
+
+        Give exactly one of ``id_token`` or ``access_token``. An invalid token (malformed, badly
+        signed, expired, ``alg: none``...) raises with code 400.
+
+        Documented as "在线检验 Id token 或 Access token".
+
+        Args:
+            id_token: An id token. (secret: never logged)
+            access_token: An access token. (secret: never logged)
+        """
+        query: dict[str, Any] = {}
+        if id_token is not UNSET:
+            query["id_token"] = id_token
+        if access_token is not UNSET:
+            query["access_token"] = access_token
+        result = await self._execute(
+            ops.VALIDATE_TOKEN,
+            query=query,
+        )
+        return result
 
     async def register_by_username(
         self,

@@ -4,6 +4,7 @@
 #   spec/authentication/core.yaml
 #   spec/authentication/login.yaml
 #   spec/authentication/profile.yaml
+#   spec/authentication/protocols.yaml
 #   spec/authentication/register.yaml
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml
@@ -40,6 +41,9 @@ from __future__ import annotations
 
 from aioauthing.runtime.operation import (
     AuthKind,
+    BodyFormat,
+    ClientAuthEndpoint,
+    ClientValue,
     GraphQLOperation,
     HostKind,
     ResponseKind,
@@ -197,6 +201,7 @@ VALIDATE_TICKET_V2 = RestOperation(
     response=ResponseKind.TEXT,
     errors=(),
     secret_fields=("ticket",),
+    client_values=(ClientValue("path", "appId", "app_id"),),
 )
 """Validate a CAS ticket with the CAS 2.0 serviceValidate endpoint and return the raw answer."""
 
@@ -1317,6 +1322,122 @@ DELETE_ACCOUNT = RestOperation(
     secret_fields=(),
 )
 """Delete the signed-in user's own account."""
+
+GET_ACCESS_TOKEN_BY_CODE = RestOperation(
+    name="get_access_token_by_code",
+    method="POST",
+    path="/{protocol}/token",
+    auth=AuthKind.CLIENT,
+    idempotent=False,
+    response=ResponseKind.JSON,
+    errors=(),
+    secret_fields=("code", "code_verifier"),
+    body=BodyFormat.FORM,
+    client_auth=ClientAuthEndpoint.TOKEN,
+    client_values=(
+        ClientValue("body", "redirect_uri", "redirect_uri"),
+        ClientValue("path", "protocol", "protocol"),
+    ),
+)
+"""Exchange an authorization code (and its PKCE verifier) for tokens."""
+
+GET_NEW_ACCESS_TOKEN_BY_REFRESH_TOKEN = RestOperation(
+    name="get_new_access_token_by_refresh_token",
+    method="POST",
+    path="/{protocol}/token",
+    auth=AuthKind.CLIENT,
+    idempotent=False,
+    response=ResponseKind.JSON,
+    errors=(),
+    secret_fields=("refresh_token",),
+    body=BodyFormat.FORM,
+    client_auth=ClientAuthEndpoint.TOKEN,
+    client_values=(ClientValue("path", "protocol", "protocol"),),
+)
+"""Get new tokens with a refresh token (issued when the scope holds ``offline_access``)."""
+
+GET_ACCESS_TOKEN_BY_CLIENT_CREDENTIALS = RestOperation(
+    name="get_access_token_by_client_credentials",
+    method="POST",
+    path="/{protocol}/token",
+    auth=AuthKind.NONE,
+    idempotent=False,
+    response=ResponseKind.JSON,
+    errors=(),
+    secret_fields=("client_secret",),
+    body=BodyFormat.FORM,
+    client_values=(ClientValue("path", "protocol", "protocol"),),
+)
+"""Get an access token for a machine (client credentials grant) with a programmatic access key."""
+
+GET_USER_INFO_BY_ACCESS_TOKEN = RestOperation(
+    name="get_user_info_by_access_token",
+    method="POST",
+    path="/{protocol}/me",
+    auth=AuthKind.NONE,
+    idempotent=True,
+    response=ResponseKind.JSON,
+    errors=(),
+    secret_fields=("access_token",),
+    body=BodyFormat.FORM,
+    client_values=(ClientValue("path", "protocol", "protocol"),),
+)
+"""Read the user's claims (OIDC userinfo) with an access token."""
+
+INTROSPECT_TOKEN = RestOperation(
+    name="introspect_token",
+    method="POST",
+    path="/{protocol}/token/introspection",
+    auth=AuthKind.CLIENT,
+    idempotent=True,
+    response=ResponseKind.JSON,
+    errors=(),
+    secret_fields=("token",),
+    body=BodyFormat.FORM,
+    client_auth=ClientAuthEndpoint.INTROSPECTION,
+    client_values=(ClientValue("path", "protocol", "protocol"),),
+)
+"""Ask whether an access or refresh token is active (RFC 7662 introspection)."""
+
+REVOKE_TOKEN = RestOperation(
+    name="revoke_token",
+    method="POST",
+    path="/{protocol}/token/revocation",
+    auth=AuthKind.CLIENT,
+    idempotent=True,
+    response=ResponseKind.TEXT,
+    errors=(),
+    secret_fields=("token",),
+    body=BodyFormat.FORM,
+    client_auth=ClientAuthEndpoint.REVOCATION,
+    client_values=(ClientValue("path", "protocol", "protocol"),),
+)
+"""Revoke an access or refresh token (RFC 7009); it is inactive afterwards."""
+
+VALIDATE_TOKEN = RestOperation(
+    name="validate_token",
+    method="GET",
+    path="/api/v2/oidc/validate_token",
+    auth=AuthKind.NONE,
+    idempotent=True,
+    response=ResponseKind.JSON,
+    errors=(),
+    secret_fields=("id_token", "access_token"),
+)
+"""Validate an id token or an access token online and return its claims."""
+
+CAS_VALIDATE_V1 = RestOperation(
+    name="cas_validate_v1",
+    method="GET",
+    path="/cas-idp/{appId}/validate",
+    auth=AuthKind.NONE,
+    idempotent=True,
+    response=ResponseKind.TEXT,
+    errors=(),
+    secret_fields=("ticket",),
+    client_values=(ClientValue("path", "appId", "app_id"),),
+)
+"""CAS 1.0 ticket validation; the runtime's validate_ticket_v1 parses its text answer."""
 
 REGISTER_BY_USERNAME = GraphQLOperation(
     name="register_by_username",

@@ -13,17 +13,20 @@ import copy
 import functools
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Self
+from typing import Literal, Self
 
 import httpx
 
 from aioauthing.generated.clients import AuthenticationApis, ManagementApis, UserApis
-from aioauthing.generated.operations import MANAGEMENT_ACCESS_TOKEN
+from aioauthing.generated.operations import CAS_VALIDATE_V1, MANAGEMENT_ACCESS_TOKEN
 
+from . import protocols
 from .api import ApiBase
+from .client_auth import ClientAuthMethod, ClientCredentials
 from .core import DEFAULT_HOST, Core, Timeouts
 from .errors import NotLoggedInError
 from .jwt import JwksCache, TokenClaims, verify_token
+from .protocols import CasValidation, Protocol
 from .ratelimit import RateLimiter
 from .remember import RememberedUser
 from .tokens import (
@@ -32,7 +35,7 @@ from .tokens import (
     MemoryTokenStore,
     TokenStore,
 )
-from .validation import require_non_empty
+from .validation import check_choice, require_non_empty
 
 __all__ = [
     "AuthenticationClient",
@@ -124,8 +127,21 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         remember: TokenStore | bool = False,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
+        protocol: Protocol = "oidc",
+        redirect_uri: str | None = None,
+        token_endpoint_auth_method: ClientAuthMethod = "client_secret_post",
+        introspection_endpoint_auth_method: ClientAuthMethod = "client_secret_post",
+        revocation_endpoint_auth_method: ClientAuthMethod = "client_secret_post",
     ) -> None:
         require_non_empty("app_id", app_id)
+        check_choice("protocol", protocol, protocols.PROTOCOLS)
+        credentials = ClientCredentials(
+            client_id=app_id,
+            client_secret=app_secret,
+            token=token_endpoint_auth_method,
+            introspection=introspection_endpoint_auth_method,
+            revocation=revocation_endpoint_auth_method,
+        )
         core = Core(
             host=host,
             base_url=app_host or host,
@@ -141,9 +157,14 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
             strict=strict,
             public_key=public_key,
             headers=headers,
+            protocol=protocol if protocol in ("oidc", "oauth") else "",
+            redirect_uri=redirect_uri,
+            client_credentials=credentials,
         )
         super().__init__(core)
         self.app_id = app_id
+        self.protocol: Protocol = protocol
+        self.redirect_uri = redirect_uri
         self._app_secret = app_secret
         if remember is not False:
             store = MemoryTokenStore() if remember is True else remember
@@ -240,6 +261,80 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
             issuer=issuer,
             leeway=leeway,
         )
+
+    # -- standard protocols (no request unless stated) ---------------------------------------
+
+    def build_authorize_url(
+        self,
+        *,
+        redirect_uri: str | None = None,
+        scope: str | None = None,
+        state: str | None = None,
+        nonce: str | None = None,
+        response_type: str | None = None,
+        response_mode: str | None = None,
+        code_challenge: str | None = None,
+        code_challenge_method: Literal["S256", "plain"] | None = None,
+        service: str | None = None,
+    ) -> str:
+        """The sign-in URL for this client's ``protocol`` (see :func:`protocols.build_authorize_url`).
+
+        ``redirect_uri`` defaults to the client's; ``state`` and ``nonce`` are random when not
+        given (read them back from the URL to check the callback).
+        """
+        return protocols.build_authorize_url(
+            self._core.base_url,
+            self.app_id,
+            protocol=self.protocol,
+            redirect_uri=redirect_uri or self.redirect_uri,
+            scope=scope,
+            state=state,
+            nonce=nonce,
+            response_type=response_type,
+            response_mode=response_mode,
+            code_challenge=code_challenge,
+            code_challenge_method=code_challenge_method,
+            service=service,
+        )
+
+    def build_logout_url(
+        self,
+        *,
+        expert: bool = False,
+        redirect_uri: str | None = None,
+        id_token: str | None = None,
+    ) -> str:
+        """The sign-out URL for this client's ``protocol`` (see :func:`protocols.build_logout_url`)."""
+        return protocols.build_logout_url(
+            self._core.base_url,
+            protocol=self.protocol,
+            expert=expert,
+            redirect_uri=redirect_uri,
+            id_token=id_token,
+        )
+
+    @staticmethod
+    def generate_code_challenge(length: int = 43) -> str:
+        """A random PKCE code verifier (43 to 128 characters); Authing's SDK name."""
+        return protocols.generate_code_challenge(length)
+
+    @staticmethod
+    def generate_code_challenge_digest(
+        code_verifier: str, method: Literal["S256", "plain"] = "S256"
+    ) -> str:
+        """The PKCE code challenge of ``code_verifier`` (``S256``: base64url(sha256), unpadded)."""
+        return protocols.generate_code_challenge_digest(code_verifier, method)
+
+    async def validate_ticket_v1(self, ticket: str, service: str) -> CasValidation:
+        """Validate a CAS ticket with the CAS 1.0 ``/cas-idp/{appId}/validate`` endpoint.
+
+        Tickets are single-use and bound to ``service``. Documented as "检验 CAS 1.0 Ticket 合法性"
+        (Python ``validate_ticket_v1``, JS ``validateTicketV1``).
+        """
+        require_non_empty("ticket", ticket)
+        require_non_empty("service", service)
+        text = await self._execute(CAS_VALIDATE_V1, query={"ticket": ticket, "service": service})
+        return protocols.parse_cas_v1(text)
 
     def __repr__(self) -> str:
         return f"AuthenticationClient(app_id={self.app_id!r}, base_url={self._core.base_url!r})"

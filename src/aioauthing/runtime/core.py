@@ -22,6 +22,7 @@ import attrs
 import httpx
 
 from . import raw
+from .client_auth import ClientCredentials
 from .converter import WireConverter, make_converter
 from .crypto import PasswordEncryptor
 from .errors import (
@@ -29,6 +30,7 @@ from .errors import (
     AuthingTimeoutError,
     AuthingValidationError,
     NotLoggedInError,
+    OAuthError,
     RateLimitedError,
     ResponseDecodeError,
     ServerError,
@@ -39,6 +41,7 @@ from .hosts import websocket_host_for
 from .operation import (
     UNSET,
     AuthKind,
+    BodyFormat,
     GraphQLOperation,
     HostKind,
     Operation,
@@ -133,8 +136,15 @@ class Core:
         public_key: str | bytes | None = None,
         token_manager: ManagementTokenManager | None = None,
         headers: Mapping[str, str] | None = None,
+        protocol: str = "oidc",
+        redirect_uri: str | None = None,
+        client_credentials: ClientCredentials | None = None,
     ) -> None:
         self.host = host.rstrip("/")
+        self.protocol = protocol
+        """``oidc`` or ``oauth``: fills ``{protocol}`` in the OAuth/OIDC endpoint paths."""
+        self.redirect_uri = redirect_uri
+        self.client_credentials = client_credentials
         self.base_url = (base_url or host).rstrip("/")
         self.websocket_host = (websocket_host or websocket_host_for(self.host)).rstrip("/")
         self.user_pool_id = user_pool_id
@@ -244,6 +254,55 @@ class Core:
 
         return fill(op.path)
 
+    def _client_option(self, name: str) -> Any:
+        return {
+            "app_id": self.app_id,
+            "protocol": self.protocol,
+            "redirect_uri": self.redirect_uri,
+        }[name]
+
+    def _rest_request(
+        self,
+        op: RestOperation,
+        path_params: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        body: Any,
+        files: Any,
+    ) -> dict[str, Any]:
+        parts: dict[str, dict[str, Any]] = {
+            "path": dict(path_params or {}),
+            "query": dict(query or {}),
+            "body": dict(body) if isinstance(body, Mapping) else {},
+        }
+        for value in op.client_values:
+            target = parts[value.location]
+            if target.get(value.wire, UNSET) is UNSET:
+                target[value.wire] = self._client_option(value.option)
+        headers: dict[str, str] = {}
+        if op.auth is AuthKind.CLIENT:
+            if self.client_credentials is None or op.client_auth is None:
+                raise AuthingValidationError("app_id", "this client has no OAuth credentials")
+            self.client_credentials.apply(op.client_auth, parts["body"], headers)
+        if isinstance(body, Mapping) or op.client_values or op.auth is AuthKind.CLIENT:
+            body = parts["body"] or body
+        request: dict[str, Any] = {"method": op.method, "path": self._rest_path(op, parts["path"])}
+        if headers:
+            request["headers"] = headers
+        if parts["query"]:
+            request["params"] = {
+                k: v for k, v in _strip_unset(parts["query"]).items() if v is not None
+            }
+        if files is not None:
+            request["files"] = files
+            if body is not None:
+                request["data"] = _strip_unset(body)
+        elif op.body is BodyFormat.FORM:
+            form = _strip_unset(body or {})
+            request["data"] = {k: v for k, v in form.items() if v is not None}
+        elif body is not None:
+            request["json"] = _strip_unset(body)
+        return request
+
     # -- execution ---------------------------------------------------------------------------
 
     async def execute(
@@ -267,17 +326,9 @@ class Core:
                 "json": {"query": op.document, "variables": _strip_unset(dict(variables or {}))},
             }
         else:
-            request = {"method": op.method, "path": self._rest_path(op, path_params)}
-            if query:
-                request["params"] = {
-                    k: v for k, v in _strip_unset(dict(query)).items() if v is not None
-                }
-            if files is not None:
-                request["files"] = files
-                if body is not None:
-                    request["data"] = _strip_unset(body)
-            elif body is not None:
-                request["json"] = _strip_unset(body)
+            request = self._rest_request(op, path_params, query, body, files)
+            if op.auth is AuthKind.CLIENT:
+                token = None  # the client's credentials replace any user token
         state = _CallState()
         started = time.monotonic()
         total = self.timeouts.total
@@ -336,9 +387,11 @@ class Core:
         if isinstance(op, RestOperation) and op.host is HostKind.WEBSOCKET:
             base = self.websocket_host
         url = base + path
-        kwargs = {k: v for k, v in request.items() if k not in ("method", "path")}
-        headers = self.headers_for(token)
+        kwargs = {k: v for k, v in request.items() if k not in ("method", "path", "headers")}
+        headers = {**self.headers_for(token), **request.get("headers", {})}
         secrets = op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
+        if isinstance(op, RestOperation) and op.auth is AuthKind.CLIENT:
+            secrets = (*secrets, "client_secret")
         attempt = 0
         while True:
             state.attempts += 1
@@ -417,7 +470,11 @@ class Core:
         status = response.status_code
         if isinstance(op, RestOperation) and op.response is ResponseKind.TEXT:
             if status >= 400:
-                raise _status_error(op, response)
+                try:
+                    details = response.json()
+                except ValueError:
+                    details = None
+                raise _body_error(op, response, details)
             return response.text
         try:
             payload = response.json()
@@ -430,7 +487,7 @@ class Core:
         if isinstance(op, GraphQLOperation):
             return _graphql_result(op, response, payload)
         if op.response is ResponseKind.JSON:
-            if status >= 400:
+            if status >= 400 or _is_error_envelope(payload):
                 raise _body_error(op, response, payload)
             return payload
         if not isinstance(payload, dict):
@@ -507,12 +564,30 @@ def _envelope_code(payload: Mapping[str, Any]) -> int | None:
     return status
 
 
+def _is_error_envelope(payload: Any) -> bool:
+    """An Authing ``{code, message}`` failure inside a bare-JSON answer (HTTP 200)."""
+    if not isinstance(payload, Mapping) or "message" not in payload:
+        return False
+    code = _as_int(payload.get("code"))
+    return code is not None and code != 200
+
+
 def _body_error(op: Operation, response: httpx.Response, payload: Any) -> AuthingError:
     status = response.status_code
     if not isinstance(payload, Mapping):
         return _status_error(op, response)
     if status == 429:
         return _status_error(op, response)
+    error = payload.get("error")
+    if isinstance(error, str) and "code" not in payload:
+        description = payload.get("error_description")
+        return OAuthError(
+            error,
+            str(description) if description else error,
+            status,
+            op.name,
+            _request_id(response.headers),
+        )
     code = _envelope_code(payload)
     message = payload.get("message") or payload.get("error_description") or payload.get("error")
     if code is None and not message:

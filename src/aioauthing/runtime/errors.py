@@ -30,6 +30,7 @@ __all__ = [
     "MalformedTokenError",
     "NotFoundError",
     "NotLoggedInError",
+    "OAuthError",
     "PermissionDeniedError",
     "RateLimitedError",
     "ResponseDecodeError",
@@ -168,6 +169,31 @@ class AuthingValidationError(AuthingError, ValueError):
         super().__init__(None, f"invalid parameter {parameter!r}: {problem}")
         self.parameter = parameter
         self.problem = problem
+
+
+class OAuthError(AuthingError):
+    """An OAuth 2.0 / OIDC endpoint refused the request (RFC 6749 §5.2 error answer).
+
+    ``error`` holds the standard code (``invalid_grant``, ``invalid_client``, ``invalid_request``,
+    ``unsupported_grant_type``, ``invalid_scope``...); ``message`` its ``error_description``.
+    """
+
+    def __init__(
+        self,
+        error: str,
+        message: str = "",
+        http_status: int | None = None,
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(None, message or error, http_status, operation, request_id)
+        self.error = error
+
+    def __str__(self) -> str:
+        return f"[{self.error}] {super().__str__()}"
+
+    def __repr__(self) -> str:
+        return f"OAuthError(error={self.error!r}, message={self.message!r})"
 
 
 class TokenVerificationError(AuthingError):

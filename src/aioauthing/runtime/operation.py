@@ -16,6 +16,9 @@ import attrs
 __all__ = [
     "UNSET",
     "AuthKind",
+    "BodyFormat",
+    "ClientAuthEndpoint",
+    "ClientValue",
     "GraphQLOperation",
     "HostKind",
     "Operation",
@@ -50,6 +53,10 @@ class AuthKind(enum.Enum):
     """The end user's own token (``Authorization: Bearer <id_token>``)."""
     MANAGEMENT = "management"
     """The user pool's management access token."""
+    CLIENT = "client"
+    """OAuth 2.0 client authentication with the application's id and secret (RFC 6749 §2.3):
+    ``client_secret_post`` (both in the form body), ``client_secret_basic`` (HTTP Basic header)
+    or ``none`` (``client_id`` only), as configured on the client for the endpoint."""
 
 
 class ResponseKind(enum.Enum):
@@ -70,6 +77,32 @@ class HostKind(enum.Enum):
     """The client's API host (``host``, or ``app_host`` when given)."""
     WEBSOCKET = "websocket"
     """The websocket host ``ws.{parent domain}`` of ``host`` (AD login), or ``websocket_host``."""
+
+
+class BodyFormat(enum.Enum):
+    """How a REST request body is encoded."""
+
+    JSON = "json"
+    """``application/json`` (every ``/api/v2`` endpoint)."""
+    FORM = "form"
+    """``application/x-www-form-urlencoded`` (OAuth 2.0 / OIDC token endpoints)."""
+
+
+class ClientAuthEndpoint(enum.Enum):
+    """Which of the client's three OAuth client-authentication settings an operation uses."""
+
+    TOKEN = "token"
+    INTROSPECTION = "introspection"
+    REVOCATION = "revocation"
+
+
+@attrs.frozen(slots=True)
+class ClientValue:
+    """A request value that defaults to an option of the client (when the caller omits it)."""
+
+    location: Literal["path", "query", "body"]
+    wire: str
+    option: Literal["app_id", "protocol", "redirect_uri"]
 
 
 @attrs.frozen(slots=True)
@@ -109,6 +142,11 @@ class RestOperation:
     secret_fields: tuple[str, ...] = ()
     """Body or query keys whose values must never be logged."""
     host: HostKind = HostKind.API
+    body: BodyFormat = BodyFormat.JSON
+    client_auth: ClientAuthEndpoint | None = None
+    """With ``auth=AuthKind.CLIENT``: which endpoint setting picks the client-auth method."""
+    client_values: tuple[ClientValue, ...] = ()
+    """Values filled from the client's options when the call does not give them."""
 
 
 Operation = GraphQLOperation | RestOperation

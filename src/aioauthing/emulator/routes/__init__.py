@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import directory, messaging, mgmt_extra, sessions, users, wellknown
+from . import cas, directory, messaging, mgmt_extra, oidc, sessions, users, wellknown
 
-__all__ = ["directory", "messaging", "mgmt_extra", "sessions", "users", "wellknown"]
+__all__ = ["cas", "directory", "messaging", "mgmt_extra", "oidc", "sessions", "users", "wellknown"]
 from . import auth_extra as auth_extra

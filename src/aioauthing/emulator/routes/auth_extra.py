@@ -1,13 +1,11 @@
 """More end-user REST endpoints: account / email-code login and register, security level,
-account deletion, the user's orgs and applications, account linking, CAS validation."""
+account deletion, the user's orgs and applications, account linking, the SSO session."""
 
 from __future__ import annotations
 
-import json
-from html import escape
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from ..context import RequestContext
 from ..errors import biz
@@ -224,55 +222,6 @@ def link_accounts(ctx: RequestContext, call: RestCall) -> Any:
     ctx.state.delete_user(pool, secondary["id"])
     save(ctx, pool, primary)
     return Envelope(message="绑定成功")
-
-
-def _cas_failure(fmt: str, ticket: str) -> Response:
-    message = f"未识别出目标 '{ticket}' 票据"
-    if fmt.upper() == "JSON":
-        return JSONResponse(
-            {
-                "serviceResponse": {
-                    "authenticationFailure": {"code": "INVALID_TICKET", "description": message}
-                }
-            }
-        )
-    xml = (
-        "<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>\n"
-        f'  <cas:authenticationFailure code="INVALID_TICKET">{escape(message)}'
-        "</cas:authenticationFailure>\n</cas:serviceResponse>"
-    )
-    return Response(xml, media_type="application/xml")
-
-
-def _cas_success(fmt: str, user: dict[str, Any]) -> Response:
-    name = user.get("username") or user.get("email") or user["id"]
-    if fmt.upper() == "JSON":
-        body = {"serviceResponse": {"authenticationSuccess": {"user": name, "attributes": {}}}}
-        return JSONResponse(body)
-    xml = (
-        "<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>\n"
-        f"  <cas:authenticationSuccess><cas:user>{escape(str(name))}</cas:user>"
-        "</cas:authenticationSuccess>\n</cas:serviceResponse>"
-    )
-    return Response(xml, media_type="application/xml")
-
-
-@rest_route("GET", "/cas-idp/{appId}/serviceValidate")
-def cas_service_validate(ctx: RequestContext, call: RestCall) -> Any:
-    """CAS 2.0: tickets are ``cas:<ticket>`` codes (value ``{"userId", "service"}`` JSON)."""
-    fmt = call.query.get("format", "XML")
-    ticket = call.query.get("ticket", "")
-    service = call.query.get("service", "")
-    pool = ctx.pool
-    entry = pool.codes.get(f"cas:{ticket}")
-    if entry is None or pool.now() > entry["expiresAt"]:
-        return _cas_failure(fmt, ticket)
-    ctx.state.delete_code(pool, f"cas:{ticket}")
-    info = json.loads(entry["code"])
-    user = pool.users.get(info.get("userId", ""))
-    if user is None or info.get("service") != service:
-        return _cas_failure(fmt, ticket)
-    return _cas_success(fmt, user)
 
 
 @rest_route("GET", "/cas/session")

@@ -22,10 +22,35 @@ def jwks(ctx: RequestContext, call: RestCall) -> Any:
 
 @rest_route("GET", "/oidc/.well-known/openid-configuration")
 def openid_configuration(ctx: RequestContext, call: RestCall) -> Any:
+    issuer = ctx.issuer
     return JSONResponse(
         {
-            "issuer": ctx.issuer,
-            "jwks_uri": f"{ctx.issuer}/.well-known/jwks.json",
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/auth",
+            "token_endpoint": f"{issuer}/token",
+            "userinfo_endpoint": f"{issuer}/me",
+            "introspection_endpoint": f"{issuer}/token/introspection",
+            "revocation_endpoint": f"{issuer}/token/revocation",
+            "end_session_endpoint": f"{issuer}/session/end",
+            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "subject_types_supported": ["public"],
+            "scopes_supported": [
+                "openid",
+                "profile",
+                "email",
+                "phone",
+                "address",
+                "offline_access",
+            ],
+            "code_challenge_methods_supported": ["S256", "plain"],
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_post",
+                "client_secret_basic",
+                "none",
+            ],
             "id_token_signing_alg_values_supported": ["RS256"],
         }
     )

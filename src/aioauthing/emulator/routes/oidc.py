@@ -1,0 +1,202 @@
+"""OIDC / OAuth 2.0 endpoints (``/oidc/...`` and ``/oauth/...``) and online token validation.
+
+Failures use the RFC 6749 shape ``{"error", "error_description"}`` (401 with
+``WWW-Authenticate`` for client and bearer-token failures); ``/api/v2/oidc/validate_token``
+answers Authing's ``{"code": 400, "message": "id_token 不合法"}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from html import escape
+from typing import Any
+
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ..context import RequestContext
+from ..oauth import (
+    OAuthFailure,
+    TokenRejected,
+    authenticate_client,
+    check_access_token,
+    exchange,
+    introspect,
+    revoke,
+    user_claims,
+    verify_jwt,
+)
+from ..registry import RestCall, rest_route
+
+PROTOCOLS = ("oidc", "oauth")
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _failure(exc: OAuthFailure) -> JSONResponse:
+    headers = dict(_NO_STORE)
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = (
+            f'Bearer error="{exc.error}"' if exc.error == "invalid_token" else 'Basic realm="oauth"'
+        )
+    return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+
+def _form(call: RestCall) -> dict[str, str]:
+    if call.body is None:
+        return {}
+    if not isinstance(call.body, dict):
+        raise OAuthFailure("invalid_request", "the body must be application/x-www-form-urlencoded")
+    return {str(k): str(v) for k, v in call.body.items() if v is not None}
+
+
+def _issuer(ctx: RequestContext, protocol: str) -> str:
+    return f"{ctx.base_url}/{protocol}"
+
+
+Handler = Callable[[RequestContext, RestCall, str], Response]
+
+
+def _both(method: str, path: str) -> Callable[[Handler], Handler]:
+    """Register ``handler`` under ``/oidc{path}`` and ``/oauth{path}``; OAuth failures answered."""
+
+    def register(handler: Handler) -> Handler:
+        for protocol in PROTOCOLS:
+
+            def endpoint(
+                ctx: RequestContext, call: RestCall, _protocol: str = protocol
+            ) -> Response:
+                try:
+                    return handler(ctx, call, _protocol)
+                except OAuthFailure as exc:
+                    return _failure(exc)
+
+            endpoint.__name__ = f"{handler.__name__}_{protocol}"
+            rest_route(method, f"/{protocol}{path}")(endpoint)
+        return handler
+
+    return register
+
+
+@_both("GET", "/auth")
+def authorize_page(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
+    """The browser sign-in page; tests sign in through ``POST /__emulator__/oidc/authorize``."""
+    client_id = call.query.get("client_id", "")
+    if not client_id or ctx.state.pool_by_app_id(client_id) is None:
+        raise OAuthFailure("invalid_client", "unknown client_id")
+    return HTMLResponse(
+        "<!doctype html><title>aioauthing emulator sign-in</title>"
+        f"<p>Application {escape(client_id)}: the emulator has no interactive sign-in. "
+        "Send this URL with a user to <code>POST /__emulator__/oidc/authorize</code>.</p>"
+    )
+
+
+@_both("POST", "/token")
+def token(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
+    form = _form(call)
+    pool, method = authenticate_client(
+        ctx.state, form, ctx.headers.get("authorization", ""), secret_required=False
+    )
+    answer = exchange(ctx.state, pool, pool.app_id, method, form, _issuer(ctx, protocol))
+    return JSONResponse(answer, headers=_NO_STORE)
+
+
+def _bearer(ctx: RequestContext, call: RestCall) -> str:
+    scheme, _, value = ctx.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    body = call.body if isinstance(call.body, dict) else {}
+    found = call.query.get("access_token") or body.get("access_token")
+    if not found:
+        raise OAuthFailure("invalid_token", "no access token", 401)
+    return str(found)
+
+
+def _userinfo(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
+    expected = ctx.headers.get("x-authing-app-id", "").strip() or None
+    try:
+        pool, claims = check_access_token(ctx.state, _bearer(ctx, call), audience=expected)
+    except TokenRejected as exc:
+        raise OAuthFailure("invalid_token", f"the access token is invalid: {exc}", 401) from exc
+    user = pool.users.get(str(claims["sub"]))
+    if user is None:
+        raise OAuthFailure("invalid_token", "the token does not stand for a user", 401)
+    return JSONResponse(user_claims(user, str(claims["scope"])))
+
+
+_both("GET", "/me")(_userinfo)
+_both("POST", "/me")(_userinfo)
+
+
+def _authenticated(ctx: RequestContext, call: RestCall) -> tuple[Any, str, str]:
+    form = _form(call)
+    pool, _method = authenticate_client(
+        ctx.state, form, ctx.headers.get("authorization", ""), secret_required=False
+    )
+    value = form.get("token", "")
+    if not value:
+        raise OAuthFailure("invalid_request", "token is required")
+    return pool, pool.app_id, value
+
+
+@_both("POST", "/token/introspection")
+def introspection(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
+    pool, client_id, value = _authenticated(ctx, call)
+    return JSONResponse(introspect(ctx.state, pool, client_id, value), headers=_NO_STORE)
+
+
+@_both("POST", "/token/revocation")
+def revocation(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
+    pool, client_id, value = _authenticated(ctx, call)
+    revoke(ctx.state, pool, client_id, value)
+    return Response(status_code=200)
+
+
+def _logout_redirect(target: str | None, state: str | None = None) -> Response:
+    if not target:
+        return HTMLResponse("<!doctype html><title>Signed out</title><p>Signed out.</p>")
+    if state:
+        target += ("&" if "?" in target else "?") + "state=" + state
+    return RedirectResponse(target, status_code=302)
+
+
+@rest_route("GET", "/oidc/session/end")
+def end_session(ctx: RequestContext, call: RestCall) -> Any:
+    """OIDC RP-initiated logout: ends the user's refresh tokens when ``id_token_hint`` is valid."""
+    hint = call.query.get("id_token_hint")
+    target = call.query.get("post_logout_redirect_uri")
+    if hint:
+        try:
+            pool, claims = verify_jwt(ctx.state, hint)
+        except TokenRejected:
+            return _failure(OAuthFailure("invalid_request", "id_token_hint is not valid"))
+        for key, entry in list(pool.codes.items()):
+            if key.startswith("oidc:refresh:") and entry.get("userId") == claims.get("sub"):
+                ctx.state.delete_code(pool, key)
+    elif target:
+        return _failure(
+            OAuthFailure("invalid_request", "post_logout_redirect_uri needs id_token_hint")
+        )
+    return _logout_redirect(target, call.query.get("state"))
+
+
+@rest_route("GET", "/login/profile/logout")
+def simple_logout(ctx: RequestContext, call: RestCall) -> Any:
+    return _logout_redirect(call.query.get("redirect_uri"))
+
+
+@rest_route("GET", "/api/v2/oidc/validate_token")
+def validate_token(ctx: RequestContext, call: RestCall) -> Any:
+    """The decoded claims of a valid token; ``{"code": 400, "message": ...}`` otherwise."""
+    query: Mapping[str, str] = call.query
+    kind = "id_token" if query.get("id_token") else "access_token"
+    value = query.get(kind)
+    if not value:
+        return JSONResponse({"code": 400, "message": "请传入 id_token 或 access_token"})
+    expected = ctx.headers.get("x-authing-app-id", "").strip() or None
+    try:
+        if kind == "access_token":
+            _pool, claims = check_access_token(ctx.state, value, audience=expected)
+        else:
+            _pool, claims = verify_jwt(ctx.state, value, audience=expected)
+    except TokenRejected:
+        return JSONResponse({"code": 400, "message": f"{kind} 不合法"})
+    return JSONResponse(claims)
