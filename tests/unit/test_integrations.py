@@ -18,9 +18,11 @@ from aioauthing.integrations import (
     Authing,
     AuthingSettings,
     Requirement,
+    VerifiedTokenCache,
     parse_authorization,
 )
 from aioauthing.integrations.access import permission_granted
+from aioauthing.runtime.jwt import TokenClaims
 
 SECRET = "app-secret-for-integration-tests-0123456789"
 
@@ -222,3 +224,48 @@ async def test_an_unreachable_jwks_is_a_503_not_a_401() -> None:
         with pytest.raises(AuthFailure) as caught:
             await runtime.authenticate(f"Bearer {rs_token}")
     assert caught.value.status == 503
+
+
+# -- the verified-token cache ----------------------------------------------------------------
+
+
+def test_verified_cache_honours_ttl_exp_and_size() -> None:
+    clock = FakeTime(start=1_000.0)
+    cache = VerifiedTokenCache(ttl=60, max_entries=2, leeway=5, clock=clock)
+    long_lived, short_lived = TokenClaims(sub="a", exp=10_000), TokenClaims(sub="b", exp=1_010)
+    cache.put("t-long", long_lived)
+    cache.put("t-short", short_lived)
+    clock.now = 1_014.0
+    assert cache.get("t-long") is long_lived and cache.get("t-short") is short_lived
+    clock.now = 1_015.0  # exp + leeway reached
+    assert cache.get("t-short") is None
+    clock.now = 1_060.0  # ttl reached
+    assert cache.get("t-long") is None
+    for name in ("x", "y", "z"):
+        cache.put(name, long_lived)
+    assert len(cache) == 2 and cache.get("x") is None  # least recently used went first
+    disabled = VerifiedTokenCache(ttl=0)
+    disabled.put("t", long_lived)
+    assert disabled.get("t") is None
+
+
+@pytest.mark.anyio
+async def test_authenticate_verifies_a_repeated_token_once(
+    runtime: Authing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    verify = runtime.auth.verify_token
+
+    async def counting(token: str, **kwargs: Any) -> TokenClaims:
+        calls.append(token)
+        return await verify(token, **kwargs)
+
+    monkeypatch.setattr(runtime.auth, "verify_token", counting)
+    good = token()
+    for _ in range(5):
+        assert (await runtime.authenticate(f"Bearer {good}")).claims.sub == "u1"
+    bad = token(aud="other")
+    for _ in range(2):
+        with pytest.raises(AuthFailure):
+            await runtime.authenticate(f"Bearer {bad}")
+    assert calls == [good, bad, bad]  # failures are never remembered

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .access import AccessCache, Requirement
 from .bearer import AuthFailure, parse_authorization
 from .service import Authing, AuthingSettings, Principal
+from .verified import VerifiedTokenCache
 
 __all__ = [
     "AccessCache",
@@ -18,5 +19,6 @@ __all__ = [
     "AuthingSettings",
     "Principal",
     "Requirement",
+    "VerifiedTokenCache",
     "parse_authorization",
 ]

@@ -22,6 +22,7 @@ from aioauthing.runtime.jwt import TokenClaims
 
 from .access import AccessCache, Requirement, permission_granted
 from .bearer import AuthFailure, parse_authorization
+from .verified import VerifiedTokenCache
 
 __all__ = ["Authing", "AuthingSettings", "Principal"]
 
@@ -37,7 +38,9 @@ class AuthingSettings:
     ``audience`` defaults to ``app_id``; set ``issuer`` (``https://<app domain>/oidc``) to check
     ``iss`` as well. ``roles_claim`` names a claim holding role codes (added by an Authing
     pipeline, say) to use instead of looking roles up; ``access_ttl`` is how long looked-up roles
-    and permissions are cached. ``transport`` replaces the network (e.g. an in-process emulator).
+    and permissions are cached. A token that verified is remembered (see
+    :class:`~aioauthing.integrations.verified.VerifiedTokenCache`) for ``verified_ttl`` seconds
+    at most (``0`` re-verifies every request). ``transport`` replaces the network (e.g. an in-process emulator).
     """
 
     app_id: str
@@ -53,6 +56,8 @@ class AuthingSettings:
     realm: str = "authing"
     roles_claim: str | None = None
     access_ttl: float = 60.0
+    verified_ttl: float = 60.0
+    verified_max_entries: int = 4096
     transport: httpx.AsyncBaseTransport | None = attrs.field(default=None, repr=False)
 
     @classmethod
@@ -88,6 +93,11 @@ class Authing:
         self.auth = auth
         self.management = management
         self.access = access_cache or AccessCache(ttl=settings.access_ttl)
+        self.verified = VerifiedTokenCache(
+            ttl=settings.verified_ttl,
+            max_entries=settings.verified_max_entries,
+            leeway=settings.leeway,
+        )
         self._audience = settings.audience or settings.app_id
 
     @property
@@ -133,6 +143,9 @@ class Authing:
     async def authenticate(self, authorization: str | None) -> Principal:
         """Verify the ``Authorization`` header's Bearer token locally; raise :class:`AuthFailure`."""
         token = parse_authorization(authorization)
+        claims = self.verified.get(token)
+        if claims is not None:
+            return Principal(claims, token)
         try:
             claims = await self.auth.verify_token(
                 token,
@@ -148,6 +161,7 @@ class Authing:
             raise AuthFailure.invalid_token(exc.message) from exc
         if not claims.user_id:
             raise AuthFailure.invalid_token("the token names no user")
+        self.verified.put(token, claims)
         return Principal(claims, token)
 
     def session(self, principal: Principal) -> UserSession:
