@@ -117,7 +117,7 @@ async def _run(raw: dict[str, Any]) -> dict[str, Any]:
             await auth.check_login_status(token)
         status = await auth.check_login_status(token)
         assert status is not None and status.status is True
-        results = {
+        results: dict[str, Any] = {
             "local": await _timed(LOCAL_CALLS, lambda: auth.verify_token(token)),
             "remote": await _timed(REMOTE_CALLS, lambda: auth.check_login_status(token)),
         }
