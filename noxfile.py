@@ -2,7 +2,7 @@
 
 nox -s tests          the test suite (codegen, runtime, emulator, end-to-end)
 nox -s lint           ruff check + ruff format --check
-nox -s typecheck      mypy --strict on src/ and codegen/
+nox -s typecheck      mypy --strict on src/, codegen/ and examples/
 nox -s generate       regenerate src/aioauthing/generated/ and docs/coverage.md from spec/
 nox -s codegen_check  fail when the committed generated code is stale
 nox -s compat         Authing's official Python client (authing==4.5.18) against the emulator

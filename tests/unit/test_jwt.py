@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import time
 from typing import Any
 
@@ -190,3 +194,103 @@ async def test_algorithm_needs_matching_key_material(
         await verify_token(sign_rs(rsa_keys["k1"], "k1"), app_secret=APP_SECRET)
     with pytest.raises(errors.InvalidSignatureError):
         await verify_token(pyjwt.encode(claims(), APP_SECRET, algorithm="HS256"))
+
+
+async def test_alg_confusion_hs256_signed_with_the_public_key_is_refused(
+    rsa_keys: dict[str, rsa.RSAPrivateKey],
+) -> None:
+    """An attacker who signs HS256 with the published RSA key gains nothing."""
+    from cryptography.hazmat.primitives import serialization
+
+    pem = (
+        rsa_keys["k1"]
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "k1"}).encode())
+    payload = b64url(json.dumps(claims()).encode())
+    mac = hmac.new(pem, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    forged = f"{header}.{payload}.{b64url(mac)}"
+    cache = JwksServer(rsa_keys, ["k1"]).cache(FakeTime())
+    with pytest.raises(errors.InvalidSignatureError):
+        await verify_token(forged, jwks=cache)  # no app secret: HS256 has no key at all
+    with pytest.raises(errors.InvalidSignatureError, match="signature is invalid"):
+        await verify_token(forged, jwks=cache, app_secret=APP_SECRET)
+
+
+def b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    ("token_claims", "kwargs", "error", "message"),
+    [
+        ({"sub": "u"}, {}, errors.TokenVerificationError, "no exp"),
+        (claims(exp="tomorrow"), {}, errors.TokenVerificationError, "exp claim is not a number"),
+        (claims(nbf=int(time.time()) + 3600), {}, errors.TokenVerificationError, "nbf"),
+        (claims(iat=int(time.time()) + 3600), {}, errors.TokenVerificationError, "iat"),
+        ({**claims(), "aud": None}, {"audience": "app-1"}, errors.InvalidAudienceError, "aud"),
+        (claims(aud=["x", "app-1"]), {"audience": "app-2"}, errors.InvalidAudienceError, "aud"),
+        (
+            {k: v for k, v in claims().items() if k != "iss"},
+            {"issuer": ISS},
+            errors.InvalidIssuerError,
+            "issuer",
+        ),
+    ],
+)
+async def test_claim_rules(
+    token_claims: dict[str, Any], kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    token = pyjwt.encode(token_claims, APP_SECRET, algorithm="HS256")
+    with pytest.raises(error, match=message):
+        await verify_token(token, app_secret=APP_SECRET, **kwargs)
+
+
+async def test_audience_list_matches_any_member() -> None:
+    token = pyjwt.encode(claims(aud=["x", "app-1"]), APP_SECRET, algorithm="HS256")
+    result = await verify_token(token, app_secret=APP_SECRET, audience=["app-1", "app-9"])
+    assert result.aud == ["x", "app-1"]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "a.b",
+        "a.b.c.d",
+        "e30.e30.!!!",  # signature not base64url
+        "e30=.e30.",  # padding is not base64url
+        b64url(b"[1]") + ".e30.",  # header is not an object
+        b64url(b"\xff\xfe") + ".e30.",  # header is not UTF-8 JSON
+    ],
+)
+async def test_malformed_shapes(junk: str) -> None:
+    with pytest.raises(errors.MalformedTokenError, match="not a well-formed JWT"):
+        await verify_token(junk, app_secret=APP_SECRET)
+
+
+async def test_payload_that_is_not_json_is_malformed_even_when_signed() -> None:
+    header = b64url(b'{"alg":"HS256"}')
+    payload = b64url(b"not json")
+    mac = hmac.new(APP_SECRET.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    with pytest.raises(errors.MalformedTokenError):
+        await verify_token(f"{header}.{payload}.{b64url(mac)}", app_secret=APP_SECRET)
+
+
+async def test_critical_header_extensions_are_refused() -> None:
+    token = pyjwt.encode(
+        claims(), APP_SECRET, algorithm="HS256", headers={"crit": ["b64"], "b64": True}
+    )
+    with pytest.raises(errors.InvalidSignatureError, match="critical"):
+        await verify_token(token, app_secret=APP_SECRET)
+
+
+async def test_jwk_of_another_algorithm_does_not_verify_rs256(
+    rsa_keys: dict[str, rsa.RSAPrivateKey],
+) -> None:
+    server = JwksServer(rsa_keys, ["k1"])
+    server.handler = lambda request: httpx.Response(  # type: ignore[method-assign]
+        200, json={"keys": [{**jwk("k1", rsa_keys["k1"]), "alg": "RS512"}]}
+    )
+    with pytest.raises(errors.InvalidSignatureError):
+        await verify_token(sign_rs(rsa_keys["k1"], "k1"), jwks=server.cache(FakeTime()))

@@ -8,6 +8,12 @@ algorithms in the allow-list are accepted -- never ``none``.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
 import time
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, Final
@@ -16,6 +22,9 @@ import anyio
 import attrs
 import httpx
 import jwt as pyjwt
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .errors import (
     ExpiredTokenError,
@@ -177,46 +186,118 @@ async def verify_token(
     leeway: float = 30.0,
     algorithms: Collection[str] = ALLOWED_ALGORITHMS,
 ) -> TokenClaims:
-    """Verify ``token``'s signature, expiry, audience and issuer; return its claims."""
-    try:
-        header = pyjwt.get_unverified_header(token)
-    except pyjwt.DecodeError as exc:
-        raise MalformedTokenError(None, "not a well-formed JWT") from exc
+    """Verify ``token``'s signature, expiry, audience and issuer; return its claims.
+
+    The compact JWS is parsed once and the signature checked with ``cryptography`` directly
+    (tens of microseconds per RS256 token); the rules are PyJWT's: ``exp`` required, ``nbf`` and
+    ``iat`` not in the future, ``leeway`` seconds of clock skew allowed either way.
+    """
+    header, signing_input, signature, payload_segment = _split(token)
     alg = header.get("alg")
     allowed = set(algorithms) & ALLOWED_ALGORITHMS
     if not isinstance(alg, str) or alg not in allowed:
         raise InvalidSignatureError(None, f"algorithm {alg!r} is not allowed")
-    key: Any
+    if "crit" in header:
+        raise InvalidSignatureError(None, "critical header parameters are not supported")
     if alg == "HS256":
         if not app_secret:
             raise InvalidSignatureError(None, "HS256 token but no app secret configured")
-        key = app_secret
+        expected = hmac.new(app_secret.encode(), signing_input, hashlib.sha256).digest()
+        valid = hmac.compare_digest(expected, signature)
     else:
         if jwks is None:
             raise InvalidSignatureError(None, "RS256 token but no JWKS configured")
         kid = header.get("kid")
-        key = (await jwks.get_key(kid if isinstance(kid, str) else None)).key
-    options: Any = {"require": ["exp"], "verify_aud": audience is not None}
-    try:
-        claims = pyjwt.decode(
-            token,
-            key,
-            algorithms=[alg],
-            audience=audience if audience is None or isinstance(audience, str) else list(audience),
-            issuer=issuer,
-            leeway=leeway,
-            options=options,
-        )
-    except pyjwt.ExpiredSignatureError as exc:
-        raise ExpiredTokenError(None, "the token has expired") from exc
-    except pyjwt.InvalidAudienceError as exc:
-        raise InvalidAudienceError(None, "the token's audience does not match") from exc
-    except pyjwt.InvalidIssuerError as exc:
-        raise InvalidIssuerError(None, "the token's issuer does not match") from exc
-    except (pyjwt.InvalidSignatureError, pyjwt.InvalidAlgorithmError) as exc:
-        raise InvalidSignatureError(None, "the token's signature is invalid") from exc
-    except pyjwt.DecodeError as exc:
-        raise MalformedTokenError(None, "not a well-formed JWT") from exc
-    except pyjwt.InvalidTokenError as exc:
-        raise TokenVerificationError(None, f"token rejected ({type(exc).__name__})") from exc
+        jwk = await jwks.get_key(kid if isinstance(kid, str) else None)
+        valid = _rs256_valid(jwk, signing_input, signature)
+    if not valid:
+        raise InvalidSignatureError(None, "the token's signature is invalid")
+    claims = _json_object(_b64decode(payload_segment))
+    _check_claims(claims, audience=audience, issuer=issuer, leeway=leeway, now=time.time())
     return TokenClaims.from_claims(claims)
+
+
+_B64URL: Final = re.compile(r"[A-Za-z0-9_-]*")
+_PKCS1V15: Final = padding.PKCS1v15()
+_SHA256: Final = hashes.SHA256()
+
+
+def _malformed() -> MalformedTokenError:
+    return MalformedTokenError(None, "not a well-formed JWT")
+
+
+def _b64decode(segment: str) -> bytes:
+    if _B64URL.fullmatch(segment) is None:
+        raise _malformed()
+    try:
+        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except binascii.Error as exc:
+        raise _malformed() from exc
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise _malformed() from exc
+    if not isinstance(value, dict):
+        raise _malformed()
+    return value
+
+
+def _split(token: str) -> tuple[dict[str, Any], bytes, bytes, str]:
+    """``(header, signing input, signature, payload segment)`` of a compact JWS."""
+    parts = token.split(".") if isinstance(token, str) else ()
+    if len(parts) != 3:
+        raise _malformed()
+    header_segment, payload_segment, signature_segment = parts
+    header = _json_object(_b64decode(header_segment))
+    signing_input = f"{header_segment}.{payload_segment}".encode("ascii")
+    return header, signing_input, _b64decode(signature_segment), payload_segment
+
+
+def _rs256_valid(jwk: pyjwt.PyJWK, signing_input: bytes, signature: bytes) -> bool:
+    key = jwk.key
+    if not isinstance(key, rsa.RSAPublicKey) or jwk.algorithm_name != "RS256":
+        return False
+    try:
+        key.verify(signature, signing_input, _PKCS1V15, _SHA256)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _number(claims: Mapping[str, Any], name: str) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TokenVerificationError(None, f"the token's {name} claim is not a number")
+    return float(value)
+
+
+def _check_claims(
+    claims: Mapping[str, Any],
+    *,
+    audience: str | Collection[str] | None,
+    issuer: str | None,
+    leeway: float,
+    now: float,
+) -> None:
+    exp = _number(claims, "exp")
+    if exp is None:
+        raise TokenVerificationError(None, "the token has no exp claim")
+    if exp <= now - leeway:
+        raise ExpiredTokenError(None, "the token has expired")
+    for name in ("nbf", "iat"):
+        value = _number(claims, name)
+        if value is not None and value > now + leeway:
+            raise TokenVerificationError(None, f"the token's {name} is in the future")
+    if audience is not None:
+        wanted = {audience} if isinstance(audience, str) else set(audience)
+        aud = claims.get("aud")
+        present = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+        if not any(isinstance(a, str) and a in wanted for a in present):
+            raise InvalidAudienceError(None, "the token's audience does not match")
+    if issuer is not None and claims.get("iss") != issuer:
+        raise InvalidIssuerError(None, "the token's issuer does not match")

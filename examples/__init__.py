@@ -1,0 +1,1 @@
+"""Example web apps protected by aioauthing (run against Authing or the local emulator)."""

@@ -1,0 +1,1 @@
+"""A FastAPI app protected by aioauthing: ``uvicorn examples.fastapi_app.app:app``."""
