@@ -66,6 +66,7 @@ class ParamDef:
     encrypt_fields: tuple[str, ...] = ()
     validate: tuple[str, ...] = ()
     max_items: int | None = None
+    chunk: int | None = None
     nullable: bool = False
 
 
