@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from . import directory, messaging, mgmt_extra, sessions, users, wellknown
+from . import (
+    acl,
+    applications,
+    auth_extra,
+    directory,
+    messaging,
+    mgmt_extra,
+    orgs,
+    sessions,
+    tenants,
+    users,
+    wellknown,
+)
 
-__all__ = ["directory", "messaging", "mgmt_extra", "sessions", "users", "wellknown"]
-from . import auth_extra as auth_extra
+__all__ = [
+    "acl",
+    "applications",
+    "auth_extra",
+    "directory",
+    "messaging",
+    "mgmt_extra",
+    "orgs",
+    "sessions",
+    "tenants",
+    "users",
+    "wellknown",
+]
