@@ -107,7 +107,6 @@ def create_resource(ctx: RequestContext, call: RestCall) -> Any:
         "description": body.get("description"),
         "namespaceId": namespace_id,
         "apiIdentifier": body.get("apiIdentifier"),
-        "namespace": namespace,
     }
     save(ctx, pool, "resources")
     return resources[key]
@@ -121,7 +120,7 @@ def list_resources(ctx: RequestContext, call: RestCall) -> Any:
     kind = call.query.get("type")
     items = [
         r
-        for r in records(pool, "resources").values()
-        if r["namespace"] == namespace and (not kind or r["type"] == kind)
+        for key, r in records(pool, "resources").items()
+        if key.startswith(f"{namespace}/") and (not kind or r["type"] == kind)
     ]
     return page(items, _int(call, "page", 1), _int(call, "limit", 10))
