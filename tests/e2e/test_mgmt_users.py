@@ -290,3 +290,62 @@ async def test_removing_a_field_removes_its_values(authing_management_client: An
     await mgmt.udf.remove("USER", "nick")
     assert await mgmt.users.get_udf_value(ada.id) == []
     assert "nick" not in {f.key for f in await mgmt.udf.list("USER")}
+
+
+# ---------------------------------------------------------------- CRUD and membership
+def _outbox_text(pool: Any) -> str:
+    url = f"{pool.host}/__emulator__/outbox"
+    return httpx.get(url, params={"pool": pool.user_pool_id}, timeout=10).text
+
+
+async def test_update_exists_delete_and_group_membership(
+    authing_client: Any, authing_management_client: Any, authing_pool: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada, token = await _logged_in(auth, mgmt, "ada")
+    bob = await _user(mgmt, "bob", email="bob@x.org")
+    changed = await mgmt.users.update(ada.id, models.UpdateUserInput(nickname="Countess"))
+    assert changed.nickname == "Countess"
+    with pytest.raises(AuthingError) as info:
+        await mgmt.users.update(ada.id, models.UpdateUserInput(email="BOB@x.org"))
+    assert info.value.code == 2026
+    # A token expiry in the past ends the user's sessions.
+    await mgmt.users.update(ada.id, models.UpdateUserInput(token_expired_at="2000-01-01T00:00:00Z"))
+    with pytest.raises(NotLoggedInError):
+        await auth.as_user(token).get_current_user()
+
+    assert await mgmt.users.exists(email="BOB@X.ORG") is True
+    assert await mgmt.users.exists(username="BOB") is False  # usernames are case-sensitive
+
+    await mgmt.groups.create("eng", "Engineering")
+    await mgmt.users.add_group([ada.id, bob.id], "eng")
+    assert [g.code for g in (await mgmt.users.list_groups(bob.id)).list] == ["eng"]
+    await mgmt.users.remove_group([bob.id], "eng")
+    assert (await mgmt.users.list_groups(bob.id)).total_count == 0
+    assert [u.id for u in (await mgmt.groups.list_users("eng")).list] == [ada.id]
+
+    sent = await mgmt.users.send_first_login_verify_email(bob.id, authing_pool.app_id)
+    assert sent.code == 200
+    assert "bob@x.org" in _outbox_text(authing_pool)
+
+    deleted = await mgmt.users.delete(bob.id)
+    assert deleted is not None and deleted.code == 200
+    assert await mgmt.users.exists(email="bob@x.org") is False
+    with pytest.raises(NotFoundError):
+        await mgmt.users.delete(bob.id)
+
+
+async def test_groups_and_roles_batch_delete(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    for code in ("a", "b", "c"):
+        await mgmt.groups.create(code, code.upper())
+        await mgmt.roles.create(code, namespace="ns")
+    with pytest.raises(AuthingError):
+        await mgmt.groups.delete_many(["a", "missing"])
+    assert (await mgmt.groups.list()).total_count == 3  # nothing deleted
+    await mgmt.groups.delete_many(["a", "b"])
+    assert [g.code for g in (await mgmt.groups.list()).list] == ["c"]
+    with pytest.raises(AuthingError):
+        await mgmt.roles.delete_many(["a", "missing"], namespace="ns")
+    await mgmt.roles.delete_many(["a", "c"], namespace="ns")
+    assert [r.code for r in (await mgmt.roles.list(namespace="ns")).list] == ["b"]
