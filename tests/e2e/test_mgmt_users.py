@@ -82,24 +82,23 @@ async def test_refresh_token_issues_a_working_token_for_the_user(
 
 
 # ---------------------------------------------------------------- archived users
-def _archive(pool: Any, user_ids: set[str]) -> None:
-    """Archive users through the emulator's state API (the console does it in Authing)."""
-    state = httpx.get(f"{pool.host}/__emulator__/state", timeout=10).json()
-    for entry in state["pools"]:
-        for user in entry["users"] if entry["id"] == pool.user_pool_id else []:
-            if user["id"] in user_ids:
-                user["status"] = "Archived"
-    httpx.put(f"{pool.host}/__emulator__/state", json=state, timeout=10).raise_for_status()
+def _archive(emulator: Any, pool_id: str, user_ids: set[str]) -> None:
+    """Archive users in the emulator's state (the console does it in Authing; no API does)."""
+    state = emulator.runtime.state
+    pool = state.pools[pool_id]
+    for user_id in user_ids:
+        state.put_user(pool, {**pool.users[user_id], "status": "Archived"})
+    state.flush()
 
 
 async def test_list_archived_returns_only_archived_users(
-    authing_management_client: Any, authing_pool: Any
+    authing_management_client: Any, authing_pool: Any, authing_emulator: Any
 ) -> None:
     mgmt = authing_management_client
     users = [await _user(mgmt, f"u{n}") for n in range(4)]
     assert (await mgmt.users.list_archived()).total_count == 0
     archived = {users[0].id, users[2].id}
-    _archive(authing_pool, archived)
+    _archive(authing_emulator, authing_pool.user_pool_id, archived)
     page = await mgmt.users.list_archived(limit=1)
     assert page.total_count == 2 and len(page.list) == 1
     walked = [u async for u in mgmt.users.iter_list_archived(page_size=1)]
