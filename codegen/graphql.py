@@ -63,7 +63,8 @@ def build_sdl(spec: Spec) -> str:
 def selection(
     spec: Spec, model: ModelDef, include: tuple[str, ...], depth: int, seen: tuple[str, ...]
 ) -> list[str]:
-    """Lines of the selection set for ``model``; ``include`` adds non-default fields at the top."""
+    """Lines of the selection set for ``model``; ``include`` adds non-default fields
+    (``customData`` at this level, ``list.customData`` inside ``list``)."""
     pad = INDENT * depth
     lines: list[str] = []
     for fdef in model.fields.values():
@@ -75,7 +76,9 @@ def selection(
             continue
         if nested.name in seen:
             continue
-        inner = selection(spec, nested, (), depth + 1, (*seen, nested.name))
+        prefix = f"{fdef.wire}."
+        deeper = tuple(i[len(prefix) :] for i in include if i.startswith(prefix))
+        inner = selection(spec, nested, deeper, depth + 1, (*seen, nested.name))
         if inner:
             lines += [f"{pad}{fdef.wire} {{", *inner, f"{pad}}}"]
     return lines

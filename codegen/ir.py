@@ -68,6 +68,7 @@ class ParamDef:
     encrypt_fields: tuple[str, ...] = ()
     validate: tuple[str, ...] = ()
     max_items: int | None = None
+    chunk: int | None = None
     nullable: bool = False
     choices: tuple[Any, ...] = ()
     """Accepted values of a scalar parameter, checked before sending (``check_choice``)."""

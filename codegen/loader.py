@@ -59,7 +59,7 @@ GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "nullable", "choices", "client",
+    "validate", "max_items", "chunk", "nullable", "choices", "client",
 }  # fmt: skip
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
@@ -591,6 +591,7 @@ class Loader:
             self._params(w, op, w.mapping(spec.get("params")))
         with w.at("returns"):
             self._returns(w, op, spec.get("returns"))
+        self._check_chunk(w, op)
         if "paginate" in spec:
             with w.at("paginate"):
                 self._paginate(w, op, w.mapping(spec["paginate"], PAGINATE_KEYS))
@@ -687,10 +688,19 @@ class Loader:
             include = []
         gql = GraphQLDef(op_type, op_name, path, variables, tuple(map(str, include)), result=result)  # type: ignore[arg-type]
         if result is not None and result.name in self.models:
-            model = self.models[result.name]
             for inc in gql.include:
-                if inc not in model.fields:
-                    w.error(f"{model.name} has no field {inc!r}", "include")
+                model = self.models[result.name]
+                *outer, last = inc.split(".")
+                for part in outer:
+                    fdef = model.fields.get(part)
+                    inner = self.models.get(fdef.type.name) if fdef else None
+                    if inner is None:
+                        w.error(f"{model.name} has no object field {part!r}", "include")
+                        break
+                    model = inner
+                else:
+                    if last not in model.fields:
+                        w.error(f"{model.name} has no field {last!r}", "include")
         elif gql.include:
             w.error("include only applies when the result is an object type", "include")
         return gql
@@ -821,6 +831,14 @@ class Loader:
         if max_items is not None and (not isinstance(max_items, int) or not ref.is_list):
             w.error("max_items takes an integer and applies to list parameters", "max_items")
         choices = self._choices(w, spec, ref)
+        chunk = spec.get("chunk")
+        if chunk is not None:
+            if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+                w.error("chunk takes a positive integer (the most items per request)", "chunk")
+            elif not ref.is_list:
+                w.error("chunk applies to list parameters", "chunk")
+            elif max_items is not None:
+                w.error("chunk splits long lists itself; drop max_items", "chunk")
         required_default = ref.non_null
         required = w.boolean(spec.get("required"), "required", required_default)
         param = ParamDef(
@@ -835,6 +853,7 @@ class Loader:
             encrypt_fields=encrypt_fields,
             validate=validate,
             max_items=max_items,
+            chunk=chunk if isinstance(chunk, int) and not isinstance(chunk, bool) else None,
             nullable=w.boolean(spec.get("nullable"), "nullable", False),
             choices=choices,
         )
@@ -954,6 +973,20 @@ class Loader:
                 "from: envelope returns the envelope's code and message as CommonMessage", "type"
             )
         op.returns = ReturnsDef(ref, source)
+
+    def _check_chunk(self, w: _Walker, op: OperationDef) -> None:
+        """``chunk``: one list parameter per operation, and a list result to concatenate."""
+        chunked = [p for p in op.params if p.chunk is not None]
+        ref = op.returns.type
+        for p in chunked[1:]:
+            w.error("only one parameter per operation may be chunked", "params", p.python, "chunk")
+        if chunked and (ref is None or not ref.is_list or op.returns.source == "envelope"):
+            w.error(
+                "a chunked operation must return a list (the chunks' results are concatenated)",
+                "params",
+                chunked[0].python,
+                "chunk",
+            )
 
     def _paginate(self, w: _Walker, op: OperationDef, spec: dict[str, Any]) -> None:
         pag = PaginateDef(

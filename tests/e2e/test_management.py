@@ -128,7 +128,7 @@ async def test_bad_input_is_rejected_before_sending(authing_management_client: A
     with pytest.raises(AuthingValidationError, match="user_ids"):
         await mgmt.users.delete_many([])
     with pytest.raises(AuthingValidationError, match="ids"):
-        await mgmt.users.batch_get([str(n) for n in range(81)])
+        await mgmt.users.batch_get(["a", ""])
     with pytest.raises(AuthingValidationError, match="code"):
         await mgmt.groups.create("", "name")
     with pytest.raises(AuthingValidationError, match="user_id"):

@@ -1140,6 +1140,18 @@ class UserTenants:
     """Country calling code of the phone number, e.g. +86."""
     newly_created: bool | None = attrs.field(default=None, metadata={"wire": "newlyCreated"})
     """Whether this login created the account (auto-register)."""
+    main_department_id: str | None = attrs.field(
+        default=None, metadata={"wire": "mainDepartmentId"}
+    )
+    """Id of the user's main department."""
+    main_department_code: str | None = attrs.field(
+        default=None, metadata={"wire": "mainDepartmentCode"}
+    )
+    """Code of the user's main department."""
+    expired_at: str | None = attrs.field(default=None, metadata={"wire": "expiredAt"})
+    """When the account expires."""
+    direct_management: str | None = attrs.field(default=None, metadata={"wire": "directManagement"})
+    """The user's direct manager."""
     tenants: builtins.list[Tenant] | None = attrs.field(default=None, metadata={"wire": "tenants"})
     """The tenants the user belongs to."""
 

@@ -3584,7 +3584,7 @@ query userBatchWithCustomData($ids: [String!]!, $type: String) {
     errors=(2030,),
     secret_variables=(),
 )
-"""Fetch up to 80 users by ids, usernames, phones, emails or external ids, with custom data."""
+"""Fetch users by ids, usernames, phones, emails or external ids, with custom data."""
 
 USERS_LIST_ARCHIVED = GraphQLOperation(
     name="users.list_archived",
@@ -3747,9 +3747,9 @@ query findUserWithCustomData($email: String, $phone: String, $username: String, 
 
 USERS_SEARCH = GraphQLOperation(
     name="users.search",
-    operation_name="searchUser",
+    operation_name="searchUserWithCustomData",
     document="""\
-query searchUser($query: String!, $fields: [String], $page: Int, $limit: Int, $departmentOpts: [SearchUserDepartmentOpt], $groupOpts: [SearchUserGroupOpt], $roleOpts: [SearchUserRoleOpt]) {
+query searchUserWithCustomData($query: String!, $fields: [String], $page: Int, $limit: Int, $departmentOpts: [SearchUserDepartmentOpt], $groupOpts: [SearchUserGroupOpt], $roleOpts: [SearchUserRoleOpt]) {
   searchUser(query: $query, fields: $fields, page: $page, limit: $limit, departmentOpts: $departmentOpts, groupOpts: $groupOpts, roleOpts: $roleOpts) {
     totalCount
     list {
@@ -3803,6 +3803,12 @@ query searchUser($query: String!, $fields: [String], $page: Int, $limit: Int, $d
       createdAt
       updatedAt
       externalId
+      customData {
+        key
+        value
+        dataType
+        label
+      }
     }
   }
 }
@@ -3974,9 +3980,9 @@ USERS_HAS_ROLE = RestOperation(
 
 USERS_REFRESH_TOKEN = GraphQLOperation(
     name="users.refresh_token",
-    operation_name="refreshUserToken",
+    operation_name="refreshToken",
     document="""\
-mutation refreshUserToken($id: String) {
+mutation refreshToken($id: String) {
   refreshToken(id: $id) {
     token
     iat

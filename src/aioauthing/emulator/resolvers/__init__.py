@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from . import auth, management, messaging, mgmt_extra, udv, users
+from . import (
+    acl,
+    auth,
+    auth_extra,
+    management,
+    messaging,
+    mgmt_extra,
+    orgs,
+    policies,
+    search,
+    udv,
+    users,
+)
 
-__all__ = ["auth", "management", "messaging", "mgmt_extra", "udv", "users"]
-from . import auth_extra as auth_extra
+__all__ = [
+    "acl",
+    "auth",
+    "auth_extra",
+    "management",
+    "messaging",
+    "mgmt_extra",
+    "orgs",
+    "policies",
+    "search",
+    "udv",
+    "users",
+]

@@ -1,7 +1,6 @@
 """Management resolvers for groups, roles (with namespaces) and user-defined fields.
 
-Records live in ``pool.directory`` under ``mgmt:<kind>`` keys so they persist and reset with
-the pool like everything else.
+Records live in ``pool.directory`` (see :mod:`.records`).
 """
 
 from __future__ import annotations
@@ -12,36 +11,10 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
 from ..state import Pool, format_date
+from .records import DEFAULT_NAMESPACE, ok, page, records, save
 from .users import paginate
 
-__all__ = ["records", "role_codes_of", "save"]
-
-DEFAULT_NAMESPACE = "default"
-
-
-def records(pool: Pool, kind: str) -> dict[str, Any]:
-    """The mutable ``{key: record}`` map of ``kind`` (``groups``, ``roles``, ``udf``)."""
-    entry = pool.directory.get(f"mgmt:{kind}")
-    if entry is None:
-        entry = {"items": {}}
-        pool.directory[f"mgmt:{kind}"] = entry
-    items: dict[str, Any] = entry["items"]
-    return items
-
-
-def save(ctx: RequestContext, pool: Pool, kind: str) -> None:
-    ctx.state.put_directory_user(pool, f"mgmt:{kind}", pool.directory[f"mgmt:{kind}"])
-
-
-def _page(items: list[Any], page: int | None, limit: int | None) -> dict[str, Any]:
-    page = max(page or 1, 1)
-    size = 10 if limit is None else max(limit, 0)
-    start = (page - 1) * size
-    return {"totalCount": len(items), "list": items[start : start + size]}
-
-
-def _ok(message: str) -> dict[str, Any]:
-    return {"code": 200, "message": message}
+__all__ = ["group_codes_of", "records", "role_codes_of", "roles_held", "save"]
 
 
 def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
@@ -111,7 +84,7 @@ def delete_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any
     for code in args["codeList"]:
         del groups[code]
     save(ctx, pool, "groups")
-    return _ok("删除分组成功")
+    return ok("删除分组成功")
 
 
 @resolver("Query.group")
@@ -127,7 +100,7 @@ def list_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     groups = list(records(pool, "groups").values())
     if args.get("userId"):
         groups = [g for g in groups if args["userId"] in g["userIds"]]
-    return _page([_group_view(g) for g in groups], args.get("page"), args.get("limit"))
+    return page([_group_view(g) for g in groups], args.get("page"), args.get("limit"))
 
 
 @resolver("Group.users")
@@ -151,7 +124,7 @@ def _membership(ctx: RequestContext, args: dict[str, Any], add: bool) -> Any:
     group["userIds"] = members
     records(pool, "groups")[group["code"]] = group
     save(ctx, pool, "groups")
-    return _ok("添加成功" if add else "移除成功")
+    return ok("添加成功" if add else "移除成功")
 
 
 @resolver("Mutation.addUserToGroup")
@@ -170,10 +143,13 @@ def user_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     groups = [
         _group_view(g) for g in records(pool, "groups").values() if parent["id"] in g["userIds"]
     ]
-    return _page(groups, 1, len(groups))
+    return page(groups, 1, len(groups))
 
 
 # ---------------------------------------------------------------- roles
+_ROLE_PRIVATE = ("userIds", "groupCodes", "nodeCodes", "parentKey")
+
+
 def _ns(args: dict[str, Any]) -> str:
     return args.get("namespace") or DEFAULT_NAMESPACE
 
@@ -183,7 +159,7 @@ def _role_key(namespace: str, code: str) -> str:
 
 
 def _role_view(pool: Pool, role: dict[str, Any]) -> dict[str, Any]:
-    view = {k: v for k, v in role.items() if k not in ("userIds", "parentKey")}
+    view = {k: v for k, v in role.items() if k not in _ROLE_PRIVATE}
     parent_key = role.get("parentKey")
     parent = records(pool, "roles").get(parent_key) if parent_key else None
     view["parent"] = _role_view(pool, parent) if parent else None
@@ -195,6 +171,20 @@ def _role(pool: Pool, namespace: str, code: str | None) -> dict[str, Any]:
     if role is None:
         raise biz(404, "角色不存在")
     return dict(role)
+
+
+def roles_held(pool: Pool, kind: str, target: str, namespace: str | None) -> list[dict[str, Any]]:
+    """Wire views of the roles granted to ``target`` (``kind``: userIds, groupCodes, nodeCodes)."""
+    return [
+        _role_view(pool, r)
+        for r in records(pool, "roles").values()
+        if (namespace is None or r["namespace"] == namespace) and target in (r.get(kind) or [])
+    ]
+
+
+def group_codes_of(pool: Pool, user_id: str) -> list[str]:
+    """Codes of the groups ``user_id`` belongs to."""
+    return [g["code"] for g in records(pool, "groups").values() if user_id in g["userIds"]]
 
 
 def role_codes_of(pool: Pool, user_id: str, namespace: str | None) -> list[str]:
@@ -266,7 +256,7 @@ def _delete_roles(ctx: RequestContext, namespace: str, codes: list[str]) -> Any:
     for code in codes:
         del roles[_role_key(namespace, code)]
     save(ctx, pool, "roles")
-    return _ok("删除成功")
+    return ok("删除成功")
 
 
 @resolver("Mutation.deleteRole")
@@ -295,7 +285,7 @@ def list_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
         for r in records(pool, "roles").values()
         if namespace is None or r["namespace"] == namespace
     ]
-    return _page(roles, args.get("page"), args.get("limit"))
+    return page(roles, args.get("page"), args.get("limit"))
 
 
 @resolver("Role.users")
@@ -308,26 +298,47 @@ def role_users(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     )
 
 
+def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
+    """The users, groups and org nodes (by code) named by assignRole / revokeRole."""
+    groups = records(pool, "groups")
+    node_codes = {n.get("code") for n in records(pool, "nodes").values()}
+    for code in args.get("groupCodes") or []:
+        if code not in groups:
+            raise biz(404, "分组不存在")
+    for code in args.get("nodeCodes") or []:
+        if code not in node_codes:
+            raise biz(404, "节点不存在")
+    targets = {
+        "userIds": _user_ids(pool, args.get("userIds")),
+        "groupCodes": list(args.get("groupCodes") or []),
+        "nodeCodes": list(args.get("nodeCodes") or []),
+    }
+    if not any(targets.values()):
+        raise biz(400, "userIds、groupCodes 或 nodeCodes 必填")
+    return targets
+
+
 def _grant(ctx: RequestContext, args: dict[str, Any], grant: bool) -> Any:
     pool = ctx.require_management()
     namespace = _ns(args)
     codes = [c for c in (args.get("roleCode"), *(args.get("roleCodes") or [])) if c]
     if not codes:
         raise biz(400, "roleCode 或 roleCodes 必填")
-    ids = _user_ids(pool, args.get("userIds"))
+    targets = _targets(pool, args)
     roles = records(pool, "roles")
     found = [_role(pool, namespace, code) for code in codes]
     for role in found:
-        members: list[str] = list(role["userIds"])
-        for user_id in ids:
-            if grant and user_id not in members:
-                members.append(user_id)
-            if not grant and user_id in members:
-                members.remove(user_id)
-        role["userIds"] = members
+        for kind, ids in targets.items():
+            members: list[str] = list(role.get(kind) or [])
+            for target in ids:
+                if grant and target not in members:
+                    members.append(target)
+                if not grant and target in members:
+                    members.remove(target)
+            role[kind] = members
         roles[_role_key(namespace, role["code"])] = role
     save(ctx, pool, "roles")
-    return _ok("授权成功" if grant else "撤销成功")
+    return ok("授权成功" if grant else "撤销成功")
 
 
 @resolver("Mutation.assignRole")
@@ -342,14 +353,15 @@ def revoke_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 
 @resolver("User.roles")
 def user_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.pool
     namespace = args.get("namespace") or DEFAULT_NAMESPACE
-    roles = [
-        _role_view(pool, r)
-        for r in records(pool, "roles").values()
-        if r["namespace"] == namespace and parent["id"] in r["userIds"]
-    ]
-    return _page(roles, 1, len(roles))
+    roles = roles_held(ctx.pool, "userIds", parent["id"], namespace)
+    return page(roles, 1, len(roles))
+
+
+@resolver("Node.roles")
+def node_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    roles = roles_held(ctx.pool, "nodeCodes", parent.get("code") or "", args.get("namespace"))
+    return page(roles, 1, len(roles))
 
 
 # ---------------------------------------------------------------- user-defined fields
@@ -385,4 +397,10 @@ def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     if udf.pop(f"{args['targetType']}/{args['key']}", None) is None:
         raise biz(404, "自定义字段不存在")
     save(ctx, pool, "udf")
-    return _ok("删除成功")
+    if args["targetType"] == "USER":
+        for user in pool.users.values():
+            kept = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
+            if len(kept) != len(user.get("customData") or []):
+                user["customData"] = kept
+                ctx.state.put_user(pool, user)
+    return ok("删除成功")

@@ -1,4 +1,12 @@
-"""User-defined values of users (``udv``, ``setUdvBatch``, ``removeUdv``; targetType USER)."""
+"""Custom data values (UDV) of users, typed by their user-defined field (UDF) definitions.
+
+Values travel as strings. Writers send ``json.dumps(value)``; the value is decoded, checked
+against the field's data type and stored in the form readers expect: STRING as the bare text,
+NUMBER / BOOLEAN / OBJECT as JSON text, DATETIME as the given text (ISO string or a millisecond
+timestamp). The management mutations (``setUdv``, ``setUdfValueBatch``) need the field to be
+defined first, as Authing does; ``setUdvBatch`` and registration ``params`` also accept keys
+without a definition and infer their type.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +16,90 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
+from ..state import Pool
 from ..users import merge_custom_data
+from .records import records
+
+__all__ = ["typed_entry", "values_of"]
+
+_NOT_DEFINED = "你需要先在用户池定义用户自定义数据元信息，且传入值的类型必须和定义的类型匹配"
 
 
-def _target(ctx: RequestContext, args: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+def _decode(raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _infer(value: Any) -> str:
+    if isinstance(value, bool):
+        return "BOOLEAN"
+    if isinstance(value, int | float):
+        return "NUMBER"
+    if isinstance(value, dict | list):
+        return "OBJECT"
+    return "STRING"
+
+
+def _matches(data_type: str, value: Any) -> bool:
+    if data_type == "NUMBER":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if data_type == "BOOLEAN":
+        return isinstance(value, bool)
+    if data_type == "OBJECT":
+        return isinstance(value, dict | list)
+    if data_type == "DATETIME":
+        return isinstance(value, str | int) and not isinstance(value, bool)
+    return isinstance(value, str | int | float | bool)  # STRING (and SELECT): any scalar
+
+
+def _text(data_type: str, value: Any) -> str:
+    if data_type in ("STRING", "SELECT", "DATETIME"):
+        return value if isinstance(value, str) else json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def typed_entry(
+    pool: Pool, target_type: str, key: str, raw: Any, *, strict: bool
+) -> dict[str, Any]:
+    """The stored ``{key, value, dataType, label}`` of one value (400 when it does not fit)."""
+    definition = records(pool, "udf").get(f"{target_type}/{key}")
+    value = _decode(raw)
+    if definition is None:
+        if strict:
+            raise biz(400, f"{_NOT_DEFINED}: {key}")
+        data_type = _infer(value)
+        return {"key": key, "value": _text(data_type, value), "dataType": data_type, "label": None}
+    data_type = definition["dataType"]
+    if value is None or not _matches(data_type, value):
+        raise biz(400, f"{_NOT_DEFINED}: {key} 的类型是 {data_type}")
+    return {
+        "key": key,
+        "value": _text(data_type, value),
+        "dataType": data_type,
+        "label": definition.get("label"),
+    }
+
+
+def values_of(user: dict[str, Any]) -> list[dict[str, Any]]:
+    """A user's values as ``UserDefinedData`` (``[{key, dataType, value, label}]``)."""
+    return [
+        {"key": e["key"], "dataType": e["dataType"], "value": e["value"], "label": e.get("label")}
+        for e in user.get("customData") or []
+    ]
+
+
+def _pool_for(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any] | None]:
     if args["targetType"] != "USER":
         raise biz(400, "emulator: only targetType USER is supported")
-    pool, caller = ctx.require_any()
+    return ctx.require_any()
+
+
+def _target(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any]]:
+    pool, caller = _pool_for(ctx, args)
     if caller is not None and caller["id"] != args["targetId"]:
         raise biz(1001)
     user = pool.users.get(args["targetId"])
@@ -23,46 +108,60 @@ def _target(ctx: RequestContext, args: dict[str, Any]) -> tuple[Any, dict[str, A
     return pool, user
 
 
-def _values(user: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"key": e["key"], "dataType": e["dataType"], "value": e["value"], "label": e.get("label")}
-        for e in user.get("customData") or []
-    ]
-
-
-def _decode(raw: Any) -> tuple[str, str]:
-    """SDKs send JSON-encoded values (GO sends them raw): store the string, infer the type."""
-    value = raw
-    if isinstance(raw, str):
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = raw
-    if isinstance(value, bool):
-        return json.dumps(value), "BOOLEAN"
-    if isinstance(value, int | float):
-        return json.dumps(value), "NUMBER"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False), "OBJECT"
-    return ("" if value is None else str(value)), "STRING"
-
-
 @resolver("Query.udv")
 def udv(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     _pool, user = _target(ctx, args)
-    return _values(user)
+    return values_of(user)
+
+
+@resolver("Query.udfValueBatch")
+def udf_value_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    _pool_for(ctx, args)
+    return [
+        {"targetId": target_id, "data": values_of(pool.users[target_id])}
+        for target_id in args["targetIds"]
+        if target_id and target_id in pool.users
+    ]
+
+
+@resolver("Mutation.setUdv")
+def set_udv(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    ctx.require_management()
+    pool, user = _target(ctx, args)
+    merge_custom_data(user, [typed_entry(pool, "USER", args["key"], args["value"], strict=True)])
+    ctx.state.put_user(pool, user)
+    return values_of(user)
 
 
 @resolver("Mutation.setUdvBatch")
 def set_udv_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user = _target(ctx, args)
-    items = []
-    for entry in args.get("udvList") or []:
-        value, data_type = _decode(entry.get("value"))
-        items.append({"key": entry["key"], "value": value, "dataType": data_type, "label": None})
-    merge_custom_data(user, items)
+    entries = [
+        typed_entry(pool, "USER", item["key"], item.get("value"), strict=False)
+        for item in args.get("udvList") or []
+    ]
+    merge_custom_data(user, entries)
     ctx.state.put_user(pool, user)
-    return _values(user)
+    return values_of(user)
+
+
+@resolver("Mutation.setUdfValueBatch")
+def set_udf_value_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    """All or nothing: every target and value is checked before any is written."""
+    pool = ctx.require_management()
+    _pool_for(ctx, args)
+    planned: dict[str, list[dict[str, Any]]] = {}
+    for item in args["input"]:
+        if item["targetId"] not in pool.users:
+            raise biz(2004)
+        entry = typed_entry(pool, "USER", item["key"], item["value"], strict=True)
+        planned.setdefault(item["targetId"], []).append(entry)
+    for user_id, entries in planned.items():
+        user = pool.users[user_id]
+        merge_custom_data(user, entries)
+        ctx.state.put_user(pool, user)
+    return {"code": 200, "message": "设置成功"}
 
 
 @resolver("Mutation.removeUdv")
@@ -70,4 +169,4 @@ def remove_udv(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user = _target(ctx, args)
     user["customData"] = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
     ctx.state.put_user(pool, user)
-    return _values(user)
+    return values_of(user)

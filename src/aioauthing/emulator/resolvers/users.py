@@ -21,12 +21,12 @@ from ..users import (
     set_password,
     user_view,
 )
+from .udv import typed_entry
 
 __all__ = ["paginate"]
 
 MAX_BATCH = 80
 _SENSITIVE = ("email", "phone", "password", "emailVerified", "phoneVerified")
-_EMPTY_PAGE: dict[str, Any] = {"totalCount": 0, "list": []}
 
 
 def paginate(
@@ -64,7 +64,11 @@ def create_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     user = new_user(ctx, pool, info, register_source=info.get("registerSource") or ["unknown"])
     if info.get("password"):
         set_password(ctx, user, info["password"], keep=bool(args.get("keepPassword")))
-    merge_custom_data(user, parse_custom_data(args.get("params")))
+    typed = [
+        typed_entry(pool, "USER", e["key"], e["value"], strict=False)
+        for e in parse_custom_data(args.get("params"))
+    ]
+    merge_custom_data(user, typed)
     identity = args.get("identity")
     if identity:
         user["identities"] = [
@@ -213,20 +217,6 @@ def is_user_exists(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> An
     return _find(ctx.pool, args) is not None
 
 
-_SEARCH_FIELDS = ("username", "email", "phone", "nickname", "name", "externalId")
-
-
-@resolver("Query.searchUser")
-def search_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    needle = str(args["query"]).lower()
-    fields = [f for f in (args.get("fields") or _SEARCH_FIELDS) if f]
-    matches = [
-        u for u in pool.users.values() if any(needle in str(u.get(f) or "").lower() for f in fields)
-    ]
-    return paginate(matches, args.get("page"), args.get("limit"))
-
-
 @resolver("Mutation.refreshToken")
 def refresh_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, caller = ctx.require_any()
@@ -239,11 +229,3 @@ def refresh_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any
     token, iat, exp = ctx.issue_user_token(pool, user)
     ctx.state.put_user(pool, user)
     return {"token": token, "iat": iat, "exp": exp}
-
-
-def _empty(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return dict(_EMPTY_PAGE)
-
-
-for _name in ("User.departments", "User.authorizedResources"):
-    resolver(_name)(_empty)

@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
-from . import cas, directory, messaging, mgmt_extra, oidc, sessions, users, wellknown
+from . import (
+    acl,
+    applications,
+    auth_extra,
+    cas,
+    directory,
+    messaging,
+    mgmt_extra,
+    oidc,
+    orgs,
+    sessions,
+    tenants,
+    users,
+    wellknown,
+)
 
-__all__ = ["cas", "directory", "messaging", "mgmt_extra", "oidc", "sessions", "users", "wellknown"]
-from . import auth_extra as auth_extra
+__all__ = [
+    "acl",
+    "applications",
+    "auth_extra",
+    "cas",
+    "directory",
+    "messaging",
+    "mgmt_extra",
+    "oidc",
+    "orgs",
+    "sessions",
+    "tenants",
+    "users",
+    "wellknown",
+]

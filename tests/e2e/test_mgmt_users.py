@@ -1,0 +1,350 @@
+"""Management users end to end: sessions (kick, logout, login status, refresh), archived users,
+batch get beyond the 80-per-request cap, search filters and typed custom data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from aioauthing import AuthingError, AuthingValidationError, NotFoundError, NotLoggedInError, models
+from aioauthing.generated import operations as ops
+
+pytestmark = pytest.mark.anyio
+
+
+async def _user(mgmt: Any, name: str, **extra: Any) -> Any:
+    return await mgmt.users.create(
+        models.CreateUserInput(username=name, password="pw123456", **extra)
+    )
+
+
+async def _logged_in(auth: Any, mgmt: Any, name: str) -> tuple[Any, str]:
+    user = await _user(mgmt, name)
+    logged = await auth.login_by_username(name, "pw123456")
+    return user, logged.token
+
+
+# ---------------------------------------------------------------- sessions
+async def test_kick_invalidates_every_token_of_the_kicked_users_only(
+    authing_client: Any, authing_management_client: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada, ada_token = await _logged_in(auth, mgmt, "ada")
+    _bob, bob_token = await _logged_in(auth, mgmt, "bob")
+    second = (await auth.login_by_username("ada", "pw123456")).token
+    assert (await mgmt.users.check_login_status(ada.id)).is_login is True
+
+    kicked = await mgmt.users.kick([ada.id])
+    assert (kicked.code, kicked.message) == (200, "强制下线成功")
+    for token in (ada_token, second):
+        with pytest.raises(NotLoggedInError):
+            await auth.as_user(token).get_current_user()
+    assert (await mgmt.users.check_login_status(ada.id)).is_login is False
+    assert (await auth.as_user(bob_token).get_current_user()).username == "bob"
+
+
+async def test_admin_logout_ends_the_users_sessions(
+    authing_client: Any, authing_management_client: Any, authing_pool: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada, token = await _logged_in(auth, mgmt, "ada")
+    status = await mgmt.users.check_login_status(ada.id, app_id=authing_pool.app_id)
+    assert status.is_login is True and status.user.id == ada.id
+
+    done = await mgmt.users.logout(ada.id, app_id=authing_pool.app_id)
+    assert (done.code, done.message) == (200, "退出成功")
+    assert (await mgmt.users.check_login_status(ada.id)).is_login is False
+    with pytest.raises(NotLoggedInError):
+        await auth.as_user(token).get_current_user()
+
+
+async def test_login_status_of_an_unknown_user_is_2004(authing_management_client: Any) -> None:
+    with pytest.raises(NotFoundError) as info:
+        await authing_management_client.users.check_login_status("000000000000000000000000")
+    assert info.value.code == 2004
+
+
+async def test_refresh_token_issues_a_working_token_for_the_user(
+    authing_client: Any, authing_management_client: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada = await _user(mgmt, "ada")
+    assert (await mgmt.users.check_login_status(ada.id)).is_login is False
+    fresh = await mgmt.users.refresh_token(ada.id)
+    assert fresh is not None and fresh.token and fresh.exp > fresh.iat
+    assert (await auth.as_user(fresh.token).get_current_user()).id == ada.id
+    assert (await mgmt.users.check_login_status(ada.id)).is_login is True
+    with pytest.raises(NotFoundError):
+        await mgmt.users.refresh_token("000000000000000000000000")
+
+
+# ---------------------------------------------------------------- archived users
+def _archive(emulator: Any, pool_id: str, user_ids: set[str]) -> None:
+    """Archive users in the emulator's state (the console does it in Authing; no API does)."""
+    state = emulator.runtime.state
+    pool = state.pools[pool_id]
+    for user_id in user_ids:
+        state.put_user(pool, {**pool.users[user_id], "status": "Archived"})
+    state.flush()
+
+
+async def test_list_archived_returns_only_archived_users(
+    authing_management_client: Any, authing_pool: Any, authing_emulator: Any
+) -> None:
+    mgmt = authing_management_client
+    users = [await _user(mgmt, f"u{n}") for n in range(4)]
+    assert (await mgmt.users.list_archived()).total_count == 0
+    archived = {users[0].id, users[2].id}
+    _archive(authing_emulator, authing_pool.user_pool_id, archived)
+    page = await mgmt.users.list_archived(limit=1)
+    assert page.total_count == 2 and len(page.list) == 1
+    walked = [u async for u in mgmt.users.iter_list_archived(page_size=1)]
+    assert {u.id for u in walked} == archived
+    assert {str(u.status) for u in walked} == {"Archived"}
+
+
+# ---------------------------------------------------------------- batch get
+async def test_batch_get_of_200_ids_is_chunked_and_keeps_the_order(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    created = [await _user(mgmt, f"b{n:03d}") for n in range(200)]
+    wanted = [u.id for u in reversed(created)]
+    got = await mgmt.users.batch_get(wanted)
+    assert [u.id for u in got] == wanted
+    names = [f"b{n:03d}" for n in range(199, 14, -1)]  # 185 usernames, 3 requests
+    by_name = await mgmt.users.batch_get([*names, "nobody"], type="username")
+    assert [u.username for u in by_name] == names
+
+
+async def test_batch_get_beyond_80_is_2030_on_the_wire(authing_management_client: Any) -> None:
+    """The cap the SDK chunks around is real: the service itself rejects 81 identifiers."""
+    users = authing_management_client.users
+    with pytest.raises(AuthingError) as info:
+        await users._execute(ops.USERS_BATCH_GET, variables={"ids": [str(n) for n in range(81)]})
+    assert info.value.code == 2030
+
+
+# ---------------------------------------------------------------- search
+async def test_search_filters_by_department_group_and_role(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    ada, bob, cyd, dan = [await _user(mgmt, f"dev-{n}") for n in ("ada", "bob", "cyd", "dan")]
+    org = await mgmt.orgs.create("Acme", code="acme")
+    eng = await mgmt.orgs.add_node(org.id, "Engineering", code="eng")
+    web = await mgmt.orgs.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
+    await mgmt.orgs.add_members([ada.id], node_id=eng.id)
+    await mgmt.orgs.add_members([bob.id], node_id=web.id)
+    await mgmt.groups.create("oncall", "On call")
+    await mgmt.groups.add_users("oncall", [bob.id, cyd.id])
+    await mgmt.roles.create("admin", namespace="billing")
+    await mgmt.users.add_roles([cyd.id, dan.id], ["admin"], namespace="billing")
+
+    async def ids(**filters: Any) -> set[str]:
+        page = await mgmt.users.search("dev-", limit=50, **filters)
+        return {u.id for u in page.list}
+
+    assert await ids() == {ada.id, bob.id, cyd.id, dan.id}
+    dept = models.SearchUserDepartmentOpt
+    assert await ids(department_opts=[dept(department_id=eng.id)]) == {ada.id}
+    assert await ids(
+        department_opts=[dept(department_id=eng.id, include_children_departments=True)]
+    ) == {ada.id, bob.id}
+    assert await ids(group_opts=[models.SearchUserGroupOpt(code="oncall")]) == {bob.id, cyd.id}
+    role = models.SearchUserRoleOpt(code="admin", namespace="billing")
+    assert await ids(role_opts=[role]) == {cyd.id, dan.id}
+    assert await ids(role_opts=[models.SearchUserRoleOpt(code="admin")]) == set()
+    both = await ids(group_opts=[models.SearchUserGroupOpt(code="oncall")], role_opts=[role])
+    assert both == {cyd.id}
+
+
+async def test_search_by_field_and_unknown_field(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    ada = await _user(mgmt, "ada", email="ada@lovelace.org")
+    await _user(mgmt, "bob", nickname="lovelace fan")
+    hits = await mgmt.users.search("LOVELACE", fields=["email"])
+    assert [u.id for u in hits.list] == [ada.id]
+    assert (await mgmt.users.search("lovelace")).total_count == 2
+    with pytest.raises(AuthingError) as info:
+        await mgmt.users.search("x", fields=["password"])
+    assert info.value.code == 2015
+    with pytest.raises(AuthingValidationError, match="query"):
+        await mgmt.users.search("")
+
+
+# ---------------------------------------------------------------- custom data
+CUSTOM = {
+    "age": ("NUMBER", 18.5),
+    "vip": ("BOOLEAN", True),
+    "nick": ("STRING", "1x1"),
+    "born": ("DATETIME", "1990-05-17T08:00:00.000Z"),
+    "prefs": ("OBJECT", {"theme": "dark", "sizes": [1, 2]}),
+}
+
+
+def _decoded(values: list[Any]) -> dict[str, Any]:
+    """Values come back as strings: decode by data type (STRING and DATETIME stay text)."""
+    out: dict[str, Any] = {}
+    for v in values:
+        kind = str(v.data_type)
+        out[v.key] = v.value if kind in ("STRING", "DATETIME") else json.loads(v.value)
+    return out
+
+
+async def _define(mgmt: Any) -> None:
+    for key, (kind, _value) in CUSTOM.items():
+        await mgmt.udf.set("USER", key, kind, key.title())
+
+
+async def test_custom_data_round_trips_by_data_type(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    await _define(mgmt)
+    ada = await _user(mgmt, "ada")
+    for key, (_kind, value) in CUSTOM.items():
+        await mgmt.users.set_udf_value(ada.id, key, json.dumps(value))
+    values = await mgmt.users.get_udf_value(ada.id)
+    assert _decoded(values) == {k: v for k, (_t, v) in CUSTOM.items()}
+    assert {v.key: str(v.data_type) for v in values} == {k: t for k, (t, _v) in CUSTOM.items()}
+    assert {v.label for v in values} == {k.title() for k in CUSTOM}
+
+    detail = await mgmt.users.detail(ada.id, with_custom_data=True)
+    assert {c.key for c in detail.custom_data} == set(CUSTOM)
+    assert (await mgmt.users.detail(ada.id)).custom_data is None
+    found = await mgmt.users.search("ada")
+    assert {c.key for c in found.list[0].custom_data} == set(CUSTOM)
+
+    remaining = await mgmt.users.remove_udf_value(ada.id, "age")
+    assert "age" not in {v.key for v in remaining}
+
+
+async def test_custom_data_must_be_defined_and_match_its_type(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    await _define(mgmt)
+    ada = await _user(mgmt, "ada")
+    with pytest.raises(AuthingError) as info:
+        await mgmt.users.set_udf_value(ada.id, "undefined", json.dumps("x"))
+    assert info.value.code == 400
+    for key, wrong in (("age", "eighteen"), ("vip", 1), ("prefs", "dark")):
+        with pytest.raises(AuthingError):
+            await mgmt.users.set_udf_value(ada.id, key, json.dumps(wrong))
+    assert await mgmt.users.get_udf_value(ada.id) == []
+    with pytest.raises(NotFoundError):
+        await mgmt.users.set_udf_value("000000000000000000000000", "age", "1")
+
+
+async def test_custom_data_batch_set_is_all_or_nothing_and_batch_get_is_per_user(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    await _define(mgmt)
+    ada, bob = await _user(mgmt, "ada"), await _user(mgmt, "bob")
+    item = models.SetUdfValueBatchInput
+    bad = [
+        item(target_id=ada.id, key="age", value="7"),
+        item(target_id=bob.id, key="age", value='"x"'),
+    ]
+    with pytest.raises(AuthingError):
+        await mgmt.users.set_udf_value_batch(bad)
+    assert await mgmt.users.get_udf_value(ada.id) == []
+
+    done = await mgmt.users.set_udf_value_batch(
+        [
+            item(target_id=ada.id, key="age", value="7"),
+            item(target_id=bob.id, key="prefs", value=json.dumps({"a": 1})),
+        ]
+    )
+    assert done is not None and done.code == 200
+    maps = await mgmt.users.get_udf_value_batch([bob.id, ada.id])
+    assert [m.target_id for m in maps] == [bob.id, ada.id]
+    assert [_decoded(m.data) for m in maps] == [{"prefs": {"a": 1}}, {"age": 7}]
+
+
+async def test_create_with_custom_data_types_values_by_their_definition(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    await _define(mgmt)
+    params = json.dumps([{"key": "age", "value": 30}, {"key": "prefs", "value": {"x": [1]}}])
+    ada = await mgmt.users.create(models.CreateUserInput(username="ada"), custom_data=params)
+    assert _decoded(await mgmt.users.get_udf_value(ada.id)) == {"age": 30, "prefs": {"x": [1]}}
+    with pytest.raises(AuthingError):
+        await mgmt.users.create(
+            models.CreateUserInput(username="bob"),
+            custom_data=json.dumps([{"key": "vip", "value": "yes"}]),
+        )
+    assert await mgmt.users.find(username="bob") is None
+
+
+async def test_removing_a_field_removes_its_values(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    await _define(mgmt)
+    ada = await _user(mgmt, "ada")
+    await mgmt.users.set_udf_value(ada.id, "nick", json.dumps("Ada"))
+    await mgmt.udf.remove("USER", "nick")
+    assert await mgmt.users.get_udf_value(ada.id) == []
+    assert "nick" not in {f.key for f in await mgmt.udf.list("USER")}
+
+
+# ---------------------------------------------------------------- CRUD and membership
+def _outbox_text(pool: Any) -> str:
+    url = f"{pool.host}/__emulator__/outbox"
+    return httpx.get(url, params={"pool": pool.user_pool_id}, timeout=10).text
+
+
+async def test_update_exists_delete_and_group_membership(
+    authing_client: Any, authing_management_client: Any, authing_pool: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada, token = await _logged_in(auth, mgmt, "ada")
+    bob = await _user(mgmt, "bob", email="bob@x.org")
+    changed = await mgmt.users.update(ada.id, models.UpdateUserInput(nickname="Countess"))
+    assert changed.nickname == "Countess"
+    with pytest.raises(AuthingError) as info:
+        await mgmt.users.update(ada.id, models.UpdateUserInput(email="BOB@x.org"))
+    assert info.value.code == 2026
+    # A token expiry in the past ends the user's sessions.
+    await mgmt.users.update(ada.id, models.UpdateUserInput(token_expired_at="2000-01-01T00:00:00Z"))
+    with pytest.raises(NotLoggedInError):
+        await auth.as_user(token).get_current_user()
+
+    assert await mgmt.users.exists(email="BOB@X.ORG") is True
+    assert await mgmt.users.exists(username="BOB") is False  # usernames are case-sensitive
+
+    await mgmt.groups.create("eng", "Engineering")
+    await mgmt.users.add_group([ada.id, bob.id], "eng")
+    assert [g.code for g in (await mgmt.users.list_groups(bob.id)).list] == ["eng"]
+    await mgmt.users.remove_group([bob.id], "eng")
+    assert (await mgmt.users.list_groups(bob.id)).total_count == 0
+    assert [u.id for u in (await mgmt.groups.list_users("eng")).list] == [ada.id]
+
+    sent = await mgmt.users.send_first_login_verify_email(bob.id, authing_pool.app_id)
+    assert sent.code == 200
+    assert "bob@x.org" in _outbox_text(authing_pool)
+
+    deleted = await mgmt.users.delete(bob.id)
+    assert deleted is not None and deleted.code == 200
+    assert await mgmt.users.exists(email="bob@x.org") is False
+    with pytest.raises(NotFoundError):
+        await mgmt.users.delete(bob.id)
+
+
+async def test_groups_and_roles_batch_delete(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    for code in ("a", "b", "c"):
+        await mgmt.groups.create(code, code.upper())
+        await mgmt.roles.create(code, namespace="ns")
+    with pytest.raises(AuthingError):
+        await mgmt.groups.delete_many(["a", "missing"])
+    assert (await mgmt.groups.list()).total_count == 3  # nothing deleted
+    await mgmt.groups.delete_many(["a", "b"])
+    assert [g.code for g in (await mgmt.groups.list()).list] == ["c"]
+    with pytest.raises(AuthingError):
+        await mgmt.roles.delete_many(["a", "missing"], namespace="ns")
+    await mgmt.roles.delete_many(["a", "c"], namespace="ns")
+    assert [r.code for r in (await mgmt.roles.list(namespace="ns")).list] == ["b"]
