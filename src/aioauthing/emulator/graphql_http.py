@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import OrderedDict
 from inspect import isawaitable
@@ -21,6 +20,7 @@ from graphql import (
     validate,
 )
 
+from . import jsonutil
 from .context import RequestContext
 from .errors import MESSAGES, AuthingBizError
 
@@ -29,6 +29,8 @@ __all__ = ["GraphQLService", "error_body"]
 log = logging.getLogger("aioauthing.emulator")
 
 _CACHE_SIZE = 1024
+_MAX_TOKENS = 50_000
+"""Documents with more tokens are refused before validation (bounds the work per request)."""
 
 
 def error_body(code: int, message: str | None = None) -> dict[str, Any]:
@@ -73,7 +75,7 @@ class GraphQLService:
             self._cache.move_to_end(text)
             return cached
         try:
-            document: DocumentNode | None = parse(text)
+            document: DocumentNode | None = parse(text, max_tokens=_MAX_TOKENS)
         except GraphQLError as exc:
             entry: tuple[DocumentNode | None, list[GraphQLError]] = (None, [exc])
         else:
@@ -84,8 +86,18 @@ class GraphQLService:
             self._cache.popitem(last=False)
         return entry
 
+    async def handle(self, ctx: RequestContext, raw: bytes) -> tuple[int, dict[str, Any]]:
+        """HTTP status and body for a raw request body (HTTP 400 when it is not a GraphQL request)."""
+        try:
+            payload = jsonutil.loads(raw)
+        except ValueError:
+            return 400, error_body(400, "请求体不是合法的 JSON")
+        return await self.run(ctx, payload)
+
     async def run(self, ctx: RequestContext, payload: Any) -> tuple[int, dict[str, Any]]:
         """HTTP status and body for a decoded JSON request body."""
+        if isinstance(payload, list):
+            return 400, error_body(400, "不支持批量查询：请求体必须是单个 JSON 对象")
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
             return 400, error_body(400, "请求体必须是包含 query 字段的 JSON 对象")
         variables = payload.get("variables")
@@ -93,7 +105,7 @@ class GraphQLService:
             variables = {}
         if isinstance(variables, str):
             try:
-                variables = json.loads(variables) if variables.strip() else {}
+                variables = jsonutil.loads(variables) if variables.strip() else {}
             except ValueError:
                 return 400, error_body(400, "variables 不是合法的 JSON")
         if not isinstance(variables, dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from inspect import isawaitable
 from typing import Any
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from . import jsonutil
 from .context import RequestContext
 from .errors import AuthingBizError
 from .registry import Envelope, RestCall, RestHandler, RestRoute
@@ -31,7 +31,7 @@ def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
         body: Any = None
         if raw.strip():
             try:
-                body = json.loads(raw)
+                body = jsonutil.loads(raw)
             except ValueError:
                 return JSONResponse(
                     {"code": 400, "message": "请求体不是合法的 JSON", "data": None}, status_code=400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import jsonutil
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
@@ -35,7 +36,7 @@ def _decode(raw: Any) -> tuple[str, str]:
     value = raw
     if isinstance(raw, str):
         try:
-            value = json.loads(raw)
+            value = jsonutil.loads(raw)
         except ValueError:
             value = raw
     if isinstance(value, bool):
