@@ -179,7 +179,11 @@ def target() -> Iterator[Target]:
 
 # ------------------------------------------------------------------ values of GraphQL input types
 JSON_LEAVES = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
 )
 JUNK = st.recursive(
     JSON_LEAVES,
