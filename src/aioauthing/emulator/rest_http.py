@@ -18,11 +18,18 @@ from .registry import Envelope, RestCall, RestHandler, RestRoute
 __all__ = ["context_for", "rest_routes"]
 
 
+def _base_url(request: Request) -> str:
+    """``str(request.base_url)`` without building URL objects when the Host header is there."""
+    host = request.headers.get("host")
+    if host:
+        scope = request.scope
+        return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/"
+    return str(request.base_url)
+
+
 def context_for(request: Request) -> RequestContext:
     emulator = request.app.state.emulator
-    return RequestContext(
-        emulator.state, request.headers, str(request.base_url), request.query_params
-    )
+    return RequestContext(emulator.state, request.headers, _base_url(request), request.query_params)
 
 
 def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
