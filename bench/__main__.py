@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["runtime_overhead", "verify_tokens"]
+BENCHMARKS = ["runtime_overhead", "verify_tokens", "emulator_throughput"]
 
 
 def main(argv: list[str]) -> int:

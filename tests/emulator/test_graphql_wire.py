@@ -58,10 +58,10 @@ def test_malformed_requests_get_error_answers(wire: Wire) -> None:
         assert "Traceback" not in response.text
     huge = wire.client.post(url, content=b"x" * (1024 * 1024 + 1))
     assert huge.status_code == 413
-    assert huge.json()["code"] == 413
+    assert huge.json()["errors"][0]["message"]["code"] == 413
     get = wire.client.get(url)
     assert get.status_code == 405
-    assert get.json()["code"] == 405
+    assert get.json()["errors"][0]["message"]["code"] == 405
     missing = wire.client.get(f"{wire.settings.host}/api/v2/does-not-exist")
     assert missing.status_code == 404
     assert missing.json()["code"] == 404

@@ -4,7 +4,6 @@ faults, directory users, schema report, protocol drivers and JWKS rotation (``ad
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import admin_protocols
+from . import admin_protocols, jsonutil
 from .errors import AuthingBizError, biz
 from .faults import parse_faults
 from .passwords import hash_password
@@ -38,7 +37,7 @@ async def _json(request: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
+        data = jsonutil.loads(raw)
     except ValueError as exc:
         raise biz(400, "请求体不是合法的 JSON") from exc
     if not isinstance(data, dict):

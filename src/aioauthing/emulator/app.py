@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 from starlette.applications import Starlette
@@ -18,8 +17,8 @@ from .admin import admin_routes
 from .config import EmulatorConfig
 from .errors import MESSAGES
 from .faults import FaultBook, parse_faults
-from .graphql_http import GraphQLService, error_body
-from .middleware import EmulatorMiddleware
+from .graphql_http import GraphQLService
+from .middleware import EmulatorMiddleware, error_answer
 from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
 from .rest_http import context_for, rest_routes
 from .schema import SchemaReport, build_schema_with_resolvers, load_sdl
@@ -53,21 +52,17 @@ class EmulatorRuntime:
 
 async def _graphql(request: Request) -> Response:
     runtime: EmulatorRuntime = request.app.state.emulator
-    raw = await request.body()
-    try:
-        payload = json.loads(raw)
-    except ValueError:
-        return JSONResponse(error_body(400, "请求体不是合法的 JSON"), status_code=400)
-    status, body = await runtime.service.run(context_for(request), payload)
+    status, body = await runtime.service.handle(context_for(request), await request.body())
     return JSONResponse(body, status_code=status)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
+    """404 / 405 (with ``Allow``) in the shape of the path: GraphQL error or REST envelope."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     message = MESSAGES.get(status, exc.detail if isinstance(exc, HTTPException) else "请求失败")
     headers = getattr(exc, "headers", None)
     return JSONResponse(
-        {"code": status, "message": message, "data": None}, status_code=status, headers=headers
+        error_answer(request.url.path, status, message), status_code=status, headers=headers
     )
 
 

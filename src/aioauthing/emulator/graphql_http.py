@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable
 from inspect import isawaitable
-from typing import Any
+from typing import Any, TypeGuard
 
+from graphql.pyutils import is_awaitable as _is_awaitable
 from graphql.utilities import get_operation_ast
 
 from graphql import (
@@ -15,12 +16,15 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     GraphQLError,
+    GraphQLResolveInfo,
     GraphQLSchema,
+    default_field_resolver,
     execute,
     parse,
     validate,
 )
 
+from . import jsonutil
 from .context import RequestContext
 from .errors import MESSAGES, AuthingBizError
 
@@ -29,6 +33,25 @@ __all__ = ["GraphQLService", "error_body"]
 log = logging.getLogger("aioauthing.emulator")
 
 _CACHE_SIZE = 1024
+_MAX_TOKENS = 50_000
+"""Documents with more tokens are refused before validation (bounds the work per request)."""
+
+
+_PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
+def _fast_is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
+    """graphql-core asks this of every resolved value; ours are almost always plain data."""
+    return type(value) not in _PLAIN and _is_awaitable(value)
+
+
+def _field_resolver(source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+    """``default_field_resolver`` with a fast path for the plain dicts the resolvers return."""
+    if type(source) is dict:
+        value = source.get(info.field_name)
+        if not callable(value):
+            return value
+    return default_field_resolver(source, info, **args)
 
 
 def error_body(code: int, message: str | None = None) -> dict[str, Any]:
@@ -73,7 +96,7 @@ class GraphQLService:
             self._cache.move_to_end(text)
             return cached
         try:
-            document: DocumentNode | None = parse(text)
+            document: DocumentNode | None = parse(text, max_tokens=_MAX_TOKENS)
         except GraphQLError as exc:
             entry: tuple[DocumentNode | None, list[GraphQLError]] = (None, [exc])
         else:
@@ -84,8 +107,18 @@ class GraphQLService:
             self._cache.popitem(last=False)
         return entry
 
+    async def handle(self, ctx: RequestContext, raw: bytes) -> tuple[int, dict[str, Any]]:
+        """HTTP status and body for a raw request body (HTTP 400 when it is not a GraphQL request)."""
+        try:
+            payload = jsonutil.loads(raw)
+        except ValueError:
+            return 400, error_body(400, "请求体不是合法的 JSON")
+        return await self.run(ctx, payload)
+
     async def run(self, ctx: RequestContext, payload: Any) -> tuple[int, dict[str, Any]]:
         """HTTP status and body for a decoded JSON request body."""
+        if isinstance(payload, list):
+            return 400, error_body(400, "不支持批量查询：请求体必须是单个 JSON 对象")
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
             return 400, error_body(400, "请求体必须是包含 query 字段的 JSON 对象")
         variables = payload.get("variables")
@@ -93,7 +126,7 @@ class GraphQLService:
             variables = {}
         if isinstance(variables, str):
             try:
-                variables = json.loads(variables) if variables.strip() else {}
+                variables = jsonutil.loads(variables) if variables.strip() else {}
             except ValueError:
                 return 400, error_body(400, "variables 不是合法的 JSON")
         if not isinstance(variables, dict):
@@ -113,6 +146,8 @@ class GraphQLService:
             context_value=ctx,
             variable_values=variables,
             operation_name=operation_name,
+            field_resolver=_field_resolver,
+            is_awaitable=_fast_is_awaitable,
         )
         if isawaitable(result):
             result = await result

@@ -14,11 +14,12 @@ from .errors import MESSAGES
 from .faults import FaultBook
 from .state import EmulatorState, Pool
 
-__all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "EmulatorMiddleware"]
+__all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
 
 log = logging.getLogger("aioauthing.emulator")
 
 ADMIN_PREFIX = "/__emulator__"
+GRAPHQL_PATH = "/graphql/v2"
 CLOSE_HEADER = b"x-aioauthing-emulator-close"
 """Internal response header: the socket server closes the connection instead of answering.
 
@@ -47,6 +48,17 @@ async def send_json(
 
 def envelope(code: int, message: str | None = None) -> dict[str, Any]:
     return {"code": code, "message": message or MESSAGES.get(code, "请求失败"), "data": None}
+
+
+def error_answer(path: str, code: int, message: str | None = None) -> dict[str, Any]:
+    """An error body in the shape clients of ``path`` parse.
+
+    GraphQL: ``{"errors": [{"message": {code, message, data}}]}``; elsewhere the REST envelope.
+    """
+    payload = envelope(code, message)
+    if path.rstrip("/") == GRAPHQL_PATH:
+        return {"errors": [{"message": payload}]}
+    return payload
 
 
 class EmulatorMiddleware:
@@ -111,7 +123,9 @@ class EmulatorMiddleware:
         body = await self._read_body(scope, receive)
         if body is None:
             await self._drain(receive)
-            await send_json(send, 413, envelope(413), [(b"connection", b"close")])
+            await send_json(
+                send, 413, error_answer(scope["path"], 413), [(b"connection", b"close")]
+            )
             return
         replayed = False
 
@@ -159,4 +173,4 @@ class EmulatorMiddleware:
         except Exception:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                await send_json(send, 500, envelope(500))
+                await send_json(send, 500, error_answer(scope["path"], 500))

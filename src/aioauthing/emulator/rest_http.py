@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from email import policy
 from email.parser import BytesParser
@@ -14,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from . import jsonutil
 from .context import RequestContext
 from .errors import AuthingBizError
 from .registry import Envelope, RestCall, RestHandler, RestRoute
@@ -21,11 +21,18 @@ from .registry import Envelope, RestCall, RestHandler, RestRoute
 __all__ = ["context_for", "rest_routes"]
 
 
+def _base_url(request: Request) -> str:
+    """``str(request.base_url)`` without building URL objects when the Host header is there."""
+    host = request.headers.get("host")
+    if host:
+        scope = request.scope
+        return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/"
+    return str(request.base_url)
+
+
 def context_for(request: Request) -> RequestContext:
     emulator = request.app.state.emulator
-    return RequestContext(
-        emulator.state, request.headers, str(request.base_url), request.query_params
-    )
+    return RequestContext(emulator.state, request.headers, _base_url(request), request.query_params)
 
 
 def _multipart_files(content_type: str, raw: bytes) -> dict[str, tuple[str, bytes, str]]:
@@ -58,7 +65,7 @@ def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
             body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         elif raw.strip():
             try:
-                body = json.loads(raw)
+                body = jsonutil.loads(raw)
             except ValueError:
                 return JSONResponse(
                     {"code": 400, "message": "请求体不是合法的 JSON", "data": None}, status_code=400

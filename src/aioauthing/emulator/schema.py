@@ -11,6 +11,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, build_schema
 
+from .errors import biz
 from .registry import Resolver
 
 __all__ = ["SCHEMA_ENV", "SchemaReport", "build_schema_with_resolvers", "load_sdl"]
@@ -46,10 +47,21 @@ class SchemaReport:
 
 
 def _wrap(fn: Resolver) -> Any:
-    def resolve(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+    def resolve(parent: Any, info: GraphQLResolveInfo[Any], /, **args: Any) -> Any:
         return fn(info.context, parent, args)
 
     resolve.__name__ = getattr(fn, "__name__", "resolve")
+    return resolve
+
+
+NOT_IMPLEMENTED = 501
+"""In-band code answered by root fields that the schema has but no resolver serves yet."""
+
+
+def _not_implemented(name: str) -> Any:
+    def resolve(parent: Any, info: GraphQLResolveInfo[Any], /, **args: Any) -> Any:
+        raise biz(NOT_IMPLEMENTED, f"模拟器尚未实现 {name}")
+
     return resolve
 
 
@@ -74,4 +86,9 @@ def build_schema_with_resolvers(
         for field in root.fields
         if f"{root.name}.{field}" not in resolvers
     ]
+    for name in missing:  # an error answer instead of a null for a non-null field
+        type_name, _, field_name = name.partition(".")
+        root = schema.get_type(type_name)
+        assert isinstance(root, GraphQLObjectType)
+        root.fields[field_name].resolve = _not_implemented(name)
     return schema, SchemaReport(tuple(wired), tuple(unused), tuple(sorted(missing)))

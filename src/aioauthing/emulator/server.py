@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from .app import EmulatorRuntime, create_app
 from .config import EmulatorConfig
-from .protocol import ClosingH11Protocol
+from .protocol import closing_protocol
 
 __all__ = ["EmulatorServer", "bind_socket", "uvicorn_server"]
 
@@ -34,7 +34,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 def uvicorn_server(app: Starlette, *, log_level: str = "warning") -> uvicorn.Server:
     config = uvicorn.Config(
         app,
-        http=ClosingH11Protocol,
+        http=closing_protocol(),
         lifespan="off",
         log_level=log_level,
         access_log=False,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import jwt
@@ -111,8 +113,30 @@ def issue_management_token(
     return _sign(keys, claims), iat, exp
 
 
+_VERIFIED: OrderedDict[str, tuple[KeyMaterial, TokenInfo]] = OrderedDict()
+_VERIFIED_SIZE = 4096
+_LOCK = threading.Lock()
+"""Tokens whose signature checked out, newest last: verifying RS256 costs far more than the
+rest of a simple read. Only the signature check is cached (expiry and revocation are checked by
+the caller on every request), and only for the same key material."""
+
+
 def read_token(keys: KeyMaterial, token: str) -> TokenInfo:
     """Check the signature and shape of ``token`` (not its expiry); error 2020 when invalid."""
+    with _LOCK:  # emulators may run in several threads (socket servers, in-process apps)
+        cached = _VERIFIED.get(token)
+        if cached is not None and cached[0] is keys:
+            _VERIFIED.move_to_end(token)
+            return cached[1]
+    info = _verify(keys, token)
+    with _LOCK:
+        _VERIFIED[token] = (keys, info)
+        if len(_VERIFIED) > _VERIFIED_SIZE:
+            _VERIFIED.popitem(last=False)
+    return info
+
+
+def _verify(keys: KeyMaterial, token: str) -> TokenInfo:
     try:
         key = keys.verifying_key(jwt.get_unverified_header(token).get("kid"))
         if key is None:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import jsonutil
 from .context import RequestContext
 from .errors import biz
 from .passwords import hash_password, kept_password, verify_password
@@ -181,10 +182,10 @@ def parse_custom_data(params: str | None) -> list[dict[str, Any]]:
     if not params:
         return []
     try:
-        items = json.loads(params)
+        items = jsonutil.loads(params)
     except ValueError:
         try:
-            items = json.loads(base64.b64decode(params, validate=True))
+            items = jsonutil.loads(base64.b64decode(params, validate=True))
         except ValueError as exc:
             raise biz(400, "params 必须是 JSON 字符串") from exc
     if not isinstance(items, list):

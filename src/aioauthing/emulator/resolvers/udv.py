@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import jsonutil
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
@@ -29,7 +30,7 @@ def _decode(raw: Any) -> Any:
     if not isinstance(raw, str):
         return raw
     try:
-        return json.loads(raw)
+        return jsonutil.loads(raw)
     except ValueError:
         return raw
 

@@ -1,0 +1,184 @@
+"""Emulator throughput: requests/s and requests per CPU-second of the emulator process.
+
+An emulator subprocess (``aioauthing emulator``, in memory) is driven by one httpx client at a
+few concurrency levels. For each workload it reports wall-clock requests/s (bounded by this
+client's CPU as much as by the server on a small machine) and requests per CPU-second used by the
+emulator process (user + system, from ``/proc``): the throughput the emulator reaches on one core.
+Goal: at least 2,000 simple GraphQL reads per CPU-second.
+
+Workloads (raw GraphQL, the documents Authing's SDKs send):
+  * ``user(id)``: a management read of one user by id (management token checked on every call);
+  * ``checkLoginStatus``: a public read that verifies a user token;
+  * ``createUser``: a management write (email + nickname, no password: hashing is measured apart).
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from aioauthing.generated import operations as ops
+
+from ._emulator import EmulatorProcess, emulator_subprocess
+
+CONCURRENCY = (1, 16, 64)
+READS = int(os.environ.get("BENCH_EMULATOR_READS", "3000"))
+WRITES = int(os.environ.get("BENCH_EMULATOR_WRITES", "1500"))
+GOAL = 2000
+
+USER_BY_ID = (
+    "query user($id: String) { user(id: $id) { id arn userPoolId username email emailVerified "
+    "phone phoneVerified nickname photo loginsCount lastLogin blocked createdAt updatedAt } }"
+)
+
+Body = Callable[[int], dict[str, Any]]
+
+
+def _encrypt(public_key: str, plain: str) -> str:
+    key = serialization.load_pem_public_key(public_key.encode())
+    assert isinstance(key, rsa.RSAPublicKey)
+    return base64.b64encode(key.encrypt(plain.encode(), padding.PKCS1v15())).decode()
+
+
+class Driver:
+    def __init__(self, emulator: EmulatorProcess, client: httpx.AsyncClient) -> None:
+        self.emulator = emulator
+        self.settings = emulator.settings
+        self.client = client
+        self.url = self.settings["host"] + "/graphql/v2"
+        self.base_headers = {
+            "x-authing-userpool-id": self.settings["user_pool_id"],
+            "x-authing-app-id": self.settings["app_id"],
+            "x-authing-request-from": "sdk",
+        }
+
+    def headers(self, token: str | None) -> dict[str, str]:
+        if token is None:
+            return self.base_headers
+        return {**self.base_headers, "authorization": f"Bearer {token}"}
+
+    async def call(self, body: dict[str, Any], token: str | None) -> dict[str, Any]:
+        response = await self.client.post(self.url, json=body, headers=self.headers(token))
+        response.raise_for_status()
+        payload: dict[str, Any] = response.json()
+        assert "errors" not in payload, payload
+        return payload
+
+    async def run(
+        self, body: Body, token: str | None, total: int, concurrency: int
+    ) -> tuple[float, float | None]:
+        """Wall seconds and emulator CPU seconds for ``total`` calls at ``concurrency``."""
+        counter = itertools.count()
+
+        async def worker() -> None:
+            while (n := next(counter)) < total:
+                await self.call(body(n), token)
+
+        cpu0, wall0 = self.emulator.cpu_seconds(), time.perf_counter()
+        async with anyio.create_task_group() as tg:
+            for _ in range(concurrency):
+                tg.start_soon(worker)
+        wall, cpu1 = time.perf_counter() - wall0, self.emulator.cpu_seconds()
+        return wall, (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
+
+
+async def _bench(emulator: EmulatorProcess) -> list[tuple[str, int, int, float, float | None]]:
+    settings = emulator.settings
+    # keepalive_expiry below uvicorn's 5 s keep-alive timeout: never reuse a connection the
+    # server is closing (a ReadError race, not a server fault)
+    top = max(CONCURRENCY)
+    limits = httpx.Limits(max_connections=top, max_keepalive_connections=top, keepalive_expiry=2)
+    rows: list[tuple[str, int, int, float, float | None]] = []
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        driver = Driver(emulator, client)
+        mgmt = (
+            await driver.call(
+                {
+                    "query": ops.MANAGEMENT_ACCESS_TOKEN.document,
+                    "variables": {
+                        "userPoolId": settings["user_pool_id"],
+                        "secret": settings["secret"],
+                    },
+                },
+                None,
+            )
+        )["data"]["accessToken"]["accessToken"]
+        password = _encrypt(settings["public_key"], "bench-pw-1")
+        user = (
+            await driver.call(
+                {
+                    "query": ops.USERS_CREATE.document,
+                    "variables": {"userInfo": {"email": "bench@example.com", "password": password}},
+                },
+                mgmt,
+            )
+        )["data"]["createUser"]
+        login = await driver.call(
+            {
+                "query": ops.LOGIN_BY_EMAIL.document,
+                "variables": {"input": {"email": "bench@example.com", "password": password}},
+            },
+            None,
+        )
+        user_token = login["data"]["loginByEmail"]["token"]
+
+        def read_user(_: int) -> dict[str, Any]:
+            return {"query": USER_BY_ID, "variables": {"id": user["id"]}}
+
+        def check_status(_: int) -> dict[str, Any]:
+            return {"query": ops.CHECK_LOGIN_STATUS.document, "variables": {"token": user_token}}
+
+        serial = itertools.count()
+
+        def create(_: int) -> dict[str, Any]:
+            n = next(serial)
+            return {
+                "query": ops.USERS_CREATE.document,
+                "variables": {"userInfo": {"email": f"b{n}@example.com", "nickname": f"b{n}"}},
+            }
+
+        workloads: list[tuple[str, Body, str | None, int]] = [
+            ("user(id) read", read_user, mgmt, READS),
+            ("checkLoginStatus", check_status, None, READS),
+            ("createUser write", create, mgmt, WRITES),
+        ]
+        await driver.run(read_user, mgmt, 300, 8)  # warm-up: connections, document cache
+        for name, body, token, total in workloads:
+            for concurrency in CONCURRENCY:
+                wall, cpu = await driver.run(body, token, total, concurrency)
+                rows.append((name, concurrency, total, wall, cpu))
+    return rows
+
+
+def main() -> None:
+    with emulator_subprocess() as emulator:
+        rows = anyio.run(_bench, emulator)
+    print(
+        f"emulator throughput (one emulator process, in memory; {os.cpu_count()} CPUs shared with the client)"
+    )
+    print(
+        f"  {'workload':<18} {'conc':>4} {'calls':>6} {'req/s wall':>11} {'emu CPU s':>10} {'req/CPU-s':>10}"
+    )
+    best_read = 0.0
+    for name, concurrency, total, wall, cpu in rows:
+        per_cpu = total / cpu if cpu else float("nan")
+        if name == "user(id) read" and cpu:
+            best_read = max(best_read, per_cpu)
+        cpu_text = f"{cpu:10.2f}" if cpu is not None else f"{'n/a':>10}"
+        print(
+            f"  {name:<18} {concurrency:>4} {total:>6} {total / wall:>11.0f} {cpu_text} {per_cpu:>10.0f}"
+        )
+    if best_read:
+        verdict = "meets" if best_read >= GOAL else "below"
+        print(
+            f"  simple GraphQL reads per emulator CPU-second: {best_read:.0f} ({verdict} the goal of {GOAL})"
+        )
