@@ -12,6 +12,7 @@ from typing import Any
 
 @contextmanager
 def emulator_process(*extra: str) -> Iterator[dict[str, Any]]:
+    """The emulator's settings line, plus ``"pid"`` (the emulator process id)."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -30,6 +31,7 @@ def emulator_process(*extra: str) -> Iterator[dict[str, Any]]:
     try:
         assert proc.stdout is not None
         settings: dict[str, Any] = json.loads(proc.stdout.readline())
+        settings["pid"] = proc.pid
         yield settings
     finally:
         proc.terminate()

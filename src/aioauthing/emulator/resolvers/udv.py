@@ -71,3 +71,17 @@ def remove_udv(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     user["customData"] = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
     ctx.state.put_user(pool, user)
     return _values(user)
+
+
+@resolver("Query.udfValueBatch")
+def udf_value_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    """One ``UserDefinedDataMap`` per known target id (unknown ids are left out)."""
+    if args["targetType"] != "USER":
+        raise biz(400, "emulator: only targetType USER is supported")
+    pool = ctx.require_management()
+    out = []
+    for target_id in args.get("targetIds") or []:
+        user = pool.users.get(target_id or "")
+        if user is not None:
+            out.append({"targetId": target_id, "data": _values(user)})
+    return out
