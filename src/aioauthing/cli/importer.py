@@ -35,8 +35,13 @@ class ImportStats:
     """The final summary of an import."""
 
     created: int = 0
+    """Includes ``recovered``."""
     skipped: int = 0
-    """Already in the pool before this row was sent."""
+    """Already in the pool (the create was refused as a duplicate)."""
+    recovered: int = 0
+    """Rows whose create got no answer (dropped connection, timeout, 5xx) and whose user was then
+    found in the pool. They count as created: the API cannot tell whether the lost create or an
+    earlier run made the user, so on a re-run under faults a few existing users land here."""
     failed: int = 0
     retries: int = 0
     """Requests sent again: by the client's retry policy (429, 503, connect errors) and by the
@@ -74,7 +79,7 @@ async def find_existing(mgmt: Any, identity: dict[str, str]) -> Any:
 
 
 async def _import_row(mgmt: Any, row: Row, stats: ImportStats, *, max_attempts: int) -> str:
-    """Create one user; ``"created"`` or ``"skipped"``; raises the last error on failure."""
+    """Create one user: ``"created"``, ``"recovered"`` or ``"skipped"``; raises on failure."""
     from aioauthing import AlreadyExistsError, RateLimitedError, ServerError, TransportError
     from aioauthing.generated.models import CreateUserInput
 
@@ -95,7 +100,7 @@ async def _import_row(mgmt: Any, row: Row, stats: ImportStats, *, max_attempts: 
         if uncertain:
             try:
                 if await find_existing(mgmt, row.identity()) is not None:
-                    return "created"
+                    return "recovered"
             except (TransportError, ServerError, RateLimitedError) as exc:
                 last = exc
                 continue
@@ -106,7 +111,7 @@ async def _import_row(mgmt: Any, row: Row, stats: ImportStats, *, max_attempts: 
                 await mgmt.users.create(user_input, custom_data=custom)
             return "created"
         except AlreadyExistsError:
-            return "created" if uncertain else "skipped"
+            return "recovered" if uncertain else "skipped"
         except RateLimitedError as exc:  # refused before being applied
             last = exc
             if exc.retry_after:
@@ -219,6 +224,7 @@ def _count(stats: ImportStats, result: BulkResult[Row, str], failures: IO[str] |
             stats.skipped += 1
         else:
             stats.created += 1
+            stats.recovered += result.value == "recovered"
         return
     stats.failed += 1
     if failures is not None:

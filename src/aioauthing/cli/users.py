@@ -55,7 +55,8 @@ def progress_bar(console: Console) -> Progress:
 
 def print_summary(console: Console, stats: ImportStats) -> None:
     table = Table(title="import summary", show_header=False)
-    table.add_row("created", str(stats.created))
+    recovered = f" ({stats.recovered} after a lost answer)" if stats.recovered else ""
+    table.add_row("created", f"{stats.created}{recovered}")
     table.add_row("skipped (already existing)", str(stats.skipped))
     table.add_row("failed", str(stats.failed))
     table.add_row("retries", str(stats.retries))
