@@ -167,6 +167,20 @@ def test_unknown_csv_column_is_reported_once(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == ["line 1: unknown column 'bogus' in the header"]
 
 
+def test_map_option_renames_columns(tmp_path: Path) -> None:
+    source = tmp_path / "users.csv"
+    source.write_text("Login,Mail,Notes\nann,ann@example.com,x\n", encoding="utf-8")
+    args = ["users", "import", "--dry-run", str(source), "--map", "Login=username"]
+    result = CliRunner().invoke(main, [*args, "--map", "Mail=email"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["line 1: unknown column 'Notes' in the header"]
+    result = CliRunner().invoke(main, [*args, "--map", "Mail=email", "--map", "Notes="])
+    assert result.exit_code == 0, result.output
+    assert "1 rows checked, 0 problems" in result.stdout
+    result = CliRunner().invoke(main, [*args, "--map", "oops"])
+    assert result.exit_code == 2 and "COLUMN=FIELD" in result.output
+
+
 def test_resume_checkpoint(authing_pool: Any, tmp_path: Path) -> None:
     source = tmp_path / "users.jsonl"
     generate_users(source, 120)

@@ -85,3 +85,18 @@ def test_seen_identities_remember_the_first_line() -> None:
         assert seen.first_line("email\0a@b.c", 12) == 4
     finally:
         seen.close()
+
+
+def test_a_mapping_renames_or_drops_columns(tmp_path: Path) -> None:
+    path = _write(tmp_path, "u.csv", "Login,E-mail,Team,Notes\nann,ann@example.com,eng,hi\n")
+    count, problems = validate_file(path)
+    assert count == 0  # an unusable header: no row is checked
+    assert [str(p) for p in problems] == [
+        f"line 1: unknown column {name!r} in the header"
+        for name in ("Login", "E-mail", "Team", "Notes")
+    ]
+    mapping = {"Login": "username", "E-mail": "email", "Team": "custom.team", "Notes": ""}
+    assert validate_file(path, mapping=mapping) == (1, [])
+    [row] = list(parse_rows(path, mapping=mapping))
+    assert row.fields == {"username": "ann", "email": "ann@example.com"}
+    assert row.custom == {"team": "eng"}

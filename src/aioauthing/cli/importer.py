@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -158,14 +158,14 @@ def write_checkpoint(path: Path | None, source: Path, next_index: int) -> None:
     tmp.replace(path)
 
 
-def _raise_if_invalid(path: Path) -> None:
+def _raise_if_invalid(path: Path, mapping: Mapping[str, str] | None) -> None:
     shown: list[RowError] = []
 
     def keep(problem: RowError) -> None:
         if len(shown) < MAX_REPORTED_PROBLEMS:
             shown.append(problem)
 
-    _, total = check_file(path, keep)
+    _, total = check_file(path, keep, mapping=mapping)
     if total:
         raise InvalidFileError(shown, total)
 
@@ -180,14 +180,16 @@ async def import_users(
     on_progress: Callable[[BulkResult[Row, str]], object] | None = None,
     max_attempts: int = 8,
     check: bool = True,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportStats:
     """Import ``path`` into the pool of ``mgmt``; safe to re-run.
 
     ``check`` (default) reads the whole file first and raises :class:`InvalidFileError` before
     sending anything if a row is bad; with ``check=False`` (the caller checked), bad rows fail.
+    ``mapping`` renames columns (``{"E-mail": "email"}``) or drops them (``{"Notes": ""}``).
     """
     if check:
-        await anyio.to_thread.run_sync(_raise_if_invalid, path)
+        await anyio.to_thread.run_sync(_raise_if_invalid, path, mapping)
     stats = ImportStats()
     started = time.monotonic()
     start = read_checkpoint(resume, path)
@@ -195,7 +197,7 @@ async def import_users(
     client = _counting_retries(mgmt, stats)
 
     def rows() -> Iterator[Row]:
-        for index, row in enumerate(parse_rows(path, check_duplicates=False)):
+        for index, row in enumerate(parse_rows(path, mapping=mapping, check_duplicates=False)):
             if index >= start:
                 yield row
 

@@ -4,7 +4,8 @@ Columns (CSV) or keys (JSON Lines) are ``CreateUserInput`` fields, by their wire
 (``externalId``) or Python name (``external_id``); ``custom.<key>`` columns become custom data.
 ``id`` (written by ``aioauthing users export``) is accepted and ignored: the destination pool gives
 every new user its own id, and users are matched by externalId, email, username or phone.
-Any other column is an error.
+Any other column is an error unless a ``mapping`` renames it (``{"E-mail": "email"}``) or drops it
+(``{"Notes": ""}``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,22 @@ def detect_format(path: Path) -> str:
     return "jsonl" if first.startswith("{") else "csv"
 
 
-def read_raw(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """Yield ``(line_number, mapping)`` lazily; a string instead of a mapping is a parse error."""
+def _renamed(record: dict[str, Any], mapping: Mapping[str, str] | None) -> dict[str, Any]:
+    """Drop empty values; rename (or drop, when mapped to "") the mapped columns."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if value in (None, ""):
+            continue
+        name = mapping.get(key, key) if mapping else key
+        if name:
+            out[name] = value
+    return out
+
+
+def read_raw(
+    path: Path, mapping: Mapping[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Yield ``(line_number, record)`` lazily; a string instead of a record is a parse error."""
     with path.open(encoding="utf-8", newline="") as fh:
         if detect_format(path) == "csv":
             reader = csv.DictReader(fh)
@@ -102,7 +117,7 @@ def read_raw(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
                 if None in record:
                     yield line, "more cells than header columns"
                     continue
-                yield line, {k: v for k, v in record.items() if v not in (None, "")}
+                yield line, _renamed(record, mapping)
             return
         for line, text in enumerate(fh, start=1):
             if not text.strip():
@@ -115,7 +130,7 @@ def read_raw(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
             if not isinstance(obj, dict):
                 yield line, "a JSON object per line is expected"
                 continue
-            yield line, {k: v for k, v in obj.items() if v not in (None, "")}
+            yield line, _renamed(obj, mapping)
 
 
 def _convert(field: attrs.Attribute[Any], value: Any) -> Any:
@@ -200,31 +215,35 @@ class SeenIdentities:
         self._db.close()
 
 
-def _header_errors(path: Path) -> list[str]:
+def _header_errors(path: Path, mapping: Mapping[str, str] | None) -> list[str]:
     if detect_format(path) != "csv":
         return []
     with path.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh), [])
     fields = field_map()
-    return [
-        f"unknown column {name!r} in the header"
-        for name in header
-        if name not in fields and name not in IGNORED_COLUMNS and not name.startswith(CUSTOM_PREFIX)
-    ]
+    known = fields.keys() | IGNORED_COLUMNS
+    errors = []
+    for column in header:
+        name = mapping.get(column, column) if mapping else column
+        if name and name not in known and not name.startswith(CUSTOM_PREFIX):
+            errors.append(f"unknown column {column!r} in the header")
+    return errors
 
 
-def parse_rows(path: Path, *, check_duplicates: bool = True) -> Iterator[Row]:
+def parse_rows(
+    path: Path, *, mapping: Mapping[str, str] | None = None, check_duplicates: bool = True
+) -> Iterator[Row]:
     """Parsed rows, lazily; a row repeating an identity of an earlier line gets an error.
 
     An unusable CSV header yields a single row (line 1) carrying the header's errors.
     """
-    header_errors = _header_errors(path)
+    header_errors = _header_errors(path, mapping)
     if header_errors:
         yield Row(1, {}, errors=header_errors)
         return
     seen = SeenIdentities() if check_duplicates else None
     try:
-        for line, raw in read_raw(path):
+        for line, raw in read_raw(path, mapping):
             row = parse_row(line, raw)
             if seen is not None:
                 for key, value in row.identity().items():
@@ -238,15 +257,20 @@ def parse_rows(path: Path, *, check_duplicates: bool = True) -> Iterator[Row]:
             seen.close()
 
 
-def check_file(path: Path, report: Callable[[RowError], object]) -> tuple[int, int]:
+def check_file(
+    path: Path,
+    report: Callable[[RowError], object],
+    *,
+    mapping: Mapping[str, str] | None = None,
+) -> tuple[int, int]:
     """Check the whole file, streaming each problem to ``report``: (rows checked, problems)."""
-    header_errors = _header_errors(path)
+    header_errors = _header_errors(path, mapping)
     if header_errors:
         for message in header_errors:
             report(RowError(1, message))
         return 0, len(header_errors)
     count = problems = 0
-    for row in parse_rows(path):
+    for row in parse_rows(path, mapping=mapping):
         count += 1
         for message in row.errors:
             problems += 1
@@ -254,8 +278,10 @@ def check_file(path: Path, report: Callable[[RowError], object]) -> tuple[int, i
     return count, problems
 
 
-def validate_file(path: Path) -> tuple[int, list[RowError]]:
+def validate_file(
+    path: Path, *, mapping: Mapping[str, str] | None = None
+) -> tuple[int, list[RowError]]:
     """Check the whole file: (rows checked, every problem with its line number)."""
     problems: list[RowError] = []
-    count, _ = check_file(path, problems.append)
+    count, _ = check_file(path, problems.append, mapping=mapping)
     return count, problems

@@ -89,6 +89,16 @@ def users(
 # -- import --------------------------------------------------------------------------------------
 
 
+def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in maps:
+        column, sep, target = item.partition("=")
+        if not sep or not column:
+            raise click.BadParameter(f"{item!r} is not COLUMN=FIELD", param_hint="--map")
+        mapping[column] = target.strip()
+    return mapping
+
+
 @users.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the whole file; send nothing.")
@@ -105,6 +115,13 @@ def users(
     default=None,
     help="Write failed rows with their error here (JSON Lines).",
 )
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read COLUMN as FIELD (a user field or custom.<key>); COLUMN= ignores it. Repeatable.",
+)
 @connection_options(envvars=False)
 @click.pass_context
 def import_cmd(
@@ -115,6 +132,7 @@ def import_cmd(
     concurrency: int,
     resume: Path | None,
     failures: Path | None,
+    maps: tuple[str, ...],
     **flags: Any,
 ) -> None:
     """Import users from FILE (CSV or JSON Lines); safe to re-run.
@@ -126,7 +144,8 @@ def import_cmd(
     skipped.
     """
     console = Console(stderr=True)
-    total, problems = check_file(file, lambda p: click.echo(str(p), err=True))
+    mapping = _parse_maps(maps)
+    total, problems = check_file(file, lambda p: click.echo(str(p), err=True), mapping=mapping)
     if problems or dry_run:
         click.echo(f"{total} rows checked, {problems} problems; nothing sent.")
         if problems:
@@ -155,6 +174,7 @@ def import_cmd(
                     failures=fh,
                     on_progress=tick,
                     check=False,
+                    mapping=mapping,
                 )
 
     try:
