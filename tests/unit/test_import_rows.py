@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aioauthing.cli.importer import _Watermark
 from aioauthing.cli.rows import SeenIdentities, check_file, parse_rows, validate_file
 
 
@@ -100,3 +101,14 @@ def test_a_mapping_renames_or_drops_columns(tmp_path: Path) -> None:
     [row] = list(parse_rows(path, mapping=mapping))
     assert row.fields == {"username": "ann", "email": "ann@example.com"}
     assert row.custom == {"team": "eng"}
+
+
+def test_the_checkpoint_watermark_only_counts_leading_rows_all_done() -> None:
+    mark = _Watermark(10)
+    for index in (12, 11, 14):
+        mark.done(index)
+    assert mark.next == 10  # row 10 still in flight
+    mark.done(10)
+    assert mark.next == 13
+    mark.done(13)
+    assert mark.next == 15

@@ -5,8 +5,10 @@
 * A user that already exists (same externalId, email, username or phone) is counted as skipped.
   When a create's answer is lost (dropped connection, timeout, 5xx after sending), the row is
   looked up before any new attempt, so a retried create never makes a second user.
-* ``resume``: a checkpoint file holding how many leading rows are done; it is rewritten every
-  ``CHECKPOINT_EVERY`` rows and when the job stops (also on Ctrl-C or cancellation).
+* Results are taken as they complete (a row waiting on a retry does not hold the others back).
+* ``resume``: a checkpoint file holding how many leading rows are all done; it is rewritten every
+  ``CHECKPOINT_EVERY`` results and when the job stops (also on Ctrl-C or cancellation). Rows past
+  it that were done are sent again on resume and counted as skipped.
 """
 
 from __future__ import annotations
@@ -204,20 +206,36 @@ async def import_users(
     async def work(row: Row) -> str:
         return await _import_row(client, row, stats, max_attempts=max_attempts)
 
-    done = start
+    checkpoint = _Watermark(start)
+    received = 0
     try:
-        async with run_bulk(work, rows(), concurrency=concurrency, ordered=True) as results:
+        async with run_bulk(work, rows(), concurrency=concurrency, ordered=False) as results:
             async for result in results:
                 _count(stats, result, failures)
-                done += 1
-                if done % CHECKPOINT_EVERY == 0:
-                    write_checkpoint(resume, path, done)
+                checkpoint.done(start + result.index)
+                received += 1
+                if received % CHECKPOINT_EVERY == 0:
+                    write_checkpoint(resume, path, checkpoint.next)
                 if on_progress is not None:
                     on_progress(result)
     finally:
-        write_checkpoint(resume, path, done)
+        write_checkpoint(resume, path, checkpoint.next)
         stats.seconds = time.monotonic() - started
     return stats
+
+
+class _Watermark:
+    """The number of leading rows all done, from results that arrive in any order."""
+
+    def __init__(self, start: int) -> None:
+        self.next = start
+        self._ahead: set[int] = set()  # done rows past a row still in flight
+
+    def done(self, index: int) -> None:
+        self._ahead.add(index)
+        while self.next in self._ahead:
+            self._ahead.remove(self.next)
+            self.next += 1
 
 
 def _count(stats: ImportStats, result: BulkResult[Row, str], failures: IO[str] | None) -> None:
