@@ -454,3 +454,29 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_job(
     assert stats["resumed_from"] == done and stats["created"] + stats["skipped"] == 1500 - done
     users = _pool_users(authing_pool)
     assert sorted(u["ext"] for u in users) == [f"ext-{i:05d}" for i in range(1500)]
+
+
+def test_failed_rows_go_to_the_failures_file_with_passwords_masked(
+    authing_pool: Any, tmp_path: Path
+) -> None:
+    """Without the emulator's public key the passwords cannot be decrypted: those rows fail."""
+    source = tmp_path / "users.csv"
+    source.write_text(
+        "username,password\nann,Secret-pw-1\nbob,\n",
+        encoding="utf-8",
+    )
+    failures = tmp_path / "failed.jsonl"
+    args = ["users", "import", str(source), "--failures", str(failures)]
+    result = CliRunner().invoke(main, args, env=_env(authing_pool))
+    assert result.exit_code == 2, result.output
+    assert (_last_json(result.stdout)["created"], _last_json(result.stdout)["failed"]) == (1, 1)
+    [failed] = [json.loads(line) for line in failures.read_text().splitlines()]
+    assert failed["line"] == 2 and failed["row"] == {"username": "ann", "password": "***"}
+    assert failed["error"].startswith("InvalidInputError: [2016]")
+    assert "Secret-pw-1" not in failures.read_text() + result.output
+
+    key = tmp_path / "key.pem"
+    key.write_text(authing_pool.public_key, encoding="utf-8")
+    result = CliRunner().invoke(main, [*args, "--public-key", str(key)], env=_env(authing_pool))
+    assert result.exit_code == 0, result.output
+    assert _last_json(result.stdout)["created"] == 1 and failures.read_text() == ""

@@ -5,15 +5,25 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-__all__ = ["ENV_HOST", "ENV_POOL", "ENV_SECRET", "Connection", "connection_options", "open_client"]
+__all__ = [
+    "ENV_HOST",
+    "ENV_POOL",
+    "ENV_PUBLIC_KEY",
+    "ENV_SECRET",
+    "Connection",
+    "connection_options",
+    "open_client",
+]
 
 ENV_HOST = "AUTHING_HOST"
 ENV_POOL = "AUTHING_USERPOOL_ID"
 ENV_SECRET = "AUTHING_USERPOOL_SECRET"
+ENV_PUBLIC_KEY = "AUTHING_PUBLIC_KEY"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,8 +42,21 @@ class Connection:
         return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v})
 
 
+def _read_pem(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--public-key``: PEM text as is, anything else is a file holding it."""
+    if not value or "-----BEGIN" in value:
+        return value
+    try:
+        return Path(value).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise click.BadParameter(f"not PEM text and not a readable file: {exc}") from exc
+
+
 def connection_options(*, envvars: bool) -> Callable[[F], F]:
-    """``--host``, ``--user-pool-id``, ``--secret``, ``--emulator`` (env vars on the group only)."""
+    """``--host``, ``--user-pool-id``, ``--secret``, ``--public-key``, ``--emulator``.
+
+    Environment variables are read on the group only, so a subcommand's flag wins over them.
+    """
 
     def env(name: str) -> dict[str, Any]:
         return {"envvar": name, "show_envvar": True} if envvars else {}
@@ -44,6 +67,14 @@ def connection_options(*, envvars: bool) -> Callable[[F], F]:
                 click.option("--host", default=None, help="API host.", **env(ENV_HOST)),
                 click.option("--user-pool-id", default=None, help="Pool id.", **env(ENV_POOL)),
                 click.option("--secret", default=None, help="Pool secret.", **env(ENV_SECRET)),
+                click.option(
+                    "--public-key",
+                    default=None,
+                    help="PEM text or file of the key passwords are encrypted with (private "
+                    "deployments, emulators; default: Authing's).",
+                    callback=_read_pem,
+                    **env(ENV_PUBLIC_KEY),
+                ),
                 click.option(
                     "--emulator", is_flag=True, help="Use a fresh in-process emulator pool."
                 ),

@@ -29,6 +29,8 @@ from aioauthing.cli.rows import IDENTITY_KEYS, Row, RowError, check_file, parse_
 __all__ = ["ImportStats", "InvalidFileError", "find_existing", "import_users"]
 
 CHECKPOINT_EVERY = 50
+_SECRET_COLUMNS = frozenset({"password"})
+"""Masked in the failures file (the source file keeps them)."""
 MAX_REPORTED_PROBLEMS = 20
 
 
@@ -248,9 +250,10 @@ def _count(stats: ImportStats, result: BulkResult[Row, str], failures: IO[str] |
         return
     stats.failed += 1
     if failures is not None:
+        row = result.item.raw
         record = {
             "line": result.item.line,
-            "row": result.item.raw,
+            "row": {k: "***" if k in _SECRET_COLUMNS else v for k, v in row.items()},
             "error": f"{type(result.error).__name__}: {result.error}",
         }
         failures.write(json.dumps(record, ensure_ascii=False) + "\n")

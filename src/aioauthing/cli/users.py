@@ -80,10 +80,17 @@ def users(
     host: str | None,
     user_pool_id: str | None,
     secret: str | None,
+    public_key: str | None,
     emulator: bool,
 ) -> None:
     """Bulk jobs on a pool's users (import, export, delete, search)."""
-    ctx.obj = Connection(host=host, user_pool_id=user_pool_id, secret=secret, emulator=emulator)
+    ctx.obj = Connection(
+        host=host,
+        user_pool_id=user_pool_id,
+        secret=secret,
+        public_key=public_key,
+        emulator=emulator,
+    )
 
 
 # -- import --------------------------------------------------------------------------------------
