@@ -25,7 +25,7 @@ from rich.table import Table
 from aioauthing.bulk import run_bulk
 from aioauthing.cli.connection import Connection, connection_options, open_client
 from aioauthing.cli.exporter import export_users, user_record
-from aioauthing.cli.importer import ImportStats, find_existing, import_users
+from aioauthing.cli.importer import ImportStats, find_existing, import_users, read_checkpoint
 from aioauthing.cli.rows import IDENTITY_KEYS, RowError, check_file, field_map, read_raw
 
 __all__ = [
@@ -164,7 +164,8 @@ def import_cmd(
         with contextlib.ExitStack() as stack:
             fh = stack.enter_context(failures.open("w", encoding="utf-8")) if failures else None
             progress = stack.enter_context(progress_bar(console))
-            task = progress.add_task("import", total=total, info="")
+            done = read_checkpoint(resume, file)
+            task = progress.add_task("import", total=total, completed=done, info="")
             failed = 0
 
             def tick(result: Any) -> None:
