@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["runtime_overhead", "verify_tokens", "emulator_throughput"]
+BENCHMARKS = [
+    "runtime_overhead",
+    "verify_tokens",
+    "emulator_throughput",
+    "bulk_vs_official",
+    "import_memory",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -58,5 +58,6 @@ def emulator_subprocess(*extra: str) -> Iterator[EmulatorProcess]:
 
 @contextmanager
 def emulator_process(*extra: str) -> Iterator[dict[str, Any]]:
+    """The emulator's settings line, plus ``"pid"`` (the emulator process id)."""
     with emulator_subprocess(*extra) as emulator:
-        yield emulator.settings
+        yield {**emulator.settings, "pid": emulator.pid}

@@ -14,11 +14,11 @@ from rich.console import Console
 
 from aioauthing.cli.users import (
     Connection,
-    _progress,
     export_users,
     import_users,
     open_client,
     print_summary,
+    progress_bar,
 )
 
 __all__ = ["demo", "generate_users"]
@@ -51,7 +51,7 @@ def demo(count: int, concurrency: int) -> None:
             generate_users(source, count)
             console.print(f"generated {count} users in {source}")
             async with open_client(Connection(emulator=True)) as mgmt:
-                with _progress(console) as progress:
+                with progress_bar(console) as progress:
                     task = progress.add_task("import", total=count, info="")
 
                     def tick(_: Any) -> None:
@@ -65,7 +65,7 @@ def demo(count: int, concurrency: int) -> None:
                 console.print(f"search 'demo0001': {page.total_count} matches")
                 started = time.monotonic()
                 with (Path(tmp) / "export.jsonl").open("w", encoding="utf-8") as out:
-                    exported = await export_users(mgmt, out, "jsonl")
+                    exported = (await export_users(mgmt, out, "jsonl")).exported
                 console.print(f"exported {exported} users in {time.monotonic() - started:.2f}s")
                 click.echo(json.dumps({**stats.as_dict(), "exported": exported}))
 

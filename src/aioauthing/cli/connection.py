@@ -1,0 +1,128 @@
+"""Which pool a command talks to: flags, environment variables, or an in-process emulator."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+__all__ = [
+    "ENV_HOST",
+    "ENV_POOL",
+    "ENV_PUBLIC_KEY",
+    "ENV_SECRET",
+    "Connection",
+    "connection_options",
+    "open_client",
+]
+
+ENV_HOST = "AUTHING_HOST"
+ENV_POOL = "AUTHING_USERPOOL_ID"
+ENV_SECRET = "AUTHING_USERPOOL_SECRET"
+ENV_PUBLIC_KEY = "AUTHING_PUBLIC_KEY"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclasses.dataclass(slots=True)
+class Connection:
+    host: str | None = None
+    user_pool_id: str | None = None
+    secret: str | None = dataclasses.field(default=None, repr=False)
+    emulator: bool = False
+    public_key: str | None = None
+    http_client: Any = None
+
+    def merged(self, **overrides: Any) -> Connection:
+        """A copy where every given (truthy) override wins."""
+        return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v})
+
+
+def _read_pem(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--public-key``: PEM text as is, anything else is a file holding it."""
+    if not value or "-----BEGIN" in value:
+        return value
+    try:
+        return Path(value).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise click.BadParameter(f"not PEM text and not a readable file: {exc}") from exc
+
+
+def connection_options(*, envvars: bool) -> Callable[[F], F]:
+    """``--host``, ``--user-pool-id``, ``--secret``, ``--public-key``, ``--emulator``.
+
+    Environment variables are read on the group only, so a subcommand's flag wins over them.
+    """
+
+    def env(name: str) -> dict[str, Any]:
+        return {"envvar": name, "show_envvar": True} if envvars else {}
+
+    def decorate(fn: F) -> F:
+        for option in reversed(
+            [
+                click.option("--host", default=None, help="API host.", **env(ENV_HOST)),
+                click.option("--user-pool-id", default=None, help="Pool id.", **env(ENV_POOL)),
+                click.option("--secret", default=None, help="Pool secret.", **env(ENV_SECRET)),
+                click.option(
+                    "--public-key",
+                    default=None,
+                    help="PEM text or file of the key passwords are encrypted with (private "
+                    "deployments, emulators; default: Authing's).",
+                    callback=_read_pem,
+                    **env(ENV_PUBLIC_KEY),
+                ),
+                click.option(
+                    "--emulator", is_flag=True, help="Use a fresh in-process emulator pool."
+                ),
+            ]
+        ):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
+@contextlib.asynccontextmanager
+async def open_client(conn: Connection) -> AsyncIterator[Any]:
+    """A ``ManagementClient`` for ``conn`` (``conn.emulator``: a fresh in-process emulator)."""
+    from aioauthing import ManagementClient
+
+    if conn.emulator:
+        import httpx
+
+        from aioauthing.emulator.app import create_app
+        from aioauthing.emulator.config import EmulatorConfig
+        from aioauthing.emulator.transport import EmulatorTransport
+
+        base = "http://emulator"
+        app = create_app(EmulatorConfig(public_url=base))
+        settings = app.state.emulator.settings(base)
+        async with (
+            httpx.AsyncClient(transport=EmulatorTransport(app), base_url=base) as http,
+            ManagementClient(
+                settings["user_pool_id"],
+                settings["secret"],
+                host=base,
+                public_key=settings["public_key"],
+                http_client=http,
+            ) as client,
+        ):
+            yield client
+        return
+    if not (conn.host and conn.user_pool_id and conn.secret):
+        raise click.UsageError(
+            f"give --host/--user-pool-id/--secret (or {ENV_HOST}, {ENV_POOL}, {ENV_SECRET}) "
+            "or --emulator"
+        )
+    async with ManagementClient(
+        conn.user_pool_id,
+        conn.secret,
+        host=conn.host,
+        public_key=conn.public_key,
+        http_client=conn.http_client,
+    ) as client:
+        yield client
