@@ -159,3 +159,16 @@ def test_cli_directory_option(tmp_path: Path) -> None:
         timeout=60,
     )
     assert refused.returncode == 2 and "--directory" in refused.stderr
+
+
+def test_pytest_plugin_reads_the_directory_file_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aioauthing.emulator.pytest_plugin import _config
+
+    path = tmp_path / "directory.json"
+    path.write_text(json.dumps(DIRECTORY))
+    monkeypatch.setenv("AIOAUTHING_EMULATOR_DIRECTORY", str(path))
+    assert tuple(_config().directory) == load_directory(path)
+    monkeypatch.delenv("AIOAUTHING_EMULATOR_DIRECTORY")
+    assert tuple(_config().directory) == ()

@@ -140,7 +140,7 @@ mutation resetPasswordByForceResetToken($token: String!, $oldPassword: String!, 
     result_path=("resetPasswordByForceResetToken",),
     auth=AuthKind.NONE,
     idempotent=False,
-    errors=(1320011, 2058),
+    errors=(2006, 2058),
     secret_variables=("token", "oldPassword", "newPassword"),
 )
 """Change a password with the temporary token of a forced password reset."""
@@ -860,7 +860,7 @@ mutation updatePassword($newPassword: String!, $oldPassword: String) {
     result_path=("updatePassword",),
     auth=AuthKind.USER,
     idempotent=False,
-    errors=(2020, 2029, 1320011),
+    errors=(2020, 2029, 2006),
     secret_variables=("newPassword", "oldPassword"),
 )
 """Change the signed-in user's password."""

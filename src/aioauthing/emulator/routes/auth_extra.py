@@ -11,7 +11,7 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..resolvers.acl import resources_of
-from ..resolvers.auth import login, register
+from ..resolvers.auth import change_password, login, register
 from ..resolvers.auth_extra import save
 from ..resolvers.messaging import consume_code, email_key
 from ..resolvers.orgs import org_paths_of
@@ -146,6 +146,19 @@ def security_level(ctx: RequestContext, call: RestCall) -> Any:
             "mfa": False,
         },
         message="获取成功",
+    )
+
+
+@rest_route("POST", "/api/v2/password/update")
+def update_password(ctx: RequestContext, call: RestCall) -> Any:
+    """Android ``updatePassword``: ``{newPassword, oldPassword?}`` (RSA), 1320011 if old is wrong."""
+    body = _body(call)
+    old = body.get("oldPassword")
+    return change_password(
+        ctx,
+        old if isinstance(old, str) else None,
+        _str(body, "newPassword"),
+        wrong_old_code=1320011,
     )
 
 
