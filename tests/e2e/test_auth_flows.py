@@ -38,8 +38,9 @@ async def test_username_register_login_profile_and_password_change(
     assert updated.nickname == "Amazing Grace"
     assert (await me_api.get_current_user()).nickname == "Amazing Grace"
 
-    with pytest.raises(AuthingError):
+    with pytest.raises(InvalidCredentialsError) as wrong_old:
         await me_api.update_password("second-pass-2", old_password="wrong-old-pass")
+    assert wrong_old.value.code == 2006  # GraphQL: four-digit code (REST says 1320011)
     changed = await me_api.update_password("second-pass-2", old_password="first-pass-1")
     assert changed.id == user.id
 
@@ -221,7 +222,7 @@ async def test_forced_reset_needs_the_old_password_with_the_2058_token(
         await authing_client.reset_password_by_force_reset_token(
             token, "not-the-old-one", "fresh-pass-1"
         )
-    assert wrong.value.code == 1320011
+    assert wrong.value.code == 2006
     result = await authing_client.reset_password_by_force_reset_token(
         token, "expired-pass-1", "fresh-pass-1"
     )

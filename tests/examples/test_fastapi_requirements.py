@@ -50,7 +50,7 @@ async def token_for(settings: AuthingSettings, email: str) -> str:
 async def test_permissions_are_checked_against_authorized_resources(
     settings: AuthingSettings, people: People
 ) -> None:
-    """The emulator authorizes no resources, so ``books:read`` is missing for everyone."""
+    """Nothing authorized ``books:read`` to the admin (a role alone grants no resource): 403."""
     app = build(settings)
     token = await token_for(settings, people.admin_email)
     async with (

@@ -38,6 +38,12 @@ def main() -> None:
     default=None,
     help="Serve this SDL instead of the generated schema (development).",
 )
+@click.option(
+    "--directory",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help='LDAP / AD users of every pool: JSON or YAML {"ldap": [{username, password, profile}], "ad": [...]}.',
+)
 @click.option("--log-level", default="warning", show_default=True)
 def emulator(
     host: str,
@@ -47,6 +53,7 @@ def emulator(
     faults: str,
     fixed_code: str | None,
     schema: Path | None,
+    directory: Path | None,
     log_level: str,
 ) -> None:
     """Run the local Authing V2 emulator.
@@ -56,6 +63,7 @@ def emulator(
     """
     from aioauthing.emulator.app import create_app
     from aioauthing.emulator.config import EmulatorConfig
+    from aioauthing.emulator.directory_config import load_directory
     from aioauthing.emulator.faults import parse_faults
     from aioauthing.emulator.server import bind_socket, uvicorn_server
 
@@ -63,6 +71,10 @@ def emulator(
         parse_faults(faults)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--faults") from exc
+    try:
+        directory_users = load_directory(directory) if directory else ()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--directory") from exc
     sock = bind_socket(host, port)
     actual_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
@@ -74,6 +86,7 @@ def emulator(
         faults=faults,
         fixed_code=fixed_code,
         schema_path=schema,
+        directory=directory_users,
         public_url=f"http://{shown_host}:{actual_port}",
     )
     app = create_app(config)

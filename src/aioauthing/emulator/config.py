@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
+
+from .directory_config import DirectoryUser
 
 __all__ = ["MAX_BODY_BYTES", "EmulatorConfig"]
 
@@ -34,6 +37,8 @@ class EmulatorConfig:
     """Seconds a user token (``User.token``) stays valid (14 days, as seen on the wire)."""
     management_token_lifetime: int = 7 * 86_400
     """Seconds a management ``accessToken`` stays valid."""
+    directory: Sequence[DirectoryUser] = ()
+    """LDAP / AD users every pool starts with (see :mod:`.directory_config`; CLI ``--directory``)."""
     public_url: str | None = None
     """Base URL announced in settings and token ``iss``; default ``http://{host}:{port}``."""
 

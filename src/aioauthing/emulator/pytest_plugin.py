@@ -33,13 +33,22 @@ __all__ = [
 ]
 
 _SEED_ENV = "AIOAUTHING_EMULATOR_SEED"
+_DIRECTORY_ENV = "AIOAUTHING_EMULATOR_DIRECTORY"
+"""Path of an LDAP / AD directory file (as ``aioauthing emulator --directory``)."""
 
 
 def _config() -> Any:
+    from pathlib import Path
+
     from .config import EmulatorConfig
+    from .directory_config import load_directory
 
     seed = os.environ.get(_SEED_ENV)
-    return EmulatorConfig(seed=int(seed) if seed else None)
+    directory = os.environ.get(_DIRECTORY_ENV)
+    return EmulatorConfig(
+        seed=int(seed) if seed else None,
+        directory=load_directory(Path(directory)) if directory else (),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import time
 from typing import Any, ClassVar
 
 from .config import EmulatorConfig
+from .directory_config import directory_entries
 from .errors import biz
 from .ids import IdGenerator
 from .keys import KeyMaterial
@@ -112,6 +113,7 @@ class EmulatorState:
         self.ids = IdGenerator(config.seed)
         self.pools: dict[str, Pool] = {}
         self.default_pool_id = ""
+        self._configured_directory = directory_entries(config.directory)
         self._upserts: dict[Record, Any] = {}
         self._deletes: set[Record] = set()
         self._meta_written: tuple[int, str] | None = None
@@ -119,6 +121,9 @@ class EmulatorState:
         if not loaded:
             self.keys = KeyMaterial.generate()
             self.default_pool_id = self.create_pool("default").id
+        else:
+            for pool in self.pools.values():
+                self._seed_directory(pool)
         self.flush()
 
     # ---------------------------------------------------------------- pools
@@ -136,6 +141,7 @@ class EmulatorState:
         )
         self.pools[pool_id] = pool
         self.touch_pool(pool)
+        self._seed_directory(pool)
         return pool
 
     def pool(self, pool_id: str | None) -> Pool:
@@ -175,6 +181,14 @@ class EmulatorState:
         pool.fixed_code = self.config.fixed_code
         pool.faults = self.config.faults
         self.touch_pool(pool)
+        self._seed_directory(pool)
+
+    def _seed_directory(self, pool: Pool) -> None:
+        """Give ``pool`` the configured LDAP / AD users, keeping links to accounts made."""
+        for key, entry in self._configured_directory.items():
+            linked = (pool.directory.get(key) or {}).get("userId")
+            entry = {**entry, "profile": dict(entry["profile"]), "userId": linked}
+            self.put_directory_user(pool, key, entry)
 
     def reset_all(self) -> None:
         for pool_id in list(self.pools):

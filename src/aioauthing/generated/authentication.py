@@ -178,7 +178,7 @@ class AuthenticationApis(ApiBase):
 
         Raises:
             AuthingError: with one of the documented codes:
-                1320011: 旧密码不正确 (InvalidCredentialsError)
+                2006: 密码错误 (InvalidCredentialsError)
                 2058: 强制重置密码，需要验证旧密码 (AccountStateError)
         """
         v.require_non_empty("token", token)
@@ -1551,7 +1551,7 @@ class UserApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
                 2029: 密码长度不能少于 6 位 (InvalidInputError)
-                1320011: 旧密码不正确 (InvalidCredentialsError)
+                2006: 密码错误 (InvalidCredentialsError)
         """
         v.require_non_empty("new_password", new_password)
         variables: dict[str, Any] = {}

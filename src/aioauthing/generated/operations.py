@@ -140,7 +140,7 @@ mutation resetPasswordByForceResetToken($token: String!, $oldPassword: String!, 
     result_path=("resetPasswordByForceResetToken",),
     auth=AuthKind.NONE,
     idempotent=False,
-    errors=(1320011, 2058),
+    errors=(2006, 2058),
     secret_variables=("token", "oldPassword", "newPassword"),
 )
 """Change a password with the temporary token of a forced password reset."""
@@ -860,7 +860,7 @@ mutation updatePassword($newPassword: String!, $oldPassword: String) {
     result_path=("updatePassword",),
     auth=AuthKind.USER,
     idempotent=False,
-    errors=(2020, 2029, 1320011),
+    errors=(2020, 2029, 2006),
     secret_variables=("newPassword", "oldPassword"),
 )
 """Change the signed-in user's password."""
@@ -2099,6 +2099,32 @@ query groupWithUsers($code: String!, $page: Int, $limit: Int) {
 )
 """List the members of a group, one page at a time."""
 
+GROUPS_LIST_AUTHORIZED_RESOURCES = GraphQLOperation(
+    name="groups.list_authorized_resources",
+    operation_name="listGroupAuthorizedResources",
+    document="""\
+query listGroupAuthorizedResources($code: String!, $namespace: String, $resourceType: String) {
+  group(code: $code) {
+    authorizedResources(namespace: $namespace, resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("group", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List the resources granted to a group."""
+
 GROUPS_ADD_USERS = GraphQLOperation(
     name="groups.add_users",
     operation_name="addUserToGroup",
@@ -3007,6 +3033,32 @@ query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int)
     secret_variables=(),
 )
 """List the users holding a role, one page at a time."""
+
+ROLES_LIST_AUTHORIZED_RESOURCES = GraphQLOperation(
+    name="roles.list_authorized_resources",
+    operation_name="listRoleAuthorizedResources",
+    document="""\
+query listRoleAuthorizedResources($code: String!, $namespace: String, $resourceType: String) {
+  role(code: $code, namespace: $namespace) {
+    authorizedResources(resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("role", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List the resources granted to a role (in the role's permission group)."""
 
 ROLES_ASSIGN = GraphQLOperation(
     name="roles.assign",
@@ -4113,6 +4165,32 @@ query getUserDepartments($id: String, $orgId: String) {
     secret_variables=(),
 )
 """List the departments a user belongs to, optionally in one organization."""
+
+USERS_LIST_AUTHORIZED_RESOURCES = GraphQLOperation(
+    name="users.list_authorized_resources",
+    operation_name="listUserAuthorizedResources",
+    document="""\
+query listUserAuthorizedResources($id: String, $namespace: String, $resourceType: String) {
+  user(id: $id) {
+    authorizedResources(namespace: $namespace, resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("user", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(2004,),
+    secret_variables=(),
+)
+"""List every resource a user is authorized for, including those inherited from roles, groups and org nodes."""
 
 USERS_SEND_FIRST_LOGIN_VERIFY_EMAIL = GraphQLOperation(
     name="users.send_first_login_verify_email",

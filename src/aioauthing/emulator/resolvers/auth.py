@@ -207,19 +207,29 @@ def check_login_status(ctx: RequestContext, parent: Any, args: dict[str, Any]) -
     }
 
 
-@resolver("Mutation.updatePassword")
-def update_password(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+def change_password(
+    ctx: RequestContext, old: str | None, new: str, *, wrong_old_code: int
+) -> dict[str, Any]:
+    """The signed-in user's password change; ends their sessions and returns a fresh token.
+
+    A wrong (or missing) old password is ``wrong_old_code``: 2006 on GraphQL
+    ``updatePassword``, 1320011 on Android's REST ``/api/v2/password/update`` (wire-v2 §6.3:
+    the seven-digit codes are REST-only, GraphQL uses the four-digit ones).
+    """
     pool, user, _info = ctx.require_user()
-    if user.get("password"):
-        old = args.get("oldPassword")
-        if not old or not verify_user_password(ctx, user, old):
-            raise biz(2006, "旧密码不正确")
-    set_password(ctx, user, args["newPassword"])
+    if user.get("password") and (not old or not verify_user_password(ctx, user, old)):
+        raise biz(wrong_old_code, "旧密码不正确")
+    set_password(ctx, user, new)
     user["_tokens"] = {}
     user["updatedAt"] = format_date(pool.now())
     token, _iat, exp = ctx.issue_user_token(pool, user)
     ctx.state.put_user(pool, user)
     return user_view(user, token=token, exp=exp)
+
+
+@resolver("Mutation.updatePassword")
+def update_password(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return change_password(ctx, args.get("oldPassword"), args["newPassword"], wrong_old_code=2006)
 
 
 @resolver("Mutation.resetPassword")

@@ -156,7 +156,7 @@ def reset_by_first_login_token(ctx: RequestContext, parent: Any, args: dict[str,
 def reset_by_force_reset_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user = _user_for_reset_token(ctx, args["token"], "force-reset")
     if not verify_user_password(ctx, user, args["oldPassword"]):
-        raise biz(1320011, "旧密码不正确")
+        raise biz(2006, "旧密码不正确")  # GraphQL: four-digit codes (1320011 is REST-only)
     ctx.state.delete_code(pool, f"force-reset:{args['token']}")
     set_password(ctx, user, args["newPassword"])
     user["_tokens"] = {}
@@ -175,10 +175,13 @@ def check_password_strength(ctx: RequestContext, parent: Any, args: dict[str, An
 
 @resolver("Mutation.sendFirstLoginVerifyEmail")
 def send_first_login_verify_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.pool
+    """Management call (C31): 2004 unknown user, 2011 unknown application of the pool."""
+    pool = ctx.require_management()
     user = pool.users.get(args["userId"])
     if user is None:
         raise biz(2004)
+    if args["appId"] != pool.app_id:
+        raise biz(2011, "应用不存在")
     if not user.get("email"):
         raise biz(2028)
     token = issue_reset_token(ctx, pool, user, "first-login")

@@ -16,7 +16,13 @@ from ..state import Pool, format_date
 from .records import ok, page, records, save
 from .users import paginate
 
-__all__ = ["descendants", "node_view", "org_paths_of", "subtree_members"]
+__all__ = [
+    "ancestors_of_memberships",
+    "descendants",
+    "node_view",
+    "org_paths_of",
+    "subtree_members",
+]
 
 _NODE_PRIVATE = ("parentId", "members")
 
@@ -55,6 +61,15 @@ def descendants(pool: Pool, node_id: str) -> list[str]:
     found = [node_id]
     for current in found:
         found += [n["id"] for n in _nodes(pool).values() if n.get("parentId") == current]
+    return found
+
+
+def ancestors_of_memberships(pool: Pool, user_id: str) -> list[str]:
+    """Ids of the nodes ``user_id`` is a member of and of all their ancestors."""
+    found: list[str] = []
+    for node in _nodes(pool).values():
+        if user_id in node["members"]:
+            found += [n["id"] for n in _chain(pool, node) if n["id"] not in found]
     return found
 
 

@@ -10,9 +10,12 @@ from starlette.responses import JSONResponse
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
-from ..resolvers.auth import login, register
+from ..resolvers.acl import resources_of
+from ..resolvers.auth import change_password, login, register
 from ..resolvers.auth_extra import save
 from ..resolvers.messaging import consume_code, email_key
+from ..resolvers.orgs import org_paths_of
+from ..resolvers.records import DEFAULT_NAMESPACE, records
 from ..state import Pool
 from ..tokens import read_token
 from ..users import check_email, user_view, verify_user_password
@@ -146,6 +149,19 @@ def security_level(ctx: RequestContext, call: RestCall) -> Any:
     )
 
 
+@rest_route("POST", "/api/v2/password/update")
+def update_password(ctx: RequestContext, call: RestCall) -> Any:
+    """Android ``updatePassword``: ``{newPassword, oldPassword?}`` (RSA), 1320011 if old is wrong."""
+    body = _body(call)
+    old = body.get("oldPassword")
+    return change_password(
+        ctx,
+        old if isinstance(old, str) else None,
+        _str(body, "newPassword"),
+        wrong_old_code=1320011,
+    )
+
+
 @rest_route("DELETE", "/api/v2/users/delete")
 def delete_account(ctx: RequestContext, call: RestCall) -> Any:
     pool, user, _info = ctx.require_user()
@@ -155,8 +171,28 @@ def delete_account(ctx: RequestContext, call: RestCall) -> Any:
 
 @rest_route("GET", "/api/v2/users/me/orgs")
 def my_orgs(ctx: RequestContext, call: RestCall) -> Any:
-    _pool, user, _info = ctx.require_user()
-    return Envelope(list(user.get("orgs") or []), message="获取用户组织机构列表成功")
+    pool, user, _info = ctx.require_user()
+    return Envelope(org_paths_of(pool, user["id"]), message="获取用户组织机构列表成功")
+
+
+_RESOURCE_TYPES = ("DATA", "API", "MENU", "UI", "BUTTON")
+
+
+@rest_route("POST", "/api/v2/users/resource/authorized")
+def my_authorized_resources(ctx: RequestContext, call: RestCall) -> Any:
+    """Android ``listAuthorizedResources``: ``{namespace, resourceType?}``, every type when empty."""
+    pool, user, _info = ctx.require_user()
+    body = _body(call)
+    namespace = body.get("namespace") or None
+    resource_type = body.get("resourceType") or None
+    if resource_type is not None and resource_type not in _RESOURCE_TYPES:
+        raise biz(400, f"resourceType 必须是 {', '.join(_RESOURCE_TYPES)} 之一")
+    found = resources_of(pool, "USER", user["id"], namespace, resource_type)
+    defined = records(pool, "resources")
+    for item in found["list"]:
+        resource = defined.get(f"{namespace or DEFAULT_NAMESPACE}/{item['code']}") or {}
+        item["apiIdentifier"] = resource.get("apiIdentifier")
+    return found
 
 
 @rest_route("GET", "/api/v2/users/me/applications/allowed")
