@@ -189,8 +189,17 @@ def _field(w: _Walker, wire: str, raw: Any, *, input_model: bool) -> FieldDef | 
         select=select,
         in_python=not args,
         required=required,
-        secret=w.boolean(spec.get("secret"), "secret", False),
+        secret=w.boolean(spec.get("secret"), "secret", _looks_secret(wire, ref)),
     )
+
+
+_SECRET_NAME = re.compile(r"(?:^|[a-z])(?:password|Password|token|Token|secret|Secret)$")
+
+
+def _looks_secret(wire: str, ref: TypeRef) -> bool:
+    """String fields named like ``password``, ``accessToken`` or ``secret`` stay out of reprs
+    unless the spec says ``secret: false``."""
+    return ref.name == "String" and not ref.is_list and bool(_SECRET_NAME.search(wire))
 
 
 class Loader:

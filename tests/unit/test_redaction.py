@@ -114,3 +114,25 @@ async def test_no_secret_reaches_logs_reprs_or_errors(caplog: pytest.LogCaptureF
         for secret in SECRETS:
             assert secret not in text
     await http.aclose()
+
+
+def test_generated_models_keep_passwords_and_tokens_out_of_repr() -> None:
+    import attrs
+
+    from aioauthing.generated import models
+
+    user_input = models.CreateUserInput(email="ada@example.com", password=PASSWORD)
+    user = models.User(id="u1", arn="arn", user_pool_id="pool", token=USER_TOKEN)
+    assert PASSWORD not in repr(user_input) and "ada@example.com" in repr(user_input)
+    assert USER_TOKEN not in repr(user) and "u1" in repr(user)
+    secret_like = ("password", "token", "secret")
+    leaky = [
+        f"{cls.__name__}.{field.name}"
+        for cls in vars(models).values()
+        if isinstance(cls, type) and attrs.has(cls)
+        for field in attrs.fields(cls)
+        if field.name.endswith(secret_like)
+        and field.type in ("str | None", "str", str)
+        and field.repr
+    ]
+    assert not leaky, f"secret-looking fields shown in repr: {leaky}"

@@ -319,7 +319,7 @@ class LoginByEmailInput:
 
     email: str = attrs.field(metadata={"wire": "email"})
     """Email address (case-insensitive)."""
-    password: str = attrs.field(metadata={"wire": "password"})
+    password: str = attrs.field(repr=False, metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
     captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
     """Graphic captcha answer, required after the service answered 2000."""
@@ -343,7 +343,7 @@ class RegisterByEmailInput:
 
     email: str = attrs.field(metadata={"wire": "email"})
     """Email address (case-insensitive, unique in the pool)."""
-    password: str = attrs.field(metadata={"wire": "password"})
+    password: str = attrs.field(repr=False, metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
     profile: RegisterProfile | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "profile"}
@@ -361,7 +361,9 @@ class RegisterByEmailInput:
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
     context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
-    phone_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phoneToken"})
+    phone_token: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "phoneToken"}
+    )
     """Token proving a verified phone number."""
 
 
@@ -458,7 +460,7 @@ class RegisterByUsernameInput:
 
     username: str = attrs.field(metadata={"wire": "username"})
     """Username (case-sensitive, unique in the pool)."""
-    password: str = attrs.field(metadata={"wire": "password"})
+    password: str = attrs.field(repr=False, metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
     profile: RegisterProfile | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "profile"}
@@ -476,9 +478,13 @@ class RegisterByUsernameInput:
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
     context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
-    phone_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phoneToken"})
+    phone_token: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "phoneToken"}
+    )
     """Token proving a verified phone number."""
-    email_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "emailToken"})
+    email_token: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "emailToken"}
+    )
     """Token proving a verified email address."""
 
 
@@ -496,7 +502,9 @@ class RegisterByPhoneCodeInput:
         default=UNSET, metadata={"wire": "phoneCountryCode"}
     )
     """Country calling code, e.g. +86 (the service's default)."""
-    password: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "password"})
+    password: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "password"}
+    )
     """Optional initial password (RSA-encrypted on the wire)."""
     profile: RegisterProfile | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "profile"}
@@ -514,7 +522,9 @@ class RegisterByPhoneCodeInput:
     """Custom data for user-defined fields, a JSON string [{key, value}]."""
     context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
     """Context passed to pipeline functions, a JSON string."""
-    email_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "emailToken"})
+    email_token: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "emailToken"}
+    )
     """Token proving a verified email address."""
 
 
@@ -526,7 +536,7 @@ class LoginByUsernameInput:
 
     username: str = attrs.field(metadata={"wire": "username"})
     """Username (case-sensitive)."""
-    password: str = attrs.field(metadata={"wire": "password"})
+    password: str = attrs.field(repr=False, metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
     captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
     """Graphic captcha answer, required after the service answered 2000."""
@@ -576,7 +586,7 @@ class LoginByPhonePasswordInput:
 
     phone: str = attrs.field(metadata={"wire": "phone"})
     """Phone number."""
-    password: str = attrs.field(metadata={"wire": "password"})
+    password: str = attrs.field(repr=False, metadata={"wire": "password"})
     """Password (RSA-encrypted on the wire)."""
     captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
     """Graphic captcha answer, required after the service answered 2000."""
@@ -654,7 +664,9 @@ class CommonMessage:
 class AccessTokenRes:
     """A user pool management access token."""
 
-    access_token: str | None = attrs.field(default=None, metadata={"wire": "accessToken"})
+    access_token: str | None = attrs.field(
+        default=None, repr=False, metadata={"wire": "accessToken"}
+    )
     """The management token (a JWT)."""
     exp: int | None = attrs.field(default=None, metadata={"wire": "exp"})
     """Expiry, Unix seconds."""
@@ -1056,11 +1068,11 @@ class UserTenants:
     """How the account was created, e.g. basic:email or unknown (admin)."""
     photo: str | None = attrs.field(default=None, metadata={"wire": "photo"})
     """Avatar URL."""
-    password: str | None = attrs.field(default=None, metadata={"wire": "password"})
+    password: str | None = attrs.field(default=None, repr=False, metadata={"wire": "password"})
     """Stored password hash (never the plain text)."""
     oauth: str | None = attrs.field(default=None, metadata={"wire": "oauth"})
     """Raw profile returned by a social identity provider (JSON text)."""
-    token: str | None = attrs.field(default=None, metadata={"wire": "token"})
+    token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "token"})
     """The user's id token, present after register or login."""
     token_expired_at: str | None = attrs.field(default=None, metadata={"wire": "tokenExpiredAt"})
     """When the token expires."""
@@ -1182,7 +1194,7 @@ class Application:
     """Name."""
     description: str | None = attrs.field(default=None, metadata={"wire": "description"})
     """Description."""
-    secret: str | None = attrs.field(default=None, metadata={"wire": "secret"})
+    secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
     """Application secret (only in details)."""
     identifier: str | None = attrs.field(default=None, metadata={"wire": "identifier"})
     """Second-level domain, {identifier}.authing.cn."""
@@ -1490,7 +1502,7 @@ class SetUdfValueBatchInput:
 class RefreshToken:
     """A freshly issued user token."""
 
-    token: str | None = attrs.field(default=None, metadata={"wire": "token"})
+    token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "token"})
     """The new token."""
     iat: int | None = attrs.field(default=None, metadata={"wire": "iat"})
     """Issue time, Unix seconds."""
@@ -1536,11 +1548,11 @@ class User:
     """How the account was created, e.g. basic:email or unknown (admin)."""
     photo: str | None = attrs.field(default=None, metadata={"wire": "photo"})
     """Avatar URL."""
-    password: str | None = attrs.field(default=None, metadata={"wire": "password"})
+    password: str | None = attrs.field(default=None, repr=False, metadata={"wire": "password"})
     """Stored password hash (never the plain text)."""
     oauth: str | None = attrs.field(default=None, metadata={"wire": "oauth"})
     """Raw profile returned by a social identity provider (JSON text)."""
-    token: str | None = attrs.field(default=None, metadata={"wire": "token"})
+    token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "token"})
     """The user's id token, present after register or login."""
     token_expired_at: str | None = attrs.field(default=None, metadata={"wire": "tokenExpiredAt"})
     """When the token expires."""
@@ -1701,7 +1713,9 @@ class CreateUserInput:
     openid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "openid"})
     nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
     photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
-    password: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "password"})
+    password: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "password"}
+    )
     register_source: builtins.list[str] | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "registerSource"}
     )
@@ -1761,7 +1775,9 @@ class UpdateUserInput:
     )
     username: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "username"})
     nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
-    password: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "password"})
+    password: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "password"}
+    )
     photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
     company: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "company"})
     browser: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "browser"})
@@ -1827,7 +1843,9 @@ class CreateUserIdentityInput:
     connection_id: str | Unset | None = attrs.field(
         default=UNSET, metadata={"wire": "connectionId"}
     )
-    access_token: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "accessToken"})
+    access_token: str | Unset | None = attrs.field(
+        default=UNSET, repr=False, metadata={"wire": "accessToken"}
+    )
     refresh_token: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "refreshToken"}
+        default=UNSET, repr=False, metadata={"wire": "refreshToken"}
     )
