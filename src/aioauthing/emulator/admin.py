@@ -183,7 +183,9 @@ async def directory(request: Request) -> Any:
         _runtime(request).state.put_directory_user(pool, f"{kind}:{username}", entry)
     return {
         "users": [
-            {k: v for k, v in entry.items() if k != "password"} for entry in pool.directory.values()
+            {k: v for k, v in entry.items() if k != "password"}
+            for key, entry in pool.directory.items()
+            if key.startswith(("ldap:", "ad:"))  # the same table also holds management records
         ]
     }
 
