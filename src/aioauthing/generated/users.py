@@ -16,6 +16,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.custom_data import CustomInput
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
@@ -135,8 +136,9 @@ class UsersApi(ApiBase):
     ) -> builtins.list[models.UserDefinedData]:
         """List a user's custom data values (user-defined fields).
 
-        Values come back as stored, as strings: decode NUMBER, BOOLEAN and OBJECT values with
-        ``json.loads``. The field must be defined first (``mgmt.udf.set``).
+        Each value comes back as the Python value of its field's data type: ``int``/``float``
+        (NUMBER), ``bool`` (BOOLEAN), ``dict``/``list`` (OBJECT), the ISO string (DATETIME), ``str``
+        (STRING). ``aioauthing.custom_data.as_dict(values)`` gives the ``{key: value}`` form.
 
         Documented as "获取自定义数据": Go ``GetUserUdfValue``; Python ``users.get_udf_value``; JS ``users.getUdfValue``.
 
@@ -160,7 +162,8 @@ class UsersApi(ApiBase):
     ) -> builtins.list[models.UserDefinedDataMap]:
         """List the custom data values of several users, one entry per user.
 
-        Each entry carries the user id (``target_id``) and its values, stored as strings.
+        Each entry carries the user id (``target_id``) and its values, typed by their data type;
+        ids that match no user are left out.
 
         Documented as "批量获取自定义数据": Go ``BatchGetUserUdfValue``; Python ``users.get_udf_value_batch``; JS ``users.getUdfValueBatch``.
 
@@ -179,21 +182,21 @@ class UsersApi(ApiBase):
         self,
         user_id: str,
         key: str,
-        value: str,
+        value: CustomInput,
     ) -> builtins.list[models.UserDefinedData] | None:
         """Set one custom data value of a user; returns all the user's values.
 
-        The field must be defined first (``mgmt.udf.set``) and the value must match its data type.
-        Custom data values travel as strings: pass the JSON encoding of the value, e.g.
-        ``json.dumps("1x1")`` (``'"1x1"'``) for a STRING field or ``json.dumps(18)`` (``'18'``) for a
-        NUMBER field.
+        The field must be defined first (``mgmt.udf.set``) and the value must match its data type:
+        pass the Python value (``18``, ``"1x1"``, ``True``, an ISO string or ``datetime``,
+        ``{"a": 1}``); it is JSON-encoded on the way out. When this client has seen the field's
+        type (``mgmt.udf.set``/``list`` or a value read), a mismatch is rejected before sending.
 
         Documented as "设置自定义数据": Go ``SetUserUdfValue``; Python ``users.set_udf_value``.
 
         Args:
             user_id: The user's id.
             key: Key of the user-defined field.
-            value: The JSON-encoded value, a string (json.dumps(value)).
+            value: The value (JSON-encoded on the way out).
 
         Raises:
             AuthingError: with one of the documented codes:
@@ -204,7 +207,7 @@ class UsersApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["targetId"] = user_id
         variables["key"] = key
-        variables["value"] = value
+        variables["value"] = self._encode_custom(key, value)
         variables["targetType"] = "USER"
         data = await self._execute(ops.USERS_SET_UDF_VALUE, variables=variables)
         return (
@@ -217,13 +220,14 @@ class UsersApi(ApiBase):
     ) -> models.CommonMessage | None:
         """Set custom data values of several users at once.
 
-        Each item names a user (``target_id``), a field key and the JSON-encoded value as a string.
-        The call fails as a whole (raises) when any value is rejected.
+        Each item names a user (``target_id``), a field key and the Python value (JSON-encoded on
+        the way out, checked against the field's type when this client knows it). The call fails as
+        a whole (raises) when any value is rejected.
 
         Documented as "批量设置自定义数据": Go ``BatchSetUserUdfValue``; Python ``users.set_udf_value_batch``; JS ``users.setUdfValueBatch``.
 
         Args:
-            input: The values to set: [SetUdfValueBatchInput(target_id=..., key=..., value=json.dumps(...))].
+            input: The values to set: [SetUdfValueBatchInput(target_id=..., key=..., value=...)].
         """
         v.require_non_empty("input", input)
         variables: dict[str, Any] = {}

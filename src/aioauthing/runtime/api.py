@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from . import custom_data
 from .core import Core
 from .operation import Operation
 
@@ -49,6 +50,10 @@ class ApiBase:
     def _unstructure(self, obj: Any) -> Any:
         """Model -> wire dict (camelCase keys, ``UNSET`` omitted, enums as values)."""
         return self._core.converter.unstructure(obj)
+
+    def _encode_custom(self, key: str, value: Any) -> str | None:
+        """A custom data value's wire text, checked against the key's type when known."""
+        return custom_data.encode(key, value, self._core.converter.known_types.get(key))
 
     def _encrypt(self, plaintext: str) -> str:
         """RSA PKCS#1 v1.5 + base64 with the client's public key."""
