@@ -77,6 +77,18 @@ class ParamDef:
     udv_key: str | None = None
     """A custom data value: JSON-encoded (checked against the type of the field named by this
     parameter, when the client knows it) before sending."""
+    missing_lookup: str = ""
+    """``missing: group.method``: after a NotFoundError, that batch read (by this list) names the
+    items that do not exist (resolved into the ``missing_*`` fields below)."""
+    missing_op: str = ""
+    """Descriptor constant of the lookup operation."""
+    missing_wire: str = ""
+    """The lookup's list variable."""
+    missing_chunk: int = 0
+    """Most items per lookup request."""
+    missing_match: str | None = None
+    """``missing: {match: param}``: ``strict=True`` raises for asked values absent from the result,
+    matched on the result items' wire field named by that parameter's value."""
     client: str | None = None
     """REST: when not given, the runtime sends this client option (``app_id``, ``protocol``...)."""
 

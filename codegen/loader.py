@@ -60,7 +60,7 @@ GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "chunk", "nullable", "choices", "client", "udv",
+    "validate", "max_items", "chunk", "nullable", "choices", "client", "udv", "missing",
 }  # fmt: skip
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
@@ -538,7 +538,37 @@ class Loader:
                     op.name,
                 )
             consts[op.const_name] = op.name
+        self._resolve_missing(result)
         return result
+
+    def _resolve_missing(self, operations: list[OperationDef]) -> None:
+        """``missing: group.method``: the lookup must be a GraphQL batch read of models with ids."""
+        by_call = {op.sdk_name: op for op in operations}
+        for op in operations:
+            for p in op.params:
+                if not p.missing_lookup:
+                    continue
+                w = _Walker(op.source, self.errors)
+                where = ("operations", op.name, "params", p.python, "missing")
+                lookup = by_call.get(p.missing_lookup)
+                if lookup is None or lookup.graphql is None:
+                    w.error(f"{p.missing_lookup!r} is not a GraphQL operation of the spec", *where)
+                    continue
+                lists = [
+                    q for q in lookup.params if q.required and q.type.is_list and not q.is_const
+                ]
+                ref = lookup.returns.type
+                if not lists or ref is None or not ref.is_list or ref.name not in self.models:
+                    w.error(
+                        f"{p.missing_lookup} must take a list and return a list of models", *where
+                    )
+                    continue
+                if "id" not in self.models[ref.name].fields:
+                    w.error(f"{ref.name} has no id field to match", *where)
+                    continue
+                p.missing_op = lookup.const_name
+                p.missing_wire = lists[0].wire[0]
+                p.missing_chunk = lists[0].chunk or lists[0].max_items or 80
 
     def _operation(
         self, w: _Walker, name: str, spec: dict[str, Any], api: ApiDef
@@ -796,6 +826,16 @@ class Loader:
                 w.error("a GET request carries no body; use in: query")
         names = {p.python for p in op.params if not p.is_const}
         for p in op.params:
+            if p.missing_match is not None:
+                if p.missing_match not in names:
+                    w.error(
+                        f"{p.missing_match!r} is not a parameter of {op.name}", p.python, "missing"
+                    )
+                if "strict" in names:
+                    w.error(
+                        "missing: {match} adds a strict parameter; one exists", p.python, "missing"
+                    )
+        for p in op.params:
             if p.udv_key is not None and p.udv_key not in names:
                 w.error(f"udv: {p.udv_key!r} is not a parameter of {op.name}", p.python, "udv")
         # Required parameters first: the generated signature lists them positionally.
@@ -878,6 +918,21 @@ class Loader:
                 w.error("udv applies to a String parameter (the value's wire form)", "udv")
             elif not isinstance(udv_key, str):
                 w.error("udv names the parameter holding the field key", "udv")
+        missing_lookup, missing_match = "", None
+        missing = spec.get("missing")
+        if missing is not None:
+            if not ref.is_list or ref.name != "String":
+                w.error("missing applies to a list of ids or identifiers ([String])", "missing")
+            elif isinstance(missing, str):
+                missing_lookup = missing
+                if op.graphql is None:
+                    w.error("missing: <lookup> needs a GraphQL operation", "missing")
+            elif isinstance(missing, dict) and set(missing) == {"match"}:
+                missing_match = str(missing["match"])
+            else:
+                w.error(
+                    "must be a lookup call (users.batch_get) or {match: <parameter>}", "missing"
+                )
         required_default = ref.non_null
         required = w.boolean(spec.get("required"), "required", required_default)
         param = ParamDef(
@@ -896,6 +951,8 @@ class Loader:
             nullable=w.boolean(spec.get("nullable"), "nullable", False),
             choices=choices,
             udv_key=udv_key if isinstance(udv_key, str) else None,
+            missing_lookup=missing_lookup,
+            missing_match=missing_match,
         )
         if choices and "default" in spec and spec["default"] not in choices:
             w.error(f"the default {spec['default']!r} is not one of the choices", "default")

@@ -16,6 +16,8 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.errors import NotFoundError
+from aioauthing.runtime.missing import raise_missing
 from aioauthing.runtime.custom_data import CustomInput
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
@@ -292,6 +294,8 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
 
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
+
         Raises:
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
@@ -300,7 +304,11 @@ class UsersApi(ApiBase):
         v.check_items_non_empty("user_ids", user_ids)
         variables: dict[str, Any] = {}
         variables["ids"] = list(user_ids)
-        data = await self._execute(ops.USERS_DELETE_MANY, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_DELETE_MANY, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def batch_get(
@@ -308,6 +316,7 @@ class UsersApi(ApiBase):
         ids: Sequence[str],
         *,
         type: str = "id",
+        strict: bool = False,
     ) -> builtins.list[models.User]:
         """Fetch users by ids, usernames, phones, emails or external ids, with custom data.
 
@@ -322,6 +331,7 @@ class UsersApi(ApiBase):
         Args:
             ids: The identifiers to look up (any number: sent 80 per request).
             type: What ids holds: id, username, phone, email or externalId.
+            strict: Raise ``NotFoundError`` naming the ids that match nothing (``.missing``) instead of leaving them out.
 
         Raises:
             AuthingError: with one of the documented codes:
@@ -331,7 +341,7 @@ class UsersApi(ApiBase):
         v.check_items_non_empty("ids", ids)
         v.require_non_empty("type", type)
         if len(ids) > 80:
-            return await chunked(
+            found = await chunked(
                 ids,
                 80,
                 lambda part: self.batch_get(
@@ -339,11 +349,17 @@ class UsersApi(ApiBase):
                     type=type,
                 ),
             )
+            if strict:
+                raise_missing(ids, found, type, "users.batch_get")
+            return found
         variables: dict[str, Any] = {}
         variables["ids"] = list(ids)
         variables["type"] = type
         data = await self._execute(ops.USERS_BATCH_GET, variables=variables)
-        return self._structure(data, builtins.list[models.User])
+        found = self._structure(data, builtins.list[models.User])
+        if strict:
+            raise_missing(ids, found, type, "users.batch_get")
+        return found
 
     async def list_archived(
         self,
@@ -573,6 +589,8 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
             group_code: The group's code.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -580,7 +598,11 @@ class UsersApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["userIds"] = list(user_ids)
         variables["code"] = group_code
-        data = await self._execute(ops.USERS_ADD_GROUP, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_ADD_GROUP, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def remove_group(
@@ -597,6 +619,8 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
             group_code: The group's code.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -604,7 +628,11 @@ class UsersApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["userIds"] = list(user_ids)
         variables["code"] = group_code
-        data = await self._execute(ops.USERS_REMOVE_GROUP, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_REMOVE_GROUP, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def list_roles(
@@ -648,6 +676,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids.
             role_codes: Codes of the roles to grant.
             namespace: Permission group (namespace) code of the roles; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -661,7 +691,11 @@ class UsersApi(ApiBase):
         variables["roleCode"] = None
         variables["groupCodes"] = None
         variables["nodeCodes"] = None
-        data = await self._execute(ops.USERS_ADD_ROLES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_ADD_ROLES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def remove_roles(
@@ -679,6 +713,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids.
             role_codes: Codes of the roles to revoke.
             namespace: Permission group (namespace) code of the roles; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -692,7 +728,11 @@ class UsersApi(ApiBase):
         variables["roleCode"] = None
         variables["groupCodes"] = None
         variables["nodeCodes"] = None
-        data = await self._execute(ops.USERS_REMOVE_ROLES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_REMOVE_ROLES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def has_role(
@@ -820,6 +860,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids (pass [user_id] for one user).
             policies: Codes of the policies to assign.
             namespace: Permission group (namespace) code of the policies; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -832,7 +874,11 @@ class UsersApi(ApiBase):
             variables["namespace"] = namespace
         variables["targetType"] = "USER"
         variables["inheritByChildren"] = None
-        data = await self._execute(ops.USERS_ADD_POLICIES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_ADD_POLICIES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def remove_policies(
@@ -850,6 +896,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids (pass [user_id] for one user).
             policies: Codes of the policies to remove.
             namespace: Permission group (namespace) code of the policies; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -861,7 +909,11 @@ class UsersApi(ApiBase):
         if namespace is not UNSET:
             variables["namespace"] = namespace
         variables["targetType"] = "USER"
-        data = await self._execute(ops.USERS_REMOVE_POLICIES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_REMOVE_POLICIES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def list_orgs(
