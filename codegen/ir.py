@@ -28,6 +28,8 @@ class FieldDef:
     """Override: Python attribute required (no default) even if the wire type is nullable."""
     secret: bool = False
     """Left out of the model's ``repr`` (tokens)."""
+    udv: str = ""
+    """Custom data role: ``key``, ``type``, ``value`` or ``target`` (see ``spec/README.md``)."""
 
 
 @dataclass
@@ -72,6 +74,21 @@ class ParamDef:
     nullable: bool = False
     choices: tuple[Any, ...] = ()
     """Accepted values of a scalar parameter, checked before sending (``check_choice``)."""
+    udv_key: str | None = None
+    """A custom data value: JSON-encoded (checked against the type of the field named by this
+    parameter, when the client knows it) before sending."""
+    missing_lookup: str = ""
+    """``missing: group.method``: after a NotFoundError, that batch read (by this list) names the
+    items that do not exist (resolved into the ``missing_*`` fields below)."""
+    missing_op: str = ""
+    """Descriptor constant of the lookup operation."""
+    missing_wire: str = ""
+    """The lookup's list variable."""
+    missing_chunk: int = 0
+    """Most items per lookup request."""
+    missing_match: str | None = None
+    """``missing: {match: param}``: ``strict=True`` raises for asked values absent from the result,
+    matched on the result items' wire field named by that parameter's value."""
     client: str | None = None
     """REST: when not given, the runtime sends this client option (``app_id``, ``protocol``...)."""
 

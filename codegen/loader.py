@@ -50,7 +50,8 @@ LOCAL_KEYS = {"title", "docs", "call", "summary"}
 API_KEYS = {"client", "class", "attribute", "doc"}
 MODEL_KEYS = {"doc", "kind", "graphql", "fields"}
 ENUM_KEYS = {"doc", "values", "graphql"}
-FIELD_KEYS = {"type", "doc", "python", "args", "select", "required", "secret"}
+FIELD_KEYS = {"type", "doc", "python", "args", "select", "required", "secret", "udv"}
+UDV_ROLES = ("key", "type", "value", "target")
 OP_KEYS = {
     "title", "docs", "summary", "description", "auth", "idempotent", "graphql", "rest",
     "params", "returns", "errors", "paginate", "internal", "notes", "session",
@@ -59,7 +60,7 @@ GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "chunk", "nullable", "choices", "client",
+    "validate", "max_items", "chunk", "nullable", "choices", "client", "udv", "missing",
 }  # fmt: skip
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
@@ -180,6 +181,12 @@ def _field(w: _Walker, wire: str, raw: Any, *, input_model: bool) -> FieldDef | 
     if required is not None and not isinstance(required, bool):
         w.error("expected true or false", "required")
         required = None
+    udv = spec.get("udv", "")
+    if udv and udv not in UDV_ROLES:
+        w.error(f"must be one of {', '.join(UDV_ROLES)}", "udv")
+        udv = ""
+    if udv in ("key", "value") and (ref.name != "String" or ref.is_list):
+        w.error(f"a custom data {udv} travels as a String", "udv")
     return FieldDef(
         wire=wire,
         type=ref,
@@ -190,6 +197,7 @@ def _field(w: _Walker, wire: str, raw: Any, *, input_model: bool) -> FieldDef | 
         in_python=not args,
         required=required,
         secret=w.boolean(spec.get("secret"), "secret", _looks_secret(wire, ref)),
+        udv=udv,
     )
 
 
@@ -200,6 +208,26 @@ def _looks_secret(wire: str, ref: TypeRef) -> bool:
     """String fields named like ``password``, ``accessToken`` or ``secret`` stay out of reprs
     unless the spec says ``secret: false``."""
     return ref.name == "String" and not ref.is_list and bool(_SECRET_NAME.search(wire))
+
+
+def _check_udv_roles(w: _Walker, kind: str, fields: dict[str, FieldDef]) -> None:
+    """A model's ``udv`` roles: each at most once, a ``key`` with any other, and an output
+    ``value`` or ``target`` needs the ``type`` it is read by."""
+    roles: dict[str, str] = {}
+    for wire, fdef in fields.items():
+        if not fdef.udv:
+            continue
+        if fdef.udv in roles:
+            w.error(f"udv: {fdef.udv} is already played by {roles[fdef.udv]}", wire, "udv")
+        roles[fdef.udv] = wire
+    if not roles:
+        return
+    if "key" not in roles:
+        w.error("a model with udv roles needs a field with udv: key", "fields")
+    if kind == "object" and "type" not in roles:
+        w.error("an output model with udv roles needs a field with udv: type", "fields")
+    if kind == "input" and ("type" in roles or "target" in roles):
+        w.error("input models take only udv: key and udv: value", "fields")
 
 
 class Loader:
@@ -408,6 +436,7 @@ class Loader:
                         )
                     python_names[fdef.python] = wire
                     fields[wire] = fdef
+        _check_udv_roles(w, kind, fields)
         self.models[name] = ModelDef(
             name=name,
             kind=kind,
@@ -518,7 +547,37 @@ class Loader:
                     op.name,
                 )
             consts[op.const_name] = op.name
+        self._resolve_missing(result)
         return result
+
+    def _resolve_missing(self, operations: list[OperationDef]) -> None:
+        """``missing: group.method``: the lookup must be a GraphQL batch read of models with ids."""
+        by_call = {op.sdk_name: op for op in operations}
+        for op in operations:
+            for p in op.params:
+                if not p.missing_lookup:
+                    continue
+                w = _Walker(op.source, self.errors)
+                where = ("operations", op.name, "params", p.python, "missing")
+                lookup = by_call.get(p.missing_lookup)
+                if lookup is None or lookup.graphql is None:
+                    w.error(f"{p.missing_lookup!r} is not a GraphQL operation of the spec", *where)
+                    continue
+                lists = [
+                    q for q in lookup.params if q.required and q.type.is_list and not q.is_const
+                ]
+                ref = lookup.returns.type
+                if not lists or ref is None or not ref.is_list or ref.name not in self.models:
+                    w.error(
+                        f"{p.missing_lookup} must take a list and return a list of models", *where
+                    )
+                    continue
+                if "id" not in self.models[ref.name].fields:
+                    w.error(f"{ref.name} has no id field to match", *where)
+                    continue
+                p.missing_op = lookup.const_name
+                p.missing_wire = lists[0].wire[0]
+                p.missing_chunk = lists[0].chunk or lists[0].max_items or 80
 
     def _operation(
         self, w: _Walker, name: str, spec: dict[str, Any], api: ApiDef
@@ -774,6 +833,20 @@ class Loader:
                     )
             if op.rest.method == "GET" and any(p.location in ("body", "file") for p in op.params):
                 w.error("a GET request carries no body; use in: query")
+        names = {p.python for p in op.params if not p.is_const}
+        for p in op.params:
+            if p.missing_match is not None:
+                if p.missing_match not in names:
+                    w.error(
+                        f"{p.missing_match!r} is not a parameter of {op.name}", p.python, "missing"
+                    )
+                if "strict" in names:
+                    w.error(
+                        "missing: {match} adds a strict parameter; one exists", p.python, "missing"
+                    )
+        for p in op.params:
+            if p.udv_key is not None and p.udv_key not in names:
+                w.error(f"udv: {p.udv_key!r} is not a parameter of {op.name}", p.python, "udv")
         # Required parameters first: the generated signature lists them positionally.
         seen_optional = False
         for p in op.params:
@@ -848,6 +921,27 @@ class Loader:
                 w.error("chunk applies to list parameters", "chunk")
             elif max_items is not None:
                 w.error("chunk splits long lists itself; drop max_items", "chunk")
+        udv_key = spec.get("udv")
+        if udv_key is not None:
+            if ref.name != "String" or ref.is_list:
+                w.error("udv applies to a String parameter (the value's wire form)", "udv")
+            elif not isinstance(udv_key, str):
+                w.error("udv names the parameter holding the field key", "udv")
+        missing_lookup, missing_match = "", None
+        missing = spec.get("missing")
+        if missing is not None:
+            if not ref.is_list or ref.name != "String":
+                w.error("missing applies to a list of ids or identifiers ([String])", "missing")
+            elif isinstance(missing, str):
+                missing_lookup = missing
+                if op.graphql is None:
+                    w.error("missing: <lookup> needs a GraphQL operation", "missing")
+            elif isinstance(missing, dict) and set(missing) == {"match"}:
+                missing_match = str(missing["match"])
+            else:
+                w.error(
+                    "must be a lookup call (users.batch_get) or {match: <parameter>}", "missing"
+                )
         required_default = ref.non_null
         required = w.boolean(spec.get("required"), "required", required_default)
         param = ParamDef(
@@ -865,6 +959,9 @@ class Loader:
             chunk=chunk if isinstance(chunk, int) and not isinstance(chunk, bool) else None,
             nullable=w.boolean(spec.get("nullable"), "nullable", False),
             choices=choices,
+            udv_key=udv_key if isinstance(udv_key, str) else None,
+            missing_lookup=missing_lookup,
+            missing_match=missing_match,
         )
         if choices and "default" in spec and spec["default"] not in choices:
             w.error(f"the default {spec['default']!r} is not one of the choices", "default")

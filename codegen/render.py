@@ -50,6 +50,8 @@ class TypeNamer:
 
     def field(self, model: ModelDef, fdef: FieldDef) -> tuple[str, str | None]:
         """(annotation, default expression or None for required)."""
+        if fdef.udv == "value":
+            return self._custom_field(model, fdef)
         if model.kind == "input":
             if fdef.type.non_null and fdef.required is not False:
                 return self.expr(fdef.type), None
@@ -59,11 +61,32 @@ class TypeNamer:
             return self.expr(fdef.type), None
         return self.expr(fdef.type.nullable()), "None"
 
+    @staticmethod
+    def _custom_field(model: ModelDef, fdef: FieldDef) -> tuple[str, str | None]:
+        """A custom data value: decoded on output models, encoded from inputs."""
+        if model.kind == "input":
+            if fdef.type.non_null and fdef.required is not False:
+                return "CustomInput", None
+            return "CustomInput | Unset | None", "UNSET"
+        required = fdef.type.non_null if fdef.required is None else fdef.required
+        return "CustomValue", None if required else "None"
+
     def param(self, p: ParamDef) -> str:
+        if p.udv_key is not None:
+            return self._custom_param(p)
         ref = p.type if (p.required or p.has_default) else p.type.nullable()
         expr = self.expr(ref, param=True)
         if not p.nullable and not ref.non_null:
             expr = expr.removesuffix(" | None")
+        if not p.required and not p.has_default:
+            expr = _none_last(expr + " | Unset")
+        return expr
+
+    @staticmethod
+    def _custom_param(p: ParamDef) -> str:
+        expr = "CustomInput"
+        if p.nullable:
+            expr += " | None"
         if not p.required and not p.has_default:
             expr = _none_last(expr + " | Unset")
         return expr

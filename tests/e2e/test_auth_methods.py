@@ -355,14 +355,14 @@ async def test_custom_data_list_set_and_remove(authing_client: Any) -> None:
     values = await me.set_udv(
         user.id,
         [
-            models.UserDefinedDataInput(key="school", value=json.dumps("PKU")),
-            models.UserDefinedDataInput(key="age", value=json.dumps(20)),
+            models.UserDefinedDataInput(key="school", value="PKU"),
+            models.UserDefinedDataInput(key="age", value=20),
         ],
     )
     assert values is not None
     stored = {v.key: (v.data_type, v.value) for v in await me.list_udv(user.id)}
-    # Strings come back as stored; NUMBER, BOOLEAN and OBJECT values are JSON text.
-    assert stored == {"school": ("STRING", "PKU"), "age": ("NUMBER", "20")}
+    # Values come back typed by their field's data type (undefined keys are inferred).
+    assert stored == {"school": ("STRING", "PKU"), "age": ("NUMBER", 20)}
     remaining = await me.remove_udv(user.id, "school")
     assert [v.key for v in remaining or []] == ["age"]
 

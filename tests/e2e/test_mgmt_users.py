@@ -3,7 +3,6 @@ batch get beyond the 80-per-request cap, search filters and typed custom data.""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
@@ -174,121 +173,6 @@ async def test_search_by_field_and_unknown_field(authing_management_client: Any)
     assert info.value.code == 2015
     with pytest.raises(AuthingValidationError, match="query"):
         await mgmt.users.search("")
-
-
-# ---------------------------------------------------------------- custom data
-CUSTOM = {
-    "age": ("NUMBER", 18.5),
-    "vip": ("BOOLEAN", True),
-    "nick": ("STRING", "1x1"),
-    "born": ("DATETIME", "1990-05-17T08:00:00.000Z"),
-    "prefs": ("OBJECT", {"theme": "dark", "sizes": [1, 2]}),
-}
-
-
-def _decoded(values: list[Any]) -> dict[str, Any]:
-    """Values come back as strings: decode by data type (STRING and DATETIME stay text)."""
-    out: dict[str, Any] = {}
-    for v in values:
-        kind = str(v.data_type)
-        out[v.key] = v.value if kind in ("STRING", "DATETIME") else json.loads(v.value)
-    return out
-
-
-async def _define(mgmt: Any) -> None:
-    for key, (kind, _value) in CUSTOM.items():
-        await mgmt.udf.set("USER", key, kind, key.title())
-
-
-async def test_custom_data_round_trips_by_data_type(authing_management_client: Any) -> None:
-    mgmt = authing_management_client
-    await _define(mgmt)
-    ada = await _user(mgmt, "ada")
-    for key, (_kind, value) in CUSTOM.items():
-        await mgmt.users.set_udf_value(ada.id, key, json.dumps(value))
-    values = await mgmt.users.get_udf_value(ada.id)
-    assert _decoded(values) == {k: v for k, (_t, v) in CUSTOM.items()}
-    assert {v.key: str(v.data_type) for v in values} == {k: t for k, (t, _v) in CUSTOM.items()}
-    assert {v.label for v in values} == {k.title() for k in CUSTOM}
-
-    detail = await mgmt.users.detail(ada.id, with_custom_data=True)
-    assert {c.key for c in detail.custom_data} == set(CUSTOM)
-    assert (await mgmt.users.detail(ada.id)).custom_data is None
-    found = await mgmt.users.search("ada")
-    assert {c.key for c in found.list[0].custom_data} == set(CUSTOM)
-
-    remaining = await mgmt.users.remove_udf_value(ada.id, "age")
-    assert "age" not in {v.key for v in remaining}
-
-
-async def test_custom_data_must_be_defined_and_match_its_type(
-    authing_management_client: Any,
-) -> None:
-    mgmt = authing_management_client
-    await _define(mgmt)
-    ada = await _user(mgmt, "ada")
-    with pytest.raises(AuthingError) as info:
-        await mgmt.users.set_udf_value(ada.id, "undefined", json.dumps("x"))
-    assert info.value.code == 400
-    for key, wrong in (("age", "eighteen"), ("vip", 1), ("prefs", "dark")):
-        with pytest.raises(AuthingError):
-            await mgmt.users.set_udf_value(ada.id, key, json.dumps(wrong))
-    assert await mgmt.users.get_udf_value(ada.id) == []
-    with pytest.raises(NotFoundError):
-        await mgmt.users.set_udf_value("000000000000000000000000", "age", "1")
-
-
-async def test_custom_data_batch_set_is_all_or_nothing_and_batch_get_is_per_user(
-    authing_management_client: Any,
-) -> None:
-    mgmt = authing_management_client
-    await _define(mgmt)
-    ada, bob = await _user(mgmt, "ada"), await _user(mgmt, "bob")
-    item = models.SetUdfValueBatchInput
-    bad = [
-        item(target_id=ada.id, key="age", value="7"),
-        item(target_id=bob.id, key="age", value='"x"'),
-    ]
-    with pytest.raises(AuthingError):
-        await mgmt.users.set_udf_value_batch(bad)
-    assert await mgmt.users.get_udf_value(ada.id) == []
-
-    done = await mgmt.users.set_udf_value_batch(
-        [
-            item(target_id=ada.id, key="age", value="7"),
-            item(target_id=bob.id, key="prefs", value=json.dumps({"a": 1})),
-        ]
-    )
-    assert done is not None and done.code == 200
-    maps = await mgmt.users.get_udf_value_batch([bob.id, ada.id])
-    assert [m.target_id for m in maps] == [bob.id, ada.id]
-    assert [_decoded(m.data) for m in maps] == [{"prefs": {"a": 1}}, {"age": 7}]
-
-
-async def test_create_with_custom_data_types_values_by_their_definition(
-    authing_management_client: Any,
-) -> None:
-    mgmt = authing_management_client
-    await _define(mgmt)
-    params = json.dumps([{"key": "age", "value": 30}, {"key": "prefs", "value": {"x": [1]}}])
-    ada = await mgmt.users.create(models.CreateUserInput(username="ada"), custom_data=params)
-    assert _decoded(await mgmt.users.get_udf_value(ada.id)) == {"age": 30, "prefs": {"x": [1]}}
-    with pytest.raises(AuthingError):
-        await mgmt.users.create(
-            models.CreateUserInput(username="bob"),
-            custom_data=json.dumps([{"key": "vip", "value": "yes"}]),
-        )
-    assert await mgmt.users.find(username="bob") is None
-
-
-async def test_removing_a_field_removes_its_values(authing_management_client: Any) -> None:
-    mgmt = authing_management_client
-    await _define(mgmt)
-    ada = await _user(mgmt, "ada")
-    await mgmt.users.set_udf_value(ada.id, "nick", json.dumps("Ada"))
-    await mgmt.udf.remove("USER", "nick")
-    assert await mgmt.users.get_udf_value(ada.id) == []
-    assert "nick" not in {f.key for f in await mgmt.udf.list("USER")}
 
 
 # ---------------------------------------------------------------- CRUD and membership

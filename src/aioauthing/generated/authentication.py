@@ -1856,8 +1856,9 @@ class UserApis(ApiBase):
     ) -> builtins.list[models.UserDefinedData]:
         """List the signed-in user's custom data values (user-defined fields).
 
-        Values come back as stored strings; decode NUMBER, BOOLEAN and OBJECT values with
-        ``json.loads``. The documented ``{"school": ..., "age": 20}`` form is that decoding.
+        Each value comes back as the Python value of its field's data type (``int``/``float``,
+        ``bool``, ``dict``/``list``, ``str``; DATETIME as the ISO string). The documented
+        ``{"school": ..., "age": 20}`` form is ``aioauthing.custom_data.as_dict(values)``.
 
         Documented as "获取自定义数据": Go ``ListUdv``; Android ``getCustomUserData``; Python ``list_udv``, ``get_udf_value``; JS ``listUdv``, ``getUdfValue``.
 
@@ -1882,15 +1883,17 @@ class UserApis(ApiBase):
     ) -> builtins.list[models.UserDefinedData] | None:
         """Set several of the signed-in user's custom data values (key-value pairs) at once.
 
-        Each key must be a user-defined field of the pool and each value must match its type.
-        Give values JSON-encoded (``json.dumps(18)`` -> ``"18"``, ``json.dumps("qq")`` ->
-        ``'"qq"'``). Returns all the user's values after the change.
+        Each key must be a user-defined field of the pool and each value must match its type. Give
+        Python values (``UserDefinedDataInput(key="age", value=18)``, or the key-value form
+        ``aioauthing.custom_data.inputs({"age": 18})``); they are JSON-encoded on the way out and
+        checked against the field's type when this client knows it. Returns all the user's values
+        after the change, typed.
 
         Documented as "设置自定义数据": Go ``SetUdv``; Android ``setCustomUserData``; Python ``set_udf_value``; JS ``setUdfValue``.
 
         Args:
             user_id: The signed-in user's id (User.id).
-            udv_list: The key-value pairs to set (values JSON-encoded).
+            udv_list: The key-value pairs to set (Python values).
 
         Raises:
             AuthingError: with one of the documented codes:

@@ -15,6 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.errors import NotFoundError
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
@@ -268,6 +269,8 @@ class GroupsApi(ApiBase):
         Args:
             code: The group's code.
             user_ids: The users' ids.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("code", code)
         v.require_non_empty("user_ids", user_ids)
@@ -275,7 +278,11 @@ class GroupsApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["code"] = code
         variables["userIds"] = list(user_ids)
-        data = await self._execute(ops.GROUPS_ADD_USERS, variables=variables)
+        try:
+            data = await self._execute(ops.GROUPS_ADD_USERS, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def remove_users(
@@ -290,6 +297,8 @@ class GroupsApi(ApiBase):
         Args:
             code: The group's code.
             user_ids: The users' ids.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("code", code)
         v.require_non_empty("user_ids", user_ids)
@@ -297,5 +306,9 @@ class GroupsApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["code"] = code
         variables["userIds"] = list(user_ids)
-        data = await self._execute(ops.GROUPS_REMOVE_USERS, variables=variables)
+        try:
+            data = await self._execute(ops.GROUPS_REMOVE_USERS, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)

@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from aioauthing.runtime.custom_data import CustomInput, CustomValue
 from aioauthing.runtime.operation import UNSET, Unset
 
 __all__ = [
@@ -1436,12 +1437,12 @@ class PaginatedAuthorizedResources:
 class UserDefinedData:
     """One custom data value of an object, with its field's type and label."""
 
-    key: str = attrs.field(metadata={"wire": "key"})
+    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
     """Field key."""
-    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType"})
+    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType", "udv": "type"})
     """Data type of the field."""
-    value: str = attrs.field(metadata={"wire": "value"})
-    """The value as stored, a string (JSON-encoded for NUMBER, BOOLEAN and OBJECT)."""
+    value: CustomValue = attrs.field(metadata={"wire": "value", "udv": "value"})
+    """The value, decoded by its data type: int/float (NUMBER), bool (BOOLEAN), dict/list (OBJECT), str (STRING, DATETIME)."""
     label: str | None = attrs.field(default=None, metadata={"wire": "label"})
     """Display label."""
 
@@ -1460,11 +1461,11 @@ class UserDefinedDataMap:
 class UserDefinedField:
     """The definition of a user-defined field (custom data key)."""
 
-    target_type: UDFTargetType | str = attrs.field(metadata={"wire": "targetType"})
+    target_type: UDFTargetType | str = attrs.field(metadata={"wire": "targetType", "udv": "target"})
     """Kind of object the field belongs to."""
-    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType"})
+    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType", "udv": "type"})
     """Data type of the values."""
-    key: str = attrs.field(metadata={"wire": "key"})
+    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
     """Field key, unique per target type."""
     label: str | None = attrs.field(default=None, metadata={"wire": "label"})
     """Display label."""
@@ -1474,14 +1475,16 @@ class UserDefinedField:
 
 @attrs.define(slots=True, kw_only=True)
 class UserDefinedDataInput:
-    """One custom data value to write; value is the JSON encoding of the value, as a string.
+    """One custom data value to write (the value is JSON-encoded on the way out).
 
     Fields left ``UNSET`` are not sent."""
 
-    key: str = attrs.field(metadata={"wire": "key"})
+    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
     """Field key (must be defined first)."""
-    value: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "value"})
-    """JSON-encoded value, e.g. '"1x1"' or '18'."""
+    value: CustomInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "value", "udv": "value"}
+    )
+    """The value: str, int, float, bool, an ISO string or datetime (DATETIME), a mapping or list (OBJECT)."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -1492,10 +1495,10 @@ class SetUdfValueBatchInput:
 
     target_id: str = attrs.field(metadata={"wire": "targetId"})
     """The object's id (a user id for users)."""
-    key: str = attrs.field(metadata={"wire": "key"})
+    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
     """Field key (must be defined first)."""
-    value: str = attrs.field(metadata={"wire": "value"})
-    """JSON-encoded value, e.g. '"1x1"' or '18'."""
+    value: CustomInput = attrs.field(metadata={"wire": "value", "udv": "value"})
+    """The value: str, int, float, bool, an ISO string or datetime (DATETIME), a mapping or list (OBJECT)."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -1674,11 +1677,11 @@ class Identity:
 class UserCustomData:
     """One custom data value of a user, with its field definition."""
 
-    key: str = attrs.field(metadata={"wire": "key"})
+    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
     """Field key."""
-    value: str | None = attrs.field(default=None, metadata={"wire": "value"})
-    """Value, JSON-encoded as the service stores it."""
-    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType"})
+    value: CustomValue = attrs.field(default=None, metadata={"wire": "value", "udv": "value"})
+    """The value, decoded by its data type: int/float (NUMBER), bool (BOOLEAN), dict/list (OBJECT), str (STRING, DATETIME)."""
+    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType", "udv": "type"})
     """Data type of the field."""
     label: str | None = attrs.field(default=None, metadata={"wire": "label"})
     """Display label."""

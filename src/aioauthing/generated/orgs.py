@@ -15,6 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.errors import NotFoundError
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
@@ -252,6 +253,8 @@ class OrgsApi(ApiBase):
             org_id: The organization's id (with node_code).
             node_code: The node's code (with org_id).
             is_leader: Make the users leaders of the node (default false).
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -265,7 +268,11 @@ class OrgsApi(ApiBase):
             variables["nodeCode"] = node_code
         if is_leader is not UNSET:
             variables["isLeader"] = is_leader
-        data = await self._execute(ops.ORGS_ADD_MEMBERS, variables=variables)
+        try:
+            data = await self._execute(ops.ORGS_ADD_MEMBERS, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.Node)
 
     async def remove_members(
@@ -285,6 +292,8 @@ class OrgsApi(ApiBase):
             node_id: The node's id.
             org_id: The organization's id (with node_code).
             node_code: The node's code (with org_id).
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -296,7 +305,11 @@ class OrgsApi(ApiBase):
             variables["orgId"] = org_id
         if node_code is not UNSET:
             variables["nodeCode"] = node_code
-        data = await self._execute(ops.ORGS_REMOVE_MEMBERS, variables=variables)
+        try:
+            data = await self._execute(ops.ORGS_REMOVE_MEMBERS, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.Node)
 
     async def list_members(

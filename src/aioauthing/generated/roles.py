@@ -15,6 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.errors import NotFoundError
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
@@ -301,6 +302,8 @@ class RolesApi(ApiBase):
             user_ids: Users to grant the roles to.
             group_codes: Groups to grant the roles to.
             node_codes: Org nodes (by code) to grant the roles to.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("role_codes", role_codes)
         v.check_items_non_empty("role_codes", role_codes)
@@ -315,7 +318,11 @@ class RolesApi(ApiBase):
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
         variables["roleCode"] = None
-        data = await self._execute(ops.ROLES_ASSIGN, variables=variables)
+        try:
+            data = await self._execute(ops.ROLES_ASSIGN, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def revoke(
@@ -339,6 +346,8 @@ class RolesApi(ApiBase):
             user_ids: Users to revoke the roles from.
             group_codes: Groups to revoke the roles from.
             node_codes: Org nodes (by code) to revoke the roles from.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("role_codes", role_codes)
         v.check_items_non_empty("role_codes", role_codes)
@@ -353,5 +362,9 @@ class RolesApi(ApiBase):
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
         variables["roleCode"] = None
-        data = await self._execute(ops.ROLES_REVOKE, variables=variables)
+        try:
+            data = await self._execute(ops.ROLES_REVOKE, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)

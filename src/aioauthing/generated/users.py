@@ -16,6 +16,9 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.errors import NotFoundError
+from aioauthing.runtime.missing import raise_missing
+from aioauthing.runtime.custom_data import CustomInput
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
@@ -135,8 +138,9 @@ class UsersApi(ApiBase):
     ) -> builtins.list[models.UserDefinedData]:
         """List a user's custom data values (user-defined fields).
 
-        Values come back as stored, as strings: decode NUMBER, BOOLEAN and OBJECT values with
-        ``json.loads``. The field must be defined first (``mgmt.udf.set``).
+        Each value comes back as the Python value of its field's data type: ``int``/``float``
+        (NUMBER), ``bool`` (BOOLEAN), ``dict``/``list`` (OBJECT), the ISO string (DATETIME), ``str``
+        (STRING). ``aioauthing.custom_data.as_dict(values)`` gives the ``{key: value}`` form.
 
         Documented as "获取自定义数据": Go ``GetUserUdfValue``; Python ``users.get_udf_value``; JS ``users.getUdfValue``.
 
@@ -160,7 +164,8 @@ class UsersApi(ApiBase):
     ) -> builtins.list[models.UserDefinedDataMap]:
         """List the custom data values of several users, one entry per user.
 
-        Each entry carries the user id (``target_id``) and its values, stored as strings.
+        Each entry carries the user id (``target_id``) and its values, typed by their data type;
+        ids that match no user are left out.
 
         Documented as "批量获取自定义数据": Go ``BatchGetUserUdfValue``; Python ``users.get_udf_value_batch``; JS ``users.getUdfValueBatch``.
 
@@ -179,21 +184,21 @@ class UsersApi(ApiBase):
         self,
         user_id: str,
         key: str,
-        value: str,
+        value: CustomInput,
     ) -> builtins.list[models.UserDefinedData] | None:
         """Set one custom data value of a user; returns all the user's values.
 
-        The field must be defined first (``mgmt.udf.set``) and the value must match its data type.
-        Custom data values travel as strings: pass the JSON encoding of the value, e.g.
-        ``json.dumps("1x1")`` (``'"1x1"'``) for a STRING field or ``json.dumps(18)`` (``'18'``) for a
-        NUMBER field.
+        The field must be defined first (``mgmt.udf.set``) and the value must match its data type:
+        pass the Python value (``18``, ``"1x1"``, ``True``, an ISO string or ``datetime``,
+        ``{"a": 1}``); it is JSON-encoded on the way out. When this client has seen the field's
+        type (``mgmt.udf.set``/``list`` or a value read), a mismatch is rejected before sending.
 
         Documented as "设置自定义数据": Go ``SetUserUdfValue``; Python ``users.set_udf_value``.
 
         Args:
             user_id: The user's id.
             key: Key of the user-defined field.
-            value: The JSON-encoded value, a string (json.dumps(value)).
+            value: The value (JSON-encoded on the way out).
 
         Raises:
             AuthingError: with one of the documented codes:
@@ -204,7 +209,7 @@ class UsersApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["targetId"] = user_id
         variables["key"] = key
-        variables["value"] = value
+        variables["value"] = self._encode_custom(key, value)
         variables["targetType"] = "USER"
         data = await self._execute(ops.USERS_SET_UDF_VALUE, variables=variables)
         return (
@@ -217,13 +222,14 @@ class UsersApi(ApiBase):
     ) -> models.CommonMessage | None:
         """Set custom data values of several users at once.
 
-        Each item names a user (``target_id``), a field key and the JSON-encoded value as a string.
-        The call fails as a whole (raises) when any value is rejected.
+        Each item names a user (``target_id``), a field key and the Python value (JSON-encoded on
+        the way out, checked against the field's type when this client knows it). The call fails as
+        a whole (raises) when any value is rejected.
 
         Documented as "批量设置自定义数据": Go ``BatchSetUserUdfValue``; Python ``users.set_udf_value_batch``; JS ``users.setUdfValueBatch``.
 
         Args:
-            input: The values to set: [SetUdfValueBatchInput(target_id=..., key=..., value=json.dumps(...))].
+            input: The values to set: [SetUdfValueBatchInput(target_id=..., key=..., value=...)].
         """
         v.require_non_empty("input", input)
         variables: dict[str, Any] = {}
@@ -288,6 +294,8 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
 
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
+
         Raises:
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
@@ -296,7 +304,11 @@ class UsersApi(ApiBase):
         v.check_items_non_empty("user_ids", user_ids)
         variables: dict[str, Any] = {}
         variables["ids"] = list(user_ids)
-        data = await self._execute(ops.USERS_DELETE_MANY, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_DELETE_MANY, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def batch_get(
@@ -304,6 +316,7 @@ class UsersApi(ApiBase):
         ids: Sequence[str],
         *,
         type: str = "id",
+        strict: bool = False,
     ) -> builtins.list[models.User]:
         """Fetch users by ids, usernames, phones, emails or external ids, with custom data.
 
@@ -318,6 +331,7 @@ class UsersApi(ApiBase):
         Args:
             ids: The identifiers to look up (any number: sent 80 per request).
             type: What ids holds: id, username, phone, email or externalId.
+            strict: Raise ``NotFoundError`` naming the ids that match nothing (``.missing``) instead of leaving them out.
 
         Raises:
             AuthingError: with one of the documented codes:
@@ -327,7 +341,7 @@ class UsersApi(ApiBase):
         v.check_items_non_empty("ids", ids)
         v.require_non_empty("type", type)
         if len(ids) > 80:
-            return await chunked(
+            found = await chunked(
                 ids,
                 80,
                 lambda part: self.batch_get(
@@ -335,11 +349,17 @@ class UsersApi(ApiBase):
                     type=type,
                 ),
             )
+            if strict:
+                raise_missing(ids, found, type, "users.batch_get")
+            return found
         variables: dict[str, Any] = {}
         variables["ids"] = list(ids)
         variables["type"] = type
         data = await self._execute(ops.USERS_BATCH_GET, variables=variables)
-        return self._structure(data, builtins.list[models.User])
+        found = self._structure(data, builtins.list[models.User])
+        if strict:
+            raise_missing(ids, found, type, "users.batch_get")
+        return found
 
     async def list_archived(
         self,
@@ -569,6 +589,8 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
             group_code: The group's code.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -576,7 +598,11 @@ class UsersApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["userIds"] = list(user_ids)
         variables["code"] = group_code
-        data = await self._execute(ops.USERS_ADD_GROUP, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_ADD_GROUP, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def remove_group(
@@ -593,6 +619,8 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
             group_code: The group's code.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -600,7 +628,11 @@ class UsersApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["userIds"] = list(user_ids)
         variables["code"] = group_code
-        data = await self._execute(ops.USERS_REMOVE_GROUP, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_REMOVE_GROUP, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def list_roles(
@@ -644,6 +676,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids.
             role_codes: Codes of the roles to grant.
             namespace: Permission group (namespace) code of the roles; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -657,7 +691,11 @@ class UsersApi(ApiBase):
         variables["roleCode"] = None
         variables["groupCodes"] = None
         variables["nodeCodes"] = None
-        data = await self._execute(ops.USERS_ADD_ROLES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_ADD_ROLES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def remove_roles(
@@ -675,6 +713,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids.
             role_codes: Codes of the roles to revoke.
             namespace: Permission group (namespace) code of the roles; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -688,7 +728,11 @@ class UsersApi(ApiBase):
         variables["roleCode"] = None
         variables["groupCodes"] = None
         variables["nodeCodes"] = None
-        data = await self._execute(ops.USERS_REMOVE_ROLES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_REMOVE_ROLES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def has_role(
@@ -816,6 +860,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids (pass [user_id] for one user).
             policies: Codes of the policies to assign.
             namespace: Permission group (namespace) code of the policies; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -828,7 +874,11 @@ class UsersApi(ApiBase):
             variables["namespace"] = namespace
         variables["targetType"] = "USER"
         variables["inheritByChildren"] = None
-        data = await self._execute(ops.USERS_ADD_POLICIES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_ADD_POLICIES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def remove_policies(
@@ -846,6 +896,8 @@ class UsersApi(ApiBase):
             user_ids: The users' ids (pass [user_id] for one user).
             policies: Codes of the policies to remove.
             namespace: Permission group (namespace) code of the policies; the default group when omitted.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -857,7 +909,11 @@ class UsersApi(ApiBase):
         if namespace is not UNSET:
             variables["namespace"] = namespace
         variables["targetType"] = "USER"
-        data = await self._execute(ops.USERS_REMOVE_POLICIES, variables=variables)
+        try:
+            data = await self._execute(ops.USERS_REMOVE_POLICIES, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
         return self._structure(data, models.CommonMessage)
 
     async def list_orgs(

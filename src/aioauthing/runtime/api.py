@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from . import custom_data
+from .chunking import chunked
 from .core import Core
+from .errors import AuthingError, NotFoundError
+from .missing import absent, name_missing, unique
 from .operation import Operation
 
 __all__ = ["ApiBase"]
@@ -49,6 +53,32 @@ class ApiBase:
     def _unstructure(self, obj: Any) -> Any:
         """Model -> wire dict (camelCase keys, ``UNSET`` omitted, enums as values)."""
         return self._core.converter.unstructure(obj)
+
+    async def _name_missing(
+        self, error: NotFoundError, asked: object, lookup: Operation, wire: str, size: int
+    ) -> None:
+        """After a batch failed with ``error``, look ``asked`` up with ``lookup`` (a batch read of
+        ``size`` per request) and name the items that do not exist on ``error.missing``.
+
+        A failing lookup leaves ``error`` as it was: the batch's own error is what matters.
+        """
+        if isinstance(asked, str) or not isinstance(asked, Sequence):
+            return  # not given (UNSET)
+        ids = unique(asked)
+
+        async def read(part: list[str]) -> list[Any]:
+            found = await self._execute(lookup, variables={wire: part})
+            return found if isinstance(found, list) else []
+
+        try:
+            found = await chunked(ids, size, read)
+        except AuthingError:
+            return
+        name_missing(error, absent(ids, found, "id"))
+
+    def _encode_custom(self, key: str, value: Any) -> str | None:
+        """A custom data value's wire text, checked against the key's type when known."""
+        return custom_data.encode(key, value, self._core.converter.known_types.get(key))
 
     def _encrypt(self, plaintext: str) -> str:
         """RSA PKCS#1 v1.5 + base64 with the client's public key."""

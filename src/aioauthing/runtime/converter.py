@@ -4,6 +4,9 @@
 * Unknown keys are ignored; in strict mode they are an error.
 * ``StrEnum | str`` unions keep unknown enum values as plain ``str``; in strict mode they fail.
 * Fields left at :data:`~aioauthing.runtime.operation.UNSET` are omitted when unstructuring.
+* Models with custom data roles (``metadata["udv"]``: ``key``, ``type``, ``value``, ``target``)
+  decode values by their data type when structured, learn field types into ``known_types``, and
+  encode values (checked against a known type) when unstructured (:mod:`.custom_data`).
 * The fast converter runs with ``detailed_validation=False``; only when structuring fails is the
   payload re-run through a detailed twin, so the error names every bad path.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -21,6 +24,7 @@ import cattrs
 from cattrs.errors import ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from . import custom_data
 from .errors import ResponseDecodeError
 from .operation import UNSET, Unset
 
@@ -59,6 +63,8 @@ class WireConverter(cattrs.Converter):
     def __init__(self, *, strict: bool, detailed: bool) -> None:
         super().__init__(detailed_validation=detailed, forbid_extra_keys=strict)
         self.strict = strict
+        self.known_types = custom_data.KnownTypes()
+        """User field key -> data type, as seen in definitions and values this client read."""
         self._detailed_twin: WireConverter | None = None
         _configure(self)
 
@@ -87,6 +93,11 @@ class WireConverter(cattrs.Converter):
         return ResponseDecodeError(None, f"cannot decode {name}: {problems}")
 
 
+def udv_roles(cls: type[Any]) -> dict[str, str]:
+    """Custom data role -> wire name of the field playing it (empty for other models)."""
+    return {f.metadata["udv"]: wire_name(f) for f in attrs.fields(cls) if "udv" in f.metadata}
+
+
 def _configure(conv: WireConverter) -> None:
     strict = conv.strict
 
@@ -94,20 +105,52 @@ def _configure(conv: WireConverter) -> None:
         overrides: dict[str, Any] = {
             f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)
         }
-        return make_dict_structure_fn(
+        plain = make_dict_structure_fn(
             cls,
             conv,
             _cattrs_forbid_extra_keys=strict,
             _cattrs_detailed_validation=conv.detailed_validation,
             **overrides,
         )
+        roles = udv_roles(cls)
+        if "type" not in roles:
+            return plain
+        key_w, type_w = roles["key"], roles["type"]
+        value_w, target_w = roles.get("value"), roles.get("target")
+
+        def typed(obj: Any, cl: Any) -> Any:
+            if isinstance(obj, Mapping):
+                key, data_type = obj.get(key_w), obj.get(type_w)
+                user_field = target_w is None or obj.get(target_w) == "USER"
+                if isinstance(key, str) and data_type is not None and user_field:
+                    conv.known_types.learn(key, data_type)
+                if value_w is not None and value_w in obj:
+                    obj = dict(obj)
+                    obj[value_w] = custom_data.decode(obj[value_w], data_type, strict=strict)
+            return plain(obj, cl)
+
+        return typed
 
     def unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
         overrides: dict[str, Any] = {
             f.name: override(rename=wire_name(f), omit_if_default=f.default is UNSET)
             for f in attrs.fields(cls)
         }
-        return make_dict_unstructure_fn(cls, conv, **overrides)
+        plain = make_dict_unstructure_fn(cls, conv, **overrides)
+        roles = udv_roles(cls)
+        if "value" not in roles or "type" in roles:
+            return plain
+        key_w, value_w = roles["key"], roles["value"]
+
+        def encoded(obj: Any) -> dict[str, Any]:
+            wire = plain(obj)
+            if value_w in wire:
+                key = wire.get(key_w)
+                known = conv.known_types.get(key) if isinstance(key, str) else None
+                wire[value_w] = custom_data.encode(str(key), wire[value_w], known)
+            return wire
+
+        return encoded
 
     def union_factory(tp: Any) -> Callable[[Any, Any], Any]:
         args = _union_args(tp) or ()
@@ -146,6 +189,8 @@ def _configure(conv: WireConverter) -> None:
     conv.register_unstructure_hook_factory(
         _is_special_union, lambda _: lambda value: conv.unstructure(value)
     )
+    conv.register_structure_hook(custom_data.CustomValue, lambda value, _: value)
+    conv.register_unstructure_hook(custom_data.CustomInput, lambda value: value)
     conv.register_unstructure_hook(Unset, lambda _: None)
     conv.register_unstructure_hook(enum.StrEnum, lambda value: value.value)
     conv.register_unstructure_hook(enum.Enum, lambda value: value.value)

@@ -104,7 +104,13 @@ class CaptchaRequiredError(AuthingError):
 
 
 class NotFoundError(AuthingError):
-    """The addressed object does not exist (2004)."""
+    """The addressed object does not exist (2004).
+
+    After a batch call, ``missing`` names the items that do not exist (in the order given) when
+    the SDK could tell; it is empty otherwise.
+    """
+
+    missing: tuple[str, ...] = ()
 
 
 class AlreadyExistsError(AuthingError):

@@ -2,15 +2,16 @@
 
 Values travel as strings. Writers send ``json.dumps(value)``; the value is decoded, checked
 against the field's data type and stored in the form readers expect: STRING as the bare text,
-NUMBER / BOOLEAN / OBJECT as JSON text, DATETIME as the given text (ISO string or a millisecond
-timestamp). The management mutations (``setUdv``, ``setUdfValueBatch``) need the field to be
-defined first, as Authing does; ``setUdvBatch`` and registration ``params`` also accept keys
-without a definition and infer their type.
+NUMBER / BOOLEAN / OBJECT as JSON text, DATETIME as the given text (an ISO 8601 string or a
+millisecond timestamp; anything else is refused). The management mutations (``setUdv``,
+``setUdfValueBatch``) need the field to be defined first, as Authing does; ``setUdvBatch`` and
+registration ``params`` also accept keys without a definition and infer their type.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from .. import jsonutil
@@ -45,6 +46,21 @@ def _infer(value: Any) -> str:
     return "STRING"
 
 
+def _is_datetime(value: Any) -> bool:
+    """An ISO 8601 string or a millisecond timestamp (a number or its digits)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 def _matches(data_type: str, value: Any) -> bool:
     if data_type == "NUMBER":
         return isinstance(value, int | float) and not isinstance(value, bool)
@@ -53,7 +69,7 @@ def _matches(data_type: str, value: Any) -> bool:
     if data_type == "OBJECT":
         return isinstance(value, dict | list)
     if data_type == "DATETIME":
-        return isinstance(value, str | int) and not isinstance(value, bool)
+        return _is_datetime(value)
     return isinstance(value, str | int | float | bool)  # STRING (and SELECT): any scalar
 
 
