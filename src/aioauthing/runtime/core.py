@@ -9,6 +9,7 @@ inside ``data``; REST ``ENVELOPE`` returns the whole envelope after checking ``c
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import importlib.metadata
 import logging
@@ -333,6 +334,11 @@ class Core:
         started = time.monotonic()
         total = self.timeouts.total
         try:
+            if total is not None and _on_asyncio():
+                # The standard library's timeout is one timer handle; anyio's cancel scope costs
+                # about 90 us per call on asyncio. On trio, anyio's scope is trio's own.
+                async with asyncio.timeout(total):
+                    return await self._execute_with_auth(op, token, request, state)
             with anyio.fail_after(total):
                 return await self._execute_with_auth(op, token, request, state)
         except TimeoutError:
@@ -504,6 +510,14 @@ class Core:
         if code != 200 or status >= 400:
             raise _body_error(op, response, payload)
         return payload
+
+
+def _on_asyncio() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _request_id(headers: httpx.Headers) -> str | None:
