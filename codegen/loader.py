@@ -845,7 +845,7 @@ class Loader:
                         "missing: {match} adds a strict parameter; one exists", p.python, "missing"
                     )
         for p in op.params:
-            if p.udv_key is not None and p.udv_key not in names:
+            if p.udv_key not in (None, "map") and p.udv_key not in names:
                 w.error(f"udv: {p.udv_key!r} is not a parameter of {op.name}", p.python, "udv")
         # Required parameters first: the generated signature lists them positionally.
         seen_optional = False

@@ -84,7 +84,7 @@ class TypeNamer:
 
     @staticmethod
     def _custom_param(p: ParamDef) -> str:
-        expr = "CustomInput"
+        expr = "Mapping[str, CustomInput]" if p.udv_key == "map" else "CustomInput"
         if p.nullable:
             expr += " | None"
         if not p.required and not p.has_default:

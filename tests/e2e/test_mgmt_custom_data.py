@@ -5,7 +5,6 @@ knows the field) or by the service."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -129,9 +128,11 @@ async def test_a_datetime_is_sent_as_its_iso_string(authing_management_client: A
 async def test_create_with_custom_data_reads_back_typed(authing_management_client: Any) -> None:
     mgmt = authing_management_client
     await _define(mgmt)
-    params = json.dumps([{"key": k, "value": v} for k, v in VALUES.items()])
-    ada = await mgmt.users.create(models.CreateUserInput(username="ada"), custom_data=params)
+    ada = await mgmt.users.create(models.CreateUserInput(username="ada"), custom_data=VALUES)
     _exact(as_dict(await mgmt.users.get_udf_value(ada.id)))
+    with pytest.raises(AuthingValidationError, match=_refused("age", "NUMBER")):
+        await mgmt.users.create(models.CreateUserInput(username="bob"), custom_data={"age": "42"})
+    assert await mgmt.users.find(username="bob") is None  # refused before sending
 
 
 def _refused(key: str, kind: str) -> str:

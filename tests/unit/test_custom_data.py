@@ -117,3 +117,20 @@ def test_inputs_are_encoded_and_checked_when_unstructured() -> None:
         json.loads(conv.unstructure(models.UserDefinedDataInput(key="n", value=1.5))["value"])
         == 1.5
     )
+
+
+def test_encode_map_is_the_create_user_params_text() -> None:
+    import json
+
+    from aioauthing.runtime.custom_data import encode_map
+
+    text = encode_map({"age": 42, "prefs": {"a": [1]}, "nick": "ada"}, {"age": "NUMBER"})
+    assert json.loads(text) == [
+        {"key": "age", "value": 42},
+        {"key": "prefs", "value": {"a": [1]}},
+        {"key": "nick", "value": "ada"},
+    ]
+    with pytest.raises(AuthingValidationError, match=r"custom_data\.age"):
+        encode_map({"age": "42"}, {"age": "NUMBER"})
+    with pytest.raises(AuthingValidationError, match="mapping"):
+        encode_map('[{"key": "age", "value": 1}]', {})  # type: ignore[arg-type]

@@ -90,11 +90,7 @@ async def _import_row(mgmt: Any, row: Row, stats: ImportStats, *, max_attempts: 
     if row.errors:
         raise InvalidRowError("; ".join(row.errors))
     user_input = CreateUserInput(**row.fields)
-    custom = (
-        json.dumps([{"key": k, "value": v} for k, v in row.custom.items()], ensure_ascii=False)
-        if row.custom
-        else None
-    )
+    custom = dict(row.custom) or None
     uncertain = False  # a create may have been applied without us seeing the answer
     last: Exception | None = None
     for attempt in range(max_attempts):

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from aioauthing.generated import models
@@ -39,7 +39,7 @@ class UsersApi(ApiBase):
         *,
         keep_password: bool | Unset = UNSET,
         reset_password_on_first_login: bool | Unset = UNSET,
-        custom_data: str | Unset = UNSET,
+        custom_data: Mapping[str, CustomInput] | Unset = UNSET,
     ) -> models.User:
         """Create a user without any verification.
 
@@ -51,7 +51,7 @@ class UsersApi(ApiBase):
             user_info: The new user's profile and credentials.
             keep_password: Store the password as given (migrated hashes checked by a custom password function).
             reset_password_on_first_login: Make the user set a new password at the first login.
-            custom_data: Custom data values, a JSON string [{key, value}].
+            custom_data: Custom data values ``{key: value}``, each typed by its field's data type (sent as the JSON text ``[{key, value}]``).
 
         Raises:
             AuthingError: with one of the documented codes:
@@ -67,7 +67,7 @@ class UsersApi(ApiBase):
         if reset_password_on_first_login is not UNSET:
             variables["resetPasswordOnFirstLogin"] = reset_password_on_first_login
         if custom_data is not UNSET:
-            variables["params"] = custom_data
+            variables["params"] = self._encode_custom_map(custom_data)
         data = await self._execute(ops.USERS_CREATE, variables=variables)
         return self._structure(data, models.User)
 

@@ -80,6 +80,10 @@ class ApiBase:
         """A custom data value's wire text, checked against the key's type when known."""
         return custom_data.encode(key, value, self._core.converter.known_types.get(key))
 
+    def _encode_custom_map(self, values: Mapping[str, Any]) -> str:
+        """``{key: value}`` custom data (spec ``udv: map``) as the JSON text ``[{key, value}]``."""
+        return custom_data.encode_map(values, self._core.converter.known_types)
+
     def _encrypt(self, plaintext: str) -> str:
         """RSA PKCS#1 v1.5 + base64 with the client's public key."""
         return self._core.encryptor.encrypt(plaintext)

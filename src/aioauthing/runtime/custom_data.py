@@ -115,16 +115,42 @@ def encode(key: str, value: Any, data_type: str | None = None) -> str | None:
     """
     if value is None:
         return None
+    return _dumps(key, checked(key, value, data_type))
+
+
+def checked(key: str, value: Any, data_type: str | None = None) -> Any:
+    """``value`` as JSON-ready data, checked against ``data_type`` when known (see :func:`encode`)."""
     name = f"custom_data.{key}"
+    if value is None:
+        return None
     if data_type is not None and not _fits(data_type, value):
         raise AuthingValidationError(name, f"is a {data_type} field; got a {_type_name(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise AuthingValidationError(name, "must be a finite number")
+    plain = _plain(value)
+    _dumps(key, plain)  # refuse what JSON cannot carry, naming the key
+    return plain
+
+
+def encode_map(values: Mapping[str, Any], known_types: Mapping[str, str] | Any) -> str:
+    """``{key: value}`` as the JSON text ``[{"key", "value"}]`` that ``createUser(params:)`` takes,
+    each value checked against its key's type when known."""
+    if not isinstance(values, Mapping):
+        raise AuthingValidationError("custom_data", "must be a mapping of field key to value")
+    entries = []
+    for key, value in values.items():
+        if not isinstance(key, str) or not key:
+            raise AuthingValidationError("custom_data", "keys must be non-empty strings")
+        entries.append({"key": key, "value": checked(key, value, known_types.get(key))})
+    return json.dumps(entries, ensure_ascii=False, allow_nan=False)
+
+
+def _dumps(key: str, plain: Any) -> str:
     try:
-        return json.dumps(_plain(value), ensure_ascii=False, allow_nan=False)
+        return json.dumps(plain, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         raise AuthingValidationError(
-            name, f"cannot be sent: a {_type_name(value)} is not JSON data"
+            f"custom_data.{key}", f"cannot be sent: a {_type_name(plain)} is not JSON data"
         ) from None
 
 
