@@ -20,6 +20,7 @@ __all__ = [
     "apply_profile",
     "check_email",
     "check_unique",
+    "infer_data_type",
     "merge_custom_data",
     "new_user",
     "parse_custom_data",
@@ -167,7 +168,8 @@ def verify_user_password(ctx: RequestContext, user: dict[str, Any], encrypted: s
     return verify_password(plain, user.get("password"))
 
 
-def _data_type(value: Any) -> str:
+def infer_data_type(value: Any) -> str:
+    """The custom data type a decoded value looks like (for keys without a definition)."""
     if isinstance(value, bool):
         return "BOOLEAN"
     if isinstance(value, int | float):
@@ -197,7 +199,12 @@ def parse_custom_data(params: str | None) -> list[dict[str, Any]]:
         value = item.get("value")
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         result.append(
-            {"key": str(item["key"]), "value": text, "dataType": _data_type(value), "label": None}
+            {
+                "key": str(item["key"]),
+                "value": text,
+                "dataType": infer_data_type(value),
+                "label": None,
+            }
         )
     return result
 

@@ -19,7 +19,7 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
 from ..state import Pool
-from ..users import merge_custom_data
+from ..users import infer_data_type, merge_custom_data
 from .records import records
 
 __all__ = ["typed_entry", "values_of"]
@@ -34,16 +34,6 @@ def _decode(raw: Any) -> Any:
         return jsonutil.loads(raw)
     except ValueError:
         return raw
-
-
-def _infer(value: Any) -> str:
-    if isinstance(value, bool):
-        return "BOOLEAN"
-    if isinstance(value, int | float):
-        return "NUMBER"
-    if isinstance(value, dict | list):
-        return "OBJECT"
-    return "STRING"
 
 
 def _is_datetime(value: Any) -> bool:
@@ -88,7 +78,7 @@ def typed_entry(
     if definition is None:
         if strict:
             raise biz(400, f"{_NOT_DEFINED}: {key}")
-        data_type = _infer(value)
+        data_type = infer_data_type(value)
         return {"key": key, "value": _text(data_type, value), "dataType": data_type, "label": None}
     data_type = definition["dataType"]
     if value is None or not _matches(data_type, value):
