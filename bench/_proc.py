@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -44,6 +47,33 @@ def run_measured(cmd: Sequence[str], env: Mapping[str, str] | None = None) -> Me
         returncode=proc.returncode,
         stdout=stdout,
     )
+
+
+def run_cli_import(
+    settings: Mapping[str, str], source: Path, concurrency: int
+) -> tuple[Measured, dict[str, Any]]:
+    """``aioauthing users import SOURCE`` against the pool in ``settings``, in a child process:
+    its resource usage and the JSON summary it prints last (``{}`` if it printed none)."""
+    measured = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "aioauthing.cli",
+            "users",
+            "import",
+            str(source),
+            "--concurrency",
+            str(concurrency),
+        ],
+        env={
+            "AUTHING_HOST": settings["host"],
+            "AUTHING_USERPOOL_ID": settings["user_pool_id"],
+            "AUTHING_USERPOOL_SECRET": settings["secret"],
+        },
+    )
+    lines = measured.stdout.strip().splitlines()
+    summary: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+    return measured, summary
 
 
 def peak_rss_mb(pid: int) -> float:

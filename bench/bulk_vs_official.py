@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ import httpx
 from aioauthing.cli.demo import generate_users
 
 from ._emulator import emulator_process
-from ._proc import run_measured
+from ._proc import run_cli_import, run_measured
 
 OFFICIAL_PYTHON_ENV = "AIOAUTHING_OFFICIAL_PYTHON"
 OFFICIAL_SCRIPT = Path(__file__).with_name("official_import.py")
@@ -67,24 +66,7 @@ def _official(python: str, settings: dict[str, Any], source: Path, users: int, m
 
 def _aioauthing(settings: dict[str, Any], source: Path, users: int) -> Run:
     pool = _fresh_pool(settings)
-    measured = run_measured(
-        [
-            sys.executable,
-            "-m",
-            "aioauthing.cli",
-            "users",
-            "import",
-            str(source),
-            "--concurrency",
-            str(CONCURRENCY),
-        ],
-        env={
-            "AUTHING_HOST": pool["host"],
-            "AUTHING_USERPOOL_ID": pool["user_pool_id"],
-            "AUTHING_USERPOOL_SECRET": pool["secret"],
-        },
-    )
-    stats = json.loads(measured.stdout.strip().splitlines()[-1])
+    measured, stats = run_cli_import(pool, source, CONCURRENCY)
     label = f"aioauthing, concurrency {CONCURRENCY}"
     return Run(label, users, stats["created"], stats["failed"], stats["seconds"], measured.cpu)
 

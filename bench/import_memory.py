@@ -10,16 +10,14 @@ so it grows with the file; it is reported apart and is not the client's memory).
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 from aioauthing.cli.demo import generate_users
 
 from ._emulator import emulator_process
-from ._proc import peak_rss_mb, run_measured
+from ._proc import peak_rss_mb, run_cli_import
 
 SIZES = (1_000, 100_000)
 CONCURRENCY = 32
@@ -43,26 +41,8 @@ def main() -> None:
             source = Path(tmp) / f"users-{size}.jsonl"
             generate_users(source, size)
             with emulator_process() as settings:
-                measured = run_measured(
-                    [
-                        sys.executable,
-                        "-m",
-                        "aioauthing.cli",
-                        "users",
-                        "import",
-                        str(source),
-                        "--concurrency",
-                        str(CONCURRENCY),
-                    ],
-                    env={
-                        "AUTHING_HOST": settings["host"],
-                        "AUTHING_USERPOOL_ID": settings["user_pool_id"],
-                        "AUTHING_USERPOOL_SECRET": settings["secret"],
-                    },
-                )
+                measured, stats = run_cli_import(settings, source, CONCURRENCY)
                 emulator_mb = peak_rss_mb(settings["pid"])
-            lines = measured.stdout.strip().splitlines()
-            stats = json.loads(lines[-1]) if lines else {}
             result = f"created {stats.get('created')}, failed {stats.get('failed')}"
             if measured.returncode:
                 result += f" (exit {measured.returncode})"
