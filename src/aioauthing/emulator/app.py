@@ -16,13 +16,16 @@ from . import resolvers, routes
 from .admin import admin_routes
 from .config import EmulatorConfig
 from .errors import MESSAGES
-from .faults import FaultBook, parse_faults
+from .faults import FaultBook, TargetedFaults, split_fault_text
 from .graphql_http import GraphQLService
+from .journal import RequestJournal, route_operations
 from .middleware import EmulatorMiddleware, error_answer
+from .pages import page_routes
 from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
 from .rest_http import context_for, rest_routes
 from .schema import SchemaReport, build_schema_with_resolvers, load_sdl
 from .state import EmulatorState
+from .ui import ui_routes
 
 __all__ = ["EmulatorRuntime", "create_app"]
 
@@ -39,6 +42,10 @@ class EmulatorRuntime:
     faults: FaultBook
     sdl: str
     report: SchemaReport
+    journal: RequestJournal = dataclasses.field(default_factory=RequestJournal)
+    """Recent requests per pool (``GET /__emulator__/requests``)."""
+    targeted: TargetedFaults = dataclasses.field(default_factory=TargetedFaults)
+    """Per-operation fault rules (``createUser:503x3``), consulted before the rates."""
 
     def refresh_keys(self) -> None:
         """Nothing cached outside ``state`` holds keys; kept as the hook for future caches."""
@@ -69,20 +76,36 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     """Build an emulator application (state in memory, or in ``config.data_path``)."""
     config = config or EmulatorConfig()
-    parse_faults(config.faults)
+    rates, rules = split_fault_text(config.faults)
+    if rules:  # pools keep the rates as their spec; the rules live in ``targeted``
+        config = dataclasses.replace(config, faults=rates)
     sdl = load_sdl(config.schema_path)
     schema, report = build_schema_with_resolvers(sdl, GRAPHQL_RESOLVERS)
     state = EmulatorState(config)
     faults = FaultBook(config.seed)
+    journal = RequestJournal(config.journal_size)
+    targeted = TargetedFaults(rules)
+    operations: dict[int, str] = {}
+    all_routes = [
+        Route("/graphql/v2", _graphql, methods=["POST"]),
+        *rest_routes(REST_ROUTES),
+        *page_routes(),  # after REST: /cas-idp/logout before /cas-idp/{appId}
+        *admin_routes(),
+        *ui_routes(),
+    ]
+    operations.update(route_operations(all_routes))
     app = Starlette(
-        routes=[
-            Route("/graphql/v2", _graphql, methods=["POST"]),
-            *rest_routes(REST_ROUTES),
-            *admin_routes(),
-        ],
+        routes=all_routes,
         middleware=[
             Middleware(
-                EmulatorMiddleware, state=state, faults=faults, max_body=config.max_body_bytes
+                EmulatorMiddleware,
+                state=state,
+                faults=faults,
+                max_body=config.max_body_bytes,
+                journal=journal,
+                targeted=targeted,
+                operations=operations,
+                routes=all_routes,
             )
         ],
         exception_handlers={HTTPException: _http_error},
@@ -94,5 +117,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         faults=faults,
         sdl=sdl,
         report=report,
+        journal=journal,
+        targeted=targeted,
     )
     return app

@@ -39,6 +39,8 @@ class EmulatorConfig:
     """Seconds a management ``accessToken`` stays valid."""
     directory: Sequence[DirectoryUser] = ()
     """LDAP / AD users every pool starts with (see :mod:`.directory_config`; CLI ``--directory``)."""
+    journal_size: int = 500
+    """Requests remembered per pool by the request journal (``GET /__emulator__/requests``)."""
     public_url: str | None = None
     """Base URL announced in settings and token ``iss``; default ``http://{host}:{port}``."""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Iterable
 from typing import Any
 
 import anyio
@@ -11,7 +13,15 @@ import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import MESSAGES
-from .faults import FaultBook
+from .faults import FaultBook, FaultRule, TargetedFaults
+from .journal import (
+    JournalEntry,
+    RequestJournal,
+    answer_code,
+    client_id_of,
+    graphql_fields,
+    redact_path,
+)
 from .state import EmulatorState, Pool
 
 __all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
@@ -20,6 +30,8 @@ log = logging.getLogger("aioauthing.emulator")
 
 ADMIN_PREFIX = "/__emulator__"
 GRAPHQL_PATH = "/graphql/v2"
+_PROTOCOL_PREFIXES = ("/oidc/", "/oauth/", "/cas-idp/")
+_UNJOURNALED = frozenset({"/", "/favicon.ico"})
 CLOSE_HEADER = b"x-aioauthing-emulator-close"
 """Internal response header: the socket server closes the connection instead of answering.
 
@@ -63,12 +75,79 @@ def error_answer(path: str, code: int, message: str | None = None) -> dict[str, 
 
 class EmulatorMiddleware:
     def __init__(
-        self, app: ASGIApp, *, state: EmulatorState, faults: FaultBook, max_body: int
+        self,
+        app: ASGIApp,
+        *,
+        state: EmulatorState,
+        faults: FaultBook,
+        max_body: int,
+        journal: RequestJournal | None = None,
+        targeted: TargetedFaults | None = None,
+        operations: dict[int, str] | None = None,
+        routes: Iterable[Any] = (),
     ) -> None:
         self.app = app
         self.state = state
         self.faults = faults
         self.max_body = max_body
+        self.journal = journal
+        self.targeted = targeted
+        self.operations = operations if operations is not None else {}
+        """``id(endpoint) -> route template``, filled once the routes exist."""
+        self.routes = routes
+
+    def _protocol_pool(self, scope: Scope, body: bytes) -> Pool | None:
+        """The pool of the OAuth / CAS client a request without pool header or token names."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if headers.get("x-authing-userpool-id") or headers.get(
+            "authorization", ""
+        ).lower().startswith("bearer "):
+            return None
+        client_id = client_id_of(scope.get("query_string", b""), headers, body, scope["path"])
+        return self.state.pool_by_app_id(client_id) if client_id else None
+
+    def _route_of(self, scope: Scope) -> str:
+        from starlette.routing import Match
+
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return str(route.path)
+        return ""
+
+    def _record(
+        self,
+        pool: Pool,
+        scope: Scope,
+        started: float,
+        status: int,
+        head: bytes,
+        fields: tuple[str, ...] | None,
+        fault: str | None,
+        rule: FaultRule | None,
+    ) -> None:
+        assert self.journal is not None
+        if fields is not None:
+            operation = ",".join(fields) or "graphql"
+        else:
+            operation = self.operations.get(id(scope.get("endpoint"))) or redact_path(scope["path"])
+        code, error = answer_code(status, head, fields is not None) if head else (None, None)
+        if fault in ("429", "500", "502", "503") or fault == "drop":
+            code = int(fault) if fault != "drop" else None
+        self.journal.record(
+            pool.id,
+            JournalEntry(
+                time=time.time(),
+                method=scope.get("method", ""),
+                operation=operation,
+                status=status,
+                code=code,
+                error=error,
+                duration=time.perf_counter() - started,
+                fault=fault,
+                rule=rule.operation if rule is not None else None,
+            ),
+        )
 
     def _pool_for(self, scope: Scope) -> Pool | None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -137,35 +216,61 @@ class EmulatorMiddleware:
             return await receive()
 
         outcome: str | None = None
-        if not scope["path"].startswith(ADMIN_PREFIX):
-            pool = self._pool_for(scope)
+        rule: FaultRule | None = None
+        pool: Pool | None = None
+        fields: tuple[str, ...] | None = None
+        began = time.perf_counter()
+        if not scope["path"].startswith(ADMIN_PREFIX) and scope["path"] not in _UNJOURNALED:
+            protocol = scope["path"].startswith(_PROTOCOL_PREFIXES)
+            pool = (protocol and self._protocol_pool(scope, body)) or self._pool_for(scope)
+            if scope["path"].rstrip("/") == GRAPHQL_PATH and (self.journal or self.targeted):
+                fields = graphql_fields(body)
             if pool is not None:
                 injector = self.faults.injector(pool.id, pool.faults)
                 if injector.spec.latency:
                     await anyio.sleep(injector.spec.latency)
                 outcome = injector.decide()
+                if self.targeted is not None:
+                    operations = fields or ()
+                    if fields is None and self.targeted.wants_route(pool.id):
+                        operations = (self._route_of(scope),)
+                    rule = self.targeted.take(pool.id, scope.get("method", ""), operations)
+                    if rule is not None:
+                        outcome = rule.fault
+        journaled = pool is not None and self.journal is not None
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
             extra = [(b"retry-after", b"1")] if status == 429 else []
             await send_json(send, status, envelope(status), extra)
+            if journaled:
+                assert pool is not None
+                self._record(pool, scope, began, status, b"", fields, outcome, rule)
             return
         if outcome == "drop":
             await send_json(send, 503, envelope(503), [(CLOSE_HEADER, b"drop")])
+            if journaled:
+                assert pool is not None
+                self._record(pool, scope, began, 503, b"", fields, outcome, rule)
             return
 
         started = False
+        status_sent = 500
+        head = bytearray()
 
         async def guarded_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status_sent
             if message["type"] == "http.response.start":
                 started = True
+                status_sent = message["status"]
                 self.state.flush()
                 if outcome == "lost":
                     message = {
                         **message,
                         "headers": [*message.get("headers", []), (CLOSE_HEADER, b"lost")],
                     }
+            elif journaled and message["type"] == "http.response.body" and len(head) < 65536:
+                head.extend(message.get("body", b""))
             await send(message)
 
         try:
@@ -174,3 +279,6 @@ class EmulatorMiddleware:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if not started:
                 await send_json(send, 500, error_answer(scope["path"], 500))
+        if journaled:
+            assert pool is not None
+            self._record(pool, scope, began, status_sent, bytes(head), fields, outcome, rule)
