@@ -273,13 +273,15 @@ def _authorize_page(protocol: str) -> Callable[[Request], Any]:
 
     async def page(request: Request) -> Response:
         state: EmulatorState = request.app.state.emulator.state
+        posted: dict[str, str] = {}
         if request.method == "GET":
             params: dict[str, str] = dict(request.query_params)
             account = ""
         else:
-            posted = await _posted(request)
-            if isinstance(posted, Response):
-                return posted
+            checked = await _posted(request)
+            if isinstance(checked, Response):
+                return checked
+            posted = checked
             params = dict(parse_qsl(posted.get("request", ""), keep_blank_values=True))
             account = posted.get("account", "")
         pool = _oauth_client(state, params)
