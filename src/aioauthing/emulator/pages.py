@@ -51,6 +51,7 @@ th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(-
   vertical-align: top; font-size: 14px; }
 th { background: #f9fafb; font-weight: 600; color: #374151; }
 td.num { font-variant-numeric: tabular-nums; }
+td.code { font-size: 15px; font-weight: 700; letter-spacing: .08em; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; }
 .muted { color: var(--muted); }
 .bad { color: var(--bad); }
@@ -91,7 +92,7 @@ def security_headers() -> dict[str, str]:
     return {
         "Content-Security-Policy": _CSP,
         "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",  # "no-referrer" would make POSTs say Origin: null
         "Cache-Control": "no-store",
     }
 

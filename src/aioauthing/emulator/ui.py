@@ -225,6 +225,12 @@ def _messages_table(messages: list[dict[str, Any]], table_id: str) -> str:
     )
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, bool | dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 async def user_page(request: Request) -> Response:
     pool = _pool(request)
     if pool is None:
@@ -232,10 +238,14 @@ async def user_page(request: Request) -> Response:
     user = pool.users.get(request.path_params["user"])
     if user is None:
         return _missing(request)
+    first = ("id", "email", "username", "phone", "nickname", "name", "status", "blocked")
+    keys = [k for k in first if k in user] + [k for k in user if k not in first]
     fields = "".join(
-        f"<dt>{esc(key)}</dt><dd>{esc(json.dumps(value) if isinstance(value, dict | list) else value)}</dd>"
-        for key, value in user.items()
-        if not key.startswith("_") and key not in _HIDDEN_USER_FIELDS and value not in (None, "")
+        f"<dt>{esc(key)}</dt><dd>{esc(_shown(user[key]))}</dd>"
+        for key in keys
+        if not key.startswith("_")
+        and key not in _HIDDEN_USER_FIELDS
+        and user[key] not in (None, "", [], {})
     )
     email = (user.get("email") or "").lower()
     phone = user.get("phone")
@@ -261,9 +271,9 @@ async def user_page(request: Request) -> Response:
     pill = '<span class="pill bad">blocked</span>' if blocked else ""
     body = (
         f"<h1>{esc(title)} {pill}</h1>"
-        f'<div class="row">{block}{delete}</div><h2>Profile</h2>'
-        f'<div class="card"><dl id="profile">{fields}</dl></div>'
+        f'<div class="row">{block}{delete}</div>'
         f"<h2>Codes sent to this user</h2>{_messages_table(sent, 'user-messages')}"
+        f'<h2>Profile</h2><div class="card"><dl id="profile">{fields}</dl></div>'
     )
     return _html(request, f"User {title}", body, pool, "users")
 
