@@ -170,3 +170,18 @@ def test_foreground_banner_and_quiet_stop_with_export(tmp_path: Path, stop: int)
     assert lines[-1] == f"state exported to {saved}"
     pools = json.loads(saved.read_text(encoding="utf-8"))["pools"]
     assert [p["fixed_code"] for p in pools] == ["424242"]
+
+
+def test_demo_leaves_its_files_where_it_says(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aioauthing.cli import main
+
+    target = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--users", "20", "--dir", str(target)])
+    assert result.exit_code == 0, result.output
+    said = result.output.replace("\n", "")  # rich wraps long lines
+    assert f"generated 20 users in {target / 'users.jsonl'}" in said
+    assert f"exported 20 users to {target / 'export.jsonl'}" in said
+    assert len((target / "export.jsonl").read_text(encoding="utf-8").splitlines()) == 20
+    assert len((target / "users.jsonl").read_text(encoding="utf-8").splitlines()) == 20
