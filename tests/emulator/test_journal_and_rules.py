@@ -12,6 +12,7 @@ import pytest
 from aioauthing import AlreadyExistsError, ManagementClient, models
 from aioauthing.emulator.config import EmulatorConfig
 from aioauthing.emulator.faults import parse_faults, rules_from_json, split_fault_text
+from aioauthing.emulator.journal import graphql_fields
 from aioauthing.emulator.server import EmulatorServer
 from aioauthing.emulator.settings import EmulatorSettings
 
@@ -204,3 +205,21 @@ def test_rules_keep_the_rates_parser_as_it_was() -> None:
         parse_faults("createUser:503x3")  # the rates API does not take rules
     with pytest.raises(ValueError, match="must be a list"):
         rules_from_json({"operation": "createUser"})
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        (b'{"query": "query q { isUserExists(email: \\"a@b.co\\") }"}', ("isUserExists",)),
+        (
+            b'{"variables": {"query": "x"}, "query": "mutation { a: createUser { id } b: deleteUser }"}',
+            ("createUser", "deleteUser"),
+        ),
+        (b'{"query": "fragment F on User { id } query { user(id: \\"1\\") { ...F } }"}', ("user",)),
+        (b'{"query": "{ unclosed"}', ()),
+        (b"not json", ()),
+    ],
+)
+def test_operation_names_come_from_the_document(body: bytes, fields: tuple[str, ...]) -> None:
+    assert graphql_fields(body) == fields
+    assert graphql_fields(body) == fields  # the cached answer is the same

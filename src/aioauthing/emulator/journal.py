@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import datetime as dt
 import re
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
@@ -36,6 +35,8 @@ JOURNAL_SIZE = 500
 """Entries kept per pool; the oldest are dropped first."""
 
 _FIELD_CACHE: dict[str, tuple[str, ...]] = {}
+_RAW_CACHE: dict[bytes, tuple[str, ...]] = {}
+_QUERY_STRING = re.compile(rb'"query"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _FIELD_CACHE_SIZE = 512
 _ENVELOPE_CODE = re.compile(rb'^\{\s*"code"\s*:\s*(-?\d+)')
 _OAUTH_ERROR = re.compile(rb'^\{\s*"error"\s*:\s*"([a-z_]{1,40})"')
@@ -66,13 +67,31 @@ def _fields_of(query: str) -> tuple[str, ...]:
 
 
 def graphql_fields(body: bytes) -> tuple[str, ...]:
-    """Root field names of a GraphQL request body (``("createUser",)``); ``()`` when unreadable."""
+    """Root field names of a GraphQL request body (``("createUser",)``); ``()`` when unreadable.
+
+    The query's JSON string is found without decoding the whole body (the variables can be
+    large), and its root fields are cached by the string as sent: SDKs send a few fixed documents.
+    """
+    match = _QUERY_STRING.search(body)
+    raw = match.group(1) if match else None
+    if raw is not None:
+        cached = _RAW_CACHE.get(raw)
+        if cached is not None:
+            return cached
     try:
         payload = jsonutil.loads(body)
     except ValueError:
         return ()
     query = payload.get("query") if isinstance(payload, dict) else None
-    return _fields_of(query) if isinstance(query, str) else ()
+    if not isinstance(query, str):
+        return ()
+    fields = _fields_of(query)
+    if raw is None or jsonutil.loads(b'"' + raw + b'"') != query:
+        return fields  # the first "query" key was not the document's (e.g. in variables)
+    if len(_RAW_CACHE) >= _FIELD_CACHE_SIZE:
+        _RAW_CACHE.clear()
+    _RAW_CACHE[raw] = fields
+    return fields
 
 
 def answer_code(status: int, body: bytes, graphql: bool) -> tuple[int | None, str | None]:
@@ -123,8 +142,9 @@ def client_id_of(
     return None
 
 
-@dataclasses.dataclass(slots=True, frozen=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
+    """One request as the journal keeps it (a tuple: cheap to make on every request)."""
+
     time: float
     method: str
     operation: str
