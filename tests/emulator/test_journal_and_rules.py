@@ -223,3 +223,13 @@ def test_rules_keep_the_rates_parser_as_it_was() -> None:
 def test_operation_names_come_from_the_document(body: bytes, fields: tuple[str, ...]) -> None:
     assert graphql_fields(body) == fields
     assert graphql_fields(body) == fields  # the cached answer is the same
+
+
+def test_latency_shows_as_the_fault_of_each_delayed_request(
+    authing_emulator: EmulatorServer,
+) -> None:
+    with httpx.Client(timeout=10) as client:
+        slow = new_pool(authing_emulator, client, faults="latency=1ms")
+        slow.gql(IS_USER_EXISTS, {"email": "slow@example.com"})
+        (entry,) = _journal(slow)
+        assert entry["fault"] == "latency" and entry["rule"] is None and entry["code"] == 200

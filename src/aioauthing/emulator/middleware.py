@@ -219,6 +219,7 @@ class EmulatorMiddleware:
         rule: FaultRule | None = None
         pool: Pool | None = None
         fields: tuple[str, ...] | None = None
+        delayed = False
         began = time.perf_counter()
         if not scope["path"].startswith(ADMIN_PREFIX) and scope["path"] not in _UNJOURNALED:
             protocol = scope["path"].startswith(_PROTOCOL_PREFIXES)
@@ -237,6 +238,7 @@ class EmulatorMiddleware:
                     rule = self.targeted.take(pool.id, scope.get("method", ""), operations)
                     if rule is not None:
                         outcome = rule.fault
+                delayed = bool(injector.spec.latency)
         journaled = pool is not None and self.journal is not None
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
@@ -281,4 +283,5 @@ class EmulatorMiddleware:
                 await send_json(send, 500, error_answer(scope["path"], 500))
         if journaled:
             assert pool is not None
-            self._record(pool, scope, began, status_sent, bytes(head), fields, outcome, rule)
+            fault = outcome or ("latency" if delayed else None)
+            self._record(pool, scope, began, status_sent, bytes(head), fields, fault, rule)

@@ -159,11 +159,13 @@ async def pools_page(request: Request) -> Response:
             f'<td class="mono">{esc(pool.id)}</td><td class="mono">{esc(pool.app_id)}</td>'
             f'<td class="num">{len(pool.users)}</td><td class="num">{len(pool.outbox)}</td>'
             f'<td class="num">{len(runtime.journal.entries(pool.id))}</td>'
-            f"<td><code>{esc(pool.faults) or '-'}</code></td></tr>"
+            f"<td><code>{esc(pool.faults) or '-'}</code></td>"
+            f'<td class="num">{sum(1 for r in runtime.targeted.rules(pool.id) if r.remaining != 0)}</td></tr>'
         )
     body = (
         '<h1>Pools</h1><table id="pools"><thead><tr><th>name</th><th>pool id</th>'
         "<th>app id</th><th>users</th><th>messages</th><th>requests</th><th>fault rates</th>"
+        "<th>fault rules</th>"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     return _html(request, "Pools - aioauthing emulator", body, None, "pools")
