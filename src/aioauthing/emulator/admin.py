@@ -85,8 +85,7 @@ async def create_pool(request: Request) -> Any:
     if "faults" in body:
         rates, rules = split_fault_text(body["faults"])
         pool.faults = rates
-        if rules:
-            runtime.targeted.set_rules(pool.id, rules)
+        runtime.targeted.set_rules(pool.id, rules)  # like the rates: instead of --faults
     if "fixedCode" in body:
         pool.fixed_code = body["fixedCode"]
     runtime.state.touch_pool(pool)

@@ -134,16 +134,17 @@ class EmulatorMiddleware:
         code, error = answer_code(status, head, fields is not None) if head else (None, None)
         if fault in ("429", "500", "502", "503") or fault == "drop":
             code = int(fault) if fault != "drop" else None
+        duration = time.perf_counter() - started
         self.journal.record(
             pool.id,
             JournalEntry(
-                time=time.time(),
+                time=time.time() - duration,  # when the request came in
                 method=scope.get("method", ""),
                 operation=operation,
                 status=status,
                 code=code,
                 error=error,
-                duration=time.perf_counter() - started,
+                duration=duration,
                 fault=fault,
                 rule=rule.operation if rule is not None else None,
             ),
