@@ -178,7 +178,7 @@ async def requests(request: Request) -> Any:
     raw_limit = request.query_params.get("limit")
     limit = int(raw_limit) if raw_limit else None
     if limit is not None and limit < 0:
-        raise biz(400, "limit must be a non-negative integer")
+        raise ValueError("limit must be a non-negative integer")
     entries = _runtime(request).journal.entries(pool.id, limit)
     return {"requests": [entry.as_dict() for entry in entries]}
 

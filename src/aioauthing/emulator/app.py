@@ -16,11 +16,11 @@ from . import resolvers, routes
 from .admin import admin_routes
 from .config import EmulatorConfig
 from .errors import MESSAGES
-from .faults import FaultBook, TargetedFaults, split_fault_text
+from .faults import FaultBook, FaultRule, TargetedFaults, parse_faults, split_fault_text
 from .graphql_http import GraphQLService
 from .journal import RequestJournal, route_operations
 from .middleware import EmulatorMiddleware, error_answer
-from .pages import page_routes
+from .pages import PAGES, page_routes
 from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
 from .rest_http import context_for, rest_routes
 from .schema import SchemaReport, build_schema_with_resolvers, load_sdl
@@ -73,12 +73,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def _fault_rules(config: EmulatorConfig) -> tuple[EmulatorConfig, list[FaultRule]]:
+    """Take the targeted rules (``createUser:503x3``) out of ``config.faults``: pools keep the
+    rates as their spec, the rules go to ``EmulatorRuntime.targeted``."""
+    rates, rules = split_fault_text(config.faults)
+    return (dataclasses.replace(config, faults=rates) if rules else config), rules
+
+
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     """Build an emulator application (state in memory, or in ``config.data_path``)."""
     config = config or EmulatorConfig()
-    rates, rules = split_fault_text(config.faults)
-    if rules:  # pools keep the rates as their spec; the rules live in ``targeted``
-        config = dataclasses.replace(config, faults=rates)
+    config, rules = _fault_rules(config)
+    parse_faults(config.faults)
     sdl = load_sdl(config.schema_path)
     schema, report = build_schema_with_resolvers(sdl, GRAPHQL_RESOLVERS)
     state = EmulatorState(config)
@@ -88,7 +94,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     operations: dict[int, str] = {}
     all_routes = [
         Route("/graphql/v2", _graphql, methods=["POST"]),
-        *rest_routes(REST_ROUTES),
+        *rest_routes([r for r in REST_ROUTES if (r.method, r.path) not in PAGES]),
         *page_routes(),  # after REST: /cas-idp/logout before /cas-idp/{appId}
         *admin_routes(),
         *ui_routes(),

@@ -115,40 +115,85 @@ class EmulatorMiddleware:
                 return str(route.path)
         return ""
 
-    def _record(
+    def _observe(
+        self, scope: Scope, body: bytes, send: Send, pool: Pool | None, outcome: str | None
+    ) -> tuple[str | None, Send]:
+        """Targeted fault rules and the request journal for one request: the outcome to inject
+        (a rule's fault beats the rates) and the ``send`` that records the answer."""
+        if scope["path"] in _UNJOURNALED:
+            return outcome, send
+        if scope["path"].startswith(_PROTOCOL_PREFIXES):
+            pool = self._protocol_pool(scope, body) or pool
+        if pool is None:
+            return outcome, send
+        fields = graphql_fields(body) if scope["path"].rstrip("/") == GRAPHQL_PATH else None
+        rule: FaultRule | None = None
+        if self.targeted is not None:
+            operations = fields or ()
+            if fields is None and self.targeted.wants_route(pool.id):
+                operations = (self._route_of(scope),)
+            rule = self.targeted.take(pool.id, scope.get("method", ""), operations)
+            if rule is not None:
+                outcome = rule.fault
+        if self.journal is None:
+            return outcome, send
+        delayed = self.faults.injector(pool.id, pool.faults).spec.latency
+        fault = outcome or ("latency" if delayed else None)
+        return outcome, self._journaling(send, scope, pool, fields, fault, rule)
+
+    def _journaling(
         self,
-        pool: Pool,
+        send: Send,
         scope: Scope,
-        started: float,
-        status: int,
-        head: bytes,
+        pool: Pool,
         fields: tuple[str, ...] | None,
         fault: str | None,
         rule: FaultRule | None,
-    ) -> None:
-        assert self.journal is not None
-        if fields is not None:
-            operation = ",".join(fields) or "graphql"
-        else:
-            operation = self.operations.get(id(scope.get("endpoint"))) or redact_path(scope["path"])
-        code, error = answer_code(status, head, fields is not None) if head else (None, None)
-        if fault in ("429", "500", "502", "503") or fault == "drop":
-            code = int(fault) if fault != "drop" else None
-        duration = time.perf_counter() - started
-        self.journal.record(
-            pool.id,
-            JournalEntry(
-                time=time.time() - duration,  # when the request came in
-                method=scope.get("method", ""),
-                operation=operation,
-                status=status,
-                code=code,
-                error=error,
-                duration=duration,
-                fault=fault,
-                rule=rule.operation if rule is not None else None,
-            ),
-        )
+    ) -> Send:
+        """``send`` that records the request in the journal once its answer has gone out."""
+        journal = self.journal
+        assert journal is not None
+        began = scope.get("aioauthing.began") or time.perf_counter()
+        status = 500
+        head = bytearray()
+
+        async def journaling_send(message: Message) -> None:
+            nonlocal status
+            await send(message)
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                return
+            if message["type"] != "http.response.body":
+                return
+            if len(head) < 65536:
+                head.extend(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            if fields is not None:
+                operation = ",".join(fields) or "graphql"
+            else:
+                endpoint = id(scope.get("endpoint"))
+                operation = self.operations.get(endpoint) or redact_path(scope["path"])
+            code, error = answer_code(status, bytes(head), fields is not None)
+            if fault in ("429", "500", "502", "503", "drop"):
+                code = int(fault) if fault != "drop" else None
+            duration = time.perf_counter() - began
+            journal.record(
+                pool.id,
+                JournalEntry(
+                    time=time.time() - duration,  # when the request came in
+                    method=scope.get("method", ""),
+                    operation=operation,
+                    status=status,
+                    code=code,
+                    error=error,
+                    duration=duration,
+                    fault=fault,
+                    rule=rule.operation if rule is not None else None,
+                ),
+            )
+
+        return journaling_send
 
     def _pool_for(self, scope: Scope) -> Pool | None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -200,6 +245,7 @@ class EmulatorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope["aioauthing.began"] = time.perf_counter()  # the request journal's durations
         body = await self._read_body(scope, receive)
         if body is None:
             await self._drain(receive)
@@ -217,63 +263,36 @@ class EmulatorMiddleware:
             return await receive()
 
         outcome: str | None = None
-        rule: FaultRule | None = None
-        pool: Pool | None = None
-        fields: tuple[str, ...] | None = None
-        delayed = False
-        began = time.perf_counter()
-        if not scope["path"].startswith(ADMIN_PREFIX) and scope["path"] not in _UNJOURNALED:
-            protocol = scope["path"].startswith(_PROTOCOL_PREFIXES)
-            pool = (protocol and self._protocol_pool(scope, body)) or self._pool_for(scope)
-            if scope["path"].rstrip("/") == GRAPHQL_PATH and (self.journal or self.targeted):
-                fields = graphql_fields(body)
+        if not scope["path"].startswith(ADMIN_PREFIX):
+            pool = self._pool_for(scope)
             if pool is not None:
                 injector = self.faults.injector(pool.id, pool.faults)
                 if injector.spec.latency:
                     await anyio.sleep(injector.spec.latency)
                 outcome = injector.decide()
-                if self.targeted is not None:
-                    operations = fields or ()
-                    if fields is None and self.targeted.wants_route(pool.id):
-                        operations = (self._route_of(scope),)
-                    rule = self.targeted.take(pool.id, scope.get("method", ""), operations)
-                    if rule is not None:
-                        outcome = rule.fault
-                delayed = bool(injector.spec.latency)
-        journaled = pool is not None and self.journal is not None
+            outcome, send = self._observe(scope, body, send, pool, outcome)
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
             extra = [(b"retry-after", b"1")] if status == 429 else []
             await send_json(send, status, envelope(status), extra)
-            if journaled:
-                assert pool is not None
-                self._record(pool, scope, began, status, b"", fields, outcome, rule)
             return
         if outcome == "drop":
             await send_json(send, 503, envelope(503), [(CLOSE_HEADER, b"drop")])
-            if journaled:
-                assert pool is not None
-                self._record(pool, scope, began, 503, b"", fields, outcome, rule)
             return
 
         started = False
-        status_sent = 500
-        head = bytearray()
 
         async def guarded_send(message: Message) -> None:
-            nonlocal started, status_sent
+            nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                status_sent = message["status"]
                 self.state.flush()
                 if outcome == "lost":
                     message = {
                         **message,
                         "headers": [*message.get("headers", []), (CLOSE_HEADER, b"lost")],
                     }
-            elif journaled and message["type"] == "http.response.body" and len(head) < 65536:
-                head.extend(message.get("body", b""))
             await send(message)
 
         try:
@@ -282,7 +301,3 @@ class EmulatorMiddleware:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if not started:
                 await send_json(send, 500, error_answer(scope["path"], 500))
-        if journaled:
-            assert pool is not None
-            fault = outcome or ("latency" if delayed else None)
-            self._record(pool, scope, began, status_sent, bytes(head), fields, fault, rule)

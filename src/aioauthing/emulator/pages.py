@@ -25,12 +25,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from . import admin_protocols
 from .oauth import OAuthFailure, authorize
 from .passwords import verify_password
-from .routes.cas import issue_ticket
 from .state import EmulatorState, Pool
 
-__all__ = ["STYLE", "esc", "layout", "mfa_step", "page_routes", "security_headers"]
+__all__ = ["PAGES", "STYLE", "esc", "layout", "mfa_step", "page_routes", "security_headers"]
 
 STYLE = """
 :root { color-scheme: light; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --accent: #2563eb;
@@ -348,9 +348,14 @@ async def cas_page(request: Request) -> Response:
             error=found,
             status=400,
         )
-    ticket = issue_ticket(state, pool, str(found["id"]), service)
-    separator = "&" if "?" in service else "?"
-    return RedirectResponse(service + separator + urlencode({"ticket": ticket}), status_code=303)
+    issued = await admin_protocols.cas_login(
+        request, {"appId": app_id, "service": service, "userId": str(found["id"])}
+    )
+    return RedirectResponse(issued["location"], status_code=303)
+
+
+PAGES = (("GET", "/oidc/auth"), ("GET", "/oauth/auth"), ("GET", "/cas-idp/{appId}"))
+"""REST routes whose placeholder pages these pages replace (``create_app`` leaves them out)."""
 
 
 def page_routes() -> list[Route]:

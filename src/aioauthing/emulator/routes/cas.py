@@ -1,5 +1,5 @@
-"""CAS 1.0 / 2.0 identity provider: login (tickets issued by the sign-in page in ``pages.py`` or
-the admin driver), ticket validation and logout. Tickets are single-use, bound to a service and live 5 minutes; they are
+"""CAS 1.0 / 2.0 identity provider: login (tickets issued through the admin driver), ticket
+validation and logout. Tickets are single-use, bound to a service and live 5 minutes; they are
 stored as ``cas:<ticket>`` pool codes (value ``{"userId", "service"}`` JSON)."""
 
 from __future__ import annotations
@@ -55,7 +55,17 @@ def _username(user: dict[str, Any]) -> str:
     return str(user.get("username") or user.get("email") or user["id"])
 
 
-# GET/POST /cas-idp/{appId}: the hosted sign-in page, in ``emulator/pages.py``.
+@rest_route("GET", "/cas-idp/{appId}")
+def cas_login_page(ctx: RequestContext, call: RestCall) -> Any:
+    """The browser login page; tests get tickets from ``POST /__emulator__/cas/login``."""
+    app_id = call.path_params["appId"]
+    if ctx.state.pool_by_app_id(app_id) is None:
+        return JSONResponse({"code": 2011, "message": "应用不存在", "data": None}, status_code=404)
+    return HTMLResponse(
+        "<!doctype html><title>aioauthing emulator CAS login</title>"
+        f"<p>CAS application {escape(app_id)}: the emulator has no interactive login. "
+        "Ask <code>POST /__emulator__/cas/login</code> for a ticket.</p>"
+    )
 
 
 @rest_route("GET", "/cas-idp/{appId}/validate")

@@ -8,6 +8,7 @@ answers Authing's ``{"code": 400, "message": "id_token 不合法"}``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from html import escape
 from typing import Any
 
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -75,7 +76,17 @@ def _both(method: str, path: str) -> Callable[[Handler], Handler]:
     return register
 
 
-# GET/POST /oidc/auth and /oauth/auth: the hosted sign-in page, in ``emulator/pages.py``.
+@_both("GET", "/auth")
+def authorize_page(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
+    """The browser sign-in page; tests sign in through ``POST /__emulator__/oidc/authorize``."""
+    client_id = call.query.get("client_id", "")
+    if not client_id or ctx.state.pool_by_app_id(client_id) is None:
+        raise OAuthFailure("invalid_client", "unknown client_id")
+    return HTMLResponse(
+        "<!doctype html><title>aioauthing emulator sign-in</title>"
+        f"<p>Application {escape(client_id)}: the emulator has no interactive sign-in. "
+        "Send this URL with a user to <code>POST /__emulator__/oidc/authorize</code>.</p>"
+    )
 
 
 @_both("POST", "/token")
