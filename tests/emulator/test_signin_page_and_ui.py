@@ -218,3 +218,32 @@ def test_ui_actions_need_json_and_the_page_token(wire: Wire) -> None:
         ).status_code
         == 404
     )
+
+
+def test_oauth_authorize_page_issues_an_oauth_code(wire: Wire, person: dict[str, Any]) -> None:
+    query = {
+        "client_id": wire.settings.app_id,
+        "redirect_uri": "https://rp.example/cb",
+        "response_type": "code",
+        "state": "st-2",
+    }
+    page = wire.client.get(f"{wire.settings.host}/oauth/auth?{urlencode(query)}")
+    assert "OAuth 2.0 application" in page.text
+    answer = wire.client.post(
+        f"{wire.settings.host}/oauth/auth",
+        data={**_form(page), "account": "pager", "password": "pw123456"},
+    )
+    assert answer.status_code == 303
+    code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
+    tokens = wire.client.post(
+        f"{wire.settings.host}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "https://rp.example/cb",
+            "client_id": wire.settings.app_id,
+            "client_secret": wire.settings.app_secret,
+        },
+    )
+    assert tokens.status_code == 200 and tokens.json()["scope"] == "user"
+    assert "id_token" not in tokens.json()
