@@ -76,6 +76,8 @@ def test_exec_runs_the_command_with_the_variables_and_round_trips_a_pool(tmp_pat
     seen = json.loads(first.stdout.strip().splitlines()[-1])
     assert seen["names"] == dict.fromkeys(ENV_NAMES, True) and seen["found"] is True
     assert seen["host"].startswith("http://127.0.0.1:") and not seen["host"].endswith(":8800")
+    assert first.stderr.startswith(f"aioauthing emulator on {seen['host']} (pool ")
+    assert f"web UI {seen['host']}/__emulator__/ui) for: {sys.executable}" in first.stderr
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     state: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
     emails = [u.get("email") for pool in state["pools"] for u in pool["users"]]

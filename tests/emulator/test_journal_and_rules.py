@@ -110,6 +110,8 @@ def test_journal_names_rest_routes_without_their_values(wire: Wire) -> None:
     raw = json.dumps(_journal(wire))
     entries = _journal(wire, limit="2")
     assert len(entries) == 2
+    (read,) = _journal(wire, operation="/api/v2/users/{id}")
+    assert read == entries[1]
     assert entries[0]["operation"] == "/oidc/me" and entries[0]["method"] == "GET"
     assert entries[0]["status"] == 401 and entries[0]["error"] == "invalid_token"
     assert entries[1]["operation"] == "/api/v2/users/{id}" and entries[1]["code"] == 200

@@ -210,7 +210,13 @@ def run_exec(
         if import_data is not None:
             assert import_path is not None
             import_state(server.app, import_data, import_path)
-        env = {**os.environ, **environment(server.settings())}
+        settings = server.settings()
+        env = {**os.environ, **environment(settings)}
+        click.echo(
+            f"aioauthing emulator on {server.url} (pool {settings['user_pool_id']}, "
+            f"web UI {server.url}/__emulator__/ui) for: {' '.join(command)}",
+            err=True,
+        )
         try:
             child = subprocess.Popen([executable, *command[1:]], env=env)
         except OSError as exc:

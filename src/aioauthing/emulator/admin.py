@@ -173,14 +173,17 @@ async def faults(request: Request) -> Any:
 
 
 async def requests(request: Request) -> Any:
-    """The pool's recent requests, newest first (``?limit=N``)."""
+    """The pool's recent requests, newest first (``?operation=createUser``, ``?limit=N``)."""
     pool = _pool(request)
     raw_limit = request.query_params.get("limit")
     limit = int(raw_limit) if raw_limit else None
     if limit is not None and limit < 0:
         raise ValueError("limit must be a non-negative integer")
-    entries = _runtime(request).journal.entries(pool.id, limit)
-    return {"requests": [entry.as_dict() for entry in entries]}
+    entries = _runtime(request).journal.entries(pool.id)
+    operation = request.query_params.get("operation")
+    if operation:
+        entries = [e for e in entries if operation in e.operation.split(",")]
+    return {"requests": [entry.as_dict() for entry in entries[:limit]]}
 
 
 async def directory(request: Request) -> Any:
