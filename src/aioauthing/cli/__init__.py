@@ -1,16 +1,76 @@
-"""The ``aioauthing`` command line (a plain click group; subcommands register on :data:`main`)."""
+"""The ``aioauthing`` command line (a click group; subcommands register on :data:`main`).
+
+``users`` and ``demo`` load when they are called (:class:`LazyGroup`), so ``aioauthing emulator``
+runs with the ``[emulator]`` extra alone; a command whose extra is missing says which to install.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
-__all__ = ["main"]
+__all__ = ["LazyGroup", "main", "missing_extra"]
+
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group()
+def missing_extra(what: str, extra: str, exc: ImportError) -> click.ClickException:
+    """The one-line error of a command whose optional dependencies are not installed."""
+    module = exc.name or str(exc)
+    return click.ClickException(
+        f"{what} needs aioauthing[{extra}]: pip install 'aioauthing[{extra}]' "
+        f"(missing module {module!r})"
+    )
+
+
+class LazyGroup(click.Group):
+    """A group whose ``lazy`` subcommands (``name -> (module:attribute, extra)``) import on use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        target, extra = self.lazy[cmd_name]
+        module, _, attribute = target.partition(":")
+        try:
+            command = getattr(importlib.import_module(module), attribute)
+        except ImportError as exc:
+            error = missing_extra(f"aioauthing {cmd_name}", extra, exc)
+
+            @click.command(
+                cmd_name,
+                context_settings={"ignore_unknown_options": True, **CONTEXT_SETTINGS},
+                help=f"(needs: pip install 'aioauthing[{extra}]')",
+                add_help_option=False,
+            )
+            @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+            def unavailable(args: tuple[str, ...]) -> None:
+                raise error
+
+            return unavailable
+        assert isinstance(command, click.Command)
+        self.add_command(command, cmd_name)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings=CONTEXT_SETTINGS,
+    lazy={
+        "users": ("aioauthing.cli.users:users", "cli"),
+        "demo": ("aioauthing.cli.demo:demo", "cli,emulator"),
+    },
+)
 @click.version_option(package_name="aioauthing", message="%(prog)s %(version)s")
 def main() -> None:
     """aioauthing: tools for the Authing V2 API and its local emulator."""
@@ -61,11 +121,14 @@ def emulator(
     Prints one JSON line with the default pool's settings (host, user_pool_id, secret, app_id,
     app_secret, public_key), then serves until interrupted.
     """
-    from aioauthing.emulator.app import create_app
-    from aioauthing.emulator.config import EmulatorConfig
-    from aioauthing.emulator.directory_config import load_directory
-    from aioauthing.emulator.faults import parse_faults
-    from aioauthing.emulator.server import bind_socket, uvicorn_server
+    try:
+        from aioauthing.emulator.app import create_app
+        from aioauthing.emulator.config import EmulatorConfig
+        from aioauthing.emulator.directory_config import load_directory
+        from aioauthing.emulator.faults import parse_faults
+        from aioauthing.emulator.server import bind_socket, uvicorn_server
+    except ImportError as exc:
+        raise missing_extra("aioauthing emulator", "emulator", exc) from None
 
     try:
         parse_faults(faults)
@@ -93,14 +156,3 @@ def emulator(
     click.echo(json.dumps(app.state.emulator.settings(), ensure_ascii=False), nl=True)
     server = uvicorn_server(app, log_level=log_level)
     server.run(sockets=[sock])
-
-
-def _register() -> None:
-    from aioauthing.cli.demo import demo
-    from aioauthing.cli.users import users
-
-    main.add_command(users)
-    main.add_command(demo)
-
-
-_register()

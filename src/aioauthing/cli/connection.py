@@ -94,9 +94,14 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
     if conn.emulator:
         import httpx
 
-        from aioauthing.emulator.app import create_app
-        from aioauthing.emulator.config import EmulatorConfig
-        from aioauthing.emulator.transport import EmulatorTransport
+        try:
+            from aioauthing.emulator.app import create_app
+            from aioauthing.emulator.config import EmulatorConfig
+            from aioauthing.emulator.transport import EmulatorTransport
+        except ImportError as exc:
+            from aioauthing.cli import missing_extra
+
+            raise missing_extra("--emulator", "emulator", exc) from None
 
         base = "http://emulator"
         app = create_app(EmulatorConfig(public_url=base))
