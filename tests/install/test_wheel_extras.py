@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -111,10 +110,10 @@ def _first_line_of_emulator(venv: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def base_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Iterator[Path]:
+def base_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     venv = _venv(tmp_path_factory.mktemp("base") / "venv")
     _pip_install(venv, str(wheel), "pytest>=8")
-    yield venv
+    return venv
 
 
 def test_base_package_then_the_emulator_extra(base_venv: Path, wheel: Path, tmp_path: Path) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import traceback
 from pathlib import Path
 from typing import Any
 
 import click
 
-__all__ = ["LazyGroup", "main", "missing_extra"]
+__all__ = ["JobError", "LazyGroup", "main", "missing_extra"]
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
@@ -25,6 +26,36 @@ def missing_extra(what: str, extra: str, exc: ImportError) -> click.ClickExcepti
         f"{what} needs aioauthing[{extra}]: pip install 'aioauthing[{extra}]' "
         f"(missing module {module!r})"
     )
+
+
+class JobError(click.ClickException):
+    """The job cannot run (host unreachable, secret rejected, ...): one line, exit code 2."""
+
+    exit_code = 2
+
+
+def _single(exc: BaseException) -> BaseException:
+    """The one error inside (nested) single-member exception groups."""
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def plain_error(exc: BaseException) -> click.ClickException | None:
+    """The one-line ``Error:`` for a failure a user can fix, or ``None`` (a real bug)."""
+    from aioauthing.runtime.errors import AuthingError, AuthingValidationError
+
+    exc = _single(exc)
+    if isinstance(exc, click.ClickException):
+        return exc
+    if isinstance(exc, AuthingValidationError):
+        return click.ClickException(str(exc))
+    if isinstance(exc, AuthingError):
+        return JobError(str(exc))
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return click.ClickException(f"{exc.strerror or exc}{where}")
+    return None
 
 
 class LazyGroup(click.Group):
@@ -62,6 +93,30 @@ class LazyGroup(click.Group):
         self.add_command(command, cmd_name)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """User mistakes and refused jobs end in one ``Error:`` line; ``--debug`` shows the
+        traceback instead."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            if ctx.find_root().meta.get("aioauthing.debug"):
+                if isinstance(exc, click.ClickException) and exc.__cause__ is not None:
+                    traceback.print_exception(exc.__cause__)
+                raise
+            plain = plain_error(exc)
+            if plain is None:
+                raise
+            if plain is exc:
+                raise
+            raise plain from None
+
+
+def _debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["aioauthing.debug"] = value
+    return value
+
 
 @click.group(
     cls=LazyGroup,
@@ -72,13 +127,27 @@ class LazyGroup(click.Group):
     },
 )
 @click.version_option(package_name="aioauthing", message="%(prog)s %(version)s")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_debug,
+    help="Show the traceback of an error instead of its one line.",
+)
 def main() -> None:
     """aioauthing: tools for the Authing V2 API and its local emulator."""
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8800, show_default=True, type=int, help="Port (0 = any free port).")
+@click.option(
+    "--port",
+    default=8800,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 = any free port).",
+)
 @click.option(
     "--data",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -104,7 +173,17 @@ def main() -> None:
     default=None,
     help='LDAP / AD users of every pool: JSON or YAML {"ldap": [{username, password, profile}], "ad": [...]}.',
 )
-@click.option("--log-level", default="warning", show_default=True)
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug", "trace"]),
+    default="warning",
+    show_default=True,
+)
+@click.option(
+    "--print-env",
+    is_flag=True,
+    help="Print the settings as AUTHING_* shell exports instead of the JSON line.",
+)
 def emulator(
     host: str,
     port: int,
@@ -115,6 +194,7 @@ def emulator(
     schema: Path | None,
     directory: Path | None,
     log_level: str,
+    print_env: bool,
 ) -> None:
     """Run the local Authing V2 emulator.
 
@@ -138,7 +218,12 @@ def emulator(
         directory_users = load_directory(directory) if directory else ()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--directory") from exc
-    sock = bind_socket(host, port)
+    try:
+        sock = bind_socket(host, port)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        ) from None
     actual_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     config = EmulatorConfig(
@@ -153,6 +238,12 @@ def emulator(
         public_url=f"http://{shown_host}:{actual_port}",
     )
     app = create_app(config)
-    click.echo(json.dumps(app.state.emulator.settings(), ensure_ascii=False), nl=True)
+    settings = app.state.emulator.settings()
+    if print_env:
+        from aioauthing.runtime.env import shell_exports
+
+        click.echo(shell_exports({**settings, "app_host": settings["host"]}))
+    else:
+        click.echo(json.dumps(settings, ensure_ascii=False), nl=True)
     server = uvicorn_server(app, log_level=log_level)
     server.run(sockets=[sock])
