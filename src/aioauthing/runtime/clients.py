@@ -69,7 +69,7 @@ class _ClientMixin:
             return
         with contextlib.suppress(Exception):  # at interpreter shutdown
             _warn(
-                f"unclosed aioauthing {type(self).__name__} {self!r}: use 'async with' or "
+                f"unclosed aioauthing {self!r}: use 'async with' or "
                 "'await client.aclose()'",
                 ResourceWarning,
                 source=self,
