@@ -12,10 +12,9 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException
 from pydantic import BaseModel
 
-from aioauthing import InvalidCredentialsError, NotFoundError
+from aioauthing import InvalidCredentialsError, NotFoundError, TokenClaims
 from aioauthing.integrations import Authing, AuthingSettings
 from aioauthing.integrations.fastapi import AuthingAuth
-from aioauthing.runtime.jwt import TokenClaims
 
 from ..settings import settings_from_env
 

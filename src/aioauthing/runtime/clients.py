@@ -69,8 +69,7 @@ class _ClientMixin:
             return
         with contextlib.suppress(Exception):  # at interpreter shutdown
             _warn(
-                f"unclosed aioauthing {self!r}: use 'async with' or "
-                "'await client.aclose()'",
+                f"unclosed aioauthing {self!r}: use 'async with' or 'await client.aclose()'",
                 ResourceWarning,
                 source=self,
             )
