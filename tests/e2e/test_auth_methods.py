@@ -449,7 +449,7 @@ async def test_roles_of_the_signed_in_user(
     user, me = await _signed_in(authing_client)
     assert (await me.list_roles(user.id)).total_count == 0
     await authing_management_client.roles.create("editor")
-    await authing_management_client.roles.assign(["editor"], user_ids=[user.id])
+    await authing_management_client.roles.add_users(["editor"], user_ids=[user.id])
     roles = await me.list_roles(user.id)
     assert roles is not None and [r.code for r in roles.list] == ["editor"]
     # Go's HasRole: look for the code in the list.

@@ -135,7 +135,7 @@ class AuthenticationApis(ApiBase):
         data = await self._execute(ops.RESET_PASSWORD_BY_EMAIL_CODE, variables=variables)
         return None if data is None else self._structure(data, models.CommonMessage)
 
-    async def reset_password_by_first_login_token(
+    async def reset_password_by_first_token(
         self,
         token: str,
         password: str,
@@ -145,7 +145,7 @@ class AuthenticationApis(ApiBase):
         A user created with "reset password on first login" gets code 1639 at the first login,
         with the first-login token in the error data; pass that token here.
 
-        Documented as "通过首次登录的 Token 重置密码": Go ``ResetPasswordByFirstLoginToken``; Android ``resetPasswordByFirstTimeLoginToken``; Python ``reset_password_by_first_login_token``; JS ``resetPasswordByFirstLoginToken``.
+        Documented as "通过首次登录的 Token 重置密码": Go ``ResetPasswordByFirstLoginToken``; Android ``resetPasswordByFirstTimeLoginToken``; Python ``reset_password_by_first_token``; JS ``resetPasswordByFirstLoginToken``.
 
         Args:
             token: The first-login token (from the 1639 answer). (secret: never logged)
@@ -156,10 +156,10 @@ class AuthenticationApis(ApiBase):
         variables: dict[str, Any] = {}
         variables["token"] = token
         variables["password"] = self._encrypt(password)
-        data = await self._execute(ops.RESET_PASSWORD_BY_FIRST_LOGIN_TOKEN, variables=variables)
+        data = await self._execute(ops.RESET_PASSWORD_BY_FIRST_TOKEN, variables=variables)
         return None if data is None else self._structure(data, models.CommonMessage)
 
-    async def reset_password_by_force_reset_token(
+    async def reset_password_with_force_reset(
         self,
         token: str,
         old_password: str,
@@ -188,7 +188,7 @@ class AuthenticationApis(ApiBase):
         variables["token"] = token
         variables["oldPassword"] = self._encrypt(old_password)
         variables["newPassword"] = self._encrypt(new_password)
-        data = await self._execute(ops.RESET_PASSWORD_BY_FORCE_RESET_TOKEN, variables=variables)
+        data = await self._execute(ops.RESET_PASSWORD_WITH_FORCE_RESET, variables=variables)
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def check_password_strength(
@@ -787,7 +787,7 @@ class AuthenticationApis(ApiBase):
 
         Repeated failures from one IP make the service answer 2000; repeat the call with
         ``captcha_code``. Code 1636 means the application requires MFA, 1639 that the user must
-        set a new password (see ``reset_password_by_first_login_token``).
+        set a new password (see ``reset_password_by_first_token``).
 
         In remember mode, the returned token becomes the remembered user.
 
