@@ -116,6 +116,20 @@ def test_a_host_without_a_scheme_is_refused(authing_pool: Any) -> None:
     _one_error_line(result, "--host", "needs a scheme", code=2)
 
 
+def test_a_broken_checkpoint_and_a_missing_directory_are_one_line(
+    authing_pool: Any, tmp_path: Path
+) -> None:
+    source = _users_file(tmp_path, 2)
+    broken = tmp_path / "import.ckpt"
+    broken.write_text("not json", encoding="utf-8")
+    result = cli("users", "import", str(source), "--resume", str(broken), pool=authing_pool)
+    _one_error_line(result, "is not a checkpoint written by", code=1)
+    nowhere = tmp_path / "missing" / "failed.jsonl"
+    result = run("users", "import", str(source), "--failures", str(nowhere), pool=authing_pool)
+    assert result.exit_code == 1 and "No such file or directory" in result.output
+    assert _usernames(authing_pool) == []
+
+
 def test_emulator_mistakes_are_one_line() -> None:
     verbose = cli("emulator", "--port", "0", "--log-level", "verbose")
     _one_error_line(verbose, "'warning'", "'debug'", code=2)

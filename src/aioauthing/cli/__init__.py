@@ -52,6 +52,10 @@ def plain_error(exc: BaseException) -> click.ClickException | None:
         return click.ClickException(str(exc))
     if isinstance(exc, AuthingError):
         return JobError(str(exc))
+    from aioauthing.cli.importer import InvalidCheckpointError
+
+    if isinstance(exc, InvalidCheckpointError):
+        return click.ClickException(str(exc))
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""
         return click.ClickException(f"{exc.strerror or exc}{where}")

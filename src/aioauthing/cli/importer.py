@@ -28,7 +28,13 @@ import attrs
 from aioauthing.bulk import BulkResult, run_bulk
 from aioauthing.cli.rows import IDENTITY_KEYS, Row, RowError, check_file, parse_rows
 
-__all__ = ["ImportStats", "InvalidFileError", "find_existing", "import_users"]
+__all__ = [
+    "ImportStats",
+    "InvalidCheckpointError",
+    "InvalidFileError",
+    "find_existing",
+    "import_users",
+]
 
 CHECKPOINT_EVERY = 50
 _SECRET_COLUMNS = frozenset({"password"})
@@ -63,6 +69,10 @@ class ImportStats:
 
 class InvalidRowError(Exception):
     """The row did not pass the file check (only when the import runs with ``check=False``)."""
+
+
+class InvalidCheckpointError(ValueError):
+    """The ``resume`` file is not a checkpoint this importer wrote."""
 
 
 class InvalidFileError(Exception):
@@ -149,10 +159,16 @@ def read_resume(path: Path | None, source: Path) -> tuple[int, list[int]]:
     must be sent again; ``(0, [])`` when absent or written for another file."""
     if path is None or not path.exists():
         return 0, []
-    data = json.loads(path.read_text(encoding="utf-8") or "{}")
-    if {k: data.get(k) for k in ("file", "size")} != _checkpoint_key(source):
-        return 0, []
-    return int(data.get("next", 0)), sorted(int(i) for i in data.get("failed", ()))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        if {k: data.get(k) for k in ("file", "size")} != _checkpoint_key(source):
+            return 0, []
+        return int(data.get("next", 0)), sorted(int(i) for i in data.get("failed", ()))
+    except (ValueError, TypeError, AttributeError):
+        raise InvalidCheckpointError(
+            f"{path} is not a checkpoint written by 'aioauthing users import' (remove it to "
+            "start over)"
+        ) from None
 
 
 def read_checkpoint(path: Path | None, source: Path) -> int:
