@@ -162,8 +162,9 @@ def test_delete_takes_a_file_asks_first_and_has_a_dry_run(
     targets = tmp_path / "gone.txt"
     targets.write_text("u000@x.test\nu001@x.test\nnobody@x.test\n", encoding="utf-8")
 
-    refused = cli("users", "delete", str(targets), pool=authing_pool, stdin="n\n")
+    refused = run("users", "delete", str(targets), pool=authing_pool, stdin="n\n")
     assert refused.returncode == 1 and "Delete up to 3 users" in refused.stderr
+    assert "Aborted" in refused.stderr
     dry = run("users", "delete", str(targets), "--dry-run", pool=authing_pool)
     assert dry.returncode == 0, dry.stderr
     assert json.loads(dry.stdout.splitlines()[-1]) == {"found": 2, "skipped": 1, "failed": 0}
@@ -184,7 +185,7 @@ def test_search_prints_full_ids_and_json(authing_pool: Any, tmp_path: Path) -> N
     assert as_json.returncode == 0, as_json.stderr
     records = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert sorted(r["username"] for r in records) == ["u000", "u001", "u002"]
-    table = cli("users", "search", "u00", pool=authing_pool)
+    table = run("users", "search", "u00", pool=authing_pool)
     assert table.returncode == 0
     for record in records:
         assert record["id"] in table.stdout  # whole, not cut with an ellipsis
@@ -230,7 +231,7 @@ def test_resume_sends_failed_rows_again_until_they_succeed(
     stats = json.loads(third.stdout.splitlines()[-1])
     assert (stats["retried_failures"], stats["failed"]) == (3, 0)
     assert stats["created"] + stats["skipped"] == 3
-    fourth = cli(*args, pool=authing_pool)  # the real command: exit code 0 now
+    fourth = run(*args, pool=authing_pool)
     stats = json.loads(fourth.stdout.splitlines()[-1])
     assert fourth.returncode == 0 and stats["retried_failures"] == stats["failed"] == 0
     assert _usernames(authing_pool) == [f"r{i:02d}" for i in range(30)]
@@ -252,7 +253,7 @@ def test_a_stray_quote_is_reported_by_line_and_nothing_is_sent(
 ) -> None:
     source = tmp_path / "quoted.csv"
     source.write_text('username,password\nann,"pa,ss\nbob,secret1\ncy,secret2\n', encoding="utf-8")
-    result = cli("users", "import", str(source), pool=authing_pool)
+    result = run("users", "import", str(source), pool=authing_pool)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "line 2:" in result.stderr and "2-4" in result.stderr
     assert "nothing sent" in result.stdout
