@@ -34,7 +34,7 @@ async def test_username_register_login_profile_and_password_change(
     me = await me_api.get_current_user()
     assert me.id == user.id and me.username == "grace"
 
-    updated = await me_api.update_profile(user.id, nickname="Amazing Grace")
+    updated = await me_api.update_profile(user.id, models.UpdateUserInput(nickname="Amazing Grace"))
     assert updated.nickname == "Amazing Grace"
     assert (await me_api.get_current_user()).nickname == "Amazing Grace"
 
