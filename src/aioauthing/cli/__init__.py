@@ -20,8 +20,11 @@ CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 
 def missing_extra(what: str, extra: str, exc: ImportError) -> click.ClickException:
-    """The one-line error of a command whose optional dependencies are not installed."""
+    """The one-line error of a command whose optional dependencies are not installed (an
+    import error inside aioauthing itself is a bug, raised as it is)."""
     module = exc.name or str(exc)
+    if module.split(".")[0] == "aioauthing":
+        raise exc
     return click.ClickException(
         f"{what} needs aioauthing[{extra}]: pip install 'aioauthing[{extra}]' "
         f"(missing module {module!r})"
@@ -110,9 +113,7 @@ class LazyGroup(click.Group):
                     traceback.print_exception(exc.__cause__)
                 raise
             plain = plain_error(exc)
-            if plain is None:
-                raise
-            if plain is exc:
+            if plain is None or plain is exc:
                 raise
             raise plain from None
 
