@@ -27,7 +27,7 @@ ENV_NAMES = (
     "AUTHING_PUBLIC_KEY",
 )
 
-# The child reads only the environment: it creates a user with the SDK, reports what it saw
+# The child reads only the environment (from_env()): it creates a user, reports what it saw
 # and exits with a status the test chooses.
 CHILD = textwrap.dedent(
     """
@@ -36,10 +36,7 @@ CHILD = textwrap.dedent(
 
     async def main():
         e = os.environ
-        async with ManagementClient(
-            e["AUTHING_USERPOOL_ID"], e["AUTHING_USERPOOL_SECRET"],
-            host=e["AUTHING_HOST"], public_key=e["AUTHING_PUBLIC_KEY"],
-        ) as mgmt:
+        async with ManagementClient.from_env() as mgmt:  # reads the AUTHING_* variables
             if sys.argv[1] == "create":
                 await mgmt.users.create(models.CreateUserInput(email="kept@example.com", password="pw123456"))
             found = await mgmt.users.find(email="kept@example.com")

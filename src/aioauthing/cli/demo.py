@@ -52,6 +52,12 @@ def demo(count: int, concurrency: int, directory: Path | None) -> None:
     """Import, search and export synthetic users on a fresh in-process emulator.
 
     The generated and exported files stay where the output says they are."""
+    try:
+        import aioauthing.emulator.app  # noqa: F401
+    except ImportError as exc:
+        from aioauthing.cli import missing_extra
+
+        raise missing_extra("aioauthing demo", "cli,emulator", exc) from None
     console = Console(stderr=True)
     if directory is None:
         directory = Path(tempfile.mkdtemp(prefix="aioauthing-demo-"))

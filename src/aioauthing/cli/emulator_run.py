@@ -23,6 +23,8 @@ import click
 import uvicorn
 from starlette.applications import Starlette
 
+from aioauthing.runtime.env import SETTINGS_KEYS
+
 __all__ = [
     "banner",
     "environment",
@@ -36,16 +38,10 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def environment(settings: Mapping[str, Any]) -> dict[str, str]:
-    """The ``AUTHING_*`` variables that point the CLI and ``from_env()`` clients at a pool."""
-    return {
-        "AUTHING_HOST": str(settings["host"]),
-        "AUTHING_APP_HOST": str(settings["host"]),
-        "AUTHING_APP_ID": str(settings["app_id"]),
-        "AUTHING_APP_SECRET": str(settings["app_secret"]),
-        "AUTHING_USERPOOL_ID": str(settings["user_pool_id"]),
-        "AUTHING_USERPOOL_SECRET": str(settings["secret"]),
-        "AUTHING_PUBLIC_KEY": str(settings["public_key"]),
-    }
+    """The ``AUTHING_*`` variables (:data:`aioauthing.runtime.env.SETTINGS_KEYS`) that point the
+    CLI and ``from_env()`` clients at a pool (``AUTHING_APP_HOST`` is the emulator too)."""
+    values = {**settings, "app_host": settings["host"]}
+    return {name: str(values[key]) for key, name in SETTINGS_KEYS.items()}
 
 
 def banner(settings: Mapping[str, Any], *, pools: int = 1) -> str:
