@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, cast
 
 import yaml
 
+from codegen import records
 from codegen.errors import SpecError, SpecErrors
 from codegen.ir import (
     ApiDef,
@@ -48,13 +50,15 @@ _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 FILE_KEYS = {"api", "scalars", "enums", "models", "operations", "errors", "families", "local"}
 LOCAL_KEYS = {"title", "docs", "call", "summary"}
 API_KEYS = {"client", "class", "attribute", "doc"}
-MODEL_KEYS = {"doc", "kind", "graphql", "fields"}
+MODEL_KEYS = {"doc", "kind", "graphql", "fields", "record", "writes"}
 ENUM_KEYS = {"doc", "values", "graphql"}
-FIELD_KEYS = {"type", "doc", "python", "args", "select", "required", "secret", "udv"}
+FIELD_KEYS = {
+    "type", "doc", "python", "args", "select", "required", "secret", "udv", "server", "default",
+}  # fmt: skip
 UDV_ROLES = ("key", "type", "value", "target")
 OP_KEYS = {
     "title", "docs", "summary", "description", "auth", "idempotent", "graphql", "rest",
-    "params", "returns", "errors", "paginate", "internal", "notes", "session",
+    "params", "returns", "errors", "paginate", "internal", "notes", "session", "emulate",
 }  # fmt: skip
 GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
@@ -65,7 +69,9 @@ PARAM_KEYS = {
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
 DOC_SDKS = {"go", "android", "python", "js"}
-ERROR_KEYS = {"name", "family", "message"}
+ERROR_KEYS = {"name", "family", "message", "variants"}
+VARIANT_KEYS = {"message"}
+_ERROR_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 def snake_case(name: str) -> str:
@@ -187,6 +193,7 @@ def _field(w: _Walker, wire: str, raw: Any, *, input_model: bool) -> FieldDef | 
         udv = ""
     if udv in ("key", "value") and (ref.name != "String" or ref.is_list):
         w.error(f"a custom data {udv} travels as a String", "udv")
+    server, default = records.parse_server(w, spec)
     return FieldDef(
         wire=wire,
         type=ref,
@@ -198,6 +205,8 @@ def _field(w: _Walker, wire: str, raw: Any, *, input_model: bool) -> FieldDef | 
         required=required,
         secret=w.boolean(spec.get("secret"), "secret", _looks_secret(wire, ref)),
         udv=udv,
+        server=server,
+        default=default,
     )
 
 
@@ -244,6 +253,7 @@ class Loader:
         self.raw_ops: list[tuple[_Walker, str, dict[str, Any], ApiDef | None]] = []
         self.apis: dict[str, ApiDef] = {}
         self.errors_table: dict[int, ErrorDef] = {}
+        self.error_names: set[str] = set()
         self.families: dict[str, str] = {}
         self.files: list[str] = []
         self.local: list[LocalDef] = []
@@ -266,6 +276,7 @@ class Loader:
             self._file(w, w.mapping(data, FILE_KEYS))
         self._check_types()
         operations = self._operations()
+        records.check(_Walker, self.errors, self.models, self.roots, operations, self.error_names)
         if self.errors:
             raise SpecErrors(self.errors)
         return Spec(
@@ -444,6 +455,8 @@ class Loader:
             fields=fields,
             graphql=w.boolean(spec.get("graphql"), "graphql", True),
             source=w.file,
+            record=records.parse_record(w, spec["record"]) if "record" in spec else None,
+            writes=w.text(spec.get("writes"), "writes"),
         )
 
     def _errors(self, w: _Walker, raw: Any) -> None:
@@ -457,14 +470,47 @@ class Loader:
                     continue
                 entry = w.mapping(spec, ERROR_KEYS)
                 name = w.text(entry.get("name"), "name", required=True)
-                if name and not re.match(r"^[A-Z][A-Z0-9_]*$", name):
+                if name and not _ERROR_NAME.match(name):
                     w.error("error names are UPPER_SNAKE_CASE", "name")
+                self._error_name(w, name, "name")
+                variants: dict[str, str] = {}
+                with w.at("variants"):
+                    for vname, vspec in w.mapping(entry.get("variants")).items():
+                        with w.at(vname):
+                            if not _ERROR_NAME.match(vname):
+                                w.error("error names are UPPER_SNAKE_CASE")
+                            self._error_name(w, vname, "")
+                            ventry = w.mapping(vspec, VARIANT_KEYS)
+                            text = w.text(ventry.get("message"), "message", required=True)
+                            self._check_message(w, text)
+                            variants[vname] = text
+                message = w.text(entry.get("message"), "message", required=True)
+                self._check_message(w, message)
                 self.errors_table[code] = ErrorDef(
                     code=code,
                     name=name,
                     family=w.text(entry.get("family"), "family", required=True),
-                    message=w.text(entry.get("message"), "message", required=True),
+                    message=message,
+                    variants=variants,
                 )
+
+    def _error_name(self, w: _Walker, name: str, key: str) -> None:
+        if name in self.error_names:
+            w.error(f"error name {name!r} is already used", *([key] if key else []))
+        self.error_names.add(name)
+
+    @staticmethod
+    def _check_message(w: _Walker, text: str) -> None:
+        try:
+            names = [f for _lit, f, _spec, _conv in string.Formatter().parse(text) if f is not None]
+        except ValueError as exc:
+            w.error(
+                f"bad braces in message ({exc}); write {{{{ and }}}} for literal braces", "message"
+            )
+            return
+        for name in names:
+            if not _IDENT.match(name):
+                w.error(f"placeholder {{{name}}} must be an identifier", "message")
 
     # -- pass 2: references between types -----------------------------------------------
     def _known(self, ref: TypeRef) -> bool:
@@ -665,6 +711,8 @@ class Loader:
                 self._paginate(w, op, w.mapping(spec["paginate"], PAGINATE_KEYS))
         if "session" in spec:
             self._session(w, op, spec["session"], api)
+        if "emulate" in spec:
+            op.emulate = records.parse_emulate(w, spec["emulate"])
         return op
 
     def _session(self, w: _Walker, op: OperationDef, value: Any, api: ApiDef) -> None:

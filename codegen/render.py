@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from codegen import records
 from codegen.graphql import attach_documents, build_sdl, documents
 from codegen.ir import ApiDef, FieldDef, ModelDef, OperationDef, ParamDef, Spec
 from codegen.typeref import SCALARS, TypeRef
@@ -218,6 +219,9 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
         sources=sorted({"spec/errors.yaml"} & set(all_sources)) or all_sources,
         errors=spec.errors,
         families=spec.families,
+    )
+    files["emulator.py"] = env.get_template("emulator.py.jinja").render(
+        sources=all_sources, **records.tables(spec.models, spec.roots, spec.operations)
     )
     auth_apis = [a for a in spec.apis.values() if a.client == "authentication"]
     auth_ops = [op for a in auth_apis for op in a.operations]

@@ -101,13 +101,13 @@ def authorize_resource(ctx: RequestContext, parent: Any, args: dict[str, Any]) -
     namespace = args.get("namespace") or DEFAULT_NAMESPACE
     resource, resource_type = args.get("resource"), args.get("resourceType")
     if not resource or not resource_type:
-        raise biz(400, "resource 和 resourceType 必填")
+        raise biz("PARAMS_REQUIRED", names="resource 和 resourceType")
     opts = args.get("opts") or []
     if not opts:
-        raise biz(400, "opts 不能为空")
+        raise biz("EMPTY_VALUE", name="opts")
     for opt in opts:
         if opt["targetType"] == "USER" and opt["targetIdentifier"] not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
     acl = records(pool, "acl")
     for opt in opts:
         key = f"{namespace}/{opt['targetType']}/{opt['targetIdentifier']}/{resource}"
@@ -127,7 +127,7 @@ def authorize_resource(ctx: RequestContext, parent: Any, args: dict[str, Any]) -
 def authorized_resources(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
     if not args.get("targetType") or not args.get("targetIdentifier"):
-        raise biz(400, "targetType 和 targetIdentifier 必填")
+        raise biz("PARAMS_REQUIRED", names="targetType 和 targetIdentifier")
     return resources_of(
         pool,
         args["targetType"],

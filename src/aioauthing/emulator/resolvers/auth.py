@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
-from ..errors import biz
+from ..errors import biz, error_payload
 from ..registry import resolver
 from ..state import Pool, format_date
 from ..tokens import read_token
@@ -23,8 +23,6 @@ from .messaging import consume_code, email_key, sms_key
 
 __all__ = ["issue_reset_token", "login", "register"]
 
-FIRST_LOGIN_PASSWORD_RESET = 1639
-FORCED_PASSWORD_RESET = 2058
 
 _PROFILE_SKIP = frozenset({"udf", "ip"})
 
@@ -38,13 +36,13 @@ def login(
     password is reset; a user flagged ``_forceResetPassword`` gets 2058 and a force-reset token.
     """
     if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
-        raise biz(2005)
+        raise biz("USER_LOCKED")
     if user.get("_resetPasswordOnFirstLogin"):
         token = issue_reset_token(ctx, pool, user, "first-login")
-        raise biz(FIRST_LOGIN_PASSWORD_RESET, "首次登录请重置密码", data={"token": token})
+        raise biz("FIRST_LOGIN_PASSWORD_RESET", data={"token": token})
     if user.get("_forceResetPassword"):
         token = issue_reset_token(ctx, pool, user, "force-reset")
-        raise biz(FORCED_PASSWORD_RESET, "强制重置密码，需要验证旧密码", data={"token": token})
+        raise biz("FORCED_PASSWORD_RESET", data={"token": token})
     user["loginsCount"] = int(user.get("loginsCount") or 0) + 1
     user["lastLogin"] = format_date(pool.now())
     if client_ip:
@@ -105,7 +103,7 @@ def register_by_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) ->
 def register_by_username(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     data = args["input"]
     if not data["username"]:
-        raise biz(400, "用户名不能为空")
+        raise biz("USERNAME_EMPTY")
     return register(
         ctx, ctx.pool, data, {"username": data["username"]}, source="basic:username-password"
     )
@@ -135,9 +133,9 @@ def _password_login(ctx: RequestContext, field: str, data: dict[str, Any]) -> An
             )
             created = register(ctx, pool, data, {field: data[field]}, source=source)
             return login(ctx, pool, pool.users[created["id"]], data.get("clientIp"))
-        raise biz(2333)
+        raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     if not verify_user_password(ctx, user, data["password"]):
-        raise biz(2333)
+        raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     return login(ctx, pool, user, data.get("clientIp"))
 
 
@@ -164,7 +162,7 @@ def login_by_phone_code(ctx: RequestContext, parent: Any, args: dict[str, Any]) 
     user = pool.find_by("phone", data["phone"])
     if user is None:
         if data.get("autoRegister") is False:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
         fields = {"phone": data["phone"], "phoneVerified": True}
         created = register(ctx, pool, data, fields, source="basic:phone-code")
         user = pool.users[created["id"]]
@@ -174,8 +172,7 @@ def login_by_phone_code(ctx: RequestContext, parent: Any, args: dict[str, Any]) 
 @resolver("Query.checkLoginStatus")
 def check_login_status(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     expired = {
-        "code": 2206,
-        "message": "登录信息已过期",
+        **error_payload("LOGIN_EXPIRED"),
         "status": False,
         "exp": None,
         "iat": None,
@@ -208,17 +205,17 @@ def check_login_status(ctx: RequestContext, parent: Any, args: dict[str, Any]) -
 
 
 def change_password(
-    ctx: RequestContext, old: str | None, new: str, *, wrong_old_code: int
+    ctx: RequestContext, old: str | None, new: str, *, wrong_old: str
 ) -> dict[str, Any]:
     """The signed-in user's password change; ends their sessions and returns a fresh token.
 
-    A wrong (or missing) old password is ``wrong_old_code``: 2006 on GraphQL
+    A wrong (or missing) old password is the error ``wrong_old``: 2006 on GraphQL
     ``updatePassword``, 1320011 on Android's REST ``/api/v2/password/update`` (wire-v2 §6.3:
     the seven-digit codes are REST-only, GraphQL uses the four-digit ones).
     """
     pool, user, _info = ctx.require_user()
     if user.get("password") and (not old or not verify_user_password(ctx, user, old)):
-        raise biz(wrong_old_code, "旧密码不正确")
+        raise biz(wrong_old)
     set_password(ctx, user, new)
     user["_tokens"] = {}
     user["updatedAt"] = format_date(pool.now())
@@ -229,7 +226,9 @@ def change_password(
 
 @resolver("Mutation.updatePassword")
 def update_password(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return change_password(ctx, args.get("oldPassword"), args["newPassword"], wrong_old_code=2006)
+    return change_password(
+        ctx, args.get("oldPassword"), args["newPassword"], wrong_old="WRONG_OLD_PASSWORD"
+    )
 
 
 @resolver("Mutation.resetPassword")
@@ -240,10 +239,10 @@ def reset_password(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> An
     elif args.get("email"):
         key, user = email_key(args["email"]), pool.find_by("email", args["email"])
     else:
-        raise biz(2028)
+        raise biz("PHONE_OR_EMAIL_REQUIRED")
     consume_code(ctx, pool, key, args.get("code"))
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     set_password(ctx, user, args["newPassword"])
     user["_tokens"] = {}
     ctx.state.put_user(pool, user)

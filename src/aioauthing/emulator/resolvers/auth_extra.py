@@ -15,8 +15,6 @@ from .messaging import consume_code, email_key, sms_key
 
 __all__ = ["has_other_login_method", "save"]
 
-NO_OTHER_LOGIN_METHOD = 1320005
-
 
 def save(ctx: RequestContext, pool: Pool, user: dict[str, Any]) -> dict[str, Any]:
     """Store ``user`` (touching ``updatedAt``) and return its wire view."""
@@ -39,7 +37,7 @@ def has_other_login_method(user: dict[str, Any], dropping: str) -> bool:
 def bind_phone(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user, _info = ctx.require_user()
     if user.get("phone"):
-        raise biz(2035, "已绑定手机号")
+        raise biz("PHONE_ALREADY_BOUND")
     check_unique(pool, {"phone": args["phone"]}, exclude_id=user["id"])
     consume_code(ctx, pool, sms_key(args["phone"]), args.get("phoneCode"))
     user["phone"], user["phoneVerified"] = args["phone"], True
@@ -52,9 +50,9 @@ def bind_phone(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 def unbind_phone(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user, _info = ctx.require_user()
     if not user.get("phone"):
-        raise biz(NO_OTHER_LOGIN_METHOD, "当前用户未绑定手机号")
+        raise biz("PHONE_NOT_BOUND")
     if not has_other_login_method(user, "phone"):
-        raise biz(NO_OTHER_LOGIN_METHOD, "当前用户没有绑定其他登录方式，无法解绑手机号")
+        raise biz("NO_OTHER_LOGIN_METHOD_PHONE")
     user["phone"], user["phoneVerified"] = None, False
     return save(ctx, pool, user)
 
@@ -65,7 +63,7 @@ def update_phone(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     old = args.get("oldPhone")
     if old is not None:
         if old != user.get("phone"):
-            raise biz(2038)
+            raise biz("OLD_PHONE_MISMATCH")
         consume_code(ctx, pool, sms_key(old), args.get("oldPhoneCode"))
     check_unique(pool, {"phone": args["phone"]}, exclude_id=user["id"])
     consume_code(ctx, pool, sms_key(args["phone"]), args.get("phoneCode"))
@@ -80,7 +78,7 @@ def bind_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user, _info = ctx.require_user()
     check_email(args["email"])
     if user.get("email"):
-        raise biz(2026, "已绑定邮箱")
+        raise biz("EMAIL_ALREADY_BOUND")
     check_unique(pool, {"email": args["email"]}, exclude_id=user["id"])
     consume_code(ctx, pool, email_key(args["email"]), args.get("emailCode"))
     user["email"], user["emailVerified"] = args["email"], True
@@ -91,9 +89,9 @@ def bind_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 def unbind_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user, _info = ctx.require_user()
     if not user.get("email"):
-        raise biz(NO_OTHER_LOGIN_METHOD, "当前用户未绑定邮箱")
+        raise biz("EMAIL_NOT_BOUND")
     if not has_other_login_method(user, "email"):
-        raise biz(NO_OTHER_LOGIN_METHOD, "当前用户没有绑定其他登录方式，无法解绑邮箱")
+        raise biz("NO_OTHER_LOGIN_METHOD_EMAIL")
     user["email"], user["emailVerified"] = None, False
     return save(ctx, pool, user)
 
@@ -105,7 +103,7 @@ def update_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     old = args.get("oldEmail")
     if old is not None:
         if old.lower() != (user.get("email") or "").lower():
-            raise biz(2037)
+            raise biz("OLD_EMAIL_MISMATCH")
         consume_code(ctx, pool, email_key(old), args.get("oldEmailCode"))
     check_unique(pool, {"email": args["email"]}, exclude_id=user["id"])
     consume_code(ctx, pool, email_key(args["email"]), args.get("emailCode"))
@@ -124,9 +122,9 @@ def login_by_sub_account(ctx: RequestContext, parent: Any, args: dict[str, Any])
         None,
     )
     if user is None or not user.get("_subAccountOf") or user["_subAccountOf"] not in pool.users:
-        raise biz(2333)
+        raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     if not verify_user_password(ctx, user, args["password"]):
-        raise biz(2333)
+        raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     return login(ctx, pool, user, args.get("clientIp"))
 
 
@@ -134,10 +132,10 @@ def _user_for_reset_token(ctx: RequestContext, token: str, kind: str) -> tuple[P
     pool = ctx.pool
     entry = pool.codes.get(f"{kind}:{token}")
     if entry is None or pool.now() > entry["expiresAt"]:
-        raise biz(2206, "token 无效或已过期")
+        raise biz("TOKEN_INVALID_OR_EXPIRED")
     user = pool.users.get(entry["code"])
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     return pool, user
 
 
@@ -156,7 +154,7 @@ def reset_by_first_login_token(ctx: RequestContext, parent: Any, args: dict[str,
 def reset_by_force_reset_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user = _user_for_reset_token(ctx, args["token"], "force-reset")
     if not verify_user_password(ctx, user, args["oldPassword"]):
-        raise biz(2006, "旧密码不正确")  # GraphQL: four-digit codes (1320011 is REST-only)
+        raise biz("WRONG_OLD_PASSWORD")  # GraphQL: four-digit codes (1320011 is REST-only)
     ctx.state.delete_code(pool, f"force-reset:{args['token']}")
     set_password(ctx, user, args["newPassword"])
     user["_tokens"] = {}
@@ -179,11 +177,11 @@ def send_first_login_verify_email(ctx: RequestContext, parent: Any, args: dict[s
     pool = ctx.require_management()
     user = pool.users.get(args["userId"])
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     if args["appId"] != pool.app_id:
-        raise biz(2011, "应用不存在")
+        raise biz("APP_NOT_FOUND")
     if not user.get("email"):
-        raise biz(2028)
+        raise biz("PHONE_OR_EMAIL_REQUIRED")
     token = issue_reset_token(ctx, pool, user, "first-login")
     ctx.state.add_outbox(
         pool,

@@ -15,9 +15,9 @@ from ..tokens import read_token
 def access_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.state.pools.get(args["userPoolId"])
     if pool is None:
-        raise biz(2224)
+        raise biz("USERPOOL_NOT_FOUND")
     if not hmac.compare_digest(pool.secret.encode(), str(args["secret"]).encode()):
-        raise biz(1001, "用户池密钥不正确")
+        raise biz("WRONG_POOL_SECRET")
     token, iat, exp = ctx.issue_management_token(pool)
     return {"accessToken": token, "iat": iat, "exp": exp}
 
@@ -26,12 +26,12 @@ def access_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 def refresh_access_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     given = args.get("accessToken") or ctx.bearer
     if not given:
-        raise biz(2020)
+        raise biz("NOT_LOGGED_IN")
     info = read_token(ctx.keys, given)
     pool = ctx.state.pools.get(info.pool_id)
     if info.kind != "management" or pool is None:
-        raise biz(2020)
+        raise biz("NOT_LOGGED_IN")
     if info.expired(pool.now()):
-        raise biz(2206)
+        raise biz("LOGIN_EXPIRED")
     token, iat, exp = ctx.issue_management_token(pool)
     return {"accessToken": token, "iat": iat, "exp": exp}

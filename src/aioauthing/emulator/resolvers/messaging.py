@@ -53,13 +53,13 @@ def send_code(
 def consume_code(ctx: RequestContext, pool: Pool, key: str, code: str | None) -> None:
     """Accept ``code`` once (or the pool's fixed code); error 2001 otherwise."""
     if not code:
-        raise biz(2001)
+        raise biz("WRONG_VERIFICATION_CODE")
     if pool.fixed_code and code == pool.fixed_code:
         ctx.state.delete_code(pool, key)
         return
     entry = pool.codes.get(key)
     if entry is None or entry["code"] != code or pool.now() > entry["expiresAt"]:
-        raise biz(2001)
+        raise biz("WRONG_VERIFICATION_CODE")
     ctx.state.delete_code(pool, key)
 
 

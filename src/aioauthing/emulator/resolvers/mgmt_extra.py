@@ -20,7 +20,7 @@ __all__ = ["group_codes_of", "records", "role_codes_of", "roles_held", "save"]
 def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
     for user_id in ids or []:
         if user_id not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
     return list(ids or [])
 
 
@@ -32,7 +32,7 @@ def _group_view(group: dict[str, Any]) -> dict[str, Any]:
 def _group(pool: Pool, code: str | None) -> dict[str, Any]:
     group = records(pool, "groups").get(code or "")
     if group is None:
-        raise biz(404, "分组不存在")
+        raise biz("GROUP_NOT_FOUND")
     return dict(group)
 
 
@@ -41,7 +41,7 @@ def create_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
     groups = records(pool, "groups")
     if args["code"] in groups:
-        raise biz(2026, "分组 code 已存在")
+        raise biz("GROUP_EXISTS")
     now = format_date(pool.now())
     groups[args["code"]] = {
         "code": args["code"],
@@ -63,7 +63,7 @@ def update_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     new_code = args.get("newCode")
     if new_code and new_code != group["code"]:
         if new_code in groups:
-            raise biz(2026, "分组 code 已存在")
+            raise biz("GROUP_EXISTS")
         del groups[group["code"]]
         group["code"] = new_code
     for field in ("name", "description"):
@@ -169,7 +169,7 @@ def _role_view(pool: Pool, role: dict[str, Any]) -> dict[str, Any]:
 def _role(pool: Pool, namespace: str, code: str | None) -> dict[str, Any]:
     role = records(pool, "roles").get(_role_key(namespace, code or ""))
     if role is None:
-        raise biz(404, "角色不存在")
+        raise biz("ROLE_NOT_FOUND")
     return dict(role)
 
 
@@ -204,12 +204,12 @@ def create_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     namespace = _ns(args)
     key = _role_key(namespace, args["code"])
     if key in roles:
-        raise biz(2026, "角色 code 已存在")
+        raise biz("ROLE_EXISTS")
     parent_key = None
     if args.get("parent"):
         parent_key = _role_key(namespace, args["parent"])
         if parent_key not in roles:
-            raise biz(404, "父角色不存在")
+            raise biz("PARENT_ROLE_NOT_FOUND")
     now = format_date(pool.now())
     roles[key] = {
         "id": ctx.state.ids.object_id(),
@@ -236,7 +236,7 @@ def update_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     new_code = args.get("newCode")
     if new_code and new_code != role["code"]:
         if _role_key(namespace, new_code) in roles:
-            raise biz(2026, "角色 code 已存在")
+            raise biz("ROLE_EXISTS")
         del roles[_role_key(namespace, role["code"])]
         role["code"] = new_code
         role["arn"] = f"arn:cn:authing:{pool.id}:role:{new_code}"
@@ -304,17 +304,17 @@ def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
     node_codes = {n.get("code") for n in records(pool, "nodes").values()}
     for code in args.get("groupCodes") or []:
         if code not in groups:
-            raise biz(404, "分组不存在")
+            raise biz("GROUP_NOT_FOUND")
     for code in args.get("nodeCodes") or []:
         if code not in node_codes:
-            raise biz(404, "节点不存在")
+            raise biz("NODE_NOT_FOUND")
     targets = {
         "userIds": _user_ids(pool, args.get("userIds")),
         "groupCodes": list(args.get("groupCodes") or []),
         "nodeCodes": list(args.get("nodeCodes") or []),
     }
     if not any(targets.values()):
-        raise biz(400, "userIds、groupCodes 或 nodeCodes 必填")
+        raise biz("PARAMS_REQUIRED", names="userIds、groupCodes 或 nodeCodes")
     return targets
 
 
@@ -323,7 +323,7 @@ def _grant(ctx: RequestContext, args: dict[str, Any], grant: bool) -> Any:
     namespace = _ns(args)
     codes = [c for c in (args.get("roleCode"), *(args.get("roleCodes") or [])) if c]
     if not codes:
-        raise biz(400, "roleCode 或 roleCodes 必填")
+        raise biz("PARAMS_REQUIRED", names="roleCode 或 roleCodes")
     targets = _targets(pool, args)
     roles = records(pool, "roles")
     found = [_role(pool, namespace, code) for code in codes]
@@ -395,7 +395,7 @@ def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
     udf = records(pool, "udf")
     if udf.pop(f"{args['targetType']}/{args['key']}", None) is None:
-        raise biz(404, "自定义字段不存在")
+        raise biz("UDF_NOT_FOUND")
     save(ctx, pool, "udf")
     if args["targetType"] == "USER":
         for user in pool.users.values():

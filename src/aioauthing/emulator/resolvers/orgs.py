@@ -97,21 +97,21 @@ def _org_view(pool: Pool, org: dict[str, Any]) -> dict[str, Any]:
 def _org(pool: Pool, org_id: str | None) -> dict[str, Any]:
     org = records(pool, "orgs").get(org_id or "")
     if org is None:
-        raise biz(404, "组织机构不存在")
+        raise biz("ORG_NOT_FOUND")
     return dict(org)
 
 
 def _node(pool: Pool, node_id: str | None) -> dict[str, Any]:
     node: dict[str, Any] | None = _nodes(pool).get(node_id or "")
     if node is None:
-        raise biz(404, "节点不存在")
+        raise biz("NODE_NOT_FOUND")
     return node
 
 
 def _new_node(ctx: RequestContext, pool: Pool, org_id: str, args: dict[str, Any]) -> dict[str, Any]:
     code = args.get("code")
     if code and any(n["orgId"] == org_id and n.get("code") == code for n in _nodes(pool).values()):
-        raise biz(2026, "节点 code 已存在")
+        raise biz("NODE_EXISTS")
     now = format_date(pool.now())
     node = {
         "id": ctx.state.ids.object_id(),
@@ -181,7 +181,7 @@ def _add_node(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str
     org = _org(pool, args["orgId"])
     parent_id = args.get("parentNodeId") or org["rootNodeId"]
     if _node(pool, parent_id)["orgId"] != org["id"]:
-        raise biz(404, "节点不存在")
+        raise biz("NODE_NOT_FOUND")
     node = _new_node(ctx, pool, org["id"], {**args, "parentNodeId": parent_id})
     save(ctx, pool, "nodes")
     return pool, node
@@ -211,7 +211,7 @@ def update_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
             n["orgId"] == node["orgId"] and n.get("code") == code for n in _nodes(pool).values()
         )
     ):
-        raise biz(2026, "节点 code 已存在")
+        raise biz("NODE_EXISTS")
     for field in ("name", "code", "description"):
         if args.get(field) is not None:
             node[field] = args[field]
@@ -226,9 +226,9 @@ def delete_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     org = _org(pool, args["orgId"])
     node = _node(pool, args["nodeId"])
     if node["orgId"] != org["id"]:
-        raise biz(404, "节点不存在")
+        raise biz("NODE_NOT_FOUND")
     if node["id"] == org["rootNodeId"]:
-        raise biz(400, "不能删除根节点，请删除组织机构")
+        raise biz("ROOT_NODE_DELETE")
     for node_id in descendants(pool, node["id"]):
         del _nodes(pool)[node_id]
     save(ctx, pool, "nodes")
@@ -239,12 +239,12 @@ def _member_node(pool: Pool, args: dict[str, Any]) -> dict[str, Any]:
     if args.get("nodeId"):
         return _node(pool, args["nodeId"])
     if not (args.get("orgId") and args.get("nodeCode")):
-        raise biz(400, "需要 nodeId，或 orgId 和 nodeCode")
+        raise biz("PARAMS_NEEDED", names="nodeId，或 orgId 和 nodeCode")
     nodes: list[dict[str, Any]] = list(_nodes(pool).values())
     for node in nodes:
         if node["orgId"] == args["orgId"] and node.get("code") == args["nodeCode"]:
             return node
-    raise biz(404, "节点不存在")
+    raise biz("NODE_NOT_FOUND")
 
 
 @resolver("Mutation.addMember")
@@ -253,7 +253,7 @@ def add_member(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     node = _member_node(pool, args)
     for user_id in args["userIds"]:
         if user_id not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
     joined = format_date(pool.now())
     for user_id in args["userIds"]:
         entry = node["members"].get(user_id) or {"joinedAt": joined}

@@ -52,7 +52,7 @@ def search_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     fields = [f for f in (args.get("fields") or _FIELDS) if f]
     unknown = [f for f in fields if f not in _FIELDS]
     if unknown:
-        raise biz(2015, "搜索用户时搜索类型不合法")
+        raise biz("INVALID_USER_SEARCH_TYPE")
     needle = str(args["query"]).lower()
     matches = [
         u for u in pool.users.values() if any(needle in str(u.get(f) or "").lower() for f in fields)

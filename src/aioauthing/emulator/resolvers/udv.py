@@ -24,8 +24,6 @@ from .records import records
 
 __all__ = ["typed_entry", "values_of"]
 
-_NOT_DEFINED = "你需要先在用户池定义用户自定义数据元信息，且传入值的类型必须和定义的类型匹配"
-
 
 def _decode(raw: Any) -> Any:
     if not isinstance(raw, str):
@@ -77,12 +75,12 @@ def typed_entry(
     value = _decode(raw)
     if definition is None:
         if strict:
-            raise biz(400, f"{_NOT_DEFINED}: {key}")
+            raise biz("UDV_NOT_DEFINED", key=key)
         data_type = infer_data_type(value)
         return {"key": key, "value": _text(data_type, value), "dataType": data_type, "label": None}
     data_type = definition["dataType"]
     if value is None or not _matches(data_type, value):
-        raise biz(400, f"{_NOT_DEFINED}: {key} 的类型是 {data_type}")
+        raise biz("UDV_WRONG_TYPE", key=key, type=data_type)
     return {
         "key": key,
         "value": _text(data_type, value),
@@ -101,17 +99,17 @@ def values_of(user: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _pool_for(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any] | None]:
     if args["targetType"] != "USER":
-        raise biz(400, "emulator: only targetType USER is supported")
+        raise biz("UDV_TARGET_USER_ONLY")
     return ctx.require_any()
 
 
 def _target(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any]]:
     pool, caller = _pool_for(ctx, args)
     if caller is not None and caller["id"] != args["targetId"]:
-        raise biz(1001)
+        raise biz("NO_PERMISSION")
     user = pool.users.get(args["targetId"])
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     return pool, user
 
 
@@ -161,7 +159,7 @@ def set_udf_value_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) 
     planned: dict[str, list[dict[str, Any]]] = {}
     for item in args["input"]:
         if item["targetId"] not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
         entry = typed_entry(pool, "USER", item["key"], item["value"], strict=True)
         planned.setdefault(item["targetId"], []).append(entry)
     for user_id, entries in planned.items():

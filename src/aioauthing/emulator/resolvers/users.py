@@ -11,7 +11,6 @@ from ..errors import biz
 from ..registry import resolver
 from ..state import Pool, format_date
 from ..users import (
-    PROFILE_FIELDS,
     apply_profile,
     check_email,
     check_unique,
@@ -50,7 +49,7 @@ def paginate(
 def _get(pool: Pool, user_id: str | None) -> dict[str, Any]:
     user = pool.users.get(user_id or "")
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     return user
 
 
@@ -99,10 +98,10 @@ def update_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     changes: dict[str, Any] = dict(args["input"])
     if caller is not None:
         if args.get("id") not in (None, caller["id"]):
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         for field in _SENSITIVE:
             if changes.get(field) is not None:
-                raise biz(2018)
+                raise biz("NOT_ALLOWED_TO_MODIFY")
         target = caller
     else:
         target = _get(pool, args.get("id"))
@@ -111,7 +110,7 @@ def update_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     check_unique(pool, changes, exclude_id=target["id"])
     previous = copy.copy(target)
     user = dict(target)
-    apply_profile(user, {k: v for k, v in changes.items() if k in PROFILE_FIELDS})
+    apply_profile(user, changes)
     if changes.get("password"):
         set_password(ctx, user, changes["password"])
         user["_tokens"] = {}
@@ -152,10 +151,10 @@ def get_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     user_id = args.get("id")
     if caller is not None:
         if user_id not in (None, caller["id"]):
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         return user_view(caller)
     if not user_id:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     user = pool.users.get(user_id)
     return user_view(user) if user else None
 
@@ -178,10 +177,10 @@ def user_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
     ids: list[str] = args["ids"]
     if len(ids) > MAX_BATCH:
-        raise biz(2030)
+        raise biz("TOO_MANY_USERS")
     kind = args.get("type") or "id"
     if kind not in ("id", "username", "email", "phone", "externalId"):
-        raise biz(400, f"不支持的 type: {kind}")
+        raise biz("UNSUPPORTED_TYPE", kind=kind)
     found = []
     for value in ids:
         user = pool.users.get(value) if kind == "id" else pool.find_by(kind, value)
@@ -222,7 +221,7 @@ def refresh_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any
     pool, caller = ctx.require_any()
     if caller is not None:
         if args.get("id") not in (None, caller["id"]):
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         user = caller
     else:
         user = _get(pool, args.get("id"))

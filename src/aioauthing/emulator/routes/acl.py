@@ -15,7 +15,7 @@ _RESOURCE_TYPES = ("DATA", "API", "MENU", "UI", "BUTTON")
 
 def _body(call: RestCall) -> dict[str, Any]:
     if not isinstance(call.body, dict):
-        raise biz(400, "请求体必须是 JSON 对象")
+        raise biz("JSON_OBJECT_REQUIRED")
     return call.body
 
 
@@ -23,13 +23,13 @@ def _int(call: RestCall, name: str, default: int) -> int:
     try:
         return int(call.query.get(name, default))
     except ValueError as exc:
-        raise biz(400, f"{name} 必须是整数") from exc
+        raise biz("NOT_INTEGER", name=name) from exc
 
 
 def _own_pool(ctx: RequestContext, call: RestCall) -> Pool:
     pool = ctx.require_management()
     if call.path_params["userPoolId"] != pool.id:
-        raise biz(1001)
+        raise biz("NO_PERMISSION")
     return pool
 
 
@@ -39,7 +39,7 @@ def _namespace_id(pool: Pool, code: str) -> int:
         return 0
     namespace = records(pool, "namespaces").get(code)
     if namespace is None:
-        raise biz(404, "权限分组不存在")
+        raise biz("NAMESPACE_NOT_FOUND")
     return int(namespace["id"])
 
 
@@ -49,10 +49,10 @@ def create_namespace(ctx: RequestContext, call: RestCall) -> Any:
     body = _body(call)
     code, name = body.get("code"), body.get("name")
     if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
-        raise biz(400, "code 和 name 必填")
+        raise biz("PARAMS_REQUIRED", names="code 和 name")
     namespaces = records(pool, "namespaces")
     if code in namespaces or code == DEFAULT_NAMESPACE:
-        raise biz(2026, "权限分组 code 已存在")
+        raise biz("NAMESPACE_EXISTS")
     namespaces[code] = {
         "id": max((n["id"] for n in namespaces.values()), default=0) + 1,
         "userPoolId": pool.id,
@@ -82,20 +82,20 @@ def create_resource(ctx: RequestContext, call: RestCall) -> Any:
     body = _body(call)
     code, kind, namespace = body.get("code"), body.get("type"), body.get("namespace")
     if not isinstance(code, str) or not code or not isinstance(namespace, str) or not namespace:
-        raise biz(400, "code 和 namespace 必填")
+        raise biz("PARAMS_REQUIRED", names="code 和 namespace")
     if kind not in _RESOURCE_TYPES:
-        raise biz(400, f"type 必须是 {', '.join(_RESOURCE_TYPES)} 之一")
+        raise biz("CHOICE_REQUIRED", name="type", choices=", ".join(_RESOURCE_TYPES))
     namespace_id = _namespace_id(pool, namespace)
     resources = records(pool, "resources")
     key = f"{namespace}/{code}"
     if key in resources:
-        raise biz(2026, "资源 code 已存在")
+        raise biz("RESOURCE_EXISTS")
     now = format_date(pool.now())
     actions = body.get("actions") or []
     if not isinstance(actions, list) or not all(
         isinstance(a, dict) and a.get("name") for a in actions
     ):
-        raise biz(400, "actions 必须是 [{name, description}]")
+        raise biz("ACTIONS_SHAPE")
     resources[key] = {
         "id": ctx.state.ids.object_id(),
         "createdAt": now,

@@ -65,7 +65,7 @@ def list_applications(ctx: RequestContext, call: RestCall) -> Any:
     try:
         number, limit = int(call.query.get("page", 1)), int(call.query.get("limit", 10))
     except ValueError as exc:
-        raise biz(400, "page 和 limit 必须是整数") from exc
+        raise biz("PAGE_NOT_INTEGER") from exc
     return page([application_view(ctx, pool, detail=False)], number, limit)
 
 
@@ -73,5 +73,5 @@ def list_applications(ctx: RequestContext, call: RestCall) -> Any:
 def application_detail(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     if call.path_params["appId"] != pool.app_id:
-        raise biz(2011, "应用不存在")
+        raise biz("APP_NOT_FOUND")
     return application_view(ctx, pool, detail=True)

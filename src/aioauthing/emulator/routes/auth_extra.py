@@ -23,14 +23,14 @@ from ..users import check_email, user_view, verify_user_password
 
 def _body(call: RestCall) -> dict[str, Any]:
     if not isinstance(call.body, dict):
-        raise biz(400, "请求体必须是 JSON 对象")
+        raise biz("JSON_OBJECT_REQUIRED")
     return call.body
 
 
 def _str(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value:
-        raise biz(400, f"缺少 {key}")
+        raise biz("PARAM_MISSING", name=key)
     return value
 
 
@@ -56,12 +56,12 @@ def login_by_account(ctx: RequestContext, call: RestCall) -> Any:
     ) or _find_by_extend_field(pool, account)
     if user is None:
         if not body.get("autoRegister"):
-            raise biz(2333)
+            raise biz("WRONG_ACCOUNT_OR_PASSWORD")
         field = "email" if "@" in account else "username"
         created = register(ctx, pool, body, {field: account}, source="basic:account")
         user = pool.users[created["id"]]
     elif not verify_user_password(ctx, user, password):
-        raise biz(2333)
+        raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     return login(ctx, pool, user, body.get("clientIp"))
 
 
@@ -75,7 +75,7 @@ def login_by_email_code(ctx: RequestContext, call: RestCall) -> Any:
     user = pool.find_by("email", email)
     if user is None:
         if body.get("autoRegister") is False:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
         fields = {"email": email, "emailVerified": True}
         created = register(ctx, pool, body, fields, source="basic:email-code")
         user = pool.users[created["id"]]
@@ -89,7 +89,7 @@ def register_by_email_code(ctx: RequestContext, call: RestCall) -> Any:
     check_email(email)
     pool = ctx.pool
     if pool.find_by("email", email) is not None:
-        raise biz(2026)
+        raise biz("USER_EXISTS")
     consume_code(ctx, pool, email_key(email), body.get("code"))
     data = {**body, "forceLogin": body.get("forceLogin", True)}
     return register(
@@ -104,7 +104,7 @@ def register_by_extend_field(ctx: RequestContext, call: RestCall) -> Any:
     account = _str(body, "account")
     pool = ctx.pool
     if _find_by_extend_field(pool, account, field) is not None:
-        raise biz(2026)
+        raise biz("USER_EXISTS")
     data = {**body, "forceLogin": False}
     view = register(ctx, pool, data, {}, source=f"basic:{field}")
     user = pool.users[view["id"]]
@@ -120,10 +120,10 @@ def upload(ctx: RequestContext, call: RestCall) -> Any:
     """Store an uploaded file's name under ``folder``; the URL is served by no one (as a CDN)."""
     part = call.files.get("file")
     if part is None:
-        raise biz(400, "缺少文件 file")
+        raise biz("FILE_MISSING", name="file")
     filename, content, _content_type = part
     if not content:
-        raise biz(400, "文件不能为空")
+        raise biz("FILE_EMPTY")
     folder = call.query.get("folder", "default")
     name = f"{ctx.state.ids.secret()[:16]}-{filename}"
     return {"url": f"https://files.authing.co/{ctx.pool.id}/{folder}/{name}"}
@@ -158,7 +158,7 @@ def update_password(ctx: RequestContext, call: RestCall) -> Any:
         ctx,
         old if isinstance(old, str) else None,
         _str(body, "newPassword"),
-        wrong_old_code=1320011,
+        wrong_old="OLD_PASSWORD_WRONG",
     )
 
 
@@ -186,7 +186,7 @@ def my_authorized_resources(ctx: RequestContext, call: RestCall) -> Any:
     namespace = body.get("namespace") or None
     resource_type = body.get("resourceType") or None
     if resource_type is not None and resource_type not in _RESOURCE_TYPES:
-        raise biz(400, f"resourceType 必须是 {', '.join(_RESOURCE_TYPES)} 之一")
+        raise biz("CHOICE_REQUIRED", name="resourceType", choices=", ".join(_RESOURCE_TYPES))
     found = resources_of(pool, "USER", user["id"], namespace, resource_type)
     defined = records(pool, "resources")
     for item in found["list"]:
@@ -202,7 +202,7 @@ def my_applications(ctx: RequestContext, call: RestCall) -> Any:
         page = max(int(call.query.get("page", "1")), 1)
         limit = max(int(call.query.get("limit", "10")), 1)
     except ValueError as exc:
-        raise biz(400, "page 和 limit 必须是整数") from exc
+        raise biz("PAGE_NOT_INTEGER") from exc
     apps = [
         {
             "id": pool.app_id,
@@ -224,7 +224,7 @@ def _user_of_token(ctx: RequestContext, pool: Pool, token: str) -> dict[str, Any
     try:
         info = read_token(ctx.keys, token)
     except Exception as exc:
-        raise biz(2020) from exc
+        raise biz("NOT_LOGGED_IN") from exc
     user = pool.users.get(info.subject) if info.kind == "user" else None
     if (
         info.pool_id != pool.id
@@ -232,7 +232,7 @@ def _user_of_token(ctx: RequestContext, pool: Pool, token: str) -> dict[str, Any
         or info.jti not in user.get("_tokens", {})
         or info.expired(pool.now())
     ):
-        raise biz(2020)
+        raise biz("NOT_LOGGED_IN")
     return user
 
 
@@ -245,9 +245,9 @@ def link_accounts(ctx: RequestContext, call: RestCall) -> Any:
     primary = _user_of_token(ctx, pool, _str(body, "primaryUserToken"))
     secondary = _user_of_token(ctx, pool, _str(body, "secondaryUserToken"))
     if caller["id"] not in (primary["id"], secondary["id"]):
-        raise biz(2018)
+        raise biz("NOT_ALLOWED_TO_MODIFY")
     if primary["id"] == secondary["id"]:
-        raise biz(400, "主账号和子账号不能是同一个账号")
+        raise biz("SAME_ACCOUNT")
     moved = [{**i, "userId": primary["id"]} for i in secondary.get("identities") or []]
     primary["identities"] = [*(primary.get("identities") or []), *moved]
     for key, entry in list(pool.directory.items()):

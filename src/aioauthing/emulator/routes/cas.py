@@ -17,6 +17,7 @@ from starlette.responses import (
 )
 
 from ..context import RequestContext
+from ..errors import error_payload
 from ..registry import RestCall, rest_route
 from ..state import EmulatorState, Pool
 
@@ -60,7 +61,7 @@ def cas_login_page(ctx: RequestContext, call: RestCall) -> Any:
     """The browser login page; tests get tickets from ``POST /__emulator__/cas/login``."""
     app_id = call.path_params["appId"]
     if ctx.state.pool_by_app_id(app_id) is None:
-        return JSONResponse({"code": 2011, "message": "应用不存在", "data": None}, status_code=404)
+        return JSONResponse(error_payload("APP_NOT_FOUND"), status_code=404)
     return HTMLResponse(
         "<!doctype html><title>aioauthing emulator CAS login</title>"
         f"<p>CAS application {escape(app_id)}: the emulator has no interactive login. "

@@ -16,11 +16,11 @@ def _verify(ctx: RequestContext, call: RestCall, kind: str) -> Any:
     body = call.body if isinstance(call.body, dict) else {}
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
-        raise biz(400, "需要 username 和 password")
+        raise biz("PARAMS_NEEDED", names="username 和 password")
     pool = ctx.pool
     entry = pool.directory.get(f"{kind}:{username}")
     if entry is None or not verify_password(password, entry["password"]):
-        raise biz(2333)
+        raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     user = pool.users.get(entry.get("userId") or "")
     profile = {k: v for k, v in entry.get("profile", {}).items()}
     if user is None:

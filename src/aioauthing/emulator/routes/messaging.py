@@ -16,7 +16,7 @@ _PHONE = re.compile(r"^\+?[0-9]{5,20}$")
 
 def _body(call: RestCall) -> dict[str, Any]:
     if not isinstance(call.body, dict):
-        raise biz(400, "请求体必须是 JSON 对象")
+        raise biz("JSON_OBJECT_REQUIRED")
     return call.body
 
 
@@ -25,7 +25,7 @@ def send_sms(ctx: RequestContext, call: RestCall) -> Any:
     body = _body(call)
     phone = body.get("phone")
     if not isinstance(phone, str) or not _PHONE.match(phone):
-        raise biz(500, "手机号格式不正确")
+        raise biz("INVALID_PHONE")
     extra = {"phoneCountryCode": body.get("phoneCountryCode")}
     send_code(ctx, ctx.pool, channel="sms", target=phone, scene=body.get("scene"), extra=extra)
     return Envelope(message="发送成功")
@@ -36,10 +36,10 @@ def send_email(ctx: RequestContext, call: RestCall) -> Any:
     body = _body(call)
     email = body.get("email")
     if not isinstance(email, str):
-        raise biz(1020017, "邮箱地址不合法")
+        raise biz("INVALID_EMAIL_ADDRESS")
     try:
         check_email(email)
     except Exception as exc:
-        raise biz(1020017, "邮箱地址不合法") from exc
+        raise biz("INVALID_EMAIL_ADDRESS") from exc
     send_code(ctx, ctx.pool, channel="email", target=email, scene=body.get("scene"))
     return Envelope(message="发送成功")

@@ -15,6 +15,6 @@ def has_role(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     user_id = call.path_params["userId"]
     if user_id not in pool.users:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     codes = role_codes_of(pool, user_id, call.query.get("namespace"))
     return Envelope(call.query.get("code") in codes, message="获取成功")

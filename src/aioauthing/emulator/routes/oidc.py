@@ -14,6 +14,7 @@ from typing import Any
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..context import RequestContext
+from ..errors import error_payload
 from ..oauth import (
     OAuthFailure,
     TokenRejected,
@@ -183,6 +184,12 @@ def simple_logout(ctx: RequestContext, call: RestCall) -> Any:
     return _logout_redirect(call.query.get("redirect_uri"))
 
 
+def _answer(error: str, /, **fields: Any) -> dict[str, Any]:
+    """``{code, message}`` of a spec error (this endpoint answers without ``data``)."""
+    payload = error_payload(error, **fields)
+    return {"code": payload["code"], "message": payload["message"]}
+
+
 @rest_route("GET", "/api/v2/oidc/validate_token")
 def validate_token(ctx: RequestContext, call: RestCall) -> Any:
     """The decoded claims of a valid token; ``{"code": 400, "message": ...}`` otherwise."""
@@ -190,7 +197,7 @@ def validate_token(ctx: RequestContext, call: RestCall) -> Any:
     kind = "id_token" if query.get("id_token") else "access_token"
     value = query.get(kind)
     if not value:
-        return JSONResponse({"code": 400, "message": "请传入 id_token 或 access_token"})
+        return JSONResponse(_answer("TOKEN_PARAM_REQUIRED"))
     expected = ctx.headers.get("x-authing-app-id", "").strip() or None
     try:
         if kind == "access_token":
@@ -198,5 +205,5 @@ def validate_token(ctx: RequestContext, call: RestCall) -> Any:
         else:
             _pool, claims = verify_jwt(ctx.state, value, audience=expected)
     except TokenRejected:
-        return JSONResponse({"code": 400, "message": f"{kind} 不合法"})
+        return JSONResponse(_answer("TOKEN_NOT_VALID", kind=kind))
     return JSONResponse(claims)

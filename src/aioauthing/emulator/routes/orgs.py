@@ -16,7 +16,7 @@ def user_orgs(ctx: RequestContext, call: RestCall) -> Any:
     pool, caller = ctx.require_any()
     user_id = call.path_params["userId"]
     if caller is not None and caller["id"] != user_id:
-        raise biz(1001)
+        raise biz("NO_PERMISSION")
     if user_id not in pool.users:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     return Envelope(org_paths_of(pool, user_id), message="获取用户组织机构列表成功")

@@ -12,7 +12,7 @@ from ..registry import Envelope, RestCall, rest_route
 @rest_route("GET", "/api/v2/logout")
 def logout(ctx: RequestContext, call: RestCall) -> Any:
     """Revoke the caller's token (error 1010001 when it is invalid or expired)."""
-    pool, user, info = ctx.require_user(expired_code=1010001, invalid_code=1010001)
+    pool, user, info = ctx.require_user(expired="ID_TOKEN_INVALID", invalid="ID_TOKEN_INVALID")
     user["_tokens"].pop(info.jti, None)
     ctx.state.put_user(pool, user)
     return Envelope(message="退出成功")
@@ -24,7 +24,7 @@ def logout_user(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     user_id = call.query.get("userId")
     if not user_id:
-        raise biz(400, "缺少 userId")
+        raise biz("PARAM_MISSING", name="userId")
     user = pool.users.get(user_id)
     if user is not None:
         user["_tokens"] = {}

@@ -25,7 +25,7 @@ def _view(tenant: dict[str, Any]) -> dict[str, Any]:
 def _tenant(pool: Pool, tenant_id: str) -> dict[str, Any]:
     tenant: dict[str, Any] | None = records(pool, "tenants").get(tenant_id)
     if tenant is None:
-        raise biz(404, "租户不存在")
+        raise biz("TENANT_NOT_FOUND")
     return tenant
 
 
@@ -33,7 +33,7 @@ def _paging(call: RestCall) -> tuple[int, int]:
     try:
         return int(call.query.get("page", 1)), int(call.query.get("limit", 10))
     except ValueError as exc:
-        raise biz(400, "page 和 limit 必须是整数") from exc
+        raise biz("PAGE_NOT_INTEGER") from exc
 
 
 def _members(pool: Pool, tenant: dict[str, Any], call: RestCall) -> dict[str, Any]:
@@ -53,10 +53,10 @@ def create_tenant(ctx: RequestContext, call: RestCall) -> Any:
     body = call.body if isinstance(call.body, dict) else {}
     name, app_ids = body.get("name"), body.get("appIds")
     if not isinstance(name, str) or not name or not isinstance(app_ids, str) or not app_ids:
-        raise biz(400, "name 和 appIds 必填")
+        raise biz("PARAMS_REQUIRED", names="name 和 appIds")
     apps = [a.strip() for a in app_ids.split(",") if a.strip()]
     if any(a != pool.app_id for a in apps):
-        raise biz(2011, "应用不存在")
+        raise biz("APP_NOT_FOUND")
     now = format_date(pool.now())
     tenant: dict[str, Any] = {
         "id": ctx.state.ids.object_id(),
@@ -111,10 +111,10 @@ def add_tenant_members(ctx: RequestContext, call: RestCall) -> Any:
     tenant = _tenant(pool, call.path_params["tenantId"])
     ids = call.body.get("userIds") if isinstance(call.body, dict) else None
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-        raise biz(400, "userIds 必须是字符串数组")
+        raise biz("NOT_STRING_LIST", name="userIds")
     for user_id in ids:
         if user_id not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
     tenant["userIds"] = [*tenant["userIds"], *(i for i in ids if i not in tenant["userIds"])]
     save(ctx, pool, "tenants")
     return _members(pool, tenant, RestCall({}, {"page": "1", "limit": "1000"}, None))
@@ -126,7 +126,7 @@ def remove_tenant_member(ctx: RequestContext, call: RestCall) -> Any:
     tenant = _tenant(pool, call.path_params["tenantId"])
     user_id = call.query.get("userId") or ""
     if user_id not in tenant["userIds"]:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     tenant["userIds"] = [i for i in tenant["userIds"] if i != user_id]
     save(ctx, pool, "tenants")
     return Envelope(message="删除租户成员成功")
@@ -137,6 +137,6 @@ def user_tenants(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     user = pool.users.get(call.path_params["userId"])
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     tenants = [_view(t) for t in records(pool, "tenants").values() if user["id"] in t["userIds"]]
     return {**user_view(user), "tenants": tenants}

@@ -43,7 +43,7 @@ def login_status(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     user = pool.users.get(call.query.get("userId") or "")
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     now = pool.now()
     is_login = any(exp > now for exp in user.get("_tokens", {}).values())
     return Envelope(
@@ -56,7 +56,7 @@ def kick(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     ids = call.body.get("userIds") if isinstance(call.body, dict) else None
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise biz(400, "userIds 必须是字符串数组")
+        raise biz("NOT_STRING_LIST", name="userIds")
     for user_id in ids:
         user = pool.users.get(user_id)
         if user is not None:
@@ -70,6 +70,6 @@ def detail(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     user = pool.users.get(call.path_params["id"])
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     with_custom = call.query.get("with_custom_data", "") in _TRUE
     return Envelope(_rest_view(user, with_custom), message="获取成功")
