@@ -1,0 +1,109 @@
+"""One spec edit changes the SDK and the emulator together (issue 12, "Done when").
+
+On a scratch copy of ``spec/``, ``employeeNumber`` is added to ``User``, ``CreateUserInput`` and
+``UpdateUserInput``; the generator writes a scratch ``generated`` package, and a child process
+that imports it (ahead of the committed one) sends the field through create and update and reads
+it back through detail, list, search, find, batch get and the user's own profile (REST) -- against
+the emulator, with no hand edit anywhere.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from codegen.__main__ import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHILD = textwrap.dedent(
+    """
+    import asyncio, sys
+    import aioauthing
+    aioauthing.__path__.insert(0, sys.argv[1])  # the scratch ``generated`` package goes first
+    import aioauthing.generated.models as m
+    assert m.__file__.startswith(sys.argv[1]), m.__file__
+    import httpx
+    from aioauthing import AuthenticationClient, ManagementClient
+    from aioauthing.emulator.app import create_app
+    from aioauthing.emulator.config import EmulatorConfig
+    from aioauthing.emulator.transport import EmulatorTransport
+
+    HOST = "http://emulator.test"
+
+    async def main() -> None:
+        transport = EmulatorTransport(create_app(EmulatorConfig()))
+        async with httpx.AsyncClient(transport=transport, base_url=HOST) as http:
+            s = (await http.get("/__emulator__/settings")).json()
+            common = dict(host=HOST, public_key=s["public_key"], strict=True, http_client=http)
+            async with ManagementClient(s["user_pool_id"], s["secret"], **common) as mgmt:
+                users = mgmt.users
+                made = await users.create(
+                    m.CreateUserInput(username="ada", password="pw123456", employee_number="E-1")
+                )
+                seen = {"create": made.employee_number}
+                seen["detail"] = (await users.detail(made.id)).employee_number
+                updated = await users.update(made.id, m.UpdateUserInput(employee_number="E-2"))
+                seen["update"] = updated.employee_number
+                seen["detail after update"] = (await users.detail(made.id)).employee_number
+                seen["list"] = [u.employee_number for u in (await users.list()).list]
+                seen["search"] = [u.employee_number for u in (await users.search("ada")).list]
+                seen["batch get"] = [u.employee_number for u in await users.batch_get([made.id])]
+                seen["find"] = (await users.find(username="ada")).employee_number
+            async with AuthenticationClient(
+                s["app_id"], user_pool_id=s["user_pool_id"], **common
+            ) as auth:
+                token = (await auth.login_by_username("ada", "pw123456")).token
+                seen["own profile (REST)"] = (
+                    await auth.as_user(token).get_current_user()
+                ).employee_number
+        print(seen)
+        expected = {
+            "create": "E-1", "detail": "E-1", "update": "E-2", "detail after update": "E-2",
+            "list": ["E-2"], "search": ["E-2"], "batch get": ["E-2"], "find": "E-2",
+            "own profile (REST)": "E-2",
+        }
+        assert seen == expected, seen
+
+    asyncio.run(main())
+    """
+)
+
+
+def _add_after(path: Path, anchor: str, line: str, count: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(anchor) == count, (path, anchor)
+    path.write_text(text.replace(anchor, anchor + line), encoding="utf-8")
+
+
+def test_a_field_added_to_the_spec_round_trips_through_sdk_and_emulator(tmp_path: Path) -> None:
+    spec = tmp_path / "spec"
+    shutil.copytree(ROOT / "spec", spec)
+    _add_after(
+        spec / "models" / "user.yaml",
+        '      externalId: "String | Id of the user in an external system (unique in the pool)."\n',
+        '      employeeNumber: "String | Employee number."\n',
+        1,
+    )
+    _add_after(  # CreateUserInput and UpdateUserInput
+        spec / "models" / "user_inputs.yaml",
+        '      externalId: "String"\n',
+        '      employeeNumber: "String"\n',
+        2,
+    )
+    package = tmp_path / "pkg"
+    generate(spec, package / "generated", coverage=None)
+    assert "employee_number" in (package / "generated" / "models.py").read_text()
+
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(package)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert child.returncode == 0, child.stdout + child.stderr
+    assert "'own profile (REST)': 'E-2'" in child.stdout
