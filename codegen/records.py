@@ -121,11 +121,22 @@ def check(
         w = walker(model.source, errors)
         with w.at("models", model.name):
             _check_model(w, model, models, error_names)
+    served: dict[str, tuple[OperationDef, EmulateDef]] = {}
     for op in operations:
-        if op.emulate is not None:
-            w = walker(op.source, errors)
-            with w.at("operations", op.name, "emulate"):
-                _check_emulate(w, op, op.emulate, models, roots)
+        if op.emulate is None:
+            continue
+        w = walker(op.source, errors)
+        with w.at("operations", op.name, "emulate"):
+            _check_emulate(w, op, op.emulate, models, roots)
+            if op.graphql is None:
+                continue
+            em = op.emulate
+            field = f"{em.model}.{em.relation}" if em.action == "members" else op.graphql.path[0][0]
+            first = served.setdefault(field, (op, em))
+            if first[1] != em:
+                w.error(
+                    f"{field} already has another behaviour ({first[0].source}: {first[0].name})"
+                )
 
 
 def _check_model(
@@ -262,8 +273,8 @@ def tables(
                 arg for arg, ref in field.args.items() if writes.get(ref.name) == em.model
             ),
             "nullable": not field.type.non_null,
+            "returns_list": field.type.is_list,
+            "auth": op.auth,
         }
-        if behaviours.get(served, entry) != entry:
-            continue  # the same field declared twice (delete / delete_many): the first wins
-        behaviours[served] = entry
+        behaviours.setdefault(served, entry)  # check() rejects two different declarations
     return {"records": recs, "writes": writes, "behaviours": behaviours}

@@ -18,6 +18,7 @@ import yaml
 
 from aioauthing.emulator.errors import AuthingBizError
 from aioauthing.emulator.middleware import STATUS_ERRORS
+from aioauthing.generated.emulator import RECORDS
 from aioauthing.generated.errors import ERRORS_BY_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,9 @@ def _raised_names() -> dict[str, str]:
                 found.setdefault(value, f"{path.relative_to(ROOT)}:{node.lineno}")
     for name in STATUS_ERRORS.values():
         found.setdefault(name, "middleware.STATUS_ERRORS")
+    for model, record in RECORDS.items():  # the generic handlers raise these
+        for name in (record["not_found"], *record["unique"].values()):
+            found.setdefault(name, f"generated.emulator.RECORDS[{model!r}]")
     return found
 
 

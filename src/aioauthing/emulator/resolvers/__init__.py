@@ -1,7 +1,9 @@
-"""GraphQL resolvers, one module per area; importing this package registers them all."""
+"""GraphQL resolvers, one module per area; importing this package registers them all
+(with the generic handlers of every operation the spec gives an ``emulate`` behaviour)."""
 
 from __future__ import annotations
 
+from .. import generic
 from . import (
     acl,
     auth,
@@ -20,6 +22,7 @@ __all__ = [
     "acl",
     "auth",
     "auth_extra",
+    "generic",
     "management",
     "messaging",
     "mgmt_extra",

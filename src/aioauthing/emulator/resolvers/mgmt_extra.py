@@ -1,4 +1,4 @@
-"""Management resolvers for groups, roles (with namespaces) and user-defined fields.
+"""Management resolvers for a user's groups, roles (with namespaces) and user-defined fields.
 
 Records live in ``pool.directory`` (see :mod:`.records`).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
+from ..entities import view
 from ..errors import biz
 from ..registry import resolver
 from ..state import Pool, format_date
@@ -25,123 +26,12 @@ def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
 
 
 # ---------------------------------------------------------------- groups
-def _group_view(group: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in group.items() if k != "userIds"}
-
-
-def _group(pool: Pool, code: str | None) -> dict[str, Any]:
-    group = records(pool, "groups").get(code or "")
-    if group is None:
-        raise biz("GROUP_NOT_FOUND")
-    return dict(group)
-
-
-@resolver("Mutation.createGroup")
-def create_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    groups = records(pool, "groups")
-    if args["code"] in groups:
-        raise biz("GROUP_EXISTS")
-    now = format_date(pool.now())
-    groups[args["code"]] = {
-        "code": args["code"],
-        "name": args["name"],
-        "description": args.get("description"),
-        "createdAt": now,
-        "updatedAt": now,
-        "userIds": [],
-    }
-    save(ctx, pool, "groups")
-    return _group_view(groups[args["code"]])
-
-
-@resolver("Mutation.updateGroup")
-def update_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    groups = records(pool, "groups")
-    group = _group(pool, args["code"])
-    new_code = args.get("newCode")
-    if new_code and new_code != group["code"]:
-        if new_code in groups:
-            raise biz("GROUP_EXISTS")
-        del groups[group["code"]]
-        group["code"] = new_code
-    for field in ("name", "description"):
-        if args.get(field) is not None:
-            group[field] = args[field]
-    group["updatedAt"] = format_date(pool.now())
-    groups[group["code"]] = group
-    save(ctx, pool, "groups")
-    return _group_view(group)
-
-
-@resolver("Mutation.deleteGroups")
-def delete_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    groups = records(pool, "groups")
-    for code in args["codeList"]:
-        _group(pool, code)
-    for code in args["codeList"]:
-        del groups[code]
-    save(ctx, pool, "groups")
-    return ok("删除分组成功")
-
-
-@resolver("Query.group")
-def group_detail(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    group = records(pool, "groups").get(args["code"])
-    return _group_view(group) if group else None
-
-
-@resolver("Query.groups")
-def list_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    groups = list(records(pool, "groups").values())
-    if args.get("userId"):
-        groups = [g for g in groups if args["userId"] in g["userIds"]]
-    return page([_group_view(g) for g in groups], args.get("page"), args.get("limit"))
-
-
-@resolver("Group.users")
-def group_users(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    group = records(pool, "groups").get(parent["code"]) or {"userIds": []}
-    users = [pool.users[i] for i in group["userIds"] if i in pool.users]
-    return paginate(users, args.get("page"), args.get("limit"))
-
-
-def _membership(ctx: RequestContext, args: dict[str, Any], add: bool) -> Any:
-    pool = ctx.require_management()
-    ids = _user_ids(pool, args["userIds"])
-    group = _group(pool, args.get("code"))
-    members: list[str] = list(group["userIds"])
-    for user_id in ids:
-        if add and user_id not in members:
-            members.append(user_id)
-        if not add and user_id in members:
-            members.remove(user_id)
-    group["userIds"] = members
-    records(pool, "groups")[group["code"]] = group
-    save(ctx, pool, "groups")
-    return ok("添加成功" if add else "移除成功")
-
-
-@resolver("Mutation.addUserToGroup")
-def add_user_to_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return _membership(ctx, args, True)
-
-
-@resolver("Mutation.removeUserFromGroup")
-def remove_user_from_group(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return _membership(ctx, args, False)
-
-
+# Group CRUD and members are generic (spec ``emulate``, :mod:`..generic`).
 @resolver("User.groups")
 def user_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.pool
     groups = [
-        _group_view(g) for g in records(pool, "groups").values() if parent["id"] in g["userIds"]
+        view("Group", g) for g in records(pool, "groups").values() if parent["id"] in g["userIds"]
     ]
     return page(groups, 1, len(groups))
 
