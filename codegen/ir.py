@@ -74,6 +74,8 @@ class RecordDef:
     """A field scoping the key (roles: ``namespace``); records are unique per scope value."""
     scope_default: str = ""
     relations: dict[str, RelationDef] = field(default_factory=dict)
+    references: dict[str, RelationDef] = field(default_factory=dict)
+    """Fields holding another record, kept on the record as that record's key (``stored``)."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ __all__ = [
 
 SERVER_ROLES = ("id", "arn", "pool", "created", "updated", "hash", "issued", "derived")
 """Who sets a server-owned field: never copied from an input."""
-RECORD_KEYS = {"entity", "key", "not_found", "unique", "scope", "relations"}
+RECORD_KEYS = {"entity", "key", "not_found", "unique", "scope", "relations", "references"}
 RELATION_KEYS = {"model", "stored"}
 ACTIONS = ("create", "get", "update", "delete", "list", "batch_get", "add", "remove", "members")
 EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters"}
@@ -58,16 +58,17 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
         if isinstance(scope, str):
             scope = {"field": scope}
         scope = w.mapping(scope, {"field", "default"})
-        relations: dict[str, RelationDef] = {}
-        with w.at("relations"):
-            for name, rel in w.mapping(spec.get("relations")).items():
-                with w.at(name):
-                    body = w.mapping(rel, RELATION_KEYS)
-                    relations[name] = RelationDef(
-                        name=name,
-                        model=w.text(body.get("model"), "model", required=True),
-                        stored=w.text(body.get("stored"), "stored", required=True),
-                    )
+        links: dict[str, dict[str, RelationDef]] = {"relations": {}, "references": {}}
+        for kind, found in links.items():
+            with w.at(kind):
+                for name, rel in w.mapping(spec.get(kind)).items():
+                    with w.at(name):
+                        body = w.mapping(rel, RELATION_KEYS)
+                        found[name] = RelationDef(
+                            name=name,
+                            model=w.text(body.get("model"), "model", required=True),
+                            stored=w.text(body.get("stored"), "stored", required=True),
+                        )
         unique = {str(k): str(v) for k, v in w.mapping(spec.get("unique")).items()}
         return RecordDef(
             entity=entity,
@@ -76,7 +77,8 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
             unique=unique,
             scope=str(scope.get("field") or ""),
             scope_default=str(scope.get("default") or ""),
-            relations=relations,
+            relations=links["relations"],
+            references=links["references"],
         )
 
 
@@ -178,6 +180,12 @@ def _check_model(
                 w.error(f"{rel.model!r} is not a model with a record", "relations", rel.name)
             if rel.stored in model.fields:
                 w.error("members are kept apart from the model's fields", "relations", rel.name)
+        for ref in record.references.values():
+            held = model.fields.get(ref.name)
+            if held is None or held.type.name != ref.model or held.type.is_list:
+                w.error(f"must name a field of type {ref.model}", "references", ref.name)
+            if ref.model not in models or models[ref.model].record is None:
+                w.error(f"{ref.model!r} is not a model with a record", "references", ref.name)
 
 
 def _check_emulate(
@@ -246,6 +254,9 @@ def tables(
             "defaults": {f.wire: f.default for f in stored if f.default is not None},
             "relations": {
                 r.name: {"model": r.model, "stored": r.stored} for r in rec.relations.values()
+            },
+            "references": {
+                r.name: {"model": r.model, "stored": r.stored} for r in rec.references.values()
             },
         }
     writes = {m.name: m.writes for m in models.values() if m.writes}

@@ -44,8 +44,15 @@ def _key(rec: Spec, source: dict[str, Any], key: Any) -> str:
     return f"{source.get(rec['scope']) or rec['scope_default']}/{key}"
 
 
-def _show(model: str, record: dict[str, Any]) -> dict[str, Any]:
-    return user_view(record) if model == "User" else view(model, record)
+def _show(pool: Pool, model: str, record: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """The wire form: the model's fields, referenced records nested (spec ``references``)."""
+    if model == "User":
+        return user_view(record)
+    shown = view(model, record)
+    for field, ref in RECORDS[model]["references"].items():
+        other = _store(pool, ref["model"]).get(record.get(ref["stored"]) or "")
+        shown[field] = _show(pool, ref["model"], other, depth + 1) if other and depth < 8 else None
+    return shown
 
 
 def _find(pool: Pool, model: str, args: dict[str, Any], key: Any) -> dict[str, Any] | None:
@@ -110,7 +117,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         record[relation["stored"]] = []
     _store(pool, model)[_key(rec, record, record[rec["key"]])] = record
     _save(ctx, pool, model)
-    return _show(model, record)
+    return _show(pool, model, record)
 
 
 def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
@@ -120,7 +127,7 @@ def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         if em["nullable"]:
             return None
         raise biz(RECORDS[model]["not_found"])
-    return _show(model, found)
+    return _show(pool, model, found)
 
 
 def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
@@ -138,7 +145,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     write(model, record, changes, now=format_date(pool.now()))
     store[_key(rec, record, record[rec["key"]])] = record
     _save(ctx, pool, model)
-    return _show(model, record)
+    return _show(pool, model, record)
 
 
 def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
@@ -170,7 +177,9 @@ def _matches(rec: Spec, record: dict[str, Any], em: Spec, args: dict[str, Any]) 
 def _list(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
     rec = RECORDS[model]
-    items = [_show(model, r) for r in _store(pool, model).values() if _matches(rec, r, em, args)]
+    items = [
+        _show(pool, model, r) for r in _store(pool, model).values() if _matches(rec, r, em, args)
+    ]
     if em["returns_list"]:
         return items
     return page(items, args.get("page"), args.get("limit"))
@@ -178,7 +187,9 @@ def _list(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 
 def _batch_get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
-    return [_show(model, _require(pool, model, args, key)) for key in args.get(em["by"]) or []]
+    return [
+        _show(pool, model, _require(pool, model, args, key)) for key in args.get(em["by"]) or []
+    ]
 
 
 def _member_ids(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> list[Any]:
@@ -214,7 +225,7 @@ def _members(ctx: RequestContext, em: Spec, parent: dict[str, Any], args: dict[s
     record = _find(pool, model, parent, parent.get(rec["key"])) or {}
     store = _store(pool, relation["model"])
     members = [
-        _show(relation["model"], store[m])
+        _show(pool, relation["model"], store[m])
         for m in record.get(relation["stored"]) or []
         if m in store
     ]

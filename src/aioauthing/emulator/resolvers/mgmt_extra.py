@@ -13,7 +13,6 @@ from ..errors import biz
 from ..registry import resolver
 from ..state import Pool, format_date
 from .records import DEFAULT_NAMESPACE, ok, page, records, save
-from .users import paginate
 
 __all__ = ["group_codes_of", "records", "role_codes_of", "roles_held", "save"]
 
@@ -138,54 +137,7 @@ def update_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return _role_view(pool, role)
 
 
-def _delete_roles(ctx: RequestContext, namespace: str, codes: list[str]) -> Any:
-    pool = ctx.require_management()
-    for code in codes:
-        _role(pool, namespace, code)
-    roles = records(pool, "roles")
-    for code in codes:
-        del roles[_role_key(namespace, code)]
-    save(ctx, pool, "roles")
-    return ok("删除成功")
-
-
-@resolver("Mutation.deleteRole")
-def delete_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return _delete_roles(ctx, _ns(args), [args["code"]])
-
-
-@resolver("Mutation.deleteRoles")
-def delete_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return _delete_roles(ctx, _ns(args), list(args["codeList"]))
-
-
-@resolver("Query.role")
-def role_detail(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    role = records(pool, "roles").get(_role_key(_ns(args), args["code"]))
-    return _role_view(pool, role) if role else None
-
-
-@resolver("Query.roles")
-def list_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    namespace = args.get("namespace")
-    roles = [
-        _role_view(pool, r)
-        for r in records(pool, "roles").values()
-        if namespace is None or r["namespace"] == namespace
-    ]
-    return page(roles, args.get("page"), args.get("limit"))
-
-
-@resolver("Role.users")
-def role_users(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    role = records(pool, "roles").get(_role_key(parent["namespace"], parent["code"]))
-    ids = role["userIds"] if role else []
-    return paginate(
-        [pool.users[i] for i in ids if i in pool.users], args.get("page"), args.get("limit")
-    )
+# Role detail, list, delete and members are generic (spec ``emulate``).
 
 
 def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
