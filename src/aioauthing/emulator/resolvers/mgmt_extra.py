@@ -226,12 +226,6 @@ def set_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return entry
 
 
-@resolver("Query.udf")
-def list_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    return [e for e in records(pool, "udf").values() if e["targetType"] == args["targetType"]]
-
-
 @resolver("Mutation.removeUdf")
 def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
