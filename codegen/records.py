@@ -217,7 +217,7 @@ def _check_emulate(
         return
     for key in ("by", "rename", "ids"):
         value = getattr(em, key)
-        if value and value not in args:
+        if value and value.split(".")[0] not in args:
             w.error(f"{root}.{name} has no argument {value!r}", key)
     for arg, target in em.filters.items():
         if arg not in args:

@@ -1,10 +1,14 @@
 """One spec edit changes the SDK and the emulator together (issue 12, "Done when").
 
-On a scratch copy of ``spec/``, ``employeeNumber`` is added to ``User``, ``CreateUserInput`` and
-``UpdateUserInput``; the generator writes a scratch ``generated`` package, and a child process
-that imports it (ahead of the committed one) sends the field through create and update and reads
-it back through detail, list, search, find, batch get and the user's own profile (REST) -- against
-the emulator, with no hand edit anywhere.
+On a scratch copy of ``spec/``, the two worked examples of ``spec/README.md`` are applied:
+
+* add a field: ``employeeNumber`` on ``User``, ``CreateUserInput`` and ``UpdateUserInput``;
+* add operations: ``fixtures/functions.yaml`` (pipeline-function CRUD, ``emulate`` behaviours).
+
+The generator writes a scratch ``generated`` package, and a child process that imports it (ahead
+of the committed one) sends the field through create and update and reads it back through detail,
+list, search, find, batch get and the user's own profile (REST), then drives the new
+``mgmt.functions`` API -- against the emulator, with no hand edit anywhere.
 """
 
 from __future__ import annotations
@@ -53,6 +57,14 @@ CHILD = textwrap.dedent(
                 seen["search"] = [u.employee_number for u in (await users.search("ada")).list]
                 seen["batch get"] = [u.employee_number for u in await users.batch_get([made.id])]
                 seen["find"] = (await users.find(username="ada")).employee_number
+                fns = mgmt.functions
+                fn = await fns.create(m.CreateFunctionInput(name="hook", source_code="f()"))
+                await fns.update(m.UpdateFunctionInput(id=fn.id, url="https://x.test"))
+                got = await fns.detail(fn.id)
+                seen["function"] = (got.name, got.source_code, got.url)
+                seen["functions"] = (await fns.list()).total_count
+                await fns.delete(fn.id)
+                seen["function deleted"] = await fns.detail(fn.id)
             async with AuthenticationClient(
                 s["app_id"], user_pool_id=s["user_pool_id"], **common
             ) as auth:
@@ -65,6 +77,8 @@ CHILD = textwrap.dedent(
             "create": "E-1", "detail": "E-1", "update": "E-2", "detail after update": "E-2",
             "list": ["E-2"], "search": ["E-2"], "batch get": ["E-2"], "find": "E-2",
             "own profile (REST)": "E-2",
+            "function": ("hook", "f()", "https://x.test"), "functions": 1,
+            "function deleted": None,
         }
         assert seen == expected, seen
 
@@ -79,7 +93,7 @@ def _add_after(path: Path, anchor: str, line: str, count: int) -> None:
     path.write_text(text.replace(anchor, anchor + line), encoding="utf-8")
 
 
-def test_a_field_added_to_the_spec_round_trips_through_sdk_and_emulator(tmp_path: Path) -> None:
+def test_a_field_and_operations_added_to_the_spec_work_in_sdk_and_emulator(tmp_path: Path) -> None:
     spec = tmp_path / "spec"
     shutil.copytree(ROOT / "spec", spec)
     _add_after(
@@ -94,6 +108,7 @@ def test_a_field_added_to_the_spec_round_trips_through_sdk_and_emulator(tmp_path
         '      employeeNumber: "String"\n',
         2,
     )
+    shutil.copy(Path(__file__).parent / "fixtures" / "functions.yaml", spec / "management")
     package = tmp_path / "pkg"
     generate(spec, package / "generated", coverage=None)
     assert "employee_number" in (package / "generated" / "models.py").read_text()

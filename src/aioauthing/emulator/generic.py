@@ -90,6 +90,14 @@ def _values(em: Spec, model: str, args: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _arg(args: dict[str, Any], path: str) -> Any:
+    """An argument, or a value inside an input argument (``input.id``)."""
+    value: Any = args
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 def _authorize(ctx: RequestContext, em: Spec) -> Pool:
     if em["auth"] == "management":
         return ctx.require_management()
@@ -122,7 +130,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 
 def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
-    found = _find(pool, model, args, args.get(em["by"]))
+    found = _find(pool, model, args, _arg(args, em["by"]))
     if found is None:
         if em["nullable"]:
             return None
@@ -133,7 +141,7 @@ def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
     rec, store = RECORDS[model], _store(pool, model)
-    current = _require(pool, model, args, args.get(em["by"]))
+    current = _require(pool, model, args, _arg(args, em["by"]))
     record = dict(current)
     changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
     new_key = args.get(em["rename"]) if em["rename"] else None
@@ -151,7 +159,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
     rec, store = RECORDS[model], _store(pool, model)
-    given = args.get(em["by"])
+    given = _arg(args, em["by"])
     keys = list(given) if isinstance(given, list) else [given]
     found = [_require(pool, model, args, key) for key in keys]
     for record in found:
@@ -188,7 +196,7 @@ def _list(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 def _batch_get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
     return [
-        _show(pool, model, _require(pool, model, args, key)) for key in args.get(em["by"]) or []
+        _show(pool, model, _require(pool, model, args, key)) for key in _arg(args, em["by"]) or []
     ]
 
 
@@ -205,7 +213,7 @@ def _change_members(ctx: RequestContext, em: Spec, args: dict[str, Any], add: bo
     rec = RECORDS[model]
     stored = rec["relations"][em["relation"]]["stored"]
     ids = _member_ids(ctx, em, args)
-    record = _require(pool, model, args, args.get(em["by"]))
+    record = _require(pool, model, args, _arg(args, em["by"]))
     members: list[Any] = list(record.get(stored) or [])
     for member in ids:
         if add and member not in members:
