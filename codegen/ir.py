@@ -32,7 +32,7 @@ class FieldDef:
     """Custom data role: ``key``, ``type``, ``value`` or ``target`` (see ``spec/README.md``)."""
     server: str = ""
     """Output models with a ``record``: who sets the value (``id``, ``arn``, ``pool``, ``created``,
-    ``updated``, ``hash``, ``issued``, ``derived``); empty = stored as written."""
+    ``updated``, ``hash``, ``issued``, ``derived``, ``resolved``); empty = stored as written."""
     default: Any = None
     """The value of a new record when no input gives one (``$now``: the creation time)."""
 

@@ -24,7 +24,9 @@ __all__ = [
     "parse_server",
 ]
 
-SERVER_ROLES = ("id", "arn", "pool", "created", "updated", "hash", "issued", "derived")
+SERVER_ROLES = (
+    "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved",
+)  # fmt: skip
 """Who sets a server-owned field: never copied from an input."""
 RECORD_KEYS = {"entity", "key", "not_found", "unique", "scope", "relations", "references"}
 RELATION_KEYS = {"model", "stored"}
@@ -240,7 +242,11 @@ def tables(
         rec = model.record
         if rec is None:
             continue
-        stored = [f for f in model.fields.values() if not f.args and f.server != "issued"]
+        stored = [
+            f
+            for f in model.fields.values()
+            if not f.args and f.server not in ("issued", "resolved")
+        ]
         recs[model.name] = {
             "entity": rec.entity,
             "key": rec.key,

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from .errors import biz
 from .oauth import OAuthFailure, authorize
 from .passwords import verify_password
-from .routes.cas import issue_ticket
+from .rooms.protocols import issue_ticket
 from .state import EmulatorState, Pool
 
 __all__ = ["cas_login", "oidc_authorize", "rotate_keys"]

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import resolvers, routes
+from . import rooms
 from .admin import admin_routes
 from .config import EmulatorConfig
 from .faults import FaultBook, parse_faults
@@ -25,7 +25,7 @@ from .state import EmulatorState
 
 __all__ = ["EmulatorRuntime", "create_app"]
 
-_REGISTERED = (resolvers, routes)  # importing them fills the registries
+_REGISTERED = rooms  # importing the rooms fills the registries
 
 
 @dataclasses.dataclass(slots=True)

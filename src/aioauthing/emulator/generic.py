@@ -17,9 +17,9 @@ from .context import RequestContext
 from .entities import new_record, view, write
 from .errors import biz
 from .registry import Resolver, resolver
-from .resolvers.records import ok, page, records, save
 from .state import Pool, format_date
-from .users import user_view
+from .store import ok, page, records, save
+from .users import paginate, user_view
 
 __all__ = ["register_all"]
 
@@ -232,11 +232,10 @@ def _members(ctx: RequestContext, em: Spec, parent: dict[str, Any], args: dict[s
     relation = rec["relations"][em["relation"]]
     record = _find(pool, model, parent, parent.get(rec["key"])) or {}
     store = _store(pool, relation["model"])
-    members = [
-        _show(pool, relation["model"], store[m])
-        for m in record.get(relation["stored"]) or []
-        if m in store
-    ]
+    found = [store[m] for m in record.get(relation["stored"]) or [] if m in store]
+    if relation["model"] == "User":
+        return paginate(found, args.get("page"), args.get("limit"))  # newest first, as Authing
+    members = [_show(pool, relation["model"], m) for m in found]
     return page(members, args.get("page"), args.get("limit"))
 
 

@@ -26,7 +26,9 @@ __all__ = [
     "infer_data_type",
     "merge_custom_data",
     "new_user",
+    "paginate",
     "parse_custom_data",
+    "save_user",
     "set_password",
     "user_view",
     "verify_user_password",
@@ -84,6 +86,31 @@ def set_password(
         user["password"] = kept_password(encrypted)
         return
     user["password"] = hash_password(plain)
+
+
+def paginate(
+    users: Iterable[dict[str, Any]], page: int | None, limit: int | None, sort_by: str | None = None
+) -> dict[str, Any]:
+    """``PaginatedUsers`` for ``users`` (1-based page, default limit 10, newest first)."""
+    sort_by = sort_by or "CREATEDAT_DESC"
+    field = "updatedAt" if sort_by.startswith("UPDATEDAT") else "createdAt"
+    ordered = sorted(users, key=lambda u: (u.get(field) or "", u.get("_seq", 0)))
+    if sort_by.endswith("_DESC"):
+        ordered.reverse()
+    page = max(page or 1, 1)
+    limit = 10 if limit is None else max(limit, 0)
+    start = (page - 1) * limit
+    return {
+        "totalCount": len(ordered),
+        "list": [user_view(u) for u in ordered[start : start + limit]],
+    }
+
+
+def save_user(ctx: RequestContext, pool: Pool, user: dict[str, Any]) -> dict[str, Any]:
+    """Store ``user`` (touching ``updatedAt``) and return its wire view."""
+    user["updatedAt"] = format_date(pool.now())
+    ctx.state.put_user(pool, user)
+    return user_view(user)
 
 
 def verify_user_password(ctx: RequestContext, user: dict[str, Any], encrypted: str) -> bool:

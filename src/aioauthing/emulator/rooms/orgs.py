@@ -1,9 +1,4 @@
-"""Organizations and their node (department) trees, node members, a user's departments.
-
-Records: ``orgs`` (``{id, tenantId, rootNodeId, ...}`` by id) and ``nodes`` (by id, each with
-``parentId`` and ``members`` ``{userId: {isLeader, joinedAt}}``). Tree facts (``root``,
-``depth``, ``path``, ``codePath``, ``namePath``, ``children``) are computed on read.
-"""
+"""Organizations and their nodes (departments), members, a user's departments and org paths."""
 
 from __future__ import annotations
 
@@ -11,18 +6,10 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
-from ..registry import resolver
+from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
-from .records import ok, page, records, save
-from .users import paginate
-
-__all__ = [
-    "ancestors_of_memberships",
-    "descendants",
-    "node_view",
-    "org_paths_of",
-    "subtree_members",
-]
+from ..store import ok, page, records, save
+from ..users import paginate
 
 _NODE_PRIVATE = ("parentId", "members")
 
@@ -334,3 +321,21 @@ def org_paths_of(pool: Pool, user_id: str) -> list[list[dict[str, Any]]]:
         ]
         paths.append([head, *chain])
     return paths
+
+
+@rest_route("GET", "/api/v2/users/{userId}/orgs")
+def user_orgs(ctx: RequestContext, call: RestCall) -> Any:
+    """Management token, or the user's own token (Android ``listOrgs`` uses this path)."""
+    pool, caller = ctx.require_any()
+    user_id = call.path_params["userId"]
+    if caller is not None and caller["id"] != user_id:
+        raise biz("NO_PERMISSION")
+    if user_id not in pool.users:
+        raise biz("USER_NOT_FOUND")
+    return Envelope(org_paths_of(pool, user_id), message="获取用户组织机构列表成功")
+
+
+@rest_route("GET", "/api/v2/users/me/orgs")
+def my_orgs(ctx: RequestContext, call: RestCall) -> Any:
+    pool, user, _info = ctx.require_user()
+    return Envelope(org_paths_of(pool, user["id"]), message="获取用户组织机构列表成功")

@@ -1,22 +1,4 @@
-"""Resource authorization: ``authorizeResource`` grants and the resources a subject may use.
-
-Records: ``acl`` by ``namespace/targetType/targetIdentifier/resource``, each
-``{namespace, targetType, targetIdentifier, code, type, actions}``. ``targetIdentifier`` is a
-user id (``USER``), a role code (``ROLE``, in the grant's namespace), a group code (``GROUP``) or
-an org node id (``ORG``).
-
-A user's resources are the union, actions merged per resource, of the grants made to:
-
-* the user;
-* the groups the user belongs to;
-* the org nodes the user is a member of and their ancestors (a department's grants reach its
-  sub-departments, as ``Node.users`` counts their members by default);
-* the roles held by the user, by those groups and by those nodes (a role's grants count in the
-  role's own namespace).
-
-The reference says only "inherited via roles, groups, org nodes"; the node-ancestor and
-role-via-group/node rules are the emulator's reading of it.
-"""
+"""Access control: permission groups (namespaces), resources, authorizations and their evaluation."""
 
 from __future__ import annotations
 
@@ -25,13 +7,11 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
-from ..registry import resolver
-from ..state import Pool
-from .mgmt_extra import group_codes_of
+from ..registry import RestCall, resolver, rest_route
+from ..state import Pool, format_date
+from ..store import DEFAULT_NAMESPACE, json_body, ok, page, records, save
 from .orgs import ancestors_of_memberships
-from .records import DEFAULT_NAMESPACE, ok, records, save
-
-__all__ = ["resources_of", "user_subjects"]
+from .roles import group_codes_of
 
 Subject = tuple[str, str, str | None]
 """(targetType, targetIdentifier, namespace the grants must be in, or ``None`` for any)."""
@@ -162,3 +142,130 @@ def node_authorized_resources(ctx: RequestContext, parent: Any, args: dict[str, 
     return resources_of(
         ctx.pool, "ORG", parent["id"], args.get("namespace"), args.get("resourceType")
     )
+
+
+_RESOURCE_TYPES = ("DATA", "API", "MENU", "UI", "BUTTON")
+
+
+def _int(call: RestCall, name: str, default: int) -> int:
+    try:
+        return int(call.query.get(name, default))
+    except ValueError as exc:
+        raise biz("NOT_INTEGER", name=name) from exc
+
+
+def _own_pool(ctx: RequestContext, call: RestCall) -> Pool:
+    pool = ctx.require_management()
+    if call.path_params["userPoolId"] != pool.id:
+        raise biz("NO_PERMISSION")
+    return pool
+
+
+def _namespace_id(pool: Pool, code: str) -> int:
+    """Numeric id of a permission group; 0 for the implicit default group."""
+    if code == DEFAULT_NAMESPACE:
+        return 0
+    namespace = records(pool, "namespaces").get(code)
+    if namespace is None:
+        raise biz("NAMESPACE_NOT_FOUND")
+    return int(namespace["id"])
+
+
+@rest_route("POST", "/api/v2/resource-namespace/{userPoolId}")
+def create_namespace(ctx: RequestContext, call: RestCall) -> Any:
+    pool = _own_pool(ctx, call)
+    body = json_body(call)
+    code, name = body.get("code"), body.get("name")
+    if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
+        raise biz("PARAMS_REQUIRED", names="code 和 name")
+    namespaces = records(pool, "namespaces")
+    if code in namespaces or code == DEFAULT_NAMESPACE:
+        raise biz("NAMESPACE_EXISTS")
+    namespaces[code] = {
+        "id": max((n["id"] for n in namespaces.values()), default=0) + 1,
+        "userPoolId": pool.id,
+        "name": name,
+        "code": code,
+        "description": body.get("description"),
+        "status": 1,
+        "applicationId": None,
+        "isIntegrateApp": False,
+        "isDefaultApp": False,
+    }
+    save(ctx, pool, "namespaces")
+    return namespaces[code]
+
+
+@rest_route("GET", "/api/v2/resource-namespace/{userPoolId}")
+def list_namespaces(ctx: RequestContext, call: RestCall) -> Any:
+    pool = _own_pool(ctx, call)
+    items = list(records(pool, "namespaces").values())
+    one = page(items, _int(call, "page", 1), _int(call, "limit", 10))
+    return {"list": one["list"], "total": one["totalCount"]}
+
+
+@rest_route("POST", "/api/v2/resources")
+def create_resource(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    body = json_body(call)
+    code, kind, namespace = body.get("code"), body.get("type"), body.get("namespace")
+    if not isinstance(code, str) or not code or not isinstance(namespace, str) or not namespace:
+        raise biz("PARAMS_REQUIRED", names="code 和 namespace")
+    if kind not in _RESOURCE_TYPES:
+        raise biz("CHOICE_REQUIRED", name="type", choices=", ".join(_RESOURCE_TYPES))
+    namespace_id = _namespace_id(pool, namespace)
+    resources = records(pool, "resources")
+    key = f"{namespace}/{code}"
+    if key in resources:
+        raise biz("RESOURCE_EXISTS")
+    now = format_date(pool.now())
+    actions = body.get("actions") or []
+    if not isinstance(actions, list) or not all(
+        isinstance(a, dict) and a.get("name") for a in actions
+    ):
+        raise biz("ACTIONS_SHAPE")
+    resources[key] = {
+        "id": ctx.state.ids.object_id(),
+        "createdAt": now,
+        "updatedAt": now,
+        "userPoolId": pool.id,
+        "code": code,
+        "actions": [{"name": a["name"], "description": a.get("description")} for a in actions],
+        "type": kind,
+        "description": body.get("description"),
+        "namespaceId": namespace_id,
+        "apiIdentifier": body.get("apiIdentifier"),
+    }
+    save(ctx, pool, "resources")
+    return resources[key]
+
+
+@rest_route("GET", "/api/v2/resources")
+def list_resources(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    namespace = call.query.get("namespace") or ""
+    _namespace_id(pool, namespace)
+    kind = call.query.get("type")
+    items = [
+        r
+        for key, r in records(pool, "resources").items()
+        if key.startswith(f"{namespace}/") and (not kind or r["type"] == kind)
+    ]
+    return page(items, _int(call, "page", 1), _int(call, "limit", 10))
+
+
+@rest_route("POST", "/api/v2/users/resource/authorized")
+def my_authorized_resources(ctx: RequestContext, call: RestCall) -> Any:
+    """Android ``listAuthorizedResources``: ``{namespace, resourceType?}``, every type when empty."""
+    pool, user, _info = ctx.require_user()
+    body = json_body(call)
+    namespace = body.get("namespace") or None
+    resource_type = body.get("resourceType") or None
+    if resource_type is not None and resource_type not in _RESOURCE_TYPES:
+        raise biz("CHOICE_REQUIRED", name="resourceType", choices=", ".join(_RESOURCE_TYPES))
+    found = resources_of(pool, "USER", user["id"], namespace, resource_type)
+    defined = records(pool, "resources")
+    for item in found["list"]:
+        resource = defined.get(f"{namespace or DEFAULT_NAMESPACE}/{item['code']}") or {}
+        item["apiIdentifier"] = resource.get("apiIdentifier")
+    return found

@@ -1,20 +1,14 @@
-"""Management resolvers for a user's groups, roles (with namespaces) and user-defined fields.
-
-Records live in ``pool.directory`` (see :mod:`.records`).
-"""
+"""Roles in permission groups (namespaces): create, update, grants to users / groups / nodes, a user's and a node's roles (detail, list, delete and members are generic)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..context import RequestContext
-from ..entities import view
 from ..errors import biz
-from ..registry import resolver
+from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
-from .records import DEFAULT_NAMESPACE, ok, page, records, save
-
-__all__ = ["group_codes_of", "records", "role_codes_of", "roles_held", "save"]
+from ..store import DEFAULT_NAMESPACE, ok, page, records, save
 
 
 def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
@@ -24,18 +18,6 @@ def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
     return list(ids or [])
 
 
-# ---------------------------------------------------------------- groups
-# Group CRUD and members are generic (spec ``emulate``, :mod:`..generic`).
-@resolver("User.groups")
-def user_groups(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.pool
-    groups = [
-        view("Group", g) for g in records(pool, "groups").values() if parent["id"] in g["userIds"]
-    ]
-    return page(groups, 1, len(groups))
-
-
-# ---------------------------------------------------------------- roles
 _ROLE_PRIVATE = ("userIds", "groupCodes", "nodeCodes", "parentKey")
 
 
@@ -137,9 +119,6 @@ def update_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return _role_view(pool, role)
 
 
-# Role detail, list, delete and members are generic (spec ``emulate``).
-
-
 def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
     """The users, groups and org nodes (by code) named by assignRole / revokeRole."""
     groups = records(pool, "groups")
@@ -206,37 +185,11 @@ def node_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return page(roles, 1, len(roles))
 
 
-# ---------------------------------------------------------------- user-defined fields
-_DATA_TYPES = ("STRING", "NUMBER", "DATETIME", "BOOLEAN", "OBJECT")
-
-
-@resolver("Mutation.setUdf")
-def set_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+@rest_route("GET", "/api/v2/users/{userId}/has-role")
+def has_role(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
-    udf = records(pool, "udf")
-    entry = {
-        "targetType": args["targetType"],
-        "dataType": args["dataType"],
-        "key": args["key"],
-        "label": args["label"],
-        "options": args.get("options"),
-    }
-    udf[f"{args['targetType']}/{args['key']}"] = entry
-    save(ctx, pool, "udf")
-    return entry
-
-
-@resolver("Mutation.removeUdf")
-def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    udf = records(pool, "udf")
-    if udf.pop(f"{args['targetType']}/{args['key']}", None) is None:
-        raise biz("UDF_NOT_FOUND")
-    save(ctx, pool, "udf")
-    if args["targetType"] == "USER":
-        for user in pool.users.values():
-            kept = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
-            if len(kept) != len(user.get("customData") or []):
-                user["customData"] = kept
-                ctx.state.put_user(pool, user)
-    return ok("删除成功")
+    user_id = call.path_params["userId"]
+    if user_id not in pool.users:
+        raise biz("USER_NOT_FOUND")
+    codes = role_codes_of(pool, user_id, call.query.get("namespace"))
+    return Envelope(call.query.get("code") in codes, message="获取成功")

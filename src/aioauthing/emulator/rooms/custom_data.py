@@ -1,12 +1,4 @@
-"""Custom data values (UDV) of users, typed by their user-defined field (UDF) definitions.
-
-Values travel as strings. Writers send ``json.dumps(value)``; the value is decoded, checked
-against the field's data type and stored in the form readers expect: STRING as the bare text,
-NUMBER / BOOLEAN / OBJECT as JSON text, DATETIME as the given text (an ISO 8601 string or a
-millisecond timestamp; anything else is refused). The management mutations (``setUdv``,
-``setUdfValueBatch``) need the field to be defined first, as Authing does; ``setUdvBatch`` and
-registration ``params`` also accept keys without a definition and infer their type.
-"""
+"""Custom data: user-defined field definitions (udf) and values (udv)."""
 
 from __future__ import annotations
 
@@ -19,10 +11,42 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
 from ..state import Pool
+from ..store import ok, records, save
 from ..users import infer_data_type, merge_custom_data
-from .records import records
 
-__all__ = ["typed_entry", "values_of"]
+_DATA_TYPES = ("STRING", "NUMBER", "DATETIME", "BOOLEAN", "OBJECT")
+
+
+@resolver("Mutation.setUdf")
+def set_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    udf = records(pool, "udf")
+    entry = {
+        "targetType": args["targetType"],
+        "dataType": args["dataType"],
+        "key": args["key"],
+        "label": args["label"],
+        "options": args.get("options"),
+    }
+    udf[f"{args['targetType']}/{args['key']}"] = entry
+    save(ctx, pool, "udf")
+    return entry
+
+
+@resolver("Mutation.removeUdf")
+def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    udf = records(pool, "udf")
+    if udf.pop(f"{args['targetType']}/{args['key']}", None) is None:
+        raise biz("UDF_NOT_FOUND")
+    save(ctx, pool, "udf")
+    if args["targetType"] == "USER":
+        for user in pool.users.values():
+            kept = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
+            if len(kept) != len(user.get("customData") or []):
+                user["customData"] = kept
+                ctx.state.put_user(pool, user)
+    return ok("删除成功")
 
 
 def _decode(raw: Any) -> Any:

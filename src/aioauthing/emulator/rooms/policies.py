@@ -1,8 +1,4 @@
-"""Policies (statements of resource / actions / effect) and their assignments to targets.
-
-Records: ``policies`` by ``namespace/code`` and ``policy_assignments`` by
-``namespace/code/targetType/targetIdentifier``.
-"""
+"""Policies (statements of resource / actions / effect) and their assignments."""
 
 from __future__ import annotations
 
@@ -12,9 +8,7 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
 from ..state import Pool, format_date
-from .records import DEFAULT_NAMESPACE, ok, page, records, save
-
-__all__: list[str] = []
+from ..store import DEFAULT_NAMESPACE, ok, page, records, save
 
 
 def _ns(args: dict[str, Any]) -> str:
@@ -158,7 +152,6 @@ def policy_assignments_of(ctx: RequestContext, parent: Any, args: dict[str, Any]
     return page(found, args.get("page"), args.get("limit"))["list"]
 
 
-# ---------------------------------------------------------------- assignments
 def _assignment_key(a: dict[str, Any]) -> str:
     return f"{a['namespace']}/{a['code']}/{a['targetType']}/{a['targetIdentifier']}"
 

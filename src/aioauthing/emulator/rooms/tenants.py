@@ -1,7 +1,4 @@
-"""REST tenants: create, list, detail, delete, members; and a user's tenants.
-
-Records: ``tenants`` by id, each with ``appIds`` and ``userIds`` (hidden on the wire).
-"""
+"""Tenants and their members."""
 
 from __future__ import annotations
 
@@ -10,8 +7,8 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
-from ..resolvers.records import page, records, save
 from ..state import Pool, format_date
+from ..store import page, records, save
 from ..users import user_view
 from .applications import application_view
 
