@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from codegen import records
+from codegen import records, views
 from codegen.graphql import attach_documents, build_sdl
 from codegen.ir import ApiDef, FieldDef, ModelDef, OperationDef, ParamDef, Spec
 from codegen.typeref import SCALARS, TypeRef
@@ -159,7 +159,6 @@ def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
-        extensions=["jinja2.ext.do"],
     )
     env.filters["pyrepr"] = _pyrepr
     env.filters["doc_lines"] = _doc_lines
@@ -172,6 +171,9 @@ def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
         spec=spec,
         t=namer,
         wire_groups=_wire_groups,
+        validation_calls=views.validation_calls,
+        rest_groups=views.rest_groups,
+        api_imports=views.api_imports,
         sorted=sorted,
         enumerate=enumerate,
     )
