@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from codegen.ir import EmulateDef, FieldDef, ModelDef, OperationDef, RecordDef, RelationDef
 
 if TYPE_CHECKING:
-    from codegen.loader import _Walker
+    from codegen.spec_base import _Walker
 
 __all__ = [
     "ACTIONS",
