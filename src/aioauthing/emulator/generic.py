@@ -163,8 +163,12 @@ def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     keys = list(given) if isinstance(given, list) else [given]
     found = [_require(pool, model, args, key) for key in keys]
     for record in found:
-        store.pop(_key(rec, record, record[rec["key"]]), None)
-    _save(ctx, pool, model)
+        if model == "User":  # users keep unique indexes and persist one by one
+            ctx.state.delete_user(pool, record["id"])
+        else:
+            store.pop(_key(rec, record, record[rec["key"]]), None)
+    if model != "User":
+        _save(ctx, pool, model)
     return ok(em["message"] or "删除成功")
 
 

@@ -110,25 +110,6 @@ def update_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return user_view(user)
 
 
-@resolver("Mutation.deleteUser")
-def delete_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    _get(pool, args["id"])
-    ctx.state.delete_user(pool, args["id"])
-    return {"code": 200, "message": "删除成功"}
-
-
-@resolver("Mutation.deleteUsers")
-def delete_users(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    ids: list[str] = args["ids"]
-    for user_id in ids:
-        _get(pool, user_id)
-    for user_id in ids:
-        ctx.state.delete_user(pool, user_id)
-    return {"code": 200, "message": "删除成功"}
-
-
 @resolver("Query.user")
 def get_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, caller = ctx.require_any()
