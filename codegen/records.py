@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from codegen.ir import EmulateDef, FieldDef, ModelDef, OperationDef, RecordDef, RelationDef
+from codegen.typeref import TypeRef
 
 if TYPE_CHECKING:
     from codegen.spec_base import _Walker
@@ -132,10 +133,8 @@ def check(
         w = walker(op.source, errors)
         with w.at("operations", op.name, "emulate"):
             _check_emulate(w, op, op.emulate, models, roots)
-            if op.graphql is None:
-                continue
             em = op.emulate
-            field = f"{em.model}.{em.relation}" if em.action == "members" else op.graphql.path[0][0]
+            field = _served(op, em)
             first = served.setdefault(field, (op, em))
             if first[1] != em:
                 w.error(
@@ -204,19 +203,21 @@ def _check_emulate(
     record = model.record
     if em.relation and em.relation not in record.relations:
         w.error(f"{em.model} has no relation {em.relation!r}", em.action)
-    if op.graphql is None:
-        w.error("generic behaviours serve GraphQL operations")
-        return
-    root = "Query" if op.graphql.op_type == "query" else "Mutation"
-    name = op.graphql.path[0][0]
-    field = roots[root].get(name)
-    if field is None:
-        return  # reported by the GraphQL checks
-    args = field.args
-    if em.action == "members":
-        if len(op.graphql.path) < 2 or op.graphql.path[-1][0] != em.relation:
-            w.error(f"the call must end in .{em.relation}(...)", em.action)
-        return
+    if op.rest is not None:
+        root, name = op.rest.method, op.rest.path
+        args: dict[str, Any] = {p.wire[0]: p for p in op.params}
+    else:
+        assert op.graphql is not None
+        root = "Query" if op.graphql.op_type == "query" else "Mutation"
+        name = op.graphql.path[0][0]
+        field = roots[root].get(name)
+        if field is None:
+            return  # reported by the GraphQL checks
+        args = dict(field.args)
+        if em.action == "members":
+            if len(op.graphql.path) < 2 or op.graphql.path[-1][0] != em.relation:
+                w.error(f"the call must end in .{em.relation}(...)", em.action)
+            return
     for key in ("by", "rename", "ids"):
         value = getattr(em, key)
         if value and value.split(".")[0] not in args:
@@ -269,14 +270,21 @@ def tables(
     behaviours: dict[str, Any] = {}
     for op in ops:
         em = op.emulate
-        if em is None or op.graphql is None:
+        if em is None:
             continue
-        root = "Query" if op.graphql.op_type == "query" else "Mutation"
-        name = op.graphql.path[0][0]
-        field = roots[root][name]
         record = models[em.model].record
         assert record is not None
-        served = f"{em.model}.{em.relation}" if em.action == "members" else f"{root}.{name}"
+        served = _served(op, em)
+        if op.graphql is not None:
+            root = "Query" if op.graphql.op_type == "query" else "Mutation"
+            field = roots[root][op.graphql.path[0][0]]
+            result, arg_types = field.type, field.args
+        else:
+            result = op.returns.type or TypeRef("CommonMessage", non_null=False)
+            arg_types = {p.wire[0]: p.type for p in op.params}
+        listed = result
+        if em.action == "members" and op.graphql is not None:
+            listed = models[em.model].fields[em.relation].type
         entry = {
             "action": em.action,
             "model": em.model,
@@ -287,11 +295,35 @@ def tables(
             "message": em.message,
             "filters": em.filters,
             "inputs": tuple(
-                arg for arg, ref in field.args.items() if writes.get(ref.name) == em.model
+                arg for arg, ref in arg_types.items() if writes.get(ref.name) == em.model
             ),
-            "nullable": not field.type.non_null,
-            "returns_list": field.type.is_list,
+            "nullable": not result.non_null,
+            "returns_list": result.is_list,
+            "page": _page_fields(models, listed) if em.action in ("list", "members") else None,
+            "ints": tuple(arg for arg, ref in arg_types.items() if ref.name == "Int"),
             "auth": op.auth,
+            "rest": op.rest is not None,
         }
         behaviours.setdefault(served, entry)  # check() rejects two different declarations
     return {"records": recs, "writes": writes, "behaviours": behaviours}
+
+
+def _served(op: OperationDef, em: EmulateDef) -> str:
+    """What a behaviour serves: ``Type.field`` (GraphQL) or ``METHOD /path`` (REST)."""
+    if op.rest is not None:
+        return f"{op.rest.method} {op.rest.path}"
+    assert op.graphql is not None
+    if em.action == "members" and len(op.graphql.path) > 1:
+        return f"{em.model}.{em.relation}"
+    root = "Query" if op.graphql.op_type == "query" else "Mutation"
+    return f"{root}.{op.graphql.path[0][0]}"
+
+
+def _page_fields(models: dict[str, ModelDef], result: TypeRef) -> tuple[str, str] | None:
+    """``(items, total)`` wire names of a page model (``{list, totalCount}``, ``{list, total}``)."""
+    model = models.get(result.name)
+    if result.is_list or model is None:
+        return None
+    items = next((f.wire for f in model.fields.values() if f.type.is_list), None)
+    total = next((f.wire for f in model.fields.values() if f.type.name == "Int"), None)
+    return (items, total) if items and total else None

@@ -23,6 +23,50 @@ from codegen.__main__ import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
+REST_FACE = """
+# Invented for this test: REST faces of the same records (the generic handlers serve REST too).
+api: {client: management, class: FunctionsApi, attribute: functions, doc: Pipeline functions.}
+models:
+  FunctionPage:
+    doc: One page of functions, REST shape.
+    graphql: false
+    fields:
+      list: "[Function!]! | The functions of this page."
+      total: "Int! | Number of functions across all pages."
+operations:
+  get_rest:
+    title: 获取函数
+    summary: Fetch a function by id.
+    auth: management
+    idempotent: true
+    emulate: {get: Function, by: functionId}
+    rest: {method: GET, path: "/api/v2/functions/{functionId}", response: envelope}
+    params:
+      function_id: {in: path, wire: functionId, type: "String!", doc: The function's id.}
+    returns: Function!
+  list_rest:
+    title: 获取函数列表
+    summary: List functions.
+    auth: management
+    idempotent: true
+    emulate: {list: Function}
+    rest: {method: GET, path: /api/v2/functions, response: envelope}
+    params:
+      page: {in: query, type: Int, default: 1, doc: Page number.}
+      limit: {in: query, type: Int, default: 10, doc: Functions per page.}
+    returns: FunctionPage!
+  delete_rest:
+    title: 删除函数
+    summary: Delete a function.
+    auth: management
+    idempotent: true
+    emulate: {delete: Function, by: functionId, message: 删除成功}
+    rest: {method: DELETE, path: "/api/v2/functions/{functionId}", response: envelope}
+    params:
+      function_id: {in: path, wire: functionId, type: "String!", doc: The function's id.}
+    returns: {type: CommonMessage, from: envelope}
+"""
+
 CHILD = textwrap.dedent(
     """
     import asyncio, sys
@@ -65,6 +109,11 @@ CHILD = textwrap.dedent(
                 seen["functions"] = (await fns.list()).total_count
                 await fns.delete(fn.id)
                 seen["function deleted"] = await fns.detail(fn.id)
+                again = await fns.create(m.CreateFunctionInput(name="rest", source_code="g()"))
+                seen["REST get"] = (await fns.get_rest(again.id)).name
+                seen["REST list"] = (await fns.list_rest()).total
+                await fns.delete_rest(again.id)
+                seen["REST deleted"] = await fns.detail(again.id)
             async with AuthenticationClient(
                 s["app_id"], user_pool_id=s["user_pool_id"], **common
             ) as auth:
@@ -78,7 +127,7 @@ CHILD = textwrap.dedent(
             "list": ["E-2"], "search": ["E-2"], "batch get": ["E-2"], "find": "E-2",
             "own profile (REST)": "E-2",
             "function": ("hook", "f()", "https://x.test"), "functions": 1,
-            "function deleted": None,
+            "function deleted": None, "REST get": "rest", "REST list": 1, "REST deleted": None,
         }
         assert seen == expected, seen
 
@@ -109,6 +158,7 @@ def test_a_field_and_operations_added_to_the_spec_work_in_sdk_and_emulator(tmp_p
         2,
     )
     shutil.copy(Path(__file__).parent / "fixtures" / "functions.yaml", spec / "management")
+    (spec / "management" / "functions_rest.yaml").write_text(REST_FACE, encoding="utf-8")
     package = tmp_path / "pkg"
     generate(spec, package / "generated", coverage=None)
     assert "employee_number" in (package / "generated" / "models.py").read_text()

@@ -16,7 +16,7 @@ from ..generated.emulator import BEHAVIOURS, RECORDS
 from .context import RequestContext
 from .entities import new_record, view, write
 from .errors import biz
-from .registry import Resolver, resolver
+from .registry import Envelope, Resolver, RestCall, RestHandler, resolver, rest_route
 from .state import Pool, format_date
 from .store import ok, page, records, save
 from .users import paginate, user_view
@@ -192,9 +192,7 @@ def _list(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     items = [
         _show(pool, model, r) for r in _store(pool, model).values() if _matches(rec, r, em, args)
     ]
-    if em["returns_list"]:
-        return items
-    return page(items, args.get("page"), args.get("limit"))
+    return _page(em, items, args)
 
 
 def _batch_get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
@@ -239,8 +237,16 @@ def _members(ctx: RequestContext, em: Spec, parent: dict[str, Any], args: dict[s
     found = [store[m] for m in record.get(relation["stored"]) or [] if m in store]
     if relation["model"] == "User":
         return paginate(found, args.get("page"), args.get("limit"))  # newest first, as Authing
-    members = [_show(pool, relation["model"], m) for m in found]
-    return page(members, args.get("page"), args.get("limit"))
+    return _page(em, [_show(pool, relation["model"], m) for m in found], args)
+
+
+def _page(em: Spec, items: list[Any], args: dict[str, Any]) -> Any:
+    """A plain list, or one page in the result model's names (``{list, totalCount}``...)."""
+    if em["returns_list"] or not em["page"]:
+        return items
+    one = page(items, args.get("page"), args.get("limit"))
+    names, total = em["page"]
+    return {names: one["list"], total: one["totalCount"]}
 
 
 _ROOT_ACTIONS: dict[str, Callable[[RequestContext, Spec, dict[str, Any]], Any]] = {
@@ -253,6 +259,31 @@ _ROOT_ACTIONS: dict[str, Callable[[RequestContext, Spec, dict[str, Any]], Any]] 
     "add": lambda ctx, em, args: _change_members(ctx, em, args, True),
     "remove": lambda ctx, em, args: _change_members(ctx, em, args, False),
 }
+
+
+def _rest_handler(em: Spec) -> RestHandler:
+    """A REST face: path, query and JSON body merged into arguments (``Int`` ones parsed)."""
+
+    def serve(ctx: RequestContext, call: RestCall) -> Any:
+        args: dict[str, Any] = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
+        args.update(call.path_params)
+        for name in em["ints"]:
+            if isinstance(args.get(name), str):
+                try:
+                    args[name] = int(args[name])
+                except ValueError as exc:
+                    raise biz("NOT_INTEGER", name=name) from exc
+        if em["action"] == "members":
+            model = em["model"]
+            pool = _authorize(ctx, em)
+            record = _require(pool, model, args, _arg(args, em["by"]))
+            return _members(ctx, em, record, args)
+        result = _ROOT_ACTIONS[em["action"]](ctx, em, args)
+        if em["action"] in ("delete", "add", "remove"):
+            return Envelope(message=result["message"])
+        return result
+
+    return serve
 
 
 def _handler(em: Spec) -> Resolver:
@@ -274,7 +305,11 @@ def _handler(em: Spec) -> Resolver:
 def register_all() -> None:
     """Register a resolver for every field the spec gives a generic behaviour."""
     for served, em in BEHAVIOURS.items():
-        resolver(served)(_handler(em))
+        if em["rest"]:
+            method, _, path = served.partition(" ")
+            rest_route(method, path)(_rest_handler(em))
+        else:
+            resolver(served)(_handler(em))
 
 
 register_all()
