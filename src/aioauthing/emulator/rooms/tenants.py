@@ -1,4 +1,4 @@
-"""Tenants and their members."""
+"""Tenants and their members (list and delete are generic: spec ``emulate``)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,6 @@ def _paging(call: RestCall) -> tuple[int, int]:
 def _members(pool: Pool, tenant: dict[str, Any], call: RestCall) -> dict[str, Any]:
     users = [user_view(pool.users[i]) for i in tenant["userIds"] if i in pool.users]
     return page(users, *_paging(call))
-
-
-@rest_route("GET", "/api/v2/tenants")
-def list_tenants(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    return page([_view(t) for t in records(pool, "tenants").values()], *_paging(call))
 
 
 @rest_route("POST", "/api/v2/tenant")
@@ -85,15 +79,6 @@ def tenant_detail(ctx: RequestContext, call: RestCall) -> Any:
     tenant = _tenant(pool, call.path_params["tenantId"])
     apps = [application_view(ctx, pool, detail=False) for a in tenant["appIds"] if a == pool.app_id]
     return {**_view(tenant), "apps": apps}
-
-
-@rest_route("DELETE", "/api/v2/tenant/{tenantId}")
-def delete_tenant(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    tenant = _tenant(pool, call.path_params["tenantId"])
-    del records(pool, "tenants")[tenant["id"]]
-    save(ctx, pool, "tenants")
-    return Envelope(message="删除租户成功")
 
 
 @rest_route("GET", "/api/v2/tenant/{tenantId}/users")
