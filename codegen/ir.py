@@ -50,6 +50,8 @@ class ModelDef:
     """The emulator keeps objects of this output model as records (spec key ``record``)."""
     writes: str = ""
     """Input models: the output model (with a record) whose fields this input sets."""
+    writes_skip: tuple[str, ...] = ()
+    """Fields of a ``writes`` input that are not record fields (the emulator's logic reads them)."""
 
 
 @dataclass

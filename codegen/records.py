@@ -85,6 +85,22 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
         )
 
 
+def parse_writes(w: _Walker, raw: Any) -> dict[str, Any]:
+    """``writes: Model`` or ``writes: {model: Model, skip: [field, ...]}``."""
+    if raw is None:
+        return {}
+    with w.at("writes"):
+        spec = w.mapping(raw, {"model", "skip"}) if isinstance(raw, dict) else {"model": raw}
+        skip = spec.get("skip") or []
+        if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
+            w.error("expected a list of field names", "skip")
+            skip = []
+        return {
+            "writes": w.text(spec.get("model"), "model", required=True),
+            "writes_skip": tuple(skip),
+        }
+
+
 def parse_emulate(w: _Walker, raw: Any) -> EmulateDef | None:
     with w.at("emulate"):
         spec = w.mapping(raw, EMULATE_KEYS)
@@ -155,11 +171,14 @@ def _check_model(
         elif target is None or target.record is None:
             w.error(f"{model.writes!r} is not a model with a record", "writes")
         else:
+            for wire in model.writes_skip:
+                if wire not in model.fields:
+                    w.error(f"{model.name} has no field {wire!r}", "writes", "skip")
             for wire in model.fields:
-                if wire not in target.fields:
+                if wire not in target.fields and wire not in model.writes_skip:
                     w.error(
                         f"{model.writes} has no field {wire!r}: add it there so the emulator"
-                        " stores it",
+                        " stores it (or list it in writes.skip)",
                         "fields",
                         wire,
                     )

@@ -201,7 +201,7 @@ class ModelsMixin(LoaderState):
             graphql=w.boolean(spec.get("graphql"), "graphql", True),
             source=w.file,
             record=records.parse_record(w, spec["record"]) if "record" in spec else None,
-            writes=w.text(spec.get("writes"), "writes"),
+            **records.parse_writes(w, spec.get("writes")),
         )
 
     def _errors(self, w: _Walker, raw: Any) -> None:

@@ -299,7 +299,11 @@ RECORDS: dict[str, dict[str, Any]] = {
 }
 """Output model -> how the emulator stores it (spec ``record``; fields in spec order)."""
 
-WRITES: dict[str, str] = {"CreateUserInput": "User", "UpdateUserInput": "User"}
+WRITES: dict[str, str] = {
+    "RegisterProfile": "User",
+    "CreateUserInput": "User",
+    "UpdateUserInput": "User",
+}
 """Input model -> the output model whose records it writes (spec ``writes``)."""
 
 BEHAVIOURS: dict[str, dict[str, Any]] = {

@@ -24,8 +24,6 @@ from ..users import (
 )
 from .messaging import consume_code, email_key, sms_key
 
-_PROFILE_SKIP = frozenset({"udf", "ip"})
-
 
 def login(
     ctx: RequestContext, pool: Pool, user: dict[str, Any], client_ip: str | None
@@ -70,8 +68,7 @@ def register(
     source: str,
 ) -> dict[str, Any]:
     """Create a self-registered user from an ``RegisterBy*Input``."""
-    profile = {k: v for k, v in (data.get("profile") or {}).items() if k not in _PROFILE_SKIP}
-    profile.update(fields)
+    profile = {**(data.get("profile") or {}), **fields}  # only User's writable fields are stored
     check_unique(pool, profile)
     user = new_user(ctx, pool, profile, register_source=[source])
     if data.get("password"):
