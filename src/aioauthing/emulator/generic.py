@@ -34,7 +34,37 @@ def _store(pool: Pool, model: str) -> dict[str, Any]:
 
 
 def _save(ctx: RequestContext, pool: Pool, model: str) -> None:
-    save(ctx, pool, RECORDS[model]["entity"])
+    if model != "User":  # users persist one by one (state.put_user / delete_user)
+        save(ctx, pool, RECORDS[model]["entity"])
+
+
+def _put(
+    ctx: RequestContext,
+    pool: Pool,
+    model: str,
+    record: dict[str, Any],
+    previous: dict[str, Any] | None = None,
+) -> None:
+    """Store a new or changed record (users through the state: unique indexes, persistence)."""
+    if model == "User":
+        ctx.state.put_user(pool, record, previous=previous)
+        return
+    rec, store = RECORDS[model], _store(pool, model)
+    key = _key(rec, record, record[rec["key"]])
+    if previous is not None:
+        old = _key(rec, previous, previous[rec["key"]])
+        if old != key:  # renamed: the record moves (else it keeps its place in lists)
+            store.pop(old, None)
+    store[key] = record
+    _save(ctx, pool, model)
+
+
+def _remove(ctx: RequestContext, pool: Pool, model: str, record: dict[str, Any]) -> None:
+    if model == "User":
+        ctx.state.delete_user(pool, record["id"])
+        return
+    rec = RECORDS[model]
+    _store(pool, model).pop(_key(rec, record, record[rec["key"]]), None)
 
 
 def _key(rec: Spec, source: dict[str, Any], key: Any) -> str:
@@ -123,8 +153,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     )
     for relation in rec["relations"].values():
         record[relation["stored"]] = []
-    _store(pool, model)[_key(rec, record, record[rec["key"]])] = record
-    _save(ctx, pool, model)
+    _put(ctx, pool, model, record)
     return _show(pool, model, record)
 
 
@@ -140,7 +169,7 @@ def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 
 def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
-    rec, store = RECORDS[model], _store(pool, model)
+    rec = RECORDS[model]
     current = _require(pool, model, args, _arg(args, em["by"]))
     record = dict(current)
     changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
@@ -149,26 +178,19 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         changes[rec["key"]] = new_key
     if changes:
         _check_unique(pool, model, {**record, **changes}, skip=current)
-    del store[_key(rec, current, current[rec["key"]])]
     write(model, record, changes, now=format_date(pool.now()))
-    store[_key(rec, record, record[rec["key"]])] = record
-    _save(ctx, pool, model)
+    _put(ctx, pool, model, record, previous=current)
     return _show(pool, model, record)
 
 
 def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, model = _authorize(ctx, em), em["model"]
-    rec, store = RECORDS[model], _store(pool, model)
     given = _arg(args, em["by"])
     keys = list(given) if isinstance(given, list) else [given]
     found = [_require(pool, model, args, key) for key in keys]
     for record in found:
-        if model == "User":  # users keep unique indexes and persist one by one
-            ctx.state.delete_user(pool, record["id"])
-        else:
-            store.pop(_key(rec, record, record[rec["key"]]), None)
-    if model != "User":
-        _save(ctx, pool, model)
+        _remove(ctx, pool, model, record)
+    _save(ctx, pool, model)
     return ok(em["message"] or "删除成功")
 
 
@@ -222,8 +244,7 @@ def _change_members(ctx: RequestContext, em: Spec, args: dict[str, Any], add: bo
             members.append(member)
         if not add and member in members:
             members.remove(member)
-    record[stored] = members
-    _save(ctx, pool, model)
+    _put(ctx, pool, model, {**record, stored: members}, previous=record)
     return ok(em["message"] or ("添加成功" if add else "移除成功"))
 
 
