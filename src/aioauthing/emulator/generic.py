@@ -1,8 +1,9 @@
-"""Generic handlers: every GraphQL operation whose spec declares ``emulate`` is served here.
+"""Generic handlers: every operation whose spec declares ``emulate`` is served here (GraphQL
+fields and REST routes alike).
 
 The behaviours (``create``, ``get``, ``update``, ``delete``, ``list``, ``batch_get``, ``add``,
 ``remove``, ``members``) work on records shaped by the spec (:mod:`.entities`), kept in
-``pool.directory`` like the hand-written rooms' records (:mod:`.resolvers.records`). Which field,
+``pool.directory`` like the rooms' records (:mod:`.store`; users in ``pool.users``). Which field,
 argument, error name and message each one uses comes from
 :data:`aioauthing.generated.emulator.BEHAVIOURS`; nothing here names an entity.
 """

@@ -37,7 +37,7 @@
 
 """The emulator's view of the spec: records, the inputs that write them, generic behaviours.
 
-Read by ``aioauthing.emulator.records`` (stored fields, defaults, uniqueness) and
+Read by ``aioauthing.emulator.entities`` (stored fields, defaults, server-owned values) and
 ``aioauthing.emulator.generic`` (the handlers of every operation with an ``emulate`` key).
 """
 
