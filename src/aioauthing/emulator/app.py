@@ -12,10 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import resolvers, routes
+from . import rooms
 from .admin import admin_routes
 from .config import EmulatorConfig
-from .errors import MESSAGES
 from .faults import FaultBook, FaultRule, TargetedFaults, parse_faults, split_fault_text
 from .graphql_http import GraphQLService
 from .journal import RequestJournal, route_operations
@@ -29,7 +28,7 @@ from .ui import ui_routes
 
 __all__ = ["EmulatorRuntime", "create_app"]
 
-_REGISTERED = (resolvers, routes)  # importing them fills the registries
+_REGISTERED = rooms  # importing the rooms fills the registries
 
 
 @dataclasses.dataclass(slots=True)
@@ -66,11 +65,8 @@ async def _graphql(request: Request) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """404 / 405 (with ``Allow``) in the shape of the path: GraphQL error or REST envelope."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    message = MESSAGES.get(status, exc.detail if isinstance(exc, HTTPException) else "请求失败")
     headers = getattr(exc, "headers", None)
-    return JSONResponse(
-        error_answer(request.url.path, status, message), status_code=status, headers=headers
-    )
+    return JSONResponse(error_answer(request.url.path, status), status_code=status, headers=headers)
 
 
 def _fault_rules(config: EmulatorConfig) -> tuple[EmulatorConfig, list[FaultRule]]:
