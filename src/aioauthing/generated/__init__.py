@@ -18,13 +18,16 @@
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
+#   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/white_list.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
 #   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
+#   spec/models/mgmt_userpool.yaml
 #   spec/models/mgmt_users.yaml
 #   spec/models/shared_application.yaml
 #   spec/models/shared_org.yaml
@@ -60,7 +63,9 @@ if TYPE_CHECKING:
         roles,
         tenants,
         udf,
+        user_pool,
         users,
+        white_list,
     )
 
 __all__ = [
@@ -77,7 +82,9 @@ __all__ = [
     "roles",
     "tenants",
     "udf",
+    "user_pool",
     "users",
+    "white_list",
 ]
 
 

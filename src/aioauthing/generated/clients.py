@@ -9,7 +9,9 @@
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
+#   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/white_list.yaml
 
 """Bases of the hand-written clients: the API groups each client exposes."""
 
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from aioauthing.generated.tenants import TenantsApi
     from aioauthing.generated.users import UsersApi
     from aioauthing.generated.udf import UdfApi
+    from aioauthing.generated.user_pool import UserPoolApi
+    from aioauthing.generated.white_list import WhiteListApi
 
 __all__ = ["AuthenticationApis", "ManagementApis", "UserApis"]
 
@@ -100,3 +104,17 @@ class ManagementApis(ApiBase):
         from aioauthing.generated.udf import UdfApi
 
         return UdfApi(self._core)
+
+    @functools.cached_property
+    def user_pool(self) -> UserPoolApi:
+        """Read and change the user pool's settings and its environment variables."""
+        from aioauthing.generated.user_pool import UserPoolApi
+
+        return UserPoolApi(self._core)
+
+    @functools.cached_property
+    def white_list(self) -> WhiteListApi:
+        """Registration whitelists of usernames, emails and phone numbers."""
+        from aioauthing.generated.white_list import WhiteListApi
+
+        return WhiteListApi(self._core)

@@ -57,12 +57,14 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2028: ("InvalidInputError", "请提供正确的手机号或邮箱"),  # PHONE_OR_EMAIL_REQUIRED
     2029: ("InvalidInputError", "密码长度不能少于 6 位"),  # PASSWORD_TOO_SHORT
     2030: ("InvalidInputError", "一次最多查询 80 个用户"),  # TOO_MANY_USERS
+    2031: ("PermissionDeniedError", "已关闭注册"),  # REGISTER_DISABLED
     2032: ("InvalidInputError", "注册时需要提供密码"),  # PASSWORD_REQUIRED
     2034: ("AlreadyExistsError", "用户名已存在"),  # USERNAME_EXISTS
     2035: ("AlreadyExistsError", "手机号已被绑定"),  # PHONE_ALREADY_BOUND
     2036: ("NotFoundError", "用户不属于该用户池"),  # USER_NOT_IN_POOL
     2037: ("InvalidInputError", "输入的旧邮箱与用户当前邮箱不匹配"),  # OLD_EMAIL_MISMATCH
     2038: ("InvalidInputError", "输入的旧手机号与用户当前手机号不匹配"),  # OLD_PHONE_MISMATCH
+    2042: ("AccountStateError", "请先验证邮箱"),  # EMAIL_NOT_VERIFIED
     2058: ("AccountStateError", "强制重置密码，需要验证旧密码"),  # FORCED_PASSWORD_RESET
     2206: ("TokenExpiredError", "登录信息已过期"),  # LOGIN_EXPIRED
     2224: ("NotFoundError", "用户池不存在"),  # USERPOOL_NOT_FOUND
@@ -105,12 +107,14 @@ ERROR_NAMES: dict[str, int] = {
     "PHONE_OR_EMAIL_REQUIRED": 2028,
     "PASSWORD_TOO_SHORT": 2029,
     "TOO_MANY_USERS": 2030,
+    "REGISTER_DISABLED": 2031,
     "PASSWORD_REQUIRED": 2032,
     "USERNAME_EXISTS": 2034,
     "PHONE_ALREADY_BOUND": 2035,
     "USER_NOT_IN_POOL": 2036,
     "OLD_EMAIL_MISMATCH": 2037,
     "OLD_PHONE_MISMATCH": 2038,
+    "EMAIL_NOT_VERIFIED": 2042,
     "FORCED_PASSWORD_RESET": 2058,
     "LOGIN_EXPIRED": 2206,
     "USERPOOL_NOT_FOUND": 2224,
@@ -248,6 +252,7 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
     "ORG_NOT_FOUND": {"code": 404, "family": "NotFoundError", "message": "组织机构不存在"},
     "POLICY_NOT_FOUND": {"code": 404, "family": "NotFoundError", "message": "策略不存在"},
     "TENANT_NOT_FOUND": {"code": 404, "family": "NotFoundError", "message": "租户不存在"},
+    "ENV_NOT_FOUND": {"code": 404, "family": "NotFoundError", "message": "环境变量不存在"},
     "NAMESPACE_NOT_FOUND": {"code": 404, "family": "NotFoundError", "message": "权限分组不存在"},
     "UDF_NOT_FOUND": {"code": 404, "family": "NotFoundError", "message": "自定义字段不存在"},
     "METHOD_NOT_ALLOWED": {"code": 405, "family": "AuthingError", "message": "请求方法不被允许"},
@@ -369,6 +374,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "一次最多查询 80 个用户",
     },
+    "REGISTER_DISABLED": {"code": 2031, "family": "PermissionDeniedError", "message": "已关闭注册"},
+    "NOT_IN_WHITELIST": {
+        "code": 2031,
+        "family": "PermissionDeniedError",
+        "message": "{value} 不在注册白名单中",
+    },
     "PASSWORD_REQUIRED": {
         "code": 2032,
         "family": "InvalidInputError",
@@ -391,6 +402,7 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "输入的旧手机号与用户当前手机号不匹配",
     },
+    "EMAIL_NOT_VERIFIED": {"code": 2042, "family": "AccountStateError", "message": "请先验证邮箱"},
     "FORCED_PASSWORD_RESET": {
         "code": 2058,
         "family": "AccountStateError",

@@ -7,6 +7,7 @@
 #   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
+#   spec/models/mgmt_userpool.yaml
 #   spec/models/mgmt_users.yaml
 #   spec/models/shared_application.yaml
 #   spec/models/shared_org.yaml
@@ -39,12 +40,18 @@ __all__ = [
     "Application",
     "AuthorizeResourceOpt",
     "AuthorizedResource",
+    "ChangeEmailStrategy",
+    "ChangeEmailStrategyInput",
+    "ChangePhoneStrategy",
+    "ChangePhoneStrategyInput",
     "CheckPasswordStrengthResult",
     "CommonMessage",
     "CreateUserIdentityInput",
     "CreateUserInput",
     "EmailScene",
     "FindUserByIdentityInput",
+    "FrequentRegisterCheckConfig",
+    "FrequentRegisterCheckConfigInput",
     "Group",
     "Identity",
     "JwtTokenStatus",
@@ -53,6 +60,8 @@ __all__ = [
     "LoginByPhoneCodeInput",
     "LoginByPhonePasswordInput",
     "LoginByUsernameInput",
+    "LoginFailCheckConfig",
+    "LoginFailCheckConfigInput",
     "Namespace",
     "Node",
     "OAuthProtocol",
@@ -83,6 +92,8 @@ __all__ = [
     "RegisterByPhoneCodeInput",
     "RegisterByUsernameInput",
     "RegisterProfile",
+    "RegisterWhiteListConfig",
+    "RegisterWhiteListConfigInput",
     "Resource",
     "ResourceAction",
     "ResourceActionInput",
@@ -101,6 +112,7 @@ __all__ = [
     "UDFDataType",
     "UDFTargetType",
     "UpdateUserInput",
+    "UpdateUserpoolInput",
     "UploadedFile",
     "User",
     "UserCustomData",
@@ -111,8 +123,12 @@ __all__ = [
     "UserDefinedField",
     "UserDepartment",
     "UserLoginStatus",
+    "UserPool",
+    "UserPoolEnv",
     "UserStatus",
     "UserTenants",
+    "WhiteList",
+    "WhitelistType",
 ]
 
 
@@ -187,6 +203,17 @@ class PolicyEffect(enum.StrEnum):
     """Allow the actions."""
     DENY = "DENY"
     """Deny the actions."""
+
+
+class WhitelistType(enum.StrEnum):
+    """Which account identifier a registration whitelist holds."""
+
+    USERNAME = "USERNAME"
+    """Usernames."""
+    EMAIL = "EMAIL"
+    """Email addresses."""
+    PHONE = "PHONE"
+    """Phone numbers."""
 
 
 class ResourceType(enum.StrEnum):
@@ -959,6 +986,300 @@ class PaginatedTenants:
     """Number of tenants across all pages."""
     list: builtins.list[Tenant] = attrs.field(metadata={"wire": "list"})
     """The tenants of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserPool:
+    """The user pool and the settings that change how sign-in and registration behave."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Pool id."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Name."""
+    domain: str = attrs.field(metadata={"wire": "domain"})
+    """Second-level domain of the pool's application panel."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    secret: str = attrs.field(repr=False, metadata={"wire": "secret"})
+    """The pool secret (management credential)."""
+    jwt_secret: str = attrs.field(repr=False, metadata={"wire": "jwtSecret"})
+    """Secret signing HS256 tokens."""
+    owner_id: str | None = attrs.field(default=None, metadata={"wire": "ownerId"})
+    """The owner's user id."""
+    logo: str = attrs.field(metadata={"wire": "logo"})
+    """Logo URL."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    email_verified_default: bool = attrs.field(metadata={"wire": "emailVerifiedDefault"})
+    """New users' emails count as verified."""
+    send_welcome_email: bool = attrs.field(metadata={"wire": "sendWelcomeEmail"})
+    """Send a welcome email after registration."""
+    register_disabled: bool = attrs.field(metadata={"wire": "registerDisabled"})
+    """Self-registration is closed: only administrators create accounts."""
+    app_sso_enabled: bool = attrs.field(metadata={"wire": "appSsoEnabled"})
+    """Single sign-on between the pool's applications."""
+    allowed_origins: str | None = attrs.field(default=None, metadata={"wire": "allowedOrigins"})
+    """Allowed origins (CORS), one URL per line."""
+    token_expires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "tokenExpiresAfter"}
+    )
+    """User token lifetime, in seconds."""
+    frequent_register_check: FrequentRegisterCheckConfig | None = attrs.field(
+        default=None, metadata={"wire": "frequentRegisterCheck"}
+    )
+    """Frequent registration limit per IP."""
+    login_fail_check: LoginFailCheckConfig | None = attrs.field(
+        default=None, metadata={"wire": "loginFailCheck"}
+    )
+    """Captcha after repeated login failures per IP."""
+    change_phone_strategy: ChangePhoneStrategy | None = attrs.field(
+        default=None, metadata={"wire": "changePhoneStrategy"}
+    )
+    """Whether changing the phone needs the old one."""
+    change_email_strategy: ChangeEmailStrategy | None = attrs.field(
+        default=None, metadata={"wire": "changeEmailStrategy"}
+    )
+    """Whether changing the email needs the old one."""
+    whitelist: RegisterWhiteListConfig | None = attrs.field(
+        default=None, metadata={"wire": "whitelist"}
+    )
+    """Which registration whitelists are enabled."""
+    login_require_email_verified: bool | None = attrs.field(
+        default=None, metadata={"wire": "loginRequireEmailVerified"}
+    )
+    """Users whose email is not verified may not log in with it."""
+    verify_code_length: int | None = attrs.field(
+        default=None, metadata={"wire": "verifyCodeLength"}
+    )
+    """Length of SMS and email verification codes."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class FrequentRegisterCheckConfig:
+    """Frequent registration limit."""
+
+    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
+    """Window, in seconds."""
+    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
+    """Registrations per IP within the window."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the limit applies."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginFailCheckConfig:
+    """Login failure limit."""
+
+    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
+    """Window, in seconds."""
+    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
+    """Failures per IP within the window before a captcha is required."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the limit applies."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangePhoneStrategy:
+    """How a user changes their phone."""
+
+    verify_old_phone: bool | None = attrs.field(default=None, metadata={"wire": "verifyOldPhone"})
+    """The old phone must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangeEmailStrategy:
+    """How a user changes their email."""
+
+    verify_old_email: bool | None = attrs.field(default=None, metadata={"wire": "verifyOldEmail"})
+    """The old email must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class RegisterWhiteListConfig:
+    """Which registration whitelists are enabled."""
+
+    phone_enabled: bool | None = attrs.field(default=None, metadata={"wire": "phoneEnabled"})
+    """Only listed phone numbers may register."""
+    email_enabled: bool | None = attrs.field(default=None, metadata={"wire": "emailEnabled"})
+    """Only listed emails may register."""
+    username_enabled: bool | None = attrs.field(default=None, metadata={"wire": "usernameEnabled"})
+    """Only listed usernames may register."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UpdateUserpoolInput:
+    """The pool settings to change (only the given ones change).
+
+    Fields left ``UNSET`` are not sent."""
+
+    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
+    """Name."""
+    logo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "logo"})
+    """Logo URL."""
+    domain: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "domain"})
+    """Second-level domain of the application panel."""
+    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
+    """Description."""
+    email_verified_default: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "emailVerifiedDefault"}
+    )
+    """New users' emails count as verified."""
+    send_welcome_email: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "sendWelcomeEmail"}
+    )
+    """Send a welcome email after registration."""
+    register_disabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "registerDisabled"}
+    )
+    """Close self-registration."""
+    app_sso_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "appSsoEnabled"}
+    )
+    """Single sign-on between the pool's applications."""
+    allowed_origins: str | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "allowedOrigins"}
+    )
+    """Allowed origins (CORS), one URL per line."""
+    token_expires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "tokenExpiresAfter"}
+    )
+    """User token lifetime, in seconds."""
+    frequent_register_check: FrequentRegisterCheckConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "frequentRegisterCheck"}
+    )
+    """Frequent registration limit per IP."""
+    login_fail_check: LoginFailCheckConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginFailCheck"}
+    )
+    """Captcha after repeated login failures per IP."""
+    change_phone_strategy: ChangePhoneStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "changePhoneStrategy"}
+    )
+    """Whether changing the phone needs the old one."""
+    change_email_strategy: ChangeEmailStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "changeEmailStrategy"}
+    )
+    """Whether changing the email needs the old one."""
+    whitelist: RegisterWhiteListConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "whitelist"}
+    )
+    """Enable or disable registration whitelists."""
+    login_require_email_verified: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginRequireEmailVerified"}
+    )
+    """Refuse logins with an unverified email."""
+    verify_code_length: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyCodeLength"}
+    )
+    """Length of verification codes."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class FrequentRegisterCheckConfigInput:
+    """Frequent registration limit.
+
+    Fields left ``UNSET`` are not sent."""
+
+    time_interval: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "timeInterval"}
+    )
+    """Window, in seconds."""
+    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
+    """Registrations per IP."""
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginFailCheckConfigInput:
+    """Login failure limit.
+
+    Fields left ``UNSET`` are not sent."""
+
+    time_interval: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "timeInterval"}
+    )
+    """Window, in seconds."""
+    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
+    """Failures per IP."""
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangePhoneStrategyInput:
+    """How a user changes their phone.
+
+    Fields left ``UNSET`` are not sent."""
+
+    verify_old_phone: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyOldPhone"}
+    )
+    """The old phone must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangeEmailStrategyInput:
+    """How a user changes their email.
+
+    Fields left ``UNSET`` are not sent."""
+
+    verify_old_email: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyOldEmail"}
+    )
+    """The old email must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class RegisterWhiteListConfigInput:
+    """Registration whitelists to enable (true) or disable (false).
+
+    Fields left ``UNSET`` are not sent."""
+
+    phone_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "phoneEnabled"}
+    )
+    """Phone number whitelist."""
+    email_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "emailEnabled"}
+    )
+    """Email whitelist."""
+    username_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "usernameEnabled"}
+    )
+    """Username whitelist."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class WhiteList:
+    """One whitelist entry."""
+
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """When it was added."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    value: str = attrs.field(metadata={"wire": "value"})
+    """The username, email or phone number."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserPoolEnv:
+    """An environment variable of the pool, read by its pipeline functions."""
+
+    id: str | None = attrs.field(default=None, metadata={"wire": "id"})
+    """Variable id."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    key: str = attrs.field(metadata={"wire": "key"})
+    """Name."""
+    value: str | None = attrs.field(default=None, metadata={"wire": "value"})
+    """Value."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -18,13 +18,16 @@
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
+#   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/white_list.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
 #   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
+#   spec/models/mgmt_userpool.yaml
 #   spec/models/mgmt_users.yaml
 #   spec/models/shared_application.yaml
 #   spec/models/shared_org.yaml
@@ -3265,6 +3268,110 @@ mutation removeUdf($targetType: UDFTargetType!, $key: String!) {
 )
 """Remove a user-defined field and its values."""
 
+USER_POOL_DETAIL = RestOperation(
+    name="user_pool.detail",
+    method="GET",
+    path="/api/v2/userpools/detail",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Fetch the pool's settings."""
+
+USER_POOL_UPDATE = GraphQLOperation(
+    name="user_pool.update",
+    operation_name="updateUserpool",
+    document="""\
+mutation updateUserpool($input: UpdateUserpoolInput!) {
+  updateUserpool(input: $input) {
+    id
+    name
+    domain
+    description
+    secret
+    jwtSecret
+    ownerId
+    logo
+    createdAt
+    updatedAt
+    emailVerifiedDefault
+    sendWelcomeEmail
+    registerDisabled
+    appSsoEnabled
+    allowedOrigins
+    tokenExpiresAfter
+    frequentRegisterCheck {
+      timeInterval
+      limit
+      enabled
+    }
+    loginFailCheck {
+      timeInterval
+      limit
+      enabled
+    }
+    changePhoneStrategy {
+      verifyOldPhone
+    }
+    changeEmailStrategy {
+      verifyOldEmail
+    }
+    whitelist {
+      phoneEnabled
+      emailEnabled
+      usernameEnabled
+    }
+    loginRequireEmailVerified
+    verifyCodeLength
+  }
+}
+""",
+    result_path=("updateUserpool",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Change some of the pool's settings; the others keep their values."""
+
+USER_POOL_LIST_ENV = RestOperation(
+    name="user_pool.list_env",
+    method="GET",
+    path="/api/v2/env",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""List the pool's environment variables."""
+
+USER_POOL_ADD_ENV = RestOperation(
+    name="user_pool.add_env",
+    method="POST",
+    path="/api/v2/env",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Add an environment variable (an existing key gets the new value)."""
+
+USER_POOL_REMOVE_ENV = RestOperation(
+    name="user_pool.remove_env",
+    method="DELETE",
+    path="/api/v2/env/{key}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+)
+"""Remove an environment variable."""
+
 USERS_CREATE = GraphQLOperation(
     name="users.create",
     operation_name="createUser",
@@ -4316,3 +4423,63 @@ query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Bo
     secret_variables=(),
 )
 """List the users of the pool, one page at a time."""
+
+WHITE_LIST_LIST = GraphQLOperation(
+    name="white_list.list",
+    operation_name="whitelist",
+    document="""\
+query whitelist($type: WhitelistType!) {
+  whitelist(type: $type) {
+    createdAt
+    updatedAt
+    value
+  }
+}
+""",
+    result_path=("whitelist",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List one whitelist."""
+
+WHITE_LIST_ADD = GraphQLOperation(
+    name="white_list.add",
+    operation_name="addWhitelist",
+    document="""\
+mutation addWhitelist($type: WhitelistType!, $list: [String!]!) {
+  addWhitelist(type: $type, list: $list) {
+    createdAt
+    updatedAt
+    value
+  }
+}
+""",
+    result_path=("addWhitelist",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Add values to a whitelist; returns the added entries."""
+
+WHITE_LIST_REMOVE = GraphQLOperation(
+    name="white_list.remove",
+    operation_name="removeWhitelist",
+    document="""\
+mutation removeWhitelist($type: WhitelistType!, $list: [String!]!) {
+  removeWhitelist(type: $type, list: $list) {
+    createdAt
+    updatedAt
+    value
+  }
+}
+""",
+    result_path=("removeWhitelist",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Remove values from a whitelist; returns the removed entries."""

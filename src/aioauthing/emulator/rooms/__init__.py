@@ -21,6 +21,7 @@ from . import (
     sessions,
     signin,
     tenants,
+    user_pool,
     users,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "sessions",
     "signin",
     "tenants",
+    "user_pool",
     "users",
 ]

@@ -23,6 +23,7 @@ from ..users import (
     verify_user_password,
 )
 from .messaging import consume_code, email_key, sms_key
+from .user_pool import check_email_login, check_registration
 
 
 def login(
@@ -67,7 +68,8 @@ def register(
     *,
     source: str,
 ) -> dict[str, Any]:
-    """Create a self-registered user from an ``RegisterBy*Input``."""
+    """Create a self-registered user from an ``RegisterBy*Input`` (if the pool's settings allow)."""
+    check_registration(pool, fields)
     profile = {**(data.get("profile") or {}), **fields}  # only User's writable fields are stored
     check_unique(pool, profile)
     user = new_user(ctx, pool, profile, register_source=[source])
@@ -133,6 +135,8 @@ def _password_login(ctx: RequestContext, field: str, data: dict[str, Any]) -> An
         raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     if not verify_user_password(ctx, user, data["password"]):
         raise biz("WRONG_ACCOUNT_OR_PASSWORD")
+    if field == "email":
+        check_email_login(pool, user)
     return login(ctx, pool, user, data.get("clientIp"))
 
 
