@@ -11,6 +11,7 @@
 #   spec/local.yaml
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from aioauthing.generated import (
         acl,
         applications,
+        audit_log,
         authentication,
         clients,
         errors,
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
 __all__ = [
     "acl",
     "applications",
+    "audit_log",
     "authentication",
     "clients",
     "errors",

@@ -2,6 +2,7 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
@@ -26,6 +27,7 @@ from aioauthing.runtime.api import ApiBase
 if TYPE_CHECKING:
     from aioauthing.generated.acl import AclApi
     from aioauthing.generated.applications import ApplicationsApi
+    from aioauthing.generated.audit_log import AuditLogApi
     from aioauthing.generated.groups import GroupsApi
     from aioauthing.generated.orgs import OrgsApi
     from aioauthing.generated.policies import PoliciesApi
@@ -55,6 +57,13 @@ class ManagementApis(ApiBase):
         from aioauthing.generated.applications import ApplicationsApi
 
         return ApplicationsApi(self._core)
+
+    @functools.cached_property
+    def audit_log(self) -> AuditLogApi:
+        """Read the audit log (administrators' changes) and the user action log (logins, registrations)."""
+        from aioauthing.generated.audit_log import AuditLogApi
+
+        return AuditLogApi(self._core)
 
     @functools.cached_property
     def groups(self) -> GroupsApi:

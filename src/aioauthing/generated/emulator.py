@@ -11,6 +11,7 @@
 #   spec/local.yaml
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml

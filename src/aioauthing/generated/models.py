@@ -38,6 +38,7 @@ from aioauthing.runtime.operation import UNSET, Unset
 __all__ = [
     "AccessTokenRes",
     "Application",
+    "AuditLog",
     "AuthorizeResourceOpt",
     "AuthorizedResource",
     "ChangeEmailStrategy",
@@ -68,6 +69,7 @@ __all__ = [
     "OidcTokenSet",
     "Org",
     "PaginatedApplications",
+    "PaginatedAuditLogs",
     "PaginatedAuthorizedResources",
     "PaginatedDepartments",
     "PaginatedGroups",
@@ -1280,6 +1282,60 @@ class UserPoolEnv:
     """Creation time."""
     updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
     """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuditLog:
+    """One entry of the audit log (an administrator's change) or of the user action log."""
+
+    timestamp: str = attrs.field(metadata={"wire": "timestamp"})
+    """When it happened (ISO 8601, milliseconds)."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    user_pool_name: str | None = attrs.field(default=None, metadata={"wire": "userPoolName"})
+    """Name of the pool."""
+    user_id: str | None = attrs.field(default=None, metadata={"wire": "userId"})
+    """The user who acted (user actions)."""
+    user_name: str | None = attrs.field(default=None, metadata={"wire": "userName"})
+    """Username, email or phone of the actor."""
+    photo_url: str | None = attrs.field(default=None, metadata={"wire": "photoUrl"})
+    """The actor's avatar."""
+    operator_arn: str | None = attrs.field(default=None, metadata={"wire": "operatorArn"})
+    """ARN of the actor (arn:cn:authing:user:<id> for users)."""
+    client_ip: str | None = attrs.field(default=None, metadata={"wire": "clientIp"})
+    """Client IP address."""
+    ua: Any | None = attrs.field(default=None, metadata={"wire": "ua"})
+    """User agent (device, name, os)."""
+    geoip: Any | None = attrs.field(default=None, metadata={"wire": "geoip"})
+    """Location of the client IP."""
+    app_id: str | None = attrs.field(default=None, metadata={"wire": "appId"})
+    """The application."""
+    app_name: str | None = attrs.field(default=None, metadata={"wire": "appName"})
+    """Name of the application."""
+    app_logo: str | None = attrs.field(default=None, metadata={"wire": "appLogo"})
+    """Logo of the application."""
+    event_type: str | None = attrs.field(default=None, metadata={"wire": "eventType"})
+    """What happened: login, register, or the change made (createUser, updateUserpool, DELETE /api/v2/env/{key}, ...)."""
+    operation_param: Any | None = attrs.field(default=None, metadata={"wire": "operationParam"})
+    """Names of the arguments of a change."""
+    event_details: Any | None = attrs.field(default=None, metadata={"wire": "eventDetails"})
+    """Ids the change named (id, userIds, code, ...)."""
+    event_result_code: str | None = attrs.field(default=None, metadata={"wire": "eventResultCode"})
+    """Result code (200 for success)."""
+    event_result_msg: str | None = attrs.field(default=None, metadata={"wire": "eventResultMsg"})
+    """Result message."""
+    operation_mode: str | None = attrs.field(default=None, metadata={"wire": "operationMode"})
+    """management (audit log) or user (user actions)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedAuditLogs:
+    """One page of log entries, newest first."""
+
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Entries matching the filters across all pages."""
+    list: builtins.list[AuditLog] = attrs.field(metadata={"wire": "list"})
+    """The entries of this page."""
 
 
 @attrs.define(slots=True, kw_only=True)

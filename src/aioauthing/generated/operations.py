@@ -11,6 +11,7 @@
 #   spec/local.yaml
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
@@ -1900,6 +1901,30 @@ APPLICATIONS_DETAIL = RestOperation(
     secret_fields=(),
 )
 """Fetch an application's details, including its secret and OIDC settings."""
+
+AUDIT_LOG_LIST_AUDIT_LOGS = RestOperation(
+    name="audit_log.list_audit_logs",
+    method="GET",
+    path="/api/v2/analysis/audit",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+)
+"""List administrators' changes, newest first, with optional filters."""
+
+AUDIT_LOG_LIST_USER_ACTIONS = RestOperation(
+    name="audit_log.list_user_actions",
+    method="GET",
+    path="/api/v2/analysis/user-action",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+)
+"""List users' actions (logins, registrations), newest first, with optional filters."""
 
 GROUPS_CREATE = GraphQLOperation(
     name="groups.create",

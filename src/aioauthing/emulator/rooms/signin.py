@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..audit import record_user_action
 from ..context import RequestContext
 from ..errors import biz, error_payload
 from ..passwords import verify_password
@@ -48,6 +49,7 @@ def login(
         user["lastIP"] = client_ip
     token, _iat, exp = ctx.issue_user_token(pool, user)
     ctx.state.put_user(pool, user)
+    record_user_action(ctx, pool, user, "login", client_ip)
     return user_view(user, token=token, exp=exp)
 
 
@@ -81,6 +83,7 @@ def register(
         [{"key": i["key"], "value": i["value"], "dataType": "STRING", "label": None} for i in udf],
     )
     merge_custom_data(user, parse_custom_data(data.get("params")))
+    record_user_action(ctx, pool, user, "register", data.get("clientIp"))
     if data.get("forceLogin"):
         return login(ctx, pool, user, data.get("clientIp"))
     ctx.state.put_user(pool, user)
