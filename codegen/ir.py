@@ -234,8 +234,12 @@ class ErrorDef:
     name: str
     family: str
     message: str
+    en: str = ""
+    """The message in English (spec key ``en``)."""
     variants: dict[str, str] = field(default_factory=dict)
     """More precise texts under the same code: name -> message."""
+    variants_en: dict[str, str] = field(default_factory=dict)
+    """Variant name -> its message in English (when given; else the code's ``en``)."""
 
 
 @dataclass

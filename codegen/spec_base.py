@@ -57,8 +57,8 @@ PARAM_KEYS = {
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
 DOC_SDKS = {"go", "android", "python", "js"}
-ERROR_KEYS = {"name", "family", "message", "variants"}
-VARIANT_KEYS = {"message"}
+ERROR_KEYS = {"name", "family", "message", "en", "variants"}
+VARIANT_KEYS = {"message", "en"}
 _ERROR_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 

@@ -219,6 +219,7 @@ class ModelsMixin(LoaderState):
                     w.error("error names are UPPER_SNAKE_CASE", "name")
                 self._error_name(w, name, "name")
                 variants: dict[str, str] = {}
+                variants_en: dict[str, str] = {}
                 with w.at("variants"):
                     for vname, vspec in w.mapping(entry.get("variants")).items():
                         with w.at(vname):
@@ -227,16 +228,23 @@ class ModelsMixin(LoaderState):
                             self._error_name(w, vname, "")
                             ventry = w.mapping(vspec, VARIANT_KEYS)
                             text = w.text(ventry.get("message"), "message", required=True)
-                            self._check_message(w, text)
+                            names = self._check_message(w, text)
                             variants[vname] = text
+                            if ventry.get("en") is not None:
+                                variants_en[vname] = w.text(ventry["en"], "en")
+                                self._check_english(w, variants_en[vname], names)
                 message = w.text(entry.get("message"), "message", required=True)
-                self._check_message(w, message)
+                names = self._check_message(w, message)
+                en = w.text(entry.get("en"), "en") if entry.get("en") is not None else ""
+                self._check_english(w, en, names)
                 self.errors_table[code] = ErrorDef(
                     code=code,
                     name=name,
                     family=w.text(entry.get("family"), "family", required=True),
                     message=message,
+                    en=en,
                     variants=variants,
+                    variants_en=variants_en,
                 )
 
     def _error_name(self, w: _Walker, name: str, key: str) -> None:
@@ -245,17 +253,22 @@ class ModelsMixin(LoaderState):
         self.error_names.add(name)
 
     @staticmethod
-    def _check_message(w: _Walker, text: str) -> None:
+    def _check_message(w: _Walker, text: str, key: str = "message") -> set[str]:
+        """The placeholders of a message (``{name}``), each checked."""
         try:
             names = [f for _lit, f, _spec, _conv in string.Formatter().parse(text) if f is not None]
         except ValueError as exc:
-            w.error(
-                f"bad braces in message ({exc}); write {{{{ and }}}} for literal braces", "message"
-            )
-            return
+            w.error(f"bad braces in {key} ({exc}); write {{{{ and }}}} for literal braces", key)
+            return set()
         for name in names:
             if not _IDENT.match(name):
-                w.error(f"placeholder {{{name}}} must be an identifier", "message")
+                w.error(f"placeholder {{{name}}} must be an identifier", key)
+        return set(names)
+
+    def _check_english(self, w: _Walker, text: str, names: set[str]) -> None:
+        """An English text may only use the placeholders its message fills."""
+        for extra in sorted(self._check_message(w, text, "en") - names):
+            w.error(f"placeholder {{{extra}}} is not in the message", "en")
 
     def _known(self, ref: TypeRef) -> bool:
         return (

@@ -56,14 +56,14 @@ CASES = [
     ),
     (
         "errors.yaml",
-        "      ROLE_NOT_FOUND: {message: 角色不存在}\n",
-        "      USER_NOT_FOUND: {message: 角色不存在}\n",
+        '      ROLE_NOT_FOUND: {message: 角色不存在, en: "The role does not exist"}\n',
+        '      USER_NOT_FOUND: {message: 角色不存在, en: "The role does not exist"}\n',
         "errors.yaml: errors.2004.name: error name 'USER_NOT_FOUND' is already used",
     ),
     (
         "errors.yaml",
-        '      PARAM_MISSING: {message: "缺少 {name}"}\n',
-        '      PARAM_MISSING: {message: "缺少 {na-me}"}\n',
+        '      PARAM_MISSING: {message: "缺少 {name}", en: "{name} is missing"}\n',
+        '      PARAM_MISSING: {message: "缺少 {na-me}", en: "{name} is missing"}\n',
         "errors.yaml: errors.400.variants.PARAM_MISSING.message: placeholder {na-me} must be an"
         " identifier",
     ),

@@ -27,14 +27,14 @@ RAISERS = {"biz", "AuthingBizError", "error_payload", "error_body", "_answer"}
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
 
-def _spec_table() -> dict[str, tuple[int, str]]:
-    """name -> (code, message), read straight from the YAML (not from generated code)."""
+def _spec_table() -> dict[str, tuple[int, str, str]]:
+    """name -> (code, message, English), read straight from the YAML (not from generated code)."""
     raw = yaml.safe_load((ROOT / "spec" / "errors.yaml").read_text(encoding="utf-8"))
-    table: dict[str, tuple[int, str]] = {}
+    table: dict[str, tuple[int, str, str]] = {}
     for code, entry in raw["errors"].items():
-        table[entry["name"]] = (code, entry["message"])
+        table[entry["name"]] = (code, entry["message"], entry["en"])
         for name, variant in (entry.get("variants") or {}).items():
-            table[name] = (code, variant["message"])
+            table[name] = (code, variant["message"], variant.get("en", entry["en"]))
     return table
 
 
@@ -86,12 +86,11 @@ def test_no_numeric_codes_or_own_messages() -> None:
 
 @pytest.mark.parametrize("name", sorted(RAISED))
 def test_answered_text_is_the_specs(name: str) -> None:
-    code, message = SPEC[name]
+    code, message, english = SPEC[name]
     fields = {f: f"<{f}>" for _t, f, _s, _c in string.Formatter().parse(message) if f}
-    payload = AuthingBizError(name, **fields).payload()
-    assert payload == {"code": code, "message": message.format(**fields), "data": None}, RAISED[
-        name
-    ]
+    error = AuthingBizError(name, **fields)
+    assert error.payload() == {"code": code, "message": message.format(**fields), "data": None}
+    assert error.english == english.format(**fields), RAISED[name]
 
 
 def test_wire_answers_carry_the_spec_texts(wire: Any) -> None:
@@ -115,5 +114,11 @@ def test_wire_answers_carry_the_spec_texts(wire: Any) -> None:
         "METHOD_NOT_ALLOWED": wire.client.delete(f"{host}/api/v2/users/me").json(),
     }
     for name, answer in cases.items():
-        code, message = SPEC[name]
+        code, message, _english = SPEC[name]
         assert (answer["code"], answer["message"]) == (code, message), (name, answer)
+    english = wire.client.post(
+        f"{host}/graphql/v2",
+        json={"query": 'mutation a { addUserToGroup(userIds: [], code: "nope") { code } }'},
+        headers={**wire.headers(token), "x-authing-lang": "en-US"},
+    ).json()["errors"][0]["message"]
+    assert english["message"] == SPEC["GROUP_NOT_FOUND"][2], english

@@ -25,12 +25,20 @@ class AuthingBizError(Exception):
         self.fields = fields
         """The values filling the message's placeholders."""
         self.message: str = entry["message"].format(**fields)
+        self.english: str = entry["en"].format(**fields) if entry["en"] else ""
+        """The same in English (spec ``en``), answered to requests asking for English."""
         self.data = data
         super().__init__(f"{self.code} {error}: {self.message}")
 
     def payload(self) -> dict[str, Any]:
         """The ``{code, message, data}`` object carried on the wire."""
-        return {"code": self.code, "message": self.message, "data": self.data}
+        from .lang import localized  # English when the request asked for it (x-authing-lang)
+
+        return {
+            "code": self.code,
+            "message": localized(self.message, self.english),
+            "data": self.data,
+        }
 
 
 def biz(error: str, /, data: Any = None, **fields: Any) -> AuthingBizError:

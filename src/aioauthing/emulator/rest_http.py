@@ -17,6 +17,7 @@ from . import jsonutil
 from .audit import record_admin
 from .context import RequestContext
 from .errors import AuthingBizError, error_payload
+from .lang import REQUEST_LANG
 from .registry import Envelope, RestCall, RestHandler, RestRoute
 
 __all__ = ["context_for", "rest_routes"]
@@ -33,6 +34,7 @@ def _base_url(request: Request) -> str:
 
 def context_for(request: Request) -> RequestContext:
     emulator = request.app.state.emulator
+    REQUEST_LANG.set(request.headers.get("x-authing-lang"))
     return RequestContext(emulator.state, request.headers, _base_url(request), request.query_params)
 
 
