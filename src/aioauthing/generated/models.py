@@ -37,6 +37,8 @@ from aioauthing.runtime.operation import UNSET, Unset
 
 __all__ = [
     "AccessTokenRes",
+    "App2WxappLoginStrategy",
+    "App2WxappLoginStrategyInput",
     "Application",
     "AuditLog",
     "AuthorizeResourceOpt",
@@ -49,6 +51,8 @@ __all__ = [
     "CommonMessage",
     "CreateUserIdentityInput",
     "CreateUserInput",
+    "CustomSmsProvider",
+    "CustomSmsProviderInput",
     "EmailScene",
     "FindUserByIdentityInput",
     "FrequentRegisterCheckConfig",
@@ -63,6 +67,8 @@ __all__ = [
     "LoginByUsernameInput",
     "LoginFailCheckConfig",
     "LoginFailCheckConfigInput",
+    "LoginPasswordFailCheckConfig",
+    "LoginPasswordFailCheckConfigInput",
     "Namespace",
     "Node",
     "OAuthProtocol",
@@ -81,6 +87,8 @@ __all__ = [
     "PaginatedRoles",
     "PaginatedTenants",
     "PaginatedUsers",
+    "PasswordUpdatePolicyConfig",
+    "PasswordUpdatePolicyInput",
     "Policy",
     "PolicyAssignment",
     "PolicyAssignmentTargetType",
@@ -89,6 +97,8 @@ __all__ = [
     "PolicyStatementCondition",
     "PolicyStatementConditionInput",
     "PolicyStatementInput",
+    "QrcodeLoginStrategy",
+    "QrcodeLoginStrategyInput",
     "RefreshToken",
     "RegisterByEmailInput",
     "RegisterByPhoneCodeInput",
@@ -127,6 +137,7 @@ __all__ = [
     "UserLoginStatus",
     "UserPool",
     "UserPoolEnv",
+    "UserPoolType",
     "UserStatus",
     "UserTenants",
     "WhiteList",
@@ -1056,6 +1067,138 @@ class UserPool:
         default=None, metadata={"wire": "verifyCodeLength"}
     )
     """Length of SMS and email verification codes."""
+    verify_code_max_attempts: int | None = attrs.field(
+        default=None, metadata={"wire": "verifyCodeMaxAttempts"}
+    )
+    """Attempts allowed per verification code."""
+    userpool_types: builtins.list[UserPoolType] | None = attrs.field(
+        default=None, metadata={"wire": "userpoolTypes"}
+    )
+    """Scenario types of the pool."""
+    show_wx_qr_code_when_register_disabled: bool | None = attrs.field(
+        default=None, metadata={"wire": "showWxQRCodeWhenRegisterDisabled"}
+    )
+    """Show the WeChat QR code while registration is closed."""
+    is_deleted: bool | None = attrs.field(default=None, metadata={"wire": "isDeleted"})
+    """Whether the pool is deleted."""
+    password_update_policy: PasswordUpdatePolicyConfig | None = attrs.field(
+        default=None, metadata={"wire": "passwordUpdatePolicy"}
+    )
+    """Forced password rotation."""
+    login_password_fail_check: LoginPasswordFailCheckConfig | None = attrs.field(
+        default=None, metadata={"wire": "loginPasswordFailCheck"}
+    )
+    """Lock after repeated wrong passwords."""
+    login_fail_strategy: str | None = attrs.field(
+        default=None, metadata={"wire": "loginFailStrategy"}
+    )
+    """Which login failure check applies."""
+    qrcode_login_strategy: QrcodeLoginStrategy | None = attrs.field(
+        default=None, metadata={"wire": "qrcodeLoginStrategy"}
+    )
+    """QR code sign-in settings."""
+    app2_wxapp_login_strategy: App2WxappLoginStrategy | None = attrs.field(
+        default=None, metadata={"wire": "app2WxappLoginStrategy"}
+    )
+    """App to mini-program sign-in settings."""
+    custom_sms_provider: CustomSmsProvider | None = attrs.field(
+        default=None, metadata={"wire": "customSMSProvider"}
+    )
+    """Custom SMS provider."""
+    package_type: int | None = attrs.field(default=None, metadata={"wire": "packageType"})
+    """Billing package."""
+    use_custom_user_store: bool | None = attrs.field(
+        default=None, metadata={"wire": "useCustomUserStore"}
+    )
+    """Users live in a custom database."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserPoolType:
+    """A scenario type of user pools."""
+
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Code."""
+    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
+    """Name."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    image: str | None = attrs.field(default=None, metadata={"wire": "image"})
+    """Image URL."""
+    sdks: builtins.list[str | None] | None = attrs.field(default=None, metadata={"wire": "sdks"})
+    """Recommended SDKs."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordUpdatePolicyConfig:
+    """Forced password rotation."""
+
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether it applies."""
+    forced_cycle: int | None = attrs.field(default=None, metadata={"wire": "forcedCycle"})
+    """Days between forced changes."""
+    difference_cycle: int | None = attrs.field(default=None, metadata={"wire": "differenceCycle"})
+    """Number of previous passwords a new one must differ from."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginPasswordFailCheckConfig:
+    """Wrong password limit."""
+
+    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
+    """Window, in seconds."""
+    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
+    """Wrong passwords within the window."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the limit applies."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class QrcodeLoginStrategy:
+    """QR code sign-in settings."""
+
+    qrcode_expires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "qrcodeExpiresAfter"}
+    )
+    """QR code lifetime, in seconds."""
+    return_full_user_info: bool | None = attrs.field(
+        default=None, metadata={"wire": "returnFullUserInfo"}
+    )
+    """Return the full user after a scan."""
+    allow_exchange_user_info_from_browser: bool | None = attrs.field(
+        default=None, metadata={"wire": "allowExchangeUserInfoFromBrowser"}
+    )
+    """Let browsers exchange the ticket."""
+    ticket_expires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "ticketExpiresAfter"}
+    )
+    """Ticket lifetime, in seconds."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class App2WxappLoginStrategy:
+    """App to mini-program sign-in settings."""
+
+    ticket_exprires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "ticketExpriresAfter"}
+    )
+    """Ticket lifetime, in seconds (the schema's spelling)."""
+    ticket_exchange_user_info_need_secret: bool | None = attrs.field(
+        default=None, metadata={"wire": "ticketExchangeUserInfoNeedSecret"}
+    )
+    """Exchanging the ticket needs the secret."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class CustomSmsProvider:
+    """A custom SMS provider."""
+
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether it is used."""
+    provider: str | None = attrs.field(default=None, metadata={"wire": "provider"})
+    """Provider name."""
+    config: str | None = attrs.field(default=None, metadata={"wire": "config"})
+    """Provider settings (JSON text)."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -1176,6 +1319,124 @@ class UpdateUserpoolInput:
         default=UNSET, metadata={"wire": "verifyCodeLength"}
     )
     """Length of verification codes."""
+    verify_code_max_attempts: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyCodeMaxAttempts"}
+    )
+    """Attempts allowed per verification code."""
+    userpool_types: builtins.list[str] | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "userpoolTypes"}
+    )
+    """Scenario type codes."""
+    password_update_policy: PasswordUpdatePolicyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "passwordUpdatePolicy"}
+    )
+    """Forced password rotation."""
+    login_fail_strategy: str | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginFailStrategy"}
+    )
+    """Which login failure check applies."""
+    login_password_fail_check: LoginPasswordFailCheckConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginPasswordFailCheck"}
+    )
+    """Lock after repeated wrong passwords."""
+    qrcode_login_strategy: QrcodeLoginStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "qrcodeLoginStrategy"}
+    )
+    """QR code sign-in settings."""
+    app2_wxapp_login_strategy: App2WxappLoginStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "app2WxappLoginStrategy"}
+    )
+    """App to mini-program sign-in settings."""
+    custom_sms_provider: CustomSmsProviderInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "customSMSProvider"}
+    )
+    """Custom SMS provider."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordUpdatePolicyInput:
+    """Forced password rotation.
+
+    Fields left ``UNSET`` are not sent."""
+
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+    forced_cycle: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forcedCycle"})
+    """Days between forced changes."""
+    difference_cycle: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "differenceCycle"}
+    )
+    """Previous passwords to differ from."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginPasswordFailCheckConfigInput:
+    """Wrong password limit.
+
+    Fields left ``UNSET`` are not sent."""
+
+    time_interval: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "timeInterval"}
+    )
+    """Window, in seconds."""
+    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
+    """Wrong passwords."""
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class QrcodeLoginStrategyInput:
+    """QR code sign-in settings.
+
+    Fields left ``UNSET`` are not sent."""
+
+    qrcode_expires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "qrcodeExpiresAfter"}
+    )
+    """QR code lifetime, in seconds."""
+    return_full_user_info: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "returnFullUserInfo"}
+    )
+    """Return the full user after a scan."""
+    allow_exchange_user_info_from_browser: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "allowExchangeUserInfoFromBrowser"}
+    )
+    """Let browsers exchange the ticket."""
+    ticket_expires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "ticketExpiresAfter"}
+    )
+    """Ticket lifetime, in seconds."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class App2WxappLoginStrategyInput:
+    """App to mini-program sign-in settings.
+
+    Fields left ``UNSET`` are not sent."""
+
+    ticket_exprires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "ticketExpriresAfter"}
+    )
+    """Ticket lifetime, in seconds (the schema's spelling)."""
+    ticket_exchange_user_info_need_secret: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "ticketExchangeUserInfoNeedSecret"}
+    )
+    """Exchanging the ticket needs the secret."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class CustomSmsProviderInput:
+    """A custom SMS provider.
+
+    Fields left ``UNSET`` are not sent."""
+
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """Whether it is used."""
+    provider: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "provider"})
+    """Provider name."""
+    config: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "config"})
+    """Provider settings (JSON text)."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -3350,6 +3350,44 @@ mutation updateUserpool($input: UpdateUserpoolInput!) {
     }
     loginRequireEmailVerified
     verifyCodeLength
+    verifyCodeMaxAttempts
+    userpoolTypes {
+      code
+      name
+      description
+      image
+      sdks
+    }
+    showWxQRCodeWhenRegisterDisabled
+    isDeleted
+    passwordUpdatePolicy {
+      enabled
+      forcedCycle
+      differenceCycle
+    }
+    loginPasswordFailCheck {
+      timeInterval
+      limit
+      enabled
+    }
+    loginFailStrategy
+    qrcodeLoginStrategy {
+      qrcodeExpiresAfter
+      returnFullUserInfo
+      allowExchangeUserInfoFromBrowser
+      ticketExpiresAfter
+    }
+    app2WxappLoginStrategy {
+      ticketExpriresAfter
+      ticketExchangeUserInfoNeedSecret
+    }
+    customSMSProvider {
+      enabled
+      provider
+      config
+    }
+    packageType
+    useCustomUserStore
   }
 }
 """,

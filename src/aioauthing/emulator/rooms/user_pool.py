@@ -44,6 +44,26 @@ def _defaults(pool: Pool) -> dict[str, Any]:
         "whitelist": {"phoneEnabled": False, "emailEnabled": False, "usernameEnabled": False},
         "loginRequireEmailVerified": False,
         "verifyCodeLength": 4,
+        "verifyCodeMaxAttempts": 1,
+        "userpoolTypes": [],
+        "showWxQRCodeWhenRegisterDisabled": False,
+        "isDeleted": False,
+        "passwordUpdatePolicy": {"enabled": False, "forcedCycle": 3, "differenceCycle": 0},
+        "loginPasswordFailCheck": {"timeInterval": 300, "limit": 50, "enabled": False},
+        "loginFailStrategy": "captcha",
+        "qrcodeLoginStrategy": {
+            "qrcodeExpiresAfter": 120,
+            "returnFullUserInfo": False,
+            "allowExchangeUserInfoFromBrowser": True,
+            "ticketExpiresAfter": 300,
+        },
+        "app2WxappLoginStrategy": {
+            "ticketExpriresAfter": 300,
+            "ticketExchangeUserInfoNeedSecret": False,
+        },
+        "customSMSProvider": {"enabled": False, "provider": None, "config": None},
+        "packageType": 1,
+        "useCustomUserStore": False,
     }
 
 
@@ -133,7 +153,13 @@ def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 def update_userpool(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
     current = {**_defaults(pool), **_stored(pool)}
-    updated = _merge(current, dict(args["input"]))
+    changes = dict(args["input"])
+    if changes.get("userpoolTypes") is not None:
+        changes["userpoolTypes"] = [
+            {"code": c, "name": c, "description": None, "image": None, "sdks": []}
+            for c in changes["userpoolTypes"]
+        ]
+    updated = _merge(current, changes)
     updated["updatedAt"] = format_date(pool.now())
     records(pool, "userpool")["settings"] = updated
     save(ctx, pool, "userpool")
