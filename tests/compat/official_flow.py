@@ -332,14 +332,46 @@ def pool_admin_flow(s: dict) -> None:
         lambda: mgmt.userPool.update({"loginRequireEmailVerified": False}),
         lambda p: p["loginRequireEmailVerified"] is False,
     )
+    person = step(
+        "pool.users.create_for_principal",
+        lambda: mgmt.users.create({"username": f"principal_{tag}"}),
+        lambda u: u["id"],
+    )
+    step(
+        "pool.principalAuth.authenticate_refused",
+        lambda: mgmt.principalAuth.authenticate(
+            person["id"], "P", "Ada", "11010519491231002X", "4111111111111112"
+        ),
+        lambda r: r["code"] == 400,
+    )
+    step(
+        "pool.principalAuth.authenticate",
+        lambda: mgmt.principalAuth.authenticate(
+            person["id"], "P", "Ada", "11010519491231002X", "4111111111111111"
+        ),
+        lambda r: r["code"] == 200,
+    )
+    step(
+        "pool.principalAuth.detail",
+        lambda: mgmt.principalAuth.detail(person["id"]),
+        lambda r: (
+            r["code"] == 200
+            and (r["data"]["userId"], r["data"]["principalType"]) == (person["id"], "P")
+        ),
+    )
     step(
         "pool.auditLog.list_audit_logs",
         mgmt.auditLog.list_audit_logs,
         lambda r: (
             r["code"] == 200
-            and [e["eventType"] for e in r["data"]["list"][:2]]
-            == ["updateUserpool", "updateUserpool"]
-            and r["data"]["totalCount"] >= 8
+            and [e["eventType"] for e in r["data"]["list"][:3]]
+            == [
+                "POST /api/v2/users/{userId}/management/principal_authentication",
+                "createUser",
+                "updateUserpool",
+            ]
+            and r["data"]["list"][1]["eventDetails"] == {"id": person["id"]}
+            and r["data"]["totalCount"] >= 14
         ),
     )
 

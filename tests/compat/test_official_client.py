@@ -60,6 +60,10 @@ EXPECTED_STEPS = [
     "pool.register_after_reopen",
     "pool.login_unverified_email",
     "pool.userPool.update_restore",
+    "pool.users.create_for_principal",
+    "pool.principalAuth.authenticate_refused",
+    "pool.principalAuth.authenticate",
+    "pool.principalAuth.detail",
     "pool.auditLog.list_audit_logs",
 ]
 

@@ -15,6 +15,7 @@
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
         operations,
         orgs,
         policies,
+        principal_auth,
         roles,
         tenants,
         udf,
@@ -82,6 +84,7 @@ __all__ = [
     "operations",
     "orgs",
     "policies",
+    "principal_auth",
     "roles",
     "tenants",
     "udf",

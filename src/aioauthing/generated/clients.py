@@ -6,6 +6,7 @@
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from aioauthing.generated.groups import GroupsApi
     from aioauthing.generated.orgs import OrgsApi
     from aioauthing.generated.policies import PoliciesApi
+    from aioauthing.generated.principal_auth import PrincipalAuthApi
     from aioauthing.generated.roles import RolesApi
     from aioauthing.generated.tenants import TenantsApi
     from aioauthing.generated.users import UsersApi
@@ -85,6 +87,13 @@ class ManagementApis(ApiBase):
         from aioauthing.generated.policies import PoliciesApi
 
         return PoliciesApi(self._core)
+
+    @functools.cached_property
+    def principal_auth(self) -> PrincipalAuthApi:
+        """Principal authentication of users (a person's real name, or an enterprise)."""
+        from aioauthing.generated.principal_auth import PrincipalAuthApi
+
+        return PrincipalAuthApi(self._core)
 
     @functools.cached_property
     def roles(self) -> RolesApi:

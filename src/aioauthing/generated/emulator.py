@@ -15,6 +15,7 @@
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml

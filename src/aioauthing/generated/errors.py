@@ -189,6 +189,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "请求体不是合法的 JSON",
         "en": "The request body is not valid JSON",
     },
+    "PRINCIPAL_AUTH_FAILED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "主体认证失败：{reason}",
+        "en": "Principal authentication failed: {reason}",
+    },
     "JSON_OBJECT_REQUIRED": {
         "code": 400,
         "family": "InvalidInputError",

@@ -97,6 +97,7 @@ __all__ = [
     "PolicyStatementCondition",
     "PolicyStatementConditionInput",
     "PolicyStatementInput",
+    "PrincipalDetail",
     "QrcodeLoginStrategy",
     "QrcodeLoginStrategyInput",
     "RefreshToken",
@@ -1597,6 +1598,32 @@ class PaginatedAuditLogs:
     """Entries matching the filters across all pages."""
     list: builtins.list[AuditLog] = attrs.field(metadata={"wire": "list"})
     """The entries of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PrincipalDetail:
+    """A user's passed principal authentication (real-name or enterprise check)."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Record id."""
+    user_id: str = attrs.field(metadata={"wire": "userId"})
+    """The user."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    principal_type: str = attrs.field(metadata={"wire": "principalType"})
+    """P (a person) or E (an enterprise)."""
+    principal_name: str = attrs.field(metadata={"wire": "principalName"})
+    """The person's or the enterprise's name."""
+    principal_code: str = attrs.field(metadata={"wire": "principalCode"})
+    """Identity number (P) or unified social credit code (E)."""
+    authentication_time: str | None = attrs.field(
+        default=None, metadata={"wire": "authenticationTime"}
+    )
+    """When the check passed."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """First check."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last check."""
 
 
 @attrs.define(slots=True, kw_only=True)

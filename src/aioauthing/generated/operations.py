@@ -15,6 +15,7 @@
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
@@ -2848,6 +2849,30 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
     secret_variables=(),
 )
 """Remove policy assignments from targets."""
+
+PRINCIPAL_AUTH_AUTHENTICATE = RestOperation(
+    name="principal_auth.authenticate",
+    method="POST",
+    path="/api/v2/users/{userId}/management/principal_authentication",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(400, 2004),
+    secret_fields=("idCard", "ext"),
+)
+"""Check a user's identity as a person (P) or an enterprise (E)."""
+
+PRINCIPAL_AUTH_DETAIL = RestOperation(
+    name="principal_auth.detail",
+    method="GET",
+    path="/api/v2/users/{userId}/management/principal_authentication",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+)
+"""The user's passed principal authentication, or None before any."""
 
 ROLES_CREATE = GraphQLOperation(
     name="roles.create",
