@@ -55,7 +55,7 @@ class ManagementApis(ApiBase):
 
     @functools.cached_property
     def applications(self) -> ApplicationsApi:
-        """List the applications of the user pool and read their details."""
+        """Create, list, find and delete the applications of the user pool; refresh their secrets."""
         from aioauthing.generated.applications import ApplicationsApi
 
         return ApplicationsApi(self._core)

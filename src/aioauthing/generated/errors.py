@@ -64,6 +64,7 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2036: ("NotFoundError", "用户不属于该用户池"),  # USER_NOT_IN_POOL
     2037: ("InvalidInputError", "输入的旧邮箱与用户当前邮箱不匹配"),  # OLD_EMAIL_MISMATCH
     2038: ("InvalidInputError", "输入的旧手机号与用户当前手机号不匹配"),  # OLD_PHONE_MISMATCH
+    2039: ("AlreadyExistsError", "应用域名已被占用"),  # APP_DOMAIN_TAKEN
     2042: ("AccountStateError", "请先验证邮箱"),  # EMAIL_NOT_VERIFIED
     2058: ("AccountStateError", "强制重置密码，需要验证旧密码"),  # FORCED_PASSWORD_RESET
     2206: ("TokenExpiredError", "登录信息已过期"),  # LOGIN_EXPIRED
@@ -114,6 +115,7 @@ ERROR_NAMES: dict[str, int] = {
     "USER_NOT_IN_POOL": 2036,
     "OLD_EMAIL_MISMATCH": 2037,
     "OLD_PHONE_MISMATCH": 2038,
+    "APP_DOMAIN_TAKEN": 2039,
     "EMAIL_NOT_VERIFIED": 2042,
     "FORCED_PASSWORD_RESET": 2058,
     "LOGIN_EXPIRED": 2206,
@@ -164,6 +166,7 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     2036: "The user does not belong to this user pool",
     2037: "The old email does not match the user's current email",
     2038: "The old phone number does not match the user's current phone number",
+    2039: "The application domain is already taken",
     2042: "Verify the email address first",
     2058: "A password reset is forced, the old password must be verified",
     2206: "The login has expired",
@@ -519,6 +522,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "用户池密钥不正确",
         "en": "Wrong user pool secret",
     },
+    "DEFAULT_APP_KEPT": {
+        "code": 1001,
+        "family": "PermissionDeniedError",
+        "message": "不能删除用户池的默认应用",
+        "en": "The pool's default application cannot be deleted",
+    },
     "APP_LOGIN_FORBIDDEN": {
         "code": 1576,
         "family": "PermissionDeniedError",
@@ -734,6 +743,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "输入的旧手机号与用户当前手机号不匹配",
         "en": "The old phone number does not match the user's current phone number",
+    },
+    "APP_DOMAIN_TAKEN": {
+        "code": 2039,
+        "family": "AlreadyExistsError",
+        "message": "应用域名已被占用",
+        "en": "The application domain is already taken",
     },
     "EMAIL_NOT_VERIFIED": {
         "code": 2042,

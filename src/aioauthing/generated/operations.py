@@ -1903,6 +1903,42 @@ APPLICATIONS_FIND_BY_ID = RestOperation(
 )
 """Fetch an application's details, including its secret and OIDC settings."""
 
+APPLICATIONS_CREATE = RestOperation(
+    name="applications.create",
+    method="POST",
+    path="/api/v2/applications",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2039,),
+    secret_fields=(),
+)
+"""Create an application; the answer carries its id and secret."""
+
+APPLICATIONS_DELETE = RestOperation(
+    name="applications.delete",
+    method="DELETE",
+    path="/api/v2/applications/{appId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+)
+"""Delete an application."""
+
+APPLICATIONS_REFRESH_APPLICATION_SECRET = RestOperation(
+    name="applications.refresh_application_secret",
+    method="PATCH",
+    path="/api/v2/application/{appId}/refresh-secret",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+)
+"""Give an application a new secret; the old one stops working at once."""
+
 AUDIT_LOG_LIST_AUDIT_LOGS = RestOperation(
     name="audit_log.list_audit_logs",
     method="GET",
