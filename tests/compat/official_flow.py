@@ -359,19 +359,48 @@ def pool_admin_flow(s: dict) -> None:
             and (r["data"]["userId"], r["data"]["principalType"]) == (person["id"], "P")
         ),
     )
+    app = step(
+        "pool.applications.create",
+        lambda: mgmt.applications.create("Shop", "shop-" + tag, ["https://shop.example/cb"]),
+        lambda a: a["id"] and a["identifier"] == "shop-" + tag and a["secret"],
+    )
+    step(
+        "pool.applications.list",
+        lambda: mgmt.applications.list(page=1, limit=10),
+        lambda d: [a["id"] for a in d["list"]] == [s["app_id"], app["id"]],
+    )
+    step(
+        "pool.applications.find_by_id",
+        lambda: mgmt.applications.find_by_id(app["id"]),
+        lambda a: (a["name"], a["secret"]) == ("Shop", app["secret"]),
+    )
+    step(
+        "pool.applications.refresh_application_secret",
+        lambda: mgmt.applications.refresh_application_secret(app["id"]),
+        lambda r: r["code"] == 200 and r["data"]["secret"] not in ("", app["secret"]),
+    )
+    step(
+        "pool.applications.delete", lambda: mgmt.applications.delete(app["id"]), lambda r: r is True
+    )
+    expect_code(
+        "pool.applications.find_deleted", lambda: mgmt.applications.find_by_id(app["id"]), 2011
+    )
     step(
         "pool.auditLog.list_audit_logs",
         mgmt.auditLog.list_audit_logs,
         lambda r: (
             r["code"] == 200
-            and [e["eventType"] for e in r["data"]["list"][:3]]
+            and [e["eventType"] for e in r["data"]["list"][:6]]
             == [
+                "DELETE /api/v2/applications/{appId}",
+                "PATCH /api/v2/application/{appId}/refresh-secret",
+                "POST /api/v2/applications",
                 "POST /api/v2/users/{userId}/management/principal_authentication",
                 "createUser",
                 "updateUserpool",
             ]
-            and r["data"]["list"][1]["eventDetails"] == {"id": person["id"]}
-            and r["data"]["totalCount"] >= 14
+            and r["data"]["list"][4]["eventDetails"] == {"id": person["id"]}
+            and r["data"]["totalCount"] >= 17
         ),
     )
 

@@ -64,6 +64,12 @@ EXPECTED_STEPS = [
     "pool.principalAuth.authenticate_refused",
     "pool.principalAuth.authenticate",
     "pool.principalAuth.detail",
+    "pool.applications.create",
+    "pool.applications.list",
+    "pool.applications.find_by_id",
+    "pool.applications.refresh_application_secret",
+    "pool.applications.delete",
+    "pool.applications.find_deleted",
     "pool.auditLog.list_audit_logs",
 ]
 
