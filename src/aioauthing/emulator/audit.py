@@ -4,7 +4,8 @@ Every successful GraphQL mutation or non-GET REST call made with a management to
 entry (its event type is the mutation's name, or ``METHOD /path`` for REST); logins and
 registrations are user actions (``login``, ``register``). Entries keep the argument names of a
 change and its target ids, never values that could be secrets. The most recent
-:data:`KEEP` entries of each log are kept, in the pool's ``mgmt:audit`` record (reset with it).
+:data:`KEEP` entries of each log are kept, in blocks of :data:`BLOCK` under the pool's
+``mgmt:audit:<n>`` / ``mgmt:userAction:<n>`` directory records (persisted and reset with it).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 from .context import RequestContext
 from .registry import Resolver
 from .state import Pool
-from .store import records
 
 __all__ = ["KEEP", "audited", "entries", "record_admin", "record_user_action"]
 
 KEEP = 1000
-"""Entries kept per log (older ones are dropped first)."""
+"""Entries kept at least per log (older ones are dropped a block at a time)."""
+BLOCK = 100
+"""Entries per stored block: an append rewrites one block, not the whole log."""
 
 _TARGET_KEYS = ("id", "userId", "userIds", "code", "codeList", "key", "tenantId", "appId", "type")
 
@@ -32,18 +34,36 @@ def _now(pool: Pool) -> tuple[int, str]:
     return int(moment * 1000), text
 
 
+def _blocks(pool: Pool, log: str) -> list[str]:
+    """Directory keys of ``log``'s blocks, oldest first."""
+    prefix = f"mgmt:{log}:"
+    return sorted(k for k in pool.directory if k.startswith(prefix))
+
+
 def entries(pool: Pool, log: str) -> list[dict[str, Any]]:
-    """The mutable list of ``log`` (``audit`` or ``userAction``), oldest first."""
-    stored: list[dict[str, Any]] = records(pool, "audit").setdefault(log, [])
-    return stored
+    """The entries of ``log`` (``audit`` or ``userAction``), oldest first."""
+    found: list[dict[str, Any]] = []
+    for key in _blocks(pool, log):
+        found.extend(pool.directory[key]["items"])
+    return found
 
 
 def _append(ctx: RequestContext, pool: Pool, log: str, entry: dict[str, Any]) -> None:
+    """Append to the newest block (persisting only that block, not the whole log)."""
     at, text = _now(pool)
-    items = entries(pool, log)
-    items.append({"timestamp": text, "_at": at, "userPoolId": pool.id, **entry})
-    del items[:-KEEP]
-    ctx.state.put_directory_user(pool, "mgmt:audit", pool.directory["mgmt:audit"])
+    blocks = _blocks(pool, log)
+    last = pool.directory[blocks[-1]] if blocks else None
+    if last is None or len(last["items"]) >= BLOCK:
+        number = int(blocks[-1].rsplit(":", 1)[1]) + 1 if blocks else 0
+        key = f"mgmt:{log}:{number:09d}"
+        last = {"items": []}
+        blocks.append(key)
+        if len(blocks) > KEEP // BLOCK + 1:  # drop the oldest block, keep >= KEEP entries
+            ctx.state.delete_directory_entry(pool, blocks.pop(0))
+    else:
+        key = blocks[-1]
+    last["items"].append({"timestamp": text, "_at": at, "userPoolId": pool.id, **entry})
+    ctx.state.put_directory_user(pool, key, last)
 
 
 def _targets(args: Mapping[str, Any]) -> dict[str, Any]:
