@@ -35,6 +35,11 @@ class ApiBase:
         files: Any = None,
     ) -> Any:
         """Send ``op`` through the core with this view's token; see :meth:`Core.execute`."""
+        keys = self._core.keys
+        if keys.discover:  # secrets encrypted before the host's key was known: encrypt them now
+            fetch = self._core._fetch_json
+            variables = await keys.resolve(variables, fetch)
+            body = await keys.resolve(body, fetch)
         return await self._core.execute(
             op,
             token=self._token,
@@ -84,9 +89,10 @@ class ApiBase:
         """``{key: value}`` custom data (spec ``udv: map``) as the JSON text ``[{key, value}]``."""
         return custom_data.encode_map(values, self._core.converter.known_types)
 
-    def _encrypt(self, plaintext: str) -> str:
-        """RSA PKCS#1 v1.5 + base64 with the client's public key."""
-        return self._core.encryptor.encrypt(plaintext)
+    def _encrypt(self, plaintext: str) -> Any:
+        """RSA PKCS#1 v1.5 + base64 with the client's public key (a :class:`PendingSecret`
+        encrypted by :meth:`_execute` while the host's key is still to be discovered)."""
+        return self._core.keys.encrypt(plaintext)
 
     # -- remember mode hooks (no-ops unless the client was made with ``remember=...``) ---------
 
