@@ -36,7 +36,7 @@ class ApiBase:
     ) -> Any:
         """Send ``op`` through the core with this view's token; see :meth:`Core.execute`."""
         keys = self._core.keys
-        if keys.discover:  # secrets encrypted before the host's key was known: encrypt them now
+        if keys.outstanding:  # secrets encrypted before the host's key was known: encrypt them now
             fetch = self._core._fetch_json
             variables = await keys.resolve(variables, fetch)
             body = await keys.resolve(body, fetch)

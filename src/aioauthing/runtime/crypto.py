@@ -130,6 +130,8 @@ class PublicKeySource:
         self._lock = anyio.Lock()
         self._failure: tuple[int, str] | None = None
         self._attempt = 0
+        self.outstanding = 0
+        """:class:`PendingSecret` values made and not yet encrypted (calls skip the walk at 0)."""
 
     def encrypt(self, plaintext: str, *, parameter: str = "password") -> str | PendingSecret:
         """The ciphertext now, or a :class:`PendingSecret` while the key is still unknown."""
@@ -140,6 +142,7 @@ class PublicKeySource:
             raise AuthingValidationError(
                 parameter, f"must be a str, not {type(plaintext).__name__}"
             )
+        self.outstanding += 1
         return PendingSecret(plaintext, parameter)
 
     async def get(self, fetch: Callable[[str], Awaitable[Any]]) -> PasswordEncryptor:
@@ -177,6 +180,7 @@ class PublicKeySource:
         """``value`` with every :class:`PendingSecret` inside it encrypted."""
         if isinstance(value, PendingSecret):
             encryptor = await self.get(fetch)
+            self.outstanding = max(0, self.outstanding - 1)
             return encryptor.encrypt(value.plaintext, parameter=value.parameter)
         if isinstance(value, dict):
             if not any(_has_pending(v) for v in value.values()):
