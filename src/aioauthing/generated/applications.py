@@ -43,6 +43,7 @@ class ApplicationsApi(ApiBase):
             page: Page number, from 1.
             limit: Applications per page.
         """
+        v.check_params(ops.APPLICATIONS_LIST.checks, (page, limit))
         query: dict[str, Any] = {}
         query["page"] = page
         query["limit"] = limit
@@ -86,6 +87,7 @@ class ApplicationsApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2011: 应用不存在 (NotFoundError)
         """
+        v.check_params(ops.APPLICATIONS_DETAIL.checks, (app_id,))
         v.require_non_empty("app_id", app_id)
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id

@@ -49,6 +49,7 @@ from aioauthing.runtime.operation import (
     ResponseKind,
     RestOperation,
 )
+from aioauthing.runtime.validation import ParamCheck
 
 SEND_EMAIL = GraphQLOperation(
     name="send_email",
@@ -66,6 +67,10 @@ mutation sendEmail($email: String!, $scene: EmailScene!) {
     idempotent=False,
     errors=(2003, 1020017),
     secret_variables=(),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("scene", "str", required=True),
+    ),
 )
 """Send an email with a verification code or link for one scene."""
 
@@ -85,6 +90,12 @@ mutation resetPasswordByPhoneCode($phone: String, $code: String!, $newPassword: 
     idempotent=False,
     errors=(2001, 2004),
     secret_variables=("code", "newPassword"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("new_password", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+    ),
 )
 """Set a new password with a phone number and an SMS verification code."""
 
@@ -104,6 +115,11 @@ mutation resetPasswordByEmailCode($email: String, $code: String!, $newPassword: 
     idempotent=False,
     errors=(2001, 2004),
     secret_variables=("code", "newPassword"),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("new_password", "str", required=True),
+    ),
 )
 """Set a new password with an email address and an email verification code."""
 
@@ -123,6 +139,10 @@ mutation resetPasswordByFirstLoginToken($token: String!, $password: String!) {
     idempotent=False,
     errors=(),
     secret_variables=("token", "password"),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("password", "str", required=True),
+    ),
 )
 """Set a new password with the token returned when a first login must reset it."""
 
@@ -142,6 +162,11 @@ mutation resetPasswordByForceResetToken($token: String!, $oldPassword: String!, 
     idempotent=False,
     errors=(2006, 2058),
     secret_variables=("token", "oldPassword", "newPassword"),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("old_password", "str", required=True),
+        ParamCheck("new_password", "str", required=True),
+    ),
 )
 """Change a password with the temporary token of a forced password reset."""
 
@@ -161,6 +186,7 @@ query checkPasswordStrength($password: String!) {
     idempotent=True,
     errors=(),
     secret_variables=("password",),
+    checks=(ParamCheck("password", "str", required=True),),
 )
 """Check a password against the user pool's password policy."""
 
@@ -177,6 +203,12 @@ query checkUserExists($email: String, $phone: String, $username: String, $extern
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("username", "str"),
+        ParamCheck("email", "str"),
+        ParamCheck("phone", "str"),
+        ParamCheck("external_id", "str"),
+    ),
 )
 """Tell whether an account with the given username, email, phone or external id exists."""
 
@@ -189,6 +221,7 @@ UPLOAD_PHOTO = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("file", "any", required=True),),
 )
 """Upload an avatar image and return its URL (step one of updating the avatar)."""
 
@@ -202,6 +235,12 @@ VALIDATE_TICKET_V2 = RestOperation(
     errors=(),
     secret_fields=("ticket",),
     client_values=(ClientValue("path", "appId", "app_id"),),
+    checks=(
+        ParamCheck("ticket", "str", required=True),
+        ParamCheck("service", "str", required=True),
+        ParamCheck("response_format", "str"),
+        ParamCheck("app_id", "str"),
+    ),
 )
 """Validate a CAS ticket with the CAS 2.0 serviceValidate endpoint and return the raw answer."""
 
@@ -281,6 +320,16 @@ mutation registerByEmail($input: RegisterByEmailInput!) {
     idempotent=False,
     errors=(2003, 2026),
     secret_variables=("input.password",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("profile", "model"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("generate_token", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Register a new account with an email address and a password."""
 
@@ -348,6 +397,15 @@ mutation loginByEmail($input: LoginByEmailInput!) {
     idempotent=False,
     errors=(2000, 2003, 2004, 2005, 2006, 2333),
     secret_variables=("input.password", "input.captchaCode"),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with an email address and a password."""
 
@@ -375,6 +433,7 @@ query checkLoginStatus($token: String) {
     idempotent=True,
     errors=(),
     secret_variables=("token",),
+    checks=(ParamCheck("token", "str", required=True),),
 )
 """Ask the service whether a token is valid (an invalid token is a result, not an error)."""
 
@@ -399,6 +458,10 @@ SEND_SMS_CODE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(500,),
     secret_fields=(),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+    ),
 )
 """Send a verification code by SMS to a phone number."""
 
@@ -466,6 +529,15 @@ mutation loginByUsername($input: LoginByUsernameInput!) {
     idempotent=False,
     errors=(2000, 2004, 2005, 2006, 2333, 1636, 1639),
     secret_variables=("input.password", "input.captchaCode"),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a username and a password."""
 
@@ -533,6 +605,15 @@ mutation loginByPhoneCode($input: LoginByPhoneCodeInput!) {
     idempotent=False,
     errors=(2001, 1636, 1639),
     secret_variables=("input.code",),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a phone number and an SMS verification code."""
 
@@ -600,6 +681,15 @@ mutation loginByPhonePassword($input: LoginByPhonePasswordInput!) {
     idempotent=False,
     errors=(2000, 2004, 2005, 2006, 2333, 1636, 1639),
     secret_variables=("input.password", "input.captchaCode"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a phone number and a password."""
 
@@ -612,6 +702,11 @@ LOGIN_BY_LDAP = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2333,),
     secret_fields=("password",),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("client_ip", "str"),
+    ),
 )
 """Log in with the username and password of an LDAP identity source."""
 
@@ -625,6 +720,11 @@ LOGIN_BY_AD = RestOperation(
     host=HostKind.WEBSOCKET,
     errors=(2333,),
     secret_fields=("password",),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("client_ip", "str"),
+    ),
 )
 """Log in with the username and password of an Active Directory domain."""
 
@@ -692,6 +792,12 @@ mutation loginBySubAccount($account: String!, $password: String!, $captchaCode: 
     idempotent=False,
     errors=(2000, 2333),
     secret_variables=("password", "captchaCode"),
+    checks=(
+        ParamCheck("account", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("client_ip", "str"),
+    ),
 )
 """Log in to a sub-account with its account name and password."""
 
@@ -704,6 +810,13 @@ LOGIN_BY_ACCOUNT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2000, 2333, 1636, 1639),
     secret_fields=("password", "captchaCode"),
+    checks=(
+        ParamCheck("account", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a password and an account that may be a phone number, an email address or a username."""
 
@@ -716,6 +829,14 @@ LOGIN_BY_EMAIL_CODE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2001, 2003, 1636, 1639),
     secret_fields=("code",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with an email address and an email verification code."""
 
@@ -728,6 +849,10 @@ LOGOUT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020, 1010001),
     secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("only_self", "bool"),
+    ),
 )
 """Log the user out of the application and invalidate this token."""
 
@@ -795,6 +920,35 @@ mutation updateProfile($id: String, $input: UpdateUserInput!) {
     idempotent=True,
     errors=(2020, 2034),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("username", "str"),
+        ParamCheck("nickname", "str"),
+        ParamCheck("photo", "str"),
+        ParamCheck("company", "str"),
+        ParamCheck("browser", "str"),
+        ParamCheck("device", "str"),
+        ParamCheck("last_ip", "str"),
+        ParamCheck("name", "str"),
+        ParamCheck("given_name", "str"),
+        ParamCheck("family_name", "str"),
+        ParamCheck("middle_name", "str"),
+        ParamCheck("profile", "str"),
+        ParamCheck("preferred_username", "str"),
+        ParamCheck("website", "str"),
+        ParamCheck("gender", "str"),
+        ParamCheck("birthdate", "str"),
+        ParamCheck("zoneinfo", "str"),
+        ParamCheck("locale", "str"),
+        ParamCheck("address", "str"),
+        ParamCheck("street_address", "str"),
+        ParamCheck("locality", "str"),
+        ParamCheck("region", "str"),
+        ParamCheck("postal_code", "str"),
+        ParamCheck("city", "str"),
+        ParamCheck("province", "str"),
+        ParamCheck("country", "str"),
+    ),
 )
 """Change the signed-in user's profile fields."""
 
@@ -862,6 +1016,10 @@ mutation updatePassword($newPassword: String!, $oldPassword: String) {
     idempotent=False,
     errors=(2020, 2029, 2006),
     secret_variables=("newPassword", "oldPassword"),
+    checks=(
+        ParamCheck("new_password", "str", required=True),
+        ParamCheck("old_password", "str"),
+    ),
 )
 """Change the signed-in user's password."""
 
@@ -929,6 +1087,11 @@ mutation bindPhone($phone: String!, $phoneCode: String!, $phoneCountryCode: Stri
     idempotent=False,
     errors=(2001, 2020, 2035),
     secret_variables=("phoneCode",),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("phone_code", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+    ),
 )
 """Bind a first phone number to the signed-in user, verified by an SMS code."""
 
@@ -1063,6 +1226,14 @@ mutation updatePhone($phone: String!, $phoneCode: String!, $oldPhone: String, $o
     idempotent=False,
     errors=(2001, 2020, 2035, 2038),
     secret_variables=("phoneCode", "oldPhoneCode"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("phone_code", "str", required=True),
+        ParamCheck("old_phone", "str"),
+        ParamCheck("old_phone_code", "str"),
+        ParamCheck("phone_country_code", "str"),
+        ParamCheck("old_phone_country_code", "str"),
+    ),
 )
 """Change the signed-in user's phone number, verified by SMS codes."""
 
@@ -1130,6 +1301,10 @@ mutation bindEmail($email: String!, $emailCode: String!) {
     idempotent=False,
     errors=(2001, 2003, 2020),
     secret_variables=("emailCode",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("email_code", "str", required=True),
+    ),
 )
 """Bind a first email address to the signed-in user, verified by an email code."""
 
@@ -1264,6 +1439,12 @@ mutation updateEmail($email: String!, $emailCode: String!, $oldEmail: String, $o
     idempotent=False,
     errors=(2001, 2003, 2020, 2037),
     secret_variables=("emailCode", "oldEmailCode"),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("email_code", "str", required=True),
+        ParamCheck("old_email", "str"),
+        ParamCheck("old_email_code", "str"),
+    ),
 )
 """Change the signed-in user's email address, verified by email codes."""
 
@@ -1276,6 +1457,10 @@ LINK_ACCOUNT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020,),
     secret_fields=("primaryUserToken", "secondaryUserToken"),
+    checks=(
+        ParamCheck("primary_user_token", "str", required=True),
+        ParamCheck("secondary_user_token", "str", required=True),
+    ),
 )
 """Move a secondary account's external identities to a primary account and delete the secondary."""
 
@@ -1338,6 +1523,12 @@ GET_ACCESS_TOKEN_BY_CODE = RestOperation(
         ClientValue("body", "redirect_uri", "redirect_uri"),
         ClientValue("path", "protocol", "protocol"),
     ),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("code_verifier", "str"),
+        ParamCheck("redirect_uri", "str"),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Exchange an authorization code (and its PKCE verifier) for tokens."""
 
@@ -1353,6 +1544,10 @@ GET_NEW_ACCESS_TOKEN_BY_REFRESH_TOKEN = RestOperation(
     body=BodyFormat.FORM,
     client_auth=ClientAuthEndpoint.TOKEN,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("refresh_token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Get new tokens with a refresh token (issued when the scope holds ``offline_access``)."""
 
@@ -1367,6 +1562,12 @@ GET_ACCESS_TOKEN_BY_CLIENT_CREDENTIALS = RestOperation(
     secret_fields=("client_secret",),
     body=BodyFormat.FORM,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("scope", "str", required=True),
+        ParamCheck("access_key", "str", required=True),
+        ParamCheck("access_secret", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Get an access token for a machine (client credentials grant) with a programmatic access key."""
 
@@ -1381,6 +1582,10 @@ GET_USER_INFO_BY_ACCESS_TOKEN = RestOperation(
     secret_fields=("access_token",),
     body=BodyFormat.FORM,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("access_token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Read the user's claims (OIDC userinfo) with an access token."""
 
@@ -1396,6 +1601,10 @@ INTROSPECT_TOKEN = RestOperation(
     body=BodyFormat.FORM,
     client_auth=ClientAuthEndpoint.INTROSPECTION,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Ask whether an access or refresh token is active (RFC 7662 introspection)."""
 
@@ -1411,6 +1620,10 @@ REVOKE_TOKEN = RestOperation(
     body=BodyFormat.FORM,
     client_auth=ClientAuthEndpoint.REVOCATION,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Revoke an access or refresh token (RFC 7009); it is inactive afterwards."""
 
@@ -1423,6 +1636,10 @@ VALIDATE_TOKEN = RestOperation(
     response=ResponseKind.JSON,
     errors=(),
     secret_fields=("id_token", "access_token"),
+    checks=(
+        ParamCheck("id_token", "str"),
+        ParamCheck("access_token", "str"),
+    ),
 )
 """Validate an id token or an access token online and return its claims."""
 
@@ -1436,6 +1653,11 @@ CAS_VALIDATE_V1 = RestOperation(
     errors=(),
     secret_fields=("ticket",),
     client_values=(ClientValue("path", "appId", "app_id"),),
+    checks=(
+        ParamCheck("ticket", "str", required=True),
+        ParamCheck("service", "str", required=True),
+        ParamCheck("app_id", "str"),
+    ),
 )
 """CAS 1.0 ticket validation; the runtime's validate_ticket_v1 parses its text answer."""
 
@@ -1503,6 +1725,18 @@ mutation registerByUsername($input: RegisterByUsernameInput!) {
     idempotent=False,
     errors=(2026, 2034),
     secret_variables=("input.password",),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("profile", "model"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("generate_token", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+        ParamCheck("phone_token", "str"),
+        ParamCheck("email_token", "str"),
+    ),
 )
 """Register a new account with a username and a password."""
 
@@ -1570,6 +1804,19 @@ mutation registerByPhoneCode($input: RegisterByPhoneCodeInput!) {
     idempotent=False,
     errors=(2001, 2026),
     secret_variables=("input.code", "input.password"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("password", "str"),
+        ParamCheck("phone_country_code", "str"),
+        ParamCheck("profile", "model"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("generate_token", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+        ParamCheck("email_token", "str"),
+    ),
 )
 """Register a new account with a phone number and an SMS verification code."""
 
@@ -1582,6 +1829,12 @@ REGISTER_BY_EMAIL_CODE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2001, 2003, 2026),
     secret_fields=("code",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Register a new account with an email address and an email verification code."""
 
@@ -1594,6 +1847,13 @@ REGISTER_BY_EXTEND_FIELD = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2026,),
     secret_fields=("password",),
+    checks=(
+        ParamCheck("field_name", "str", required=True),
+        ParamCheck("account", "str", required=True),
+        ParamCheck("password", "str"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Register a new account identified by a custom (extended) field, such as an employee number."""
 
@@ -1615,6 +1875,7 @@ query getCurrentUserUdv($targetType: UDFTargetType!, $targetId: String!) {
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List the signed-in user's custom data values (user-defined fields)."""
 
@@ -1636,6 +1897,10 @@ mutation setCurrentUserUdvBatch($targetType: UDFTargetType!, $targetId: String!,
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("udv_list", "model", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Set several of the signed-in user's custom data values (key-value pairs) at once."""
 
@@ -1657,6 +1922,10 @@ mutation removeCurrentUserUdv($targetType: UDFTargetType!, $targetId: String!, $
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
 )
 """Remove one of the signed-in user's custom data values; returns the remaining values."""
 
@@ -1687,6 +1956,10 @@ query getCurrentUserRoles($id: String, $namespace: String) {
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List the signed-in user's roles in a permission group."""
 
@@ -1713,6 +1986,11 @@ query listCurrentUserAuthorizedResources($id: String, $namespace: String, $resou
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List every resource the signed-in user is authorized for, including those inherited from roles, groups and org nodes."""
 
@@ -1756,6 +2034,10 @@ query getCurrentUserDepartments($id: String, $orgId: String) {
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("org_id", "str"),
+    ),
 )
 """List the departments (organization nodes) the signed-in user belongs to."""
 
@@ -1780,6 +2062,10 @@ LIST_APPLICATIONS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020,),
     secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the applications the signed-in user may access, one page at a time."""
 
@@ -1792,6 +2078,12 @@ ACL_CREATE_NAMESPACE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("name", "str", required=True),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a permission group (namespace)."""
 
@@ -1804,6 +2096,11 @@ ACL_LIST_NAMESPACES = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the permission groups of the pool, one page at a time."""
 
@@ -1816,6 +2113,14 @@ ACL_CREATE_RESOURCE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("actions", "model", is_list=True, max_items=1000),
+        ParamCheck("description", "str"),
+        ParamCheck("api_identifier", "str"),
+    ),
 )
 """Create a resource with its actions in a permission group."""
 
@@ -1828,6 +2133,12 @@ ACL_LIST_RESOURCES = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("type", "str"),
+    ),
 )
 """List the resources of a permission group, one page at a time."""
 
@@ -1847,6 +2158,12 @@ mutation authorizeResource($namespace: String, $resource: String, $resourceType:
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+        ParamCheck("resource_type", "str", required=True),
+        ParamCheck("opts", "model", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Grant users, roles, groups or org nodes actions on a resource."""
 
@@ -1871,6 +2188,12 @@ query authorizedResources($targetType: PolicyAssignmentTargetType, $targetIdenti
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifier", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List the resources a user, role, group or org node is authorized for."""
 
@@ -1883,6 +2206,10 @@ APPLICATIONS_LIST = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the applications of the pool, one page at a time."""
 
@@ -1895,6 +2222,7 @@ APPLICATIONS_DETAIL = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2011,),
     secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
 )
 """Fetch an application's details, including its secret and OIDC settings."""
 
@@ -1917,6 +2245,11 @@ mutation createGroup($code: String!, $name: String!, $description: String) {
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("name", "str", required=True),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a group."""
 
@@ -1939,6 +2272,12 @@ mutation updateGroup($code: String!, $name: String, $description: String, $newCo
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("new_code", "str"),
+    ),
 )
 """Rename a group, change its description or its code."""
 
@@ -1958,6 +2297,7 @@ mutation deleteGroups($codeList: [String!]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),),
 )
 """Delete groups by code (the wire always takes a list; pass [code] for one group)."""
 
@@ -1977,6 +2317,7 @@ mutation deleteGroups($codeList: [String!]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),),
 )
 """Delete several groups by code."""
 
@@ -1999,6 +2340,7 @@ query group($code: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("code", "str", required=True),),
 )
 """Fetch a group by code (None when it does not exist)."""
 
@@ -2024,6 +2366,12 @@ query groups($userId: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+        ParamCheck("user_id", "str"),
+    ),
 )
 """List the groups of the pool (or of one user), one page at a time."""
 
@@ -2096,6 +2444,11 @@ query groupWithUsers($code: String!, $page: Int, $limit: Int) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the members of a group, one page at a time."""
 
@@ -2122,6 +2475,11 @@ query listGroupAuthorizedResources($code: String!, $namespace: String, $resource
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List the resources granted to a group."""
 
@@ -2141,6 +2499,10 @@ mutation addUserToGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Add users to a group."""
 
@@ -2160,6 +2522,10 @@ mutation removeUserFromGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Remove users from a group."""
 
@@ -2217,6 +2583,12 @@ mutation createOrg($name: String!, $code: String, $description: String, $tenantI
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("name", "str", required=True),
+        ParamCheck("code", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("tenant_id", "str"),
+    ),
 )
 """Create an organization; its code becomes the root node's code."""
 
@@ -2236,6 +2608,7 @@ mutation deleteOrg($id: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
 )
 """Delete an organization."""
 
@@ -2296,6 +2669,11 @@ query orgs($page: Int, $limit: Int, $sortBy: SortByEnum) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+    ),
 )
 """List the organizations of the pool, one page at a time."""
 
@@ -2353,6 +2731,7 @@ query org($id: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
 )
 """Fetch an organization with all its nodes."""
 
@@ -2387,6 +2766,16 @@ mutation addNodeV2($orgId: String!, $parentNodeId: String, $name: String!, $name
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("name", "str", required=True),
+        ParamCheck("parent_node_id", "str"),
+        ParamCheck("code", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("order", "int"),
+        ParamCheck("name_i18n", "str"),
+        ParamCheck("description_i18n", "str"),
+    ),
 )
 """Add a node (department) under a parent node (the root when omitted); returns the node."""
 
@@ -2421,6 +2810,12 @@ mutation updateNode($id: String!, $name: String, $code: String, $description: St
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("code", "str"),
+        ParamCheck("description", "str"),
+    ),
 )
 """Rename a node or change its code or description."""
 
@@ -2440,6 +2835,10 @@ mutation deleteNode($orgId: String!, $nodeId: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("node_id", "str", required=True),
+    ),
 )
 """Delete a node and all its descendants."""
 
@@ -2474,6 +2873,13 @@ mutation addMember($nodeId: String, $orgId: String, $nodeCode: String, $userIds:
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("node_id", "str"),
+        ParamCheck("org_id", "str"),
+        ParamCheck("node_code", "str"),
+        ParamCheck("is_leader", "bool"),
+    ),
 )
 """Add users to a node (by node id, or by organization id and node code)."""
 
@@ -2508,6 +2914,12 @@ mutation removeMember($nodeId: String, $orgId: String, $nodeCode: String, $userI
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("node_id", "str"),
+        ParamCheck("org_id", "str"),
+        ParamCheck("node_code", "str"),
+    ),
 )
 """Remove users from a node (by node id, or by organization id and node code)."""
 
@@ -2580,6 +2992,13 @@ query nodeByIdWithMembers($id: String!, $page: Int, $limit: Int, $sortBy: SortBy
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+        ParamCheck("include_children_nodes", "bool"),
+    ),
 )
 """List the members of a node (and of its descendants by default), one page at a time."""
 
@@ -2614,6 +3033,12 @@ mutation createPolicy($namespace: String, $code: String!, $description: String, 
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("statements", "model", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a policy from statements (resource, actions, effect)."""
 
@@ -2648,6 +3073,13 @@ mutation updatePolicy($namespace: String, $code: String!, $description: String, 
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("statements", "model", is_list=True, max_items=1000),
+        ParamCheck("new_code", "str"),
+    ),
 )
 """Change a policy's statements, description or code."""
 
@@ -2667,6 +3099,10 @@ mutation deletePolicy($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete a policy."""
 
@@ -2686,6 +3122,10 @@ mutation deletePolicies($codeList: [String!]!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete several policies."""
 
@@ -2720,6 +3160,10 @@ query policy($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Fetch a policy by code (None when it does not exist)."""
 
@@ -2757,6 +3201,12 @@ query policies($page: Int, $limit: Int, $namespace: String, $excludeDefault: Boo
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("exclude_default", "bool"),
+    ),
 )
 """List policies, one page at a time."""
 
@@ -2780,6 +3230,14 @@ query policyAssignments($namespace: String, $code: String, $targetType: PolicyAs
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("code", "str"),
+        ParamCheck("target_type", "str"),
+        ParamCheck("target_identifier", "str"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List policy assignments, filtered by policy code and/or target, one page at a time."""
 
@@ -2799,6 +3257,13 @@ mutation addPolicyAssignments($policies: [String!]!, $targetType: PolicyAssignme
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("inherit_by_children", "bool"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Assign policies to users, roles, groups, org nodes or AK/SK pairs."""
 
@@ -2818,6 +3283,12 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Remove policy assignments from targets."""
 
@@ -2843,6 +3314,12 @@ mutation createRole($namespace: String, $code: String!, $description: String, $p
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("parent_code", "str"),
+    ),
 )
 """Create a role in a permission group (namespace)."""
 
@@ -2868,6 +3345,12 @@ mutation updateRole($code: String!, $description: String, $newCode: String, $nam
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("description", "str"),
+        ParamCheck("new_code", "str"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Change a role's description or code."""
 
@@ -2887,6 +3370,10 @@ mutation deleteRole($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete a role (built-in system roles cannot be deleted)."""
 
@@ -2906,6 +3393,10 @@ mutation deleteRoles($codeList: [String!]!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete several roles of one permission group."""
 
@@ -2931,6 +3422,10 @@ query role($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Fetch a role by code (None when it does not exist)."""
 
@@ -2959,6 +3454,12 @@ query roles($namespace: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("sort_by", "str"),
+    ),
 )
 """List the roles of a permission group (or of all), one page at a time."""
 
@@ -3031,6 +3532,12 @@ query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int)
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List the users holding a role, one page at a time."""
 
@@ -3057,6 +3564,11 @@ query listRoleAuthorizedResources($code: String!, $namespace: String, $resourceT
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List the resources granted to a role (in the role's permission group)."""
 
@@ -3076,6 +3588,13 @@ mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("user_ids", "str", is_list=True, max_items=1000),
+        ParamCheck("group_codes", "str", is_list=True, max_items=1000),
+        ParamCheck("node_codes", "str", is_list=True, max_items=1000),
+    ),
 )
 """Grant roles of one permission group to users, groups and org nodes."""
 
@@ -3095,6 +3614,13 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("user_ids", "str", is_list=True, max_items=1000),
+        ParamCheck("group_codes", "str", is_list=True, max_items=1000),
+        ParamCheck("node_codes", "str", is_list=True, max_items=1000),
+    ),
 )
 """Revoke roles of one permission group from users, groups and org nodes."""
 
@@ -3107,6 +3633,10 @@ TENANTS_LIST = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the tenants of the pool, one page at a time."""
 
@@ -3119,6 +3649,7 @@ TENANTS_DETAIL = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
 )
 """Fetch a tenant with its applications."""
 
@@ -3131,6 +3662,12 @@ TENANTS_CREATE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("name", "str", required=True),
+        ParamCheck("app_ids", "str", required=True),
+        ParamCheck("logo", "str"),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a tenant for some applications."""
 
@@ -3143,6 +3680,7 @@ TENANTS_DELETE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
 )
 """Delete a tenant."""
 
@@ -3155,6 +3693,11 @@ TENANTS_LIST_MEMBERS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the members of a tenant, one page at a time."""
 
@@ -3167,6 +3710,10 @@ TENANTS_ADD_MEMBERS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Add users to a tenant."""
 
@@ -3179,6 +3726,10 @@ TENANTS_REMOVE_MEMBER = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_id", "str", required=True),
+    ),
 )
 """Remove a user from a tenant."""
 
@@ -3199,6 +3750,10 @@ query accessToken($userPoolId: String!, $secret: String!) {
     idempotent=True,
     errors=(),
     secret_variables=("secret",),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("secret", "str", required=True),
+    ),
 )
 """Get a management access token for the user pool (sent without a token)."""
 
@@ -3221,6 +3776,13 @@ mutation setUdf($targetType: UDFTargetType!, $key: String!, $dataType: UDFDataTy
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("key", "str", required=True),
+        ParamCheck("data_type", "str", required=True),
+        ParamCheck("label", "str", required=True),
+        ParamCheck("options", "str"),
+    ),
 )
 """Define a user-defined field (or change its label) for users, roles, org nodes, ..."""
 
@@ -3243,6 +3805,7 @@ query udf($targetType: UDFTargetType!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("target_type", "str", required=True),),
 )
 """List the user-defined fields of a kind of object."""
 
@@ -3262,6 +3825,10 @@ mutation removeUdf($targetType: UDFTargetType!, $key: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
 )
 """Remove a user-defined field and its values."""
 
@@ -3329,6 +3896,11 @@ mutation createUser($userInfo: CreateUserInput!, $keepPassword: Boolean, $resetP
     idempotent=False,
     errors=(2026, 2034),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_info", "model", required=True),
+        ParamCheck("keep_password", "bool"),
+        ParamCheck("reset_password_on_first_login", "bool"),
+    ),
 )
 """Create a user without any verification."""
 
@@ -3341,6 +3913,10 @@ USERS_DETAIL = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("with_custom_data", "bool"),
+    ),
 )
 """Fetch one user by id, optionally with custom data."""
 
@@ -3408,6 +3984,10 @@ mutation updateUser($id: String, $input: UpdateUserInput!) {
     idempotent=True,
     errors=(2004, 2026, 2034, 2035),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("input", "model", required=True),
+    ),
 )
 """Change a user's profile as an administrator."""
 
@@ -3429,6 +4009,7 @@ query udv($targetType: UDFTargetType!, $targetId: String!) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List a user's custom data values (user-defined fields)."""
 
@@ -3453,6 +4034,7 @@ query udfValueBatch($targetType: UDFTargetType!, $targetIds: [String]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),),
 )
 """List the custom data values of several users, one entry per user."""
 
@@ -3474,6 +4056,11 @@ mutation setUdv($targetType: UDFTargetType!, $targetId: String!, $key: String!, 
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+        ParamCheck("value", "any", required=True),
+    ),
 )
 """Set one custom data value of a user; returns all the user's values."""
 
@@ -3493,6 +4080,7 @@ mutation setUdfValueBatch($targetType: UDFTargetType!, $input: [SetUdfValueBatch
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("input", "model", required=True, is_list=True, max_items=1000),),
 )
 """Set custom data values of several users at once."""
 
@@ -3514,6 +4102,10 @@ mutation removeUdv($targetType: UDFTargetType!, $targetId: String!, $key: String
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
 )
 """Remove one custom data value of a user; returns the remaining values."""
 
@@ -3533,6 +4125,7 @@ mutation deleteUser($id: String!) {
     idempotent=False,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """Delete a user and, irreversibly, everything the user owns."""
 
@@ -3552,6 +4145,7 @@ mutation deleteUsers($ids: [String!]!) {
     idempotent=False,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),),
 )
 """Delete several users; fails when any id does not exist."""
 
@@ -3635,6 +4229,10 @@ query userBatchWithCustomData($ids: [String!]!, $type: String) {
     idempotent=True,
     errors=(2030,),
     secret_variables=(),
+    checks=(
+        ParamCheck("ids", "str", required=True, is_list=True),
+        ParamCheck("type", "str"),
+    ),
 )
 """Fetch users by ids, usernames, phones, emails or external ids, with custom data."""
 
@@ -3705,6 +4303,10 @@ query archivedUsers($page: Int, $limit: Int) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the archived users of the pool, one page at a time."""
 
@@ -3721,6 +4323,12 @@ query isUserExists($email: String, $phone: String, $username: String, $externalI
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("username", "str"),
+        ParamCheck("email", "str"),
+        ParamCheck("phone", "str"),
+        ParamCheck("external_id", "str"),
+    ),
 )
 """Tell whether a user with the given username, email, phone or external id exists."""
 
@@ -3794,6 +4402,12 @@ query findUserWithCustomData($email: String, $phone: String, $username: String, 
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("username", "str"),
+        ParamCheck("email", "str"),
+        ParamCheck("phone", "str"),
+        ParamCheck("external_id", "str"),
+    ),
 )
 """Find one user by exact username, email, phone or external id (None when none matches)."""
 
@@ -3870,6 +4484,15 @@ query searchUserWithCustomData($query: String!, $fields: [String], $page: Int, $
     idempotent=True,
     errors=(2014, 2015),
     secret_variables=(),
+    checks=(
+        ParamCheck("query", "str", required=True),
+        ParamCheck("fields", "str", is_list=True, max_items=1000),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("department_opts", "model", is_list=True, max_items=1000),
+        ParamCheck("group_opts", "model", is_list=True, max_items=1000),
+        ParamCheck("role_opts", "model", is_list=True, max_items=1000),
+    ),
 )
 """Fuzzy-search users by keyword, optionally within departments, groups or roles."""
 
@@ -3882,6 +4505,7 @@ USERS_KICK = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),),
 )
 """Force a set of users to log out everywhere."""
 
@@ -3909,6 +4533,7 @@ query getUserGroups($id: String) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List the groups a user belongs to."""
 
@@ -3928,6 +4553,10 @@ mutation addUserToGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("group_code", "str", required=True),
+    ),
 )
 """Add users to a group."""
 
@@ -3947,6 +4576,10 @@ mutation removeUserFromGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("group_code", "str", required=True),
+    ),
 )
 """Remove users from a group."""
 
@@ -3977,6 +4610,10 @@ query getUserRoles($id: String, $namespace: String) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List a user's roles in one permission group (namespace)."""
 
@@ -3996,6 +4633,11 @@ mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Grant roles of one permission group to users."""
 
@@ -4015,6 +4657,11 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Revoke roles of one permission group from users."""
 
@@ -4027,6 +4674,11 @@ USERS_HAS_ROLE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("role_code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Tell whether a user holds a role of a permission group."""
 
@@ -4047,6 +4699,7 @@ mutation refreshToken($id: String) {
     idempotent=False,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """Issue a new token for a user."""
 
@@ -4070,6 +4723,13 @@ query policyAssignments($namespace: String, $code: String, $targetType: PolicyAs
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("code", "str"),
+    ),
 )
 """List the policies assigned to a user, one page at a time."""
 
@@ -4089,6 +4749,11 @@ mutation addPolicyAssignments($policies: [String!]!, $targetType: PolicyAssignme
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Assign policies to a user."""
 
@@ -4108,6 +4773,11 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Remove policy assignments from a user."""
 
@@ -4120,6 +4790,7 @@ USERS_LIST_ORGS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List the organizations a user belongs to, each as the path from the org to the user's node."""
 
@@ -4163,6 +4834,10 @@ query getUserDepartments($id: String, $orgId: String) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("org_id", "str"),
+    ),
 )
 """List the departments a user belongs to, optionally in one organization."""
 
@@ -4189,6 +4864,11 @@ query listUserAuthorizedResources($id: String, $namespace: String, $resourceType
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List every resource a user is authorized for, including those inherited from roles, groups and org nodes."""
 
@@ -4208,6 +4888,10 @@ mutation sendFirstLoginVerifyEmail($userId: String!, $appId: String!) {
     idempotent=False,
     errors=(2004, 2011),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("app_id", "str", required=True),
+    ),
 )
 """Send a user the first-login verification email of an application."""
 
@@ -4220,6 +4904,10 @@ USERS_LOGOUT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("app_id", "str"),
+    ),
 )
 """Log a user out, of one application or of all."""
 
@@ -4232,6 +4920,11 @@ USERS_CHECK_LOGIN_STATUS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("app_id", "str"),
+        ParamCheck("device_id", "str"),
+    ),
 )
 """Tell whether a user is logged in, optionally to one application or on one device."""
 
@@ -4244,6 +4937,7 @@ USERS_LIST_TENANTS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """Fetch a user together with the tenants the user belongs to."""
 
@@ -4314,5 +5008,11 @@ query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Bo
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+        ParamCheck("exclude_users_in_org", "bool"),
+    ),
 )
 """List the users of the pool, one page at a time."""

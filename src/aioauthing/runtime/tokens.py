@@ -26,6 +26,8 @@ import anyio
 import anyio.to_thread
 import attrs
 
+from .errors import ResponseDecodeError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: the in-process lock only
@@ -198,11 +200,13 @@ FetchResult = StoredToken | Mapping[str, Any] | str
 def _to_stored(result: FetchResult) -> StoredToken:
     if isinstance(result, StoredToken):
         return result
-    if isinstance(result, str):
+    if isinstance(result, str) and result:
         return StoredToken(result, jwt_expiry(result))
+    if not isinstance(result, Mapping):  # {"data": null}, {"data": {"accessToken": null}}, ...
+        raise ResponseDecodeError(None, "the token fetch returned no access token")
     token = result.get("accessToken") or result.get("access_token") or result.get("token")
     if not isinstance(token, str) or not token:
-        raise ValueError("the token fetch returned no access token")
+        raise ResponseDecodeError(None, "the token fetch returned no access token")
     exp = result.get("exp")
     if isinstance(exp, int | float) and not isinstance(exp, bool) and exp > 0:
         return StoredToken(token, float(exp))
