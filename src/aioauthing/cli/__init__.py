@@ -44,6 +44,11 @@ def main() -> None:
     default=None,
     help='LDAP / AD users of every pool: JSON or YAML {"ldap": [{username, password, profile}], "ad": [...]}.',
 )
+@click.option(
+    "--allow-host",
+    multiple=True,
+    help="Answer this Host name too (besides loopback names and --host); repeatable.",
+)
 @click.option("--log-level", default="warning", show_default=True)
 def emulator(
     host: str,
@@ -54,6 +59,7 @@ def emulator(
     fixed_code: str | None,
     schema: Path | None,
     directory: Path | None,
+    allow_host: tuple[str, ...],
     log_level: str,
 ) -> None:
     """Run the local Authing V2 emulator.
@@ -65,6 +71,7 @@ def emulator(
     from aioauthing.emulator.config import EmulatorConfig
     from aioauthing.emulator.directory_config import load_directory
     from aioauthing.emulator.faults import parse_faults
+    from aioauthing.emulator.persistence import DataFileError
     from aioauthing.emulator.server import bind_socket, uvicorn_server
 
     try:
@@ -88,8 +95,13 @@ def emulator(
         schema_path=schema,
         directory=directory_users,
         public_url=f"http://{shown_host}:{actual_port}",
+        allowed_hosts=allow_host,
     )
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except DataFileError as exc:
+        sock.close()
+        raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(app.state.emulator.settings(), ensure_ascii=False), nl=True)
     server = uvicorn_server(app, log_level=log_level)
     server.run(sockets=[sock])

@@ -18,7 +18,7 @@ from .config import EmulatorConfig
 from .errors import MESSAGES
 from .faults import FaultBook, parse_faults
 from .graphql_http import GraphQLService
-from .middleware import EmulatorMiddleware, error_answer
+from .middleware import EmulatorMiddleware, allowed_hosts, error_answer
 from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
 from .rest_http import context_for, rest_routes
 from .schema import SchemaReport, build_schema_with_resolvers, load_sdl
@@ -82,7 +82,11 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(
-                EmulatorMiddleware, state=state, faults=faults, max_body=config.max_body_bytes
+                EmulatorMiddleware,
+                state=state,
+                faults=faults,
+                max_body=config.max_body_bytes,
+                allowed_hosts=allowed_hosts(config),
             )
         ],
         exception_handlers={HTTPException: _http_error},

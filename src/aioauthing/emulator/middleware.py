@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import anyio
 import jwt
@@ -14,7 +17,18 @@ from .errors import MESSAGES
 from .faults import FaultBook
 from .state import EmulatorState, Pool
 
-__all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
+if TYPE_CHECKING:
+    from .config import EmulatorConfig
+
+__all__ = [
+    "ADMIN_PREFIX",
+    "CLOSE_HEADER",
+    "GRAPHQL_PATH",
+    "IN_PROCESS_HOSTS",
+    "EmulatorMiddleware",
+    "allowed_hosts",
+    "error_answer",
+]
 
 log = logging.getLogger("aioauthing.emulator")
 
@@ -26,6 +40,43 @@ CLOSE_HEADER = b"x-aioauthing-emulator-close"
 Value ``drop`` (request not applied) or ``lost`` (applied, answer lost). It never reaches a client
 of :class:`~aioauthing.emulator.server.EmulatorServer`; the in-process transport turns it into
 ``httpx.RemoteProtocolError``."""
+
+
+IN_PROCESS_HOSTS = frozenset({"emulator", "testserver"})
+"""Host names of in-process use (``base_url="http://emulator"``, Starlette's ``TestClient``)."""
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def allowed_hosts(config: EmulatorConfig) -> frozenset[str]:
+    """The ``Host`` names answered besides loopback names (see ``EmulatorConfig.allowed_hosts``)."""
+    names = set(IN_PROCESS_HOSTS) | {h.lower() for h in config.allowed_hosts}
+    if config.host not in ("0.0.0.0", "::", ""):
+        names.add(config.host.lower().strip("[]"))
+    if config.public_url:
+        public = urlsplit(config.public_url).hostname
+        if public:
+            names.add(public.lower())
+    return frozenset(names)
+
+
+def _hostname(authority: str) -> str:
+    """``127.0.0.1:8800`` -> ``127.0.0.1``; ``[::1]:80`` -> ``::1``; lower case."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1:].partition("]")[0]
+    if authority.count(":") == 1:
+        return authority.partition(":")[0]
+    return authority
+
+
+def is_loopback_name(name: str) -> bool:
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 async def send_json(
@@ -63,12 +114,44 @@ def error_answer(path: str, code: int, message: str | None = None) -> dict[str, 
 
 class EmulatorMiddleware:
     def __init__(
-        self, app: ASGIApp, *, state: EmulatorState, faults: FaultBook, max_body: int
+        self,
+        app: ASGIApp,
+        *,
+        state: EmulatorState,
+        faults: FaultBook,
+        max_body: int,
+        allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
     ) -> None:
         self.app = app
         self.state = state
         self.faults = faults
         self.max_body = max_body
+        self.allowed_hosts = frozenset(allowed_hosts)
+
+    def _host_allowed(self, name: str) -> bool:
+        return name in self.allowed_hosts or is_loopback_name(name)
+
+    def _refusal(self, scope: Scope) -> str | None:
+        """Why this request is refused before anything runs (DNS rebinding, cross-site admin)."""
+        headers: dict[bytes, bytes] = {}
+        for key, value in scope["headers"]:
+            headers.setdefault(key.lower(), value)
+        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        if not host or not self._host_allowed(host):
+            return (
+                "Host not allowed: the emulator answers loopback names (localhost, 127.0.0.1, ::1), "
+                "its configured host and --allow-host names"
+            )
+        if scope["path"].startswith(ADMIN_PREFIX) and scope.get("method") not in _SAFE_METHODS:
+            origin = headers.get(b"origin")
+            if origin is not None:
+                origin_host = urlsplit(origin.decode("latin-1").strip()).hostname or ""
+                if not self._host_allowed(origin_host.lower()):
+                    return "admin writes are accepted from loopback origins only"
+            content_type = headers.get(b"content-type", b"").decode("latin-1")
+            if content_type.partition(";")[0].strip().lower() != "application/json":
+                return "admin writes need Content-Type: application/json"
+        return None
 
     def _pool_for(self, scope: Scope) -> Pool | None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -119,6 +202,11 @@ class EmulatorMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await self._drain(receive)
+            await send_json(send, 403, error_answer(scope["path"], 403, refusal))
             return
         body = await self._read_body(scope, receive)
         if body is None:
