@@ -60,8 +60,9 @@ GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "chunk", "nullable", "choices", "client", "udv", "missing",
+    "validate", "max_items", "chunk", "nullable", "choices", "client", "udv", "missing", "view",
 }  # fmt: skip
+VIEW_OPTIONS = ("user_id", "app_id")
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
 DOC_SDKS = {"go", "android", "python", "js"}
@@ -660,6 +661,7 @@ class Loader:
         with w.at("returns"):
             self._returns(w, op, spec.get("returns"))
         self._check_chunk(w, op)
+        self._check_view(w, op)
         if "paginate" in spec:
             with w.at("paginate"):
                 self._paginate(w, op, w.mapping(spec["paginate"], PAGINATE_KEYS))
@@ -976,6 +978,13 @@ class Loader:
             elif "default" in spec or "value" in spec:
                 w.error("a parameter defaulting to a client option takes no default or value")
             param.client, param.required = str(option), False
+        if "view" in spec:
+            if spec["view"] not in VIEW_OPTIONS:
+                w.error(f"must be one of {', '.join(VIEW_OPTIONS)}", "view")
+            elif not required or ref.is_list or ref.name != "String":
+                w.error("view: applies to a required String parameter", "view")
+            else:
+                param.view = str(spec["view"])
         if "value" in spec:
             param.const, param.is_const, param.required = spec["value"], True, False
             if ref.name in self.enums and spec["value"] not in self.enums[ref.name].values:
@@ -1079,6 +1088,19 @@ class Loader:
                 "from: envelope returns the envelope's code and message as CommonMessage", "type"
             )
         op.returns = ReturnsDef(ref, source)
+
+    def _check_view(self, w: _Walker, op: OperationDef) -> None:
+        """``view:`` parameters get a default, so no required parameter may follow them."""
+        seen = False
+        for p in op.params:
+            if p.is_const or not p.required:
+                continue
+            if p.view is not None:
+                seen = True
+            elif seen:
+                w.error(
+                    "a view: parameter must come after every other required one", "params", p.python
+                )
 
     def _check_chunk(self, w: _Walker, op: OperationDef) -> None:
         """``chunk``: one list parameter per operation, and a list result to concatenate."""

@@ -234,3 +234,13 @@ async def test_a_malformed_token_answer_is_an_authing_error() -> None:
     manager = ManagementTokenManager(fetch, key="k")
     with pytest.raises(ResponseDecodeError, match="no access token"):
         await manager.get_token()
+
+
+async def test_a_view_without_a_user_in_its_token_asks_for_the_id(wire: _NoNetwork) -> None:
+    from aioauthing.generated.authentication import UserApis
+
+    view = UserApis(_core(wire), "opaque-token")
+    with pytest.raises(AuthingValidationError, match="no user in the token") as info:
+        await view.list_udv()
+    assert info.value.parameter == "user_id"
+    assert wire.sent == []

@@ -1455,7 +1455,7 @@ class UserApis(ApiBase):
 
     async def logout(
         self,
-        app_id: str,
+        app_id: str | Unset = UNSET,
         *,
         only_self: bool | Unset = UNSET,
     ) -> models.CommonMessage:
@@ -1469,7 +1469,7 @@ class UserApis(ApiBase):
         Documented as "退出登录": Go ``Logout``; Android ``logout``; Python ``logout``; JS ``logout``.
 
         Args:
-            app_id: The application to log out of (the client's app_id).
+            app_id: The application to log out of (default: the client's ``app_id``).
             only_self: Only end this application's session (Android's option).
 
         Raises:
@@ -1477,6 +1477,8 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
                 1010001: id token 无效或已过期 (NotLoggedInError)
         """
+        if app_id is UNSET:
+            app_id = self._view_value("app_id", "app_id")
         v.check_params(ops.LOGOUT.checks, (app_id, only_self))
         v.require_non_empty("app_id", app_id)
         query: dict[str, Any] = {}
@@ -1995,7 +1997,7 @@ class UserApis(ApiBase):
 
     async def list_udv(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
     ) -> builtins.list[models.UserDefinedData]:
         """List the signed-in user's custom data values (user-defined fields).
 
@@ -2006,12 +2008,14 @@ class UserApis(ApiBase):
         Documented as "获取自定义数据": Go ``ListUdv``; Android ``getCustomUserData``; Python ``list_udv``, ``get_udf_value``; JS ``listUdv``, ``getUdfValue``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
 
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
         v.check_params(ops.LIST_UDV.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
@@ -2087,7 +2091,7 @@ class UserApis(ApiBase):
 
     async def list_roles(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
         *,
         namespace: str | Unset = UNSET,
     ) -> models.PaginatedRoles | None:
@@ -2099,13 +2103,15 @@ class UserApis(ApiBase):
         Documented as "获取用户拥有的角色列表": Go ``ListRole``, ``HasRole``; Android ``listRoles``; Python ``list_roles``, ``has_role``; JS ``hasRole``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
             namespace: Code of the permission group (namespace); the default group when omitted.
 
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
         v.check_params(ops.LIST_ROLES.checks, (user_id, namespace))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
@@ -2117,7 +2123,7 @@ class UserApis(ApiBase):
 
     async def list_authorized_resources(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
         *,
         namespace: str | Unset = UNSET,
         resource_type: str | Unset = UNSET,
@@ -2130,7 +2136,7 @@ class UserApis(ApiBase):
         Documented as "获取用户被授权的所有资源列表": Go ``ListAuthorizedResources``; Android ``listAuthorizedResources``; Python ``list_authorized_resources``; JS ``listAuthorizedResources``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
             namespace: Code of the permission group (namespace), e.g. default.
             resource_type: DATA, API, MENU, UI or BUTTON; every type when omitted.
 
@@ -2138,6 +2144,8 @@ class UserApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
         v.check_params(ops.LIST_AUTHORIZED_RESOURCES.checks, (user_id, namespace, resource_type))
         v.require_non_empty("user_id", user_id)
         if resource_type is not UNSET:
@@ -2153,7 +2161,7 @@ class UserApis(ApiBase):
 
     async def list_departments(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
         *,
         org_id: str | Unset = UNSET,
     ) -> models.PaginatedDepartments | None:
@@ -2162,13 +2170,15 @@ class UserApis(ApiBase):
         Documented as "获取用户所有部门": Go ``ListDepartments``; Python ``list_departments``; JS ``listDepartments``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
             org_id: Only departments of this organization.
 
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
         v.check_params(ops.LIST_DEPARTMENTS.checks, (user_id, org_id))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
