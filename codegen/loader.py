@@ -61,6 +61,7 @@ REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
     "validate", "max_items", "chunk", "nullable", "choices", "client", "udv", "missing", "view",
+    "unsent",
 }  # fmt: skip
 VIEW_OPTIONS = ("user_id", "app_id")
 RETURNS_KEYS = {"type", "from"}
@@ -985,6 +986,10 @@ class Loader:
                 w.error("view: applies to a required String parameter", "view")
             else:
                 param.view = str(spec["view"])
+        if w.boolean(spec.get("unsent"), "unsent", False):
+            if "value" in spec or "default" in spec or required:
+                w.error("an unsent variable takes no value or default and is optional", "unsent")
+            param.unsent, param.is_const, param.required = True, True, False
         if "value" in spec:
             param.const, param.is_const, param.required = spec["value"], True, False
             if ref.name in self.enums and spec["value"] not in self.enums[ref.name].values:

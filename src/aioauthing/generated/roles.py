@@ -328,7 +328,6 @@ class RolesApi(ApiBase):
             variables["groupCodes"] = list(group_codes)
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
-        variables["roleCode"] = None
         try:
             data = await self._execute(ops.ROLES_ASSIGN, variables=variables)
         except NotFoundError as exc:
@@ -375,7 +374,6 @@ class RolesApi(ApiBase):
             variables["groupCodes"] = list(group_codes)
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
-        variables["roleCode"] = None
         try:
             data = await self._execute(ops.ROLES_REVOKE, variables=variables)
         except NotFoundError as exc:

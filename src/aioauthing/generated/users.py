@@ -714,9 +714,6 @@ class UsersApi(ApiBase):
         variables["roleCodes"] = list(role_codes)
         if namespace is not UNSET:
             variables["namespace"] = namespace
-        variables["roleCode"] = None
-        variables["groupCodes"] = None
-        variables["nodeCodes"] = None
         try:
             data = await self._execute(ops.USERS_ADD_ROLES, variables=variables)
         except NotFoundError as exc:
@@ -752,9 +749,6 @@ class UsersApi(ApiBase):
         variables["roleCodes"] = list(role_codes)
         if namespace is not UNSET:
             variables["namespace"] = namespace
-        variables["roleCode"] = None
-        variables["groupCodes"] = None
-        variables["nodeCodes"] = None
         try:
             data = await self._execute(ops.USERS_REMOVE_ROLES, variables=variables)
         except NotFoundError as exc:
@@ -904,7 +898,6 @@ class UsersApi(ApiBase):
         if namespace is not UNSET:
             variables["namespace"] = namespace
         variables["targetType"] = "USER"
-        variables["inheritByChildren"] = None
         try:
             data = await self._execute(ops.USERS_ADD_POLICIES, variables=variables)
         except NotFoundError as exc:
