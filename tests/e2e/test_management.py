@@ -54,8 +54,9 @@ async def test_groups_lifecycle_and_membership(authing_management_client: Any) -
     assert (await mgmt.groups.list()).total_count == 1
     await mgmt.groups.delete(["engineering"])
     assert (await mgmt.groups.list()).total_count == 0
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as gone:
         await mgmt.groups.delete(["engineering"])
+    assert type(gone.value) is AuthingError and gone.value.code == 404
 
 
 async def test_roles_are_scoped_by_namespace(authing_management_client: Any) -> None:

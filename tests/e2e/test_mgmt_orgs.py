@@ -38,8 +38,9 @@ async def test_org_tree_paths_and_node_updates(authing_management_client: Any) -
 
     await mgmt.orgs.delete_node(org.id, eng.id)  # takes its subtree with it
     assert [n.id for n in (await mgmt.orgs.detail(org.id)).nodes] == [org.root_node.id]
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as root:
         await mgmt.orgs.delete_node(org.id, org.root_node.id)
+    assert type(root.value) is AuthingError and root.value.code == 400
 
 
 async def test_list_and_delete_orgs(authing_management_client: Any) -> None:
@@ -101,10 +102,12 @@ async def test_roles_granted_to_nodes_and_groups(authing_management_client: Any)
     await mgmt.groups.create("ops", "Ops")
     await mgmt.roles.create("auditor")
     await mgmt.roles.assign(["auditor"], node_codes=["acme"], group_codes=["ops"])
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as missing_group:
         await mgmt.roles.assign(["auditor"], group_codes=["missing"])
-    with pytest.raises(AuthingError):
+    assert type(missing_group.value) is AuthingError and missing_group.value.code == 404
+    with pytest.raises(AuthingError) as no_target:
         await mgmt.roles.assign(["auditor"])  # no target at all
+    assert type(no_target.value) is AuthingError and no_target.value.code == 400
     holders = await mgmt.roles.list_users("auditor")
     assert holders.total_count == 0  # nodes and groups are not users
     revoked = await mgmt.roles.revoke(["auditor"], node_codes=[org.root_node.code])
