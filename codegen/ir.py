@@ -182,6 +182,8 @@ class ErrorDef:
     name: str
     family: str
     message: str
+    en: str = ""
+    """The message in English (spec key ``en``)."""
 
 
 @dataclass

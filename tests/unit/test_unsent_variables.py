@@ -19,8 +19,16 @@ OK = {"code": 200, "message": "ok"}
 @pytest.mark.parametrize(
     ("call", "field", "sent"),
     [
-        (lambda m: m.roles.assign(["r1"], user_ids=["u1"]), "assignRole", {"roleCodes", "userIds"}),
-        (lambda m: m.roles.revoke(["r1"], user_ids=["u1"]), "revokeRole", {"roleCodes", "userIds"}),
+        (
+            lambda m: m.roles.add_users(["r1"], user_ids=["u1"]),
+            "assignRole",
+            {"roleCodes", "userIds"},
+        ),
+        (
+            lambda m: m.roles.remove_users(["r1"], user_ids=["u1"]),
+            "revokeRole",
+            {"roleCodes", "userIds"},
+        ),
         (lambda m: m.users.add_roles(["u1"], ["r1"]), "assignRole", {"roleCodes", "userIds"}),
         (lambda m: m.users.remove_roles(["u1"], ["r1"]), "revokeRole", {"roleCodes", "userIds"}),
         (

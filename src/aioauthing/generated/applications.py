@@ -72,7 +72,7 @@ class ApplicationsApi(ApiBase):
 
         return paginate(fetch, page_size=page_size, items="list", total="total_count")
 
-    async def detail(
+    async def find_by_id(
         self,
         app_id: str,
     ) -> models.Application:
@@ -87,12 +87,12 @@ class ApplicationsApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2011: 应用不存在 (NotFoundError)
         """
-        v.check_params(ops.APPLICATIONS_DETAIL.checks, (app_id,))
+        v.check_params(ops.APPLICATIONS_FIND_BY_ID.checks, (app_id,))
         v.require_non_empty("app_id", app_id)
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id
         result = await self._execute(
-            ops.APPLICATIONS_DETAIL,
+            ops.APPLICATIONS_FIND_BY_ID,
             path_params=path_params,
         )
         return self._structure(result.get("data"), models.Application)

@@ -48,7 +48,7 @@ class OrgsApi(ApiBase):
             description: Description.
             tenant_id: The tenant the organization belongs to.
         """
-        v.check_params(ops.ORGS_CREATE.checks, (name, code, description, tenant_id))
+        v.check_params(ops.ORG_CREATE.checks, (name, code, description, tenant_id))
         v.require_non_empty("name", name)
         variables: dict[str, Any] = {}
         variables["name"] = name
@@ -58,10 +58,10 @@ class OrgsApi(ApiBase):
             variables["description"] = description
         if tenant_id is not UNSET:
             variables["tenantId"] = tenant_id
-        data = await self._execute(ops.ORGS_CREATE, variables=variables)
+        data = await self._execute(ops.ORG_CREATE, variables=variables)
         return self._structure(data, models.Org)
 
-    async def delete(
+    async def delete_by_id(
         self,
         org_id: str,
     ) -> models.CommonMessage:
@@ -72,11 +72,11 @@ class OrgsApi(ApiBase):
         Args:
             org_id: The organization's id.
         """
-        v.check_params(ops.ORGS_DELETE.checks, (org_id,))
+        v.check_params(ops.ORG_DELETE_BY_ID.checks, (org_id,))
         v.require_non_empty("org_id", org_id)
         variables: dict[str, Any] = {}
         variables["id"] = org_id
-        data = await self._execute(ops.ORGS_DELETE, variables=variables)
+        data = await self._execute(ops.ORG_DELETE_BY_ID, variables=variables)
         return self._structure(data, models.CommonMessage)
 
     async def list(
@@ -95,7 +95,7 @@ class OrgsApi(ApiBase):
             limit: Organizations per page.
             sort_by: Sort order (newest first by default).
         """
-        v.check_params(ops.ORGS_LIST.checks, (page, limit, sort_by))
+        v.check_params(ops.ORG_LIST.checks, (page, limit, sort_by))
         if sort_by is not UNSET:
             v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
@@ -103,7 +103,7 @@ class OrgsApi(ApiBase):
         variables["limit"] = limit
         if sort_by is not UNSET:
             variables["sortBy"] = self._unstructure(sort_by)
-        data = await self._execute(ops.ORGS_LIST, variables=variables)
+        data = await self._execute(ops.ORG_LIST, variables=variables)
         return self._structure(data, models.PaginatedOrgs)
 
     def iter_list(
@@ -123,7 +123,7 @@ class OrgsApi(ApiBase):
 
         return paginate(fetch, page_size=page_size, items="list", total="total_count")
 
-    async def detail(
+    async def find_by_id(
         self,
         org_id: str,
     ) -> models.Org:
@@ -134,11 +134,11 @@ class OrgsApi(ApiBase):
         Args:
             org_id: The organization's id.
         """
-        v.check_params(ops.ORGS_DETAIL.checks, (org_id,))
+        v.check_params(ops.ORG_FIND_BY_ID.checks, (org_id,))
         v.require_non_empty("org_id", org_id)
         variables: dict[str, Any] = {}
         variables["id"] = org_id
-        data = await self._execute(ops.ORGS_DETAIL, variables=variables)
+        data = await self._execute(ops.ORG_FIND_BY_ID, variables=variables)
         return self._structure(data, models.Org)
 
     async def add_node(
@@ -155,7 +155,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Add a node (department) under a parent node (the root when omitted); returns the node.
 
-        Documented as "添加节点": Python ``org.create_node``; JS ``org.addNode``.
+        Documented as "添加节点": Python ``org.add_node``; JS ``org.addNode``.
 
         Args:
             org_id: The organization's id.
@@ -168,7 +168,7 @@ class OrgsApi(ApiBase):
             description_i18n: Translated descriptions (JSON text).
         """
         v.check_params(
-            ops.ORGS_ADD_NODE.checks,
+            ops.ORG_ADD_NODE.checks,
             (org_id, name, parent_node_id, code, description, order, name_i18n, description_i18n),
         )
         v.require_non_empty("org_id", org_id)
@@ -188,7 +188,7 @@ class OrgsApi(ApiBase):
             variables["nameI18n"] = name_i18n
         if description_i18n is not UNSET:
             variables["descriptionI18n"] = description_i18n
-        data = await self._execute(ops.ORGS_ADD_NODE, variables=variables)
+        data = await self._execute(ops.ORG_ADD_NODE, variables=variables)
         return self._structure(data, models.Node)
 
     async def update_node(
@@ -209,7 +209,7 @@ class OrgsApi(ApiBase):
             code: New code.
             description: New description.
         """
-        v.check_params(ops.ORGS_UPDATE_NODE.checks, (node_id, name, code, description))
+        v.check_params(ops.ORG_UPDATE_NODE.checks, (node_id, name, code, description))
         v.require_non_empty("node_id", node_id)
         variables: dict[str, Any] = {}
         variables["id"] = node_id
@@ -219,7 +219,7 @@ class OrgsApi(ApiBase):
             variables["code"] = code
         if description is not UNSET:
             variables["description"] = description
-        data = await self._execute(ops.ORGS_UPDATE_NODE, variables=variables)
+        data = await self._execute(ops.ORG_UPDATE_NODE, variables=variables)
         return self._structure(data, models.Node)
 
     async def delete_node(
@@ -235,13 +235,13 @@ class OrgsApi(ApiBase):
             org_id: The organization's id.
             node_id: The node's id.
         """
-        v.check_params(ops.ORGS_DELETE_NODE.checks, (org_id, node_id))
+        v.check_params(ops.ORG_DELETE_NODE.checks, (org_id, node_id))
         v.require_non_empty("org_id", org_id)
         v.require_non_empty("node_id", node_id)
         variables: dict[str, Any] = {}
         variables["orgId"] = org_id
         variables["nodeId"] = node_id
-        data = await self._execute(ops.ORGS_DELETE_NODE, variables=variables)
+        data = await self._execute(ops.ORG_DELETE_NODE, variables=variables)
         return self._structure(data, models.CommonMessage)
 
     async def add_members(
@@ -267,7 +267,7 @@ class OrgsApi(ApiBase):
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.check_params(
-            ops.ORGS_ADD_MEMBERS.checks, (user_ids, node_id, org_id, node_code, is_leader)
+            ops.ORG_ADD_MEMBERS.checks, (user_ids, node_id, org_id, node_code, is_leader)
         )
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -282,13 +282,13 @@ class OrgsApi(ApiBase):
         if is_leader is not UNSET:
             variables["isLeader"] = is_leader
         try:
-            data = await self._execute(ops.ORGS_ADD_MEMBERS, variables=variables)
+            data = await self._execute(ops.ORG_ADD_MEMBERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
         return self._structure(data, models.Node)
 
-    async def remove_members(
+    async def delete_members(
         self,
         user_ids: Sequence[str],
         *,
@@ -298,7 +298,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Remove users from a node (by node id, or by organization id and node code).
 
-        Documented as "节点删除成员": Python ``org.remove_members``; JS ``org.removeMembers``.
+        Documented as "节点删除成员": Python ``org.delete_members``; JS ``org.removeMembers``.
 
         Args:
             user_ids: The users' ids.
@@ -308,7 +308,7 @@ class OrgsApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
-        v.check_params(ops.ORGS_REMOVE_MEMBERS.checks, (user_ids, node_id, org_id, node_code))
+        v.check_params(ops.ORG_DELETE_MEMBERS.checks, (user_ids, node_id, org_id, node_code))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         variables: dict[str, Any] = {}
@@ -320,7 +320,7 @@ class OrgsApi(ApiBase):
         if node_code is not UNSET:
             variables["nodeCode"] = node_code
         try:
-            data = await self._execute(ops.ORGS_REMOVE_MEMBERS, variables=variables)
+            data = await self._execute(ops.ORG_DELETE_MEMBERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
@@ -347,7 +347,7 @@ class OrgsApi(ApiBase):
             include_children_nodes: Also list members of descendant nodes (the service defaults to true).
         """
         v.check_params(
-            ops.ORGS_LIST_MEMBERS.checks, (node_id, page, limit, sort_by, include_children_nodes)
+            ops.ORG_LIST_MEMBERS.checks, (node_id, page, limit, sort_by, include_children_nodes)
         )
         v.require_non_empty("node_id", node_id)
         if sort_by is not UNSET:
@@ -360,7 +360,7 @@ class OrgsApi(ApiBase):
             variables["sortBy"] = self._unstructure(sort_by)
         if include_children_nodes is not UNSET:
             variables["includeChildrenNodes"] = include_children_nodes
-        data = await self._execute(ops.ORGS_LIST_MEMBERS, variables=variables)
+        data = await self._execute(ops.ORG_LIST_MEMBERS, variables=variables)
         return self._structure(data, models.PaginatedUsers)
 
     def iter_list_members(

@@ -289,7 +289,7 @@ class RolesApi(ApiBase):
         data = await self._execute(ops.ROLES_LIST_AUTHORIZED_RESOURCES, variables=variables)
         return None if data is None else self._structure(data, models.PaginatedAuthorizedResources)
 
-    async def assign(
+    async def add_users(
         self,
         role_codes: Sequence[str | None],
         *,
@@ -314,7 +314,7 @@ class RolesApi(ApiBase):
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.check_params(
-            ops.ROLES_ASSIGN.checks, (role_codes, namespace, user_ids, group_codes, node_codes)
+            ops.ROLES_ADD_USERS.checks, (role_codes, namespace, user_ids, group_codes, node_codes)
         )
         v.require_non_empty("role_codes", role_codes)
         v.check_items_non_empty("role_codes", role_codes)
@@ -329,13 +329,13 @@ class RolesApi(ApiBase):
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
         try:
-            data = await self._execute(ops.ROLES_ASSIGN, variables=variables)
+            data = await self._execute(ops.ROLES_ADD_USERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
-    async def revoke(
+    async def remove_users(
         self,
         role_codes: Sequence[str | None],
         *,
@@ -360,7 +360,8 @@ class RolesApi(ApiBase):
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
         v.check_params(
-            ops.ROLES_REVOKE.checks, (role_codes, namespace, user_ids, group_codes, node_codes)
+            ops.ROLES_REMOVE_USERS.checks,
+            (role_codes, namespace, user_ids, group_codes, node_codes),
         )
         v.require_non_empty("role_codes", role_codes)
         v.check_items_non_empty("role_codes", role_codes)
@@ -375,7 +376,7 @@ class RolesApi(ApiBase):
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
         try:
-            data = await self._execute(ops.ROLES_REVOKE, variables=variables)
+            data = await self._execute(ops.ROLES_REMOVE_USERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
