@@ -27,6 +27,11 @@ from aioauthing.runtime.validation import ParamCheck
 
 pytestmark = pytest.mark.anyio
 
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # the checks run before any I/O: one event loop is enough
+
 MODULES = ("acl", "applications", "authentication", "groups", "orgs", "policies", "roles")
 MODULES += ("tenants", "udf", "users")
 
