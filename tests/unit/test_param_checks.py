@@ -32,6 +32,7 @@ pytestmark = pytest.mark.anyio
 def anyio_backend() -> str:
     return "asyncio"  # the checks run before any I/O: one event loop is enough
 
+
 MODULES = ("acl", "applications", "authentication", "groups", "orgs", "policies", "roles")
 MODULES += ("tenants", "udf", "users")
 
