@@ -118,14 +118,14 @@ class KeyMaterial:
         try:
             raw = base64.b64decode(ciphertext, validate=True)
         except (ValueError, TypeError) as exc:
-            raise biz(2016) from exc
+            raise biz("PASSWORD_DECRYPT_FAILED") from exc
         message = _pkcs1_v15_unpad(self._raw_decrypt(raw), self._key_bytes)
         if message is None:
-            raise biz(2016)
+            raise biz("PASSWORD_DECRYPT_FAILED")
         try:
             return message.decode()
         except UnicodeDecodeError as exc:
-            raise biz(2016) from exc
+            raise biz("PASSWORD_DECRYPT_FAILED") from exc
 
     def _raw_decrypt(self, raw: bytes) -> bytes | None:
         """The RSA primitive (CRT), no padding removed; ``None`` for a value out of range."""

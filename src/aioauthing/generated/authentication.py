@@ -1475,7 +1475,7 @@ class UserApis(ApiBase):
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
-                1010001: id token 无效或已过期 (NotLoggedInError)
+                1010001: 用户的 id token 无效或已过期 (NotLoggedInError)
         """
         if app_id is UNSET:
             app_id = self._view_value("app_id", "app_id")
