@@ -109,7 +109,10 @@ def _cost_error(document: DocumentNode) -> GraphQLError | None:
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode):
             continue
-        fields, aliases, introspection, depth = cost.of(definition.selection_set)
+        try:
+            fields, aliases, introspection, depth = cost.of(definition.selection_set)
+        except RecursionError:
+            return GraphQLError(f"document too costly: selections nested deeper than {MAX_DEPTH}")
         for what, value, limit in (
             ("nested selections", depth, MAX_DEPTH),
             ("fields", fields, MAX_FIELDS),
