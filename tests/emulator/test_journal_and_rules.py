@@ -128,7 +128,7 @@ def test_journal_is_a_bounded_ring_buffer() -> None:
             pool.gql(IS_USER_EXISTS, {"email": email})
         entries = _journal(pool)
         assert [e["operation"] for e in entries] == ["isUserExists"] * 3
-        pool.admin("POST", "/reset")
+        pool.admin("POST", "/reset", json={})
         assert _journal(pool) == []
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import anyio
 import jwt
@@ -24,7 +26,18 @@ from .journal import (
 )
 from .state import EmulatorState, Pool
 
-__all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
+if TYPE_CHECKING:
+    from .config import EmulatorConfig
+
+__all__ = [
+    "ADMIN_PREFIX",
+    "CLOSE_HEADER",
+    "GRAPHQL_PATH",
+    "IN_PROCESS_HOSTS",
+    "EmulatorMiddleware",
+    "allowed_hosts",
+    "error_answer",
+]
 
 log = logging.getLogger("aioauthing.emulator")
 
@@ -38,6 +51,43 @@ CLOSE_HEADER = b"x-aioauthing-emulator-close"
 Value ``drop`` (request not applied) or ``lost`` (applied, answer lost). It never reaches a client
 of :class:`~aioauthing.emulator.server.EmulatorServer`; the in-process transport turns it into
 ``httpx.RemoteProtocolError``."""
+
+
+IN_PROCESS_HOSTS = frozenset({"emulator", "testserver"})
+"""Host names of in-process use (``base_url="http://emulator"``, Starlette's ``TestClient``)."""
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def allowed_hosts(config: EmulatorConfig) -> frozenset[str]:
+    """The ``Host`` names answered besides loopback names (see ``EmulatorConfig.allowed_hosts``)."""
+    names = set(IN_PROCESS_HOSTS) | {h.lower() for h in config.allowed_hosts}
+    if config.host not in ("0.0.0.0", "::", ""):
+        names.add(config.host.lower().strip("[]"))
+    if config.public_url:
+        public = urlsplit(config.public_url).hostname
+        if public:
+            names.add(public.lower())
+    return frozenset(names)
+
+
+def _hostname(authority: str) -> str:
+    """``127.0.0.1:8800`` -> ``127.0.0.1``; ``[::1]:80`` -> ``::1``; lower case."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1:].partition("]")[0]
+    if authority.count(":") == 1:
+        return authority.partition(":")[0]
+    return authority
+
+
+def is_loopback_name(name: str) -> bool:
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 async def send_json(
@@ -94,6 +144,7 @@ class EmulatorMiddleware:
         state: EmulatorState,
         faults: FaultBook,
         max_body: int,
+        allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
         journal: RequestJournal | None = None,
         targeted: TargetedFaults | None = None,
         operations: dict[int, str] | None = None,
@@ -103,11 +154,41 @@ class EmulatorMiddleware:
         self.state = state
         self.faults = faults
         self.max_body = max_body
+        self.allowed_hosts = frozenset(allowed_hosts)
         self.journal = journal
         self.targeted = targeted
         self.operations = operations if operations is not None else {}
         """``id(endpoint) -> route template``, filled once the routes exist."""
         self.routes = routes
+
+    def _host_allowed(self, name: str) -> bool:
+        return name in self.allowed_hosts or is_loopback_name(name)
+
+    def _refusal(self, scope: Scope) -> str | None:
+        """Why this request is refused before anything runs (DNS rebinding, cross-site admin)."""
+        headers: dict[bytes, bytes] = {}
+        for key, value in scope["headers"]:
+            headers.setdefault(key.lower(), value)
+        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        if not host or not self._host_allowed(host):
+            return (
+                "Host not allowed: the emulator answers loopback names (localhost, 127.0.0.1, ::1), "
+                "its configured host and --allow-host names"
+            )
+        if scope["path"].startswith(ADMIN_PREFIX) and scope.get("method") not in _SAFE_METHODS:
+            origin = headers.get(b"origin")
+            if origin is not None:
+                origin_host = urlsplit(origin.decode("latin-1").strip()).hostname or ""
+                if not self._host_allowed(origin_host.lower()):
+                    return "admin writes are accepted from loopback origins only"
+            content_type = headers.get(b"content-type", b"").decode("latin-1")
+            own_check = scope["path"].startswith(ADMIN_PREFIX + "/ui/api/")  # 415 + page token
+            if (
+                not own_check
+                and content_type.partition(";")[0].strip().lower() != "application/json"
+            ):
+                return "admin writes need Content-Type: application/json"
+        return None
 
     def _protocol_pool(self, scope: Scope, body: bytes) -> Pool | None:
         """The pool of the OAuth / CAS client a request without pool header or token names."""
@@ -257,6 +338,14 @@ class EmulatorMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await self._drain(receive)
+            payload = error_payload("REQUEST_REFUSED", reason=refusal)
+            if scope["path"].rstrip("/") == GRAPHQL_PATH:
+                payload = {"errors": [{"message": payload}]}
+            await send_json(send, 403, payload)
             return
         scope["aioauthing.began"] = time.perf_counter()  # the request journal's durations
         body = await self._read_body(scope, receive)

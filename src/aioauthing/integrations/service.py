@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Self
 
@@ -151,7 +151,7 @@ class Authing:
 
     # -- authentication ------------------------------------------------------------------------
 
-    async def authenticate(self, authorization: str | None) -> Principal:
+    async def authenticate(self, authorization: str | Sequence[str] | None) -> Principal:
         """Verify the ``Authorization`` header's Bearer token locally; raise :class:`AuthFailure`."""
         token = parse_authorization(authorization)
         claims = self.verified.get(token)
