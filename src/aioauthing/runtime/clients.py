@@ -27,7 +27,7 @@ from .core import DEFAULT_HOST, Core, Timeouts
 from .errors import NotLoggedInError
 from .jwt import JwksCache, TokenClaims, verify_token
 from .protocols import CasValidation, Protocol
-from .ratelimit import RateLimiter
+from .ratelimit import Limiter
 from .remember import RememberedUser
 from .tokens import (
     FetchResult,
@@ -64,7 +64,7 @@ class _ClientMixin:
         return self._core
 
     @property
-    def limiter(self) -> RateLimiter:
+    def limiter(self) -> Limiter:
         """The client-wide limiter; ``client.limiter.stats()`` shows its state."""
         return self._core.limiter
 
@@ -124,6 +124,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         max_retries: int | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
+        limiter: Limiter | None = None,
         remember: TokenStore | bool = False,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -154,6 +155,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
             max_retries=max_retries,
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
+            limiter=limiter,
             strict=strict,
             public_key=public_key,
             headers=headers,
@@ -356,6 +358,7 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
         max_retries: int | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
+        limiter: Limiter | None = None,
         token_store: TokenStore | None = None,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -371,6 +374,7 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
             max_retries=max_retries,
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
+            limiter=limiter,
             strict=strict,
             public_key=public_key,
             headers=headers,
