@@ -160,7 +160,9 @@ async def faults(request: Request) -> Any:
         runtime.state.touch_pool(pool)
         if body.get("seed") is not None:
             runtime.faults.reseed(pool.id, spec, int(body["seed"]))
-    return {"spec": pool.faults}
+        if body.get("resetCounters"):
+            runtime.faults.traffic.pool(pool.id).reset()
+    return {"spec": pool.faults, "counters": runtime.faults.traffic.pool(pool.id).as_dict()}
 
 
 async def directory(request: Request) -> Any:

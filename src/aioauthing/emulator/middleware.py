@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 from typing import Any
 
 import anyio
@@ -11,12 +13,13 @@ import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import MESSAGES
-from .faults import FaultBook
+from .faults import FaultBook, PoolTraffic
 from .state import EmulatorState, Pool
 
 __all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
 
 log = logging.getLogger("aioauthing.emulator")
+_TOKEN_QUERY = re.compile(rb"\baccessToken\s*\(")
 
 ADMIN_PREFIX = "/__emulator__"
 GRAPHQL_PATH = "/graphql/v2"
@@ -141,9 +144,13 @@ class EmulatorMiddleware:
             pool = self._pool_for(scope)
             if pool is not None:
                 injector = self.faults.injector(pool.id, pool.faults)
+                traffic = self.faults.traffic.pool(pool.id)
                 if injector.spec.latency:
                     await anyio.sleep(injector.spec.latency)
+                if await _over_quota(traffic, injector.spec.quota, send):
+                    return
                 outcome = injector.decide()
+                _count(traffic, scope["path"], body, outcome)
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
@@ -174,3 +181,23 @@ class EmulatorMiddleware:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if not started:
                 await send_json(send, 500, error_answer(scope["path"], 500))
+
+
+async def _over_quota(traffic: PoolTraffic, rate: float | None, send: Send) -> bool:
+    """Count the request; past the pool's quota answer 429 with ``Retry-After`` (True)."""
+    traffic.requests += 1
+    quota = traffic.quota_for(rate)
+    wait = quota.admit() if quota is not None else None
+    if wait is None:
+        return False
+    traffic.throttled += 1
+    retry_after = str(max(1, math.ceil(wait))).encode()
+    await send_json(send, 429, envelope(429), [(b"retry-after", retry_after)])
+    return True
+
+
+def _count(traffic: PoolTraffic, path: str, body: bytes, outcome: str | None) -> None:
+    if outcome is not None:
+        traffic.faults[outcome] += 1
+    if path.rstrip("/") == GRAPHQL_PATH and _TOKEN_QUERY.search(body):
+        traffic.token_requests += 1
