@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 from fleet_helpers import counters, quota_pool
 
 from aioauthing.emulator.server import EmulatorServer
