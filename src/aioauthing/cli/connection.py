@@ -36,6 +36,10 @@ class Connection:
     emulator: bool = False
     public_key: str | None = None
     http_client: Any = None
+    redis_url: str | None = dataclasses.field(default=None, repr=False)
+    """``--redis``: share the management token (and the ``rate_limit`` budget) through Redis."""
+    rate_limit: float | None = None
+    """``--rate-limit``: requests per second (the fleet's with ``redis_url``)."""
 
     def merged(self, **overrides: Any) -> Connection:
         """A copy where every given (truthy) override wins."""
@@ -109,6 +113,7 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
                 host=base,
                 public_key=settings["public_key"],
                 http_client=http,
+                rate_limit=conn.rate_limit,
             ) as client,
         ):
             yield client
@@ -118,11 +123,44 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
             f"give --host/--user-pool-id/--secret (or {ENV_HOST}, {ENV_POOL}, {ENV_SECRET}) "
             "or --emulator"
         )
-    async with ManagementClient(
-        conn.user_pool_id,
-        conn.secret,
-        host=conn.host,
-        public_key=conn.public_key,
-        http_client=conn.http_client,
-    ) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        shared = await stack.enter_async_context(_fleet(conn, conn.user_pool_id))
+        client = await stack.enter_async_context(
+            ManagementClient(
+                conn.user_pool_id,
+                conn.secret,
+                host=conn.host,
+                public_key=conn.public_key,
+                http_client=conn.http_client,
+                **shared,
+            )
+        )
         yield client
+
+
+@contextlib.asynccontextmanager
+async def _fleet(conn: Connection, pool_id: str) -> AsyncIterator[dict[str, Any]]:
+    """``token_store`` / ``limiter`` / ``rate_limit`` keyword arguments for ``--redis``."""
+    if not conn.redis_url:
+        yield {"rate_limit": conn.rate_limit}
+        return
+    from aioauthing.runtime.redis_limiter import RedisRateLimiter
+    from aioauthing.runtime.redis_store import RedisTokenStore
+
+    try:
+        store = RedisTokenStore(conn.redis_url)
+        limiter = (
+            RedisRateLimiter(conn.redis_url, rate=conn.rate_limit, pool_id=pool_id)
+            if conn.rate_limit
+            else None
+        )
+    except ImportError:  # pragma: no cover - depends on the installed extras
+        raise click.UsageError(
+            "--redis needs the redis extra: pip install 'aioauthing[redis]'"
+        ) from None
+    try:
+        yield {"token_store": store, "limiter": limiter}
+    finally:
+        if limiter is not None:
+            await limiter.aclose()
+        await store.aclose()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import IO, Any
 
 import attrs
 
+from aioauthing.cli.fleet import Shard
 from aioauthing.cli.rows import CUSTOM_PREFIX
 from aioauthing.generated.models import CreateUserInput
 
@@ -66,8 +67,13 @@ async def export_users(
     *,
     custom_data: bool = True,
     on_progress: Callable[[int, int | None], object] | None = None,
+    shard: Shard | None = None,
 ) -> ExportStats:
-    """Write every user to ``out`` as ``"csv"`` or ``"jsonl"``; ``on_progress(done, total)``."""
+    """Write every user to ``out`` as ``"csv"`` or ``"jsonl"``; ``on_progress(done, total)``.
+
+    ``shard`` (``--shard K/N``) writes only its contiguous range of pages: N processes together
+    write every user once, as long as the pool does not change meanwhile.
+    """
     import json
 
     stats = ExportStats()
@@ -79,8 +85,8 @@ async def export_users(
         columns = set(fieldnames)
         writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore")
         writer.writeheader()
-    paginator = mgmt.users.iter_list(page_size=PAGE_SIZE)
-    async for page in paginator.pages():
+    total: int | None = None
+    async for page, total in _pages(mgmt, shard):
         users = [u for u in page.list or [] if u is not None]
         values = await _custom_values(mgmt, users) if custom_data else {}
         for user in users:
@@ -96,5 +102,20 @@ async def export_users(
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             stats.exported += 1
         if on_progress is not None:
-            on_progress(stats.exported, paginator.total)
+            on_progress(stats.exported, total)
     return stats
+
+
+async def _pages(mgmt: Any, shard: Shard | None) -> AsyncIterator[tuple[Any, int | None]]:
+    """``(page, total users)``: every page, or the contiguous page range of ``shard``."""
+    if shard is None:
+        paginator = mgmt.users.iter_list(page_size=PAGE_SIZE)
+        async for page in paginator.pages():
+            yield page, paginator.total
+        return
+    first = await mgmt.users.list(page=1, limit=1)
+    pages = -(-int(first.total_count or 0) // PAGE_SIZE)
+    numbers = shard.page_range(pages)
+    for number in numbers:
+        page = await mgmt.users.list(page=number, limit=PAGE_SIZE)
+        yield page, min(len(numbers) * PAGE_SIZE, int(page.total_count or 0))

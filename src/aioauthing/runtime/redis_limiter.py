@@ -20,6 +20,7 @@ import functools
 import math
 import random
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final
@@ -99,7 +100,8 @@ class RedisRateLimiter:
     requests in flight; ``recovery`` is the share of the budget won back per second after a
     429 halved the rate; a 429's ``Retry-After`` pauses the whole fleet. ``headroom`` keeps the
     fleet a little under ``rate`` (default 5%) so that network jitter between the moment a slot is
-    taken and the moment the server counts the request does not cross the server's limit. Call
+    taken and the moment the server counts the request does not cross the server's limit; and
+    each process paces itself at ``rate`` with bursts of at most ``burst`` seconds' worth. Call
     :meth:`aclose` (or use ``async with``) to close its Redis connections.
     """
 
@@ -115,6 +117,7 @@ class RedisRateLimiter:
         min_rate: float = 1.0,
         max_pause: float = 60.0,
         headroom: float = 0.05,
+        burst: float = 0.05,
         prefix: str = "aioauthing:limit:",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -157,6 +160,17 @@ class RedisRateLimiter:
         self._poll = anyio.Lock()
         self._state: tuple[float, float | None, float] = (0.0, None, -math.inf)
         """(resume, floor, read at): the fleet's cool-down as last read from Redis."""
+        self._burst = burst
+        self._next_at = -math.inf
+        self._member = uuid.uuid4().hex
+        self._members_key = f"{prefix}{pool_id}:members"
+        self._share = 1
+        self._beat_at = -math.inf
+        """This process's own pacing: it sends its share of the budget (``rate`` divided by the
+        processes that used the budget in the last two seconds) evenly spaced, with bursts of
+        ``burst`` seconds' worth at most. The fleet-wide window alone would let every process
+        spend the whole budget in one burst, which the server counts spread over its queueing
+        delay; evenly spaced requests stay under the server's window."""
         self._in_flight = 0
         self._throttle_events = 0
         self._waits = 0
@@ -218,6 +232,29 @@ class RedisRateLimiter:
             return self._budget
         return min(self._budget, floor + self._budget * self._recovery * max(now - resume, 0.0))
 
+    async def _heartbeat(self, now: float) -> None:
+        """Count the processes sharing the budget (each one says it is alive twice a second)."""
+        if now - self._beat_at < 0.5:
+            return
+        self._beat_at = now
+        wall = time.time()
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(self._members_key, {self._member: wall})
+            pipe.zremrangebyscore(self._members_key, 0, wall - 2.0)
+            pipe.zcard(self._members_key)
+            pipe.expire(self._members_key, 10)
+            results = await pipe.execute()
+        self._share = max(1, int(results[2]))
+
+    async def _pace(self, rate: float) -> None:
+        now = time.monotonic()
+        await self._heartbeat(now)
+        spacing = self._share / max(rate * (1.0 - self._headroom), 1e-9)
+        earliest = max(self._next_at, now - max(self._burst / spacing, 1.0) * spacing)
+        self._next_at = earliest + spacing
+        if earliest > now:
+            await self._sleep(earliest - now)
+
     async def _take(self) -> None:
         # One waiter per process polls Redis; the others queue here instead of all polling.
         async with self._poll:
@@ -229,13 +266,14 @@ class RedisRateLimiter:
                     await self._sleep(resume - now)
                     continue
                 self._rate_now = rate = self._rate_at(now, resume, floor)
+                await self._pace(rate)
                 item = _budget_item(max(1, math.floor(rate * (1.0 - self._headroom))))
                 if await self._window.hit(item, self.pool_id):
                     return
                 self._waits += 1
                 stats = await self._window.get_window_stats(item, self.pool_id)
                 delay = min(max(stats.reset_time - time.time(), 0.0), 1.0)
-                await self._sleep(delay + random.uniform(0.002, 0.005))
+                await self._sleep(delay + random.uniform(0.01, 0.02))
 
     async def reset(self) -> None:
         """Forget the pool's window and cool-down (for tests and benchmarks)."""
