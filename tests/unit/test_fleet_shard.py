@@ -32,7 +32,7 @@ def test_the_hash_is_stable_across_processes() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout
-    here = [[k for k in range(1, 8) if Shard(k, 7).owns(f"id=u{i}")][0] for i in range(50)]
+    here = [next(k for k in range(1, 8) if Shard(k, 7).owns(f"id=u{i}")) for i in range(50)]
     assert out.strip() == str(here)
     assert len(set(here)) == 7
 
