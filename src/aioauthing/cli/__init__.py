@@ -29,7 +29,7 @@ def main() -> None:
 @click.option(
     "--faults",
     default="",
-    help='Fault spec, e.g. "429=0.05,503=0.05,500=0.01,502=0.01,drop=0.01,lost=0.01,latency=20ms".',
+    help='Fault spec, e.g. "429=0.05,503=0.05,500=0.01,502=0.01,drop=0.01,lost=0.01,latency=20ms"; quota=150/s is a pool-wide budget.',
 )
 @click.option("--fixed-code", default=None, help="Every SMS / email verification code is this.")
 @click.option(
