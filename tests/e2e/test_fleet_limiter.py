@@ -109,3 +109,17 @@ def test_bad_arguments_name_the_parameter(kwargs: dict[str, Any], parameter: str
     with pytest.raises(AuthingValidationError) as info:
         RedisRateLimiter("redis://127.0.0.1:1/0", **args)
     assert info.value.parameter == parameter
+
+
+async def test_an_unreachable_redis_never_fails_a_request(caplog: pytest.LogCaptureFixture) -> None:
+    limiter = RedisRateLimiter("redis://127.0.0.1:1/0", rate=1000, pool_id="nowhere")
+    try:
+        for _ in range(3):
+            async with limiter.slot():
+                pass
+        await limiter.report_rate_limited(retry_after=1)
+        assert limiter.stats().in_flight == 0
+        assert limiter.stats().throttle_events == 0  # nothing shared could be recorded
+        assert "shared rate budget unavailable" in caplog.text
+    finally:
+        await limiter.aclose()

@@ -8,7 +8,8 @@ cool-down: a 429 seen by any process pauses every process until its ``Retry-Afte
 rate then starts again at half of what it was and climbs back to the budget (``recovery`` of the
 budget per second) -- additive increase, multiplicative decrease, for the whole fleet.
 
-The concurrency cap stays per process. Needs the ``redis`` extra (``redis.asyncio`` and
+The concurrency cap stays per process. If Redis cannot be reached, requests are not failed for
+it: each process paces itself at the whole budget and logs a warning. Needs the ``redis`` extra (``redis.asyncio`` and
 ``limits``); it runs on asyncio only, not trio. Machines sharing a budget should keep their clocks
 in sync (NTP): window entries carry each process's wall-clock time.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import math
 import random
 import time
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = ["RedisRateLimiter"]
+
+log = logging.getLogger("aioauthing")
 
 _DECREASE: Final = """
 local now = tonumber(ARGV[1])
@@ -151,9 +155,11 @@ class RedisRateLimiter:
         self._key = f"{prefix}{pool_id}"
         self._state_key = f"{prefix}{pool_id}:aimd"
         storage_url = url if url.startswith("async+") else "async+" + url
-        self._storage = RedisStorage(storage_url, implementation="redispy", key_prefix=prefix)
+        self._storage = RedisStorage(
+            storage_url, implementation="redispy", key_prefix=prefix, socket_connect_timeout=2.0
+        )
         self._window = MovingWindowRateLimiter(self._storage)
-        self._redis: Redis = Redis.from_url(url.removeprefix("async+"))
+        self._redis: Redis = Redis.from_url(url.removeprefix("async+"), socket_connect_timeout=2.0)
         self._decrease = self._redis.register_script(_DECREASE)
         self._max_concurrency = max_concurrency
         self._capacity = anyio.CapacityLimiter(max_concurrency)
@@ -171,6 +177,8 @@ class RedisRateLimiter:
         ``burst`` seconds' worth at most. The fleet-wide window alone would let every process
         spend the whole budget in one burst, which the server counts spread over its queueing
         delay; evenly spaced requests stay under the server's window."""
+        self._warned_at = -math.inf
+        self._down_until = -math.inf
         self._in_flight = 0
         self._throttle_events = 0
         self._waits = 0
@@ -193,12 +201,20 @@ class RedisRateLimiter:
 
     async def report_rate_limited(self, retry_after: float | None = None) -> None:
         """Pause the fleet for ``retry_after`` and halve its rate (once per ``cooldown``)."""
+        from redis.exceptions import RedisError
+
         wait = min(max(retry_after or 0.0, 0.0), self._max_pause)
         now = time.time()
-        decreased = await self._decrease(
-            keys=[self._state_key],
-            args=[now, wait, self._budget, self._recovery, self._cooldown, self._min_rate],
-        )
+        if time.monotonic() < self._down_until:
+            return
+        try:
+            decreased = await self._decrease(
+                keys=[self._state_key],
+                args=[now, wait, self._budget, self._recovery, self._cooldown, self._min_rate],
+            )
+        except (RedisError, OSError) as exc:
+            self._redis_failed(exc)
+            return
         self._throttle_events += int(decreased or 0)
         self._state = (0.0, None, -math.inf)  # read the new state before the next request
 
@@ -246,16 +262,42 @@ class RedisRateLimiter:
             results = await pipe.execute()
         self._share = max(1, int(results[2]))
 
-    async def _pace(self, rate: float) -> None:
+    async def _pace(self, rate: float, *, shared: bool = True) -> None:
         now = time.monotonic()
-        await self._heartbeat(now)
+        if shared:
+            await self._heartbeat(now)
         spacing = self._share / max(rate * (1.0 - self._headroom), 1e-9)
         earliest = max(self._next_at, now - max(self._burst / spacing, 1.0) * spacing)
         self._next_at = earliest + spacing
         if earliest > now:
             await self._sleep(earliest - now)
 
+    def _redis_failed(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        self._down_until = now + 5.0  # try Redis again in a few seconds, not on every request
+        if now - self._warned_at > 10.0:
+            self._warned_at = now
+            log.warning(
+                "shared rate budget unavailable (%s: %s); pacing this process alone",
+                type(exc).__name__,
+                exc,
+            )
+
     async def _take(self) -> None:
+        from redis.exceptions import RedisError
+
+        if time.monotonic() < self._down_until:  # Redis failed a moment ago: pace alone
+            await self._pace(self._budget, shared=False)
+            return
+        try:
+            await self._take_shared()
+        except (RedisError, OSError) as exc:
+            # Redis is away: never fail the request for it; pace this process at the budget.
+            self._redis_failed(exc)
+            self._share = 1
+            await self._pace(self._budget, shared=False)
+
+    async def _take_shared(self) -> None:
         # One waiter per process polls Redis; the others queue here instead of all polling.
         async with self._poll:
             while True:
