@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--procs", default="1,2,4")
     parser.add_argument("--modes", default="shared,local")
+    parser.add_argument("--cold-start", type=int, default=8, help="processes (0: skip)")
     args = parser.parse_args(argv if argv is not None else sys.argv[2:])
     counts = [int(p) for p in args.procs.split(",")]
     modes = args.modes.split(",")
@@ -230,8 +231,14 @@ def main(argv: list[str] | None = None) -> None:
                     f"{_fmt([r['per100'] for r in runs], '.2f'):<22} {complete}/{len(runs)}",
                     flush=True,
                 )
-        tokens = [float(cold_start(host, redis_url, 8)) for _ in range(args.repeat)]
-        print(f"cold start of 8 processes with --redis: token requests {_fmt(tokens, 'g')}")
+        if args.cold_start:
+            tokens = [
+                float(cold_start(host, redis_url, args.cold_start)) for _ in range(args.repeat)
+            ]
+            print(
+                f"cold start of {args.cold_start} processes with --redis: "
+                f"token requests {_fmt(tokens, 'g')}"
+            )
     print(f"load average after: {Path('/proc/loadavg').read_text().strip()}")
 
 

@@ -17,6 +17,7 @@ in sync (NTP): window entries carry each process's wall-clock time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import math
@@ -173,7 +174,7 @@ class RedisRateLimiter:
         self._share = 1
         self._beat_at = -math.inf
         """This process's own pacing: it sends its share of the budget (``rate`` divided by the
-        processes that used the budget in the last two seconds) evenly spaced, with bursts of
+        processes that used the budget in the last second) evenly spaced, with bursts of
         ``burst`` seconds' worth at most. The fleet-wide window alone would let every process
         spend the whole budget in one burst, which the server counts spread over its queueing
         delay; evenly spaced requests stay under the server's window."""
@@ -249,14 +250,14 @@ class RedisRateLimiter:
         return min(self._budget, floor + self._budget * self._recovery * max(now - resume, 0.0))
 
     async def _heartbeat(self, now: float) -> None:
-        """Count the processes sharing the budget (each one says it is alive twice a second)."""
-        if now - self._beat_at < 0.5:
+        """Count the processes sharing the budget (each says it is alive four times a second)."""
+        if now - self._beat_at < 0.25:
             return
         self._beat_at = now
         wall = time.time()
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.zadd(self._members_key, {self._member: wall})
-            pipe.zremrangebyscore(self._members_key, 0, wall - 2.0)
+            pipe.zremrangebyscore(self._members_key, 0, wall - 1.0)
             pipe.zcard(self._members_key)
             pipe.expire(self._members_key, 10)
             results = await pipe.execute()
@@ -324,7 +325,12 @@ class RedisRateLimiter:
         self._state = (0.0, None, -math.inf)
 
     async def aclose(self) -> None:
-        """Close the Redis connections."""
+        """Leave the fleet (the others take over this process's share at once); close Redis."""
+        from redis.exceptions import RedisError
+
+        with contextlib.suppress(RedisError, OSError):
+            if self._beat_at > -math.inf:
+                await self._redis.zrem(self._members_key, self._member)
         await self._redis.aclose()
         bridge = getattr(self._storage, "bridge", None)
         client = getattr(bridge, "storage", None)
