@@ -29,7 +29,7 @@ async def _clerk_token(pool: Any) -> str:
             models.CreateUserInput(email="clerk@fleet.test", password=PASSWORD)
         )
         await mgmt.roles.create("clerk")
-        await mgmt.roles.assign(["clerk"], user_ids=[user.id])
+        await mgmt.roles.add_users(["clerk"], user_ids=[user.id])
     async with AuthenticationClient(
         pool.app_id, host=pool.host, user_pool_id=pool.user_pool_id, public_key=pool.public_key
     ) as auth:

@@ -20,10 +20,9 @@ __all__ = [
     "open_client",
 ]
 
-ENV_HOST = "AUTHING_HOST"
-ENV_POOL = "AUTHING_USERPOOL_ID"
-ENV_SECRET = "AUTHING_USERPOOL_SECRET"
-ENV_PUBLIC_KEY = "AUTHING_PUBLIC_KEY"
+from aioauthing.runtime.env import ENV_HOST, ENV_PUBLIC_KEY
+from aioauthing.runtime.env import ENV_USERPOOL_ID as ENV_POOL
+from aioauthing.runtime.env import ENV_USERPOOL_SECRET as ENV_SECRET
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,9 +97,14 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
     if conn.emulator:
         import httpx
 
-        from aioauthing.emulator.app import create_app
-        from aioauthing.emulator.config import EmulatorConfig
-        from aioauthing.emulator.transport import EmulatorTransport
+        try:
+            from aioauthing.emulator.app import create_app
+            from aioauthing.emulator.config import EmulatorConfig
+            from aioauthing.emulator.transport import EmulatorTransport
+        except ImportError as exc:
+            from aioauthing.cli import missing_extra
+
+            raise missing_extra("--emulator", "emulator", exc) from None
 
         base = "http://emulator"
         app = create_app(EmulatorConfig(public_url=base))
@@ -123,10 +127,12 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
             f"give --host/--user-pool-id/--secret (or {ENV_HOST}, {ENV_POOL}, {ENV_SECRET}) "
             "or --emulator"
         )
+    from aioauthing import AuthingValidationError
+
     async with contextlib.AsyncExitStack() as stack:
         shared = await stack.enter_async_context(_fleet(conn, conn.user_pool_id))
-        client = await stack.enter_async_context(
-            ManagementClient(
+        try:
+            client = ManagementClient(
                 conn.user_pool_id,
                 conn.secret,
                 host=conn.host,
@@ -134,8 +140,41 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
                 http_client=conn.http_client,
                 **shared,
             )
-        )
+        except AuthingValidationError as exc:
+            hint = {"host": f"--host / {ENV_HOST}"}.get(exc.parameter, exc.parameter)
+            raise click.BadParameter(exc.problem, param_hint=hint) from None
+        await stack.enter_async_context(client)
+        await check_access(client, conn)
         yield client
+
+
+async def check_access(client: Any, conn: Connection) -> None:
+    """Fetch the management token before any work: an unreachable host or a rejected secret
+    stops the job at once (:class:`~aioauthing.cli.JobError`, exit code 2) with one line."""
+    from aioauthing import (
+        AuthingError,
+        NotFoundError,
+        RateLimitedError,
+        ServerError,
+        TransportError,
+    )
+    from aioauthing.cli import JobError
+
+    try:
+        await client.token_manager.get_token()
+    except TransportError as exc:
+        raise JobError(f"cannot reach {conn.host} ({ENV_HOST} / --host): {exc.message}") from exc
+    except (ServerError, RateLimitedError) as exc:
+        raise JobError(f"{conn.host} could not issue a management token: {exc}") from exc
+    except NotFoundError as exc:
+        raise JobError(
+            f"user pool {conn.user_pool_id!r} was not found on {conn.host} "
+            f"({ENV_POOL} / --user-pool-id): {exc}"
+        ) from exc
+    except AuthingError as exc:
+        raise JobError(
+            f"{conn.host} rejected the user pool secret ({ENV_SECRET} / --secret): {exc}"
+        ) from exc
 
 
 @contextlib.asynccontextmanager
@@ -154,10 +193,10 @@ async def _fleet(conn: Connection, pool_id: str) -> AsyncIterator[dict[str, Any]
             if conn.rate_limit
             else None
         )
-    except ImportError:  # pragma: no cover - depends on the installed extras
-        raise click.UsageError(
-            "--redis needs the redis extra: pip install 'aioauthing[redis]'"
-        ) from None
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        from aioauthing.cli import missing_extra
+
+        raise missing_extra("--redis", "redis", exc) from None
     try:
         yield {"token_store": store, "limiter": limiter}
     finally:
