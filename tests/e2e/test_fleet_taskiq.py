@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fleet_helpers import counters, quota_pool, user_count
 
+from aioauthing import ManagementClient
 from aioauthing.cli.demo import generate_users
 from aioauthing.emulator.server import EmulatorServer
 
@@ -81,7 +82,7 @@ def recipe(
             worker.wait(timeout=30)
 
 
-async def test_two_workers_import_a_file_and_a_rerun_duplicates_nobody(
+async def test_two_workers_import_update_delete_and_a_rerun_duplicates_nobody(
     recipe: Any, tmp_path: Path
 ) -> None:
     pool = recipe
@@ -97,6 +98,14 @@ async def test_two_workers_import_a_file_and_a_rerun_duplicates_nobody(
         results = [(await h.wait_result(timeout=120)).return_value for h in handles]
         again = await jobs.tasks.enqueue_file(source, chunk_size=30)
         rerun = [(await h.wait_result(timeout=120)).return_value for h in again]
+        renamed = await jobs.tasks.update_rows.kiq(
+            [{"email": "demo00000@example.com", "nickname": "Renamed"}]
+        )
+        updated = (await renamed.wait_result(timeout=120)).return_value
+        gone = await jobs.tasks.delete_rows.kiq(
+            [{"externalId": "ext-00001"}, {"email": "nobody@example.com"}]
+        )
+        deleted = (await gone.wait_result(timeout=120)).return_value
     finally:
         await jobs.broker.shutdown()
     assert sum(r.get("created", 0) for r in results) == USERS
@@ -107,4 +116,10 @@ async def test_two_workers_import_a_file_and_a_rerun_duplicates_nobody(
     assert traffic["tokenRequests"] == 1  # one management token for both workers
     # a few 429s from scheduling jitter on a busy machine; without the shared budget: ~30%
     assert traffic["throttled"] <= 0.05 * traffic["requests"]
-    assert await user_count(pool) == USERS
+    assert (updated["updated"], deleted["deleted"], deleted["skipped"]) == (1, 1, 1)
+    assert await user_count(pool) == USERS - 1
+    async with ManagementClient(
+        pool.user_pool_id, pool.secret, host=pool.host, public_key=pool.public_key
+    ) as mgmt:
+        user = await mgmt.users.find(email="demo00000@example.com")
+    assert user is not None and user.nickname == "Renamed"
