@@ -21,6 +21,7 @@ pytest.importorskip("taskiq_redis")
 pytestmark = pytest.mark.anyio
 
 QUOTA = 60
+WORKER = (sys.executable, "-m", "taskiq", "worker", "jobs:broker")
 USERS = 120
 JOBS = """
 import os
@@ -65,7 +66,7 @@ def recipe(
     child_env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "taskiq", "worker", "jobs:broker", "--workers", "1"],
+            [*WORKER, "--workers", "1", "--shutdown-timeout", "1"],
             env=child_env,
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
