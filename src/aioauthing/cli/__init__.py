@@ -183,7 +183,8 @@ def main() -> None:
     "--faults",
     default="",
     help='Fault rates, e.g. "429=0.05,503=0.05,500=0.01,502=0.01,drop=0.01,lost=0.01,latency=20ms", '
-    'and rules "OPERATION:FAULT[xCOUNT]", e.g. "createUser:503x3" (the next 3 createUser calls).',
+    'and rules "OPERATION:FAULT[xCOUNT]", e.g. "createUser:503x3" (the next 3 createUser calls); quota=150/s is a '
+    "pool-wide budget.",
 )
 @click.option("--fixed-code", default=None, help="Every SMS / email verification code is this.")
 @click.option(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import math
+import re
 import time
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
@@ -15,7 +17,7 @@ import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_payload
-from .faults import FaultBook, FaultRule, TargetedFaults
+from .faults import FaultBook, FaultRule, PoolTraffic, TargetedFaults
 from .journal import (
     JournalEntry,
     RequestJournal,
@@ -40,6 +42,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("aioauthing.emulator")
+_TOKEN_QUERY = re.compile(rb"\baccessToken\s*\(")
 
 ADMIN_PREFIX = "/__emulator__"
 GRAPHQL_PATH = "/graphql/v2"
@@ -369,10 +372,15 @@ class EmulatorMiddleware:
             pool = self._pool_for(scope)
             if pool is not None:
                 injector = self.faults.injector(pool.id, pool.faults)
+                traffic = self.faults.traffic.pool(pool.id)
                 if injector.spec.latency:
                     await anyio.sleep(injector.spec.latency)
+                if await _over_quota(traffic, injector.spec.quota, send):
+                    return
                 outcome = injector.decide()
             outcome, send = self._observe(scope, body, send, pool, outcome)
+            if pool is not None:
+                _count(self.faults.traffic.pool(pool.id), scope["path"], body, outcome)
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
@@ -403,3 +411,23 @@ class EmulatorMiddleware:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if not started:
                 await send_json(send, 500, error_answer(scope["path"], 500))
+
+
+async def _over_quota(traffic: PoolTraffic, rate: float | None, send: Send) -> bool:
+    """Count the request; past the pool's quota answer 429 with ``Retry-After`` (True)."""
+    traffic.requests += 1
+    quota = traffic.quota_for(rate)
+    wait = quota.admit() if quota is not None else None
+    if wait is None:
+        return False
+    traffic.throttled += 1
+    retry_after = str(max(1, math.ceil(wait))).encode()
+    await send_json(send, 429, envelope(429), [(b"retry-after", retry_after)])
+    return True
+
+
+def _count(traffic: PoolTraffic, path: str, body: bytes, outcome: str | None) -> None:
+    if outcome is not None:
+        traffic.faults[outcome] += 1
+    if path.rstrip("/") == GRAPHQL_PATH and _TOKEN_QUERY.search(body):
+        traffic.token_requests += 1

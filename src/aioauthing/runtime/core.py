@@ -50,7 +50,7 @@ from .operation import (
     ResponseKind,
     RestOperation,
 )
-from .ratelimit import RateLimiter
+from .ratelimit import Limiter, RateLimiter
 from .redaction import install_httpx_log_redaction, redact
 from .remember import RememberedUser
 from .retry import RetryPolicy
@@ -130,7 +130,7 @@ class Core:
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
         converter: WireConverter | None = None,
@@ -161,7 +161,15 @@ class Core:
         self.retry = retry if retry is not None else RetryPolicy()
         if max_retries is not None:
             self.retry = attrs.evolve(self.retry, max_retries=max_retries)
-        self.limiter = limiter or RateLimiter(max_concurrency=max_concurrency, rate=rate_limit)
+        if limiter is not None and rate_limit is not None:
+            raise AuthingValidationError(
+                "rate_limit", "cannot be combined with limiter= (give the rate to the limiter)"
+            )
+        self.limiter: Limiter = (
+            limiter
+            if limiter is not None
+            else RateLimiter(max_concurrency=max_concurrency, rate=rate_limit)
+        )
         self.converter = converter or make_converter(strict=strict)
         self.keys = PublicKeySource(public_key, host=self.base_url)
         """The password-encryption key: given, bundled (Authing cloud) or discovered."""
@@ -484,9 +492,9 @@ class Core:
             state.response = response
             status = response.status_code
             if status == 429:
-                self.limiter.on_rate_limited()
+                await self.limiter.report_rate_limited(self.retry.retry_after(response.headers))
             elif status < 500:
-                self.limiter.on_success()
+                await self.limiter.report_success()
             if log.isEnabledFor(logging.DEBUG):
                 log.debug(
                     "response %s %s op=%s status=%d attempt=%d elapsed=%.3f request_id=%s",

@@ -19,6 +19,7 @@ import os
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -35,6 +36,7 @@ except ImportError:  # pragma: no cover - Windows: the in-process lock only
 
 __all__ = [
     "FileTokenStore",
+    "LockingTokenStore",
     "ManagementTokenManager",
     "MemoryTokenStore",
     "StoredToken",
@@ -69,6 +71,18 @@ class TokenStore(Protocol):
     async def set(self, key: str, token: StoredToken) -> None: ...
 
     async def delete(self, key: str) -> None: ...
+
+
+@runtime_checkable
+class LockingTokenStore(TokenStore, Protocol):
+    """A store shared between processes that can also hold a lock around a token refresh.
+
+    :class:`ManagementTokenManager` takes ``refresh_lock(key)`` before fetching a token and reads
+    the store again once it holds it, so a cold start of N processes makes one fetch. The lock
+    must expire by itself if its holder dies.
+    """
+
+    def refresh_lock(self, key: str) -> AbstractAsyncContextManager[None]: ...
 
 
 class MemoryTokenStore:
@@ -262,16 +276,32 @@ class ManagementTokenManager:
             if self._fresh(cached, now):
                 assert cached is not None
                 return cached.token
-            stored = await self._store.get(self.key)
-            if stored is not None and stored != cached:
-                self._cached, self._issued_at = stored, now
-                if self._fresh(stored, now):
-                    return stored.token
-            self.fetch_count += 1
-            fresh = _to_stored(await self._fetch())
-            self._cached, self._issued_at = fresh, self._clock()
-            await self._store.set(self.key, fresh)
-            return fresh.token
+            found = await self._from_store(cached, now)
+            if found is not None:
+                return found
+            if isinstance(self._store, LockingTokenStore):
+                async with self._store.refresh_lock(self.key):
+                    # another process may have refreshed while we waited for the lock
+                    found = await self._from_store(self._cached, self._clock())
+                    if found is not None:
+                        return found
+                    return await self._refresh()
+            return await self._refresh()
+
+    async def _from_store(self, cached: StoredToken | None, now: float) -> str | None:
+        stored = await self._store.get(self.key)
+        if stored is not None and stored != cached:
+            self._cached, self._issued_at = stored, now
+            if self._fresh(stored, now):
+                return stored.token
+        return None
+
+    async def _refresh(self) -> str:
+        self.fetch_count += 1
+        fresh = _to_stored(await self._fetch())
+        self._cached, self._issued_at = fresh, self._clock()
+        await self._store.set(self.key, fresh)
+        return fresh.token
 
     async def invalidate(self, token: str) -> bool:
         """Forget ``token`` if it is still the cached one (a newer token is left alone)."""
