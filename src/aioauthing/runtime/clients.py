@@ -35,6 +35,7 @@ from .tokens import (
     MemoryTokenStore,
     TokenStore,
 )
+from .transport import TRANSPORTS, TransportName
 from .validation import check_choice, require_non_empty
 
 __all__ = [
@@ -124,6 +125,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         max_retries: int | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
+        transport: TransportName = "auto",
         remember: TokenStore | bool = False,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -135,6 +137,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
     ) -> None:
         require_non_empty("app_id", app_id)
         check_choice("protocol", protocol, protocols.PROTOCOLS)
+        check_choice("transport", transport, TRANSPORTS)
         credentials = ClientCredentials(
             client_id=app_id,
             client_secret=app_secret,
@@ -154,6 +157,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
             max_retries=max_retries,
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
+            transport=transport,
             strict=strict,
             public_key=public_key,
             headers=headers,
@@ -356,12 +360,14 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
         max_retries: int | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
+        transport: TransportName = "auto",
         token_store: TokenStore | None = None,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         require_non_empty("user_pool_id", user_pool_id)
         require_non_empty("secret", secret)
+        check_choice("transport", transport, TRANSPORTS)
         core = Core(
             host=host,
             user_pool_id=user_pool_id,
@@ -371,6 +377,7 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
             max_retries=max_retries,
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
+            transport=transport,
             strict=strict,
             public_key=public_key,
             headers=headers,

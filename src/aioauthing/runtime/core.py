@@ -54,6 +54,7 @@ from .redaction import install_httpx_log_redaction, redact
 from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
+from .transport import TransportName, make_transport
 
 __all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "Timeouts"]
 
@@ -140,6 +141,7 @@ class Core:
         protocol: str = "oidc",
         redirect_uri: str | None = None,
         client_credentials: ClientCredentials | None = None,
+        transport: TransportName = "auto",
     ) -> None:
         self.host = host.rstrip("/")
         self.protocol = protocol
@@ -163,9 +165,11 @@ class Core:
         """The remember-mode token slot (authentication clients made with ``remember=``)."""
         self._extra_headers = dict(headers or {})
         self._owns_http = http_client is None
+        # The pool keeps alive as many connections as the limiter lets requests fly: no TCP
+        # churn under load (aiohttp's pool on asyncio, httpx's on trio; see runtime/transport.py).
         self._http = http_client or httpx.AsyncClient(
             timeout=self.timeouts.to_httpx(),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            transport=make_transport(transport, _pool_size(self.limiter, max_concurrency)),
         )
         self._base_headers = self._make_base_headers()
         install_httpx_log_redaction()
@@ -510,6 +514,14 @@ class Core:
         if code != 200 or status >= 400:
             raise _body_error(op, response, payload)
         return payload
+
+
+def _pool_size(limiter: Any, default: int) -> int:
+    """Connections to keep alive: the limiter's concurrency cap (``default`` if it has none)."""
+    try:
+        return int(limiter.stats().max_concurrency)
+    except (AttributeError, TypeError, ValueError):
+        return default
 
 
 def _on_asyncio() -> bool:
