@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import resolvers, routes
+from . import passwords, resolvers, routes
 from .admin import admin_routes
 from .config import EmulatorConfig
 from .errors import MESSAGES
@@ -70,6 +70,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     """Build an emulator application (state in memory, or in ``config.data_path``)."""
     config = config or EmulatorConfig()
     parse_faults(config.faults)
+    if config.password_iterations is not None:
+        passwords.set_iterations(config.password_iterations)
     sdl = load_sdl(config.schema_path)
     schema, report = build_schema_with_resolvers(sdl, GRAPHQL_RESOLVERS)
     state = EmulatorState(config)
