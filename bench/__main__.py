@@ -8,7 +8,10 @@ import sys
 BENCHMARKS = [
     "runtime_overhead",
     "verify_tokens",
+    "client_concurrency",
+    "first_use",
     "emulator_throughput",
+    "bulk_scale",
     "bulk_vs_official",
     "import_memory",
 ]

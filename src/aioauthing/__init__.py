@@ -7,9 +7,43 @@ surface grows, while type checkers and IDEs still see every name.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0.dev0"
+
+
+class _DeferredHttpxCli(types.ModuleType):
+    """Stands in for ``httpx._main`` until something uses it.
+
+    ``import httpx`` imports its command-line module, and with it rich, click and pygments,
+    whenever they are installed (``aioauthing[cli]`` installs them): tens of milliseconds that no
+    SDK user needs. The first attribute asked of this stand-in loads the real module in its place.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system probing (__path__, ...): not a use
+            raise AttributeError(name)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        real = importlib.import_module(self.__name__)
+        return getattr(real, name)
+
+
+def _defer_httpx_cli() -> None:
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return  # httpx is already loaded: nothing to save
+    stub = _DeferredHttpxCli("httpx._main")
+
+    def main(*args: Any, **kwargs: Any) -> Any:
+        return stub.__getattr__("main")(*args, **kwargs)
+
+    stub.main = main  # type: ignore[attr-defined]
+    sys.modules["httpx._main"] = stub
+
+
+_defer_httpx_cli()
 
 if TYPE_CHECKING:
     from aioauthing.generated import models

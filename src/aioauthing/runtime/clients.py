@@ -13,7 +13,7 @@ import copy
 import functools
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 import httpx
 
@@ -25,7 +25,6 @@ from .api import ApiBase
 from .client_auth import ClientAuthMethod, ClientCredentials
 from .core import DEFAULT_HOST, Core, Timeouts
 from .errors import NotLoggedInError
-from .jwt import JwksCache, TokenClaims, verify_token
 from .protocols import CasValidation, Protocol
 from .ratelimit import RateLimiter
 from .remember import RememberedUser
@@ -37,6 +36,9 @@ from .tokens import (
 )
 from .transport import TRANSPORTS, TransportName
 from .validation import check_choice, require_non_empty
+
+if TYPE_CHECKING:  # PyJWT and cryptography load on the first verify_token
+    from .jwt import JwksCache, TokenClaims
 
 __all__ = [
     "AuthenticationClient",
@@ -255,6 +257,8 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
 
         ``audience`` defaults to this client's ``app_id``.
         """
+        from .jwt import JwksCache, verify_token
+
         if self._jwks is None:
             self._jwks = JwksCache.for_host(self._core.base_url, self._core.http_client)
         return await verify_token(

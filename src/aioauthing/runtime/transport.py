@@ -82,7 +82,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 limit=self.max_connections,
                 limit_per_host=0,
                 keepalive_timeout=self.keepalive_expiry,
-                ssl=True if self.verify else False,
+                ssl=bool(self.verify),
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
