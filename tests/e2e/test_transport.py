@@ -83,3 +83,46 @@ def test_transport_names() -> None:
     with pytest.raises(AuthingValidationError) as info:
         ManagementClient("pool", "secret", transport="h3")  # type: ignore[arg-type]
     assert info.value.parameter == "transport"
+
+
+async def test_direct_path_sends_what_httpx_sends(anyio_backend: str) -> None:
+    """The SDK's own pool on asyncio skips building httpx requests: the server must not see any
+    difference in headers or body (an aiohttp server on loopback records them)."""
+    if anyio_backend != "asyncio":
+        pytest.skip("the direct path exists on asyncio only")
+    from aiohttp import web
+
+    from aioauthing import AuthenticationClient
+
+    seen: list[tuple[dict[str, str], bytes]] = []
+
+    async def graphql(request: web.Request) -> web.Response:
+        seen.append((dict(request.headers), await request.read()))
+        return web.json_response(
+            {"data": {"checkLoginStatus": {"code": 200, "message": "ok", "status": False}}}
+        )
+
+    app = web.Application()
+    app.router.add_post("/graphql/v2", graphql)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        for transport in ("auto", "httpx"):
+            async with AuthenticationClient(
+                "app-1",
+                host=f"http://127.0.0.1:{port}",
+                user_pool_id="pool-1",
+                transport=transport,  # type: ignore[arg-type]
+            ) as auth:
+                status = await auth.check_login_status("tok-1")
+                assert status is not None and status.status is False
+    finally:
+        await runner.cleanup()
+    (direct_headers, direct_body), (httpx_headers, httpx_body) = seen
+    assert direct_body == httpx_body
+    assert {k.lower(): v for k, v in direct_headers.items()} == {
+        k.lower(): v for k, v in httpx_headers.items()
+    }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import importlib.metadata
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -54,7 +55,7 @@ from .redaction import install_httpx_log_redaction, redact
 from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
-from .transport import TransportName, make_transport
+from .transport import AiohttpTransport, AutoTransport, TransportName, make_transport
 
 __all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "Timeouts"]
 
@@ -172,6 +173,7 @@ class Core:
             transport=make_transport(transport, _pool_size(self.limiter, max_concurrency)),
         )
         self._base_headers = self._make_base_headers()
+        self._direct_headers: dict[tuple[str | None, bool], dict[str, str]] = {}
         install_httpx_log_redaction()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -211,6 +213,7 @@ class Core:
         if headers:
             clone._extra_headers = {**self._extra_headers, **headers}
             clone._base_headers = clone._make_base_headers()
+            clone._direct_headers = {}
         return clone
 
     def __repr__(self) -> str:
@@ -240,6 +243,21 @@ class Core:
         headers = dict(self._base_headers)
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def _wire_headers(self, token: str | None, body: bool) -> dict[str, str]:
+        """Every header of a request sent past httpx (httpx's defaults included, so both paths
+        send the same), built once per token: the management token is the same call after call.
+        Never mutate the result."""
+        key = (token, body)
+        headers = self._direct_headers.get(key)
+        if headers is None:
+            if len(self._direct_headers) >= 4:
+                self._direct_headers.clear()
+            headers = {**dict(self._http.headers.items()), **self.headers_for(token)}
+            if body:
+                headers["content-type"] = "application/json"
+            self._direct_headers[key] = headers
         return headers
 
     def _rest_path(self, op: RestOperation, path_params: Mapping[str, Any] | None) -> str:
@@ -402,6 +420,13 @@ class Core:
         secrets = op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
         if isinstance(op, RestOperation) and op.auth is AuthKind.CLIENT:
             secrets = (*secrets, "client_secret")
+        direct = self._direct_sender(kwargs)
+        direct_url, direct_body = url, None
+        if direct is not None:
+            if kwargs.get("params"):
+                direct_url = str(httpx.URL(url, params=kwargs["params"]))
+            if "json" in kwargs:
+                direct_body = _json_body(kwargs["json"])
         attempt = 0
         while True:
             state.attempts += 1
@@ -423,9 +448,23 @@ class Core:
             began = time.monotonic()
             try:
                 async with self.limiter.slot():
-                    response = await self._http.request(
-                        method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
-                    )
+                    if direct is not None:
+                        response = await direct.send(
+                            method,
+                            direct_url,
+                            self._wire_headers(token, direct_body is not None)
+                            if not request.get("headers")
+                            else {
+                                **self._wire_headers(token, direct_body is not None),
+                                **request["headers"],
+                            },
+                            direct_body,
+                            self._httpx_timeout,
+                        )
+                    else:
+                        response = await self._http.request(
+                            method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
+                        )
             except httpx.TransportError as exc:
                 if attempt < self.retry.max_retries and self.retry.should_retry_exception(exc, op):
                     delay = self.retry.backoff(attempt)
@@ -474,6 +513,18 @@ class Core:
                 continue
             return self._parse(op, response)
 
+    def _direct_sender(self, kwargs: Mapping[str, Any]) -> AiohttpTransport | None:
+        """The transport to send through without building httpx requests: only for this core's
+        own pool on asyncio, and only for bodies it encodes itself (JSON or none)."""
+        if not self._owns_http or "data" in kwargs or "files" in kwargs:
+            return None
+        transport = self._http._transport
+        if isinstance(transport, AutoTransport):
+            return transport.direct()
+        if isinstance(transport, AiohttpTransport):
+            return transport
+        return None
+
     # -- response parsing --------------------------------------------------------------------
 
     def _parse(self, op: Operation, response: httpx.Response) -> Any:
@@ -514,6 +565,11 @@ class Core:
         if code != 200 or status >= 400:
             raise _body_error(op, response, payload)
         return payload
+
+
+def _json_body(value: Any) -> bytes:
+    """JSON as httpx encodes it (compact, UTF-8)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 def _pool_size(limiter: Any, default: int) -> int:

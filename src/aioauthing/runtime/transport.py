@@ -13,6 +13,7 @@ way the pool keeps as many connections alive as the limiter lets requests fly.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import httpx
@@ -72,6 +73,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._aiohttp: Any = None
+        self._timeouts: dict[tuple[float | None, ...], Any] = {}
 
     def _session_for(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         if self._session is None or self._loop is not loop or self._session.closed:
@@ -92,6 +94,48 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
             self._loop = loop
         return self._session
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: bytes | None,
+        timeouts: httpx.Timeout,
+    ) -> httpx.Response:
+        """One request without building an ``httpx.Request``: the SDK's own hot path (its
+        headers are complete, its body encoded). Answers and failures are httpx's types."""
+        session = self._session_for(asyncio.get_running_loop())
+        aiohttp = self._aiohttp
+        key = (timeouts.connect, timeouts.read, timeouts.pool)
+        client_timeout = self._timeouts.get(key)
+        if client_timeout is None:
+            client_timeout = self._timeouts[key] = aiohttp.ClientTimeout(
+                total=None,
+                connect=timeouts.pool,
+                sock_connect=timeouts.connect,
+                sock_read=timeouts.read,
+            )
+        try:
+            async with session.request(
+                method,
+                url,
+                headers=headers,
+                data=content,
+                allow_redirects=False,
+                compress=False,
+                timeout=client_timeout,
+            ) as answer:
+                body = await answer.read()
+                status, reason, raw = answer.status, answer.reason, answer.raw_headers
+        except aiohttp.ClientError as exc:
+            raise _httpx_error(exc, aiohttp) from exc
+        except TimeoutError as exc:
+            raise _httpx_error(exc, aiohttp) from exc
+        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
+        if reason:
+            extensions["reason_phrase"] = reason.encode("ascii", "replace")
+        return httpx.Response(status, headers=raw, content=body, extensions=extensions)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._session_for(asyncio.get_running_loop())
@@ -159,6 +203,16 @@ class AutoTransport(httpx.AsyncBaseTransport):
         if self._asyncio is None:
             self._asyncio = make_transport("auto", self._max_connections, self._verify, loop=True)
         return await self._asyncio.handle_async_request(request)
+
+    def direct(self) -> AiohttpTransport | None:
+        """The aiohttp transport when running on asyncio (else ``None``: send through httpx)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        if self._asyncio is None:
+            self._asyncio = make_transport("auto", self._max_connections, self._verify, loop=True)
+        return self._asyncio if isinstance(self._asyncio, AiohttpTransport) else None
 
     async def aclose(self) -> None:
         for transport in (self._asyncio, self._other):
