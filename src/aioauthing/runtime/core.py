@@ -166,6 +166,8 @@ class Core:
         """The remember-mode token slot (authentication clients made with ``remember=``)."""
         self._extra_headers = dict(headers or {})
         self._owns_http = http_client is None
+        self._own_pool = http_client is None
+        """This core (or the core it was copied from) made the pool: it may send past httpx."""
         # The pool keeps alive as many connections as the limiter lets requests fly: no TCP
         # churn under load (aiohttp's pool on asyncio, httpx's on trio; see runtime/transport.py).
         self._http = http_client or httpx.AsyncClient(
@@ -516,7 +518,7 @@ class Core:
     def _direct_sender(self, kwargs: Mapping[str, Any]) -> AiohttpTransport | None:
         """The transport to send through without building httpx requests: only for this core's
         own pool on asyncio, and only for bodies it encodes itself (JSON or none)."""
-        if not self._owns_http or "data" in kwargs or "files" in kwargs:
+        if not self._own_pool or "data" in kwargs or "files" in kwargs:
             return None
         transport = self._http._transport
         if isinstance(transport, AutoTransport):
