@@ -166,13 +166,13 @@ class Core:
         """The remember-mode token slot (authentication clients made with ``remember=``)."""
         self._extra_headers = dict(headers or {})
         self._owns_http = http_client is None
-        self._own_pool = http_client is None
-        """This core (or the core it was copied from) made the pool: it may send past httpx."""
         # The pool keeps alive as many connections as the limiter lets requests fly: no TCP
         # churn under load (aiohttp's pool on asyncio, httpx's on trio; see runtime/transport.py).
+        self._transport: httpx.AsyncBaseTransport | None = None
+        if http_client is None:
+            self._transport = make_transport(transport, _pool_size(self.limiter, max_concurrency))
         self._http = http_client or httpx.AsyncClient(
-            timeout=self.timeouts.to_httpx(),
-            transport=make_transport(transport, _pool_size(self.limiter, max_concurrency)),
+            timeout=self.timeouts.to_httpx(), transport=self._transport
         )
         self._base_headers = self._make_base_headers()
         self._direct_headers: dict[tuple[str | None, bool], dict[str, str]] = {}
@@ -518,9 +518,9 @@ class Core:
     def _direct_sender(self, kwargs: Mapping[str, Any]) -> AiohttpTransport | None:
         """The transport to send through without building httpx requests: only for this core's
         own pool on asyncio, and only for bodies it encodes itself (JSON or none)."""
-        if not self._own_pool or "data" in kwargs or "files" in kwargs:
+        transport = self._transport
+        if transport is None or "data" in kwargs or "files" in kwargs:
             return None
-        transport = self._http._transport
         if isinstance(transport, AutoTransport):
             return transport.direct()
         if isinstance(transport, AiohttpTransport):
