@@ -6,6 +6,7 @@ nox -s typecheck      mypy --strict on src/, codegen/ and examples/
 nox -s generate       regenerate src/aioauthing/generated/ and docs/coverage.md from spec/
 nox -s codegen_check  fail when the committed generated code is stale
 nox -s compat         Authing's official Python client (authing==4.5.18) against the emulator
+nox -s install        build the wheel, install its extras in fresh virtualenvs, run what each names
 nox -s bench          benchmarks: ratios measured side by side, never asserted
 nox -s demo           the README's main job against the embedded emulator
 """
@@ -93,6 +94,14 @@ def compat(session: nox.Session) -> None:
         "-q",
         env={"AIOAUTHING_OFFICIAL_PYTHON": f"{official}/official/bin/python"},
     )
+
+
+@nox.session(python=PYTHON)
+def install(session: nox.Session) -> None:
+    """The built wheel in fresh virtualenvs, extra by extra (slow: pip's cache keeps it ~1 min)."""
+    session.install("--upgrade", "pip")
+    session.install("pytest>=8", "pytest-timeout>=2.3")
+    session.run("pytest", "tests/install", "-q", env={"AIOAUTHING_INSTALL_TESTS": "1"})
 
 
 @nox.session(python=PYTHON)

@@ -177,6 +177,8 @@ class ErrorDef:
     name: str
     family: str
     message: str
+    en: str = ""
+    """The message in English (spec key ``en``)."""
 
 
 @dataclass

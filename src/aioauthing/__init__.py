@@ -7,6 +7,8 @@ surface grows, while type checkers and IDEs still see every name.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
 import sys
 import types
 from typing import TYPE_CHECKING, Any
@@ -25,25 +27,36 @@ class _DeferredHttpxCli(types.ModuleType):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # the import system probing (__path__, ...): not a use
             raise AttributeError(name)
+        _HttpxCliFinder.active = False
         if sys.modules.get(self.__name__) is self:
             del sys.modules[self.__name__]
         real = importlib.import_module(self.__name__)
         return getattr(real, name)
 
 
-def _defer_httpx_cli() -> None:
-    if "httpx" in sys.modules or "httpx._main" in sys.modules:
-        return  # httpx is already loaded: nothing to save
-    stub = _DeferredHttpxCli("httpx._main")
+class _HttpxCliFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Answers the import of ``httpx._main`` (and nothing else) with the stand-in, only when
+    httpx imports it: until then nothing is added to ``sys.modules``."""
 
-    def main(*args: Any, **kwargs: Any) -> Any:
-        return stub.__getattr__("main")(*args, **kwargs)
+    active = True
 
-    stub.main = main  # type: ignore[attr-defined]
-    sys.modules["httpx._main"] = stub
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "httpx._main" or not _HttpxCliFinder.active:
+            return None
+        return importlib.util.spec_from_loader(name, self)
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return _DeferredHttpxCli(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        def main(*args: Any, **kwargs: Any) -> Any:
+            return module.__getattr__("main")(*args, **kwargs)
+
+        module.main = main  # type: ignore[attr-defined]
 
 
-_defer_httpx_cli()
+if "httpx" not in sys.modules:  # once httpx is loaded there is nothing to save
+    sys.meta_path.insert(0, _HttpxCliFinder())
 
 if TYPE_CHECKING:
     from aioauthing.generated import models
@@ -65,6 +78,7 @@ if TYPE_CHECKING:
         TokenExpiredError,
         TransportError,
     )
+    from aioauthing.runtime.jwt import TokenClaims
     from aioauthing.runtime.operation import UNSET, Unset
     from aioauthing.runtime.password import PasswordSecurityLevel, compute_password_security_level
     from aioauthing.runtime.raw import capture_raw
@@ -90,6 +104,7 @@ _EXPORTS: dict[str, str] = {
     "ServerError": "aioauthing.runtime.errors",
     "TokenExpiredError": "aioauthing.runtime.errors",
     "TransportError": "aioauthing.runtime.errors",
+    "TokenClaims": "aioauthing.runtime.jwt",
     "UNSET": "aioauthing.runtime.operation",
     "Unset": "aioauthing.runtime.operation",
     "PasswordSecurityLevel": "aioauthing.runtime.password",
@@ -122,6 +137,7 @@ __all__ = [
     "RateLimitedError",
     "RedisTokenStore",
     "ServerError",
+    "TokenClaims",
     "TokenExpiredError",
     "TokenStore",
     "TransportError",
