@@ -8,12 +8,12 @@ from typing import Any
 
 import anyio
 import jwt
-from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .context import RequestContext
 from .errors import MESSAGES
 from .faults import FaultBook
+from .rest_http import context_for
 from .state import EmulatorState, Pool
 
 __all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
@@ -129,14 +129,8 @@ class EmulatorMiddleware:
         router, the request/response objects and two send wrappers (same answer, same bytes)."""
         try:
             runtime = scope["app"].state.emulator
-            headers = Headers(raw=scope["headers"])
-            host = headers.get("host")
-            if host:
-                base_url = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/"
-            else:
-                server = scope.get("server") or ("127.0.0.1", 80)
-                base_url = f"{scope.get('scheme', 'http')}://{server[0]}:{server[1]}/"
-            ctx = RequestContext(self.state, headers, base_url, None)
+            # the same context the routed endpoint builds (caller, language, base URL)
+            ctx = context_for(Request(scope))
             status, answer = await runtime.service.handle(ctx, body)
             payload = json.dumps(
                 answer, ensure_ascii=False, allow_nan=False, separators=(",", ":")
