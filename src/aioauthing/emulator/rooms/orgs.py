@@ -1,9 +1,4 @@
-"""Organizations and their node (department) trees, node members, a user's departments.
-
-Records: ``orgs`` (``{id, tenantId, rootNodeId, ...}`` by id) and ``nodes`` (by id, each with
-``parentId`` and ``members`` ``{userId: {isLeader, joinedAt}}``). Tree facts (``root``,
-``depth``, ``path``, ``codePath``, ``namePath``, ``children``) are computed on read.
-"""
+"""Organizations and their nodes (departments), members, a user's departments and org paths."""
 
 from __future__ import annotations
 
@@ -11,18 +6,10 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
-from ..registry import resolver
+from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
-from .records import ok, page, records, save
-from .users import paginate
-
-__all__ = [
-    "ancestors_of_memberships",
-    "descendants",
-    "node_view",
-    "org_paths_of",
-    "subtree_members",
-]
+from ..store import ok, page, records, save
+from ..users import paginate
 
 _NODE_PRIVATE = ("parentId", "members")
 
@@ -97,21 +84,21 @@ def _org_view(pool: Pool, org: dict[str, Any]) -> dict[str, Any]:
 def _org(pool: Pool, org_id: str | None) -> dict[str, Any]:
     org = records(pool, "orgs").get(org_id or "")
     if org is None:
-        raise biz(404, "组织机构不存在")
+        raise biz("ORG_NOT_FOUND")
     return dict(org)
 
 
 def _node(pool: Pool, node_id: str | None) -> dict[str, Any]:
     node: dict[str, Any] | None = _nodes(pool).get(node_id or "")
     if node is None:
-        raise biz(404, "节点不存在")
+        raise biz("NODE_NOT_FOUND")
     return node
 
 
 def _new_node(ctx: RequestContext, pool: Pool, org_id: str, args: dict[str, Any]) -> dict[str, Any]:
     code = args.get("code")
     if code and any(n["orgId"] == org_id and n.get("code") == code for n in _nodes(pool).values()):
-        raise biz(2026, "节点 code 已存在")
+        raise biz("NODE_EXISTS")
     now = format_date(pool.now())
     node = {
         "id": ctx.state.ids.object_id(),
@@ -181,7 +168,7 @@ def _add_node(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str
     org = _org(pool, args["orgId"])
     parent_id = args.get("parentNodeId") or org["rootNodeId"]
     if _node(pool, parent_id)["orgId"] != org["id"]:
-        raise biz(404, "节点不存在")
+        raise biz("NODE_NOT_FOUND")
     node = _new_node(ctx, pool, org["id"], {**args, "parentNodeId": parent_id})
     save(ctx, pool, "nodes")
     return pool, node
@@ -211,7 +198,7 @@ def update_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
             n["orgId"] == node["orgId"] and n.get("code") == code for n in _nodes(pool).values()
         )
     ):
-        raise biz(2026, "节点 code 已存在")
+        raise biz("NODE_EXISTS")
     for field in ("name", "code", "description"):
         if args.get(field) is not None:
             node[field] = args[field]
@@ -226,9 +213,9 @@ def delete_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     org = _org(pool, args["orgId"])
     node = _node(pool, args["nodeId"])
     if node["orgId"] != org["id"]:
-        raise biz(404, "节点不存在")
+        raise biz("NODE_NOT_FOUND")
     if node["id"] == org["rootNodeId"]:
-        raise biz(400, "不能删除根节点，请删除组织机构")
+        raise biz("ROOT_NODE_DELETE")
     for node_id in descendants(pool, node["id"]):
         del _nodes(pool)[node_id]
     save(ctx, pool, "nodes")
@@ -239,12 +226,12 @@ def _member_node(pool: Pool, args: dict[str, Any]) -> dict[str, Any]:
     if args.get("nodeId"):
         return _node(pool, args["nodeId"])
     if not (args.get("orgId") and args.get("nodeCode")):
-        raise biz(400, "需要 nodeId，或 orgId 和 nodeCode")
+        raise biz("PARAMS_NEEDED", names="nodeId，或 orgId 和 nodeCode")
     nodes: list[dict[str, Any]] = list(_nodes(pool).values())
     for node in nodes:
         if node["orgId"] == args["orgId"] and node.get("code") == args["nodeCode"]:
             return node
-    raise biz(404, "节点不存在")
+    raise biz("NODE_NOT_FOUND")
 
 
 @resolver("Mutation.addMember")
@@ -253,7 +240,7 @@ def add_member(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     node = _member_node(pool, args)
     for user_id in args["userIds"]:
         if user_id not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
     joined = format_date(pool.now())
     for user_id in args["userIds"]:
         entry = node["members"].get(user_id) or {"joinedAt": joined}
@@ -334,3 +321,21 @@ def org_paths_of(pool: Pool, user_id: str) -> list[list[dict[str, Any]]]:
         ]
         paths.append([head, *chain])
     return paths
+
+
+@rest_route("GET", "/api/v2/users/{userId}/orgs")
+def user_orgs(ctx: RequestContext, call: RestCall) -> Any:
+    """Management token, or the user's own token (Android ``listOrgs`` uses this path)."""
+    pool, caller = ctx.require_any()
+    user_id = call.path_params["userId"]
+    if caller is not None and caller["id"] != user_id:
+        raise biz("NO_PERMISSION")
+    if user_id not in pool.users:
+        raise biz("USER_NOT_FOUND")
+    return Envelope(org_paths_of(pool, user_id), message="获取用户组织机构列表成功")
+
+
+@rest_route("GET", "/api/v2/users/me/orgs")
+def my_orgs(ctx: RequestContext, call: RestCall) -> Any:
+    pool, user, _info = ctx.require_user()
+    return Envelope(org_paths_of(pool, user["id"]), message="获取用户组织机构列表成功")

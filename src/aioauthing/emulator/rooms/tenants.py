@@ -1,7 +1,4 @@
-"""REST tenants: create, list, detail, delete, members; and a user's tenants.
-
-Records: ``tenants`` by id, each with ``appIds`` and ``userIds`` (hidden on the wire).
-"""
+"""Tenants and their members (list and delete are generic: spec ``emulate``)."""
 
 from __future__ import annotations
 
@@ -10,8 +7,8 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
-from ..resolvers.records import page, records, save
 from ..state import Pool, format_date
+from ..store import page, records, save
 from ..users import user_view
 from .applications import application_view
 
@@ -25,7 +22,7 @@ def _view(tenant: dict[str, Any]) -> dict[str, Any]:
 def _tenant(pool: Pool, tenant_id: str) -> dict[str, Any]:
     tenant: dict[str, Any] | None = records(pool, "tenants").get(tenant_id)
     if tenant is None:
-        raise biz(404, "租户不存在")
+        raise biz("TENANT_NOT_FOUND")
     return tenant
 
 
@@ -33,18 +30,12 @@ def _paging(call: RestCall) -> tuple[int, int]:
     try:
         return int(call.query.get("page", 1)), int(call.query.get("limit", 10))
     except ValueError as exc:
-        raise biz(400, "page 和 limit 必须是整数") from exc
+        raise biz("PAGE_NOT_INTEGER") from exc
 
 
 def _members(pool: Pool, tenant: dict[str, Any], call: RestCall) -> dict[str, Any]:
     users = [user_view(pool.users[i]) for i in tenant["userIds"] if i in pool.users]
     return page(users, *_paging(call))
-
-
-@rest_route("GET", "/api/v2/tenants")
-def list_tenants(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    return page([_view(t) for t in records(pool, "tenants").values()], *_paging(call))
 
 
 @rest_route("POST", "/api/v2/tenant")
@@ -53,10 +44,10 @@ def create_tenant(ctx: RequestContext, call: RestCall) -> Any:
     body = call.body if isinstance(call.body, dict) else {}
     name, app_ids = body.get("name"), body.get("appIds")
     if not isinstance(name, str) or not name or not isinstance(app_ids, str) or not app_ids:
-        raise biz(400, "name 和 appIds 必填")
+        raise biz("PARAMS_REQUIRED", names="name 和 appIds")
     apps = [a.strip() for a in app_ids.split(",") if a.strip()]
     if any(a != pool.app_id for a in apps):
-        raise biz(2011, "应用不存在")
+        raise biz("APP_NOT_FOUND")
     now = format_date(pool.now())
     tenant: dict[str, Any] = {
         "id": ctx.state.ids.object_id(),
@@ -90,15 +81,6 @@ def tenant_detail(ctx: RequestContext, call: RestCall) -> Any:
     return {**_view(tenant), "apps": apps}
 
 
-@rest_route("DELETE", "/api/v2/tenant/{tenantId}")
-def delete_tenant(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    tenant = _tenant(pool, call.path_params["tenantId"])
-    del records(pool, "tenants")[tenant["id"]]
-    save(ctx, pool, "tenants")
-    return Envelope(message="删除租户成功")
-
-
 @rest_route("GET", "/api/v2/tenant/{tenantId}/users")
 def tenant_members(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
@@ -111,10 +93,10 @@ def add_tenant_members(ctx: RequestContext, call: RestCall) -> Any:
     tenant = _tenant(pool, call.path_params["tenantId"])
     ids = call.body.get("userIds") if isinstance(call.body, dict) else None
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-        raise biz(400, "userIds 必须是字符串数组")
+        raise biz("NOT_STRING_LIST", name="userIds")
     for user_id in ids:
         if user_id not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
     tenant["userIds"] = [*tenant["userIds"], *(i for i in ids if i not in tenant["userIds"])]
     save(ctx, pool, "tenants")
     return _members(pool, tenant, RestCall({}, {"page": "1", "limit": "1000"}, None))
@@ -126,7 +108,7 @@ def remove_tenant_member(ctx: RequestContext, call: RestCall) -> Any:
     tenant = _tenant(pool, call.path_params["tenantId"])
     user_id = call.query.get("userId") or ""
     if user_id not in tenant["userIds"]:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     tenant["userIds"] = [i for i in tenant["userIds"] if i != user_id]
     save(ctx, pool, "tenants")
     return Envelope(message="删除租户成员成功")
@@ -137,6 +119,6 @@ def user_tenants(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     user = pool.users.get(call.path_params["userId"])
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     tenants = [_view(t) for t in records(pool, "tenants").values() if user["id"] in t["userIds"]]
     return {**user_view(user), "tenants": tenants}

@@ -1,12 +1,4 @@
-"""Custom data values (UDV) of users, typed by their user-defined field (UDF) definitions.
-
-Values travel as strings. Writers send ``json.dumps(value)``; the value is decoded, checked
-against the field's data type and stored in the form readers expect: STRING as the bare text,
-NUMBER / BOOLEAN / OBJECT as JSON text, DATETIME as the given text (an ISO 8601 string or a
-millisecond timestamp; anything else is refused). The management mutations (``setUdv``,
-``setUdfValueBatch``) need the field to be defined first, as Authing does; ``setUdvBatch`` and
-registration ``params`` also accept keys without a definition and infer their type.
-"""
+"""Custom data: user-defined field definitions (udf) and values (udv)."""
 
 from __future__ import annotations
 
@@ -19,12 +11,42 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
 from ..state import Pool
+from ..store import ok, records, save
 from ..users import infer_data_type, merge_custom_data
-from .records import records
 
-__all__ = ["typed_entry", "values_of"]
+_DATA_TYPES = ("STRING", "NUMBER", "DATETIME", "BOOLEAN", "OBJECT")
 
-_NOT_DEFINED = "你需要先在用户池定义用户自定义数据元信息，且传入值的类型必须和定义的类型匹配"
+
+@resolver("Mutation.setUdf")
+def set_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    udf = records(pool, "udf")
+    entry = {
+        "targetType": args["targetType"],
+        "dataType": args["dataType"],
+        "key": args["key"],
+        "label": args["label"],
+        "options": args.get("options"),
+    }
+    udf[f"{args['targetType']}/{args['key']}"] = entry
+    save(ctx, pool, "udf")
+    return entry
+
+
+@resolver("Mutation.removeUdf")
+def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    udf = records(pool, "udf")
+    if udf.pop(f"{args['targetType']}/{args['key']}", None) is None:
+        raise biz("UDF_NOT_FOUND")
+    save(ctx, pool, "udf")
+    if args["targetType"] == "USER":
+        for user in pool.users.values():
+            kept = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
+            if len(kept) != len(user.get("customData") or []):
+                user["customData"] = kept
+                ctx.state.put_user(pool, user)
+    return ok("删除成功")
 
 
 def _decode(raw: Any) -> Any:
@@ -77,12 +99,12 @@ def typed_entry(
     value = _decode(raw)
     if definition is None:
         if strict:
-            raise biz(400, f"{_NOT_DEFINED}: {key}")
+            raise biz("UDV_NOT_DEFINED", key=key)
         data_type = infer_data_type(value)
         return {"key": key, "value": _text(data_type, value), "dataType": data_type, "label": None}
     data_type = definition["dataType"]
     if value is None or not _matches(data_type, value):
-        raise biz(400, f"{_NOT_DEFINED}: {key} 的类型是 {data_type}")
+        raise biz("UDV_WRONG_TYPE", key=key, type=data_type)
     return {
         "key": key,
         "value": _text(data_type, value),
@@ -101,17 +123,17 @@ def values_of(user: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _pool_for(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any] | None]:
     if args["targetType"] != "USER":
-        raise biz(400, "emulator: only targetType USER is supported")
+        raise biz("UDV_TARGET_USER_ONLY")
     return ctx.require_any()
 
 
 def _target(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any]]:
     pool, caller = _pool_for(ctx, args)
     if caller is not None and caller["id"] != args["targetId"]:
-        raise biz(1001)
+        raise biz("NO_PERMISSION")
     user = pool.users.get(args["targetId"])
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     return pool, user
 
 
@@ -161,7 +183,7 @@ def set_udf_value_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) 
     planned: dict[str, list[dict[str, Any]]] = {}
     for item in args["input"]:
         if item["targetId"] not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
         entry = typed_entry(pool, "USER", item["key"], item["value"], strict=True)
         planned.setdefault(item["targetId"], []).append(entry)
     for user_id, entries in planned.items():

@@ -1,8 +1,4 @@
-"""Policies (statements of resource / actions / effect) and their assignments to targets.
-
-Records: ``policies`` by ``namespace/code`` and ``policy_assignments`` by
-``namespace/code/targetType/targetIdentifier``.
-"""
+"""Policies (statements of resource / actions / effect) and their assignments."""
 
 from __future__ import annotations
 
@@ -12,9 +8,7 @@ from ..context import RequestContext
 from ..errors import biz
 from ..registry import resolver
 from ..state import Pool, format_date
-from .records import DEFAULT_NAMESPACE, ok, page, records, save
-
-__all__: list[str] = []
+from ..store import DEFAULT_NAMESPACE, ok, page, records, save
 
 
 def _ns(args: dict[str, Any]) -> str:
@@ -49,7 +43,7 @@ def _statements(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _policy(pool: Pool, namespace: str, code: str) -> dict[str, Any]:
     policy: dict[str, Any] | None = records(pool, "policies").get(f"{namespace}/{code}")
     if policy is None:
-        raise biz(404, "策略不存在")
+        raise biz("POLICY_NOT_FOUND")
     return policy
 
 
@@ -59,9 +53,9 @@ def create_policy(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any
     namespace, policies = _ns(args), records(pool, "policies")
     key = f"{namespace}/{args['code']}"
     if key in policies:
-        raise biz(2026, "策略 code 已存在")
+        raise biz("POLICY_EXISTS")
     if not args["statements"]:
-        raise biz(400, "statements 不能为空")
+        raise biz("EMPTY_VALUE", name="statements")
     now = format_date(pool.now())
     policies[key] = {
         "namespace": namespace,
@@ -84,7 +78,7 @@ def update_policy(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any
     new_code = args.get("newCode")
     if new_code and new_code != policy["code"]:
         if f"{namespace}/{new_code}" in policies:
-            raise biz(2026, "策略 code 已存在")
+            raise biz("POLICY_EXISTS")
         del policies[f"{namespace}/{policy['code']}"]
         for key, a in list(_assignments(pool).items()):
             if a["namespace"] == namespace and a["code"] == policy["code"]:
@@ -158,7 +152,6 @@ def policy_assignments_of(ctx: RequestContext, parent: Any, args: dict[str, Any]
     return page(found, args.get("page"), args.get("limit"))["list"]
 
 
-# ---------------------------------------------------------------- assignments
 def _assignment_key(a: dict[str, Any]) -> str:
     return f"{a['namespace']}/{a['code']}/{a['targetType']}/{a['targetIdentifier']}"
 
@@ -169,13 +162,13 @@ def _assignment_view(a: dict[str, Any]) -> dict[str, Any]:
 
 def _check_target(pool: Pool, target_type: str, identifier: str, namespace: str) -> None:
     if target_type == "USER" and identifier not in pool.users:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     if target_type == "ROLE" and f"{namespace}/{identifier}" not in records(pool, "roles"):
-        raise biz(404, "角色不存在")
+        raise biz("ROLE_NOT_FOUND")
     if target_type == "GROUP" and identifier not in records(pool, "groups"):
-        raise biz(404, "分组不存在")
+        raise biz("GROUP_NOT_FOUND")
     if target_type == "ORG" and identifier not in records(pool, "nodes"):
-        raise biz(404, "节点不存在")
+        raise biz("NODE_NOT_FOUND")
 
 
 @resolver("Query.policyAssignments")

@@ -1,17 +1,27 @@
-"""Management records kept in ``pool.directory`` under ``mgmt:<kind>`` keys.
+"""Records kept in ``pool.directory`` under ``mgmt:<kind>`` keys, and small helpers of the rooms.
 
-They persist and reset with the pool like users do. Shared by the management resolvers and REST
-routes (groups, roles, policies, orgs, ACL, tenants, custom data definitions).
+Records persist and reset with the pool like users do. Shared by the generic handlers and the
+rooms (groups, roles, policies, orgs, ACL, tenants, custom data definitions).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..context import RequestContext
-from ..state import Pool
+from .context import RequestContext
+from .errors import biz
+from .registry import RestCall
+from .state import Pool
 
-__all__ = ["DEFAULT_NAMESPACE", "ok", "page", "records", "save"]
+__all__ = [
+    "DEFAULT_NAMESPACE",
+    "json_body",
+    "ok",
+    "page",
+    "records",
+    "save",
+    "text_field",
+]
 
 DEFAULT_NAMESPACE = "default"
 """The permission group (namespace) code used when a call names none."""
@@ -44,3 +54,18 @@ def page(items: list[Any], page_no: int | None, limit: int | None) -> dict[str, 
 def ok(message: str) -> dict[str, Any]:
     """A ``CommonMessage`` of success."""
     return {"code": 200, "message": message}
+
+
+def json_body(call: RestCall) -> dict[str, Any]:
+    """The REST body as a JSON object (error ``JSON_OBJECT_REQUIRED`` otherwise)."""
+    if not isinstance(call.body, dict):
+        raise biz("JSON_OBJECT_REQUIRED")
+    return call.body
+
+
+def text_field(body: dict[str, Any], key: str) -> str:
+    """A required non-empty string of a REST body (error ``PARAM_MISSING`` otherwise)."""
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise biz("PARAM_MISSING", name=key)
+    return value

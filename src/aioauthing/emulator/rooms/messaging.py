@@ -1,16 +1,16 @@
-"""Verification codes: sending them into the outbox and checking them."""
+"""Verification codes: SMS and email senders (GraphQL and REST) and code checks."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
-from ..registry import resolver
+from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
+from ..store import json_body
 from ..users import check_email
-
-__all__ = ["consume_code", "email_key", "send_code", "sms_key"]
 
 CODE_LIFETIME = 300
 """Seconds a verification code stays valid."""
@@ -53,13 +53,13 @@ def send_code(
 def consume_code(ctx: RequestContext, pool: Pool, key: str, code: str | None) -> None:
     """Accept ``code`` once (or the pool's fixed code); error 2001 otherwise."""
     if not code:
-        raise biz(2001)
+        raise biz("WRONG_VERIFICATION_CODE")
     if pool.fixed_code and code == pool.fixed_code:
         ctx.state.delete_code(pool, key)
         return
     entry = pool.codes.get(key)
     if entry is None or entry["code"] != code or pool.now() > entry["expiresAt"]:
-        raise biz(2001)
+        raise biz("WRONG_VERIFICATION_CODE")
     ctx.state.delete_code(pool, key)
 
 
@@ -69,3 +69,31 @@ def send_email(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     check_email(email)
     send_code(ctx, ctx.pool, channel="email", target=email, scene=args.get("scene"))
     return {"code": 200, "message": "发送成功"}
+
+
+_PHONE = re.compile(r"^\+?[0-9]{5,20}$")
+
+
+@rest_route("POST", "/api/v2/sms/send")
+def send_sms(ctx: RequestContext, call: RestCall) -> Any:
+    body = json_body(call)
+    phone = body.get("phone")
+    if not isinstance(phone, str) or not _PHONE.match(phone):
+        raise biz("INVALID_PHONE")
+    extra = {"phoneCountryCode": body.get("phoneCountryCode")}
+    send_code(ctx, ctx.pool, channel="sms", target=phone, scene=body.get("scene"), extra=extra)
+    return Envelope(message="发送成功")
+
+
+@rest_route("POST", "/api/v2/email/send")
+def rest_send_email(ctx: RequestContext, call: RestCall) -> Any:
+    body = json_body(call)
+    email = body.get("email")
+    if not isinstance(email, str):
+        raise biz("INVALID_EMAIL_ADDRESS")
+    try:
+        check_email(email)
+    except Exception as exc:
+        raise biz("INVALID_EMAIL_ADDRESS") from exc
+    send_code(ctx, ctx.pool, channel="email", target=email, scene=body.get("scene"))
+    return Envelope(message="发送成功")

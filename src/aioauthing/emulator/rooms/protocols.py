@@ -1,19 +1,22 @@
-"""OIDC / OAuth 2.0 endpoints (``/oidc/...`` and ``/oauth/...``) and online token validation.
-
-Failures use the RFC 6749 shape ``{"error", "error_description"}`` (401 with
-``WWW-Authenticate`` for client and bearer-token failures); ``/api/v2/oidc/validate_token``
-answers Authing's ``{"code": 400, "message": "id_token 不合法"}``.
-"""
+"""Protocols: OIDC / OAuth discovery, JWKS, token validation, end-session; CAS login, validation and the SSO session."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 
 from ..context import RequestContext
+from ..errors import error_payload
 from ..oauth import (
     OAuthFailure,
     TokenRejected,
@@ -25,9 +28,60 @@ from ..oauth import (
     user_claims,
     verify_jwt,
 )
-from ..registry import RestCall, rest_route
+from ..registry import Envelope, RestCall, rest_route
+from ..state import EmulatorState, Pool
+from ..users import user_view
+
+
+@rest_route("GET", "/api/v2/.well-known")
+def well_known(ctx: RequestContext, call: RestCall) -> Any:
+    return Envelope({"publicKey": ctx.keys.public_key_pem}, message="获取成功")
+
+
+@rest_route("GET", "/oidc/.well-known/jwks.json")
+def jwks(ctx: RequestContext, call: RestCall) -> Any:
+    return JSONResponse(ctx.keys.jwks())
+
+
+@rest_route("GET", "/oidc/.well-known/openid-configuration")
+def openid_configuration(ctx: RequestContext, call: RestCall) -> Any:
+    issuer = ctx.issuer
+    return JSONResponse(
+        {
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/auth",
+            "token_endpoint": f"{issuer}/token",
+            "userinfo_endpoint": f"{issuer}/me",
+            "introspection_endpoint": f"{issuer}/token/introspection",
+            "revocation_endpoint": f"{issuer}/token/revocation",
+            "end_session_endpoint": f"{issuer}/session/end",
+            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "subject_types_supported": ["public"],
+            "scopes_supported": [
+                "openid",
+                "profile",
+                "email",
+                "phone",
+                "address",
+                "offline_access",
+            ],
+            "code_challenge_methods_supported": ["S256", "plain"],
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_post",
+                "client_secret_basic",
+                "none",
+            ],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }
+    )
+
 
 PROTOCOLS = ("oidc", "oauth")
+
+
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -123,6 +177,8 @@ def _userinfo(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
 
 
 _both("GET", "/me")(_userinfo)
+
+
 _both("POST", "/me")(_userinfo)
 
 
@@ -183,6 +239,12 @@ def simple_logout(ctx: RequestContext, call: RestCall) -> Any:
     return _logout_redirect(call.query.get("redirect_uri"))
 
 
+def _answer(error: str, /, **fields: Any) -> dict[str, Any]:
+    """``{code, message}`` of a spec error (this endpoint answers without ``data``)."""
+    payload = error_payload(error, **fields)
+    return {"code": payload["code"], "message": payload["message"]}
+
+
 @rest_route("GET", "/api/v2/oidc/validate_token")
 def validate_token(ctx: RequestContext, call: RestCall) -> Any:
     """The decoded claims of a valid token; ``{"code": 400, "message": ...}`` otherwise."""
@@ -190,7 +252,7 @@ def validate_token(ctx: RequestContext, call: RestCall) -> Any:
     kind = "id_token" if query.get("id_token") else "access_token"
     value = query.get(kind)
     if not value:
-        return JSONResponse({"code": 400, "message": "请传入 id_token 或 access_token"})
+        return JSONResponse(_answer("TOKEN_PARAM_REQUIRED"))
     expected = ctx.headers.get("x-authing-app-id", "").strip() or None
     try:
         if kind == "access_token":
@@ -198,5 +260,120 @@ def validate_token(ctx: RequestContext, call: RestCall) -> Any:
         else:
             _pool, claims = verify_jwt(ctx.state, value, audience=expected)
     except TokenRejected:
-        return JSONResponse({"code": 400, "message": f"{kind} 不合法"})
+        return JSONResponse(_answer("TOKEN_NOT_VALID", kind=kind))
     return JSONResponse(claims)
+
+
+TICKET_LIFETIME = 300
+
+
+def issue_ticket(state: EmulatorState, pool: Pool, user_id: str, service: str) -> str:
+    """A fresh service ticket for ``user_id`` at ``service``."""
+    ticket = "ST-" + state.ids.secret()
+    entry = {
+        "code": json.dumps({"userId": user_id, "service": service}),
+        "expiresAt": pool.now() + TICKET_LIFETIME,
+    }
+    state.put_code(pool, f"cas:{ticket}", entry)
+    return ticket
+
+
+def _redeem(ctx: RequestContext, app_id: str, ticket: str, service: str) -> dict[str, Any] | None:
+    """The ticket's user when it is valid for ``service``; the ticket is spent either way."""
+    pool = ctx.state.pool_by_app_id(app_id)
+    if pool is None or not ticket:
+        return None
+    entry = pool.codes.get(f"cas:{ticket}")
+    if entry is None:
+        return None
+    ctx.state.delete_code(pool, f"cas:{ticket}")
+    info = json.loads(entry["code"])
+    if pool.now() > entry["expiresAt"] or info.get("service") != service:
+        return None
+    return pool.users.get(info.get("userId", ""))
+
+
+def _username(user: dict[str, Any]) -> str:
+    return str(user.get("username") or user.get("email") or user["id"])
+
+
+@rest_route("GET", "/cas-idp/{appId}")
+def cas_login_page(ctx: RequestContext, call: RestCall) -> Any:
+    """The browser login page; tests get tickets from ``POST /__emulator__/cas/login``."""
+    app_id = call.path_params["appId"]
+    if ctx.state.pool_by_app_id(app_id) is None:
+        return JSONResponse(error_payload("APP_NOT_FOUND"), status_code=404)
+    return HTMLResponse(
+        "<!doctype html><title>aioauthing emulator CAS login</title>"
+        f"<p>CAS application {escape(app_id)}: the emulator has no interactive login. "
+        "Ask <code>POST /__emulator__/cas/login</code> for a ticket.</p>"
+    )
+
+
+@rest_route("GET", "/cas-idp/{appId}/validate")
+def cas_validate_v1(ctx: RequestContext, call: RestCall) -> Any:
+    """CAS 1.0: ``yes\\n<username>\\n`` or ``no\\n``."""
+    user = _redeem(
+        ctx, call.path_params["appId"], call.query.get("ticket", ""), call.query.get("service", "")
+    )
+    return PlainTextResponse(f"yes\n{_username(user)}\n" if user is not None else "no\n")
+
+
+def _cas_failure(fmt: str, ticket: str) -> Response:
+    message = f"未识别出目标 '{ticket}' 票据"
+    if fmt.upper() == "JSON":
+        return JSONResponse(
+            {
+                "serviceResponse": {
+                    "authenticationFailure": {"code": "INVALID_TICKET", "description": message}
+                }
+            }
+        )
+    xml = (
+        "<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>\n"
+        f'  <cas:authenticationFailure code="INVALID_TICKET">{escape(message)}'
+        "</cas:authenticationFailure>\n</cas:serviceResponse>"
+    )
+    return Response(xml, media_type="application/xml")
+
+
+def _cas_success(fmt: str, user: dict[str, Any]) -> Response:
+    name = _username(user)
+    if fmt.upper() == "JSON":
+        body = {"serviceResponse": {"authenticationSuccess": {"user": name, "attributes": {}}}}
+        return JSONResponse(body)
+    xml = (
+        "<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>\n"
+        f"  <cas:authenticationSuccess><cas:user>{escape(name)}</cas:user>"
+        "</cas:authenticationSuccess>\n</cas:serviceResponse>"
+    )
+    return Response(xml, media_type="application/xml")
+
+
+@rest_route("GET", "/cas-idp/{appId}/serviceValidate")
+def cas_service_validate(ctx: RequestContext, call: RestCall) -> Any:
+    """CAS 2.0: an XML (or ``format=JSON``) ``serviceResponse``."""
+    fmt = call.query.get("format", "XML")
+    ticket = call.query.get("ticket", "")
+    user = _redeem(ctx, call.path_params["appId"], ticket, call.query.get("service", ""))
+    return _cas_failure(fmt, ticket) if user is None else _cas_success(fmt, user)
+
+
+@rest_route("GET", "/cas-idp/logout")
+def cas_logout(ctx: RequestContext, call: RestCall) -> Any:
+    target = call.query.get("url")
+    if target:
+        return RedirectResponse(target, status_code=302)
+    return HTMLResponse("<!doctype html><title>Signed out</title><p>Signed out.</p>")
+
+
+@rest_route("GET", "/cas/session")
+def cas_session(ctx: RequestContext, call: RestCall) -> Any:
+    """The SSO session from the caller's token (the emulator has no browser cookies)."""
+    try:
+        pool, user, _info = ctx.require_user()
+    except Exception:
+        return JSONResponse({"session": None})
+    return JSONResponse(
+        {"session": {"appId": pool.app_id, "userId": user["id"]}, "userInfo": user_view(user)}
+    )

@@ -1,4 +1,4 @@
-"""REST applications of a pool: list and detail (each pool has one application)."""
+"""Applications: list and detail, the applications a user may access."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
-from ..registry import RestCall, rest_route
-from ..resolvers.records import page
+from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool
-
-__all__ = ["application_view"]
+from ..store import page
 
 
 def application_view(ctx: RequestContext, pool: Pool, *, detail: bool) -> dict[str, Any]:
@@ -65,7 +63,7 @@ def list_applications(ctx: RequestContext, call: RestCall) -> Any:
     try:
         number, limit = int(call.query.get("page", 1)), int(call.query.get("limit", 10))
     except ValueError as exc:
-        raise biz(400, "page 和 limit 必须是整数") from exc
+        raise biz("PAGE_NOT_INTEGER") from exc
     return page([application_view(ctx, pool, detail=False)], number, limit)
 
 
@@ -73,5 +71,29 @@ def list_applications(ctx: RequestContext, call: RestCall) -> Any:
 def application_detail(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     if call.path_params["appId"] != pool.app_id:
-        raise biz(2011, "应用不存在")
+        raise biz("APP_NOT_FOUND")
     return application_view(ctx, pool, detail=True)
+
+
+@rest_route("GET", "/api/v2/users/me/applications/allowed")
+def my_applications(ctx: RequestContext, call: RestCall) -> Any:
+    pool, _user, _info = ctx.require_user()
+    try:
+        page = max(int(call.query.get("page", "1")), 1)
+        limit = max(int(call.query.get("limit", "10")), 1)
+    except ValueError as exc:
+        raise biz("PAGE_NOT_INTEGER") from exc
+    apps = [
+        {
+            "id": pool.app_id,
+            "name": "Emulator App",
+            "logo": "https://files.authing.co/authing-console/default-app-logo.png",
+            "identifier": "emulator",
+            "description": None,
+            "createdAt": None,
+            "updatedAt": None,
+            "protocol": "oidc",
+        }
+    ]
+    items = apps[(page - 1) * limit : page * limit]
+    return Envelope({"list": items, "totalCount": len(apps)}, message="获取可访问的应用列表成功")

@@ -1,56 +1,39 @@
-"""User management resolvers (management token unless noted)."""
+"""Users: create, find, list, search, update and delete them; the user's own profile; kick."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
 from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
-from ..registry import resolver
+from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
+from ..store import DEFAULT_NAMESPACE, records
 from ..users import (
-    PROFILE_FIELDS,
     apply_profile,
     check_email,
     check_unique,
     merge_custom_data,
     new_user,
+    paginate,
     parse_custom_data,
     set_password,
     user_view,
 )
-from .udv import typed_entry
-
-__all__ = ["paginate"]
+from .custom_data import typed_entry
+from .orgs import subtree_members
 
 MAX_BATCH = 80
+
+
 _SENSITIVE = ("email", "phone", "password", "emailVerified", "phoneVerified")
-
-
-def paginate(
-    users: Iterable[dict[str, Any]], page: int | None, limit: int | None, sort_by: str | None = None
-) -> dict[str, Any]:
-    """``PaginatedUsers`` for ``users`` (1-based page, default limit 10, newest first)."""
-    sort_by = sort_by or "CREATEDAT_DESC"
-    field = "updatedAt" if sort_by.startswith("UPDATEDAT") else "createdAt"
-    ordered = sorted(users, key=lambda u: (u.get(field) or "", u.get("_seq", 0)))
-    if sort_by.endswith("_DESC"):
-        ordered.reverse()
-    page = max(page or 1, 1)
-    limit = 10 if limit is None else max(limit, 0)
-    start = (page - 1) * limit
-    return {
-        "totalCount": len(ordered),
-        "list": [user_view(u) for u in ordered[start : start + limit]],
-    }
 
 
 def _get(pool: Pool, user_id: str | None) -> dict[str, Any]:
     user = pool.users.get(user_id or "")
     if user is None:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     return user
 
 
@@ -99,10 +82,10 @@ def update_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     changes: dict[str, Any] = dict(args["input"])
     if caller is not None:
         if args.get("id") not in (None, caller["id"]):
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         for field in _SENSITIVE:
             if changes.get(field) is not None:
-                raise biz(2018)
+                raise biz("NOT_ALLOWED_TO_MODIFY")
         target = caller
     else:
         target = _get(pool, args.get("id"))
@@ -111,7 +94,7 @@ def update_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     check_unique(pool, changes, exclude_id=target["id"])
     previous = copy.copy(target)
     user = dict(target)
-    apply_profile(user, {k: v for k, v in changes.items() if k in PROFILE_FIELDS})
+    apply_profile(user, changes)
     if changes.get("password"):
         set_password(ctx, user, changes["password"])
         user["_tokens"] = {}
@@ -127,35 +110,16 @@ def update_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return user_view(user)
 
 
-@resolver("Mutation.deleteUser")
-def delete_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    _get(pool, args["id"])
-    ctx.state.delete_user(pool, args["id"])
-    return {"code": 200, "message": "删除成功"}
-
-
-@resolver("Mutation.deleteUsers")
-def delete_users(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    ids: list[str] = args["ids"]
-    for user_id in ids:
-        _get(pool, user_id)
-    for user_id in ids:
-        ctx.state.delete_user(pool, user_id)
-    return {"code": 200, "message": "删除成功"}
-
-
 @resolver("Query.user")
 def get_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, caller = ctx.require_any()
     user_id = args.get("id")
     if caller is not None:
         if user_id not in (None, caller["id"]):
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         return user_view(caller)
     if not user_id:
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     user = pool.users.get(user_id)
     return user_view(user) if user else None
 
@@ -178,10 +142,10 @@ def user_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
     ids: list[str] = args["ids"]
     if len(ids) > MAX_BATCH:
-        raise biz(2030)
+        raise biz("TOO_MANY_USERS")
     kind = args.get("type") or "id"
     if kind not in ("id", "username", "email", "phone", "externalId"):
-        raise biz(400, f"不支持的 type: {kind}")
+        raise biz("UNSUPPORTED_TYPE", kind=kind)
     found = []
     for value in ids:
         user = pool.users.get(value) if kind == "id" else pool.find_by(kind, value)
@@ -222,10 +186,132 @@ def refresh_token(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any
     pool, caller = ctx.require_any()
     if caller is not None:
         if args.get("id") not in (None, caller["id"]):
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         user = caller
     else:
         user = _get(pool, args.get("id"))
     token, iat, exp = ctx.issue_user_token(pool, user)
     ctx.state.put_user(pool, user)
     return {"token": token, "iat": iat, "exp": exp}
+
+
+_FIELDS = (
+    "username", "email", "phone", "nickname", "name", "givenName", "familyName", "company",
+    "externalId",
+)  # fmt: skip
+
+
+def _in_departments(pool: Pool, opts: list[dict[str, Any]]) -> set[str]:
+    nodes = records(pool, "nodes")
+    ids: set[str] = set()
+    for opt in opts:
+        node_id = opt.get("departmentId")
+        if node_id not in nodes:
+            continue
+        include = opt.get("includeChildrenDepartments")
+        ids.update(subtree_members(pool, node_id, bool(include)))
+    return ids
+
+
+def _in_groups(pool: Pool, opts: list[dict[str, Any]]) -> set[str]:
+    groups = records(pool, "groups")
+    return {uid for opt in opts for uid in groups.get(opt.get("code") or "", {}).get("userIds", [])}
+
+
+def _in_roles(pool: Pool, opts: list[dict[str, Any]]) -> set[str]:
+    roles = records(pool, "roles")
+    ids: set[str] = set()
+    for opt in opts:
+        role = roles.get(f"{opt.get('namespace') or DEFAULT_NAMESPACE}/{opt['code']}")
+        ids.update(role["userIds"] if role else [])
+    return ids
+
+
+@resolver("Query.searchUser")
+def search_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    """Case-insensitive substring match; each given filter narrows the result (AND)."""
+    pool = ctx.require_management()
+    fields = [f for f in (args.get("fields") or _FIELDS) if f]
+    unknown = [f for f in fields if f not in _FIELDS]
+    if unknown:
+        raise biz("INVALID_USER_SEARCH_TYPE")
+    needle = str(args["query"]).lower()
+    matches = [
+        u for u in pool.users.values() if any(needle in str(u.get(f) or "").lower() for f in fields)
+    ]
+    for key, within in (
+        ("departmentOpts", _in_departments),
+        ("groupOpts", _in_groups),
+        ("roleOpts", _in_roles),
+    ):
+        opts = [o for o in args.get(key) or [] if o]
+        if opts:
+            allowed = within(pool, opts)
+            matches = [u for u in matches if u["id"] in allowed]
+    return paginate(matches, args.get("page"), args.get("limit"))
+
+
+_TRUE = ("1", "true", "True")
+
+
+def _rest_view(user: dict[str, Any], with_custom_data: bool) -> dict[str, Any]:
+    view = user_view(user)
+    if not with_custom_data:
+        view.pop("customData", None)
+    return view
+
+
+@rest_route("GET", "/api/v2/users/me")
+def me(ctx: RequestContext, call: RestCall) -> Any:
+    _pool, user, info = ctx.require_user()
+    # Authing returns the caller's token with the profile; the official SDKs keep it as the
+    # current session's token (``_set_current_user``), so a null here logs them out.
+    view = user_view(user, token=ctx.bearer, exp=info.exp)
+    return Envelope(view, message="获取成功")
+
+
+@rest_route("GET", "/api/v2/users/is-user-exists")
+def rest_is_user_exists(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.pool
+    for field in ("username", "email", "phone", "externalId"):
+        value = call.query.get(field)
+        if value and pool.find_by(field, value) is not None:
+            return Envelope(True, message="查询成功")
+    return Envelope(False, message="查询成功")
+
+
+@rest_route("GET", "/api/v2/users/login-status")
+def login_status(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    user = pool.users.get(call.query.get("userId") or "")
+    if user is None:
+        raise biz("USER_NOT_FOUND")
+    now = pool.now()
+    is_login = any(exp > now for exp in user.get("_tokens", {}).values())
+    return Envelope(
+        {"isLogin": is_login, "user": user_view(user), "application": []}, message="获取成功"
+    )
+
+
+@rest_route("POST", "/api/v2/users/kick")
+def kick(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    ids = call.body.get("userIds") if isinstance(call.body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise biz("NOT_STRING_LIST", name="userIds")
+    for user_id in ids:
+        user = pool.users.get(user_id)
+        if user is not None:
+            user["_tokens"] = {}
+            ctx.state.put_user(pool, user)
+    return Envelope(message="强制下线成功")
+
+
+@rest_route("GET", "/api/v2/users/{id}")
+def detail(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    user = pool.users.get(call.path_params["id"])
+    if user is None:
+        raise biz("USER_NOT_FOUND")
+    with_custom = call.query.get("with_custom_data", "") in _TRUE
+    return Envelope(_rest_view(user, with_custom), message="获取成功")
