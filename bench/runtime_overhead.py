@@ -22,12 +22,13 @@ from aioauthing import AuthenticationClient
 from aioauthing.generated import operations as ops
 
 from ._emulator import emulator_process
+from ._stats import machine, median_spread
 
 CALLS = 300
 ROUNDS = 5
 
 
-async def _run(settings: dict[str, Any]) -> dict[str, float]:
+async def _run(settings: dict[str, Any]) -> dict[str, list[float]]:
     token = "not-a-real-token"
     headers = {
         "x-authing-userpool-id": settings["user_pool_id"],
@@ -37,7 +38,7 @@ async def _run(settings: dict[str, Any]) -> dict[str, float]:
     }
     body = {"query": ops.CHECK_LOGIN_STATUS.document, "variables": {"token": token}}
     url = settings["host"] + "/graphql/v2"
-    totals = {"raw_wall": 0.0, "raw_cpu": 0.0, "sdk_wall": 0.0, "sdk_cpu": 0.0}
+    totals: dict[str, list[float]] = {"raw_wall": [], "raw_cpu": [], "sdk_wall": [], "sdk_cpu": []}
     async with (
         httpx.AsyncClient() as raw,
         AuthenticationClient(
@@ -56,14 +57,14 @@ async def _run(settings: dict[str, Any]) -> dict[str, float]:
                 r = await raw.post(url, json=body, headers=headers)
                 r.raise_for_status()
                 assert r.json()["data"]["checkLoginStatus"]["status"] is False
-            totals["raw_wall"] += time.perf_counter() - w
-            totals["raw_cpu"] += time.process_time() - c
+            totals["raw_wall"].append(time.perf_counter() - w)
+            totals["raw_cpu"].append(time.process_time() - c)
             w, c = time.perf_counter(), time.process_time()
             for _ in range(CALLS):
                 status = await auth.check_login_status(token)
                 assert status is not None and status.status is False
-            totals["sdk_wall"] += time.perf_counter() - w
-            totals["sdk_cpu"] += time.process_time() - c
+            totals["sdk_wall"].append(time.perf_counter() - w)
+            totals["sdk_cpu"].append(time.process_time() - c)
     return totals
 
 
@@ -72,7 +73,7 @@ _CANNED = json.dumps(
 ).encode()
 
 
-async def _run_in_memory() -> dict[str, float]:
+async def _run_in_memory() -> dict[str, list[float]]:
     transport = httpx.MockTransport(
         lambda request: httpx.Response(
             200, content=_CANNED, headers={"content-type": "application/json"}
@@ -85,7 +86,7 @@ async def _run_in_memory() -> dict[str, float]:
         "content-type": "application/json",
     }
     body = {"query": ops.CHECK_LOGIN_STATUS.document, "variables": {"token": "t"}}
-    totals = {"raw_cpu": 0.0, "sdk_cpu": 0.0}
+    totals: dict[str, list[float]] = {"raw_cpu": [], "sdk_cpu": []}
     async with (
         httpx.AsyncClient(transport=transport) as raw,
         httpx.AsyncClient(transport=transport) as sdk_http,
@@ -101,37 +102,43 @@ async def _run_in_memory() -> dict[str, float]:
             for _ in range(CALLS * 4):
                 r = await raw.post("http://bench.invalid/graphql/v2", json=body, headers=headers)
                 assert r.json()["data"]["checkLoginStatus"]["status"] is False
-            totals["raw_cpu"] += time.process_time() - c
+            totals["raw_cpu"].append(time.process_time() - c)
             c = time.process_time()
             for _ in range(CALLS * 4):
                 status = await auth.check_login_status("t")
                 assert status is not None and status.status is False
-            totals["sdk_cpu"] += time.process_time() - c
+            totals["sdk_cpu"].append(time.process_time() - c)
     return totals
 
 
 def main() -> None:
+    print(f"runtime overhead ({machine()} at start)")
     with emulator_process() as settings:
-        totals = anyio.run(_run, settings)
-    n = CALLS * ROUNDS
-    print(f"runtime overhead (checkLoginStatus, concurrency 1, {n} calls each, alternating rounds)")
+        t = anyio.run(_run, settings)
     print(
-        f"  raw httpx : {totals['raw_wall'] / n * 1e6:8.0f} us/call wall, {totals['raw_cpu'] / n * 1e6:6.0f} us/call client CPU"
+        f"  over loopback (checkLoginStatus, concurrency 1, {CALLS} calls per round,"
+        f" {ROUNDS} alternating rounds; medians with spread):"
     )
+
+    def per_call(key: str, n: int) -> list[float]:
+        return [v / n * 1e6 for v in t[key]]
+
+    print(f"    raw httpx  : {median_spread(per_call('raw_cpu', CALLS))} us client CPU per call")
     print(
-        f"  aioauthing: {totals['sdk_wall'] / n * 1e6:8.0f} us/call wall, {totals['sdk_cpu'] / n * 1e6:6.0f} us/call client CPU"
+        f"    aioauthing : {median_spread(per_call('sdk_cpu', CALLS))} us client CPU per call"
+        " (its own pool: aiohttp on asyncio)"
     )
+    ratio = [s / r for s, r in zip(t["sdk_wall"], t["raw_wall"], strict=True)]
+    extra = [(s - r) / CALLS * 1e6 for s, r in zip(t["sdk_cpu"], t["raw_cpu"], strict=True)]
+    print(f"    wall ratio aioauthing/raw: {median_spread(ratio, '.2f')}x")
+    print(f"    client CPU aioauthing minus raw httpx: {median_spread(extra)} us per call")
+    m = anyio.run(_run_in_memory)
+    n = CALLS * 4
+    extra = [(s - r) / n * 1e6 for s, r in zip(m["sdk_cpu"], m["raw_cpu"], strict=True)]
+    print(f"  in memory (httpx.MockTransport: no server, both through httpx), {n} calls per round:")
     print(
-        f"  wall ratio aioauthing/raw: {totals['sdk_wall'] / totals['raw_wall']:.3f}x (goal <= 1.15x)"
+        f"    raw httpx {median_spread([v / n * 1e6 for v in m['raw_cpu']])} us,"
+        f" aioauthing {median_spread([v / n * 1e6 for v in m['sdk_cpu']])} us per call;"
+        f" extra CPU {median_spread(extra)} us (goal <= 40 us)"
     )
-    print(
-        f"  extra client CPU per call: {(totals['sdk_cpu'] - totals['raw_cpu']) / n * 1e6:.0f} us (goal <= 100 us)"
-    )
-    memory = anyio.run(_run_in_memory)
-    m = CALLS * 4 * ROUNDS
-    print(f"in-memory transport (no server on the CPU), {m} calls each:")
-    print(
-        f"  raw httpx {memory['raw_cpu'] / m * 1e6:.0f} us/call CPU, "
-        f"aioauthing {memory['sdk_cpu'] / m * 1e6:.0f} us/call CPU, "
-        f"extra {(memory['sdk_cpu'] - memory['raw_cpu']) / m * 1e6:.0f} us (goal <= 100 us)"
-    )
+    print(f"  load average at the end: {machine()}")

@@ -7,9 +7,56 @@ surface grows, while type checkers and IDEs still see every name.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0.dev0"
+
+
+class _DeferredHttpxCli(types.ModuleType):
+    """Stands in for ``httpx._main`` until something uses it.
+
+    ``import httpx`` imports its command-line module, and with it rich, click and pygments,
+    whenever they are installed (``aioauthing[cli]`` installs them): tens of milliseconds that no
+    SDK user needs. The first attribute asked of this stand-in loads the real module in its place.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system probing (__path__, ...): not a use
+            raise AttributeError(name)
+        _HttpxCliFinder.active = False
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        real = importlib.import_module(self.__name__)
+        return getattr(real, name)
+
+
+class _HttpxCliFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Answers the import of ``httpx._main`` (and nothing else) with the stand-in, only when
+    httpx imports it: until then nothing is added to ``sys.modules``."""
+
+    active = True
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "httpx._main" or not _HttpxCliFinder.active:
+            return None
+        return importlib.util.spec_from_loader(name, self)
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return _DeferredHttpxCli(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        def main(*args: Any, **kwargs: Any) -> Any:
+            return module.__getattr__("main")(*args, **kwargs)
+
+        module.main = main  # type: ignore[attr-defined]
+
+
+if "httpx" not in sys.modules:  # once httpx is loaded there is nothing to save
+    sys.meta_path.insert(0, _HttpxCliFinder())
 
 if TYPE_CHECKING:
     from aioauthing.generated import models

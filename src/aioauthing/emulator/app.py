@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import rooms
+from . import passwords, rooms
 from .admin import admin_routes
 from .config import EmulatorConfig
 from .faults import FaultBook, FaultRule, TargetedFaults, parse_faults, split_fault_text
@@ -81,6 +81,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     config = config or EmulatorConfig()
     config, rules = _fault_rules(config)
     parse_faults(config.faults)
+    if config.password_iterations is not None:
+        passwords.set_iterations(config.password_iterations)
     sdl = load_sdl(config.schema_path)
     schema, report = build_schema_with_resolvers(sdl, GRAPHQL_RESOLVERS)
     state = EmulatorState(config)

@@ -15,7 +15,7 @@ import functools
 import warnings
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import httpx
 
@@ -28,7 +28,6 @@ from .client_auth import ClientAuthMethod, ClientCredentials
 from .core import DEFAULT_HOST, Core, Timeouts
 from .env import env_values, require_env
 from .errors import NotLoggedInError
-from .jwt import JwksCache, TokenClaims, verify_token
 from .protocols import CasValidation, Protocol
 from .ratelimit import Limiter
 from .remember import RememberedUser
@@ -38,7 +37,11 @@ from .tokens import (
     MemoryTokenStore,
     TokenStore,
 )
+from .transport import TRANSPORTS, TransportName
 from .validation import check_choice, require_non_empty
+
+if TYPE_CHECKING:  # PyJWT and cryptography load on the first verify_token
+    from .jwt import JwksCache, TokenClaims
 
 __all__ = [
     "AuthenticationClient",
@@ -143,6 +146,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         rate_limit: float | None = None,
         max_concurrency: int = 64,
         limiter: Limiter | None = None,
+        transport: TransportName = "auto",
         remember: TokenStore | bool = False,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -154,6 +158,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
     ) -> None:
         require_non_empty("app_id", app_id)
         check_choice("protocol", protocol, protocols.PROTOCOLS)
+        check_choice("transport", transport, TRANSPORTS)
         credentials = ClientCredentials(
             client_id=app_id,
             client_secret=app_secret,
@@ -174,6 +179,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
             limiter=limiter,
+            transport=transport,
             strict=strict,
             public_key=public_key,
             headers=headers,
@@ -284,6 +290,8 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
 
         ``audience`` defaults to this client's ``app_id``.
         """
+        from .jwt import JwksCache, verify_token
+
         if self._jwks is None:
             self._jwks = JwksCache.for_host(self._core.base_url, self._core.http_client)
         return await verify_token(
@@ -390,12 +398,14 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
         rate_limit: float | None = None,
         max_concurrency: int = 64,
         limiter: Limiter | None = None,
+        transport: TransportName = "auto",
         token_store: TokenStore | None = None,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         require_non_empty("user_pool_id", user_pool_id)
         require_non_empty("secret", secret)
+        check_choice("transport", transport, TRANSPORTS)
         core = Core(
             host=host,
             user_pool_id=user_pool_id,
@@ -406,6 +416,7 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
             limiter=limiter,
+            transport=transport,
             strict=strict,
             public_key=public_key,
             headers=headers,

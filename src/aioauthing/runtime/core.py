@@ -13,6 +13,7 @@ import asyncio
 import copy
 import http.cookiejar
 import importlib.metadata
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -55,6 +56,7 @@ from .redaction import install_httpx_log_redaction, redact
 from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
+from .transport import AiohttpTransport, AutoTransport, TransportName, make_transport
 
 __all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "NoCookieJar", "Timeouts"]
 
@@ -141,6 +143,7 @@ class Core:
         protocol: str = "oidc",
         redirect_uri: str | None = None,
         client_credentials: ClientCredentials | None = None,
+        transport: TransportName = "auto",
     ) -> None:
         _check_url("host", host)
         if base_url is not None and base_url != host:
@@ -178,18 +181,24 @@ class Core:
         """The remember-mode token slot (authentication clients made with ``remember=``)."""
         self._extra_headers = dict(headers or {})
         self._owns_http = http_client is None
+        # The pool keeps alive as many connections as the limiter lets requests fly: no TCP
+        # churn under load (aiohttp's pool on asyncio, httpx's on trio; see runtime/transport.py).
+        self._transport: httpx.AsyncBaseTransport | None = None
+        if http_client is None:
+            self._transport = make_transport(transport, _pool_size(self.limiter, max_concurrency))
         self._http = http_client or httpx.AsyncClient(
             timeout=self.timeouts.to_httpx(),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            transport=self._transport,
             cookies=NoCookieJar(),
         )
         # One client serves every user: a cookie set on one call must never ride on another.
-        # Our own pool has a jar that keeps nothing; a pool given by the caller keeps its jar,
-        # so its Cookie header is dropped from our requests instead.
+        # Our own pool has a jar that keeps nothing (aiohttp's direct path a DummyCookieJar); a
+        # pool given by the caller keeps its jar, so its Cookie header is dropped instead.
         self._strip_cookies = http_client is not None and not isinstance(
             http_client.cookies.jar, NoCookieJar
         )
         self._base_headers = self._make_base_headers()
+        self._direct_headers: dict[tuple[str | None, bool], dict[str, str]] = {}
         install_httpx_log_redaction()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -233,6 +242,7 @@ class Core:
         if headers:
             clone._extra_headers = {**self._extra_headers, **headers}
             clone._base_headers = clone._make_base_headers()
+            clone._direct_headers = {}
         return clone
 
     def __repr__(self) -> str:
@@ -262,6 +272,21 @@ class Core:
         headers = dict(self._base_headers)
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def _wire_headers(self, token: str | None, body: bool) -> dict[str, str]:
+        """Every header of a request sent past httpx (httpx's defaults included, so both paths
+        send the same), built once per token: the management token is the same call after call.
+        Never mutate the result."""
+        key = (token, body)
+        headers = self._direct_headers.get(key)
+        if headers is None:
+            if len(self._direct_headers) >= 4:
+                self._direct_headers.clear()
+            headers = {**dict(self._http.headers.items()), **self.headers_for(token)}
+            if body:
+                headers["content-type"] = "application/json"
+            self._direct_headers[key] = headers
         return headers
 
     def _rest_path(self, op: RestOperation, path_params: Mapping[str, Any] | None) -> str:
@@ -448,6 +473,13 @@ class Core:
         secrets = op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
         if isinstance(op, RestOperation) and op.auth is AuthKind.CLIENT:
             secrets = (*secrets, "client_secret")
+        direct = self._direct_sender(kwargs)
+        direct_url, direct_body = url, None
+        if direct is not None:
+            if kwargs.get("params"):
+                direct_url = str(httpx.URL(url, params=kwargs["params"]))
+            if "json" in kwargs:
+                direct_body = _json_body(kwargs["json"])
         attempt = 0
         while True:
             state.attempts += 1
@@ -471,6 +503,19 @@ class Core:
                 async with self.limiter.slot():
                     if self._strip_cookies:
                         response = await self._send_without_cookies(method, url, headers, kwargs)
+                    elif direct is not None:
+                        response = await direct.send(
+                            method,
+                            direct_url,
+                            self._wire_headers(token, direct_body is not None)
+                            if not request.get("headers")
+                            else {
+                                **self._wire_headers(token, direct_body is not None),
+                                **request["headers"],
+                            },
+                            direct_body,
+                            self._httpx_timeout,
+                        )
                     else:
                         response = await self._http.request(
                             method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
@@ -533,6 +578,18 @@ class Core:
         request.headers.pop("cookie", None)
         return await self._http.send(request)
 
+    def _direct_sender(self, kwargs: Mapping[str, Any]) -> AiohttpTransport | None:
+        """The transport to send through without building httpx requests: only for this core's
+        own pool on asyncio, and only for bodies it encodes itself (JSON or none)."""
+        transport = self._transport
+        if transport is None or "data" in kwargs or "files" in kwargs:
+            return None
+        if isinstance(transport, AutoTransport):
+            return transport.direct()
+        if isinstance(transport, AiohttpTransport):
+            return transport
+        return None
+
     # -- response parsing --------------------------------------------------------------------
 
     def _parse(self, op: Operation, response: httpx.Response) -> Any:
@@ -586,6 +643,19 @@ class NoCookieJar(http.cookiejar.CookieJar):
 
     def add_cookie_header(self, request: Any) -> None:
         return None
+
+
+def _json_body(value: Any) -> bytes:
+    """JSON as httpx encodes it (compact, UTF-8)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _pool_size(limiter: Any, default: int) -> int:
+    """Connections to keep alive: the limiter's concurrency cap (``default`` if it has none)."""
+    try:
+        return int(limiter.stats().max_concurrency)
+    except (AttributeError, TypeError, ValueError):
+        return default
 
 
 def _check_url(parameter: str, value: str, *, schemes: tuple[str, ...] = ("http", "https")) -> None:
