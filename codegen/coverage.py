@@ -14,9 +14,10 @@ PAGES = (
 )
 
 
-def sdk_call(op: OperationDef, attribute: str | None) -> str:
+def sdk_call(op: OperationDef, attribute: str | None, client: str = "management") -> str:
     if attribute:
-        return f"mgmt.{attribute}.{op.name}(...)"
+        owner = "auth" if client == "authentication" else "mgmt"
+        return f"{owner}.{attribute}.{op.name}(...)"
     if op.auth == "user":
         return f"auth.as_user(token).{op.name}(...)"
     return f"auth.{op.name}(...)"
@@ -45,7 +46,9 @@ def render_coverage(spec: Spec) -> str:
                 continue
             for op in api.operations:
                 for name in op.docs.get(sdk, []):
-                    rows.append((name, sdk_call(op, api.attribute), op.title, _wire(op)))
+                    rows.append(
+                        (name, sdk_call(op, api.attribute, api.client), op.title, _wire(op))
+                    )
         if client == "auth":
             for local in spec.local:
                 for name in local.docs.get(sdk, []):

@@ -47,7 +47,7 @@ _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 FILE_KEYS = {"api", "scalars", "enums", "models", "operations", "errors", "families", "local"}
 LOCAL_KEYS = {"title", "docs", "call", "summary"}
-API_KEYS = {"client", "class", "attribute", "doc"}
+API_KEYS = {"client", "class", "attribute", "doc", "base"}
 MODEL_KEYS = {"doc", "kind", "graphql", "fields"}
 ENUM_KEYS = {"doc", "values", "graphql"}
 FIELD_KEYS = {"type", "doc", "python", "args", "select", "required", "secret", "udv"}
@@ -353,13 +353,15 @@ class Loader:
         name = w.text(spec.get("class"), "class", required=True)
         attribute = w.text(spec.get("attribute"), "attribute") or None
         doc = w.text(spec.get("doc"), "doc")
+        base = w.text(spec.get("base"), "base") or None
+        if base is not None and not re.match(r"^[a-z_][a-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$", base):
+            w.error("write it as package.module:ClassName (a subclass of ApiBase)", "base")
+            base = None
         if not name or not _IDENT.match(name):
             w.error("must be a Python class name", "class")
             return None
         if client == "management" and not attribute:
             w.error("management APIs need the client attribute they are reached by", "attribute")
-        if client == "authentication" and attribute:
-            w.error("authentication operations are methods of the client itself", "attribute")
         if attribute and not _PY_NAME.match(attribute):
             w.error("must be a lower-case Python name", "attribute")
         existing = self.apis.get(name)
@@ -370,7 +372,7 @@ class Loader:
             existing.doc = existing.doc or doc
             return existing
         module = snake_case(name.removesuffix("Api").removesuffix("Apis"))
-        api = ApiDef(name, client, attribute, doc, module, [w.file])  # type: ignore[arg-type]
+        api = ApiDef(name, client, attribute, doc, module, [w.file], base=base)  # type: ignore[arg-type]
         self.apis[name] = api
         return api
 
@@ -603,7 +605,7 @@ class Loader:
         if has_gql == has_rest:
             w.error("exactly one of 'graphql' or 'rest' is required")
             return None
-        if api.client == "authentication":
+        if api.client == "authentication" and not api.attribute:
             api_class = "UserApis" if auth == "user" else "AuthenticationApis"
         else:
             api_class = api.name
@@ -875,9 +877,11 @@ class Loader:
             if declared is not None and declared.name != ref.name:
                 w.error(f"declared type {declared} does not match the wire type {ref}", "type")
         else:
-            if location not in ("path", "query", "body", "file"):
-                w.error("REST parameters need in: path, query, body or file", "in")
+            if location not in ("path", "query", "body", "file", "bearer"):
+                w.error("REST parameters need in: path, query, body, file or bearer", "in")
                 return None
+            if location == "bearer" and op.auth != "user":
+                w.error("in: bearer (the token sent for this call) needs auth: user", "in")
             wire = tuple((wire_text or pname).split("."))
             if declared is None:
                 w.error("REST parameters need a type (GraphQL syntax, e.g. String!)", "type")

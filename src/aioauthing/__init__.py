@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from aioauthing.generated import models
     from aioauthing.runtime.clients import AuthenticationClient, ManagementClient, UserSession
     from aioauthing.runtime.errors import (
+        AccountStateError,
         AlreadyExistsError,
         AuthingError,
         AuthingTimeoutError,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
         CaptchaRequiredError,
         InvalidCredentialsError,
         InvalidVerificationCodeError,
+        MfaRequiredError,
         NotFoundError,
         NotLoggedInError,
         OAuthError,
@@ -41,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "AuthenticationClient": "aioauthing.runtime.clients",
     "ManagementClient": "aioauthing.runtime.clients",
     "UserSession": "aioauthing.runtime.clients",
+    "AccountStateError": "aioauthing.runtime.errors",
     "AlreadyExistsError": "aioauthing.runtime.errors",
     "AuthingError": "aioauthing.runtime.errors",
     "AuthingTimeoutError": "aioauthing.runtime.errors",
@@ -48,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "CaptchaRequiredError": "aioauthing.runtime.errors",
     "InvalidCredentialsError": "aioauthing.runtime.errors",
     "InvalidVerificationCodeError": "aioauthing.runtime.errors",
+    "MfaRequiredError": "aioauthing.runtime.errors",
     "NotFoundError": "aioauthing.runtime.errors",
     "NotLoggedInError": "aioauthing.runtime.errors",
     "OAuthError": "aioauthing.runtime.errors",
@@ -69,6 +73,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "UNSET",
+    "AccountStateError",
     "AlreadyExistsError",
     "AuthenticationClient",
     "AuthingError",
@@ -80,6 +85,7 @@ __all__ = [
     "InvalidVerificationCodeError",
     "ManagementClient",
     "MemoryTokenStore",
+    "MfaRequiredError",
     "NotFoundError",
     "NotLoggedInError",
     "OAuthError",

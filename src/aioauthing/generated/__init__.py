@@ -3,8 +3,10 @@
 #   spec/authentication/account.yaml
 #   spec/authentication/core.yaml
 #   spec/authentication/login.yaml
+#   spec/authentication/mfa.yaml
 #   spec/authentication/profile.yaml
 #   spec/authentication/protocols.yaml
+#   spec/authentication/qrcode.yaml
 #   spec/authentication/register.yaml
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml
@@ -12,6 +14,7 @@
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
 #   spec/management/groups.yaml
+#   spec/management/mfa.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
 #   spec/management/roles.yaml
@@ -53,10 +56,13 @@ if TYPE_CHECKING:
         clients,
         errors,
         groups,
+        mfa,
+        mfa_management,
         models,
         operations,
         orgs,
         policies,
+        qrcode,
         roles,
         tenants,
         udf,
@@ -70,10 +76,13 @@ __all__ = [
     "clients",
     "errors",
     "groups",
+    "mfa",
+    "mfa_management",
     "models",
     "operations",
     "orgs",
     "policies",
+    "qrcode",
     "roles",
     "tenants",
     "udf",

@@ -519,7 +519,7 @@ class AuthenticationApis(ApiBase):
                 2005: 用户已被锁定 (AccountStateError)
                 2006: 密码错误 (InvalidCredentialsError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.require_non_empty("username", username)
@@ -573,7 +573,7 @@ class AuthenticationApis(ApiBase):
         Raises:
             AuthingError: with one of the documented codes:
                 2001: 验证码不正确 (InvalidVerificationCodeError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_phone("phone", phone)
@@ -632,7 +632,7 @@ class AuthenticationApis(ApiBase):
                 2005: 用户已被锁定 (AccountStateError)
                 2006: 密码错误 (InvalidCredentialsError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_phone("phone", phone)
@@ -804,7 +804,7 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2000: 账号存在风险，请输入图形验证码 (CaptchaRequiredError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.require_non_empty("account", account)
@@ -856,7 +856,7 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2001: 验证码不正确 (InvalidVerificationCodeError)
                 2003: 邮箱格式不正确 (InvalidInputError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_email("email", email)

@@ -18,6 +18,7 @@ FAMILIES: dict[str, str] = {
     "InvalidVerificationCodeError": "The SMS or email verification code is wrong or expired.",
     "InvalidInputError": "The service rejected a value (format, length, batch size).",
     "AccountStateError": "The account cannot do this in its current state (locked, needs MFA, must reset its password...).",
+    "MfaRequiredError": "The login needs a second factor; the error carries the MFA token and the factors offered.",
     "RateLimitedError": "Too many requests.",
     "ServerError": "The service failed; retrying later may help.",
 }
@@ -28,8 +29,13 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     1000: ("ServerError", "系统繁忙，请稍后再试"),  # SYSTEM_BUSY
     1001: ("PermissionDeniedError", "无权限进行此操作"),  # NO_PERMISSION
     1576: ("PermissionDeniedError", "无权限登录此应用"),  # APP_LOGIN_FORBIDDEN
-    1636: ("AccountStateError", "请进行 MFA 认证"),  # MFA_REQUIRED
+    1635: ("MfaRequiredError", "请进行个人 MFA 认证"),  # PERSONAL_MFA_REQUIRED
+    1636: ("MfaRequiredError", "请进行 MFA 认证"),  # MFA_REQUIRED
     1639: ("AccountStateError", "首次登录请重置密码"),  # FIRST_LOGIN_PASSWORD_RESET
+    1700: ("InvalidInputError", "未上传人脸照片"),  # FACE_PHOTO_MISSING
+    1701: ("InvalidInputError", "未上传对比照片"),  # FACE_COMPARE_PHOTO_MISSING
+    1702: ("InvalidVerificationCodeError", "人脸识别失败"),  # FACE_MISMATCH
+    1705: ("AlreadyExistsError", "已绑定人脸"),  # FACE_ALREADY_BOUND
     2000: ("CaptchaRequiredError", "账号存在风险，请输入图形验证码"),  # CAPTCHA_REQUIRED
     2001: ("InvalidVerificationCodeError", "验证码不正确"),  # WRONG_VERIFICATION_CODE
     2003: ("InvalidInputError", "邮箱格式不正确"),  # INVALID_EMAIL
@@ -55,7 +61,12 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2058: ("AccountStateError", "强制重置密码，需要验证旧密码"),  # FORCED_PASSWORD_RESET
     2206: ("TokenExpiredError", "登录信息已过期"),  # LOGIN_EXPIRED
     2224: ("NotFoundError", "用户池不存在"),  # USERPOOL_NOT_FOUND
+    2241: ("NotFoundError", "二维码不存在"),  # QRCODE_NOT_FOUND
     2333: ("InvalidCredentialsError", "账号或密码错误"),  # WRONG_ACCOUNT_OR_PASSWORD
+    6001: ("InvalidVerificationCodeError", "安全码错误"),  # WRONG_TOTP_CODE
+    6002: ("InvalidVerificationCodeError", "恢复代码错误"),  # WRONG_RECOVERY_CODE
+    6003: ("InvalidInputError", "请输入安全码"),  # TOTP_CODE_MISSING
+    6004: ("InvalidInputError", "请输入恢复代码"),  # RECOVERY_CODE_MISSING
     1010001: ("NotLoggedInError", "id token 无效或已过期"),  # ID_TOKEN_INVALID
     1020017: ("InvalidInputError", "邮箱地址不合法"),  # INVALID_EMAIL_ADDRESS
     1320005: ("AccountStateError", "用户未绑定其他登录方式"),  # NO_OTHER_LOGIN_METHOD
@@ -67,8 +78,13 @@ ERROR_NAMES: dict[str, int] = {
     "SYSTEM_BUSY": 1000,
     "NO_PERMISSION": 1001,
     "APP_LOGIN_FORBIDDEN": 1576,
+    "PERSONAL_MFA_REQUIRED": 1635,
     "MFA_REQUIRED": 1636,
     "FIRST_LOGIN_PASSWORD_RESET": 1639,
+    "FACE_PHOTO_MISSING": 1700,
+    "FACE_COMPARE_PHOTO_MISSING": 1701,
+    "FACE_MISMATCH": 1702,
+    "FACE_ALREADY_BOUND": 1705,
     "CAPTCHA_REQUIRED": 2000,
     "WRONG_VERIFICATION_CODE": 2001,
     "INVALID_EMAIL": 2003,
@@ -94,7 +110,12 @@ ERROR_NAMES: dict[str, int] = {
     "FORCED_PASSWORD_RESET": 2058,
     "LOGIN_EXPIRED": 2206,
     "USERPOOL_NOT_FOUND": 2224,
+    "QRCODE_NOT_FOUND": 2241,
     "WRONG_ACCOUNT_OR_PASSWORD": 2333,
+    "WRONG_TOTP_CODE": 6001,
+    "WRONG_RECOVERY_CODE": 6002,
+    "TOTP_CODE_MISSING": 6003,
+    "RECOVERY_CODE_MISSING": 6004,
     "ID_TOKEN_INVALID": 1010001,
     "INVALID_EMAIL_ADDRESS": 1020017,
     "NO_OTHER_LOGIN_METHOD": 1320005,

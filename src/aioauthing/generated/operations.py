@@ -3,8 +3,10 @@
 #   spec/authentication/account.yaml
 #   spec/authentication/core.yaml
 #   spec/authentication/login.yaml
+#   spec/authentication/mfa.yaml
 #   spec/authentication/profile.yaml
 #   spec/authentication/protocols.yaml
+#   spec/authentication/qrcode.yaml
 #   spec/authentication/register.yaml
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml
@@ -12,6 +14,7 @@
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
 #   spec/management/groups.yaml
+#   spec/management/mfa.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
 #   spec/management/roles.yaml
@@ -718,6 +721,138 @@ LOGIN_BY_EMAIL_CODE = RestOperation(
     secret_fields=("code",),
 )
 """Log in with an email address and an email verification code."""
+
+MFA_GET_MFA_AUTHENTICATORS = RestOperation(
+    name="mfa.get_mfa_authenticators",
+    method="GET",
+    path="/api/v2/mfa/authenticator",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=("mfa_token",),
+)
+"""List the TOTP authenticators bound to the user."""
+
+MFA_ASSOCIATE_MFA_AUTHENTICATOR = RestOperation(
+    name="mfa.associate_mfa_authenticator",
+    method="POST",
+    path="/api/v2/mfa/totp/associate",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=("mfa_token",),
+)
+"""Start binding a TOTP authenticator; returns its secret, QR code and recovery code."""
+
+MFA_CONFIRM_ASSOCIATE_MFA_AUTHENTICATOR = RestOperation(
+    name="mfa.confirm_associate_mfa_authenticator",
+    method="POST",
+    path="/api/v2/mfa/totp/associate/confirm",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(6001, 6003, 2020),
+    secret_fields=("totp", "mfa_token"),
+)
+"""Finish binding a TOTP authenticator with a code it shows."""
+
+MFA_DELETE_MFA_AUTHENTICATOR = RestOperation(
+    name="mfa.delete_mfa_authenticator",
+    method="DELETE",
+    path="/api/v2/mfa/totp/associate",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+)
+"""Remove the signed-in user's TOTP authenticator (call it on ``auth.as_user(token).mfa``)."""
+
+MFA_VERIFY_TOTP_MFA = RestOperation(
+    name="mfa.verify_totp_mfa",
+    method="POST",
+    path="/api/v2/mfa/totp/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(6001, 6003, 2020),
+    secret_fields=("totp", "mfa_token"),
+)
+"""Finish a login that needs MFA with a TOTP code; returns the user with their token."""
+
+MFA_VERIFY_APP_SMS_MFA = RestOperation(
+    name="mfa.verify_app_sms_mfa",
+    method="POST",
+    path="/api/v2/applications/mfa/sms/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2001, 2020),
+    secret_fields=("code", "mfa_token"),
+)
+"""Finish a login that needs MFA with an SMS code (sent with ``send_sms_code``)."""
+
+MFA_VERIFY_APP_EMAIL_MFA = RestOperation(
+    name="mfa.verify_app_email_mfa",
+    method="POST",
+    path="/api/v2/applications/mfa/email/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2001, 2020),
+    secret_fields=("code", "mfa_token"),
+)
+"""Finish a login that needs MFA with an email code (sent with ``send_email``, scene MFA_VERIFY)."""
+
+MFA_PHONE_OR_EMAIL_BINDABLE = RestOperation(
+    name="mfa.phone_or_email_bindable",
+    method="POST",
+    path="/api/v2/applications/mfa/check",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2026, 2020),
+    secret_fields=("mfa_token",),
+)
+"""Whether a phone number or email can be bound for MFA (no other account uses it)."""
+
+MFA_VERIFY_TOTP_RECOVERY_CODE = RestOperation(
+    name="mfa.verify_totp_recovery_code",
+    method="POST",
+    path="/api/v2/mfa/totp/recovery",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(6002, 6004, 2020),
+    secret_fields=("recoveryCode", "mfa_token"),
+)
+"""Finish a login that needs MFA with the one-time recovery code; a new one replaces it."""
+
+MFA_ASSOCIATE_FACE_BY_URL = RestOperation(
+    name="mfa.associate_face_by_url",
+    method="POST",
+    path="/api/v2/mfa/face/associate",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(1700, 1701, 1702, 1705, 2020),
+    secret_fields=("mfa_token",),
+)
+"""Bind the user's face from two photos of it (a base photo and a comparison photo)."""
+
+MFA_VERIFY_FACE_MFA = RestOperation(
+    name="mfa.verify_face_mfa",
+    method="POST",
+    path="/api/v2/mfa/face/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(1700, 1702, 2020),
+    secret_fields=("mfa_token",),
+)
+"""Finish a login that needs MFA with a photo of the bound face."""
 
 LOGOUT = RestOperation(
     name="logout",
@@ -1438,6 +1573,42 @@ CAS_VALIDATE_V1 = RestOperation(
     client_values=(ClientValue("path", "appId", "app_id"),),
 )
 """CAS 1.0 ticket validation; the runtime's validate_ticket_v1 parses its text answer."""
+
+QRCODE_GENE_CODE = RestOperation(
+    name="qrcode.gene_code",
+    method="POST",
+    path="/api/v2/qrcode/gene",
+    auth=AuthKind.NONE,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Generate a QR code for a scene (APP_AUTH by default)."""
+
+QRCODE_CHECK_STATUS = RestOperation(
+    name="qrcode.check_status",
+    method="GET",
+    path="/api/v2/qrcode/check",
+    auth=AuthKind.NONE,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2241,),
+    secret_fields=(),
+)
+"""The QR code's current status (see ``poll`` to follow it)."""
+
+QRCODE_EXCHANGE_USER_INFO = RestOperation(
+    name="qrcode.exchange_user_info",
+    method="POST",
+    path="/api/v2/qrcode/userinfo",
+    auth=AuthKind.NONE,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2241,),
+    secret_fields=("ticket",),
+)
+"""Exchange a confirmed code's ticket for the user, with their token (once)."""
 
 REGISTER_BY_USERNAME = GraphQLOperation(
     name="register_by_username",
@@ -2162,6 +2333,50 @@ mutation removeUserFromGroup($userIds: [String!]!, $code: String) {
     secret_variables=(),
 )
 """Remove users from a group."""
+
+MFA_QUERY_MFA = GraphQLOperation(
+    name="mfa.query_mfa",
+    operation_name="queryMfa",
+    document="""\
+query queryMfa($userId: String, $userPoolId: String) {
+  queryMfa(userId: $userId, userPoolId: $userPoolId) {
+    id
+    userId
+    userPoolId
+    enable
+    secret
+  }
+}
+""",
+    result_path=("queryMfa",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(2004,),
+    secret_variables=(),
+)
+"""Read a user's MFA settings."""
+
+MFA_CHANGE_MFA = GraphQLOperation(
+    name="mfa.change_mfa",
+    operation_name="changeMfa",
+    document="""\
+mutation changeMfa($userId: String, $enable: Boolean, $refresh: Boolean, $userPoolId: String) {
+  changeMfa(userId: $userId, enable: $enable, refresh: $refresh, userPoolId: $userPoolId) {
+    id
+    userId
+    userPoolId
+    enable
+    secret
+  }
+}
+""",
+    result_path=("changeMfa",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(2004,),
+    secret_variables=(),
+)
+"""Make a user's logins need MFA (enable=True) or exempt them (enable=False); refresh=True gives a new TOTP secret."""
 
 ORGS_CREATE = GraphQLOperation(
     name="orgs.create",

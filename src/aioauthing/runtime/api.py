@@ -33,11 +33,13 @@ class ApiBase:
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         files: Any = None,
+        bearer: str | None = None,
     ) -> Any:
-        """Send ``op`` through the core with this view's token; see :meth:`Core.execute`."""
+        """Send ``op`` through the core with this view's token (or ``bearer``, a token the call
+        was given, such as an MFA token: spec ``in: bearer``); see :meth:`Core.execute`."""
         return await self._core.execute(
             op,
-            token=self._token,
+            token=self._token if bearer is None else bearer,
             variables=variables,
             path_params=path_params,
             query=query,
