@@ -1810,6 +1810,18 @@ class Identity:
     """Identity type."""
     user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
     """The user pool."""
+    user_info_in_idp: str | None = attrs.field(default=None, metadata={"wire": "userInfoInIdp"})
+    """The user's profile at the identity provider (JSON text)."""
+    access_token: str | None = attrs.field(
+        default=None, repr=False, metadata={"wire": "accessToken"}
+    )
+    """The identity provider's access token for the user."""
+    refresh_token: str | None = attrs.field(
+        default=None, repr=False, metadata={"wire": "refreshToken"}
+    )
+    """The identity provider's refresh token for the user."""
+    ext_idp_id: str | None = attrs.field(default=None, metadata={"wire": "extIdpId"})
+    """Id of the external identity provider."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -3796,6 +3796,10 @@ query userBatchWithCustomData($ids: [String!]!, $type: String) {
       provider
       type
       userPoolId
+      userInfoInIdp
+      accessToken
+      refreshToken
+      extIdpId
     }
     nickname
     registerSource
