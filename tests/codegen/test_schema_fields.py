@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from graphql import GraphQLInputObjectType, GraphQLObjectType, build_schema
 
 HERE = Path(__file__).parent

@@ -28,7 +28,6 @@ import traceback
 import uuid
 
 import requests
-
 from authing.v2.authentication import AuthenticationClient, AuthenticationClientOptions
 from authing.v2.common.utils import encrypt
 from authing.v2.exceptions import AuthingException
