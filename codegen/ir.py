@@ -192,6 +192,8 @@ class LocalDef:
     call: str
     summary: str
     source: str
+    wire: str = ""
+    """What it sends, when it sends something (hand-written calls); empty: no request."""
 
 
 @dataclass

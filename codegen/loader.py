@@ -46,7 +46,7 @@ _ARG = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\$([A-Za-z_][A-Za-z0-9_]*
 _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 FILE_KEYS = {"api", "scalars", "enums", "models", "operations", "errors", "families", "local"}
-LOCAL_KEYS = {"title", "docs", "call", "summary"}
+LOCAL_KEYS = {"title", "docs", "call", "summary", "wire"}
 API_KEYS = {"client", "class", "attribute", "doc", "base"}
 MODEL_KEYS = {"doc", "kind", "graphql", "fields"}
 ENUM_KEYS = {"doc", "values", "graphql"}
@@ -336,6 +336,7 @@ class Loader:
                             call=w.text(entry.get("call"), "call", required=True),
                             summary=w.text(entry.get("summary"), "summary", required=True),
                             source=w.file,
+                            wire=w.text(entry.get("wire"), "wire"),
                         )
                     )
         with w.at("operations"):
@@ -659,6 +660,10 @@ class Loader:
             w.error("only operations with auth: client take client_auth", "rest", "client_auth")
         with w.at("params"):
             self._params(w, op, w.mapping(spec.get("params")))
+        if op.api_class == "UserApis" and any(
+            p.location == "bearer" and p.required for p in op.params
+        ):
+            op.api_class = "AuthenticationApis"  # the call is given its token: not a view method
         with w.at("returns"):
             self._returns(w, op, spec.get("returns"))
         self._check_chunk(w, op)

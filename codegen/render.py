@@ -227,12 +227,12 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
             (
                 "AuthenticationApis",
                 "Authentication operations that need no user token.",
-                [o for o in auth_ops if o.auth != "user"],
+                [o for o in auth_ops if o.api_class == "AuthenticationApis"],
             ),
             (
                 "UserApis",
                 "Operations that act as one signed-in user, with that user's token.",
-                [o for o in auth_ops if o.auth == "user"],
+                [o for o in auth_ops if o.api_class == "UserApis"],
             ),
         ],
     )

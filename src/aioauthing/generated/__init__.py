@@ -2,6 +2,7 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/authentication/account.yaml
 #   spec/authentication/core.yaml
+#   spec/authentication/go_client.yaml
 #   spec/authentication/login.yaml
 #   spec/authentication/mfa.yaml
 #   spec/authentication/profile.yaml
@@ -22,6 +23,7 @@
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
 #   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml

@@ -13,6 +13,7 @@
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
 #   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 
 """Bases of the hand-written clients: the API groups each client exposes."""
 

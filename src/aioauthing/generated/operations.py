@@ -2,6 +2,7 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/authentication/account.yaml
 #   spec/authentication/core.yaml
+#   spec/authentication/go_client.yaml
 #   spec/authentication/login.yaml
 #   spec/authentication/mfa.yaml
 #   spec/authentication/profile.yaml
@@ -22,6 +23,7 @@
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
 #   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
@@ -404,6 +406,31 @@ SEND_SMS_CODE = RestOperation(
     secret_fields=(),
 )
 """Send a verification code by SMS to a phone number."""
+
+LOGOUT_BY_TOKEN = RestOperation(
+    name="logout_by_token",
+    method="GET",
+    path="/api/v2/logout",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020, 1010001),
+    secret_fields=("token",),
+    client_values=(ClientValue("query", "app_id", "app_id"),),
+)
+"""Log out the user of a token (that token stops working), without a per-user view."""
+
+UNLINK_ACCOUNT = RestOperation(
+    name="unlink_account",
+    method="POST",
+    path="/api/v2/users/unlink",
+    auth=AuthKind.NONE,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=("primaryUserToken",),
+)
+"""Unlink the social accounts of one provider from a (primary) account."""
 
 LOGIN_BY_USERNAME = GraphQLOperation(
     name="login_by_username",
@@ -4535,3 +4562,30 @@ query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Bo
     secret_variables=(),
 )
 """List the users of the pool, one page at a time."""
+
+USERS_CHECK_LOGIN_STATUS_BY_TOKEN = GraphQLOperation(
+    name="users.check_login_status_by_token",
+    operation_name="checkLoginStatus",
+    document="""\
+query checkLoginStatus($token: String) {
+  checkLoginStatus(token: $token) {
+    code
+    message
+    status
+    exp
+    iat
+    data {
+      id
+      userPoolId
+      arn
+    }
+  }
+}
+""",
+    result_path=("checkLoginStatus",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=("token",),
+)
+"""Check whether a user token is valid, with the management client (no per-user view)."""

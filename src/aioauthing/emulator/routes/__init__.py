@@ -16,6 +16,7 @@ from . import (
     qrcode,
     sessions,
     tenants,
+    unlink,
     users,
     wellknown,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "qrcode",
     "sessions",
     "tenants",
+    "unlink",
     "users",
     "wellknown",
 ]
