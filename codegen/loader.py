@@ -683,6 +683,9 @@ class Loader:
             w.error("only authentication operations change the remembered user", "session")
             return
         wanted = "none" if value == "login" else "user"
+        given = any(p.location == "bearer" and p.required for p in op.params)
+        if value == "login" and given:
+            wanted = "user"  # finishing a login with a token it was given (an MFA token)
         if op.auth != wanted:
             w.error(f"session: {value} needs auth: {wanted}", "session")
             return

@@ -206,3 +206,30 @@ def test_admin_rejects_unknown_factors(authing_pool: Any) -> None:
     )
     assert response.status_code == 400
     assert "VOICE" in response.json()["message"]
+
+
+async def test_remember_mode_keeps_the_user_who_finished_mfa(authing_pool: Any) -> None:
+    from aioauthing.runtime.clients import AuthenticationClient
+    from aioauthing.runtime.tokens import MemoryTokenStore
+
+    async with AuthenticationClient(
+        authing_pool.app_id,
+        host=authing_pool.host,
+        user_pool_id=authing_pool.user_pool_id,
+        public_key=authing_pool.public_key,
+        strict=True,
+        remember=MemoryTokenStore(),
+    ) as auth:
+        await auth.register_by_email("mfa-remember@example.com", "pw-123456")
+        set_factors(authing_pool, ["EMAIL"])
+        error = await mfa_error(auth, "mfa-remember@example.com", "pw-123456")
+        with pytest.raises(NotLoggedInError):  # a login waiting for MFA remembers nobody
+            await auth.current_user_view()
+        await auth.send_email("mfa-remember@example.com", "MFA_VERIFY")
+        code = outbox_code(authing_pool, "email", "mfa-remember@example.com")
+        user = await auth.mfa.verify_app_email_mfa(
+            "mfa-remember@example.com", code, mfa_token=error.mfa_token
+        )
+        me = await auth.current_user_view()
+        assert (await me.get_current_user()).id == user.id
+        set_factors(authing_pool, [])

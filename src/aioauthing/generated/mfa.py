@@ -161,6 +161,8 @@ class MfaApi(ApiBase):
     ) -> models.User:
         """Finish a login that needs MFA with a TOTP code; returns the user with their token.
 
+        In remember mode, the returned token becomes the remembered user.
+
         Documented as "检验二次验证 MFA 口令": Go ``VerifyTotpMfa``; Python ``verify_totp_mfa``; JS ``mfa.verifyTotpMfa``.
 
         Args:
@@ -182,7 +184,9 @@ class MfaApi(ApiBase):
             body=body,
             bearer=mfa_token,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def verify_app_sms_mfa(
         self,
@@ -193,6 +197,8 @@ class MfaApi(ApiBase):
         phone_country_code: str | Unset = UNSET,
     ) -> models.User:
         """Finish a login that needs MFA with an SMS code (sent with ``send_sms_code``).
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "检验二次验证 MFA 短信验证码": Go ``VerifyAppSmsMfa``; Python ``verify_app_sms_mfa``; JS ``mfa.verifyAppSmsMfa``.
 
@@ -220,7 +226,9 @@ class MfaApi(ApiBase):
             body=body,
             bearer=mfa_token,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def verify_app_email_mfa(
         self,
@@ -229,6 +237,8 @@ class MfaApi(ApiBase):
         mfa_token: str,
     ) -> models.User:
         """Finish a login that needs MFA with an email code (sent with ``send_email``, scene MFA_VERIFY).
+
+        In remember mode, the returned token becomes the remembered user.
 
         Documented as "检验二次验证 MFA 邮箱验证码": Go ``VerifyAppEmailMfa``; Python ``verify_app_email_mfa``; JS ``mfa.verifyAppEmailMfa``.
 
@@ -253,7 +263,9 @@ class MfaApi(ApiBase):
             body=body,
             bearer=mfa_token,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def phone_or_email_bindable(
         self,
@@ -302,6 +314,8 @@ class MfaApi(ApiBase):
 
         The code is spent; the new one is on ``get_mfa_authenticators`` (``recovery_code``).
 
+        In remember mode, the returned token becomes the remembered user.
+
         Documented as "检验二次验证 MFA 恢复代码": Go ``VerifyTotpRecoveryCode``; Python ``verify_totp_recovery_code``; JS ``mfa.verifyTotpRecoveryCode``.
 
         Args:
@@ -323,7 +337,9 @@ class MfaApi(ApiBase):
             body=body,
             bearer=mfa_token,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
 
     async def associate_face_by_url(
         self,
@@ -371,6 +387,8 @@ class MfaApi(ApiBase):
     ) -> models.User:
         """Finish a login that needs MFA with a photo of the bound face.
 
+        In remember mode, the returned token becomes the remembered user.
+
         Documented as "人脸二次认证": Go ``VerifyFaceMfa``; Python ``verify_face_mfa``; JS ``mfa.verifyFaceMfa``.
 
         Args:
@@ -392,4 +410,6 @@ class MfaApi(ApiBase):
             body=body,
             bearer=mfa_token,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value

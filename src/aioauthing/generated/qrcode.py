@@ -98,6 +98,8 @@ class QrcodeApi(QrCodePolling):
     ) -> models.User:
         """Exchange a confirmed code's ticket for the user, with their token (once).
 
+        In remember mode, the returned token becomes the remembered user.
+
         Documented as "使用 ticket 交换用户信息": JS ``qrcode.exchangeUserInfo``, ``wxqrcode.exchangeUserInfo``, ``wechatmpqrcode.exchangeUserInfo``.
 
         Args:
@@ -114,4 +116,6 @@ class QrcodeApi(QrCodePolling):
             ops.QRCODE_EXCHANGE_USER_INFO,
             body=body,
         )
-        return self._structure(result.get("data"), models.User)
+        value = self._structure(result.get("data"), models.User)
+        await self._session_login(value)
+        return value
