@@ -233,3 +233,41 @@ async def test_remember_mode_keeps_the_user_who_finished_mfa(authing_pool: Any) 
         me = await auth.current_user_view()
         assert (await me.get_current_user()).id == user.id
         set_factors(authing_pool, [])
+
+
+async def test_mfa_token_shape_lifetime_and_bindable_conflicts(
+    authing_client: Any, authing_pool: Any
+) -> None:
+    import jwt
+
+    auth = authing_client
+    await auth.register_by_email("mfa-taken@example.com", "pw-123456")
+    created = await auth.register_by_email("mfa-clock@example.com", "pw-123456")
+    set_factors(authing_pool, ["OTP", "FACE"])
+    error = await mfa_error(auth, "mfa-clock@example.com", "pw-123456")
+    assert error.factors == ["OTP", "FACE"]
+    token = error.mfa_token
+    assert token is not None
+    assert jwt.get_unverified_header(token)["alg"] == "HS256"
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 360
+    assert claims["data"] == {
+        "userPoolId": authing_pool.user_pool_id,
+        "userId": created.id,
+        "arn": f"arn:cn:authing:{authing_pool.user_pool_id}:user:{created.id}",
+        "stage": 1,
+    }
+    with pytest.raises(aioauthing.AlreadyExistsError) as taken:
+        await auth.mfa.phone_or_email_bindable(token, email="mfa-taken@example.com")
+    assert taken.value.code == 2026
+
+    async with httpx.AsyncClient(timeout=10) as admin:
+        await admin.post(
+            f"{authing_pool.host}/__emulator__/clock",
+            params={"pool": authing_pool.user_pool_id},
+            json={"advance": 361},
+        )
+    with pytest.raises(aioauthing.TokenExpiredError) as expired:
+        await auth.mfa.associate_mfa_authenticator(mfa_token=token)
+    assert expired.value.code == 2206
+    set_factors(authing_pool, [])
