@@ -144,8 +144,9 @@ def read_mfa_token(ctx: RequestContext, token: str) -> tuple[Pool, dict[str, Any
     if not isinstance(data, dict) or data.get("stage") is None:
         return None
     pool = ctx.state.pools.get(str(data.get("userPoolId")))
-    if pool is None:
-        raise biz(2020)
+    header_pool = ctx.headers.get("x-authing-userpool-id", "").strip()
+    if pool is None or (header_pool and header_pool != pool.id):
+        raise biz(2020)  # unknown pool, or a token of another pool than the request names
     try:
         claims = jwt.decode(
             token, pool.app_secret, algorithms=["HS256"], options={"verify_exp": False}
