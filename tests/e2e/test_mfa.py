@@ -176,6 +176,18 @@ async def test_face_rule_and_per_user_mfa(
     assert wrong_face.value.code == 1702
     user = await auth.mfa.verify_face_mfa(face, mfa_token=error.mfa_token)
     assert user.id == created.id and user.token
+    # Go and Python post the verification photo to /face/associate: the same rule answers.
+    error = await mfa_error(auth, "mfa-face@example.com", "pw-123456")
+    async with httpx.AsyncClient(timeout=10) as raw:
+        answer = await raw.post(
+            f"{authing_pool.host}/api/v2/mfa/face/associate",
+            json={"photo": face},
+            headers={
+                "authorization": f"Bearer {error.mfa_token}",
+                "x-authing-userpool-id": authing_pool.user_pool_id,
+            },
+        )
+    assert answer.json()["code"] == 200 and answer.json()["data"]["id"] == created.id
 
     exempt = await mgmt.mfa.change_mfa(created.id, enable=False)
     assert exempt is not None and exempt.enable is False
