@@ -16,6 +16,13 @@ from aioauthing.runtime.errors import AuthingError, NotLoggedInError
 pytestmark = pytest.mark.anyio
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """The rules under test are the emulator's; the SDK calls are ordinary ones (test_qrcode and
+    the other e2e modules run them on trio too)."""
+    return "asyncio"
+
+
 async def graphql(pool: Any, query: str, token: str, **variables: Any) -> dict[str, Any]:
     async with httpx.AsyncClient(timeout=10) as client:
         response = await client.post(

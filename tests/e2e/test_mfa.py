@@ -24,6 +24,13 @@ from aioauthing.runtime.errors import (
 pytestmark = pytest.mark.anyio
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """The rules under test are the emulator's; the SDK calls are ordinary ones (test_qrcode and
+    the other e2e modules run them on trio too)."""
+    return "asyncio"
+
+
 def set_factors(pool: Any, factors: list[str]) -> dict[str, Any]:
     response = httpx.post(
         f"{pool.host}/__emulator__/mfa",
