@@ -1,8 +1,8 @@
 """``docs/coverage.md``: every documented method of the official sources and its SDK call.
 
-Each section follows one list of ``tests/coverage/`` (the methods of a documentation page or of
-an official client's source file, as named there); each name's call comes from the spec's
-``docs:`` names (operations and ``local`` entries), so the table cannot drift from the spec.
+Documentation pages: every name the spec's ``docs:`` give for that SDK. Official clients' source
+files: the names of their list in ``tests/coverage/``, in its order. Each name's call comes from
+the spec's ``docs:`` names (operations and ``local`` entries), so the table cannot drift from it.
 """
 
 from __future__ import annotations
