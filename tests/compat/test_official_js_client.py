@@ -41,6 +41,14 @@ EXPECTED_STEPS = [
     "qrcode.startPolling.exchangeUserInfo",
     "qrcode.checkStatus.cancelled",
     "qrcode.checkStatus.unknown",
+    "mfa.loginByEmail.needsMfa",
+    "mfa.assosicateMfaAuthenticator",
+    "mfa.confirm (REST)",
+    "mfa.getMfaAuthenticators",
+    "mfa.verifyTotpMfa.wrong",
+    "mfa.verifyTotpMfa",
+    "mfa.loginByEmail.again",
+    "mfa.verifyTotpRecoveryCode",
 ]
 
 
