@@ -7,6 +7,7 @@ nox -s generate       regenerate src/aioauthing/generated/ and docs/coverage.md 
 nox -s codegen_check  fail when the committed generated code is stale
 nox -s compat         Authing's official Python (authing==4.5.18) and JS (authing-js-sdk@4.23.55)
                       clients against the emulator
+nox -s install        build the wheel, install its extras in fresh virtualenvs, run what each names
 nox -s bench          benchmarks: ratios measured side by side, never asserted
 nox -s demo           the README's main job against the embedded emulator
 """
@@ -111,6 +112,14 @@ def compat(session: nox.Session) -> None:
             "AIOAUTHING_JS_SDK": js_sdk,
         },
     )
+
+
+@nox.session(python=PYTHON)
+def install(session: nox.Session) -> None:
+    """The built wheel in fresh virtualenvs, extra by extra (slow: pip's cache keeps it ~1 min)."""
+    session.install("--upgrade", "pip")
+    session.install("pytest>=8", "pytest-timeout>=2.3")
+    session.run("pytest", "tests/install", "-q", env={"AIOAUTHING_INSTALL_TESTS": "1"})
 
 
 @nox.session(python=PYTHON)

@@ -180,6 +180,8 @@ class ErrorDef:
     name: str
     family: str
     message: str
+    en: str = ""
+    """The message in English (spec key ``en``)."""
 
 
 @dataclass

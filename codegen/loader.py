@@ -65,7 +65,7 @@ PARAM_KEYS = {
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
 DOC_SDKS = {"go", "android", "python", "js"}
-ERROR_KEYS = {"name", "family", "message"}
+ERROR_KEYS = {"name", "family", "message", "en"}
 
 
 def snake_case(name: str) -> str:
@@ -467,6 +467,7 @@ class Loader:
                     name=name,
                     family=w.text(entry.get("family"), "family", required=True),
                     message=w.text(entry.get("message"), "message", required=True),
+                    en=w.text(entry.get("en"), "en") if entry.get("en") is not None else "",
                 )
 
     # -- pass 2: references between types -----------------------------------------------

@@ -50,7 +50,7 @@ async def list_users(request: web.Request) -> web.Response:
     """Admins only; the listing uses the app's shared management client."""
     management = get_authing(request).management
     if management is None:
-        raise web.HTTPNotImplemented(text="AUTHING_SECRET is not configured")
+        raise web.HTTPNotImplemented(text="AUTHING_USERPOOL_SECRET is not configured")
     page = await management.users.list(page=1, limit=50)
     users: list[dict[str, Any]] = [{"id": u.id, "email": u.email} for u in page.list]
     return web.json_response({"total": page.total_count, "users": users})

@@ -2,9 +2,9 @@
 
 Run it against the local emulator::
 
-    python -m aioauthing.cli emulator --port 3000   # prints the settings line
-    AUTHING_HOST=http://127.0.0.1:3000 AUTHING_APP_ID=... AUTHING_USER_POOL_ID=... \\
-    AUTHING_SECRET=... AUTHING_PUBLIC_KEY=... uvicorn --factory examples.fastapi_app.app:create_app
+    aioauthing emulator --port 3000 --print-env > authing.env &   # the settings as exports
+    . ./authing.env   # AUTHING_HOST, AUTHING_APP_ID, AUTHING_USERPOOL_ID, ... (once it is written)
+    uvicorn --factory examples.fastapi_app.app:create_app
 """
 
 from typing import Annotated, Any
@@ -12,10 +12,9 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException
 from pydantic import BaseModel
 
-from aioauthing import InvalidCredentialsError, NotFoundError
+from aioauthing import InvalidCredentialsError, NotFoundError, TokenClaims
 from aioauthing.integrations import Authing, AuthingSettings
 from aioauthing.integrations.fastapi import AuthingAuth
-from aioauthing.runtime.jwt import TokenClaims
 
 from ..settings import settings_from_env
 
@@ -52,7 +51,7 @@ def create_app(settings: AuthingSettings | None = None) -> FastAPI:
     async def list_users(_: Admin, runtime: Runtime) -> dict[str, Any]:
         """Admins only; the listing uses the app's shared management client."""
         if runtime.management is None:
-            raise HTTPException(501, "AUTHING_SECRET is not configured")
+            raise HTTPException(501, "AUTHING_USERPOOL_SECRET is not configured")
         page = await runtime.management.users.list(page=1, limit=50)
         return {
             "total": page.total_count,

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         TokenExpiredError,
         TransportError,
     )
+    from aioauthing.runtime.jwt import TokenClaims
     from aioauthing.runtime.operation import UNSET, Unset
     from aioauthing.runtime.password import PasswordSecurityLevel, compute_password_security_level
     from aioauthing.runtime.raw import capture_raw
@@ -60,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "ServerError": "aioauthing.runtime.errors",
     "TokenExpiredError": "aioauthing.runtime.errors",
     "TransportError": "aioauthing.runtime.errors",
+    "TokenClaims": "aioauthing.runtime.jwt",
     "UNSET": "aioauthing.runtime.operation",
     "Unset": "aioauthing.runtime.operation",
     "PasswordSecurityLevel": "aioauthing.runtime.password",
@@ -94,6 +96,7 @@ __all__ = [
     "RateLimitedError",
     "RedisTokenStore",
     "ServerError",
+    "TokenClaims",
     "TokenExpiredError",
     "TokenStore",
     "TransportError",

@@ -1,5 +1,5 @@
 """The signed-in user's departments and organizations follow the org membership an
-administrator manages through ``mgmt.orgs`` (GraphQL ``user.departments`` and REST
+administrator manages through ``mgmt.org`` (GraphQL ``user.departments`` and REST
 ``/users/me/orgs``, plus Android's ``/users/{id}/orgs`` with the user's own token)."""
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ async def test_departments_and_orgs_follow_membership(
     assert (await me.list_departments(user.id)).total_count == 0
     assert await me.list_orgs() == []
 
-    org = await mgmt.orgs.create("Acme", code="acme")
-    eng = await mgmt.orgs.add_node(org.id, "Engineering", code="eng")
-    web = await mgmt.orgs.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
-    other = await mgmt.orgs.create("Beta", code="beta")
-    await mgmt.orgs.add_members([user.id], node_id=web.id)
-    await mgmt.orgs.add_members([user.id], node_id=other.root_node.id)
+    org = await mgmt.org.create("Acme", code="acme")
+    eng = await mgmt.org.add_node(org.id, "Engineering", code="eng")
+    web = await mgmt.org.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
+    other = await mgmt.org.create("Beta", code="beta")
+    await mgmt.org.add_members([user.id], node_id=web.id)
+    await mgmt.org.add_members([user.id], node_id=other.root_node.id)
 
     departments = await me.list_departments(user.id)
     assert {d.department.id for d in departments.list} == {web.id, other.root_node.id}
@@ -62,7 +62,7 @@ async def test_departments_and_orgs_follow_membership(
         )
     assert android.json()["data"] == paths
 
-    await mgmt.orgs.remove_members([user.id], node_id=web.id)
+    await mgmt.org.delete_members([user.id], node_id=web.id)
     assert [p[0]["id"] for p in await me.list_orgs()] == [other.id]
     assert [d.department.id for d in (await me.list_departments(user.id)).list] == [
         other.root_node.id

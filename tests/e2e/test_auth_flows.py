@@ -34,7 +34,7 @@ async def test_username_register_login_profile_and_password_change(
     me = await me_api.get_current_user()
     assert me.id == user.id and me.username == "grace"
 
-    updated = await me_api.update_profile(user.id, nickname="Amazing Grace")
+    updated = await me_api.update_profile(user.id, models.UpdateUserInput(nickname="Amazing Grace"))
     assert updated.nickname == "Amazing Grace"
     assert (await me_api.get_current_user()).nickname == "Amazing Grace"
 
@@ -196,12 +196,12 @@ async def test_first_login_must_reset_the_password_with_the_1639_token(
     assert info.value.code == 1639
     token = info.value.data["token"]
     with pytest.raises(AuthingError):
-        await authing_client.reset_password_by_first_login_token("wrong-token", "chosen-pass-1")
-    result = await authing_client.reset_password_by_first_login_token(token, "chosen-pass-1")
+        await authing_client.reset_password_by_first_token("wrong-token", "chosen-pass-1")
+    result = await authing_client.reset_password_by_first_token(token, "chosen-pass-1")
     assert result is not None and result.code == 200
     # The token is spent; the new password logs in, the initial one no longer does.
     with pytest.raises(AuthingError):
-        await authing_client.reset_password_by_first_login_token(token, "other-pass-1")
+        await authing_client.reset_password_by_first_token(token, "other-pass-1")
     user = await authing_client.login_by_username("xena", "chosen-pass-1")
     assert user is not None and user.id == created.id
     with pytest.raises(InvalidCredentialsError):
@@ -219,11 +219,11 @@ async def test_forced_reset_needs_the_old_password_with_the_2058_token(
     assert info.value.code == 2058
     token = info.value.data["token"]
     with pytest.raises(InvalidCredentialsError) as wrong:
-        await authing_client.reset_password_by_force_reset_token(
+        await authing_client.reset_password_with_force_reset(
             token, "not-the-old-one", "fresh-pass-1"
         )
     assert wrong.value.code == 2006
-    result = await authing_client.reset_password_by_force_reset_token(
+    result = await authing_client.reset_password_with_force_reset(
         token, "expired-pass-1", "fresh-pass-1"
     )
     assert result is not None and result.code == 200

@@ -278,7 +278,7 @@ async def test_upload_photo_then_update_the_profile(authing_client: Any) -> None
     user, me = await _signed_in(authing_client)
     uploaded = await authing_client.upload_photo(("me.png", b"\x89PNG fake image", "image/png"))
     assert uploaded.url.startswith("https://") and uploaded.url.endswith("me.png")
-    updated = await me.update_profile(user.id, photo=uploaded.url)
+    updated = await me.update_profile(user.id, models.UpdateUserInput(photo=uploaded.url))
     assert updated.photo == uploaded.url
     with pytest.raises(AuthingError) as info:
         await authing_client.upload_photo(("empty.png", b"", "image/png"))
@@ -377,7 +377,9 @@ async def test_custom_data_of_another_user_is_refused(authing_client: Any) -> No
 
 async def test_update_profile_fields(authing_client: Any) -> None:
     user, me = await _signed_in(authing_client)
-    updated = await me.update_profile(user.id, nickname="Tess", city="Hangzhou", gender="F")
+    updated = await me.update_profile(
+        user.id, models.UpdateUserInput(nickname="Tess", city="Hangzhou", gender="F")
+    )
     assert (updated.nickname, updated.city, updated.gender) == ("Tess", "Hangzhou", "F")
 
 
@@ -449,7 +451,7 @@ async def test_roles_of_the_signed_in_user(
     user, me = await _signed_in(authing_client)
     assert (await me.list_roles(user.id)).total_count == 0
     await authing_management_client.roles.create("editor")
-    await authing_management_client.roles.assign(["editor"], user_ids=[user.id])
+    await authing_management_client.roles.add_users(["editor"], user_ids=[user.id])
     roles = await me.list_roles(user.id)
     assert roles is not None and [r.code for r in roles.list] == ["editor"]
     # Go's HasRole: look for the code in the list.
@@ -506,7 +508,7 @@ async def test_delete_account_twice_is_2020(authing_client: Any) -> None:
 
 USER_CALLS: dict[str, Any] = {
     "get_current_user": lambda me, uid: me.get_current_user(),
-    "update_profile": lambda me, uid: me.update_profile(uid, nickname="x"),
+    "update_profile": lambda me, uid: me.update_profile(uid, models.UpdateUserInput(nickname="x")),
     "update_password": lambda me, uid: me.update_password("new-pass-1", old_password="gone-1"),
     "bind_phone": lambda me, uid: me.bind_phone("13812345678", "1234"),
     "unbind_phone": lambda me, uid: me.unbind_phone(),

@@ -40,7 +40,7 @@ async def test_grants_to_user_role_and_group_reach_the_user_on_every_read_path(
     mgmt = authing_management_client
     user, me = await _signed_in(authing_client)
     await mgmt.roles.create("editor")
-    await mgmt.roles.assign(["editor"], user_ids=[user.id])
+    await mgmt.roles.add_users(["editor"], user_ids=[user.id])
     await mgmt.groups.create("staff", "Staff")
     await mgmt.groups.add_users("staff", [user.id])
 
@@ -84,7 +84,7 @@ async def test_grants_to_user_role_and_group_reach_the_user_on_every_read_path(
     assert _actions(group) == {"/api/orders": ("API", {"GET"})}
 
     # Leaving the role and the group takes their resources away.
-    await mgmt.roles.revoke(["editor"], user_ids=[user.id])
+    await mgmt.roles.remove_users(["editor"], user_ids=[user.id])
     await mgmt.groups.remove_users("staff", [user.id])
     left = await me.list_authorized_resources(user.id)
     assert _actions(left) == {"books": ("DATA", {"books:read"})}
@@ -116,7 +116,7 @@ async def test_namespaces_keep_grants_apart(
     user, me = await _signed_in(authing_client)
     await mgmt.acl.create_namespace(authing_pool.user_pool_id, "billing", "Billing")
     await mgmt.roles.create("clerk", namespace="billing")
-    await mgmt.roles.assign(["clerk"], namespace="billing", user_ids=[user.id])
+    await mgmt.roles.add_users(["clerk"], namespace="billing", user_ids=[user.id])
     await mgmt.acl.authorize_resource(
         "billing", "invoices", "DATA", [Opt(target_type="ROLE", target_identifier="clerk")]
     )
@@ -138,16 +138,16 @@ async def test_org_nodes_pass_grants_down_to_sub_departments_and_their_roles(
 ) -> None:
     mgmt = authing_management_client
     user, me = await _signed_in(authing_client)
-    org = await mgmt.orgs.create("Acme", code="acme")
-    eng = await mgmt.orgs.add_node(org.id, "Engineering", code="eng")
-    web = await mgmt.orgs.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
-    await mgmt.orgs.add_members([user.id], node_id=web.id)
+    org = await mgmt.org.create("Acme", code="acme")
+    eng = await mgmt.org.add_node(org.id, "Engineering", code="eng")
+    web = await mgmt.org.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
+    await mgmt.org.add_members([user.id], node_id=web.id)
     await _grant(mgmt, "/menu/eng", "MENU", "ORG", eng.id, "show")
     await mgmt.roles.create("builder")
-    await mgmt.roles.assign(["builder"], node_codes=["web"])
+    await mgmt.roles.add_users(["builder"], node_codes=["web"])
     await _grant(mgmt, "deploy", "UI", "ROLE", "builder", "open")
 
     mine = await me.list_authorized_resources(user.id)
     assert _actions(mine) == {"/menu/eng": ("MENU", {"show"}), "deploy": ("UI", {"open"})}
-    await mgmt.orgs.remove_members([user.id], node_id=web.id)
+    await mgmt.org.delete_members([user.id], node_id=web.id)
     assert (await me.list_authorized_resources(user.id)).total_count == 0

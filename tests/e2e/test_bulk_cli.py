@@ -122,7 +122,7 @@ def test_csv_import_export_search_delete(authing_pool: Any, tmp_path: Path) -> N
     assert lines[0].startswith("id,username,email") and len(lines) == 3
     result = runner.invoke(main, ["users", "search", "ann"], env=env)
     assert result.exit_code == 0 and "1 users" in result.stdout
-    result = runner.invoke(main, ["users", "delete", "--from-file", str(source)], env=env)
+    result = runner.invoke(main, ["users", "delete", str(source), "--yes"], env=env)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
         "deleted": 2,
@@ -320,19 +320,30 @@ def test_export_imports_back_into_a_fresh_pool(
     }
 
 
-def test_csv_export_counts_custom_values_without_a_field(authing_pool: Any, tmp_path: Path) -> None:
+def test_csv_export_keeps_custom_values_without_a_field(
+    authing_pool: Any, other_pool: Any, tmp_path: Path
+) -> None:
+    """Keys without a user-defined field are columns too; ``-o x.csv`` alone writes CSV."""
     source = tmp_path / "users.jsonl"
-    source.write_text('{"username": "ann", "custom.undeclared": "x"}\n', encoding="utf-8")
+    source.write_text(
+        '{"username": "ann", "custom.undeclared": "x"}\n{"username": "bob", "custom.b": "y"}\n',
+        encoding="utf-8",
+    )
     runner = CliRunner()
     env = _env(authing_pool)
     assert runner.invoke(main, ["users", "import", str(source)], env=env).exit_code == 0
     out = tmp_path / "out.csv"
-    result = runner.invoke(main, ["users", "export", "--format", "csv", "-o", str(out)], env=env)
+    result = runner.invoke(main, ["users", "export", "-o", str(out)], env=env)
     assert result.exit_code == 0, result.output
-    assert "1 custom values have no user-defined field" in result.stderr
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[0] == "id" and header[-2:] == ["custom.b", "custom.undeclared"]
+    result = runner.invoke(main, ["users", "import", str(out)], env=_env(other_pool))
+    assert result.exit_code == 0, result.output
+    assert _custom_data(other_pool) == {"ann": {"undeclared": "x"}, "bob": {"b": "y"}}
     jsonl = tmp_path / "out.jsonl"
     result = runner.invoke(main, ["users", "export", "-o", str(jsonl)], env=env)
-    assert json.loads(jsonl.read_text())["custom.undeclared"] == "x"
+    records = {r["username"]: r for r in map(json.loads, jsonl.read_text().splitlines())}
+    assert records["ann"]["custom.undeclared"] == "x"
 
 
 def test_connection_flags_on_the_subcommand(authing_pool: Any, tmp_path: Path) -> None:
@@ -364,7 +375,7 @@ def test_delete_from_a_plain_list_of_ids_and_emails(authing_pool: Any, tmp_path:
     targets.write_text(
         f"{by_name['demo00000']}\ndemo00001@example.com\nnobody@example.com\n", encoding="utf-8"
     )
-    result = runner.invoke(main, ["users", "delete", "--from-file", str(targets)], env=env)
+    result = runner.invoke(main, ["users", "delete", str(targets), "--yes"], env=env)
     assert result.exit_code == 0, result.output
     assert _last_json(result.stdout) == {"deleted": 2, "skipped": 1, "failed": 0}
     assert sorted(u["username"] for u in _pool_users(authing_pool)) == ["demo00002", "demo00003"]

@@ -19,12 +19,12 @@ async def test_applications_list_and_detail(
     assert listed.total_count == 1 and listed.list[0].id == authing_pool.app_id
     assert listed.list[0].secret is None  # only the detail carries the secret
     assert [a.id async for a in mgmt.applications.iter_list(page_size=5)] == [authing_pool.app_id]
-    detail = await mgmt.applications.detail(authing_pool.app_id)
+    detail = await mgmt.applications.find_by_id(authing_pool.app_id)
     assert (detail.id, detail.user_pool_id) == (authing_pool.app_id, authing_pool.user_pool_id)
     assert detail.secret == authing_pool.app_secret
     assert "authorization_code" in detail.oidc_config["grant_types"]
     with pytest.raises(NotFoundError) as info:
-        await mgmt.applications.detail("000000000000000000000000")
+        await mgmt.applications.find_by_id("000000000000000000000000")
     assert info.value.code == 2011
 
 

@@ -30,8 +30,8 @@ BATCHES: dict[str, Batch] = {
     "users.delete_many": lambda mgmt, ids: mgmt.users.delete_many(ids),
     "groups.add_users": lambda mgmt, ids: mgmt.groups.add_users("eng", ids),
     "groups.remove_users": lambda mgmt, ids: mgmt.groups.remove_users("eng", ids),
-    "roles.assign": lambda mgmt, ids: mgmt.roles.assign(["admin"], user_ids=ids),
-    "roles.revoke": lambda mgmt, ids: mgmt.roles.revoke(["admin"], user_ids=ids),
+    "roles.add_users": lambda mgmt, ids: mgmt.roles.add_users(["admin"], user_ids=ids),
+    "roles.remove_users": lambda mgmt, ids: mgmt.roles.remove_users(["admin"], user_ids=ids),
 }
 
 

@@ -95,12 +95,12 @@ async def test_list_archived_returns_only_archived_users(
 ) -> None:
     mgmt = authing_management_client
     users = [await _user(mgmt, f"u{n}") for n in range(4)]
-    assert (await mgmt.users.list_archived()).total_count == 0
+    assert (await mgmt.users.list_archived_users()).total_count == 0
     archived = {users[0].id, users[2].id}
     _archive(authing_emulator, authing_pool.user_pool_id, archived)
-    page = await mgmt.users.list_archived(limit=1)
+    page = await mgmt.users.list_archived_users(limit=1)
     assert page.total_count == 2 and len(page.list) == 1
-    walked = [u async for u in mgmt.users.iter_list_archived(page_size=1)]
+    walked = [u async for u in mgmt.users.iter_list_archived_users(page_size=1)]
     assert {u.id for u in walked} == archived
     assert {str(u.status) for u in walked} == {"Archived"}
 
@@ -133,11 +133,11 @@ async def test_search_filters_by_department_group_and_role(
 ) -> None:
     mgmt = authing_management_client
     ada, bob, cyd, dan = [await _user(mgmt, f"dev-{n}") for n in ("ada", "bob", "cyd", "dan")]
-    org = await mgmt.orgs.create("Acme", code="acme")
-    eng = await mgmt.orgs.add_node(org.id, "Engineering", code="eng")
-    web = await mgmt.orgs.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
-    await mgmt.orgs.add_members([ada.id], node_id=eng.id)
-    await mgmt.orgs.add_members([bob.id], node_id=web.id)
+    org = await mgmt.org.create("Acme", code="acme")
+    eng = await mgmt.org.add_node(org.id, "Engineering", code="eng")
+    web = await mgmt.org.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
+    await mgmt.org.add_members([ada.id], node_id=eng.id)
+    await mgmt.org.add_members([bob.id], node_id=web.id)
     await mgmt.groups.create("oncall", "On call")
     await mgmt.groups.add_users("oncall", [bob.id, cyd.id])
     await mgmt.roles.create("admin", namespace="billing")

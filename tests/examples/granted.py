@@ -30,7 +30,7 @@ async def grant_reader_paths(mgmt: ManagementClient) -> dict[str, str]:
         [opt(target_type="USER", target_identifier=ids["direct"], actions=["books:read"])],
     )
     await mgmt.roles.create("librarian")
-    await mgmt.roles.assign(["librarian"], user_ids=[ids["via_role"]])
+    await mgmt.roles.add_users(["librarian"], user_ids=[ids["via_role"]])
     await mgmt.acl.authorize_resource(
         "default",
         "books",
@@ -38,7 +38,7 @@ async def grant_reader_paths(mgmt: ManagementClient) -> dict[str, str]:
         [opt(target_type="ROLE", target_identifier="librarian", actions=["books:*"])],
     )
     await mgmt.roles.create("clerk", namespace="billing")
-    await mgmt.roles.assign(["clerk"], namespace="billing", user_ids=[ids["clerk"]])
+    await mgmt.roles.add_users(["clerk"], namespace="billing", user_ids=[ids["clerk"]])
     return emails
 
 

@@ -68,5 +68,5 @@ async def test_revoking_the_role_closes_the_route_for_a_fresh_app(
     assert (await statuses(settings, emails["via_role"]))["/books"] == 200
     user = await mgmt.users.find(email=emails["via_role"])
     assert user is not None
-    await mgmt.roles.revoke(["librarian"], user_ids=[user.id])
+    await mgmt.roles.remove_users(["librarian"], user_ids=[user.id])
     assert (await statuses(settings, emails["via_role"]))["/books"] == 403

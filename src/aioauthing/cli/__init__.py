@@ -1,24 +1,158 @@
-"""The ``aioauthing`` command line (a plain click group; subcommands register on :data:`main`)."""
+"""The ``aioauthing`` command line (a click group; subcommands register on :data:`main`).
+
+``users`` and ``demo`` load when they are called (:class:`LazyGroup`), so ``aioauthing emulator``
+runs with the ``[emulator]`` extra alone; a command whose extra is missing says which to install.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
+import traceback
 from pathlib import Path
+from typing import Any
 
 import click
 
-__all__ = ["main"]
+__all__ = ["JobError", "LazyGroup", "main", "missing_extra"]
+
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group()
+def missing_extra(what: str, extra: str, exc: ImportError) -> click.ClickException:
+    """The one-line error of a command whose optional dependencies are not installed (an
+    import error inside aioauthing itself is a bug, raised as it is)."""
+    module = exc.name or str(exc)
+    if module.split(".")[0] == "aioauthing":
+        raise exc
+    return click.ClickException(
+        f"{what} needs aioauthing[{extra}]: pip install 'aioauthing[{extra}]' "
+        f"(missing module {module!r})"
+    )
+
+
+class JobError(click.ClickException):
+    """The job cannot run (host unreachable, secret rejected, ...): one line, exit code 2."""
+
+    exit_code = 2
+
+
+def _single(exc: BaseException) -> BaseException:
+    """The one error inside (nested) single-member exception groups."""
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def plain_error(exc: BaseException) -> click.ClickException | None:
+    """The one-line ``Error:`` for a failure a user can fix, or ``None`` (a real bug)."""
+    from aioauthing.runtime.errors import AuthingError, AuthingValidationError
+
+    exc = _single(exc)
+    if isinstance(exc, click.ClickException):
+        return exc
+    if isinstance(exc, AuthingValidationError):
+        return click.ClickException(str(exc))
+    if isinstance(exc, AuthingError):
+        return JobError(str(exc))
+    from aioauthing.cli.importer import InvalidCheckpointError
+
+    if isinstance(exc, InvalidCheckpointError):
+        return click.ClickException(str(exc))
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return click.ClickException(f"{exc.strerror or exc}{where}")
+    return None
+
+
+class LazyGroup(click.Group):
+    """A group whose ``lazy`` subcommands (``name -> (module:attribute, extra)``) import on use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        target, extra = self.lazy[cmd_name]
+        module, _, attribute = target.partition(":")
+        try:
+            command = getattr(importlib.import_module(module), attribute)
+        except ImportError as exc:
+            error = missing_extra(f"aioauthing {cmd_name}", extra, exc)
+
+            @click.command(
+                cmd_name,
+                context_settings={"ignore_unknown_options": True, **CONTEXT_SETTINGS},
+                help=f"(needs: pip install 'aioauthing[{extra}]')",
+                add_help_option=False,
+            )
+            @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+            def unavailable(args: tuple[str, ...]) -> None:
+                raise error
+
+            return unavailable
+        assert isinstance(command, click.Command)
+        self.add_command(command, cmd_name)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """User mistakes and refused jobs end in one ``Error:`` line; ``--debug`` shows the
+        traceback instead."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            if ctx.find_root().meta.get("aioauthing.debug"):
+                if isinstance(exc, click.ClickException) and exc.__cause__ is not None:
+                    traceback.print_exception(exc.__cause__)
+                raise
+            plain = plain_error(exc)
+            if plain is None or plain is exc:
+                raise
+            raise plain from None
+
+
+def _debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["aioauthing.debug"] = value
+    return value
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings=CONTEXT_SETTINGS,
+    lazy={
+        "users": ("aioauthing.cli.users:users", "cli"),
+        "demo": ("aioauthing.cli.demo:demo", "cli,emulator"),
+    },
+)
 @click.version_option(package_name="aioauthing", message="%(prog)s %(version)s")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_debug,
+    help="Show the traceback of an error instead of its one line.",
+)
 def main() -> None:
     """aioauthing: tools for the Authing V2 API and its local emulator."""
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8800, show_default=True, type=int, help="Port (0 = any free port).")
+@click.option(
+    "--port",
+    default=8800,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 = any free port).",
+)
 @click.option(
     "--data",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -44,7 +178,17 @@ def main() -> None:
     default=None,
     help='LDAP / AD users of every pool: JSON or YAML {"ldap": [{username, password, profile}], "ad": [...]}.',
 )
-@click.option("--log-level", default="warning", show_default=True)
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug", "trace"]),
+    default="warning",
+    show_default=True,
+)
+@click.option(
+    "--print-env",
+    is_flag=True,
+    help="Print the settings as AUTHING_* shell exports instead of the JSON line.",
+)
 def emulator(
     host: str,
     port: int,
@@ -55,17 +199,21 @@ def emulator(
     schema: Path | None,
     directory: Path | None,
     log_level: str,
+    print_env: bool,
 ) -> None:
     """Run the local Authing V2 emulator.
 
     Prints one JSON line with the default pool's settings (host, user_pool_id, secret, app_id,
     app_secret, public_key), then serves until interrupted.
     """
-    from aioauthing.emulator.app import create_app
-    from aioauthing.emulator.config import EmulatorConfig
-    from aioauthing.emulator.directory_config import load_directory
-    from aioauthing.emulator.faults import parse_faults
-    from aioauthing.emulator.server import bind_socket, uvicorn_server
+    try:
+        from aioauthing.emulator.app import create_app
+        from aioauthing.emulator.config import EmulatorConfig
+        from aioauthing.emulator.directory_config import load_directory
+        from aioauthing.emulator.faults import parse_faults
+        from aioauthing.emulator.server import bind_socket, uvicorn_server
+    except ImportError as exc:
+        raise missing_extra("aioauthing emulator", "emulator", exc) from None
 
     try:
         parse_faults(faults)
@@ -75,7 +223,12 @@ def emulator(
         directory_users = load_directory(directory) if directory else ()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--directory") from exc
-    sock = bind_socket(host, port)
+    try:
+        sock = bind_socket(host, port)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        ) from None
     actual_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     config = EmulatorConfig(
@@ -90,17 +243,12 @@ def emulator(
         public_url=f"http://{shown_host}:{actual_port}",
     )
     app = create_app(config)
-    click.echo(json.dumps(app.state.emulator.settings(), ensure_ascii=False), nl=True)
+    settings = app.state.emulator.settings()
+    if print_env:
+        from aioauthing.runtime.env import shell_exports
+
+        click.echo(shell_exports({**settings, "app_host": settings["host"]}))
+    else:
+        click.echo(json.dumps(settings, ensure_ascii=False), nl=True)
     server = uvicorn_server(app, log_level=log_level)
     server.run(sockets=[sock])
-
-
-def _register() -> None:
-    from aioauthing.cli.demo import demo
-    from aioauthing.cli.users import users
-
-    main.add_command(users)
-    main.add_command(demo)
-
-
-_register()

@@ -1,5 +1,5 @@
 """``python -m aioauthing.cli``: the same as the ``aioauthing`` command."""
 
-from aioauthing.cli import main
+from aioauthing.__main__ import main
 
 main()

@@ -20,10 +20,9 @@ __all__ = [
     "open_client",
 ]
 
-ENV_HOST = "AUTHING_HOST"
-ENV_POOL = "AUTHING_USERPOOL_ID"
-ENV_SECRET = "AUTHING_USERPOOL_SECRET"
-ENV_PUBLIC_KEY = "AUTHING_PUBLIC_KEY"
+from aioauthing.runtime.env import ENV_HOST, ENV_PUBLIC_KEY
+from aioauthing.runtime.env import ENV_USERPOOL_ID as ENV_POOL
+from aioauthing.runtime.env import ENV_USERPOOL_SECRET as ENV_SECRET
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,9 +93,14 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
     if conn.emulator:
         import httpx
 
-        from aioauthing.emulator.app import create_app
-        from aioauthing.emulator.config import EmulatorConfig
-        from aioauthing.emulator.transport import EmulatorTransport
+        try:
+            from aioauthing.emulator.app import create_app
+            from aioauthing.emulator.config import EmulatorConfig
+            from aioauthing.emulator.transport import EmulatorTransport
+        except ImportError as exc:
+            from aioauthing.cli import missing_extra
+
+            raise missing_extra("--emulator", "emulator", exc) from None
 
         base = "http://emulator"
         app = create_app(EmulatorConfig(public_url=base))
@@ -118,11 +122,48 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
             f"give --host/--user-pool-id/--secret (or {ENV_HOST}, {ENV_POOL}, {ENV_SECRET}) "
             "or --emulator"
         )
-    async with ManagementClient(
-        conn.user_pool_id,
-        conn.secret,
-        host=conn.host,
-        public_key=conn.public_key,
-        http_client=conn.http_client,
-    ) as client:
+    from aioauthing import AuthingValidationError
+
+    try:
+        client = ManagementClient(
+            conn.user_pool_id,
+            conn.secret,
+            host=conn.host,
+            public_key=conn.public_key,
+            http_client=conn.http_client,
+        )
+    except AuthingValidationError as exc:
+        hint = {"host": f"--host / {ENV_HOST}"}.get(exc.parameter, exc.parameter)
+        raise click.BadParameter(exc.problem, param_hint=hint) from None
+    async with client:
+        await check_access(client, conn)
         yield client
+
+
+async def check_access(client: Any, conn: Connection) -> None:
+    """Fetch the management token before any work: an unreachable host or a rejected secret
+    stops the job at once (:class:`~aioauthing.cli.JobError`, exit code 2) with one line."""
+    from aioauthing import (
+        AuthingError,
+        NotFoundError,
+        RateLimitedError,
+        ServerError,
+        TransportError,
+    )
+    from aioauthing.cli import JobError
+
+    try:
+        await client.token_manager.get_token()
+    except TransportError as exc:
+        raise JobError(f"cannot reach {conn.host} ({ENV_HOST} / --host): {exc.message}") from exc
+    except (ServerError, RateLimitedError) as exc:
+        raise JobError(f"{conn.host} could not issue a management token: {exc}") from exc
+    except NotFoundError as exc:
+        raise JobError(
+            f"user pool {conn.user_pool_id!r} was not found on {conn.host} "
+            f"({ENV_POOL} / --user-pool-id): {exc}"
+        ) from exc
+    except AuthingError as exc:
+        raise JobError(
+            f"{conn.host} rejected the user pool secret ({ENV_SECRET} / --secret): {exc}"
+        ) from exc

@@ -43,6 +43,12 @@ def generate_users(path: Path, count: int) -> None:
 @click.option("--concurrency", default=32, show_default=True, type=click.IntRange(1, 256))
 def demo(count: int, concurrency: int) -> None:
     """Import, search and export synthetic users on a fresh in-process emulator."""
+    try:
+        import aioauthing.emulator.app  # noqa: F401
+    except ImportError as exc:
+        from aioauthing.cli import missing_extra
+
+        raise missing_extra("aioauthing demo", "cli,emulator", exc) from None
     console = Console(stderr=True)
 
     async def job() -> None:

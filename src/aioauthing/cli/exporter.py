@@ -2,14 +2,18 @@
 
 Columns: ``id`` (ignored on import), the ``CreateUserInput`` fields by wire name (no password),
 and ``custom.<key>`` for custom data, fetched with one ``udfValueBatch`` call per page. A CSV
-needs its columns up front: they are the pool's user-defined fields (``udf``); values of keys
-without a definition only fit in JSON Lines and are counted in ``ExportStats.custom_left_out``.
+needs its columns up front: the records are first spooled to a temporary JSON Lines file (memory
+does not grow with the pool) while the custom keys are collected, then written under a header
+holding the pool's user-defined fields and every other key met, so all custom data is kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import json
+import tempfile
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -35,7 +39,7 @@ PAGE_SIZE = 100
 class ExportStats:
     exported: int = 0
     custom_left_out: int = 0
-    """CSV only: custom values whose key has no user-defined field (not a column)."""
+    """Always 0: every custom key is a ``custom.<key>`` column of a CSV (kept for callers)."""
 
 
 def user_record(user: Any) -> dict[str, Any]:
@@ -59,6 +63,16 @@ async def _custom_values(mgmt: Any, users: list[Any]) -> dict[str, dict[str, str
     return {m.target_id: {d.key: d.value for d in m.data} for m in maps}
 
 
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 async def export_users(
     mgmt: Any,
     out: IO[str],
@@ -68,33 +82,37 @@ async def export_users(
     on_progress: Callable[[int, int | None], object] | None = None,
 ) -> ExportStats:
     """Write every user to ``out`` as ``"csv"`` or ``"jsonl"``; ``on_progress(done, total)``."""
-    import json
-
     stats = ExportStats()
-    writer: csv.DictWriter[str] | None = None
-    columns: set[str] = set()
-    if fmt == "csv":
-        keys = [f.key for f in await mgmt.udf.list("USER")] if custom_data else []
-        fieldnames = [*EXPORT_FIELDS, *(CUSTOM_PREFIX + k for k in keys)]
-        columns = set(fieldnames)
-        writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore")
-        writer.writeheader()
-    paginator = mgmt.users.iter_list(page_size=PAGE_SIZE)
-    async for page in paginator.pages():
-        users = [u for u in page.list or [] if u is not None]
-        values = await _custom_values(mgmt, users) if custom_data else {}
-        for user in users:
-            record = user_record(user)
-            for key, value in values.get(user.id, {}).items():
-                record[CUSTOM_PREFIX + key] = value
-            if writer is not None:
-                stats.custom_left_out += sum(1 for k in record if k not in columns)
-                writer.writerow(
-                    {k: ";".join(v) if isinstance(v, list) else v for k, v in record.items()}
-                )
-            else:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            stats.exported += 1
-        if on_progress is not None:
-            on_progress(stats.exported, paginator.total)
+    declared: list[str] = []
+    if fmt == "csv" and custom_data:
+        declared = [f.key for f in await mgmt.udf.list("USER")]
+    seen: dict[str, None] = {}
+    spooled: contextlib.AbstractContextManager[IO[str] | None] = (
+        tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - entered just below
+        if fmt == "csv"
+        else contextlib.nullcontext()
+    )
+    with spooled as spool:
+        sink = spool if spool is not None else out
+        paginator = mgmt.users.iter_list(page_size=PAGE_SIZE)
+        async for page in paginator.pages():
+            users = [u for u in page.list or [] if u is not None]
+            values = await _custom_values(mgmt, users) if custom_data else {}
+            for user in users:
+                record = user_record(user)
+                for key, value in values.get(user.id, {}).items():
+                    record[CUSTOM_PREFIX + key] = value
+                    seen.setdefault(key)
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                stats.exported += 1
+            if on_progress is not None:
+                on_progress(stats.exported, paginator.total)
+        if spool is not None:
+            keys = [*declared, *sorted(k for k in seen if k not in declared)]
+            fieldnames = [*EXPORT_FIELDS, *(CUSTOM_PREFIX + k for k in keys)]
+            writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore")
+            writer.writeheader()
+            spool.seek(0)
+            for line in spool:
+                writer.writerow({k: _csv_cell(v) for k, v in json.loads(line).items()})
     return stats

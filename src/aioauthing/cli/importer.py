@@ -6,9 +6,11 @@
   When a create's answer is lost (dropped connection, timeout, 5xx after sending), the row is
   looked up before any new attempt, so a retried create never makes a second user.
 * Results are taken as they complete (a row waiting on a retry does not hold the others back).
-* ``resume``: a checkpoint file holding how many leading rows are all done; it is rewritten every
-  ``CHECKPOINT_EVERY`` results and when the job stops (also on Ctrl-C or cancellation). Rows past
-  it that were done are sent again on resume and counted as skipped.
+* ``resume``: a checkpoint file holding how many leading rows were all tried (``next``) and which
+  of them failed (``failed``); it is rewritten every ``CHECKPOINT_EVERY`` results and when the job
+  stops (also on Ctrl-C or cancellation). Only rows that are done (created or already existing)
+  count as done: a resumed run sends the failed rows again, and the rows from ``next`` on. Rows
+  past ``next`` that were done are sent again and counted as skipped.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,7 +28,13 @@ import attrs
 from aioauthing.bulk import BulkResult, run_bulk
 from aioauthing.cli.rows import IDENTITY_KEYS, Row, RowError, check_file, parse_rows
 
-__all__ = ["ImportStats", "InvalidFileError", "find_existing", "import_users"]
+__all__ = [
+    "ImportStats",
+    "InvalidCheckpointError",
+    "InvalidFileError",
+    "find_existing",
+    "import_users",
+]
 
 CHECKPOINT_EVERY = 50
 _SECRET_COLUMNS = frozenset({"password"})
@@ -51,6 +59,8 @@ class ImportStats:
     """Requests sent again: by the client's retry policy (429, 503, connect errors) and by the
     importer after an answer was lost."""
     resumed_from: int = 0
+    retried_failures: int = 0
+    """Rows that failed in an earlier run (from the ``resume`` checkpoint) and were sent again."""
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,6 +69,10 @@ class ImportStats:
 
 class InvalidRowError(Exception):
     """The row did not pass the file check (only when the import runs with ``check=False``)."""
+
+
+class InvalidCheckpointError(ValueError):
+    """The ``resume`` file is not a checkpoint this importer wrote."""
 
 
 class InvalidFileError(Exception):
@@ -140,21 +154,37 @@ def _checkpoint_key(source: Path) -> dict[str, Any]:
     return {"file": str(source.resolve()), "size": source.stat().st_size}
 
 
-def read_checkpoint(path: Path | None, source: Path) -> int:
-    """Rows already done according to ``path`` (0 when absent or written for another file)."""
+def read_resume(path: Path | None, source: Path) -> tuple[int, list[int]]:
+    """``(next, failed)`` from ``path``: rows before ``next`` were tried, ``failed`` (row indexes)
+    must be sent again; ``(0, [])`` when absent or written for another file."""
     if path is None or not path.exists():
-        return 0
-    data = json.loads(path.read_text(encoding="utf-8") or "{}")
-    if {k: data.get(k) for k in ("file", "size")} != _checkpoint_key(source):
-        return 0
-    return int(data.get("next", 0))
+        return 0, []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        if {k: data.get(k) for k in ("file", "size")} != _checkpoint_key(source):
+            return 0, []
+        return int(data.get("next", 0)), sorted(int(i) for i in data.get("failed", ()))
+    except (ValueError, TypeError, AttributeError):
+        raise InvalidCheckpointError(
+            f"{path} is not a checkpoint written by 'aioauthing users import' (remove it to "
+            "start over)"
+        ) from None
 
 
-def write_checkpoint(path: Path | None, source: Path, next_index: int) -> None:
+def read_checkpoint(path: Path | None, source: Path) -> int:
+    """Rows done according to ``path``: those before ``next`` except the failed ones."""
+    start, failed = read_resume(path, source)
+    return start - len(failed)
+
+
+def write_checkpoint(
+    path: Path | None, source: Path, next_index: int, failed: Iterable[int] = ()
+) -> None:
     if path is None:
         return
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({**_checkpoint_key(source), "next": next_index}), "utf-8")
+    record = {**_checkpoint_key(source), "next": next_index, "failed": sorted(failed)}
+    tmp.write_text(json.dumps(record), "utf-8")
     tmp.replace(path)
 
 
@@ -192,32 +222,45 @@ async def import_users(
         await anyio.to_thread.run_sync(_raise_if_invalid, path, mapping)
     stats = ImportStats()
     started = time.monotonic()
-    start = read_checkpoint(resume, path)
+    start, failed_before = read_resume(resume, path)
     stats.resumed_from = start
+    stats.retried_failures = len(failed_before)
+    pending = set(failed_before)  # failed earlier, not yet tried again
+    failed_now: set[int] = set()
     client = _counting_retries(mgmt, stats)
 
     def rows() -> Iterator[Row]:
         for index, row in enumerate(parse_rows(path, mapping=mapping, check_duplicates=False)):
-            if index >= start:
+            if index >= start or index in pending:
+                row.index = index
                 yield row
 
     async def work(row: Row) -> str:
         return await _import_row(client, row, stats, max_attempts=max_attempts)
 
     checkpoint = _Watermark(start)
+
+    def save() -> None:
+        write_checkpoint(resume, path, checkpoint.next, pending | failed_now)
+
     received = 0
     try:
         async with run_bulk(work, rows(), concurrency=concurrency, ordered=False) as results:
             async for result in results:
                 _count(stats, result, failures)
-                checkpoint.done(start + result.index)
+                index = result.item.index
+                pending.discard(index)
+                if not result.ok:
+                    failed_now.add(index)
+                if index >= start:
+                    checkpoint.done(index)
                 received += 1
                 if received % CHECKPOINT_EVERY == 0:
-                    write_checkpoint(resume, path, checkpoint.next)
+                    save()
                 if on_progress is not None:
                     on_progress(result)
     finally:
-        write_checkpoint(resume, path, checkpoint.next)
+        save()
         stats.seconds = time.monotonic() - started
     return stats
 

@@ -6,6 +6,10 @@ Columns (CSV) or keys (JSON Lines) are ``CreateUserInput`` fields, by their wire
 every new user its own id, and users are matched by externalId, email, username or phone.
 Any other column is an error unless a ``mapping`` renames it (``{"E-mail": "email"}``) or drops it
 (``{"Notes": ""}``).
+
+Files are UTF-8, with or without a byte-order mark (Excel writes one). CSV is read strictly: a
+stray quote, or a quoted cell running over several lines (which is how a stray quote swallows the
+next rows), is reported with its line numbers; an empty file is refused.
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ IGNORED_COLUMNS = frozenset({"id"})
 """Accepted and ignored: an export's ``id`` column belongs to the source pool."""
 CUSTOM_PREFIX = "custom."
 
+ENCODING = "utf-8-sig"
+"""UTF-8, and a leading byte-order mark is not part of the first column's name."""
+
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
 
@@ -76,6 +83,8 @@ class Row:
     fields: dict[str, Any] = dataclasses.field(default_factory=dict)
     custom: dict[str, Any] = dataclasses.field(default_factory=dict)
     errors: list[str] = dataclasses.field(default_factory=list)
+    index: int = 0
+    """Position among the file's records (0-based), set by the importer."""
 
     def identity(self) -> dict[str, str]:
         return {k: str(self.fields[k]) for k in IDENTITY_KEYS if self.fields.get(k)}
@@ -88,7 +97,7 @@ def detect_format(path: Path) -> str:
         return "jsonl"
     if suffix == ".csv":
         return "csv"
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding=ENCODING) as fh:
         first = fh.readline().lstrip()
     return "jsonl" if first.startswith("{") else "csv"
 
@@ -109,15 +118,9 @@ def read_raw(
     path: Path, mapping: Mapping[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """Yield ``(line_number, record)`` lazily; a string instead of a record is a parse error."""
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding=ENCODING, newline="") as fh:
         if detect_format(path) == "csv":
-            reader = csv.DictReader(fh)
-            for record in reader:
-                line = reader.line_num
-                if None in record:
-                    yield line, "more cells than header columns"
-                    continue
-                yield line, _renamed(record, mapping)
+            yield from _read_csv(fh, mapping)
             return
         for line, text in enumerate(fh, start=1):
             if not text.strip():
@@ -131,6 +134,44 @@ def read_raw(
                 yield line, "a JSON object per line is expected"
                 continue
             yield line, _renamed(obj, mapping)
+
+
+def _read_csv(
+    fh: Any, mapping: Mapping[str, str] | None
+) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    reader = csv.reader(fh, strict=True)
+    header: list[str] | None = None
+    end = 0  # the last physical line read
+    while True:
+        first = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            end = reader.line_num
+            where = f"line {first}" if end <= first else f"lines {first}-{end}"
+            yield first, f"malformed CSV on {where}: {exc} (a stray quote?)"
+            continue
+        end = reader.line_num
+        if end > first:
+            yield (
+                first,
+                (
+                    f"a quoted cell runs over lines {first}-{end}: a stray quote, or a line break "
+                    "inside a cell (not supported)"
+                ),
+            )
+            continue
+        if header is None:
+            header = cells
+            continue
+        if not cells:
+            continue
+        if len(cells) > len(header):
+            yield first, "more cells than header columns"
+            continue
+        yield first, _renamed(dict(zip(header, cells, strict=False)), mapping)
 
 
 def _convert(field: attrs.Attribute[Any], value: Any) -> Any:
@@ -218,8 +259,11 @@ class SeenIdentities:
 def _header_errors(path: Path, mapping: Mapping[str, str] | None) -> list[str]:
     if detect_format(path) != "csv":
         return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh), [])
+    with path.open(encoding=ENCODING, newline="") as fh:
+        try:
+            header = next(csv.reader(fh, strict=True), [])
+        except csv.Error as exc:
+            return [f"malformed CSV header: {exc}"]
     fields = field_map()
     known = fields.keys() | IGNORED_COLUMNS
     errors = []
@@ -275,6 +319,9 @@ def check_file(
         for message in row.errors:
             problems += 1
             report(RowError(row.line, message))
+    if count == 0:
+        report(RowError(1, "the file holds no rows (an empty file, or a header alone)"))
+        return 0, 1
     return count, problems
 
 

@@ -62,6 +62,8 @@ def print_summary(console: Console, stats: ImportStats) -> None:
     table.add_row("retries", str(stats.retries))
     if stats.resumed_from:
         table.add_row("resumed from row", str(stats.resumed_from))
+    if stats.retried_failures:
+        table.add_row("failed earlier, sent again", str(stats.retried_failures))
     table.add_row("time", f"{stats.seconds:.2f}s")
     console.print(table)
 
@@ -114,7 +116,8 @@ def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
     "--resume",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Checkpoint file: skip the rows an earlier run finished, record progress.",
+    help="Checkpoint file: skip the rows an earlier run finished (failed rows are sent again), "
+    "record progress.",
 )
 @click.option(
     "--failures",
@@ -161,7 +164,7 @@ def import_cmd(
     conn = _conn(ctx, **flags)
 
     async def job() -> ImportStats:
-        with contextlib.ExitStack() as stack:
+        async with open_client(conn) as mgmt, contextlib.AsyncExitStack() as stack:
             fh = stack.enter_context(failures.open("w", encoding="utf-8")) if failures else None
             progress = stack.enter_context(progress_bar(console))
             done = read_checkpoint(resume, file)
@@ -173,17 +176,16 @@ def import_cmd(
                 failed += not result.ok
                 progress.update(task, advance=1, info=f"[red]{failed} failed" if failed else "")
 
-            async with open_client(conn) as mgmt:
-                return await import_users(
-                    mgmt,
-                    file,
-                    concurrency=concurrency,
-                    resume=resume,
-                    failures=fh,
-                    on_progress=tick,
-                    check=False,
-                    mapping=mapping,
-                )
+            return await import_users(
+                mgmt,
+                file,
+                concurrency=concurrency,
+                resume=resume,
+                failures=fh,
+                on_progress=tick,
+                check=False,
+                mapping=mapping,
+            )
 
     try:
         stats = anyio.run(job)
@@ -202,7 +204,11 @@ def import_cmd(
 
 @users.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default=None,
+    help="Default: from the -o extension (.csv, else jsonl).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option(
@@ -214,14 +220,16 @@ def import_cmd(
 @connection_options(envvars=False)
 @click.pass_context
 def export_cmd(
-    ctx: click.Context, /, fmt: str, output: Path | None, custom_data: bool, **flags: Any
+    ctx: click.Context, /, fmt: str | None, output: Path | None, custom_data: bool, **flags: Any
 ) -> None:
     """Export every user, page by page (the output imports back with `users import`)."""
     console = Console(stderr=True)
+    if fmt is None:
+        fmt = "csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl"
     conn = _conn(ctx, **flags)
 
     async def job() -> Any:
-        with contextlib.ExitStack() as stack:
+        async with open_client(conn) as mgmt, contextlib.AsyncExitStack() as stack:
             out: IO[str] = (
                 stack.enter_context(output.open("w", encoding="utf-8", newline=""))
                 if output
@@ -233,8 +241,7 @@ def export_cmd(
             def tick(done: int, total: int | None) -> None:
                 progress.update(task, completed=done, total=total)
 
-            async with open_client(conn) as mgmt:
-                return await export_users(mgmt, out, fmt, custom_data=custom_data, on_progress=tick)
+            return await export_users(mgmt, out, fmt, custom_data=custom_data, on_progress=tick)
 
     started = time.monotonic()
     stats = anyio.run(job)
@@ -251,7 +258,7 @@ def export_cmd(
 
 def delete_targets(path: Path) -> Iterator[dict[str, str]]:
     """Lazily: ``{"id": ...}`` or identities, from ids one per line or CSV / JSON Lines rows."""
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:
         first = fh.read(1)
     if path.suffix.lower() in (".csv", ".jsonl", ".ndjson", ".json") or first == "{":
         fields = field_map()
@@ -268,7 +275,7 @@ def delete_targets(path: Path) -> Iterator[dict[str, str]]:
             if target:
                 yield target
         return
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:
         for line in fh:
             text = line.strip()
             if text:
@@ -276,23 +283,32 @@ def delete_targets(path: Path) -> Iterator[dict[str, str]]:
 
 
 @users.command("delete")
-@click.option(
-    "--from-file",
-    "from_file",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Ids (or emails) one per line, or CSV/JSONL rows with id or username/email/phone/"
-    "externalId.",
-)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Look every user up and report; delete nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1, 256))
 @connection_options(envvars=False)
 @click.pass_context
-def delete_cmd(ctx: click.Context, /, from_file: Path, concurrency: int, **flags: Any) -> None:
-    """Delete the users listed in a file (users not found count as skipped)."""
+def delete_cmd(
+    ctx: click.Context, /, file: Path, dry_run: bool, yes: bool, concurrency: int, **flags: Any
+) -> None:
+    """Delete the users listed in FILE (users not found count as skipped).
+
+    FILE holds ids (or emails) one per line, or CSV / JSON Lines rows with id or
+    username/email/phone/externalId. Asks before deleting unless --yes.
+    """
     console = Console(stderr=True)
     conn = _conn(ctx, **flags)
-    counts = {"deleted": 0, "skipped": 0, "failed": 0}
-    total = sum(1 for _ in delete_targets(from_file))
+    total = sum(1 for _ in delete_targets(file))
+    if total == 0:
+        raise click.ClickException(f"{file}: no users listed; nothing to delete")
+    if not dry_run and not yes:
+        where = "a fresh emulator pool" if conn.emulator else f"pool {conn.user_pool_id}"
+        click.confirm(
+            f"Delete up to {total} users listed in {file} from {where}?", abort=True, err=True
+        )
+    action = "found" if dry_run else "deleted"
+    counts = {action: 0, "skipped": 0, "failed": 0}
 
     async def job() -> None:
         from aioauthing import NotFoundError
@@ -307,14 +323,17 @@ def delete_cmd(ctx: click.Context, /, from_file: Path, concurrency: int, **flags
                         return "skipped"
                     user_id = found.id
                 try:
-                    await mgmt.users.delete(user_id)
+                    if dry_run:
+                        await mgmt.users.detail(user_id)
+                    else:
+                        await mgmt.users.delete(user_id)
                 except NotFoundError:
                     return "skipped"
-                return "deleted"
+                return action
 
             with progress_bar(console) as progress:
                 task = progress.add_task("delete", total=total, info="")
-                targets = delete_targets(from_file)
+                targets = delete_targets(file)
                 async with run_bulk(delete_one, targets, concurrency=concurrency) as results:
                     async for result in results:
                         if result.ok:
@@ -326,9 +345,11 @@ def delete_cmd(ctx: click.Context, /, from_file: Path, concurrency: int, **flags
 
     started = time.monotonic()
     anyio.run(job)
+    verb = "would delete (found)" if dry_run else "deleted"
     console.print(
-        f"deleted {counts['deleted']}, skipped (not found) {counts['skipped']}, "
+        f"{verb} {counts[action]}, skipped (not found) {counts['skipped']}, "
         f"failed {counts['failed']} in {time.monotonic() - started:.2f}s"
+        + ("; dry run: nothing was deleted" if dry_run else "")
     )
     click.echo(json.dumps(counts))
     if counts["failed"]:
@@ -343,10 +364,11 @@ TABLE_COLUMNS = ("id", "username", "email", "phone", "externalId")
 @users.command("search")
 @click.argument("query")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per user (JSON Lines).")
 @connection_options(envvars=False)
 @click.pass_context
-def search_cmd(ctx: click.Context, /, query: str, limit: int, **flags: Any) -> None:
-    """Fuzzy-search users and print a table."""
+def search_cmd(ctx: click.Context, /, query: str, limit: int, as_json: bool, **flags: Any) -> None:
+    """Fuzzy-search users and print a table (full ids), or JSON Lines with --json."""
     conn = _conn(ctx, **flags)
 
     async def job() -> list[dict[str, Any]]:
@@ -359,7 +381,18 @@ def search_cmd(ctx: click.Context, /, query: str, limit: int, **flags: Any) -> N
         return found
 
     rows = anyio.run(job)
-    table = Table(*TABLE_COLUMNS)
+    if as_json:
+        for record in rows:
+            click.echo(json.dumps(record, ensure_ascii=False, default=str))
+        click.echo(f"{len(rows)} users", err=True)
+        return
+    table = Table()
+    for column in TABLE_COLUMNS:
+        longest = max((len(str(r.get(column, ""))) for r in rows), default=0)
+        if column == "id":  # never shortened: it is what the other commands take
+            table.add_column(column, no_wrap=True, min_width=max(longest, 2))
+        else:
+            table.add_column(column, overflow="fold")
     for record in rows:
         table.add_row(*(str(record.get(k, "")) for k in TABLE_COLUMNS))
     Console().print(table)

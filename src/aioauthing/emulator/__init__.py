@@ -8,12 +8,30 @@
 
 from __future__ import annotations
 
-from .app import create_app
-from .config import EmulatorConfig
-from .registry import Envelope, RestCall, resolver, rest_route
-from .server import EmulatorServer
-from .settings import EmulatorSettings
-from .transport import EmulatorTransport
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .config import EmulatorConfig
+    from .registry import Envelope, RestCall, resolver, rest_route
+    from .server import EmulatorServer
+    from .settings import EmulatorSettings
+    from .transport import EmulatorTransport
+
+# Names load on first use (PEP 562): importing a submodule such as ``pytest_plugin`` (which
+# pytest does at start-up, with or without the ``emulator`` extra) must not import Starlette.
+_EXPORTS: dict[str, str] = {
+    "create_app": "app",
+    "EmulatorConfig": "config",
+    "Envelope": "registry",
+    "RestCall": "registry",
+    "resolver": "registry",
+    "rest_route": "registry",
+    "EmulatorServer": "server",
+    "EmulatorSettings": "settings",
+    "EmulatorTransport": "transport",
+}
 
 __all__ = [
     "EmulatorConfig",
@@ -26,3 +44,12 @@ __all__ = [
     "resolver",
     "rest_route",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aioauthing.emulator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

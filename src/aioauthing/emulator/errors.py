@@ -46,7 +46,9 @@ class AuthingBizError(Exception):
 
     def payload(self) -> dict[str, Any]:
         """The ``{code, message, data}`` object carried on the wire."""
-        return {"code": self.code, "message": self.message, "data": self.data}
+        from .lang import localized  # English when the request asked for it (x-authing-lang)
+
+        return {"code": self.code, "message": localized(self.code, self.message), "data": self.data}
 
 
 def biz(code: int, message: str | None = None, data: Any = None) -> AuthingBizError:

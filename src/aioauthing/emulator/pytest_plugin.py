@@ -7,9 +7,10 @@
 * ``authing_pool`` -- a fresh, isolated user pool on ``authing_emulator`` for each test, as
   :class:`~aioauthing.emulator.settings.EmulatorSettings`.
 
-Fixtures are synchronous, so they work the same under anyio on asyncio and on trio. Heavy
-imports happen inside the fixtures: installing aioauthing without the ``emulator`` extra does not
-break pytest.
+Fixtures are synchronous, so they work the same under anyio on asyncio and on trio. Loading the
+plugin imports only pytest and this module (``aioauthing.emulator`` loads its names lazily):
+installing aioauthing without the ``emulator`` extra does not break pytest, and a fixture that
+needs the extra fails with one line saying ``install aioauthing[emulator]``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,28 @@ _DIRECTORY_ENV = "AIOAUTHING_EMULATOR_DIRECTORY"
 """Path of an LDAP / AD directory file (as ``aioauthing emulator --directory``)."""
 
 
+_EXTRA_MODULES = ("starlette", "uvicorn", "graphql")
+"""What the ``emulator`` extra installs (the fixtures import them)."""
+
+
+def _require_emulator_extra(fixture: str) -> None:
+    """Fail the test with one line when the ``emulator`` extra is not installed."""
+    import importlib
+
+    missing = []
+    for module in _EXTRA_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        pytest.fail(
+            f"the {fixture} fixture needs the emulator: install aioauthing[emulator] "
+            f"(pip install 'aioauthing[emulator]'; missing: {', '.join(missing)})",
+            pytrace=False,
+        )
+
+
 def _config() -> Any:
     from pathlib import Path
 
@@ -54,6 +77,7 @@ def _config() -> Any:
 @pytest.fixture(scope="session")
 def authing_emulator() -> Iterator[EmulatorServer]:
     """The emulator served on 127.0.0.1 (free port) for the whole session."""
+    _require_emulator_extra("authing_emulator")
     from .server import EmulatorServer
 
     with EmulatorServer(_config()) as server:
@@ -63,6 +87,7 @@ def authing_emulator() -> Iterator[EmulatorServer]:
 @pytest.fixture(scope="session")
 def authing_emulator_app() -> Any:
     """An in-process emulator app (Starlette) shared by the session."""
+    _require_emulator_extra("authing_emulator_app")
     from .app import create_app
 
     return create_app(_config())

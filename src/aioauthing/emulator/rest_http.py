@@ -16,6 +16,7 @@ from starlette.routing import Route
 from . import jsonutil
 from .context import RequestContext
 from .errors import AuthingBizError
+from .lang import REQUEST_LANG
 from .registry import Envelope, RestCall, RestHandler, RestRoute
 
 __all__ = ["context_for", "rest_routes"]
@@ -32,6 +33,7 @@ def _base_url(request: Request) -> str:
 
 def context_for(request: Request) -> RequestContext:
     emulator = request.app.state.emulator
+    REQUEST_LANG.set(request.headers.get("x-authing-lang"))
     return RequestContext(emulator.state, request.headers, _base_url(request), request.query_params)
 
 

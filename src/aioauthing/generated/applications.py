@@ -71,7 +71,7 @@ class ApplicationsApi(ApiBase):
 
         return paginate(fetch, page_size=page_size, items="list", total="total_count")
 
-    async def detail(
+    async def find_by_id(
         self,
         app_id: str,
     ) -> models.Application:
@@ -90,7 +90,7 @@ class ApplicationsApi(ApiBase):
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id
         result = await self._execute(
-            ops.APPLICATIONS_DETAIL,
+            ops.APPLICATIONS_FIND_BY_ID,
             path_params=path_params,
         )
         return self._structure(result.get("data"), models.Application)

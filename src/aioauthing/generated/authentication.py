@@ -136,7 +136,7 @@ class AuthenticationApis(ApiBase):
         data = await self._execute(ops.RESET_PASSWORD_BY_EMAIL_CODE, variables=variables)
         return None if data is None else self._structure(data, models.CommonMessage)
 
-    async def reset_password_by_first_login_token(
+    async def reset_password_by_first_token(
         self,
         token: str,
         password: str,
@@ -146,7 +146,7 @@ class AuthenticationApis(ApiBase):
         A user created with "reset password on first login" gets code 1639 at the first login,
         with the first-login token in the error data; pass that token here.
 
-        Documented as "通过首次登录的 Token 重置密码": Go ``ResetPasswordByFirstLoginToken``; Android ``resetPasswordByFirstTimeLoginToken``; Python ``reset_password_by_first_login_token``; JS ``resetPasswordByFirstLoginToken``.
+        Documented as "通过首次登录的 Token 重置密码": Go ``ResetPasswordByFirstLoginToken``; Android ``resetPasswordByFirstTimeLoginToken``; Python ``reset_password_by_first_token``; JS ``resetPasswordByFirstLoginToken``.
 
         Args:
             token: The first-login token (from the 1639 answer). (secret: never logged)
@@ -157,10 +157,10 @@ class AuthenticationApis(ApiBase):
         variables: dict[str, Any] = {}
         variables["token"] = token
         variables["password"] = self._encrypt(password)
-        data = await self._execute(ops.RESET_PASSWORD_BY_FIRST_LOGIN_TOKEN, variables=variables)
+        data = await self._execute(ops.RESET_PASSWORD_BY_FIRST_TOKEN, variables=variables)
         return None if data is None else self._structure(data, models.CommonMessage)
 
-    async def reset_password_by_force_reset_token(
+    async def reset_password_with_force_reset(
         self,
         token: str,
         old_password: str,
@@ -189,7 +189,7 @@ class AuthenticationApis(ApiBase):
         variables["token"] = token
         variables["oldPassword"] = self._encrypt(old_password)
         variables["newPassword"] = self._encrypt(new_password)
-        data = await self._execute(ops.RESET_PASSWORD_BY_FORCE_RESET_TOKEN, variables=variables)
+        data = await self._execute(ops.RESET_PASSWORD_WITH_FORCE_RESET, variables=variables)
         return None if data is None else self._structure(data, models.CommonMessage)
 
     async def check_password_strength(
@@ -850,7 +850,7 @@ class AuthenticationApis(ApiBase):
 
         Repeated failures from one IP make the service answer 2000; repeat the call with
         ``captcha_code``. Code 1636 means the application requires MFA, 1639 that the user must
-        set a new password (see ``reset_password_by_first_login_token``).
+        set a new password (see ``reset_password_by_first_token``).
 
         In remember mode, the returned token becomes the remembered user.
 
@@ -1464,69 +1464,19 @@ class UserApis(ApiBase):
     async def update_profile(
         self,
         user_id: str,
-        *,
-        username: str | Unset = UNSET,
-        nickname: str | Unset = UNSET,
-        photo: str | Unset = UNSET,
-        company: str | Unset = UNSET,
-        browser: str | Unset = UNSET,
-        device: str | Unset = UNSET,
-        last_ip: str | Unset = UNSET,
-        name: str | Unset = UNSET,
-        given_name: str | Unset = UNSET,
-        family_name: str | Unset = UNSET,
-        middle_name: str | Unset = UNSET,
-        profile: str | Unset = UNSET,
-        preferred_username: str | Unset = UNSET,
-        website: str | Unset = UNSET,
-        gender: str | Unset = UNSET,
-        birthdate: str | Unset = UNSET,
-        zoneinfo: str | Unset = UNSET,
-        locale: str | Unset = UNSET,
-        address: str | Unset = UNSET,
-        street_address: str | Unset = UNSET,
-        locality: str | Unset = UNSET,
-        region: str | Unset = UNSET,
-        postal_code: str | Unset = UNSET,
-        city: str | Unset = UNSET,
-        province: str | Unset = UNSET,
-        country: str | Unset = UNSET,
+        input: models.UpdateUserInput,
     ) -> models.User:
         """Change the signed-in user's profile fields.
 
-        Only the fields given are changed. Phone, email and password cannot be changed here: use
-        ``update_phone``, ``update_email`` and ``update_password``.
+        Only the fields set on ``input`` are sent, as with ``mgmt.users.update``. Phone, email and
+        password are changed with ``update_phone``, ``update_email`` and ``update_password``: the
+        service refuses them here (2018).
 
         Documented as "修改用户资料": Go ``UpdateProfile``; Android ``updateProfile``; Python ``update_profile``; JS ``updateProfile``.
 
         Args:
             user_id: The signed-in user's id (User.id).
-            username: Username.
-            nickname: Nickname.
-            photo: Avatar URL (see upload_photo).
-            company: Company.
-            browser: Browser.
-            device: Device.
-            last_ip: IP address of the last login.
-            name: Full name.
-            given_name: Given name.
-            family_name: Family name.
-            middle_name: Middle name.
-            profile: Profile page URL.
-            preferred_username: Preferred username.
-            website: Website URL.
-            gender: Gender: M, F or U (unknown).
-            birthdate: Date of birth.
-            zoneinfo: Time zone.
-            locale: Locale.
-            address: Postal address.
-            street_address: Street address.
-            locality: City or locality.
-            region: Region or state.
-            postal_code: Postal code.
-            city: City.
-            province: Province.
-            country: Country.
+            input: The fields to change.
 
         Raises:
             AuthingError: with one of the documented codes:
@@ -1536,58 +1486,7 @@ class UserApis(ApiBase):
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
-        if username is not UNSET:
-            set_wire(variables, ("input", "username"), username)
-        if nickname is not UNSET:
-            set_wire(variables, ("input", "nickname"), nickname)
-        if photo is not UNSET:
-            set_wire(variables, ("input", "photo"), photo)
-        if company is not UNSET:
-            set_wire(variables, ("input", "company"), company)
-        if browser is not UNSET:
-            set_wire(variables, ("input", "browser"), browser)
-        if device is not UNSET:
-            set_wire(variables, ("input", "device"), device)
-        if last_ip is not UNSET:
-            set_wire(variables, ("input", "lastIP"), last_ip)
-        if name is not UNSET:
-            set_wire(variables, ("input", "name"), name)
-        if given_name is not UNSET:
-            set_wire(variables, ("input", "givenName"), given_name)
-        if family_name is not UNSET:
-            set_wire(variables, ("input", "familyName"), family_name)
-        if middle_name is not UNSET:
-            set_wire(variables, ("input", "middleName"), middle_name)
-        if profile is not UNSET:
-            set_wire(variables, ("input", "profile"), profile)
-        if preferred_username is not UNSET:
-            set_wire(variables, ("input", "preferredUsername"), preferred_username)
-        if website is not UNSET:
-            set_wire(variables, ("input", "website"), website)
-        if gender is not UNSET:
-            set_wire(variables, ("input", "gender"), gender)
-        if birthdate is not UNSET:
-            set_wire(variables, ("input", "birthdate"), birthdate)
-        if zoneinfo is not UNSET:
-            set_wire(variables, ("input", "zoneinfo"), zoneinfo)
-        if locale is not UNSET:
-            set_wire(variables, ("input", "locale"), locale)
-        if address is not UNSET:
-            set_wire(variables, ("input", "address"), address)
-        if street_address is not UNSET:
-            set_wire(variables, ("input", "streetAddress"), street_address)
-        if locality is not UNSET:
-            set_wire(variables, ("input", "locality"), locality)
-        if region is not UNSET:
-            set_wire(variables, ("input", "region"), region)
-        if postal_code is not UNSET:
-            set_wire(variables, ("input", "postalCode"), postal_code)
-        if city is not UNSET:
-            set_wire(variables, ("input", "city"), city)
-        if province is not UNSET:
-            set_wire(variables, ("input", "province"), province)
-        if country is not UNSET:
-            set_wire(variables, ("input", "country"), country)
+        variables["input"] = encrypt_fields(self._unstructure(input), ("password",), self._encrypt)
         data = await self._execute(ops.UPDATE_PROFILE, variables=variables)
         return self._structure(data, models.User)
 

@@ -74,7 +74,7 @@ class ManagementApis(ApiBase):
         return MfaManagementApi(self._core)
 
     @functools.cached_property
-    def orgs(self) -> OrgsApi:
+    def org(self) -> OrgsApi:
         """Create organizations, build their department trees and manage members."""
         from aioauthing.generated.orgs import OrgsApi
 

@@ -2,7 +2,7 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/errors.yaml
 
-"""Authing error codes: code -> (exception family, default message)."""
+"""Authing error codes: code -> (exception family, default message); English messages."""
 
 from __future__ import annotations
 
@@ -121,3 +121,53 @@ ERROR_NAMES: dict[str, int] = {
     "NO_OTHER_LOGIN_METHOD": 1320005,
     "OLD_PASSWORD_WRONG": 1320011,
 }
+
+ERROR_MESSAGES_EN: dict[int, str] = {
+    500: "Malformed phone number",
+    1000: "The system is busy, try again later",
+    1001: "No permission for this operation",
+    1576: "No permission to log in to this application",
+    1635: "Personal MFA authentication is required",
+    1636: "MFA authentication is required",
+    1639: "Reset the password at first login",
+    1700: "No face photo was given",
+    1701: "No comparison photo was given",
+    1702: "Face verification failed",
+    1705: "A face is already bound",
+    2000: "The account is at risk, enter the graphic captcha",
+    2001: "Wrong verification code",
+    2003: "Malformed email address",
+    2004: "The user does not exist",
+    2005: "The user is locked",
+    2006: "Wrong password",
+    2011: "The application does not exist",
+    2014: "Malformed user search input",
+    2015: "Invalid user search type",
+    2016: "The password could not be decrypted",
+    2019: "Verify your identity before changing the password",
+    2020: "Not logged in, no access",
+    2026: "The user already exists; do not register again",
+    2028: "Give a valid phone number or email address",
+    2029: "The password must be at least 6 characters",
+    2030: "At most 80 users can be queried at once",
+    2032: "A password is required to register",
+    2034: "The username already exists",
+    2035: "The phone number is already bound",
+    2036: "The user does not belong to this user pool",
+    2037: "The old email does not match the user's current email",
+    2038: "The old phone number does not match the user's current phone number",
+    2058: "A password reset is forced, the old password must be verified",
+    2206: "The login has expired",
+    2224: "The user pool does not exist",
+    2241: "The QR code does not exist",
+    2333: "Wrong account or password",
+    6001: "Wrong TOTP code",
+    6002: "Wrong recovery code",
+    6003: "The TOTP code is missing",
+    6004: "The recovery code is missing",
+    1010001: "The id token is invalid or has expired",
+    1020017: "Invalid email address",
+    1320005: "The user has no other login method bound",
+    1320011: "Wrong old password",
+}
+"""Code -> the message in English (spec key ``en``)."""

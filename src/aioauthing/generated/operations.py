@@ -112,8 +112,8 @@ mutation resetPasswordByEmailCode($email: String, $code: String!, $newPassword: 
 )
 """Set a new password with an email address and an email verification code."""
 
-RESET_PASSWORD_BY_FIRST_LOGIN_TOKEN = GraphQLOperation(
-    name="reset_password_by_first_login_token",
+RESET_PASSWORD_BY_FIRST_TOKEN = GraphQLOperation(
+    name="reset_password_by_first_token",
     operation_name="resetPasswordByFirstLoginToken",
     document="""\
 mutation resetPasswordByFirstLoginToken($token: String!, $password: String!) {
@@ -131,8 +131,8 @@ mutation resetPasswordByFirstLoginToken($token: String!, $password: String!) {
 )
 """Set a new password with the token returned when a first login must reset it."""
 
-RESET_PASSWORD_BY_FORCE_RESET_TOKEN = GraphQLOperation(
-    name="reset_password_by_force_reset_token",
+RESET_PASSWORD_WITH_FORCE_RESET = GraphQLOperation(
+    name="reset_password_with_force_reset",
     operation_name="resetPasswordByForceResetToken",
     document="""\
 mutation resetPasswordByForceResetToken($token: String!, $oldPassword: String!, $newPassword: String!) {
@@ -2084,8 +2084,8 @@ APPLICATIONS_LIST = RestOperation(
 )
 """List the applications of the pool, one page at a time."""
 
-APPLICATIONS_DETAIL = RestOperation(
-    name="applications.detail",
+APPLICATIONS_FIND_BY_ID = RestOperation(
+    name="applications.find_by_id",
     method="GET",
     path="/api/v2/applications/{appId}",
     auth=AuthKind.MANAGEMENT,
@@ -2405,8 +2405,8 @@ mutation changeMfa($userId: String, $enable: Boolean, $refresh: Boolean, $userPo
 )
 """Make a user's logins need MFA (enable=True) or exempt them (enable=False); refresh=True gives a new TOTP secret."""
 
-ORGS_CREATE = GraphQLOperation(
-    name="orgs.create",
+ORG_CREATE = GraphQLOperation(
+    name="org.create",
     operation_name="createOrg",
     document="""\
 mutation createOrg($name: String!, $code: String, $description: String, $tenantId: String) {
@@ -2462,8 +2462,8 @@ mutation createOrg($name: String!, $code: String, $description: String, $tenantI
 )
 """Create an organization; its code becomes the root node's code."""
 
-ORGS_DELETE = GraphQLOperation(
-    name="orgs.delete",
+ORG_DELETE_BY_ID = GraphQLOperation(
+    name="org.delete_by_id",
     operation_name="deleteOrg",
     document="""\
 mutation deleteOrg($id: String!) {
@@ -2481,8 +2481,8 @@ mutation deleteOrg($id: String!) {
 )
 """Delete an organization."""
 
-ORGS_LIST = GraphQLOperation(
-    name="orgs.list",
+ORG_LIST = GraphQLOperation(
+    name="org.list",
     operation_name="orgs",
     document="""\
 query orgs($page: Int, $limit: Int, $sortBy: SortByEnum) {
@@ -2541,8 +2541,8 @@ query orgs($page: Int, $limit: Int, $sortBy: SortByEnum) {
 )
 """List the organizations of the pool, one page at a time."""
 
-ORGS_DETAIL = GraphQLOperation(
-    name="orgs.detail",
+ORG_FIND_BY_ID = GraphQLOperation(
+    name="org.find_by_id",
     operation_name="org",
     document="""\
 query org($id: String!) {
@@ -2598,8 +2598,8 @@ query org($id: String!) {
 )
 """Fetch an organization with all its nodes."""
 
-ORGS_ADD_NODE = GraphQLOperation(
-    name="orgs.add_node",
+ORG_ADD_NODE = GraphQLOperation(
+    name="org.add_node",
     operation_name="addNodeV2",
     document="""\
 mutation addNodeV2($orgId: String!, $parentNodeId: String, $name: String!, $nameI18n: String, $description: String, $descriptionI18n: String, $order: Int, $code: String) {
@@ -2632,8 +2632,8 @@ mutation addNodeV2($orgId: String!, $parentNodeId: String, $name: String!, $name
 )
 """Add a node (department) under a parent node (the root when omitted); returns the node."""
 
-ORGS_UPDATE_NODE = GraphQLOperation(
-    name="orgs.update_node",
+ORG_UPDATE_NODE = GraphQLOperation(
+    name="org.update_node",
     operation_name="updateNode",
     document="""\
 mutation updateNode($id: String!, $name: String, $code: String, $description: String) {
@@ -2666,8 +2666,8 @@ mutation updateNode($id: String!, $name: String, $code: String, $description: St
 )
 """Rename a node or change its code or description."""
 
-ORGS_DELETE_NODE = GraphQLOperation(
-    name="orgs.delete_node",
+ORG_DELETE_NODE = GraphQLOperation(
+    name="org.delete_node",
     operation_name="deleteNode",
     document="""\
 mutation deleteNode($orgId: String!, $nodeId: String!) {
@@ -2685,8 +2685,8 @@ mutation deleteNode($orgId: String!, $nodeId: String!) {
 )
 """Delete a node and all its descendants."""
 
-ORGS_ADD_MEMBERS = GraphQLOperation(
-    name="orgs.add_members",
+ORG_ADD_MEMBERS = GraphQLOperation(
+    name="org.add_members",
     operation_name="addMember",
     document="""\
 mutation addMember($nodeId: String, $orgId: String, $nodeCode: String, $userIds: [String!]!, $isLeader: Boolean) {
@@ -2719,8 +2719,8 @@ mutation addMember($nodeId: String, $orgId: String, $nodeCode: String, $userIds:
 )
 """Add users to a node (by node id, or by organization id and node code)."""
 
-ORGS_REMOVE_MEMBERS = GraphQLOperation(
-    name="orgs.remove_members",
+ORG_DELETE_MEMBERS = GraphQLOperation(
+    name="org.delete_members",
     operation_name="removeMember",
     document="""\
 mutation removeMember($nodeId: String, $orgId: String, $nodeCode: String, $userIds: [String!]!) {
@@ -2753,8 +2753,8 @@ mutation removeMember($nodeId: String, $orgId: String, $nodeCode: String, $userI
 )
 """Remove users from a node (by node id, or by organization id and node code)."""
 
-ORGS_LIST_MEMBERS = GraphQLOperation(
-    name="orgs.list_members",
+ORG_LIST_MEMBERS = GraphQLOperation(
+    name="org.list_members",
     operation_name="nodeByIdWithMembers",
     document="""\
 query nodeByIdWithMembers($id: String!, $page: Int, $limit: Int, $sortBy: SortByEnum, $includeChildrenNodes: Boolean) {
@@ -3302,8 +3302,8 @@ query listRoleAuthorizedResources($code: String!, $namespace: String, $resourceT
 )
 """List the resources granted to a role (in the role's permission group)."""
 
-ROLES_ASSIGN = GraphQLOperation(
-    name="roles.assign",
+ROLES_ADD_USERS = GraphQLOperation(
+    name="roles.add_users",
     operation_name="assignRole",
     document="""\
 mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
@@ -3321,8 +3321,8 @@ mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String],
 )
 """Grant roles of one permission group to users, groups and org nodes."""
 
-ROLES_REVOKE = GraphQLOperation(
-    name="roles.revoke",
+ROLES_REMOVE_USERS = GraphQLOperation(
+    name="roles.remove_users",
     operation_name="revokeRole",
     document="""\
 mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
@@ -3884,8 +3884,8 @@ query userBatchWithCustomData($ids: [String!]!, $type: String) {
 )
 """Fetch users by ids, usernames, phones, emails or external ids, with custom data."""
 
-USERS_LIST_ARCHIVED = GraphQLOperation(
-    name="users.list_archived",
+USERS_LIST_ARCHIVED_USERS = GraphQLOperation(
+    name="users.list_archived_users",
     operation_name="archivedUsers",
     document="""\
 query archivedUsers($page: Int, $limit: Int) {
@@ -4357,8 +4357,8 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
 )
 """Remove policy assignments from a user."""
 
-USERS_LIST_ORGS = RestOperation(
-    name="users.list_orgs",
+USERS_LIST_ORG = RestOperation(
+    name="users.list_org",
     method="GET",
     path="/api/v2/users/{userId}/orgs",
     auth=AuthKind.MANAGEMENT,
@@ -4369,8 +4369,8 @@ USERS_LIST_ORGS = RestOperation(
 )
 """List the organizations a user belongs to, each as the path from the org to the user's node."""
 
-USERS_LIST_DEPARTMENTS = GraphQLOperation(
-    name="users.list_departments",
+USERS_LIST_DEPARTMENT = GraphQLOperation(
+    name="users.list_department",
     operation_name="getUserDepartments",
     document="""\
 query getUserDepartments($id: String, $orgId: String) {

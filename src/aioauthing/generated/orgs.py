@@ -57,10 +57,10 @@ class OrgsApi(ApiBase):
             variables["description"] = description
         if tenant_id is not UNSET:
             variables["tenantId"] = tenant_id
-        data = await self._execute(ops.ORGS_CREATE, variables=variables)
+        data = await self._execute(ops.ORG_CREATE, variables=variables)
         return self._structure(data, models.Org)
 
-    async def delete(
+    async def delete_by_id(
         self,
         org_id: str,
     ) -> models.CommonMessage:
@@ -74,7 +74,7 @@ class OrgsApi(ApiBase):
         v.require_non_empty("org_id", org_id)
         variables: dict[str, Any] = {}
         variables["id"] = org_id
-        data = await self._execute(ops.ORGS_DELETE, variables=variables)
+        data = await self._execute(ops.ORG_DELETE_BY_ID, variables=variables)
         return self._structure(data, models.CommonMessage)
 
     async def list(
@@ -100,7 +100,7 @@ class OrgsApi(ApiBase):
         variables["limit"] = limit
         if sort_by is not UNSET:
             variables["sortBy"] = self._unstructure(sort_by)
-        data = await self._execute(ops.ORGS_LIST, variables=variables)
+        data = await self._execute(ops.ORG_LIST, variables=variables)
         return self._structure(data, models.PaginatedOrgs)
 
     def iter_list(
@@ -120,7 +120,7 @@ class OrgsApi(ApiBase):
 
         return paginate(fetch, page_size=page_size, items="list", total="total_count")
 
-    async def detail(
+    async def find_by_id(
         self,
         org_id: str,
     ) -> models.Org:
@@ -134,7 +134,7 @@ class OrgsApi(ApiBase):
         v.require_non_empty("org_id", org_id)
         variables: dict[str, Any] = {}
         variables["id"] = org_id
-        data = await self._execute(ops.ORGS_DETAIL, variables=variables)
+        data = await self._execute(ops.ORG_FIND_BY_ID, variables=variables)
         return self._structure(data, models.Org)
 
     async def add_node(
@@ -151,7 +151,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Add a node (department) under a parent node (the root when omitted); returns the node.
 
-        Documented as "添加节点": Python ``org.create_node``; JS ``org.addNode``.
+        Documented as "添加节点": Python ``org.add_node``; JS ``org.addNode``.
 
         Args:
             org_id: The organization's id.
@@ -180,7 +180,7 @@ class OrgsApi(ApiBase):
             variables["nameI18n"] = name_i18n
         if description_i18n is not UNSET:
             variables["descriptionI18n"] = description_i18n
-        data = await self._execute(ops.ORGS_ADD_NODE, variables=variables)
+        data = await self._execute(ops.ORG_ADD_NODE, variables=variables)
         return self._structure(data, models.Node)
 
     async def update_node(
@@ -210,7 +210,7 @@ class OrgsApi(ApiBase):
             variables["code"] = code
         if description is not UNSET:
             variables["description"] = description
-        data = await self._execute(ops.ORGS_UPDATE_NODE, variables=variables)
+        data = await self._execute(ops.ORG_UPDATE_NODE, variables=variables)
         return self._structure(data, models.Node)
 
     async def delete_node(
@@ -231,7 +231,7 @@ class OrgsApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["orgId"] = org_id
         variables["nodeId"] = node_id
-        data = await self._execute(ops.ORGS_DELETE_NODE, variables=variables)
+        data = await self._execute(ops.ORG_DELETE_NODE, variables=variables)
         return self._structure(data, models.CommonMessage)
 
     async def add_members(
@@ -269,13 +269,13 @@ class OrgsApi(ApiBase):
         if is_leader is not UNSET:
             variables["isLeader"] = is_leader
         try:
-            data = await self._execute(ops.ORGS_ADD_MEMBERS, variables=variables)
+            data = await self._execute(ops.ORG_ADD_MEMBERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
         return self._structure(data, models.Node)
 
-    async def remove_members(
+    async def delete_members(
         self,
         user_ids: Sequence[str],
         *,
@@ -285,7 +285,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Remove users from a node (by node id, or by organization id and node code).
 
-        Documented as "节点删除成员": Python ``org.remove_members``; JS ``org.removeMembers``.
+        Documented as "节点删除成员": Python ``org.delete_members``; JS ``org.removeMembers``.
 
         Args:
             user_ids: The users' ids.
@@ -306,7 +306,7 @@ class OrgsApi(ApiBase):
         if node_code is not UNSET:
             variables["nodeCode"] = node_code
         try:
-            data = await self._execute(ops.ORGS_REMOVE_MEMBERS, variables=variables)
+            data = await self._execute(ops.ORG_DELETE_MEMBERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
@@ -343,7 +343,7 @@ class OrgsApi(ApiBase):
             variables["sortBy"] = self._unstructure(sort_by)
         if include_children_nodes is not UNSET:
             variables["includeChildrenNodes"] = include_children_nodes
-        data = await self._execute(ops.ORGS_LIST_MEMBERS, variables=variables)
+        data = await self._execute(ops.ORG_LIST_MEMBERS, variables=variables)
         return self._structure(data, models.PaginatedUsers)
 
     def iter_list_members(

@@ -281,7 +281,7 @@ class RolesApi(ApiBase):
         data = await self._execute(ops.ROLES_LIST_AUTHORIZED_RESOURCES, variables=variables)
         return None if data is None else self._structure(data, models.PaginatedAuthorizedResources)
 
-    async def assign(
+    async def add_users(
         self,
         role_codes: Sequence[str | None],
         *,
@@ -319,13 +319,13 @@ class RolesApi(ApiBase):
             variables["nodeCodes"] = list(node_codes)
         variables["roleCode"] = None
         try:
-            data = await self._execute(ops.ROLES_ASSIGN, variables=variables)
+            data = await self._execute(ops.ROLES_ADD_USERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
         return None if data is None else self._structure(data, models.CommonMessage)
 
-    async def revoke(
+    async def remove_users(
         self,
         role_codes: Sequence[str | None],
         *,
@@ -363,7 +363,7 @@ class RolesApi(ApiBase):
             variables["nodeCodes"] = list(node_codes)
         variables["roleCode"] = None
         try:
-            data = await self._execute(ops.ROLES_REVOKE, variables=variables)
+            data = await self._execute(ops.ROLES_REMOVE_USERS, variables=variables)
         except NotFoundError as exc:
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise

@@ -362,7 +362,7 @@ class UsersApi(ApiBase):
             raise_missing(ids, found, type, "users.batch_get")
         return found
 
-    async def list_archived(
+    async def list_archived_users(
         self,
         *,
         page: int = 1,
@@ -379,18 +379,18 @@ class UsersApi(ApiBase):
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
-        data = await self._execute(ops.USERS_LIST_ARCHIVED, variables=variables)
+        data = await self._execute(ops.USERS_LIST_ARCHIVED_USERS, variables=variables)
         return self._structure(data, models.PaginatedUsers)
 
-    def iter_list_archived(
+    def iter_list_archived_users(
         self,
         *,
         page_size: int = 50,
     ) -> Paginator[models.PaginatedUsers]:
-        """Iterate over every item of :meth:`list_archived`, fetching ``page_size`` items per request."""
+        """Iterate over every item of :meth:`list_archived_users`, fetching ``page_size`` items per request."""
 
         async def fetch(page: int, limit: int) -> models.PaginatedUsers:
-            return await self.list_archived(
+            return await self.list_archived_users(
                 page=page,
                 limit=limit,
             )
@@ -917,7 +917,7 @@ class UsersApi(ApiBase):
             raise
         return self._structure(data, models.CommonMessage)
 
-    async def list_orgs(
+    async def list_org(
         self,
         user_id: str,
     ) -> builtins.list[Any]:
@@ -928,7 +928,7 @@ class UsersApi(ApiBase):
         (``{"type": "node", "id", "orgId", "name", "code", "order", ...}``) from the root to the
         user's node. The items are returned as plain JSON (dicts).
 
-        Documented as "获取用户所在组织机构": Go ``ListUserOrg``; Python ``users.list_orgs``; JS ``users.listOrgs``.
+        Documented as "获取用户所在组织机构": Go ``ListUserOrg``; Python ``users.list_org``; JS ``users.listOrgs``.
 
         Args:
             user_id: The user's id.
@@ -941,12 +941,12 @@ class UsersApi(ApiBase):
         path_params: dict[str, Any] = {}
         path_params["userId"] = user_id
         result = await self._execute(
-            ops.USERS_LIST_ORGS,
+            ops.USERS_LIST_ORG,
             path_params=path_params,
         )
         return self._structure(result.get("data"), builtins.list[Any])
 
-    async def list_departments(
+    async def list_department(
         self,
         user_id: str,
         *,
@@ -954,7 +954,7 @@ class UsersApi(ApiBase):
     ) -> models.PaginatedDepartments | None:
         """List the departments a user belongs to, optionally in one organization.
 
-        Documented as "获取用户所在部门": Go ``GetUserDepartments``; Python ``users.list_departments``; JS ``users.listDepartment``.
+        Documented as "获取用户所在部门": Go ``GetUserDepartments``; Python ``users.list_department``; JS ``users.listDepartment``.
 
         Args:
             user_id: The user's id.
@@ -969,7 +969,7 @@ class UsersApi(ApiBase):
         variables["id"] = user_id
         if org_id is not UNSET:
             variables["orgId"] = org_id
-        data = await self._execute(ops.USERS_LIST_DEPARTMENTS, variables=variables)
+        data = await self._execute(ops.USERS_LIST_DEPARTMENT, variables=variables)
         return None if data is None else self._structure(data, models.PaginatedDepartments)
 
     async def list_authorized_resources(

@@ -7,6 +7,8 @@ The framework-neutral pieces live here (:class:`AuthingSettings`, :class:`Authin
 
 from __future__ import annotations
 
+from aioauthing.runtime.jwt import TokenClaims
+
 from .access import AccessCache, Requirement
 from .bearer import AuthFailure, parse_authorization
 from .service import Authing, AuthingSettings, Principal
@@ -19,6 +21,7 @@ __all__ = [
     "AuthingSettings",
     "Principal",
     "Requirement",
+    "TokenClaims",
     "VerifiedTokenCache",
     "parse_authorization",
 ]

@@ -61,6 +61,17 @@ class AuthingSettings:
     transport: httpx.AsyncBaseTransport | None = attrs.field(default=None, repr=False)
 
     @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
+        """Settings from ``AUTHING_APP_ID`` (required), ``AUTHING_HOST``, ``AUTHING_APP_HOST``,
+        ``AUTHING_USERPOOL_ID``, ``AUTHING_APP_SECRET``, ``AUTHING_USERPOOL_SECRET`` and
+        ``AUTHING_PUBLIC_KEY`` (see :mod:`aioauthing.runtime.env`); ``overrides`` win."""
+        from aioauthing.runtime.env import SETTINGS_KEYS, env_values, require_env
+
+        values = {**env_values(tuple(SETTINGS_KEYS), environ), **overrides}
+        require_env(values, "app_id")
+        return cls.from_mapping(values)
+
+    @classmethod
     def from_mapping(cls, values: Mapping[str, Any], **overrides: Any) -> Self:
         """Settings from e.g. the emulator's settings line (``host``, ``app_id``, ...)."""
         names = {a.name for a in attrs.fields(cls)}

@@ -9,11 +9,13 @@ closes it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import warnings
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -24,6 +26,7 @@ from . import protocols
 from .api import ApiBase
 from .client_auth import ClientAuthMethod, ClientCredentials
 from .core import DEFAULT_HOST, Core, Timeouts
+from .env import env_values, require_env
 from .errors import NotLoggedInError
 from .jwt import JwksCache, TokenClaims, verify_token
 from .protocols import CasValidation, Protocol
@@ -57,6 +60,19 @@ class _ClientMixin:
     """Lifecycle and option plumbing shared by both clients (expects ``self._core``)."""
 
     _core: Core
+    _warn_unclosed = True
+    """Clients that own their HTTP pool warn (``ResourceWarning``) when collected unclosed."""
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        core = self.__dict__.get("_core") if hasattr(self, "__dict__") else None
+        if core is None or not self._warn_unclosed or not core.owns_open_pool():
+            return
+        with contextlib.suppress(Exception):  # at interpreter shutdown
+            _warn(
+                f"unclosed aioauthing {self!r}: use 'async with' or 'await client.aclose()'",
+                ResourceWarning,
+                source=self,
+            )
 
     @property
     def core(self) -> Core:
@@ -86,6 +102,8 @@ class _ClientMixin:
 
 class UserSession(UserApis, _ClientMixin):  # type: ignore[misc, unused-ignore]
     """Operations acting as one signed-in user; made by :meth:`AuthenticationClient.as_user`."""
+
+    _warn_unclosed = False  # a view: the client it came from owns (and closes) the pool
 
     def __init__(self, core: Core, token: str) -> None:
         require_non_empty("token", token)
@@ -172,6 +190,19 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
                 store, self._remember_key(core, app_id), clock=core.retry.now
             )
         self._jwks: JwksCache | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """A client configured by ``AUTHING_APP_ID`` (required), ``AUTHING_HOST``,
+        ``AUTHING_APP_HOST``, ``AUTHING_USERPOOL_ID``, ``AUTHING_APP_SECRET`` and
+        ``AUTHING_PUBLIC_KEY`` (PEM text or a file); keyword ``options`` win over them.
+
+        ``eval "$(aioauthing emulator --print-env)"``-style exports fit as they are.
+        """
+        keys = ("app_id", "host", "app_host", "user_pool_id", "app_secret", "public_key")
+        values = {**env_values(keys, environ), **options}
+        require_env(values, "app_id")
+        return cls(values.pop("app_id"), **values)
 
     # -- views -------------------------------------------------------------------------------
 
@@ -390,6 +421,16 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
         )
         super().__init__(core)
         self.user_pool_id = user_pool_id
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """A client configured by ``AUTHING_USERPOOL_ID`` and ``AUTHING_USERPOOL_SECRET``
+        (required), ``AUTHING_HOST`` and ``AUTHING_PUBLIC_KEY`` (PEM text or a file); keyword
+        ``options`` win over them."""
+        keys = ("user_pool_id", "secret", "host", "public_key")
+        values = {**env_values(keys, environ), **options}
+        require_env(values, "user_pool_id", "secret")
+        return cls(values.pop("user_pool_id"), values.pop("secret"), **values)
 
     @property
     def token_manager(self) -> ManagementTokenManager:

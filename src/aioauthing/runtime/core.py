@@ -141,6 +141,11 @@ class Core:
         redirect_uri: str | None = None,
         client_credentials: ClientCredentials | None = None,
     ) -> None:
+        _check_url("host", host)
+        if base_url is not None and base_url != host:
+            _check_url("app_host", base_url)
+        if websocket_host is not None:
+            _check_url("websocket_host", websocket_host, schemes=("http", "https", "ws", "wss"))
         self.host = host.rstrip("/")
         self.protocol = protocol
         """``oidc`` or ``oauth``: fills ``{protocol}`` in the OAuth/OIDC endpoint paths."""
@@ -184,6 +189,10 @@ class Core:
     @property
     def http_client(self) -> httpx.AsyncClient:
         return self._http
+
+    def owns_open_pool(self) -> bool:
+        """This core created its HTTP pool and it is still open (copies own nothing)."""
+        return self._owns_http and not self._http.is_closed
 
     async def aclose(self) -> None:
         """Close the HTTP pool if this core created it (copies never close it)."""
@@ -435,7 +444,7 @@ class Core:
                     await self.retry.sleep(delay)
                     attempt += 1
                     continue
-                raise _transport_error(op, exc) from exc
+                raise _transport_error(op, exc, url) from exc
             state.response = response
             status = response.status_code
             if status == 429:
@@ -512,6 +521,15 @@ class Core:
         return payload
 
 
+def _check_url(parameter: str, value: str, *, schemes: tuple[str, ...] = ("http", "https")) -> None:
+    """A host is a URL with a scheme: ``127.0.0.1:8800`` alone is refused when the client is built."""
+    scheme, sep, rest = str(value).partition("://")
+    if not sep or scheme.lower() not in schemes or not rest.strip("/"):
+        example = " or ".join(f"{s}://..." for s in schemes[:2])
+        got = "" if "@" in str(value) else f" (got {str(value)!r})"  # never echo credentials
+        raise AuthingValidationError(parameter, f"needs a scheme and a host name: {example}{got}")
+
+
 def _on_asyncio() -> bool:
     try:
         asyncio.get_running_loop()
@@ -536,11 +554,15 @@ def _is_token_rejection(exc: AuthingError) -> bool:
     )
 
 
-def _transport_error(op: Operation, exc: httpx.TransportError) -> TransportError:
+def _transport_error(op: Operation, exc: httpx.TransportError, url: str) -> TransportError:
+    """Names the URL (without its query) and the cause: ``ConnectError while calling
+    http://127.0.0.1:1/graphql/v2: [Errno 111] Connection refused``."""
     kind = type(exc).__name__
+    cause = str(exc).strip() or ("timed out" if isinstance(exc, httpx.TimeoutException) else kind)
+    message = f"{kind} while calling {url.partition('?')[0]}: {cause}"
     if isinstance(exc, httpx.TimeoutException):
-        return AuthingTimeoutError(None, f"{kind} while calling the service", operation=op.name)
-    return TransportError(None, f"{kind} while calling the service", operation=op.name)
+        return AuthingTimeoutError(None, message, operation=op.name)
+    return TransportError(None, message, operation=op.name)
 
 
 def _status_error(

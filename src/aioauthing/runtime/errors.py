@@ -40,6 +40,7 @@ __all__ = [
     "TokenVerificationError",
     "TransportError",
     "UnknownKeyError",
+    "english_message",
     "error_for",
     "load_error_table",
 ]
@@ -48,8 +49,10 @@ __all__ = [
 class AuthingError(Exception):
     """Base of every error the SDK raises.
 
-    ``str()`` shows the code, the server's message and the operation name -- never request
-    variables, headers or tokens.
+    ``str()`` shows the code, the message in English (from the spec's code table) next to
+    Authing's own text when that is not English, and the operation name -- never request
+    variables, headers or tokens: ``[2333] Wrong account or password (Authing: 账号或密码错误;
+    operation=auth.login_by_email, http_status=200)``.
     """
 
     def __init__(
@@ -71,9 +74,20 @@ class AuthingError(Exception):
         self.data = data
         """Extra payload from the server (``data`` of the envelope or GraphQL error)."""
 
+    @property
+    def english(self) -> str | None:
+        """The code's message in English (spec ``errors.yaml`` key ``en``), if known."""
+        return english_message(self.code)
+
     def __str__(self) -> str:
-        parts = [f"[{self.code}] {self.message}" if self.code is not None else self.message]
-        context = []
+        text, context = self.message, []
+        english = self.english if self.message and not self.message.isascii() else None
+        if english:  # Authing answered in another language: English first, its own text kept
+            text = english
+            context.append(f"Authing: {self.message}")
+        elif not text and self.code is not None:
+            text = self.english or ""
+        parts = [f"[{self.code}] {text}" if self.code is not None else text]
         if self.operation:
             context.append(f"operation={self.operation}")
         if self.http_status is not None:
@@ -81,7 +95,9 @@ class AuthingError(Exception):
         if self.request_id:
             context.append(f"request_id={self.request_id}")
         if context:
-            parts.append(f"({', '.join(context)})")
+            first = context.pop(0) if context[0].startswith("Authing: ") else None
+            rest = ", ".join(context)
+            parts.append(f"({first}; {rest})" if first and rest else f"({first or rest})")
         return " ".join(p for p in parts if p)
 
     def __repr__(self) -> str:
@@ -286,6 +302,25 @@ def load_error_table() -> Mapping[int, tuple[str, str]]:
                 table.update(generated)
         _table_cache = table
     return _table_cache
+
+
+_english_cache: Mapping[int, str] | None = None
+
+
+def english_message(code: int | None) -> str | None:
+    """The English message of an Authing error code (generated from ``spec/errors.yaml``)."""
+    global _english_cache
+    if code is None:
+        return None
+    if _english_cache is None:
+        try:
+            module = importlib.import_module("aioauthing.generated.errors")
+        except ImportError:
+            _english_cache = {}
+        else:
+            table = getattr(module, "ERROR_MESSAGES_EN", None)
+            _english_cache = table if isinstance(table, Mapping) else {}
+    return _english_cache.get(code)
 
 
 def _family(name: str) -> type[AuthingError]:
