@@ -30,6 +30,11 @@ class FieldDef:
     """Left out of the model's ``repr`` (tokens)."""
     udv: str = ""
     """Custom data role: ``key``, ``type``, ``value`` or ``target`` (see ``spec/README.md``)."""
+    server: str = ""
+    """Output models with a ``record``: who sets the value (``id``, ``arn``, ``pool``, ``created``,
+    ``updated``, ``hash``, ``issued``, ``derived``, ``resolved``); empty = stored as written."""
+    default: Any = None
+    """The value of a new record when no input gives one (``$now``: the creation time)."""
 
 
 @dataclass
@@ -41,6 +46,57 @@ class ModelDef:
     graphql: bool
     """Part of the GraphQL schema (REST-only models are not)."""
     source: str
+    record: RecordDef | None = None
+    """The emulator keeps objects of this output model as records (spec key ``record``)."""
+    writes: str = ""
+    """Input models: the output model (with a record) whose fields this input sets."""
+    writes_skip: tuple[str, ...] = ()
+    """Fields of a ``writes`` input that are not record fields (the emulator's logic reads them)."""
+
+
+@dataclass
+class RelationDef:
+    """Members of a record: ids of another record kind, kept on the record under ``stored``."""
+
+    name: str
+    model: str
+    stored: str
+
+
+@dataclass
+class RecordDef:
+    """How the emulator stores an output model (``record:`` in the spec)."""
+
+    entity: str
+    key: str
+    not_found: str
+    unique: dict[str, str] = field(default_factory=dict)
+    """Field -> error name raised when another record of the pool has the same value."""
+    scope: str = ""
+    """A field scoping the key (roles: ``namespace``); records are unique per scope value."""
+    scope_default: str = ""
+    relations: dict[str, RelationDef] = field(default_factory=dict)
+    references: dict[str, RelationDef] = field(default_factory=dict)
+    """Fields holding another record, kept on the record as that record's key (``stored``)."""
+
+
+@dataclass
+class EmulateDef:
+    """A recurring behaviour the emulator serves generically (``emulate:`` on an operation)."""
+
+    action: str
+    """``create``, ``get``, ``update``, ``delete``, ``list``, ``batch_get``, ``add``, ``remove``,
+    ``members``."""
+    model: str
+    relation: str = ""
+    by: str = ""
+    """The argument holding the record's key (a list for ``delete`` and ``batch_get``)."""
+    rename: str = ""
+    ids: str = ""
+    message: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+    """List filters: argument -> record field it must equal, or ``relation.<name>`` (the
+    record's relation holds the argument's value)."""
 
 
 @dataclass
@@ -156,6 +212,7 @@ class OperationDef:
     session: Literal["", "login", "renew", "end"] = ""
     """Remember mode: ``login`` stores the returned token, ``renew`` replaces the view's token,
     ``end`` forgets it."""
+    emulate: EmulateDef | None = None
 
 
 @dataclass
@@ -182,6 +239,10 @@ class ErrorDef:
     message: str
     en: str = ""
     """The message in English (spec key ``en``)."""
+    variants: dict[str, str] = field(default_factory=dict)
+    """More precise texts under the same code: name -> message."""
+    variants_en: dict[str, str] = field(default_factory=dict)
+    """Variant name -> its message in English (when given; else the code's ``en``)."""
 
 
 @dataclass

@@ -10,12 +10,14 @@ import hashlib
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from codegen.graphql import attach_documents, build_sdl, documents
+from codegen import records, views
+from codegen.graphql import attach_documents, build_sdl
 from codegen.ir import ApiDef, FieldDef, ModelDef, OperationDef, ParamDef, Spec
 from codegen.typeref import SCALARS, TypeRef
 
@@ -157,7 +159,6 @@ def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
-        extensions=["jinja2.ext.do"],
     )
     env.filters["pyrepr"] = _pyrepr
     env.filters["doc_lines"] = _doc_lines
@@ -170,6 +171,9 @@ def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
         spec=spec,
         t=namer,
         wire_groups=_wire_groups,
+        validation_calls=views.validation_calls,
+        rest_groups=views.rest_groups,
+        api_imports=views.api_imports,
         sorted=sorted,
         enumerate=enumerate,
     )
@@ -219,6 +223,9 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
         errors=spec.errors,
         families=spec.families,
     )
+    files["emulator.py"] = env.get_template("emulator.py.jinja").render(
+        sources=all_sources, **records.tables(spec.models, spec.roots, spec.operations)
+    )
     auth_apis = [a for a in spec.apis.values() if a.client == "authentication" and not a.attribute]
     auth_ops = [op for a in auth_apis for op in a.operations]
     files["authentication.py"] = env.get_template("api.py.jinja").render(
@@ -262,9 +269,6 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
     files["manifest.json"] = (
         json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     )
-    files["documents.json"] = (
-        json.dumps(documents(spec), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    )
     return files
 
 
@@ -276,8 +280,35 @@ def _header_lines(sources: list[str]) -> list[str]:
     ]
 
 
+def pinned_ruff(pyproject: Path) -> str | None:
+    """The ruff version pinned in the ``codegen`` dependency group (``ruff==X.Y.Z``)."""
+    if not pyproject.exists():
+        return None
+    groups = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("dependency-groups", {})
+    for dep in groups.get("codegen", []):
+        if isinstance(dep, str) and dep.replace(" ", "").startswith("ruff=="):
+            return dep.split("==", 1)[1].strip()
+    return None
+
+
+def _check_ruff(base: list[str], pyproject: Path) -> None:
+    """Refuse to format with another ruff than the pinned one (it would change the output)."""
+    wanted = pinned_ruff(pyproject)
+    if wanted is None:
+        return
+    found = subprocess.run([*base, "--version"], capture_output=True, text=True, check=True)
+    version = found.stdout.split()[-1] if found.stdout.split() else "?"
+    if version != wanted:
+        raise SystemExit(
+            f"codegen formats generated code with ruff=={wanted} (pyproject.toml, dependency-group"
+            f" codegen), but this environment has ruff {version}: pip install ruff=={wanted}"
+        )
+
+
 def write(files: dict[str, str], out_dir: Path, pyproject: Path) -> list[Path]:
     """Write the files, remove stale generated files, format the Python ones with ruff."""
+    base = [sys.executable, "-m", "ruff"]
+    _check_ruff(base, pyproject)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in sorted(files.items()):
@@ -288,7 +319,6 @@ def write(files: dict[str, str], out_dir: Path, pyproject: Path) -> list[Path]:
         if stale.is_file() and stale.name not in files:
             stale.unlink()
     py_files = [str(p) for p in written if p.suffix == ".py"]
-    base = [sys.executable, "-m", "ruff"]
     config = ["--config", str(pyproject)] if pyproject.exists() else []
     # Only the formatter runs: its output does not depend on where the files are written,
     # so generating into a scratch directory (codegen_check) gives byte-identical files.

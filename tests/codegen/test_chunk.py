@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from codegen.__main__ import generate
 from codegen.errors import SpecErrors
+from codegen.graphql import attach_documents, documents
 from codegen.loader import load_spec
 
 BATCH = """api:
@@ -40,9 +41,17 @@ def _with_nickname(spec_dir: Path) -> None:
     models.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _documents(spec_dir: Path) -> str:
+    spec = load_spec(spec_dir)
+    attach_documents(spec)
+    return json.dumps(documents(spec), indent=2, ensure_ascii=False, sort_keys=True)
+
+
 def render_to(spec_dir: Path, out: Path) -> dict[str, str]:
     generate(spec_dir, out, out.parent / f"{out.name}-coverage.md")
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
+    files["documents.json"] = _documents(spec_dir)  # what ``python -m codegen documents`` prints
+    return files
 
 
 def _problems(spec_dir: Path) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from codegen.__main__ import generate
-from codegen.graphql import attach_documents, build_document
+from codegen.graphql import attach_documents, build_document, documents
 from codegen.loader import load_spec
 
 from graphql import build_schema, parse, validate
@@ -16,9 +16,16 @@ from graphql import build_schema, parse, validate
 Edit = Callable[[str, str, str], None]
 
 
+def _documents(spec_dir: Path) -> str:
+    spec = load_spec(spec_dir)
+    attach_documents(spec)
+    return json.dumps(documents(spec), indent=2, ensure_ascii=False, sort_keys=True)
+
+
 def render_to(spec_dir: Path, out: Path) -> dict[str, str]:
     generate(spec_dir, out, out.parent / f"{out.name}-coverage.md")
     files = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
+    files["documents.json"] = _documents(spec_dir)  # what ``python -m codegen documents`` prints
     files["coverage.md"] = (out.parent / f"{out.name}-coverage.md").read_text(encoding="utf-8")
     return files
 
@@ -65,7 +72,8 @@ def test_changing_one_field_changes_model_documents_and_sdl_only(
     edit("models.yaml", 'name: "String | Name."', 'nickname: "String | Name."')
     after = render_to(spec_dir, tmp_path / "after")
     changed = {name for name in before if before[name] != after[name]}
-    # manifest.json records the spec's hash; operations.py holds the document texts.
+    # manifest.json records the spec's hash; operations.py holds the document texts
+    # (documents.json is not a generated file: it is what `python -m codegen documents` prints).
     assert changed == {
         "models.py",
         "schema.graphql",
@@ -73,6 +81,7 @@ def test_changing_one_field_changes_model_documents_and_sdl_only(
         "operations.py",
         "manifest.json",
     }
+    assert not (tmp_path / "after" / "documents.json").exists()
     assert "nickname: str | None" in after["models.py"]
     assert "    nickname\n" in json.loads(after["documents.json"])["pet"]
 
@@ -97,3 +106,14 @@ def test_choices_are_checked_before_sending(spec_dir: Path, tmp_path: Path) -> N
     assert (
         'if size is not UNSET:\n            v.check_choice("size", size, ("S", "M", "L"))' in code
     )
+
+
+def test_the_formatter_of_generated_code_is_pinned() -> None:
+    """A new ruff release must not make committed generated files stale: ruff is pinned."""
+    from pathlib import Path
+
+    from codegen.render import pinned_ruff
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    version = pinned_ruff(pyproject)
+    assert version is not None and version.count(".") == 2, version

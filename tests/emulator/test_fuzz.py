@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from aioauthing.emulator.app import create_app
 from aioauthing.emulator.config import EmulatorConfig
-from aioauthing.emulator.errors import MESSAGES
+from aioauthing.emulator.errors import error_payload
 from aioauthing.emulator.registry import REST_ROUTES
 from aioauthing.emulator.transport import EmulatorTransport
 from graphql import (
@@ -65,7 +65,7 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-CRASHED = MESSAGES[500]
+CRASHED = error_payload("INTERNAL_ERROR")["message"]
 TEXT_ANSWERS = (
     "/cas-idp/",
     "/cas/",
@@ -152,7 +152,7 @@ class Target:
 def check(response: httpx.Response) -> Any:
     """The fuzz oracle: no 5xx, no crash, JSON (or a documented text answer).
 
-    A crash shows as the generic internal error (``MESSAGES[500]``); an in-band code 500 with a
+    A crash shows as the generic internal error (spec error ``INTERNAL_ERROR``); an in-band code 500 with a
     specific message is a real Authing answer (``/api/v2/sms/send`` with a bad phone number).
     """
     request = response.request

@@ -14,7 +14,7 @@ import pytest
 from codegen.ir import OperationDef
 from codegen.loader import load_spec
 
-from aioauthing.emulator import resolvers, routes  # noqa: F401  (importing registers them)
+from aioauthing.emulator import rooms  # noqa: F401  (importing registers them)
 from aioauthing.emulator.registry import GRAPHQL_RESOLVERS, REST_ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyotp
 
-from aioauthing.emulator.resolvers.mfa import face_fingerprint, new_recovery_code, verify_totp
+from aioauthing.emulator.rooms.mfa import face_fingerprint, new_recovery_code, verify_totp
 
 
 def data_url(content: bytes, kind: str = "image/png") -> str:

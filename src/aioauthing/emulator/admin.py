@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import admin_auth, admin_protocols, jsonutil
-from .errors import AuthingBizError, biz
+from .errors import AuthingBizError, biz, error_payload
 from .faults import parse_faults
 from .passwords import hash_password
 from .state import Pool
@@ -39,9 +39,9 @@ async def _json(request: Request) -> dict[str, Any]:
     try:
         data = jsonutil.loads(raw)
     except ValueError as exc:
-        raise biz(400, "请求体不是合法的 JSON") from exc
+        raise biz("INVALID_JSON") from exc
     if not isinstance(data, dict):
-        raise biz(400, "请求体必须是 JSON 对象")
+        raise biz("JSON_OBJECT_REQUIRED")
     return data
 
 
@@ -60,7 +60,7 @@ def _admin(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         except AuthingBizError as exc:
             return JSONResponse(exc.payload(), status_code=400)
         except (ValueError, KeyError, TypeError) as exc:
-            return JSONResponse({"code": 400, "message": str(exc), "data": None}, status_code=400)
+            return JSONResponse(error_payload("EMULATOR_ADMIN", detail=str(exc)), status_code=400)
         if isinstance(result, Response):
             return result
         return JSONResponse(result)
@@ -131,7 +131,7 @@ async def codes(request: Request) -> Any:
     if "fixed" in body:
         fixed = body["fixed"]
         if fixed is not None and not isinstance(fixed, str):
-            raise biz(400, "fixed must be a string or null")
+            raise biz("EMULATOR_ADMIN", detail="fixed must be a string or null")
         pool.fixed_code = fixed or None
         _runtime(request).state.touch_pool(pool)
     return {"fixed": pool.fixed_code}
@@ -169,10 +169,10 @@ async def directory(request: Request) -> Any:
         body = await _json(request)
         kind = body.get("kind", "ldap")
         if kind not in ("ldap", "ad"):
-            raise biz(400, "kind must be 'ldap' or 'ad'")
+            raise biz("EMULATOR_ADMIN", detail="kind must be 'ldap' or 'ad'")
         username, password = body.get("username"), body.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
-            raise biz(400, "username and password are required")
+            raise biz("EMULATOR_ADMIN", detail="username and password are required")
         entry = {
             "kind": kind,
             "username": username,

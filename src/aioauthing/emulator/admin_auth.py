@@ -18,9 +18,9 @@ from starlette.requests import Request
 
 from .errors import biz
 from .passwords import verify_password
-from .resolvers.mfa import pool_factors, set_pool_factors
 from .rest_http import context_for
-from .routes.qrcode import cancel_code, confirm_code, scan_code
+from .rooms.mfa import pool_factors, set_pool_factors
+from .rooms.qrcode import cancel_code, confirm_code, scan_code
 from .state import Pool
 
 __all__ = ["mfa_policy", "qrcode_cancel", "qrcode_confirm", "qrcode_scan"]
@@ -36,24 +36,24 @@ def _user_id(pool: Pool, body: dict[str, Any], *, required: bool = True) -> str 
     if body.get("userId"):
         user_id = str(body["userId"])
         if user_id not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
         return user_id
     for field in ("username", "email", "phone"):
         user = pool.find_by(field, body.get(field))
         if user is not None:
             password = body.get("password")
             if not isinstance(password, str) or not verify_password(password, user.get("password")):
-                raise biz(2333)
+                raise biz("WRONG_ACCOUNT_OR_PASSWORD")
             return str(user["id"])
     if required or any(body.get(f) for f in ("username", "email", "phone")):
-        raise biz(2004)
+        raise biz("USER_NOT_FOUND")
     return None
 
 
 def _random(body: dict[str, Any]) -> str:
     random = body.get("random")
     if not isinstance(random, str) or not random:
-        raise biz(400, "random is required (the code's id from /api/v2/qrcode/gene)")
+        raise biz("PARAM_MISSING", name="random")
     return random
 
 
@@ -61,7 +61,7 @@ async def mfa_policy(request: Request, body: dict[str, Any]) -> Any:
     pool = _pool(request)
     if request.method == "POST":
         if "factors" not in body:
-            raise biz(400, 'factors is required, e.g. {"factors": ["OTP"]} ([] switches MFA off)')
+            raise biz("PARAM_MISSING", name="factors")
         set_pool_factors(request.app.state.emulator.state, pool, body["factors"])
     return {"factors": pool_factors(pool)}
 

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from .errors import biz
 from .oauth import OAuthFailure, authorize
 from .passwords import verify_password
-from .routes.cas import issue_ticket
+from .rooms.protocols import issue_ticket
 from .state import EmulatorState, Pool
 
 __all__ = ["cas_login", "oidc_authorize", "rotate_keys"]
@@ -32,22 +32,22 @@ def _user_id(pool: Pool, body: Mapping[str, Any]) -> str:
     if body.get("userId"):
         user_id = str(body["userId"])
         if user_id not in pool.users:
-            raise biz(2004)
+            raise biz("USER_NOT_FOUND")
         return user_id
     for field in ("username", "email", "phone"):
         user = pool.find_by(field, body.get(field))
         if user is not None:
             password = body.get("password")
             if not isinstance(password, str) or not verify_password(password, user.get("password")):
-                raise biz(2333)
+                raise biz("WRONG_ACCOUNT_OR_PASSWORD")
             return str(user["id"])
-    raise biz(2004)
+    raise biz("USER_NOT_FOUND")
 
 
 def _pool_of(state: EmulatorState, app_id: str) -> Pool:
     pool = state.pool_by_app_id(app_id) if app_id else None
     if pool is None:
-        raise biz(2011, "应用不存在")
+        raise biz("APP_NOT_FOUND")
     return pool
 
 
@@ -72,7 +72,7 @@ async def cas_login(request: Request, body: dict[str, Any]) -> Any:
     pool = _pool_of(state, str(body.get("appId") or ""))
     service = body.get("service")
     if not isinstance(service, str) or urlsplit(service).scheme not in ("http", "https"):
-        raise biz(400, "service must be an absolute http(s) URL")
+        raise biz("EMULATOR_ADMIN", detail="service must be an absolute http(s) URL")
     ticket = issue_ticket(state, pool, _user_id(pool, body), service)
     separator = "&" if "?" in service else "?"
     return {"ticket": ticket, "location": service + separator + urlencode({"ticket": ticket})}
@@ -82,6 +82,6 @@ async def rotate_keys(request: Request, body: dict[str, Any]) -> Any:
     state: EmulatorState = request.app.state.emulator.state
     keep = body.get("keep", 1)
     if not isinstance(keep, int) or isinstance(keep, bool) or keep < 0:
-        raise biz(400, "keep must be a non-negative integer")
+        raise biz("EMULATOR_ADMIN", detail="keep must be a non-negative integer")
     keys = state.rotate_signing_key(keep)
     return {"kid": keys.kid, "published": keys.published_kids}

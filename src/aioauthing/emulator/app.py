@@ -12,10 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import resolvers, routes
+from . import rooms
 from .admin import admin_routes
 from .config import EmulatorConfig
-from .errors import MESSAGES
 from .faults import FaultBook, parse_faults
 from .graphql_http import GraphQLService
 from .middleware import EmulatorMiddleware, error_answer
@@ -26,7 +25,7 @@ from .state import EmulatorState
 
 __all__ = ["EmulatorRuntime", "create_app"]
 
-_REGISTERED = (resolvers, routes)  # importing them fills the registries
+_REGISTERED = rooms  # importing the rooms fills the registries
 
 
 @dataclasses.dataclass(slots=True)
@@ -59,11 +58,8 @@ async def _graphql(request: Request) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """404 / 405 (with ``Allow``) in the shape of the path: GraphQL error or REST envelope."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    message = MESSAGES.get(status, exc.detail if isinstance(exc, HTTPException) else "请求失败")
     headers = getattr(exc, "headers", None)
-    return JSONResponse(
-        error_answer(request.url.path, status, message), status_code=status, headers=headers
-    )
+    return JSONResponse(error_answer(request.url.path, status), status_code=status, headers=headers)
 
 
 def create_app(config: EmulatorConfig | None = None) -> Starlette:

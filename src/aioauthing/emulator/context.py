@@ -68,39 +68,41 @@ class RequestContext:
     def now(self) -> float:
         return self.pool.now()
 
-    def _valid_token(self, *, expired_code: int = 2206, invalid_code: int = 2020) -> TokenInfo:
+    def _valid_token(
+        self, *, expired: str = "LOGIN_EXPIRED", invalid: str = "NOT_LOGGED_IN"
+    ) -> TokenInfo:
         try:
             info = self.token()
         except Exception as exc:
-            raise biz(invalid_code) from exc
+            raise biz(invalid) from exc
         if info is None:
-            raise biz(2020)
+            raise biz("NOT_LOGGED_IN")
         pool = self.state.pools.get(info.pool_id)
         if pool is None:
-            raise biz(invalid_code)
+            raise biz(invalid)
         if info.expired(pool.now()):
-            raise biz(expired_code)
+            raise biz(expired)
         if info.kind == "user":
             user = pool.users.get(info.subject)
             if user is None or info.jti not in user.get("_tokens", {}):
-                raise biz(invalid_code)
+                raise biz(invalid)
         return info
 
     def require_management(self) -> Pool:
         """The pool of a valid management token (2020 none/invalid, 2206 expired, 1001 user)."""
         info = self._valid_token()
         if info.kind != "management":
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         header_pool = self.headers.get("x-authing-userpool-id", "").strip()
         if header_pool and header_pool != info.pool_id:
-            raise biz(1001)
+            raise biz("NO_PERMISSION")
         return self.state.pools[info.pool_id]
 
-    def require_user(self, **codes: int) -> tuple[Pool, dict[str, Any], TokenInfo]:
+    def require_user(self, **errors: str) -> tuple[Pool, dict[str, Any], TokenInfo]:
         """The caller's own user from a valid user token (2020 / 2206 otherwise)."""
-        info = self._valid_token(**codes)
+        info = self._valid_token(**errors)
         if info.kind != "user":
-            raise biz(2020)
+            raise biz("NOT_LOGGED_IN")
         pool = self.state.pools[info.pool_id]
         return pool, pool.users[info.subject], info
 

@@ -26,7 +26,7 @@ from graphql import (
 
 from . import jsonutil
 from .context import RequestContext
-from .errors import MESSAGES, AuthingBizError
+from .errors import AuthingBizError, error_payload
 
 __all__ = ["GraphQLService", "error_body"]
 
@@ -54,10 +54,9 @@ def _field_resolver(source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> 
     return default_field_resolver(source, info, **args)
 
 
-def error_body(code: int, message: str | None = None) -> dict[str, Any]:
-    """A GraphQL response carrying one error object ``{code, message, data}``."""
-    text = message if message is not None else MESSAGES.get(code, "请求失败")
-    return {"errors": [{"message": {"code": code, "message": text, "data": None}}]}
+def error_body(error: str, /, **fields: Any) -> dict[str, Any]:
+    """A GraphQL response carrying one error object ``{code, message, data}`` (by spec name)."""
+    return {"errors": [{"message": error_payload(error, **fields)}]}
 
 
 def _format_error(error: GraphQLError) -> dict[str, Any]:
@@ -67,10 +66,10 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
         extensions = {"code": "INTERNAL_SERVER_ERROR", "extension": {"name": "AuthingBizError"}}
     elif original is not None and error.path and not isinstance(original, GraphQLError):
         log.error("resolver failed", exc_info=original)
-        message = {"code": 500, "message": MESSAGES[500], "data": None}
+        message = error_payload("INTERNAL_ERROR")
         extensions = {"code": "INTERNAL_SERVER_ERROR", "extension": {"name": "Error"}}
     else:
-        message = {"code": 400, "message": error.message, "data": None}
+        message = error_payload("GRAPHQL_INVALID", detail=error.message)
         extensions = {"code": "GRAPHQL_VALIDATION_FAILED", "extension": {"name": "GraphQLError"}}
     out: dict[str, Any] = {"message": message}
     if error.locations:
@@ -112,15 +111,15 @@ class GraphQLService:
         try:
             payload = jsonutil.loads(raw)
         except ValueError:
-            return 400, error_body(400, "请求体不是合法的 JSON")
+            return 400, error_body("INVALID_JSON")
         return await self.run(ctx, payload)
 
     async def run(self, ctx: RequestContext, payload: Any) -> tuple[int, dict[str, Any]]:
         """HTTP status and body for a decoded JSON request body."""
         if isinstance(payload, list):
-            return 400, error_body(400, "不支持批量查询：请求体必须是单个 JSON 对象")
+            return 400, error_body("BATCH_NOT_SUPPORTED")
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-            return 400, error_body(400, "请求体必须是包含 query 字段的 JSON 对象")
+            return 400, error_body("QUERY_REQUIRED")
         variables = payload.get("variables")
         if variables is None:
             variables = {}
@@ -128,18 +127,18 @@ class GraphQLService:
             try:
                 variables = jsonutil.loads(variables) if variables.strip() else {}
             except ValueError:
-                return 400, error_body(400, "variables 不是合法的 JSON")
+                return 400, error_body("VARIABLES_NOT_JSON")
         if not isinstance(variables, dict):
-            return 400, error_body(400, "variables 必须是 JSON 对象")
+            return 400, error_body("VARIABLES_NOT_OBJECT")
         operation_name = payload.get("operationName")
         if operation_name is not None and not isinstance(operation_name, str):
-            return 400, error_body(400, "operationName 必须是字符串")
+            return 400, error_body("OPERATION_NAME_NOT_STRING")
         document, errors = self.prepare(payload["query"])
         if document is None or errors:
             return 200, {"errors": [_format_error(e) for e in errors]}
         operation = get_operation_ast(document, operation_name)
         if operation is not None and operation.operation.value == "subscription":
-            return 200, error_body(400, "不支持 subscription")
+            return 200, error_body("SUBSCRIPTION_NOT_SUPPORTED")
         result = execute(
             self.schema,
             document,

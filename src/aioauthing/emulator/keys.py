@@ -98,7 +98,7 @@ class KeyMaterial:
             raw = base64.b64decode(ciphertext, validate=True)
             return self.encryption_key.decrypt(raw, padding.PKCS1v15()).decode()
         except Exception as exc:
-            raise biz(2016) from exc
+            raise biz("PASSWORD_DECRYPT_FAILED") from exc
 
     def try_decrypt_password(self, ciphertext: str) -> str | None:
         try:

@@ -2,7 +2,7 @@
 
 :func:`~aioauthing.emulator.rest_http.context_for` records the header of every GraphQL and REST
 request; :meth:`AuthingBizError.payload` answers with the spec's English text (``errors.yaml``
-key ``en``) when the request asked for English (``en-US``, ``en``) and the code has one.
+key ``en`` of the error's name) when the request asked for English (``en-US``, ``en``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ __all__ = ["REQUEST_LANG", "localized"]
 REQUEST_LANG: Final[ContextVar[str | None]] = ContextVar("aioauthing_emulator_lang", default=None)
 
 
-def localized(code: int, message: str) -> str:
-    """``message``, or the code's English text when the current request asked for English."""
+def localized(message: str, english: str) -> str:
+    """``message``, or ``english`` when the current request asked for English (and there is one)."""
     lang = REQUEST_LANG.get()
-    if not lang or not lang.lower().startswith("en"):
+    if not english or not lang or not lang.lower().startswith("en"):
         return message
-    from aioauthing.generated.errors import ERROR_MESSAGES_EN
-
-    return ERROR_MESSAGES_EN.get(code, message)
+    return english

@@ -10,7 +10,7 @@ import anyio
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import MESSAGES
+from .errors import error_payload
 from .faults import FaultBook
 from .state import EmulatorState, Pool
 
@@ -46,16 +46,29 @@ async def send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
-def envelope(code: int, message: str | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message or MESSAGES.get(code, "请求失败"), "data": None}
+STATUS_ERRORS = {
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_ERROR",
+    502: "BAD_GATEWAY",
+    503: "SERVICE_UNAVAILABLE",
+}
+"""The spec error answered with each HTTP status the emulator itself sends."""
 
 
-def error_answer(path: str, code: int, message: str | None = None) -> dict[str, Any]:
+def envelope(status: int) -> dict[str, Any]:
+    """The REST envelope of the error answered with HTTP ``status``."""
+    return error_payload(STATUS_ERRORS.get(status, "INTERNAL_ERROR"))
+
+
+def error_answer(path: str, status: int) -> dict[str, Any]:
     """An error body in the shape clients of ``path`` parse.
 
     GraphQL: ``{"errors": [{"message": {code, message, data}}]}``; elsewhere the REST envelope.
     """
-    payload = envelope(code, message)
+    payload = envelope(status)
     if path.rstrip("/") == GRAPHQL_PATH:
         return {"errors": [{"message": payload}]}
     return payload

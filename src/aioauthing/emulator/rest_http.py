@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from . import jsonutil
 from .context import RequestContext
-from .errors import AuthingBizError
+from .errors import AuthingBizError, error_payload
 from .lang import REQUEST_LANG
 from .registry import Envelope, RestCall, RestHandler, RestRoute
 
@@ -69,9 +69,7 @@ def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
             try:
                 body = jsonutil.loads(raw)
             except ValueError:
-                return JSONResponse(
-                    {"code": 400, "message": "请求体不是合法的 JSON", "data": None}, status_code=400
-                )
+                return JSONResponse(error_payload("INVALID_JSON"), status_code=400)
         ctx = context_for(request)
         call = RestCall(dict(request.path_params), dict(request.query_params), body, files)
         try:

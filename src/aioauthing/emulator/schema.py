@@ -54,13 +54,9 @@ def _wrap(fn: Resolver) -> Any:
     return resolve
 
 
-NOT_IMPLEMENTED = 501
-"""In-band code answered by root fields that the schema has but no resolver serves yet."""
-
-
 def _not_implemented(name: str) -> Any:
     def resolve(parent: Any, info: GraphQLResolveInfo[Any], /, **args: Any) -> Any:
-        raise biz(NOT_IMPLEMENTED, f"模拟器尚未实现 {name}")
+        raise biz("NOT_IMPLEMENTED", field=name)
 
     return resolve
 

@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from typing import Any, ClassVar
 
+from ..generated.emulator import RECORDS
 from .config import EmulatorConfig
 from .directory_config import directory_entries
 from .errors import biz
@@ -16,8 +17,8 @@ from .persistence import Record, SqliteBackend
 
 __all__ = ["UNIQUE_FIELDS", "EmulatorState", "Pool", "format_date"]
 
-UNIQUE_FIELDS = ("email", "username", "phone", "externalId")
-"""User fields unique per pool (email case-insensitively)."""
+UNIQUE_FIELDS = tuple(RECORDS["User"]["unique"])
+"""User fields unique per pool (spec ``record.unique``; email case-insensitively)."""
 
 
 def format_date(epoch: float) -> str:
@@ -150,7 +151,7 @@ class EmulatorState:
             return self.pools[self.default_pool_id]
         pool = self.pools.get(pool_id)
         if pool is None:
-            raise biz(2224)
+            raise biz("USERPOOL_NOT_FOUND")
         return pool
 
     @property
@@ -333,7 +334,7 @@ class EmulatorState:
     def import_(self, data: dict[str, Any]) -> None:
         """Replace the whole state with an :meth:`export` document."""
         if data.get("version") != 1:
-            raise biz(400, "unsupported state version")
+            raise biz("EMULATOR_ADMIN", detail="unsupported state version")
         parts: list[tuple[str, str, str, Any]] = []
         for entry in data["pools"]:
             pool_id = entry["id"]

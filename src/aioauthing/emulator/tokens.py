@@ -159,4 +159,4 @@ def _verify(keys: KeyMaterial, token: str) -> TokenInfo:
             claims=claims,
         )
     except Exception as exc:
-        raise biz(2020) from exc
+        raise biz("NOT_LOGGED_IN") from exc

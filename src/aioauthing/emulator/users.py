@@ -1,4 +1,8 @@
-"""User records: creation with Authing's defaults, uniqueness, wire views, custom data."""
+"""User records: creation with Authing's defaults, uniqueness, wire views, custom data.
+
+The record's fields, defaults and server-owned values are the spec's ``User`` (see
+:mod:`.entities`); this module adds what is logic: passwords, custom data, uniqueness checks.
+"""
 
 from __future__ import annotations
 
@@ -10,87 +14,32 @@ from typing import Any
 
 from . import jsonutil
 from .context import RequestContext
+from .entities import new_record, write
 from .errors import biz
 from .passwords import hash_password, kept_password, verify_password
 from .state import UNIQUE_FIELDS, Pool, format_date
 
 __all__ = [
-    "DEFAULT_PHOTO",
-    "PROFILE_FIELDS",
     "apply_profile",
     "check_email",
     "check_unique",
     "infer_data_type",
     "merge_custom_data",
     "new_user",
+    "paginate",
     "parse_custom_data",
+    "save_user",
     "set_password",
     "user_view",
     "verify_user_password",
 ]
-
-DEFAULT_PHOTO = "https://files.authing.co/authing-console/default-user-avatar.png"
-
-PROFILE_FIELDS = frozenset(
-    [
-        "username",
-        "email",
-        "emailVerified",
-        "phone",
-        "phoneVerified",
-        "unionid",
-        "openid",
-        "nickname",
-        "photo",
-        "oauth",
-        "tokenExpiredAt",
-        "loginsCount",
-        "lastLogin",
-        "lastIP",
-        "signedUp",
-        "blocked",
-        "isDeleted",
-        "device",
-        "browser",
-        "company",
-        "name",
-        "givenName",
-        "familyName",
-        "middleName",
-        "profile",
-        "preferredUsername",
-        "website",
-        "gender",
-        "birthdate",
-        "zoneinfo",
-        "locale",
-        "address",
-        "formatted",
-        "streetAddress",
-        "locality",
-        "region",
-        "postalCode",
-        "city",
-        "province",
-        "country",
-        "externalId",
-        "phoneCountryCode",
-        "registerSource",
-        "status",
-        "mainDepartmentId",
-        "mainDepartmentCode",
-        "expiredAt",
-        "directManagement",
-    ]
-)
-"""Stored scalar user fields that inputs may set (``password`` is handled separately)."""
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_email(email: str) -> None:
     if not _EMAIL.match(email):
-        raise biz(2003)
+        raise biz("INVALID_EMAIL")
 
 
 def check_unique(pool: Pool, fields: Mapping[str, Any], *, exclude_id: str | None = None) -> None:
@@ -101,53 +50,29 @@ def check_unique(pool: Pool, fields: Mapping[str, Any], *, exclude_id: str | Non
             continue
         other = pool.find_by(field, value)
         if other is not None and other["id"] != exclude_id:
-            raise biz(2026)
+            raise biz("USER_EXISTS")
 
 
 def new_user(
     ctx: RequestContext, pool: Pool, fields: Mapping[str, Any], *, register_source: list[str]
 ) -> dict[str, Any]:
     """A user record with the defaults of an admin-created / registered Authing user."""
-    user_id = ctx.state.ids.object_id()
     now = format_date(pool.now())
     pool.seq += 1
     ctx.state.touch_pool(pool)
-    user: dict[str, Any] = {field: None for field in PROFILE_FIELDS}
-    user.update(
-        {
-            "id": user_id,
-            "arn": f"arn:cn:authing:{pool.id}:user:{user_id}",
-            "userPoolId": pool.id,
-            "status": "Activated",
-            "emailVerified": False,
-            "phoneVerified": False,
-            "registerSource": register_source,
-            "photo": DEFAULT_PHOTO,
-            "gender": "U",
-            "loginsCount": 0,
-            "blocked": False,
-            "isDeleted": False,
-            "signedUp": now,
-            "createdAt": now,
-            "updatedAt": now,
-            "password": None,
-            "identities": [],
-            "customData": [],
-            "_seq": pool.seq,
-            "_tokens": {},
-        }
+    user = new_record(
+        "User", record_id=ctx.state.ids.object_id(), pool_id=pool.id, now=now, values=fields
     )
-    apply_profile(user, fields)
+    if fields.get("registerSource") is None:
+        user["registerSource"] = register_source
+    user["_seq"] = pool.seq
+    user["_tokens"] = {}
     return user
 
 
 def apply_profile(user: dict[str, Any], fields: Mapping[str, Any]) -> None:
-    """Copy the known profile fields present in ``fields``; ``email`` is stored as given."""
-    for key, value in fields.items():
-        if key in PROFILE_FIELDS:
-            if key in ("photo", "gender", "registerSource", "status") and value is None:
-                continue
-            user[key] = value
+    """Copy the writable ``User`` fields present in ``fields`` (``email`` is stored as given)."""
+    write("User", user, fields, now=None)
 
 
 def set_password(
@@ -157,10 +82,35 @@ def set_password(
     plain = ctx.keys.try_decrypt_password(encrypted)
     if plain is None:
         if not keep:
-            raise biz(2016)
+            raise biz("PASSWORD_DECRYPT_FAILED")
         user["password"] = kept_password(encrypted)
         return
     user["password"] = hash_password(plain)
+
+
+def paginate(
+    users: Iterable[dict[str, Any]], page: int | None, limit: int | None, sort_by: str | None = None
+) -> dict[str, Any]:
+    """``PaginatedUsers`` for ``users`` (1-based page, default limit 10, newest first)."""
+    sort_by = sort_by or "CREATEDAT_DESC"
+    field = "updatedAt" if sort_by.startswith("UPDATEDAT") else "createdAt"
+    ordered = sorted(users, key=lambda u: (u.get(field) or "", u.get("_seq", 0)))
+    if sort_by.endswith("_DESC"):
+        ordered.reverse()
+    page = max(page or 1, 1)
+    limit = 10 if limit is None else max(limit, 0)
+    start = (page - 1) * limit
+    return {
+        "totalCount": len(ordered),
+        "list": [user_view(u) for u in ordered[start : start + limit]],
+    }
+
+
+def save_user(ctx: RequestContext, pool: Pool, user: dict[str, Any]) -> dict[str, Any]:
+    """Store ``user`` (touching ``updatedAt``) and return its wire view."""
+    user["updatedAt"] = format_date(pool.now())
+    ctx.state.put_user(pool, user)
+    return user_view(user)
 
 
 def verify_user_password(ctx: RequestContext, user: dict[str, Any], encrypted: str) -> bool:
@@ -189,13 +139,13 @@ def parse_custom_data(params: str | None) -> list[dict[str, Any]]:
         try:
             items = jsonutil.loads(base64.b64decode(params, validate=True))
         except ValueError as exc:
-            raise biz(400, "params 必须是 JSON 字符串") from exc
+            raise biz("PARAMS_NOT_JSON") from exc
     if not isinstance(items, list):
-        raise biz(400, "params 必须是数组")
+        raise biz("PARAMS_NOT_LIST")
     result = []
     for item in items:
         if not isinstance(item, dict) or "key" not in item:
-            raise biz(400, "params 的每一项都需要 key")
+            raise biz("PARAMS_ITEM_KEY")
         value = item.get("value")
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         result.append(

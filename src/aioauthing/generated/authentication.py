@@ -501,7 +501,7 @@ class AuthenticationApis(ApiBase):
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
-                1010001: id token 无效或已过期 (NotLoggedInError)
+                1010001: 用户的 id token 无效或已过期 (NotLoggedInError)
         """
         v.require_non_empty("token", token)
         query: dict[str, Any] = {}
@@ -1444,7 +1444,7 @@ class UserApis(ApiBase):
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
-                1010001: id token 无效或已过期 (NotLoggedInError)
+                1010001: 用户的 id token 无效或已过期 (NotLoggedInError)
         """
         v.require_non_empty("app_id", app_id)
         query: dict[str, Any] = {}

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 FAMILIES: dict[str, str] = {
     "AuthingError": "Any other Authing business error.",
     "PermissionDeniedError": "The credential is valid but may not do this.",
@@ -25,7 +27,15 @@ FAMILIES: dict[str, str] = {
 """Exception family name -> what it means."""
 
 ERROR_CODES: dict[int, tuple[str, str]] = {
+    400: ("InvalidInputError", "请求参数不合法"),  # BAD_REQUEST
+    404: ("NotFoundError", "资源不存在"),  # NOT_FOUND
+    405: ("AuthingError", "请求方法不被允许"),  # METHOD_NOT_ALLOWED
+    413: ("InvalidInputError", "请求体过大"),  # PAYLOAD_TOO_LARGE
+    429: ("RateLimitedError", "请求过于频繁，请稍后再试"),  # TOO_MANY_REQUESTS
     500: ("InvalidInputError", "手机号格式错误"),  # INVALID_PHONE
+    501: ("ServerError", "模拟器尚未实现 {field}"),  # NOT_IMPLEMENTED
+    502: ("ServerError", "网关错误"),  # BAD_GATEWAY
+    503: ("ServerError", "服务暂不可用"),  # SERVICE_UNAVAILABLE
     1000: ("ServerError", "系统繁忙，请稍后再试"),  # SYSTEM_BUSY
     1001: ("PermissionDeniedError", "无权限进行此操作"),  # NO_PERMISSION
     1576: ("PermissionDeniedError", "无权限登录此应用"),  # APP_LOGIN_FORBIDDEN
@@ -45,7 +55,8 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2011: ("NotFoundError", "应用不存在"),  # APP_NOT_FOUND
     2014: ("InvalidInputError", "搜索用户时输入格式错误"),  # INVALID_USER_SEARCH_INPUT
     2015: ("InvalidInputError", "搜索用户时搜索类型不合法"),  # INVALID_USER_SEARCH_TYPE
-    2016: ("InvalidInputError", "密码解密失败"),  # PASSWORD_DECRYPT_FAILED
+    2016: ("InvalidInputError", "解密客户端密码出错"),  # PASSWORD_DECRYPT_FAILED
+    2018: ("PermissionDeniedError", "用户无权修改此项"),  # NOT_ALLOWED_TO_MODIFY
     2019: ("AccountStateError", "修改密码前需要验证身份"),  # VERIFY_BEFORE_PASSWORD_CHANGE
     2020: ("NotLoggedInError", "尚未登录，无访问权限"),  # NOT_LOGGED_IN
     2026: ("AlreadyExistsError", "用户已存在，请不要重复注册"),  # USER_EXISTS
@@ -67,14 +78,22 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     6002: ("InvalidVerificationCodeError", "恢复代码错误"),  # WRONG_RECOVERY_CODE
     6003: ("InvalidInputError", "请输入安全码"),  # TOTP_CODE_MISSING
     6004: ("InvalidInputError", "请输入恢复代码"),  # RECOVERY_CODE_MISSING
-    1010001: ("NotLoggedInError", "id token 无效或已过期"),  # ID_TOKEN_INVALID
+    1010001: ("NotLoggedInError", "用户的 id token 无效或已过期"),  # ID_TOKEN_INVALID
     1020017: ("InvalidInputError", "邮箱地址不合法"),  # INVALID_EMAIL_ADDRESS
     1320005: ("AccountStateError", "用户未绑定其他登录方式"),  # NO_OTHER_LOGIN_METHOD
     1320011: ("InvalidCredentialsError", "旧密码不正确"),  # OLD_PASSWORD_WRONG
 }
 
 ERROR_NAMES: dict[str, int] = {
+    "BAD_REQUEST": 400,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "PAYLOAD_TOO_LARGE": 413,
+    "TOO_MANY_REQUESTS": 429,
     "INVALID_PHONE": 500,
+    "NOT_IMPLEMENTED": 501,
+    "BAD_GATEWAY": 502,
+    "SERVICE_UNAVAILABLE": 503,
     "SYSTEM_BUSY": 1000,
     "NO_PERMISSION": 1001,
     "APP_LOGIN_FORBIDDEN": 1576,
@@ -95,6 +114,7 @@ ERROR_NAMES: dict[str, int] = {
     "INVALID_USER_SEARCH_INPUT": 2014,
     "INVALID_USER_SEARCH_TYPE": 2015,
     "PASSWORD_DECRYPT_FAILED": 2016,
+    "NOT_ALLOWED_TO_MODIFY": 2018,
     "VERIFY_BEFORE_PASSWORD_CHANGE": 2019,
     "NOT_LOGGED_IN": 2020,
     "USER_EXISTS": 2026,
@@ -123,7 +143,15 @@ ERROR_NAMES: dict[str, int] = {
 }
 
 ERROR_MESSAGES_EN: dict[int, str] = {
+    400: "Invalid request parameters",
+    404: "The resource does not exist",
+    405: "Method not allowed",
+    413: "Request body too large",
+    429: "Too many requests, try again later",
     500: "Malformed phone number",
+    501: "The emulator does not implement {field} yet",
+    502: "Bad gateway",
+    503: "Service unavailable",
     1000: "The system is busy, try again later",
     1001: "No permission for this operation",
     1576: "No permission to log in to this application",
@@ -144,6 +172,7 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     2014: "Malformed user search input",
     2015: "Invalid user search type",
     2016: "The password could not be decrypted",
+    2018: "The user may not modify this item",
     2019: "Verify your identity before changing the password",
     2020: "Not logged in, no access",
     2026: "The user already exists; do not register again",
@@ -171,3 +200,778 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     1320011: "Wrong old password",
 }
 """Code -> the message in English (spec key ``en``)."""
+
+ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
+    "BAD_REQUEST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "请求参数不合法",
+        "en": "Invalid request parameters",
+    },
+    "INVALID_JSON": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "请求体不是合法的 JSON",
+        "en": "The request body is not valid JSON",
+    },
+    "JSON_OBJECT_REQUIRED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "请求体必须是 JSON 对象",
+        "en": "The request body must be a JSON object",
+    },
+    "PAGE_NOT_INTEGER": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "page 和 limit 必须是整数",
+        "en": "page and limit must be integers",
+    },
+    "NOT_INTEGER": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{name} 必须是整数",
+        "en": "{name} must be an integer",
+    },
+    "NOT_STRING_LIST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{name} 必须是字符串数组",
+        "en": "{name} must be a list of strings",
+    },
+    "PARAM_MISSING": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "缺少 {name}",
+        "en": "{name} is missing",
+    },
+    "FILE_MISSING": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "缺少文件 {name}",
+        "en": "The file {name} is missing",
+    },
+    "PARAMS_REQUIRED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{names} 必填",
+        "en": "Required: {names}",
+    },
+    "PARAMS_NEEDED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "需要 {names}",
+        "en": "Needed: {names}",
+    },
+    "EMPTY_VALUE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{name} 不能为空",
+        "en": "{name} must not be empty",
+    },
+    "USERNAME_EMPTY": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "用户名不能为空",
+        "en": "The username must not be empty",
+    },
+    "FILE_EMPTY": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "文件不能为空",
+        "en": "The file must not be empty",
+    },
+    "CHOICE_REQUIRED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{name} 必须是 {choices} 之一",
+        "en": "{name} must be one of {choices}",
+    },
+    "UNSUPPORTED_TYPE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不支持的 type: {kind}",
+        "en": "Unsupported type: {kind}",
+    },
+    "PARAMS_NOT_JSON": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "params 必须是 JSON 字符串",
+        "en": "params must be a JSON string",
+    },
+    "PARAMS_NOT_LIST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "params 必须是数组",
+        "en": "params must be a list",
+    },
+    "PARAMS_ITEM_KEY": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "params 的每一项都需要 key",
+        "en": "Every item of params needs a key",
+    },
+    "ACTIONS_SHAPE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "actions 必须是 [{{name, description}}]",
+        "en": "actions must be [{{name, description}}]",
+    },
+    "UDV_NOT_DEFINED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "你需要先在用户池定义用户自定义数据元信息，且传入值的类型必须和定义的类型匹配: {key}",
+        "en": "Define the custom data field in the user pool first, with a matching type: {key}",
+    },
+    "UDV_WRONG_TYPE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "你需要先在用户池定义用户自定义数据元信息，且传入值的类型必须和定义的类型匹配: {key} 的类型是 {type}",
+        "en": "Define the custom data field in the user pool first, with a matching type: {key} is a {type}",
+    },
+    "SAME_ACCOUNT": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "主账号和子账号不能是同一个账号",
+        "en": "The main account and the sub-account must differ",
+    },
+    "ROOT_NODE_DELETE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不能删除根节点，请删除组织机构",
+        "en": "The root node cannot be deleted; delete the organization",
+    },
+    "UDV_TARGET_USER_ONLY": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "emulator: only targetType USER is supported",
+        "en": "The emulator only supports targetType USER",
+    },
+    "BATCH_NOT_SUPPORTED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不支持批量查询：请求体必须是单个 JSON 对象",
+        "en": "Batched queries are not supported: send one JSON object",
+    },
+    "QUERY_REQUIRED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "请求体必须是包含 query 字段的 JSON 对象",
+        "en": "The request body must be a JSON object with a query field",
+    },
+    "VARIABLES_NOT_JSON": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "variables 不是合法的 JSON",
+        "en": "variables is not valid JSON",
+    },
+    "VARIABLES_NOT_OBJECT": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "variables 必须是 JSON 对象",
+        "en": "variables must be a JSON object",
+    },
+    "OPERATION_NAME_NOT_STRING": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "operationName 必须是字符串",
+        "en": "operationName must be a string",
+    },
+    "SUBSCRIPTION_NOT_SUPPORTED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不支持 subscription",
+        "en": "Subscriptions are not supported",
+    },
+    "TOKEN_PARAM_REQUIRED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "请传入 id_token 或 access_token",
+        "en": "Give id_token or access_token",
+    },
+    "TOKEN_NOT_VALID": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{kind} 不合法",
+        "en": "Invalid {kind}",
+    },
+    "GRAPHQL_INVALID": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{detail}",
+        "en": "{detail}",
+    },
+    "EMULATOR_ADMIN": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{detail}",
+        "en": "{detail}",
+    },
+    "MFA_FACTOR_UNKNOWN": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "未知的 MFA 因素 {factor}（可选：{choices}）",
+        "en": "Unknown MFA factor {factor} (known: {choices})",
+    },
+    "MFA_FACTORS_NOT_LIST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "factors 必须是数组（可选：{choices}）",
+        "en": "factors must be a list (of {choices})",
+    },
+    "TOTP_ALREADY_BOUND": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "已绑定 TOTP MFA，请先解绑",
+        "en": "A TOTP authenticator is bound already; unbind it first",
+    },
+    "TOTP_NOT_ASSOCIATED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "请先请求绑定 TOTP MFA",
+        "en": "Request a TOTP binding first",
+    },
+    "MFA_PHONE_MISMATCH": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "手机号与账号不一致",
+        "en": "The phone number is not the account's",
+    },
+    "MFA_EMAIL_MISMATCH": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "邮箱与账号不一致",
+        "en": "The email address is not the account's",
+    },
+    "QRCODE_EXPIRED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码已过期",
+        "en": "The QR code has expired",
+    },
+    "QRCODE_USED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码已被使用",
+        "en": "The QR code was used already",
+    },
+    "QRCODE_NOT_SCANNED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码尚未被扫描",
+        "en": "The QR code has not been scanned",
+    },
+    "QRCODE_SCANNED_BY_OTHER": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码已被其他用户扫描",
+        "en": "Another user scanned the QR code",
+    },
+    "PROVIDER_NOT_LINKED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "未绑定 {provider} 账号",
+        "en": "No {provider} account is linked",
+    },
+    "NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "资源不存在",
+        "en": "The resource does not exist",
+    },
+    "GROUP_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "分组不存在",
+        "en": "The group does not exist",
+    },
+    "ROLE_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "角色不存在",
+        "en": "The role does not exist",
+    },
+    "PARENT_ROLE_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "父角色不存在",
+        "en": "The parent role does not exist",
+    },
+    "NODE_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "节点不存在",
+        "en": "The node does not exist",
+    },
+    "ORG_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "组织机构不存在",
+        "en": "The organization does not exist",
+    },
+    "POLICY_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "策略不存在",
+        "en": "The policy does not exist",
+    },
+    "TENANT_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "租户不存在",
+        "en": "The tenant does not exist",
+    },
+    "NAMESPACE_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "权限分组不存在",
+        "en": "The permission group does not exist",
+    },
+    "UDF_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "自定义字段不存在",
+        "en": "The custom field does not exist",
+    },
+    "METHOD_NOT_ALLOWED": {
+        "code": 405,
+        "family": "AuthingError",
+        "message": "请求方法不被允许",
+        "en": "Method not allowed",
+    },
+    "PAYLOAD_TOO_LARGE": {
+        "code": 413,
+        "family": "InvalidInputError",
+        "message": "请求体过大",
+        "en": "Request body too large",
+    },
+    "TOO_MANY_REQUESTS": {
+        "code": 429,
+        "family": "RateLimitedError",
+        "message": "请求过于频繁，请稍后再试",
+        "en": "Too many requests, try again later",
+    },
+    "INVALID_PHONE": {
+        "code": 500,
+        "family": "InvalidInputError",
+        "message": "手机号格式错误",
+        "en": "Malformed phone number",
+    },
+    "INTERNAL_ERROR": {
+        "code": 500,
+        "family": "InvalidInputError",
+        "message": "服务器内部错误",
+        "en": "Internal server error",
+    },
+    "NOT_IMPLEMENTED": {
+        "code": 501,
+        "family": "ServerError",
+        "message": "模拟器尚未实现 {field}",
+        "en": "The emulator does not implement {field} yet",
+    },
+    "BAD_GATEWAY": {
+        "code": 502,
+        "family": "ServerError",
+        "message": "网关错误",
+        "en": "Bad gateway",
+    },
+    "SERVICE_UNAVAILABLE": {
+        "code": 503,
+        "family": "ServerError",
+        "message": "服务暂不可用",
+        "en": "Service unavailable",
+    },
+    "SYSTEM_BUSY": {
+        "code": 1000,
+        "family": "ServerError",
+        "message": "系统繁忙，请稍后再试",
+        "en": "The system is busy, try again later",
+    },
+    "NO_PERMISSION": {
+        "code": 1001,
+        "family": "PermissionDeniedError",
+        "message": "无权限进行此操作",
+        "en": "No permission for this operation",
+    },
+    "WRONG_POOL_SECRET": {
+        "code": 1001,
+        "family": "PermissionDeniedError",
+        "message": "用户池密钥不正确",
+        "en": "Wrong user pool secret",
+    },
+    "APP_LOGIN_FORBIDDEN": {
+        "code": 1576,
+        "family": "PermissionDeniedError",
+        "message": "无权限登录此应用",
+        "en": "No permission to log in to this application",
+    },
+    "PERSONAL_MFA_REQUIRED": {
+        "code": 1635,
+        "family": "MfaRequiredError",
+        "message": "请进行个人 MFA 认证",
+        "en": "Personal MFA authentication is required",
+    },
+    "MFA_REQUIRED": {
+        "code": 1636,
+        "family": "MfaRequiredError",
+        "message": "请进行 MFA 认证",
+        "en": "MFA authentication is required",
+    },
+    "FIRST_LOGIN_PASSWORD_RESET": {
+        "code": 1639,
+        "family": "AccountStateError",
+        "message": "首次登录请重置密码",
+        "en": "Reset the password at first login",
+    },
+    "FACE_PHOTO_MISSING": {
+        "code": 1700,
+        "family": "InvalidInputError",
+        "message": "未上传人脸照片",
+        "en": "No face photo was given",
+    },
+    "FACE_COMPARE_PHOTO_MISSING": {
+        "code": 1701,
+        "family": "InvalidInputError",
+        "message": "未上传对比照片",
+        "en": "No comparison photo was given",
+    },
+    "FACE_MISMATCH": {
+        "code": 1702,
+        "family": "InvalidVerificationCodeError",
+        "message": "人脸识别失败",
+        "en": "Face verification failed",
+    },
+    "FACE_ALREADY_BOUND": {
+        "code": 1705,
+        "family": "AlreadyExistsError",
+        "message": "已绑定人脸",
+        "en": "A face is already bound",
+    },
+    "CAPTCHA_REQUIRED": {
+        "code": 2000,
+        "family": "CaptchaRequiredError",
+        "message": "账号存在风险，请输入图形验证码",
+        "en": "The account is at risk, enter the graphic captcha",
+    },
+    "WRONG_VERIFICATION_CODE": {
+        "code": 2001,
+        "family": "InvalidVerificationCodeError",
+        "message": "验证码不正确",
+        "en": "Wrong verification code",
+    },
+    "INVALID_EMAIL": {
+        "code": 2003,
+        "family": "InvalidInputError",
+        "message": "邮箱格式不正确",
+        "en": "Malformed email address",
+    },
+    "USER_NOT_FOUND": {
+        "code": 2004,
+        "family": "NotFoundError",
+        "message": "用户不存在",
+        "en": "The user does not exist",
+    },
+    "USER_LOCKED": {
+        "code": 2005,
+        "family": "AccountStateError",
+        "message": "用户已被锁定",
+        "en": "The user is locked",
+    },
+    "WRONG_PASSWORD": {
+        "code": 2006,
+        "family": "InvalidCredentialsError",
+        "message": "密码错误",
+        "en": "Wrong password",
+    },
+    "WRONG_OLD_PASSWORD": {
+        "code": 2006,
+        "family": "InvalidCredentialsError",
+        "message": "旧密码不正确",
+        "en": "Wrong old password",
+    },
+    "APP_NOT_FOUND": {
+        "code": 2011,
+        "family": "NotFoundError",
+        "message": "应用不存在",
+        "en": "The application does not exist",
+    },
+    "INVALID_USER_SEARCH_INPUT": {
+        "code": 2014,
+        "family": "InvalidInputError",
+        "message": "搜索用户时输入格式错误",
+        "en": "Malformed user search input",
+    },
+    "INVALID_USER_SEARCH_TYPE": {
+        "code": 2015,
+        "family": "InvalidInputError",
+        "message": "搜索用户时搜索类型不合法",
+        "en": "Invalid user search type",
+    },
+    "PASSWORD_DECRYPT_FAILED": {
+        "code": 2016,
+        "family": "InvalidInputError",
+        "message": "解密客户端密码出错",
+        "en": "The password could not be decrypted",
+    },
+    "NOT_ALLOWED_TO_MODIFY": {
+        "code": 2018,
+        "family": "PermissionDeniedError",
+        "message": "用户无权修改此项",
+        "en": "The user may not modify this item",
+    },
+    "VERIFY_BEFORE_PASSWORD_CHANGE": {
+        "code": 2019,
+        "family": "AccountStateError",
+        "message": "修改密码前需要验证身份",
+        "en": "Verify your identity before changing the password",
+    },
+    "NOT_LOGGED_IN": {
+        "code": 2020,
+        "family": "NotLoggedInError",
+        "message": "尚未登录，无访问权限",
+        "en": "Not logged in, no access",
+    },
+    "MFA_TOKEN_REQUIRED": {
+        "code": 2020,
+        "family": "NotLoggedInError",
+        "message": "请提供 MFA token",
+        "en": "Give the MFA token",
+    },
+    "MFA_TOKEN_SPENT": {
+        "code": 2020,
+        "family": "NotLoggedInError",
+        "message": "MFA token 已使用",
+        "en": "The MFA token was used already",
+    },
+    "USER_EXISTS": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "用户已存在，请不要重复注册",
+        "en": "The user already exists; do not register again",
+    },
+    "GROUP_EXISTS": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "分组 code 已存在",
+        "en": "The group code already exists",
+    },
+    "ROLE_EXISTS": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "角色 code 已存在",
+        "en": "The role code already exists",
+    },
+    "NODE_EXISTS": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "节点 code 已存在",
+        "en": "The node code already exists",
+    },
+    "POLICY_EXISTS": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "策略 code 已存在",
+        "en": "The policy code already exists",
+    },
+    "NAMESPACE_EXISTS": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "权限分组 code 已存在",
+        "en": "The permission group code already exists",
+    },
+    "RESOURCE_EXISTS": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "资源 code 已存在",
+        "en": "The resource code already exists",
+    },
+    "EMAIL_ALREADY_BOUND": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "已绑定邮箱",
+        "en": "An email address is already bound",
+    },
+    "CONTACT_ALREADY_BOUND": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "该手机号或邮箱已被其他账号绑定",
+        "en": "Another account has this phone number or email",
+    },
+    "PHONE_OR_EMAIL_REQUIRED": {
+        "code": 2028,
+        "family": "InvalidInputError",
+        "message": "请提供正确的手机号或邮箱",
+        "en": "Give a valid phone number or email address",
+    },
+    "PASSWORD_TOO_SHORT": {
+        "code": 2029,
+        "family": "InvalidInputError",
+        "message": "密码长度不能少于 6 位",
+        "en": "The password must be at least 6 characters",
+    },
+    "TOO_MANY_USERS": {
+        "code": 2030,
+        "family": "InvalidInputError",
+        "message": "一次最多查询 80 个用户",
+        "en": "At most 80 users can be queried at once",
+    },
+    "PASSWORD_REQUIRED": {
+        "code": 2032,
+        "family": "InvalidInputError",
+        "message": "注册时需要提供密码",
+        "en": "A password is required to register",
+    },
+    "USERNAME_EXISTS": {
+        "code": 2034,
+        "family": "AlreadyExistsError",
+        "message": "用户名已存在",
+        "en": "The username already exists",
+    },
+    "PHONE_ALREADY_BOUND": {
+        "code": 2035,
+        "family": "AlreadyExistsError",
+        "message": "手机号已被绑定",
+        "en": "The phone number is already bound",
+    },
+    "USER_NOT_IN_POOL": {
+        "code": 2036,
+        "family": "NotFoundError",
+        "message": "用户不属于该用户池",
+        "en": "The user does not belong to this user pool",
+    },
+    "OLD_EMAIL_MISMATCH": {
+        "code": 2037,
+        "family": "InvalidInputError",
+        "message": "输入的旧邮箱与用户当前邮箱不匹配",
+        "en": "The old email does not match the user's current email",
+    },
+    "OLD_PHONE_MISMATCH": {
+        "code": 2038,
+        "family": "InvalidInputError",
+        "message": "输入的旧手机号与用户当前手机号不匹配",
+        "en": "The old phone number does not match the user's current phone number",
+    },
+    "FORCED_PASSWORD_RESET": {
+        "code": 2058,
+        "family": "AccountStateError",
+        "message": "强制重置密码，需要验证旧密码",
+        "en": "A password reset is forced, the old password must be verified",
+    },
+    "LOGIN_EXPIRED": {
+        "code": 2206,
+        "family": "TokenExpiredError",
+        "message": "登录信息已过期",
+        "en": "The login has expired",
+    },
+    "TOKEN_INVALID_OR_EXPIRED": {
+        "code": 2206,
+        "family": "TokenExpiredError",
+        "message": "token 无效或已过期",
+        "en": "The token is invalid or has expired",
+    },
+    "MFA_TOKEN_EXPIRED": {
+        "code": 2206,
+        "family": "TokenExpiredError",
+        "message": "MFA token 已过期，请重新登录",
+        "en": "The MFA token has expired; log in again",
+    },
+    "USERPOOL_NOT_FOUND": {
+        "code": 2224,
+        "family": "NotFoundError",
+        "message": "用户池不存在",
+        "en": "The user pool does not exist",
+    },
+    "QRCODE_NOT_FOUND": {
+        "code": 2241,
+        "family": "NotFoundError",
+        "message": "二维码不存在",
+        "en": "The QR code does not exist",
+    },
+    "QRCODE_TICKET_INVALID": {
+        "code": 2241,
+        "family": "NotFoundError",
+        "message": "ticket 无效或已使用",
+        "en": "The ticket is invalid or already used",
+    },
+    "WRONG_ACCOUNT_OR_PASSWORD": {
+        "code": 2333,
+        "family": "InvalidCredentialsError",
+        "message": "账号或密码错误",
+        "en": "Wrong account or password",
+    },
+    "WRONG_TOTP_CODE": {
+        "code": 6001,
+        "family": "InvalidVerificationCodeError",
+        "message": "安全码错误",
+        "en": "Wrong TOTP code",
+    },
+    "WRONG_RECOVERY_CODE": {
+        "code": 6002,
+        "family": "InvalidVerificationCodeError",
+        "message": "恢复代码错误",
+        "en": "Wrong recovery code",
+    },
+    "TOTP_CODE_MISSING": {
+        "code": 6003,
+        "family": "InvalidInputError",
+        "message": "请输入安全码",
+        "en": "The TOTP code is missing",
+    },
+    "RECOVERY_CODE_MISSING": {
+        "code": 6004,
+        "family": "InvalidInputError",
+        "message": "请输入恢复代码",
+        "en": "The recovery code is missing",
+    },
+    "ID_TOKEN_INVALID": {
+        "code": 1010001,
+        "family": "NotLoggedInError",
+        "message": "用户的 id token 无效或已过期",
+        "en": "The id token is invalid or has expired",
+    },
+    "INVALID_EMAIL_ADDRESS": {
+        "code": 1020017,
+        "family": "InvalidInputError",
+        "message": "邮箱地址不合法",
+        "en": "Invalid email address",
+    },
+    "NO_OTHER_LOGIN_METHOD": {
+        "code": 1320005,
+        "family": "AccountStateError",
+        "message": "用户未绑定其他登录方式",
+        "en": "The user has no other login method bound",
+    },
+    "PHONE_NOT_BOUND": {
+        "code": 1320005,
+        "family": "AccountStateError",
+        "message": "当前用户未绑定手机号",
+        "en": "The user has no phone number bound",
+    },
+    "EMAIL_NOT_BOUND": {
+        "code": 1320005,
+        "family": "AccountStateError",
+        "message": "当前用户未绑定邮箱",
+        "en": "The user has no email address bound",
+    },
+    "NO_OTHER_LOGIN_METHOD_PHONE": {
+        "code": 1320005,
+        "family": "AccountStateError",
+        "message": "当前用户没有绑定其他登录方式，无法解绑手机号",
+        "en": "The user has no other login method; the phone number cannot be unbound",
+    },
+    "NO_OTHER_LOGIN_METHOD_EMAIL": {
+        "code": 1320005,
+        "family": "AccountStateError",
+        "message": "当前用户没有绑定其他登录方式，无法解绑邮箱",
+        "en": "The user has no other login method; the email address cannot be unbound",
+    },
+    "OLD_PASSWORD_WRONG": {
+        "code": 1320011,
+        "family": "InvalidCredentialsError",
+        "message": "旧密码不正确",
+        "en": "Wrong old password",
+    },
+}
+"""Every error by its spec name (variants included): ``{"code", "family", "message", "en"}``.
+
+Messages may hold ``{placeholders}`` (``str.format`` syntax) that the raiser fills in; a variant
+without an English text of its own carries its code's."""

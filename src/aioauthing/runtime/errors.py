@@ -3,13 +3,11 @@
 Authing answers most failures with HTTP 200 and a business code (``errors[].message.code`` for
 GraphQL, ``code`` in the REST envelope). :func:`error_for` turns such a code -- or an HTTP status
 when there is no code -- into the matching :class:`AuthingError` subclass. The code table is
-generated from ``spec/`` into :mod:`aioauthing.generated.errors`; a small built-in table covers
-the codes the runtime itself relies on (token refresh, retries) until that module exists.
+generated from ``spec/`` into :mod:`aioauthing.generated.errors` (the only copy).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -272,55 +270,20 @@ class MalformedTokenError(TokenVerificationError):
     """Not a decodable JWT."""
 
 
-_BUILTIN_CODES: dict[int, tuple[str, str]] = {
-    1001: ("PermissionDeniedError", "no permission for this operation"),
-    2000: ("CaptchaRequiredError", "captcha required"),
-    2001: ("InvalidVerificationCodeError", "verification code is wrong"),
-    2004: ("NotFoundError", "user does not exist"),
-    2006: ("InvalidCredentialsError", "wrong password"),
-    2020: ("NotLoggedInError", "not logged in"),
-    2026: ("AlreadyExistsError", "user already exists"),
-    2206: ("TokenExpiredError", "login information expired"),
-    2333: ("InvalidCredentialsError", "wrong account or password"),
-}
-
-_table_cache: dict[int, tuple[str, str]] | None = None
-
-
 def load_error_table() -> Mapping[int, tuple[str, str]]:
-    """The generated code table merged over the built-in one (cached; built-in only if absent)."""
-    global _table_cache
-    if _table_cache is None:
-        table = dict(_BUILTIN_CODES)
-        try:
-            module = importlib.import_module("aioauthing.generated.errors")
-        except ImportError:
-            pass
-        else:
-            generated = getattr(module, "ERROR_CODES", None)
-            if isinstance(generated, Mapping):
-                table.update(generated)
-        _table_cache = table
-    return _table_cache
+    """The code table generated from ``spec/errors.yaml``: code -> (family name, message)."""
+    from aioauthing.generated.errors import ERROR_CODES
 
-
-_english_cache: Mapping[int, str] | None = None
+    return ERROR_CODES
 
 
 def english_message(code: int | None) -> str | None:
     """The English message of an Authing error code (generated from ``spec/errors.yaml``)."""
-    global _english_cache
     if code is None:
         return None
-    if _english_cache is None:
-        try:
-            module = importlib.import_module("aioauthing.generated.errors")
-        except ImportError:
-            _english_cache = {}
-        else:
-            table = getattr(module, "ERROR_MESSAGES_EN", None)
-            _english_cache = table if isinstance(table, Mapping) else {}
-    return _english_cache.get(code)
+    from aioauthing.generated.errors import ERROR_MESSAGES_EN
+
+    return ERROR_MESSAGES_EN.get(code)
 
 
 def _family(name: str) -> type[AuthingError]:

@@ -1,0 +1,348 @@
+"""The emulator's part of the spec: ``record`` / ``writes`` on models, ``server`` / ``default`` on
+fields, ``emulate`` on operations (see ``spec/README.md``, "Emulator records and behaviours").
+
+Parsing happens while the loader walks a file (:func:`parse_record`, :func:`parse_emulate`);
+:func:`check` runs once every file is read and every reference can be resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from codegen.ir import EmulateDef, FieldDef, ModelDef, OperationDef, RecordDef, RelationDef
+from codegen.typeref import TypeRef
+
+if TYPE_CHECKING:
+    from codegen.spec_base import _Walker
+
+__all__ = [
+    "ACTIONS",
+    "SERVER_ROLES",
+    "check",
+    "parse_emulate",
+    "parse_record",
+    "parse_server",
+]
+
+SERVER_ROLES = (
+    "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved",
+)  # fmt: skip
+"""Who sets a server-owned field: never copied from an input."""
+RECORD_KEYS = {"entity", "key", "not_found", "unique", "scope", "relations", "references"}
+RELATION_KEYS = {"model", "stored"}
+ACTIONS = ("create", "get", "update", "delete", "list", "batch_get", "add", "remove", "members")
+EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters"}
+_ENTITY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def parse_server(w: _Walker, spec: dict[str, Any]) -> tuple[str, Any]:
+    """A field's ``server`` role and ``default`` value."""
+    server = spec.get("server", "")
+    if server and server not in SERVER_ROLES:
+        w.error(f"must be one of {', '.join(SERVER_ROLES)}", "server")
+        server = ""
+    default = spec.get("default")
+    if isinstance(default, dict):
+        w.error("a default is a constant (a scalar or a list), or $now", "default")
+        default = None
+    if server and default is not None:
+        w.error("a server-owned field takes no default", "default")
+    return server, default
+
+
+def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
+    with w.at("record"):
+        spec = w.mapping(raw, RECORD_KEYS)
+        entity = w.text(spec.get("entity"), "entity", required=True)
+        if entity and not _ENTITY.match(entity):
+            w.error("entity names are lower_snake_case", "entity")
+        scope = spec.get("scope") or {}
+        if isinstance(scope, str):
+            scope = {"field": scope}
+        scope = w.mapping(scope, {"field", "default"})
+        links: dict[str, dict[str, RelationDef]] = {"relations": {}, "references": {}}
+        for kind, found in links.items():
+            with w.at(kind):
+                for name, rel in w.mapping(spec.get(kind)).items():
+                    with w.at(name):
+                        body = w.mapping(rel, RELATION_KEYS)
+                        found[name] = RelationDef(
+                            name=name,
+                            model=w.text(body.get("model"), "model", required=True),
+                            stored=w.text(body.get("stored"), "stored", required=True),
+                        )
+        unique = {str(k): str(v) for k, v in w.mapping(spec.get("unique")).items()}
+        return RecordDef(
+            entity=entity,
+            key=w.text(spec.get("key"), "key") or "id",
+            not_found=w.text(spec.get("not_found"), "not_found", required=True),
+            unique=unique,
+            scope=str(scope.get("field") or ""),
+            scope_default=str(scope.get("default") or ""),
+            relations=links["relations"],
+            references=links["references"],
+        )
+
+
+def parse_writes(w: _Walker, raw: Any) -> dict[str, Any]:
+    """``writes: Model`` or ``writes: {model: Model, skip: [field, ...]}``."""
+    if raw is None:
+        return {}
+    with w.at("writes"):
+        spec = w.mapping(raw, {"model", "skip"}) if isinstance(raw, dict) else {"model": raw}
+        skip = spec.get("skip") or []
+        if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
+            w.error("expected a list of field names", "skip")
+            skip = []
+        return {
+            "writes": w.text(spec.get("model"), "model", required=True),
+            "writes_skip": tuple(skip),
+        }
+
+
+def parse_emulate(w: _Walker, raw: Any) -> EmulateDef | None:
+    with w.at("emulate"):
+        spec = w.mapping(raw, EMULATE_KEYS)
+        actions = [a for a in ACTIONS if a in spec]
+        if len(actions) != 1:
+            w.error(f"name exactly one behaviour ({', '.join(ACTIONS)})")
+            return None
+        action = actions[0]
+        target = w.text(spec.get(action), action, required=True)
+        model, _, relation = target.partition(".")
+        if (action in ("add", "remove", "members")) != bool(relation):
+            w.error(
+                "add, remove and members name a relation (Model.relation); the others a model",
+                action,
+            )
+        filters = {str(k): str(v) for k, v in w.mapping(spec.get("filters")).items()}
+        return EmulateDef(
+            action=action,
+            model=model,
+            relation=relation,
+            by=w.text(spec.get("by"), "by"),
+            rename=w.text(spec.get("rename"), "rename"),
+            ids=w.text(spec.get("ids"), "ids"),
+            message=w.text(spec.get("message"), "message"),
+            filters=filters,
+        )
+
+
+def check(
+    walker: type[_Walker],
+    errors: list[Any],
+    models: dict[str, ModelDef],
+    roots: dict[str, dict[str, FieldDef]],
+    operations: list[OperationDef],
+    error_names: set[str],
+) -> None:
+    """References between records, inputs, operations and the error table."""
+    for model in models.values():
+        w = walker(model.source, errors)
+        with w.at("models", model.name):
+            _check_model(w, model, models, error_names)
+    served: dict[str, tuple[OperationDef, EmulateDef]] = {}
+    for op in operations:
+        if op.emulate is None:
+            continue
+        w = walker(op.source, errors)
+        with w.at("operations", op.name, "emulate"):
+            _check_emulate(w, op, op.emulate, models, roots)
+            em = op.emulate
+            field = _served(op, em)
+            first = served.setdefault(field, (op, em))
+            if first[1] != em:
+                w.error(
+                    f"{field} already has another behaviour ({first[0].source}: {first[0].name})"
+                )
+
+
+def _check_model(
+    w: _Walker, model: ModelDef, models: dict[str, ModelDef], error_names: set[str]
+) -> None:
+    for fdef in model.fields.values():
+        if (fdef.server or fdef.default is not None) and model.record is None:
+            w.error("server and default need a record on the model", "fields", fdef.wire)
+    if model.writes:
+        target = models.get(model.writes)
+        if model.kind != "input":
+            w.error("only input models write records", "writes")
+        elif target is None or target.record is None:
+            w.error(f"{model.writes!r} is not a model with a record", "writes")
+        else:
+            for wire in model.writes_skip:
+                if wire not in model.fields:
+                    w.error(f"{model.name} has no field {wire!r}", "writes", "skip")
+            for wire in model.fields:
+                if wire not in target.fields and wire not in model.writes_skip:
+                    w.error(
+                        f"{model.writes} has no field {wire!r}: add it there so the emulator"
+                        " stores it (or list it in writes.skip)",
+                        "fields",
+                        wire,
+                    )
+    record = model.record
+    if record is None:
+        return
+    with w.at("record"):
+        if model.kind != "object":
+            w.error("records are output models")
+        for key in (record.key, record.scope, *record.unique):
+            if key and key not in model.fields:
+                w.error(f"{model.name} has no field {key!r}")
+        for name in (record.not_found, *record.unique.values()):
+            if name and name not in error_names:
+                w.error(f"{name!r} is not an error name of spec/errors.yaml")
+        for rel in record.relations.values():
+            other = models.get(rel.model)
+            if other is None or other.record is None:
+                w.error(f"{rel.model!r} is not a model with a record", "relations", rel.name)
+            if rel.stored in model.fields:
+                w.error("members are kept apart from the model's fields", "relations", rel.name)
+        for ref in record.references.values():
+            held = model.fields.get(ref.name)
+            if held is None or held.type.name != ref.model or held.type.is_list:
+                w.error(f"must name a field of type {ref.model}", "references", ref.name)
+            if ref.model not in models or models[ref.model].record is None:
+                w.error(f"{ref.model!r} is not a model with a record", "references", ref.name)
+
+
+def _check_emulate(
+    w: _Walker,
+    op: OperationDef,
+    em: EmulateDef,
+    models: dict[str, ModelDef],
+    roots: dict[str, dict[str, FieldDef]],
+) -> None:
+    model = models.get(em.model)
+    if model is None or model.record is None:
+        w.error(f"{em.model!r} is not a model with a record", em.action)
+        return
+    record = model.record
+    if em.relation and em.relation not in record.relations:
+        w.error(f"{em.model} has no relation {em.relation!r}", em.action)
+    if op.rest is not None:
+        root, name = op.rest.method, op.rest.path
+        args: dict[str, Any] = {p.wire[0]: p for p in op.params}
+    else:
+        assert op.graphql is not None
+        root = "Query" if op.graphql.op_type == "query" else "Mutation"
+        name = op.graphql.path[0][0]
+        field = roots[root].get(name)
+        if field is None:
+            return  # reported by the GraphQL checks
+        args = dict(field.args)
+        if em.action == "members":
+            if len(op.graphql.path) < 2 or op.graphql.path[-1][0] != em.relation:
+                w.error(f"the call must end in .{em.relation}(...)", em.action)
+            return
+    for key in ("by", "rename", "ids"):
+        value = getattr(em, key)
+        if value and value.split(".")[0] not in args:
+            w.error(f"{root}.{name} has no argument {value!r}", key)
+    for arg, target in em.filters.items():
+        if arg not in args:
+            w.error(f"{root}.{name} has no argument {arg!r}", "filters", arg)
+        relation = target.removeprefix("relation.")
+        if target.startswith("relation.") and relation not in record.relations:
+            w.error(f"{em.model} has no relation {relation!r}", "filters", arg)
+        elif not target.startswith("relation.") and target not in model.fields:
+            w.error(f"{em.model} has no field {target!r}", "filters", arg)
+    if em.action in ("add", "remove") and not em.ids:
+        w.error("add and remove need ids: the argument listing the members")
+
+
+def tables(
+    models: dict[str, ModelDef], roots: dict[str, dict[str, FieldDef]], ops: list[OperationDef]
+) -> dict[str, Any]:
+    """The view-model of ``generated/emulator.py``: plain data, printed as Python literals."""
+    recs: dict[str, Any] = {}
+    for model in models.values():
+        rec = model.record
+        if rec is None:
+            continue
+        stored = [
+            f
+            for f in model.fields.values()
+            if not f.args and f.server not in ("issued", "resolved")
+        ]
+        recs[model.name] = {
+            "entity": rec.entity,
+            "key": rec.key,
+            "scope": rec.scope,
+            "scope_default": rec.scope_default,
+            "not_found": rec.not_found,
+            "unique": rec.unique,
+            "fields": tuple(f.wire for f in stored),
+            "writable": tuple(f.wire for f in stored if not f.server),
+            "server": {f.wire: f.server for f in model.fields.values() if f.server},
+            "defaults": {f.wire: f.default for f in stored if f.default is not None},
+            "relations": {
+                r.name: {"model": r.model, "stored": r.stored} for r in rec.relations.values()
+            },
+            "references": {
+                r.name: {"model": r.model, "stored": r.stored} for r in rec.references.values()
+            },
+        }
+    writes = {m.name: m.writes for m in models.values() if m.writes}
+    behaviours: dict[str, Any] = {}
+    for op in ops:
+        em = op.emulate
+        if em is None:
+            continue
+        record = models[em.model].record
+        assert record is not None
+        served = _served(op, em)
+        if op.graphql is not None:
+            root = "Query" if op.graphql.op_type == "query" else "Mutation"
+            field = roots[root][op.graphql.path[0][0]]
+            result, arg_types = field.type, field.args
+        else:
+            result = op.returns.type or TypeRef("CommonMessage", non_null=False)
+            arg_types = {p.wire[0]: p.type for p in op.params}
+        listed = result
+        if em.action == "members" and op.graphql is not None:
+            listed = models[em.model].fields[em.relation].type
+        entry = {
+            "action": em.action,
+            "model": em.model,
+            "relation": em.relation,
+            "by": em.by or record.key,
+            "rename": em.rename,
+            "ids": em.ids,
+            "message": em.message,
+            "filters": em.filters,
+            "inputs": tuple(
+                arg for arg, ref in arg_types.items() if writes.get(ref.name) == em.model
+            ),
+            "nullable": not result.non_null,
+            "returns_list": result.is_list,
+            "page": _page_fields(models, listed) if em.action in ("list", "members") else None,
+            "ints": tuple(arg for arg, ref in arg_types.items() if ref.name == "Int"),
+            "auth": op.auth,
+            "rest": op.rest is not None,
+        }
+        behaviours.setdefault(served, entry)  # check() rejects two different declarations
+    return {"records": recs, "writes": writes, "behaviours": behaviours}
+
+
+def _served(op: OperationDef, em: EmulateDef) -> str:
+    """What a behaviour serves: ``Type.field`` (GraphQL) or ``METHOD /path`` (REST)."""
+    if op.rest is not None:
+        return f"{op.rest.method} {op.rest.path}"
+    assert op.graphql is not None
+    if em.action == "members" and len(op.graphql.path) > 1:
+        return f"{em.model}.{em.relation}"
+    root = "Query" if op.graphql.op_type == "query" else "Mutation"
+    return f"{root}.{op.graphql.path[0][0]}"
+
+
+def _page_fields(models: dict[str, ModelDef], result: TypeRef) -> tuple[str, str] | None:
+    """``(items, total)`` wire names of a page model (``{list, totalCount}``, ``{list, total}``)."""
+    model = models.get(result.name)
+    if result.is_list or model is None:
+        return None
+    items = next((f.wire for f in model.fields.values() if f.type.is_list), None)
+    total = next((f.wire for f in model.fields.values() if f.type.name == "Int"), None)
+    return (items, total) if items and total else None

@@ -1,0 +1,337 @@
+"""Generic handlers: every operation whose spec declares ``emulate`` is served here (GraphQL
+fields and REST routes alike).
+
+The behaviours (``create``, ``get``, ``update``, ``delete``, ``list``, ``batch_get``, ``add``,
+``remove``, ``members``) work on records shaped by the spec (:mod:`.entities`), kept in
+``pool.directory`` like the rooms' records (:mod:`.store`; users in ``pool.users``). Which field,
+argument, error name and message each one uses comes from
+:data:`aioauthing.generated.emulator.BEHAVIOURS`; nothing here names an entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..generated.emulator import BEHAVIOURS, RECORDS
+from .context import RequestContext
+from .entities import new_record, view, write
+from .errors import biz
+from .registry import Envelope, Resolver, RestCall, RestHandler, resolver, rest_route
+from .state import Pool, format_date
+from .store import ok, page, records, save
+from .users import paginate, user_view
+
+__all__ = ["register_all"]
+
+Spec = dict[str, Any]
+
+
+def _store(pool: Pool, model: str) -> dict[str, Any]:
+    """``key -> record`` of ``model`` (users live in ``pool.users``)."""
+    if model == "User":
+        return pool.users
+    return records(pool, RECORDS[model]["entity"])
+
+
+def _save(ctx: RequestContext, pool: Pool, model: str) -> None:
+    if model != "User":  # users persist one by one (state.put_user / delete_user)
+        save(ctx, pool, RECORDS[model]["entity"])
+
+
+def _put(
+    ctx: RequestContext,
+    pool: Pool,
+    model: str,
+    record: dict[str, Any],
+    previous: dict[str, Any] | None = None,
+) -> None:
+    """Store a new or changed record (users through the state: unique indexes, persistence)."""
+    if model == "User":
+        ctx.state.put_user(pool, record, previous=previous)
+        return
+    rec, store = RECORDS[model], _store(pool, model)
+    key = _key(rec, record, record[rec["key"]])
+    if previous is not None:
+        old = _key(rec, previous, previous[rec["key"]])
+        if old != key:  # renamed: the record moves (else it keeps its place in lists)
+            store.pop(old, None)
+    store[key] = record
+    _save(ctx, pool, model)
+
+
+def _remove(ctx: RequestContext, pool: Pool, model: str, record: dict[str, Any]) -> None:
+    if model == "User":
+        ctx.state.delete_user(pool, record["id"])
+        return
+    rec = RECORDS[model]
+    _store(pool, model).pop(_key(rec, record, record[rec["key"]]), None)
+
+
+def _key(rec: Spec, source: dict[str, Any], key: Any) -> str:
+    """The storage key: ``scope/key`` for scoped records (roles in a namespace), else ``key``."""
+    if not rec["scope"]:
+        return str(key)
+    return f"{source.get(rec['scope']) or rec['scope_default']}/{key}"
+
+
+def _show(pool: Pool, model: str, record: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """The wire form: the model's fields, referenced records nested (spec ``references``)."""
+    if model == "User":
+        return user_view(record)
+    shown = view(model, record)
+    for field, ref in RECORDS[model]["references"].items():
+        other = _store(pool, ref["model"]).get(record.get(ref["stored"]) or "")
+        shown[field] = _show(pool, ref["model"], other, depth + 1) if other and depth < 8 else None
+    return shown
+
+
+def _find(pool: Pool, model: str, args: dict[str, Any], key: Any) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = _store(pool, model).get(_key(RECORDS[model], args, key))
+    return found
+
+
+def _require(pool: Pool, model: str, args: dict[str, Any], key: Any) -> dict[str, Any]:
+    found = _find(pool, model, args, key)
+    if found is None:
+        raise biz(RECORDS[model]["not_found"])
+    return found
+
+
+def _check_unique(
+    pool: Pool, model: str, values: dict[str, Any], *, skip: dict[str, Any] | None = None
+) -> None:
+    rec = RECORDS[model]
+    scope = rec["scope"]
+    for field, error in rec["unique"].items():
+        value = values.get(field)
+        if value is None:
+            continue
+        for other in _store(pool, model).values():
+            same_scope = not scope or other.get(scope) == values.get(scope)
+            if other is not skip and same_scope and other.get(field) == value:
+                raise biz(error)
+
+
+def _values(em: Spec, model: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The record fields an operation's arguments carry (scalars, then ``writes`` inputs)."""
+    values = {k: v for k, v in args.items() if k in RECORDS[model]["writable"]}
+    for name in em["inputs"]:
+        values.update(args.get(name) or {})
+    return values
+
+
+def _arg(args: dict[str, Any], path: str) -> Any:
+    """An argument, or a value inside an input argument (``input.id``)."""
+    value: Any = args
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _authorize(ctx: RequestContext, em: Spec) -> Pool:
+    if em["auth"] == "management":
+        return ctx.require_management()
+    if em["auth"] == "user":
+        return ctx.require_user()[0]
+    return ctx.pool
+
+
+# ---------------------------------------------------------------- behaviours
+def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    model = em["model"]
+    pool, rec = _authorize(ctx, em), RECORDS[model]
+    values = _values(em, model, args)
+    if rec["scope"] and not values.get(rec["scope"]):
+        values[rec["scope"]] = rec["scope_default"]
+    _check_unique(pool, model, values)
+    record = new_record(
+        model,
+        record_id=ctx.state.ids.object_id(),
+        pool_id=pool.id,
+        now=format_date(pool.now()),
+        values=values,
+    )
+    for relation in rec["relations"].values():
+        record[relation["stored"]] = []
+    _put(ctx, pool, model, record)
+    return _show(pool, model, record)
+
+
+def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    pool, model = _authorize(ctx, em), em["model"]
+    found = _find(pool, model, args, _arg(args, em["by"]))
+    if found is None:
+        if em["nullable"]:
+            return None
+        raise biz(RECORDS[model]["not_found"])
+    return _show(pool, model, found)
+
+
+def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    pool, model = _authorize(ctx, em), em["model"]
+    rec = RECORDS[model]
+    current = _require(pool, model, args, _arg(args, em["by"]))
+    record = dict(current)
+    changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
+    new_key = args.get(em["rename"]) if em["rename"] else None
+    if new_key is not None and new_key != record[rec["key"]]:
+        changes[rec["key"]] = new_key
+    if changes:
+        _check_unique(pool, model, {**record, **changes}, skip=current)
+    write(model, record, changes, now=format_date(pool.now()))
+    _put(ctx, pool, model, record, previous=current)
+    return _show(pool, model, record)
+
+
+def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    pool, model = _authorize(ctx, em), em["model"]
+    given = _arg(args, em["by"])
+    keys = list(given) if isinstance(given, list) else [given]
+    found = [_require(pool, model, args, key) for key in keys]
+    for record in found:
+        _remove(ctx, pool, model, record)
+    _save(ctx, pool, model)
+    return ok(em["message"] or "删除成功")
+
+
+def _matches(rec: Spec, record: dict[str, Any], em: Spec, args: dict[str, Any]) -> bool:
+    for arg, target in em["filters"].items():
+        wanted = args.get(arg)
+        if wanted is None:
+            continue
+        if target.startswith("relation."):
+            stored = rec["relations"][target.removeprefix("relation.")]["stored"]
+            if wanted not in (record.get(stored) or []):
+                return False
+        elif record.get(target) != wanted:
+            return False
+    return True
+
+
+def _list(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    pool, model = _authorize(ctx, em), em["model"]
+    rec = RECORDS[model]
+    items = [
+        _show(pool, model, r) for r in _store(pool, model).values() if _matches(rec, r, em, args)
+    ]
+    return _page(em, items, args)
+
+
+def _batch_get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    pool, model = _authorize(ctx, em), em["model"]
+    return [
+        _show(pool, model, _require(pool, model, args, key)) for key in _arg(args, em["by"]) or []
+    ]
+
+
+def _member_ids(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> list[Any]:
+    relation = RECORDS[em["model"]]["relations"][em["relation"]]
+    ids = list(args.get(em["ids"]) or [])
+    for member in ids:
+        _require(ctx.pool, relation["model"], args, member)
+    return ids
+
+
+def _change_members(ctx: RequestContext, em: Spec, args: dict[str, Any], add: bool) -> Any:
+    pool, model = _authorize(ctx, em), em["model"]
+    rec = RECORDS[model]
+    stored = rec["relations"][em["relation"]]["stored"]
+    ids = _member_ids(ctx, em, args)
+    record = _require(pool, model, args, _arg(args, em["by"]))
+    members: list[Any] = list(record.get(stored) or [])
+    for member in ids:
+        if add and member not in members:
+            members.append(member)
+        if not add and member in members:
+            members.remove(member)
+    _put(ctx, pool, model, {**record, stored: members}, previous=record)
+    return ok(em["message"] or ("添加成功" if add else "移除成功"))
+
+
+def _members(ctx: RequestContext, em: Spec, parent: dict[str, Any], args: dict[str, Any]) -> Any:
+    """``Model.relation(page, limit)``: the members of the parent record, one page."""
+    pool, model = _authorize(ctx, em), em["model"]
+    rec = RECORDS[model]
+    relation = rec["relations"][em["relation"]]
+    record = _find(pool, model, parent, parent.get(rec["key"])) or {}
+    store = _store(pool, relation["model"])
+    found = [store[m] for m in record.get(relation["stored"]) or [] if m in store]
+    if relation["model"] == "User":
+        return paginate(found, args.get("page"), args.get("limit"))  # newest first, as Authing
+    return _page(em, [_show(pool, relation["model"], m) for m in found], args)
+
+
+def _page(em: Spec, items: list[Any], args: dict[str, Any]) -> Any:
+    """A plain list, or one page in the result model's names (``{list, totalCount}``...)."""
+    if em["returns_list"] or not em["page"]:
+        return items
+    one = page(items, args.get("page"), args.get("limit"))
+    names, total = em["page"]
+    return {names: one["list"], total: one["totalCount"]}
+
+
+_ROOT_ACTIONS: dict[str, Callable[[RequestContext, Spec, dict[str, Any]], Any]] = {
+    "create": _create,
+    "get": _get,
+    "update": _update,
+    "delete": _delete,
+    "list": _list,
+    "batch_get": _batch_get,
+    "add": lambda ctx, em, args: _change_members(ctx, em, args, True),
+    "remove": lambda ctx, em, args: _change_members(ctx, em, args, False),
+}
+
+
+def _rest_handler(em: Spec) -> RestHandler:
+    """A REST face: path, query and JSON body merged into arguments (``Int`` ones parsed)."""
+
+    def serve(ctx: RequestContext, call: RestCall) -> Any:
+        args: dict[str, Any] = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
+        args.update(call.path_params)
+        for name in em["ints"]:
+            if isinstance(args.get(name), str):
+                try:
+                    args[name] = int(args[name])
+                except ValueError as exc:
+                    raise biz("NOT_INTEGER", name=name) from exc
+        if em["action"] == "members":
+            model = em["model"]
+            pool = _authorize(ctx, em)
+            record = _require(pool, model, args, _arg(args, em["by"]))
+            return _members(ctx, em, record, args)
+        result = _ROOT_ACTIONS[em["action"]](ctx, em, args)
+        if em["action"] in ("delete", "add", "remove"):
+            return Envelope(message=result["message"])
+        return result
+
+    return serve
+
+
+def _handler(em: Spec) -> Resolver:
+    if em["action"] == "members":
+
+        def members(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+            return _members(ctx, em, parent, args)
+
+        return members
+    action = _ROOT_ACTIONS[em["action"]]
+
+    def serve(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+        return action(ctx, em, args)
+
+    serve.__name__ = f"generic_{em['action']}_{em['model']}"
+    return serve
+
+
+def register_all() -> None:
+    """Register a resolver for every field the spec gives a generic behaviour."""
+    for served, em in BEHAVIOURS.items():
+        if em["rest"]:
+            method, _, path = served.partition(" ")
+            rest_route(method, path)(_rest_handler(em))
+        else:
+            resolver(served)(_handler(em))
+
+
+register_all()
