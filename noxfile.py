@@ -5,7 +5,8 @@ nox -s lint           ruff check + ruff format --check
 nox -s typecheck      mypy --strict on src/, codegen/ and examples/
 nox -s generate       regenerate src/aioauthing/generated/ and docs/coverage.md from spec/
 nox -s codegen_check  fail when the committed generated code is stale
-nox -s compat         Authing's official Python client (authing==4.5.18) against the emulator
+nox -s compat         Authing's official Python (authing==4.5.18) and JS (authing-js-sdk@4.23.55)
+                      clients against the emulator
 nox -s install        build the wheel, install its extras in fresh virtualenvs, run what each names
 nox -s bench          benchmarks: ratios measured side by side, never asserted
 nox -s demo           the README's main job against the embedded emulator
@@ -75,7 +76,8 @@ def codegen_check(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def compat(session: nox.Session) -> None:
-    """Authing's official Python SDK, unchanged, in its own virtualenv, against a live emulator."""
+    """Authing's official Python SDK (own virtualenv) and JS SDK (npm, own folder), unchanged,
+    against a live emulator."""
     install_group(session, "test")
     official = session.create_tmp()
     session.run("python", "-m", "venv", f"{official}/official", external=True)
@@ -88,11 +90,27 @@ def compat(session: nox.Session) -> None:
         "authing==4.5.18",
         external=True,
     )
+    js_sdk = f"{official}/js-sdk"
+    session.run("mkdir", "-p", js_sdk, external=True)
+    session.run(
+        "npm",
+        "install",
+        "--prefix",
+        js_sdk,
+        "--no-audit",
+        "--no-fund",
+        "--silent",
+        "authing-js-sdk@4.23.55",
+        external=True,
+    )
     session.run(
         "pytest",
         "tests/compat",
         "-q",
-        env={"AIOAUTHING_OFFICIAL_PYTHON": f"{official}/official/bin/python"},
+        env={
+            "AIOAUTHING_OFFICIAL_PYTHON": f"{official}/official/bin/python",
+            "AIOAUTHING_JS_SDK": js_sdk,
+        },
     )
 
 

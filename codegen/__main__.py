@@ -27,7 +27,8 @@ def generate(spec_dir: Path, out_dir: Path, coverage: Path | None = COVERAGE) ->
     written = write(render(spec, spec_dir), out_dir, PYPROJECT)
     if coverage is not None:
         coverage.parent.mkdir(parents=True, exist_ok=True)
-        coverage.write_text(render_coverage(spec), encoding="utf-8")
+        lists = spec_dir.parent / "tests" / "coverage"
+        coverage.write_text(render_coverage(spec, lists), encoding="utf-8")
         written.append(coverage)
     return written
 

@@ -113,7 +113,7 @@ class ParamDef:
     python: str
     type: TypeRef
     doc: str
-    location: Literal["variable", "path", "query", "body", "file"]
+    location: Literal["variable", "path", "query", "body", "file", "bearer"]
     wire: tuple[str, ...]
     """GraphQL: variable name then input-object field path. REST: key path in the body/query."""
     required: bool
@@ -231,6 +231,9 @@ class ApiDef:
     module: str
     sources: list[str]
     operations: list[OperationDef] = field(default_factory=list)
+    base: str | None = None
+    """``package.module:Class``: a hand-written subclass of ApiBase the class extends (helpers
+    built on the generated calls, such as ``qrcode.poll``)."""
 
 
 @dataclass
@@ -257,6 +260,8 @@ class LocalDef:
     call: str
     summary: str
     source: str
+    wire: str = ""
+    """What it sends, when it sends something (hand-written calls); empty: no request."""
 
 
 @dataclass

@@ -7,6 +7,7 @@ reading this module. All problems of one pass are collected and raised together.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,7 @@ class Loader(ModelsMixin, OperationsMixin, ParamsMixin, WireMixin):
                             docs=docs,
                             call=w.text(entry.get("call"), "call", required=True),
                             summary=w.text(entry.get("summary"), "summary", required=True),
+                            wire=w.text(entry.get("wire"), "wire"),
                             source=w.file,
                         )
                     )
@@ -156,13 +158,15 @@ class Loader(ModelsMixin, OperationsMixin, ParamsMixin, WireMixin):
         name = w.text(spec.get("class"), "class", required=True)
         attribute = w.text(spec.get("attribute"), "attribute") or None
         doc = w.text(spec.get("doc"), "doc")
+        base = w.text(spec.get("base"), "base") or None
+        if base is not None and not re.match(r"^[a-z_][a-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$", base):
+            w.error("write it as package.module:ClassName (a subclass of ApiBase)", "base")
+            base = None
         if not name or not _IDENT.match(name):
             w.error("must be a Python class name", "class")
             return None
         if client == "management" and not attribute:
             w.error("management APIs need the client attribute they are reached by", "attribute")
-        if client == "authentication" and attribute:
-            w.error("authentication operations are methods of the client itself", "attribute")
         if attribute and not _PY_NAME.match(attribute):
             w.error("must be a lower-case Python name", "attribute")
         existing = self.apis.get(name)
@@ -173,7 +177,7 @@ class Loader(ModelsMixin, OperationsMixin, ParamsMixin, WireMixin):
             existing.doc = existing.doc or doc
             return existing
         module = snake_case(name.removesuffix("Api").removesuffix("Apis"))
-        api = ApiDef(name, client, attribute, doc, module, [w.file])  # type: ignore[arg-type]
+        api = ApiDef(name, client, attribute, doc, module, [w.file], base=base)  # type: ignore[arg-type]
         self.apis[name] = api
         return api
 

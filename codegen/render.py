@@ -208,7 +208,7 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
     )
     files: dict[str, str] = {}
     modules = {"authentication", "clients", "errors", "models", "operations"}
-    modules |= {a.module for a in spec.apis.values() if a.client == "management"}
+    modules |= {a.module for a in spec.apis.values() if a.attribute}
     files["__init__.py"] = env.get_template("init.py.jinja").render(
         sources=all_sources, modules=sorted(modules)
     )
@@ -229,7 +229,7 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
     files["emulator.py"] = env.get_template("emulator.py.jinja").render(
         sources=all_sources, **records.tables(spec.models, spec.roots, spec.operations)
     )
-    auth_apis = [a for a in spec.apis.values() if a.client == "authentication"]
+    auth_apis = [a for a in spec.apis.values() if a.client == "authentication" and not a.attribute]
     auth_ops = [op for a in auth_apis for op in a.operations]
     files["authentication.py"] = env.get_template("api.py.jinja").render(
         sources=sorted({f"spec/{s}" for a in auth_apis for s in a.sources}),
@@ -237,23 +237,27 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
             (
                 "AuthenticationApis",
                 "Authentication operations that need no user token.",
-                [o for o in auth_ops if o.auth != "user"],
+                [o for o in auth_ops if o.api_class == "AuthenticationApis"],
             ),
             (
                 "UserApis",
                 "Operations that act as one signed-in user, with that user's token.",
-                [o for o in auth_ops if o.auth == "user"],
+                [o for o in auth_ops if o.api_class == "UserApis"],
             ),
         ],
     )
     mgmt_apis = [a for a in spec.apis.values() if a.client == "management"]
-    for api in mgmt_apis:
+    auth_groups = [a for a in spec.apis.values() if a.client == "authentication" and a.attribute]
+    for api in mgmt_apis + auth_groups:
         files[f"{api.module}.py"] = env.get_template("api.py.jinja").render(
             sources=[f"spec/{s}" for s in _sources_for_api(api)],
             classes=[(api.name, api.doc, api.operations)],
+            base=api.base,
         )
     files["clients.py"] = env.get_template("clients.py.jinja").render(
-        sources=sorted({f"spec/{s}" for a in mgmt_apis for s in a.sources}), apis=mgmt_apis
+        sources=sorted({f"spec/{s}" for a in mgmt_apis + auth_groups for s in a.sources}),
+        apis=mgmt_apis,
+        auth_groups=auth_groups,
     )
     header = "\n".join(f"# {line}" for line in _header_lines(all_sources))
     files["schema.graphql"] = header + "\n\n" + build_sdl(spec)

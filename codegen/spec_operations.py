@@ -115,7 +115,7 @@ class OperationsMixin(LoaderState):
         if has_gql == has_rest:
             w.error("exactly one of 'graphql' or 'rest' is required")
             return None
-        if api.client == "authentication":
+        if api.client == "authentication" and not api.attribute:
             api_class = "UserApis" if auth == "user" else "AuthenticationApis"
         else:
             api_class = api.name
@@ -169,6 +169,10 @@ class OperationsMixin(LoaderState):
             w.error("only operations with auth: client take client_auth", "rest", "client_auth")
         with w.at("params"):
             self._params(w, op, w.mapping(spec.get("params")))
+        if op.api_class == "UserApis" and any(
+            p.location == "bearer" and p.required for p in op.params
+        ):
+            op.api_class = "AuthenticationApis"  # the call is given its token: not a view method
         with w.at("returns"):
             self._returns(w, op, spec.get("returns"))
         self._check_chunk(w, op)
@@ -191,6 +195,9 @@ class OperationsMixin(LoaderState):
             w.error("only authentication operations change the remembered user", "session")
             return
         wanted = "none" if value == "login" else "user"
+        given = any(p.location == "bearer" and p.required for p in op.params)
+        if value == "login" and given:
+            wanted = "user"  # finishing a login with a token it was given (an MFA token)
         if op.auth != wanted:
             w.error(f"session: {value} needs auth: {wanted}", "session")
             return

@@ -99,9 +99,11 @@ class ParamsMixin(LoaderState):
             if declared is not None and declared.name != ref.name:
                 w.error(f"declared type {declared} does not match the wire type {ref}", "type")
         else:
-            if location not in ("path", "query", "body", "file"):
-                w.error("REST parameters need in: path, query, body or file", "in")
+            if location not in ("path", "query", "body", "file", "bearer"):
+                w.error("REST parameters need in: path, query, body, file or bearer", "in")
                 return None
+            if location == "bearer" and op.auth != "user":
+                w.error("in: bearer (the token sent for this call) needs auth: user", "in")
             wire = tuple((wire_text or pname).split("."))
             if declared is None:
                 w.error("REST parameters need a type (GraphQL syntax, e.g. String!)", "type")

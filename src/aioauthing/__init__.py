@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from aioauthing.generated import models
     from aioauthing.runtime.clients import AuthenticationClient, ManagementClient, UserSession
     from aioauthing.runtime.errors import (
+        AccountStateError,
         AlreadyExistsError,
         AuthingError,
         AuthingTimeoutError,
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
         CaptchaRequiredError,
         InvalidCredentialsError,
         InvalidVerificationCodeError,
+        MfaRequiredError,
         NotFoundError,
         NotLoggedInError,
         OAuthError,
@@ -89,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "AuthenticationClient": "aioauthing.runtime.clients",
     "ManagementClient": "aioauthing.runtime.clients",
     "UserSession": "aioauthing.runtime.clients",
+    "AccountStateError": "aioauthing.runtime.errors",
     "AlreadyExistsError": "aioauthing.runtime.errors",
     "AuthingError": "aioauthing.runtime.errors",
     "AuthingTimeoutError": "aioauthing.runtime.errors",
@@ -96,6 +99,7 @@ _EXPORTS: dict[str, str] = {
     "CaptchaRequiredError": "aioauthing.runtime.errors",
     "InvalidCredentialsError": "aioauthing.runtime.errors",
     "InvalidVerificationCodeError": "aioauthing.runtime.errors",
+    "MfaRequiredError": "aioauthing.runtime.errors",
     "NotFoundError": "aioauthing.runtime.errors",
     "NotLoggedInError": "aioauthing.runtime.errors",
     "OAuthError": "aioauthing.runtime.errors",
@@ -118,6 +122,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "UNSET",
+    "AccountStateError",
     "AlreadyExistsError",
     "AuthenticationClient",
     "AuthingError",
@@ -129,6 +134,7 @@ __all__ = [
     "InvalidVerificationCodeError",
     "ManagementClient",
     "MemoryTokenStore",
+    "MfaRequiredError",
     "NotFoundError",
     "NotLoggedInError",
     "OAuthError",

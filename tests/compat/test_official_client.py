@@ -71,6 +71,22 @@ EXPECTED_STEPS = [
     "pool.applications.delete",
     "pool.applications.find_deleted",
     "pool.auditLog.list_audit_logs",
+    "mfa.register",
+    "mfa.switch_on",
+    "mfa.login_needs_mfa",
+    "mfa.read_mfa_token",
+    "mfa.get_mfa_authenticators",
+    "mfa.assosicate_mfa_authenticator",
+    "mfa.confirm_wrong_code",
+    "mfa.confirm_assosicate_mfa_authenticator",
+    "mfa.verify_totp_mfa",
+    "mfa.read_second_mfa_token",
+    "mfa.phone_or_email_bindable",
+    "mfa.verify_wrong_recovery_code",
+    "mfa.verify_totp_recovery_code",
+    "mfa.delete_mfa_authenticator",
+    "mfa.switch_off",
+    "mfa.login_without_mfa",
 ]
 
 

@@ -19,6 +19,9 @@ PAGES = {
     "auth_go.txt": ("authentication", "go", 43),
     "auth_android.txt": ("authentication", "android", 34),
     "users_go.txt": ("management", "go", 34),
+    # every exported method of the official Go clients' source files
+    "auth_go_client.txt": ("authentication", "go", 69),
+    "mfa_go.txt": ("authentication", "go", 11),
 }
 
 

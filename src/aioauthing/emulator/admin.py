@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import admin_protocols, jsonutil
+from . import admin_auth, admin_protocols, jsonutil
 from .errors import AuthingBizError, biz, error_payload
 from .faults import parse_faults, rules_from_json, split_fault_text
 from .passwords import hash_password
@@ -259,5 +259,9 @@ def admin_routes() -> list[Route]:
         ("/cas/login", _with_body(admin_protocols.cas_login), ["POST"]),
         ("/keys", keys, ["GET"]),
         ("/keys/rotate", _with_body(admin_protocols.rotate_keys), ["POST"]),
+        ("/mfa", _with_body(admin_auth.mfa_policy), ["GET", "POST"]),
+        ("/qrcode/scan", _with_body(admin_auth.qrcode_scan), ["POST"]),
+        ("/qrcode/confirm", _with_body(admin_auth.qrcode_confirm), ["POST"]),
+        ("/qrcode/cancel", _with_body(admin_auth.qrcode_cancel), ["POST"]),
     ]
     return [Route(PREFIX + path, _admin(fn), methods=methods) for path, fn, methods in table]

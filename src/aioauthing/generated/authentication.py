@@ -2,6 +2,7 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/authentication/account.yaml
 #   spec/authentication/core.yaml
+#   spec/authentication/go_client.yaml
 #   spec/authentication/login.yaml
 #   spec/authentication/profile.yaml
 #   spec/authentication/protocols.yaml
@@ -506,6 +507,70 @@ class AuthenticationApis(ApiBase):
             {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
         )
 
+    async def logout_by_token(
+        self,
+        token: str,
+        *,
+        app_id: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Log out the user of a token (that token stops working), without a per-user view.
+
+        Documented as "通过 Token 退出登录": Go ``LogoutByToken``.
+
+        Args:
+            token: The user's token. (secret: never logged)
+            app_id: The application to log out of (default: the client's app_id).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2020: 尚未登录，无访问权限 (NotLoggedInError)
+                1010001: 用户的 id token 无效或已过期 (NotLoggedInError)
+        """
+        v.check_params(ops.LOGOUT_BY_TOKEN.checks, (token, app_id))
+        v.require_non_empty("token", token)
+        query: dict[str, Any] = {}
+        if app_id is not UNSET:
+            query["app_id"] = app_id
+        result = await self._execute(
+            ops.LOGOUT_BY_TOKEN,
+            query=query,
+            bearer=token,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def unlink_account(
+        self,
+        primary_user_token: str,
+        provider: str,
+    ) -> models.CommonMessage:
+        """Unlink the social accounts of one provider from a (primary) account.
+
+        Documented as "主账号解绑社会化登录账号": Go ``UnLinkAccount``; Python ``unlink_account``; JS ``unLinkAccount``.
+
+        Args:
+            primary_user_token: Token of the account to unlink from. (secret: never logged)
+            provider: The social provider (e.g. wechat:pc, github).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2020: 尚未登录，无访问权限 (NotLoggedInError)
+        """
+        v.check_params(ops.UNLINK_ACCOUNT.checks, (primary_user_token, provider))
+        v.require_non_empty("primary_user_token", primary_user_token)
+        v.require_non_empty("provider", provider)
+        body: dict[str, Any] = {}
+        body["primaryUserToken"] = primary_user_token
+        body["provider"] = provider
+        result = await self._execute(
+            ops.UNLINK_ACCOUNT,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
     async def login_by_username(
         self,
         username: str,
@@ -542,7 +607,7 @@ class AuthenticationApis(ApiBase):
                 2005: 用户已被锁定 (AccountStateError)
                 2006: 密码错误 (InvalidCredentialsError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_params(
@@ -600,7 +665,7 @@ class AuthenticationApis(ApiBase):
         Raises:
             AuthingError: with one of the documented codes:
                 2001: 验证码不正确 (InvalidVerificationCodeError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_params(
@@ -663,7 +728,7 @@ class AuthenticationApis(ApiBase):
                 2005: 用户已被锁定 (AccountStateError)
                 2006: 密码错误 (InvalidCredentialsError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_params(
@@ -844,7 +909,7 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2000: 账号存在风险，请输入图形验证码 (CaptchaRequiredError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_params(
@@ -899,7 +964,7 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2001: 验证码不正确 (InvalidVerificationCodeError)
                 2003: 邮箱格式不正确 (InvalidInputError)
-                1636: 请进行 MFA 认证 (AccountStateError)
+                1636: 请进行 MFA 认证 (MfaRequiredError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
         v.check_params(
@@ -939,7 +1004,7 @@ class AuthenticationApis(ApiBase):
         The code comes back to ``redirect_uri`` after the user signs in at the URL of
         :meth:`build_authorize_url`. The client authenticates with ``token_endpoint_auth_method``.
 
-        Documented as "使用授权码 Code 获取用户的 Token 信息".
+        Documented as "使用授权码 Code 获取用户的 Token 信息": Go ``GetAccessTokenByCode``; Python ``get_access_token_by_code``; JS ``getAccessTokenByCode``.
 
         Args:
             code: The authorization code. (secret: never logged)
@@ -978,7 +1043,7 @@ class AuthenticationApis(ApiBase):
     ) -> models.OidcTokenSet:
         """Get new tokens with a refresh token (issued when the scope holds ``offline_access``).
 
-        Documented as "使用 Refresh token 获取新的 Access token".
+        Documented as "使用 Refresh token 获取新的 Access token": Go ``GetNewAccessTokenByRefreshToken``; Python ``get_new_access_token_by_refresh_token``; JS ``getNewAccessTokenByRefreshToken``.
 
         Args:
             refresh_token: The refresh token. (secret: never logged)
@@ -1011,7 +1076,7 @@ class AuthenticationApis(ApiBase):
     ) -> models.OidcTokenSet:
         """Get an access token for a machine (client credentials grant) with a programmatic access key.
 
-        Documented as "Client Credentials 模式获取 Access Token".
+        Documented as "Client Credentials 模式获取 Access Token": Go ``GetAccessTokenByClientCredentials``; Python ``get_access_token_by_client_credentials``; JS ``getAccessTokenByClientCredentials``.
 
         Args:
             scope: The requested scopes, space-separated.
@@ -1054,7 +1119,7 @@ class AuthenticationApis(ApiBase):
         The claims depend on the token's scopes: ``sub`` always, ``email``/``phone_number``/profile
         claims with the ``email``/``phone``/``profile`` scopes.
 
-        Documented as "使用 Access token 获取用户信息".
+        Documented as "使用 Access token 获取用户信息": Go ``GetUserInfoByAccessToken``; Python ``get_user_info_by_access_token``; JS ``getUserInfoByAccessToken``.
 
         Args:
             access_token: The access token. (secret: never logged)
@@ -1084,7 +1149,7 @@ class AuthenticationApis(ApiBase):
     ) -> models.TokenIntrospection:
         """Ask whether an access or refresh token is active (RFC 7662 introspection).
 
-        Documented as "检查 Access token 或 Refresh token 的状态".
+        Documented as "检查 Access token 或 Refresh token 的状态": Go ``IntrospectToken``; Python ``introspect_token``; JS ``introspectToken``.
 
         Args:
             token: The access or refresh token. (secret: never logged)
@@ -1114,7 +1179,7 @@ class AuthenticationApis(ApiBase):
     ) -> None:
         """Revoke an access or refresh token (RFC 7009); it is inactive afterwards.
 
-        Documented as "撤回 Access token 或 Refresh token".
+        Documented as "撤回 Access token 或 Refresh token": Go ``RevokeToken``; Python ``revoke_token``; JS ``revokeToken``.
 
         Args:
             token: The access or refresh token. (secret: never logged)
@@ -1147,7 +1212,7 @@ class AuthenticationApis(ApiBase):
         Give exactly one of ``id_token`` or ``access_token``. An invalid token (malformed, badly
         signed, expired, ``alg: none``...) raises with code 400.
 
-        Documented as "在线检验 Id token 或 Access token".
+        Documented as "在线检验 Id token 或 Access token": Go ``ValidateToken``; Python ``validate_token``; JS ``validateToken``.
 
         Args:
             id_token: An id token. (secret: never logged)

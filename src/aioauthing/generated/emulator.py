@@ -2,9 +2,12 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/authentication/account.yaml
 #   spec/authentication/core.yaml
+#   spec/authentication/go_client.yaml
 #   spec/authentication/login.yaml
+#   spec/authentication/mfa.yaml
 #   spec/authentication/profile.yaml
 #   spec/authentication/protocols.yaml
+#   spec/authentication/qrcode.yaml
 #   spec/authentication/register.yaml
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml
@@ -13,6 +16,7 @@
 #   spec/management/applications.yaml
 #   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
+#   spec/management/mfa.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
 #   spec/management/principal_auth.yaml
@@ -22,6 +26,7 @@
 #   spec/management/udf.yaml
 #   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/management/white_list.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml

@@ -20,6 +20,7 @@ FAMILIES: dict[str, str] = {
     "InvalidVerificationCodeError": "The SMS or email verification code is wrong or expired.",
     "InvalidInputError": "The service rejected a value (format, length, batch size).",
     "AccountStateError": "The account cannot do this in its current state (locked, needs MFA, must reset its password...).",
+    "MfaRequiredError": "The login needs a second factor; the error carries the MFA token and the factors offered.",
     "RateLimitedError": "Too many requests.",
     "ServerError": "The service failed; retrying later may help.",
 }
@@ -39,8 +40,13 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     1000: ("ServerError", "系统繁忙，请稍后再试"),  # SYSTEM_BUSY
     1001: ("PermissionDeniedError", "无权限进行此操作"),  # NO_PERMISSION
     1576: ("PermissionDeniedError", "无权限登录此应用"),  # APP_LOGIN_FORBIDDEN
-    1636: ("AccountStateError", "请进行 MFA 认证"),  # MFA_REQUIRED
+    1635: ("MfaRequiredError", "请进行个人 MFA 认证"),  # PERSONAL_MFA_REQUIRED
+    1636: ("MfaRequiredError", "请进行 MFA 认证"),  # MFA_REQUIRED
     1639: ("AccountStateError", "首次登录请重置密码"),  # FIRST_LOGIN_PASSWORD_RESET
+    1700: ("InvalidInputError", "未上传人脸照片"),  # FACE_PHOTO_MISSING
+    1701: ("InvalidInputError", "未上传对比照片"),  # FACE_COMPARE_PHOTO_MISSING
+    1702: ("InvalidVerificationCodeError", "人脸识别失败"),  # FACE_MISMATCH
+    1705: ("AlreadyExistsError", "已绑定人脸"),  # FACE_ALREADY_BOUND
     2000: ("CaptchaRequiredError", "账号存在风险，请输入图形验证码"),  # CAPTCHA_REQUIRED
     2001: ("InvalidVerificationCodeError", "验证码不正确"),  # WRONG_VERIFICATION_CODE
     2003: ("InvalidInputError", "邮箱格式不正确"),  # INVALID_EMAIL
@@ -70,7 +76,12 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2058: ("AccountStateError", "强制重置密码，需要验证旧密码"),  # FORCED_PASSWORD_RESET
     2206: ("TokenExpiredError", "登录信息已过期"),  # LOGIN_EXPIRED
     2224: ("NotFoundError", "用户池不存在"),  # USERPOOL_NOT_FOUND
+    2241: ("NotFoundError", "二维码不存在"),  # QRCODE_NOT_FOUND
     2333: ("InvalidCredentialsError", "账号或密码错误"),  # WRONG_ACCOUNT_OR_PASSWORD
+    6001: ("InvalidVerificationCodeError", "安全码错误"),  # WRONG_TOTP_CODE
+    6002: ("InvalidVerificationCodeError", "恢复代码错误"),  # WRONG_RECOVERY_CODE
+    6003: ("InvalidInputError", "请输入安全码"),  # TOTP_CODE_MISSING
+    6004: ("InvalidInputError", "请输入恢复代码"),  # RECOVERY_CODE_MISSING
     1010001: ("NotLoggedInError", "用户的 id token 无效或已过期"),  # ID_TOKEN_INVALID
     1020017: ("InvalidInputError", "邮箱地址不合法"),  # INVALID_EMAIL_ADDRESS
     1320005: ("AccountStateError", "用户未绑定其他登录方式"),  # NO_OTHER_LOGIN_METHOD
@@ -91,8 +102,13 @@ ERROR_NAMES: dict[str, int] = {
     "SYSTEM_BUSY": 1000,
     "NO_PERMISSION": 1001,
     "APP_LOGIN_FORBIDDEN": 1576,
+    "PERSONAL_MFA_REQUIRED": 1635,
     "MFA_REQUIRED": 1636,
     "FIRST_LOGIN_PASSWORD_RESET": 1639,
+    "FACE_PHOTO_MISSING": 1700,
+    "FACE_COMPARE_PHOTO_MISSING": 1701,
+    "FACE_MISMATCH": 1702,
+    "FACE_ALREADY_BOUND": 1705,
     "CAPTCHA_REQUIRED": 2000,
     "WRONG_VERIFICATION_CODE": 2001,
     "INVALID_EMAIL": 2003,
@@ -122,7 +138,12 @@ ERROR_NAMES: dict[str, int] = {
     "FORCED_PASSWORD_RESET": 2058,
     "LOGIN_EXPIRED": 2206,
     "USERPOOL_NOT_FOUND": 2224,
+    "QRCODE_NOT_FOUND": 2241,
     "WRONG_ACCOUNT_OR_PASSWORD": 2333,
+    "WRONG_TOTP_CODE": 6001,
+    "WRONG_RECOVERY_CODE": 6002,
+    "TOTP_CODE_MISSING": 6003,
+    "RECOVERY_CODE_MISSING": 6004,
     "ID_TOKEN_INVALID": 1010001,
     "INVALID_EMAIL_ADDRESS": 1020017,
     "NO_OTHER_LOGIN_METHOD": 1320005,
@@ -143,8 +164,13 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     1000: "The system is busy, try again later",
     1001: "No permission for this operation",
     1576: "No permission to log in to this application",
+    1635: "Personal MFA authentication is required",
     1636: "MFA authentication is required",
     1639: "Reset the password at first login",
+    1700: "No face photo was given",
+    1701: "No comparison photo was given",
+    1702: "Face verification failed",
+    1705: "A face is already bound",
     2000: "The account is at risk, enter the graphic captcha",
     2001: "Wrong verification code",
     2003: "Malformed email address",
@@ -174,7 +200,12 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     2058: "A password reset is forced, the old password must be verified",
     2206: "The login has expired",
     2224: "The user pool does not exist",
+    2241: "The QR code does not exist",
     2333: "Wrong account or password",
+    6001: "Wrong TOTP code",
+    6002: "Wrong recovery code",
+    6003: "The TOTP code is missing",
+    6004: "The recovery code is missing",
     1010001: "The id token is invalid or has expired",
     1020017: "Invalid email address",
     1320005: "The user has no other login method bound",
@@ -393,6 +424,72 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "{detail}",
         "en": "{detail}",
     },
+    "MFA_FACTOR_UNKNOWN": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "未知的 MFA 因素 {factor}（可选：{choices}）",
+        "en": "Unknown MFA factor {factor} (known: {choices})",
+    },
+    "MFA_FACTORS_NOT_LIST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "factors 必须是数组（可选：{choices}）",
+        "en": "factors must be a list (of {choices})",
+    },
+    "TOTP_ALREADY_BOUND": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "已绑定 TOTP MFA，请先解绑",
+        "en": "A TOTP authenticator is bound already; unbind it first",
+    },
+    "TOTP_NOT_ASSOCIATED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "请先请求绑定 TOTP MFA",
+        "en": "Request a TOTP binding first",
+    },
+    "MFA_PHONE_MISMATCH": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "手机号与账号不一致",
+        "en": "The phone number is not the account's",
+    },
+    "MFA_EMAIL_MISMATCH": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "邮箱与账号不一致",
+        "en": "The email address is not the account's",
+    },
+    "QRCODE_EXPIRED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码已过期",
+        "en": "The QR code has expired",
+    },
+    "QRCODE_USED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码已被使用",
+        "en": "The QR code was used already",
+    },
+    "QRCODE_NOT_SCANNED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码尚未被扫描",
+        "en": "The QR code has not been scanned",
+    },
+    "QRCODE_SCANNED_BY_OTHER": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "二维码已被其他用户扫描",
+        "en": "Another user scanned the QR code",
+    },
+    "PROVIDER_NOT_LINKED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "未绑定 {provider} 账号",
+        "en": "No {provider} account is linked",
+    },
     "REQUEST_REFUSED": {
         "code": 403,
         "family": "PermissionDeniedError",
@@ -543,9 +640,15 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "无权限登录此应用",
         "en": "No permission to log in to this application",
     },
+    "PERSONAL_MFA_REQUIRED": {
+        "code": 1635,
+        "family": "MfaRequiredError",
+        "message": "请进行个人 MFA 认证",
+        "en": "Personal MFA authentication is required",
+    },
     "MFA_REQUIRED": {
         "code": 1636,
-        "family": "AccountStateError",
+        "family": "MfaRequiredError",
         "message": "请进行 MFA 认证",
         "en": "MFA authentication is required",
     },
@@ -554,6 +657,30 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "AccountStateError",
         "message": "首次登录请重置密码",
         "en": "Reset the password at first login",
+    },
+    "FACE_PHOTO_MISSING": {
+        "code": 1700,
+        "family": "InvalidInputError",
+        "message": "未上传人脸照片",
+        "en": "No face photo was given",
+    },
+    "FACE_COMPARE_PHOTO_MISSING": {
+        "code": 1701,
+        "family": "InvalidInputError",
+        "message": "未上传对比照片",
+        "en": "No comparison photo was given",
+    },
+    "FACE_MISMATCH": {
+        "code": 1702,
+        "family": "InvalidVerificationCodeError",
+        "message": "人脸识别失败",
+        "en": "Face verification failed",
+    },
+    "FACE_ALREADY_BOUND": {
+        "code": 1705,
+        "family": "AlreadyExistsError",
+        "message": "已绑定人脸",
+        "en": "A face is already bound",
     },
     "CAPTCHA_REQUIRED": {
         "code": 2000,
@@ -639,6 +766,18 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "尚未登录，无访问权限",
         "en": "Not logged in, no access",
     },
+    "MFA_TOKEN_REQUIRED": {
+        "code": 2020,
+        "family": "NotLoggedInError",
+        "message": "请提供 MFA token",
+        "en": "Give the MFA token",
+    },
+    "MFA_TOKEN_SPENT": {
+        "code": 2020,
+        "family": "NotLoggedInError",
+        "message": "MFA token 已使用",
+        "en": "The MFA token was used already",
+    },
     "USER_EXISTS": {
         "code": 2026,
         "family": "AlreadyExistsError",
@@ -686,6 +825,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "AlreadyExistsError",
         "message": "已绑定邮箱",
         "en": "An email address is already bound",
+    },
+    "CONTACT_ALREADY_BOUND": {
+        "code": 2026,
+        "family": "AlreadyExistsError",
+        "message": "该手机号或邮箱已被其他账号绑定",
+        "en": "Another account has this phone number or email",
     },
     "PHONE_OR_EMAIL_REQUIRED": {
         "code": 2028,
@@ -783,17 +928,59 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "token 无效或已过期",
         "en": "The token is invalid or has expired",
     },
+    "MFA_TOKEN_EXPIRED": {
+        "code": 2206,
+        "family": "TokenExpiredError",
+        "message": "MFA token 已过期，请重新登录",
+        "en": "The MFA token has expired; log in again",
+    },
     "USERPOOL_NOT_FOUND": {
         "code": 2224,
         "family": "NotFoundError",
         "message": "用户池不存在",
         "en": "The user pool does not exist",
     },
+    "QRCODE_NOT_FOUND": {
+        "code": 2241,
+        "family": "NotFoundError",
+        "message": "二维码不存在",
+        "en": "The QR code does not exist",
+    },
+    "QRCODE_TICKET_INVALID": {
+        "code": 2241,
+        "family": "NotFoundError",
+        "message": "ticket 无效或已使用",
+        "en": "The ticket is invalid or already used",
+    },
     "WRONG_ACCOUNT_OR_PASSWORD": {
         "code": 2333,
         "family": "InvalidCredentialsError",
         "message": "账号或密码错误",
         "en": "Wrong account or password",
+    },
+    "WRONG_TOTP_CODE": {
+        "code": 6001,
+        "family": "InvalidVerificationCodeError",
+        "message": "安全码错误",
+        "en": "Wrong TOTP code",
+    },
+    "WRONG_RECOVERY_CODE": {
+        "code": 6002,
+        "family": "InvalidVerificationCodeError",
+        "message": "恢复代码错误",
+        "en": "Wrong recovery code",
+    },
+    "TOTP_CODE_MISSING": {
+        "code": 6003,
+        "family": "InvalidInputError",
+        "message": "请输入安全码",
+        "en": "The TOTP code is missing",
+    },
+    "RECOVERY_CODE_MISSING": {
+        "code": 6004,
+        "family": "InvalidInputError",
+        "message": "请输入恢复代码",
+        "en": "The recovery code is missing",
     },
     "ID_TOKEN_INVALID": {
         "code": 1010001,

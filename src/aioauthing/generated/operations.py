@@ -2,9 +2,12 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/authentication/account.yaml
 #   spec/authentication/core.yaml
+#   spec/authentication/go_client.yaml
 #   spec/authentication/login.yaml
+#   spec/authentication/mfa.yaml
 #   spec/authentication/profile.yaml
 #   spec/authentication/protocols.yaml
+#   spec/authentication/qrcode.yaml
 #   spec/authentication/register.yaml
 #   spec/authentication/user_data.yaml
 #   spec/errors.yaml
@@ -13,6 +16,7 @@
 #   spec/management/applications.yaml
 #   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
+#   spec/management/mfa.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
 #   spec/management/principal_auth.yaml
@@ -22,6 +26,7 @@
 #   spec/management/udf.yaml
 #   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/management/white_list.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
@@ -470,6 +475,39 @@ SEND_SMS_CODE = RestOperation(
 )
 """Send a verification code by SMS to a phone number."""
 
+LOGOUT_BY_TOKEN = RestOperation(
+    name="logout_by_token",
+    method="GET",
+    path="/api/v2/logout",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020, 1010001),
+    secret_fields=("token",),
+    client_values=(ClientValue("query", "app_id", "app_id"),),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("app_id", "str"),
+    ),
+)
+"""Log out the user of a token (that token stops working), without a per-user view."""
+
+UNLINK_ACCOUNT = RestOperation(
+    name="unlink_account",
+    method="POST",
+    path="/api/v2/users/unlink",
+    auth=AuthKind.NONE,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=("primaryUserToken",),
+    checks=(
+        ParamCheck("primary_user_token", "str", required=True),
+        ParamCheck("provider", "str", required=True),
+    ),
+)
+"""Unlink the social accounts of one provider from a (primary) account."""
+
 LOGIN_BY_USERNAME = GraphQLOperation(
     name="login_by_username",
     operation_name="loginByUsername",
@@ -844,6 +882,187 @@ LOGIN_BY_EMAIL_CODE = RestOperation(
     ),
 )
 """Log in with an email address and an email verification code."""
+
+MFA_GET_MFA_AUTHENTICATORS = RestOperation(
+    name="mfa.get_mfa_authenticators",
+    method="GET",
+    path="/api/v2/mfa/authenticator",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=("mfa_token",),
+    checks=(
+        ParamCheck("type", "str"),
+        ParamCheck("mfa_token", "str"),
+        ParamCheck("source", "str"),
+    ),
+)
+"""List the TOTP authenticators bound to the user."""
+
+MFA_ASSOCIATE_MFA_AUTHENTICATOR = RestOperation(
+    name="mfa.associate_mfa_authenticator",
+    method="POST",
+    path="/api/v2/mfa/totp/associate",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=("mfa_token",),
+    checks=(
+        ParamCheck("authenticator_type", "str"),
+        ParamCheck("mfa_token", "str"),
+        ParamCheck("source", "str"),
+    ),
+)
+"""Start binding a TOTP authenticator; returns its secret, QR code and recovery code."""
+
+MFA_CONFIRM_ASSOCIATE_MFA_AUTHENTICATOR = RestOperation(
+    name="mfa.confirm_associate_mfa_authenticator",
+    method="POST",
+    path="/api/v2/mfa/totp/associate/confirm",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(6001, 6003, 2020),
+    secret_fields=("totp", "mfa_token"),
+    checks=(
+        ParamCheck("totp", "str", required=True),
+        ParamCheck("authenticator_type", "str"),
+        ParamCheck("mfa_token", "str"),
+        ParamCheck("source", "str"),
+    ),
+)
+"""Finish binding a TOTP authenticator with a code it shows."""
+
+MFA_DELETE_MFA_AUTHENTICATOR = RestOperation(
+    name="mfa.delete_mfa_authenticator",
+    method="DELETE",
+    path="/api/v2/mfa/totp/associate",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+)
+"""Remove the signed-in user's TOTP authenticator (call it on ``auth.as_user(token).mfa``)."""
+
+MFA_VERIFY_TOTP_MFA = RestOperation(
+    name="mfa.verify_totp_mfa",
+    method="POST",
+    path="/api/v2/mfa/totp/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(6001, 6003, 2020),
+    secret_fields=("totp", "mfa_token"),
+    checks=(
+        ParamCheck("totp", "str", required=True),
+        ParamCheck("mfa_token", "str", required=True),
+    ),
+)
+"""Finish a login that needs MFA with a TOTP code; returns the user with their token."""
+
+MFA_VERIFY_APP_SMS_MFA = RestOperation(
+    name="mfa.verify_app_sms_mfa",
+    method="POST",
+    path="/api/v2/applications/mfa/sms/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2001, 2020),
+    secret_fields=("code", "mfa_token"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("mfa_token", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+    ),
+)
+"""Finish a login that needs MFA with an SMS code (sent with ``send_sms_code``)."""
+
+MFA_VERIFY_APP_EMAIL_MFA = RestOperation(
+    name="mfa.verify_app_email_mfa",
+    method="POST",
+    path="/api/v2/applications/mfa/email/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2001, 2020),
+    secret_fields=("code", "mfa_token"),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("mfa_token", "str", required=True),
+    ),
+)
+"""Finish a login that needs MFA with an email code (sent with ``send_email``, scene MFA_VERIFY)."""
+
+MFA_PHONE_OR_EMAIL_BINDABLE = RestOperation(
+    name="mfa.phone_or_email_bindable",
+    method="POST",
+    path="/api/v2/applications/mfa/check",
+    auth=AuthKind.USER,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2026, 2020),
+    secret_fields=("mfa_token",),
+    checks=(
+        ParamCheck("mfa_token", "str", required=True),
+        ParamCheck("phone", "str"),
+        ParamCheck("email", "str"),
+    ),
+)
+"""Whether a phone number or email can be bound for MFA (no other account uses it)."""
+
+MFA_VERIFY_TOTP_RECOVERY_CODE = RestOperation(
+    name="mfa.verify_totp_recovery_code",
+    method="POST",
+    path="/api/v2/mfa/totp/recovery",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(6002, 6004, 2020),
+    secret_fields=("recoveryCode", "mfa_token"),
+    checks=(
+        ParamCheck("recovery_code", "str", required=True),
+        ParamCheck("mfa_token", "str", required=True),
+    ),
+)
+"""Finish a login that needs MFA with the one-time recovery code; a new one replaces it."""
+
+MFA_ASSOCIATE_FACE_BY_URL = RestOperation(
+    name="mfa.associate_face_by_url",
+    method="POST",
+    path="/api/v2/mfa/face/associate",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(1700, 1701, 1702, 1705, 2020),
+    secret_fields=("mfa_token",),
+    checks=(
+        ParamCheck("base_face", "str", required=True),
+        ParamCheck("compare_face", "str", required=True),
+        ParamCheck("mfa_token", "str"),
+    ),
+)
+"""Bind the user's face from two photos of it (a base photo and a comparison photo)."""
+
+MFA_VERIFY_FACE_MFA = RestOperation(
+    name="mfa.verify_face_mfa",
+    method="POST",
+    path="/api/v2/mfa/face/verify",
+    auth=AuthKind.USER,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(1700, 1702, 2020),
+    secret_fields=("mfa_token",),
+    checks=(
+        ParamCheck("photo", "str", required=True),
+        ParamCheck("mfa_token", "str", required=True),
+    ),
+)
+"""Finish a login that needs MFA with a photo of the bound face."""
 
 LOGOUT = RestOperation(
     name="logout",
@@ -1640,6 +1859,49 @@ CAS_VALIDATE_V1 = RestOperation(
     ),
 )
 """CAS 1.0 ticket validation; the runtime's validate_ticket_v1 parses its text answer."""
+
+QRCODE_GENE_CODE = RestOperation(
+    name="qrcode.gene_code",
+    method="POST",
+    path="/api/v2/qrcode/gene",
+    auth=AuthKind.NONE,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("scene", "str"),
+        ParamCheck("ext_idp_conn_id", "str"),
+        ParamCheck("with_custom_data", "bool"),
+    ),
+)
+"""Generate a QR code for a scene (APP_AUTH by default)."""
+
+QRCODE_CHECK_STATUS = RestOperation(
+    name="qrcode.check_status",
+    method="GET",
+    path="/api/v2/qrcode/check",
+    auth=AuthKind.NONE,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2241,),
+    secret_fields=(),
+    checks=(ParamCheck("random", "str", required=True),),
+)
+"""The QR code's current status (see ``poll`` to follow it)."""
+
+QRCODE_EXCHANGE_USER_INFO = RestOperation(
+    name="qrcode.exchange_user_info",
+    method="POST",
+    path="/api/v2/qrcode/userinfo",
+    auth=AuthKind.NONE,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2241,),
+    secret_fields=("ticket",),
+    checks=(ParamCheck("ticket", "str", required=True),),
+)
+"""Exchange a confirmed code's ticket for the user, with their token (once)."""
 
 REGISTER_BY_USERNAME = GraphQLOperation(
     name="register_by_username",
@@ -2596,6 +2858,60 @@ mutation removeUserFromGroup($userIds: [String!]!, $code: String) {
     ),
 )
 """Remove users from a group."""
+
+MFA_QUERY_MFA = GraphQLOperation(
+    name="mfa.query_mfa",
+    operation_name="queryMfa",
+    document="""\
+query queryMfa($userId: String, $userPoolId: String) {
+  queryMfa(userId: $userId, userPoolId: $userPoolId) {
+    id
+    userId
+    userPoolId
+    enable
+    secret
+  }
+}
+""",
+    result_path=("queryMfa",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(2004,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("user_pool_id", "str"),
+    ),
+)
+"""Read a user's MFA settings."""
+
+MFA_CHANGE_MFA = GraphQLOperation(
+    name="mfa.change_mfa",
+    operation_name="changeMfa",
+    document="""\
+mutation changeMfa($userId: String, $enable: Boolean, $refresh: Boolean, $userPoolId: String) {
+  changeMfa(userId: $userId, enable: $enable, refresh: $refresh, userPoolId: $userPoolId) {
+    id
+    userId
+    userPoolId
+    enable
+    secret
+  }
+}
+""",
+    result_path=("changeMfa",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(2004,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("enable", "bool"),
+        ParamCheck("refresh", "bool"),
+        ParamCheck("user_pool_id", "str"),
+    ),
+)
+"""Make a user's logins need MFA (enable=True) or exempt them (enable=False); refresh=True gives a new TOTP secret."""
 
 ORG_CREATE = GraphQLOperation(
     name="org.create",
@@ -4423,6 +4739,10 @@ query userBatchWithCustomData($ids: [String!]!, $type: String) {
       provider
       type
       userPoolId
+      userInfoInIdp
+      accessToken
+      refreshToken
+      extIdpId
     }
     nickname
     registerSource
@@ -5264,6 +5584,34 @@ query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Bo
     ),
 )
 """List the users of the pool, one page at a time."""
+
+USERS_CHECK_LOGIN_STATUS_BY_TOKEN = GraphQLOperation(
+    name="users.check_login_status_by_token",
+    operation_name="checkLoginStatus",
+    document="""\
+query checkLoginStatus($token: String) {
+  checkLoginStatus(token: $token) {
+    code
+    message
+    status
+    exp
+    iat
+    data {
+      id
+      userPoolId
+      arn
+    }
+  }
+}
+""",
+    result_path=("checkLoginStatus",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=("token",),
+    checks=(ParamCheck("token", "str", required=True),),
+)
+"""Check whether a user token is valid, with the management client (no per-user view)."""
 
 WHITE_LIST_LIST = GraphQLOperation(
     name="white_list.list",

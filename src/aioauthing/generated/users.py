@@ -2,6 +2,7 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/management/token.yaml
 #   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 
 """API classes generated from ``spec/``: one async method per documented operation."""
 
@@ -1210,3 +1211,21 @@ class UsersApi(ApiBase):
             )
 
         return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def check_login_status_by_token(
+        self,
+        token: str,
+    ) -> models.JwtTokenStatus | None:
+        """Check whether a user token is valid, with the management client (no per-user view).
+
+        Documented as "检测登录状态": Go ``CheckLoginStatusByToken``.
+
+        Args:
+            token: The user token to check. (secret: never logged)
+        """
+        v.check_params(ops.USERS_CHECK_LOGIN_STATUS_BY_TOKEN.checks, (token,))
+        v.require_non_empty("token", token)
+        variables: dict[str, Any] = {}
+        variables["token"] = token
+        data = await self._execute(ops.USERS_CHECK_LOGIN_STATUS_BY_TOKEN, variables=variables)
+        return None if data is None else self._structure(data, models.JwtTokenStatus)

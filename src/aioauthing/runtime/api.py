@@ -54,8 +54,10 @@ class ApiBase:
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         files: Any = None,
+        bearer: str | None = None,
     ) -> Any:
-        """Send ``op`` through the core with this view's token; see :meth:`Core.execute`."""
+        """Send ``op`` through the core with this view's token (or ``bearer``, a token the call
+        was given, such as an MFA token: spec ``in: bearer``); see :meth:`Core.execute`."""
         keys = self._core.keys
         if keys.outstanding:  # secrets encrypted before the host's key was known: encrypt them now
             fetch = self._core._fetch_json
@@ -63,7 +65,7 @@ class ApiBase:
             body = await keys.resolve(body, fetch)
         return await self._core.execute(
             op,
-            token=self._token,
+            token=self._token if bearer is None else bearer,
             variables=variables,
             path_params=path_params,
             query=query,

@@ -26,6 +26,7 @@ __all__ = [
     "InvalidSignatureError",
     "InvalidVerificationCodeError",
     "MalformedTokenError",
+    "MfaRequiredError",
     "NotFoundError",
     "NotLoggedInError",
     "OAuthError",
@@ -141,6 +142,31 @@ class InvalidInputError(AuthingError):
 
 class AccountStateError(AuthingError):
     """The account cannot do this in its current state (locked, MFA needed, must reset...)."""
+
+
+class MfaRequiredError(AccountStateError):
+    """The login needs a second factor (code 1636): finish it with ``auth.mfa.verify_*``.
+
+    ``mfa_token`` is the short-lived token to send as ``mfa_token=`` to the MFA calls;
+    ``factors`` lists the application's MFA factors the answer offers (``"OTP"``, ``"SMS"``,
+    ``"EMAIL"``, ``"FACE"``), in the order the service sorts them.
+    """
+
+    @property
+    def mfa_token(self) -> str | None:
+        """The MFA token of the answer (never shown in ``str``/``repr``)."""
+        data = self.data if isinstance(self.data, dict) else {}
+        token = data.get("mfaToken")
+        return token if isinstance(token, str) else None
+
+    @property
+    def factors(self) -> list[str]:
+        """The enabled factors of ``data.applicationMfa`` (their ``mfaPolicy``), sorted."""
+        data = self.data if isinstance(self.data, dict) else {}
+        entries = [e for e in data.get("applicationMfa") or [] if isinstance(e, dict)]
+        enabled = [e for e in entries if e.get("status", 1) and e.get("mfaPolicy")]
+        enabled.sort(key=lambda e: e.get("sort") or 0)
+        return [str(e["mfaPolicy"]) for e in enabled]
 
 
 class PermissionDeniedError(AuthingError):

@@ -24,16 +24,23 @@ from ..users import (
     verify_user_password,
 )
 from .messaging import consume_code, email_key, sms_key
+from .mfa import mfa_gate
 from .user_pool import check_email_login, check_registration
 
 
 def login(
-    ctx: RequestContext, pool: Pool, user: dict[str, Any], client_ip: str | None
+    ctx: RequestContext,
+    pool: Pool,
+    user: dict[str, Any],
+    client_ip: str | None,
+    *,
+    mfa_passed: bool = False,
 ) -> dict[str, Any]:
     """Run the login flow for ``user``: counters, last login, a fresh token.
 
     A user created with ``resetPasswordOnFirstLogin`` gets 1639 and a first-login token until the
-    password is reset; a user flagged ``_forceResetPassword`` gets 2058 and a force-reset token.
+    password is reset; a user flagged ``_forceResetPassword`` gets 2058 and a force-reset token;
+    a login that needs MFA gets 1636 and an MFA token (:mod:`.mfa`) unless ``mfa_passed``.
     """
     if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
         raise biz("USER_LOCKED")
@@ -43,6 +50,8 @@ def login(
     if user.get("_forceResetPassword"):
         token = issue_reset_token(ctx, pool, user, "force-reset")
         raise biz("FORCED_PASSWORD_RESET", data={"token": token})
+    if not mfa_passed:
+        mfa_gate(ctx, pool, user)
     user["loginsCount"] = int(user.get("loginsCount") or 0) + 1
     user["lastLogin"] = format_date(pool.now())
     if client_ip:

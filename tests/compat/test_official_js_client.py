@@ -1,0 +1,83 @@
+"""Authing's OFFICIAL JS client (``authing-js-sdk@4.23.55``, unchanged) against the emulator.
+
+``nox -s compat`` installs the package with npm into a folder of the session's tmp and points
+``AIOAUTHING_JS_SDK`` at it (the folder holding ``node_modules``); :file:`js_flow.cjs` runs there
+under node. Without the variable (``nox -s tests``) the test is skipped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+JS_SDK_ENV = "AIOAUTHING_JS_SDK"
+FLOW = Path(__file__).with_name("js_flow.cjs")
+SCENES = ("APP_AUTH", "WXAPP_AUTH", "WECHATMP_AUTH")
+EXPECTED_STEPS = [
+    "auth.registerByEmail",
+    "mgmt.users.list",
+    "auth.loginByEmail",
+    "auth.getCurrentUser",
+    *(
+        f"qrcode.{scene}.{name}"
+        for scene in SCENES
+        for name in (
+            "geneCode",
+            "checkStatus.new",
+            "checkStatus.scanned",
+            "checkStatus.confirmed",
+            "exchangeUserInfo",
+            "ticketSpent",
+        )
+    ),
+    "qrcode.startPolling",
+    "qrcode.startPolling.exchangeUserInfo",
+    "qrcode.checkStatus.cancelled",
+    "qrcode.checkStatus.unknown",
+    "mfa.loginByEmail.needsMfa",
+    "mfa.assosicateMfaAuthenticator",
+    "mfa.confirm (REST)",
+    "mfa.getMfaAuthenticators",
+    "mfa.verifyTotpMfa.wrong",
+    "mfa.verifyTotpMfa",
+    "mfa.loginByEmail.again",
+    "mfa.verifyTotpRecoveryCode",
+]
+
+
+@pytest.fixture
+def js_sdk() -> Path:
+    folder = os.environ.get(JS_SDK_ENV)
+    if not folder:
+        pytest.skip(
+            f"{JS_SDK_ENV} is unset: the official JS client is installed by `nox -s compat`"
+        )
+    if shutil.which("node") is None:
+        pytest.fail("node is not installed (the JS compat flow needs node 18+)")
+    return Path(folder)
+
+
+def test_official_js_client_flow(js_sdk: Path, authing_pool: Any) -> None:
+    env = {
+        **os.environ,
+        "AIOAUTHING_COMPAT_SETTINGS": json.dumps(dataclasses.asdict(authing_pool)),
+        "NODE_PATH": str(js_sdk / "node_modules"),
+    }
+    proc = subprocess.run(
+        ["node", str(FLOW)], env=env, capture_output=True, text=True, timeout=110, check=False
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"no JSON result (exit {proc.returncode})\n{proc.stdout}\n{proc.stderr}"
+    result = json.loads(lines[-1])
+    assert proc.returncode == 0 and result["ok"], (
+        f"official JS client failed at step {result.get('step')!r} after {result.get('passed')}:\n"
+        f"{result.get('error')}\nstderr:\n{proc.stderr}"
+    )
+    assert result["steps"] == EXPECTED_STEPS
