@@ -1,7 +1,8 @@
 """Nothing crosses between users or between a client's calls: cookies, discovered keys.
 
 These are the runtime's route-level tests: respx mocks the HTTP layer of any httpx client (our own
-pool included), and each test asserts on the requests a route saw.
+pool with ``transport="httpx"``, since the asyncio default sends through aiohttp), and each test
+asserts on the requests a route saw.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ async def test_a_cookie_set_on_one_users_answer_is_never_sent_on_another_call(
             ]
         )
         http = None if own_pool else httpx.AsyncClient()
-        auth = AuthenticationClient("app-1", host=HOST, http_client=http, public_key=_pem())
+        auth = AuthenticationClient(
+            "app-1", host=HOST, http_client=http, public_key=_pem(), transport="httpx"
+        )
         await auth.as_user("alice-token").get_current_user()
         await auth.as_user("bob-token").get_current_user()
         await auth.aclose()
@@ -82,7 +85,7 @@ async def test_key_is_discovered_once_from_a_private_host_and_used() -> None:
             return_value=_envelope({"publicKey": _pem()})
         )
         graphql = mock.post(f"{HOST}/graphql/v2").mock(side_effect=_login_answer)
-        async with AuthenticationClient("app-1", host=HOST) as auth:
+        async with AuthenticationClient("app-1", host=HOST, transport="httpx") as auth:
             async with anyio.create_task_group() as tg:
                 for _ in range(10):
                     tg.start_soon(auth.login_by_email, "ada@example.com", "s3cret")
@@ -96,7 +99,7 @@ async def test_a_failed_discovery_says_so_and_names_the_option() -> None:
     with respx.mock(assert_all_called=False) as mock:
         mock.get(f"{HOST}/api/v2/.well-known").mock(return_value=httpx.Response(404))
         graphql = mock.post(f"{HOST}/graphql/v2")  # must stay uncalled
-        async with AuthenticationClient("app-1", host=HOST) as auth:
+        async with AuthenticationClient("app-1", host=HOST, transport="httpx") as auth:
             with pytest.raises(AuthingValidationError) as info:
                 await auth.login_by_email("ada@example.com", "s3cret")
     assert info.value.parameter == "public_key"
@@ -110,8 +113,12 @@ async def test_cloud_hosts_and_given_keys_are_never_discovered() -> None:
     with respx.mock(assert_all_called=False) as mock:
         well_known = mock.get(url__regex=r".*/api/v2/\.well-known")
         mock.post(url__regex=r".*/graphql/v2").mock(side_effect=_login_answer)
-        async with AuthenticationClient("app-1", host=HOST, public_key=_pem()) as auth:
+        async with AuthenticationClient(
+            "app-1", host=HOST, public_key=_pem(), transport="httpx"
+        ) as auth:
             await auth.login_by_email("ada@example.com", "s3cret")
-        async with AuthenticationClient("app-1", app_host="https://my-app.authing.cn") as cloud:
+        async with AuthenticationClient(
+            "app-1", app_host="https://my-app.authing.cn", transport="httpx"
+        ) as cloud:
             assert cloud.core.encryptor is not None  # the bundled key, no request
     assert well_known.call_count == 0

@@ -55,7 +55,7 @@ async def test_only_the_variables_official_clients_send(call, field: str, sent: 
                 else {"data": {field: OK}},
             )
         )
-        async with ManagementClient("pool-1", "secret-1", host=HOST) as mgmt:
+        async with ManagementClient("pool-1", "secret-1", host=HOST, transport="httpx") as mgmt:
             await call(mgmt)
         sent_request = json.loads(mock.calls[-1].request.content)
     assert set(sent_request["variables"]) == sent

@@ -51,7 +51,7 @@ class WhiteListApi(ApiBase):
         self,
         type: models.WhitelistType | str,
         values: Sequence[str],
-    ) -> builtins.list[models.WhiteList]:
+    ) -> builtins.list[models.WhiteList | None]:
         """Add values to a whitelist; returns the added entries.
 
         Enable the whitelist with `user_pool.update(UpdateUserpoolInput(whitelist=...))` for it to restrict registration.
@@ -76,7 +76,7 @@ class WhiteListApi(ApiBase):
         self,
         type: models.WhitelistType | str,
         values: Sequence[str],
-    ) -> builtins.list[models.WhiteList]:
+    ) -> builtins.list[models.WhiteList | None]:
         """Remove values from a whitelist; returns the removed entries.
 
         Documented as "移除白名单": Go ``RemoveWhileList``; Python ``whiteList.remove``; JS ``whitelist.remove``.
