@@ -22,9 +22,22 @@ from .state import Pool, format_date
 from .store import ok, page, records, save
 from .users import paginate, user_view
 
-__all__ = ["register_all"]
+__all__ = ["on_change", "register_all"]
 
 Spec = dict[str, Any]
+_HOOKS: dict[str, dict[str, Callable[..., None]]] = {}
+
+
+def on_change(model: str, **hooks: Callable[..., None]) -> None:
+    """A room's logic around the generic handlers of ``model``: ``prepare(values)`` checks and
+    normalizes what a create / update writes; ``after(ctx, pool, old, new)`` follows an update
+    or a delete (``new`` is ``None``), e.g. to move what refers to a renamed record."""
+    _HOOKS.setdefault(model, {}).update(hooks)
+
+
+def _hook(kind: str, model: str, *args: Any) -> None:
+    if found := _HOOKS.get(model, {}).get(kind):
+        found(*args)
 
 
 def _store(pool: Pool, model: str) -> dict[str, Any]:
@@ -142,6 +155,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     model = em["model"]
     pool, rec = _authorize(ctx, em), RECORDS[model]
     values = _values(em, model, args)
+    _hook("prepare", model, values)
     if rec["scope"] and not values.get(rec["scope"]):
         values[rec["scope"]] = rec["scope_default"]
     _check_unique(pool, model, values)
@@ -174,6 +188,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     current = _require(pool, model, args, _arg(args, em["by"]))
     record = dict(current)
     changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
+    _hook("prepare", model, changes)
     new_key = args.get(em["rename"]) if em["rename"] else None
     if new_key is not None and new_key != record[rec["key"]]:
         changes[rec["key"]] = new_key
@@ -181,6 +196,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         _check_unique(pool, model, {**record, **changes}, skip=current)
     write(model, record, changes, now=format_date(pool.now()))
     _put(ctx, pool, model, record, previous=current)
+    _hook("after", model, ctx, pool, current, record)
     return _show(pool, model, record)
 
 
@@ -191,6 +207,7 @@ def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     found = [_require(pool, model, args, key) for key in keys]
     for record in found:
         _remove(ctx, pool, model, record)
+        _hook("after", model, ctx, pool, record, None)
     _save(ctx, pool, model)
     return ok(em["message"] or "删除成功")
 
