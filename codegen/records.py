@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 SERVER_ROLES = (
-    "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved",
+    "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved", "serial",
 )  # fmt: skip
 """Who sets a server-owned field: never copied from an input."""
 RECORD_KEYS = {"entity", "key", "not_found", "unique", "scope", "relations", "references"}

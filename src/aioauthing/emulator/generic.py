@@ -15,7 +15,7 @@ from typing import Any
 
 from ..generated.emulator import BEHAVIOURS, RECORDS
 from .context import RequestContext
-from .entities import new_record, view, write
+from .entities import new_record, next_serial, view, write
 from .errors import biz
 from .registry import Envelope, Resolver, RestCall, RestHandler, resolver, rest_route
 from .state import Pool, format_date
@@ -165,6 +165,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         pool_id=pool.id,
         now=format_date(pool.now()),
         values=values,
+        serial=next_serial(model, _store(pool, model).values()),
     )
     for relation in rec["relations"].values():
         record[relation["stored"]] = []
@@ -306,6 +307,8 @@ def _rest_handler(em: Spec) -> RestHandler:
     def serve(ctx: RequestContext, call: RestCall) -> Any:
         args: dict[str, Any] = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
         args.update(call.path_params)
+        if call.path_params.get("userPoolId", ctx.pool.id) != _authorize(ctx, em).id:
+            raise biz("NO_PERMISSION")  # a path naming a pool must name the caller's
         for name in em["ints"]:
             if isinstance(args.get(name), str):
                 try:
