@@ -72,12 +72,21 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
                             model=w.text(body.get("model"), "model", required=True),
                             stored=w.text(body.get("stored"), "stored", required=True),
                         )
-        unique = {str(k): str(v) for k, v in w.mapping(spec.get("unique")).items()}
+        unique: dict[str, str] = {}
+        within: dict[str, str] = {}
+        for field, rule in w.mapping(spec.get("unique")).items():
+            if isinstance(rule, dict):  # {error: NAME, within: field}: unique per that value
+                with w.at("unique", field):
+                    rule = w.mapping(rule, {"error", "within"})
+                    within[str(field)] = w.text(rule.get("within"), "within", required=True)
+                    rule = rule.get("error")
+            unique[str(field)] = str(rule)
         return RecordDef(
             entity=entity,
             key=w.text(spec.get("key"), "key") or "id",
             not_found=w.text(spec.get("not_found"), "not_found", required=True),
             unique=unique,
+            unique_within=within,
             scope=str(scope.get("field") or ""),
             scope_default=str(scope.get("default") or ""),
             relations=links["relations"],
@@ -188,7 +197,7 @@ def _check_model(
     with w.at("record"):
         if model.kind != "object":
             w.error("records are output models")
-        for key in (record.key, record.scope, *record.unique):
+        for key in (record.key, record.scope, *record.unique, *record.unique_within.values()):
             if key and key not in model.fields:
                 w.error(f"{model.name} has no field {key!r}")
         for name in (record.not_found, *record.unique.values()):
@@ -274,6 +283,7 @@ def tables(
             "scope_default": rec.scope_default,
             "not_found": rec.not_found,
             "unique": rec.unique,
+            "unique_within": rec.unique_within,
             "fields": tuple(f.wire for f in stored),
             "writable": tuple(f.wire for f in stored if not f.server),
             "server": {f.wire: f.server for f in model.fields.values() if f.server},

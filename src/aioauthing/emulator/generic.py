@@ -22,22 +22,24 @@ from .state import Pool, format_date
 from .store import ok, page, records, save
 from .users import paginate, user_view
 
-__all__ = ["on_change", "register_all"]
+__all__ = ["extend", "register_all"]
 
 Spec = dict[str, Any]
 _HOOKS: dict[str, dict[str, Callable[..., None]]] = {}
 
 
-def on_change(model: str, **hooks: Callable[..., None]) -> None:
+def extend(model: str, **hooks: Callable[..., Any]) -> None:
     """A room's logic around the generic handlers of ``model``: ``prepare(values)`` checks and
     normalizes what a create / update writes; ``after(ctx, pool, old, new)`` follows an update
-    or a delete (``new`` is ``None``), e.g. to move what refers to a renamed record."""
+    or a delete (``new`` is ``None``), e.g. to move what refers to a renamed record;
+    ``show(pool, record)`` is the wire form when the room computes some of it (a node's path)."""
     _HOOKS.setdefault(model, {}).update(hooks)
 
 
-def _hook(kind: str, model: str, *args: Any) -> None:
+def _hook(kind: str, model: str, *args: Any) -> Any:
     if found := _HOOKS.get(model, {}).get(kind):
-        found(*args)
+        return found(*args)
+    return None
 
 
 def _store(pool: Pool, model: str) -> dict[str, Any]:
@@ -92,6 +94,9 @@ def _show(pool: Pool, model: str, record: dict[str, Any], depth: int = 0) -> dic
     """The wire form: the model's fields, referenced records nested (spec ``references``)."""
     if model == "User":
         return user_view(record)
+    if "show" in _HOOKS.get(model, {}):
+        computed: dict[str, Any] = _hook("show", model, pool, record)
+        return computed
     shown = view(model, record)
     for field, ref in RECORDS[model]["references"].items():
         other = _store(pool, ref["model"]).get(record.get(ref["stored"]) or "")
@@ -115,13 +120,13 @@ def _check_unique(
     pool: Pool, model: str, values: dict[str, Any], *, skip: dict[str, Any] | None = None
 ) -> None:
     rec = RECORDS[model]
-    scope = rec["scope"]
     for field, error in rec["unique"].items():
         value = values.get(field)
         if value is None:
             continue
+        bounds = [b for b in (rec["scope"], rec["unique_within"].get(field)) if b]
         for other in _store(pool, model).values():
-            same_scope = not scope or other.get(scope) == values.get(scope)
+            same_scope = all(other.get(b) == values.get(b) for b in bounds)
             if other is not skip and same_scope and other.get(field) == value:
                 raise biz(error)
 

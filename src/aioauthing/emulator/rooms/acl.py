@@ -9,7 +9,7 @@ from typing import Any
 from ..context import RequestContext
 from ..entities import new_record, view
 from ..errors import biz
-from ..generic import on_change
+from ..generic import extend
 from ..registry import RestCall, resolver, rest_route
 from ..state import Pool, format_date
 from ..store import DEFAULT_NAMESPACE, json_body, ok, page, records, save
@@ -176,7 +176,7 @@ def _new_namespace(values: dict[str, Any]) -> None:
         raise biz("NAMESPACE_EXISTS")
 
 
-on_change("Namespace", prepare=_new_namespace)
+extend("Namespace", prepare=_new_namespace)
 
 
 @rest_route("POST", "/api/v2/resources")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
-from ..generic import on_change
+from ..generic import extend
 from ..registry import resolver
 from ..state import Pool
 from ..store import DEFAULT_NAMESPACE, ok, page, records, save
@@ -54,7 +54,7 @@ def _follow(ctx: RequestContext, pool: Pool, old: dict[str, Any], new: Any) -> N
     save(ctx, pool, "policy_assignments")
 
 
-on_change("Policy", prepare=_prepare, after=_follow)
+extend("Policy", prepare=_prepare, after=_follow)
 
 
 def _policy(pool: Pool, namespace: str, code: str) -> dict[str, Any]:
