@@ -61,6 +61,8 @@ class RelationDef:
     name: str
     model: str
     stored: str
+    missing: str = ""
+    """References: the error name when an argument names no record (default: its not_found)."""
 
 
 @dataclass

@@ -174,6 +174,11 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     )
     for relation in rec["relations"].values():
         record[relation["stored"]] = []
+    for name, ref in rec["references"].items():  # an argument naming the other record's key
+        other = _find(pool, ref["model"], record, args[name]) if args.get(name) else None
+        if args.get(name) and other is None:
+            raise biz(ref["missing"] or RECORDS[ref["model"]]["not_found"])
+        record[ref["stored"]] = _key(RECORDS[ref["model"]], record, args[name]) if other else None
     _put(ctx, pool, model, record)
     return _show(pool, model, record)
 
