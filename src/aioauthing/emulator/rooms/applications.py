@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
+from ..entities import new_record
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool
@@ -12,39 +13,23 @@ from ..store import page
 
 
 def application_view(ctx: RequestContext, pool: Pool, *, detail: bool) -> dict[str, Any]:
-    """The pool's application; its secret and OIDC settings only in the detail."""
+    """The pool's application (a record of the spec's ``Application``, built from the pool, not
+    stored); its secret and OIDC settings (``server: derived``) only in the detail."""
     lifetime = ctx.config.user_token_lifetime
-    view: dict[str, Any] = {
-        "id": pool.app_id,
-        "createdAt": pool.created_at,
-        "updatedAt": pool.created_at,
-        "userPoolId": pool.id,
-        "protocol": "oidc",
-        "isOfficial": False,
-        "isDeleted": False,
-        "isDefault": True,
-        "isDemo": False,
+    values = {
         "name": f"{pool.name} app",
-        "description": None,
         "identifier": f"app-{pool.app_id[-6:]}",
-        "logo": "https://files.authing.co/authing-console/default-app-logo.png",
         "redirectUris": [f"{ctx.base_url}/callback"],
-        "logoutRedirectUris": [],
-        "oidcProviderEnabled": True,
-        "oauthProviderEnabled": False,
-        "samlProviderEnabled": False,
-        "casProviderEnabled": True,
-        "registerDisabled": False,
-        "loginTabs": ["password", "phone-code"],
-        "defaultLoginTab": "password",
-        "registerTabs": ["email", "phone"],
-        "defaultRegisterTab": "email",
         "passwordTabConfig": {"enabledLoginMethods": ["username-password", "email-password"]},
     }
+    app = new_record(
+        "Application", record_id=pool.app_id, pool_id=pool.id, now=pool.created_at, values=values
+    )
+    app.update(secret=None, jwks=None, oidcConfig=None)
     if detail:
-        view["secret"] = pool.app_secret
-        view["jwks"] = {"keys": []}
-        view["oidcConfig"] = {
+        app["secret"] = pool.app_secret
+        app["jwks"] = {"keys": []}
+        app["oidcConfig"] = {
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "id_token_signed_response_alg": "HS256",
@@ -54,7 +39,7 @@ def application_view(ctx: RequestContext, pool: Pool, *, detail: bool) -> dict[s
             "access_token_expire": lifetime,
             "refresh_token_expire": 2_592_000,
         }
-    return view
+    return app
 
 
 @rest_route("GET", "/api/v2/applications")
