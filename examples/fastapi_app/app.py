@@ -1,15 +1,22 @@
-"""FastAPI example: log in, read ``/me`` from the verified token, list users as an admin.
+"""FastAPI example: log in (with a password, or through the hosted sign-in page with the OIDC
+code flow: ``/login/oidc``), read ``/me`` from the verified token, list users as an admin.
 
 Run it against the local emulator::
 
     aioauthing emulator --port 3000 --print-env > authing.env &   # the settings as exports
     . ./authing.env   # AUTHING_HOST, AUTHING_APP_ID, AUTHING_USERPOOL_ID, ... (once it is written)
     uvicorn --factory examples.fastapi_app.app:create_app
+
+or in one command: ``aioauthing emulator exec -- uvicorn --factory examples.fastapi_app.app:create_app``;
+then open http://127.0.0.1:8000/login/oidc to sign in through the emulator's sign-in page.
 """
 
+import secrets
 from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
 
-from fastapi import Depends, FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from aioauthing import InvalidCredentialsError, NotFoundError, TokenClaims
@@ -41,6 +48,39 @@ def create_app(settings: AuthingSettings | None = None) -> FastAPI:
         if user is None or not user.token:
             raise HTTPException(401, "wrong email or password")
         return {"token": user.token, "expires_at": user.token_expired_at}
+
+    @app.get("/login/oidc")
+    async def oidc_login(request: Request, runtime: Runtime) -> RedirectResponse:
+        """Send the browser to the hosted sign-in page (OIDC code flow with PKCE)."""
+        verifier = runtime.auth.generate_code_challenge()
+        url = runtime.auth.build_authorize_url(
+            redirect_uri=str(request.url_for("oidc_callback")),
+            scope="openid profile email",
+            state=secrets.token_urlsafe(16),
+            code_challenge=runtime.auth.generate_code_challenge_digest(verifier),
+            code_challenge_method="S256",
+        )
+        state = parse_qs(urlsplit(url).query)["state"][0]
+        response = RedirectResponse(url, status_code=303)
+        # The verifier stays with this browser only, bound to the state it must come back with.
+        response.set_cookie(
+            "oidc_flow", f"{state}.{verifier}", httponly=True, samesite="lax", max_age=600
+        )
+        return response
+
+    @app.get("/callback", name="oidc_callback")
+    async def oidc_callback(
+        request: Request, code: str, state: str, runtime: Runtime
+    ) -> dict[str, Any]:
+        """The sign-in page comes back here with a code; exchange it and say who signed in."""
+        expected, _, verifier = request.cookies.get("oidc_flow", "").partition(".")
+        if not expected or not secrets.compare_digest(expected, state):
+            raise HTTPException(400, "unknown or expired sign-in (state does not match)")
+        tokens = await runtime.auth.get_access_token_by_code(
+            code, code_verifier=verifier, redirect_uri=str(request.url_for("oidc_callback"))
+        )
+        claims = await runtime.auth.get_user_info_by_access_token(tokens.access_token)
+        return {"signed_in": True, "sub": claims["sub"], "email": claims.get("email")}
 
     @app.get("/me")
     async def me(claims: Claims) -> dict[str, Any]:

@@ -144,14 +144,33 @@ def main() -> None:
     """aioauthing: tools for the Authing V2 API and its local emulator."""
 
 
-@main.command()
+@main.command(
+    epilog="With 'exec -- CMD ARGS...': start on a free port, run CMD with AUTHING_HOST, "
+    "AUTHING_APP_ID, AUTHING_APP_SECRET, AUTHING_USERPOOL_ID, AUTHING_USERPOOL_SECRET and "
+    "AUTHING_PUBLIC_KEY set, stop when it ends, and exit with its status.",
+)
+@click.argument("exec_command", nargs=-1, type=click.UNPROCESSED, metavar="[exec -- CMD ARGS...]")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
     "--port",
     default=8800,
     show_default=True,
     type=click.IntRange(0, 65535),
-    help="Port (0 = any free port).",
+    help="Port (0 = any free port; exec: 0).",
+)
+@click.option(
+    "--import",
+    "import_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Load this state export (GET /__emulator__/state, --export-on-exit) at start.",
+)
+@click.option(
+    "--export-on-exit",
+    "export_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the whole state to this file when the emulator stops (mode 0600).",
 )
 @click.option(
     "--data",
@@ -163,7 +182,8 @@ def main() -> None:
 @click.option(
     "--faults",
     default="",
-    help='Fault spec, e.g. "429=0.05,503=0.05,500=0.01,502=0.01,drop=0.01,lost=0.01,latency=20ms".',
+    help='Fault rates, e.g. "429=0.05,503=0.05,500=0.01,502=0.01,drop=0.01,lost=0.01,latency=20ms", '
+    'and rules "OPERATION:FAULT[xCOUNT]", e.g. "createUser:503x3" (the next 3 createUser calls).',
 )
 @click.option("--fixed-code", default=None, help="Every SMS / email verification code is this.")
 @click.option(
@@ -190,8 +210,11 @@ def main() -> None:
     help="Print the settings as AUTHING_* shell exports instead of the JSON line.",
 )
 def emulator(
+    exec_command: tuple[str, ...],
     host: str,
     port: int,
+    import_path: Path | None,
+    export_path: Path | None,
     data: Path | None,
     seed: int | None,
     faults: str,
@@ -204,25 +227,53 @@ def emulator(
     """Run the local Authing V2 emulator.
 
     Prints one JSON line with the default pool's settings (host, user_pool_id, secret, app_id,
-    app_secret, public_key), then serves until interrupted.
+    app_secret, public_key) on stdout and a short banner on stderr, then serves until Ctrl-C.
     """
     try:
+        from aioauthing.cli import emulator_run
         from aioauthing.emulator.app import create_app
         from aioauthing.emulator.config import EmulatorConfig
         from aioauthing.emulator.directory_config import load_directory
-        from aioauthing.emulator.faults import parse_faults
-        from aioauthing.emulator.server import bind_socket, uvicorn_server
+        from aioauthing.emulator.faults import split_fault_text
+        from aioauthing.emulator.server import bind_socket
     except ImportError as exc:
         raise missing_extra("aioauthing emulator", "emulator", exc) from None
 
+    if exec_command and exec_command[0] != "exec":
+        raise click.UsageError(
+            f"unexpected argument {exec_command[0]!r} (did you mean 'exec -- CMD'?)"
+        )
+    if exec_command and len(exec_command) < 2:
+        raise click.UsageError("exec needs a command: aioauthing emulator exec -- CMD ARGS...")
     try:
-        parse_faults(faults)
+        split_fault_text(faults)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--faults") from exc
+    import_data = emulator_run.read_state_file(import_path) if import_path else None
     try:
         directory_users = load_directory(directory) if directory else ()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--directory") from exc
+    if exec_command:
+        source = click.get_current_context().get_parameter_source("port")
+        exec_config = EmulatorConfig(
+            host=host,
+            port=0 if source is click.core.ParameterSource.DEFAULT else port,
+            data_path=data,
+            seed=seed,
+            faults=faults,
+            fixed_code=fixed_code,
+            schema_path=schema,
+            directory=directory_users,
+        )
+        status = emulator_run.run_exec(
+            exec_config,
+            exec_command[1:],
+            import_data=import_data,
+            import_path=import_path,
+            export_path=export_path,
+        )
+        raise SystemExit(status)
     try:
         sock = bind_socket(host, port)
     except OSError as exc:
@@ -243,6 +294,8 @@ def emulator(
         public_url=f"http://{shown_host}:{actual_port}",
     )
     app = create_app(config)
+    if import_data is not None and import_path is not None:
+        emulator_run.import_state(app, import_data, import_path)
     settings = app.state.emulator.settings()
     if print_env:
         from aioauthing.runtime.env import shell_exports
@@ -250,5 +303,6 @@ def emulator(
         click.echo(shell_exports({**settings, "app_host": settings["host"]}))
     else:
         click.echo(json.dumps(settings, ensure_ascii=False), nl=True)
-    server = uvicorn_server(app, log_level=log_level)
-    server.run(sockets=[sock])
+    pools = len(app.state.emulator.state.pools)
+    click.echo(emulator_run.banner(settings, pools=pools), err=True)
+    emulator_run.serve_foreground(app, sock, log_level=log_level, export_path=export_path)

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from . import admin_protocols, jsonutil
 from .errors import AuthingBizError, biz, error_payload
-from .faults import parse_faults
+from .faults import parse_faults, rules_from_json, split_fault_text
 from .passwords import hash_password
 from .state import Pool
 
@@ -83,8 +83,9 @@ async def create_pool(request: Request) -> Any:
     runtime = _runtime(request)
     pool = runtime.state.create_pool(body.get("name"))
     if "faults" in body:
-        parse_faults(body["faults"])
-        pool.faults = body["faults"] or ""
+        rates, rules = split_fault_text(body["faults"])
+        pool.faults = rates
+        runtime.targeted.set_rules(pool.id, rules)  # like the rates: instead of --faults
     if "fixedCode" in body:
         pool.fixed_code = body["fixedCode"]
     runtime.state.touch_pool(pool)
@@ -93,10 +94,16 @@ async def create_pool(request: Request) -> Any:
 
 async def reset(request: Request) -> Any:
     state = _runtime(request).state
+    runtime = _runtime(request)
     if request.query_params.get("pool") or request.headers.get("x-authing-userpool-id"):
-        state.reset_pool(_pool(request))
+        pool = _pool(request)
+        state.reset_pool(pool)
+        runtime.journal.clear(pool.id)
+        runtime.targeted.reset(pool.id)
     else:
         state.reset_all()
+        runtime.journal.clear()
+        runtime.targeted.reset()
     return {"code": 200, "message": "reset"}
 
 
@@ -154,13 +161,29 @@ async def faults(request: Request) -> Any:
     runtime = _runtime(request)
     if request.method == "POST":
         body = await _json(request)
-        spec = body.get("spec", pool.faults) or ""
+        spec, rules = split_fault_text(body.get("spec", pool.faults) or "")
         parse_faults(spec)
+        if "rules" in body or rules:
+            runtime.targeted.set_rules(pool.id, rules + rules_from_json(body.get("rules", [])))
         pool.faults = spec
         runtime.state.touch_pool(pool)
         if body.get("seed") is not None:
             runtime.faults.reseed(pool.id, spec, int(body["seed"]))
-    return {"spec": pool.faults}
+    return {"spec": pool.faults, "rules": [r.as_dict() for r in runtime.targeted.rules(pool.id)]}
+
+
+async def requests(request: Request) -> Any:
+    """The pool's recent requests, newest first (``?operation=createUser``, ``?limit=N``)."""
+    pool = _pool(request)
+    raw_limit = request.query_params.get("limit")
+    limit = int(raw_limit) if raw_limit else None
+    if limit is not None and limit < 0:
+        raise ValueError("limit must be a non-negative integer")
+    entries = _runtime(request).journal.entries(pool.id)
+    operation = request.query_params.get("operation")
+    if operation:
+        entries = [e for e in entries if operation in e.operation.split(",")]
+    return {"requests": [entry.as_dict() for entry in entries[:limit]]}
 
 
 async def directory(request: Request) -> Any:
@@ -223,6 +246,7 @@ def admin_routes() -> list[Route]:
         ("/codes", codes, ["GET", "POST"]),
         ("/clock", clock, ["GET", "POST"]),
         ("/faults", faults, ["GET", "POST"]),
+        ("/requests", requests, ["GET"]),
         ("/directory", directory, ["GET", "POST"]),
         ("/schema", schema, ["GET"]),
         ("/oidc/authorize", _with_body(admin_protocols.oidc_authorize), ["POST"]),

@@ -15,13 +15,16 @@ from starlette.routing import Route
 from . import rooms
 from .admin import admin_routes
 from .config import EmulatorConfig
-from .faults import FaultBook, parse_faults
+from .faults import FaultBook, FaultRule, TargetedFaults, parse_faults, split_fault_text
 from .graphql_http import GraphQLService
+from .journal import RequestJournal, route_operations
 from .middleware import EmulatorMiddleware, error_answer
+from .pages import PAGES, page_routes
 from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
 from .rest_http import context_for, rest_routes
 from .schema import SchemaReport, build_schema_with_resolvers, load_sdl
 from .state import EmulatorState
+from .ui import ui_routes
 
 __all__ = ["EmulatorRuntime", "create_app"]
 
@@ -38,6 +41,10 @@ class EmulatorRuntime:
     faults: FaultBook
     sdl: str
     report: SchemaReport
+    journal: RequestJournal = dataclasses.field(default_factory=RequestJournal)
+    """Recent requests per pool (``GET /__emulator__/requests``)."""
+    targeted: TargetedFaults = dataclasses.field(default_factory=TargetedFaults)
+    """Per-operation fault rules (``createUser:503x3``), consulted before the rates."""
 
     def refresh_keys(self) -> None:
         """Nothing cached outside ``state`` holds keys; kept as the hook for future caches."""
@@ -62,23 +69,45 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(error_answer(request.url.path, status), status_code=status, headers=headers)
 
 
+def _fault_rules(config: EmulatorConfig) -> tuple[EmulatorConfig, list[FaultRule]]:
+    """Take the targeted rules (``createUser:503x3``) out of ``config.faults``: pools keep the
+    rates as their spec, the rules go to ``EmulatorRuntime.targeted``."""
+    rates, rules = split_fault_text(config.faults)
+    return (dataclasses.replace(config, faults=rates) if rules else config), rules
+
+
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     """Build an emulator application (state in memory, or in ``config.data_path``)."""
     config = config or EmulatorConfig()
+    config, rules = _fault_rules(config)
     parse_faults(config.faults)
     sdl = load_sdl(config.schema_path)
     schema, report = build_schema_with_resolvers(sdl, GRAPHQL_RESOLVERS)
     state = EmulatorState(config)
     faults = FaultBook(config.seed)
+    journal = RequestJournal(config.journal_size)
+    targeted = TargetedFaults(rules)
+    operations: dict[int, str] = {}
+    all_routes = [
+        Route("/graphql/v2", _graphql, methods=["POST"]),
+        *rest_routes([r for r in REST_ROUTES if (r.method, r.path) not in PAGES]),
+        *page_routes(),  # after REST: /cas-idp/logout before /cas-idp/{appId}
+        *admin_routes(),
+        *ui_routes(),
+    ]
+    operations.update(route_operations(all_routes))
     app = Starlette(
-        routes=[
-            Route("/graphql/v2", _graphql, methods=["POST"]),
-            *rest_routes(REST_ROUTES),
-            *admin_routes(),
-        ],
+        routes=all_routes,
         middleware=[
             Middleware(
-                EmulatorMiddleware, state=state, faults=faults, max_body=config.max_body_bytes
+                EmulatorMiddleware,
+                state=state,
+                faults=faults,
+                max_body=config.max_body_bytes,
+                journal=journal,
+                targeted=targeted,
+                operations=operations,
+                routes=all_routes,
             )
         ],
         exception_handlers={HTTPException: _http_error},
@@ -90,5 +119,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         faults=faults,
         sdl=sdl,
         report=report,
+        journal=journal,
+        targeted=targeted,
     )
     return app

@@ -33,6 +33,8 @@ class EmulatorConfig:
 
     The environment variable ``AIOAUTHING_EMULATOR_SCHEMA`` has the same effect."""
     max_body_bytes: int = MAX_BODY_BYTES
+    journal_size: int = 500
+    """Requests remembered per pool by the request journal (``GET /__emulator__/requests``)."""
     user_token_lifetime: int = 1_209_600
     """Seconds a user token (``User.token``) stays valid (14 days, as seen on the wire)."""
     management_token_lifetime: int = 7 * 86_400

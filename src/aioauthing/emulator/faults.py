@@ -6,7 +6,17 @@ import dataclasses
 import random
 import re
 
-__all__ = ["OUTCOMES", "FaultBook", "FaultInjector", "FaultSpec", "parse_faults"]
+__all__ = [
+    "OUTCOMES",
+    "FaultBook",
+    "FaultInjector",
+    "FaultRule",
+    "FaultSpec",
+    "TargetedFaults",
+    "parse_faults",
+    "rules_from_json",
+    "split_fault_text",
+]
 
 OUTCOMES = ("429", "500", "502", "503", "drop", "lost")
 """Injectable outcomes, in the order probabilities are stacked."""
@@ -104,3 +114,143 @@ class FaultBook:
 
     def forget(self, pool_id: str) -> None:
         self._injectors.pop(pool_id, None)
+
+
+# ------------------------------------------------------------------------- targeted fault rules
+# "createUser:503x3" -- the next 3 requests naming the operation fail with 503. Kept apart from
+# the rates above (their spec text and parse API are unchanged): rules live per pool in a
+# TargetedFaults book and are consulted before the rates.
+
+RULE_OUTCOMES = OUTCOMES
+"""Outcomes a targeted rule can inject (the same as the rates)."""
+
+_RULE = re.compile(r"^(?P<fault>\d+|[a-z]+?)(?:x(?P<count>\d+))?$")
+
+
+@dataclasses.dataclass(slots=True)
+class FaultRule:
+    """Fail requests naming ``operation`` with ``fault``, ``count`` times (``None``: always).
+
+    ``operation`` is a GraphQL root field (``createUser``), a REST route template
+    (``/api/v2/users/{id}``) or a method and route (``POST /api/v2/users``), as the request
+    journal shows them."""
+
+    operation: str
+    fault: str
+    count: int | None = None
+    used: int = 0
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.count is None else max(self.count - self.used, 0)
+
+    def matches(self, method: str, operations: tuple[str, ...]) -> bool:
+        wanted_method, _, wanted = self.operation.rpartition(" ")
+        if wanted_method and wanted_method.upper() != method:
+            return False
+        return wanted in operations
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "operation": self.operation,
+            "fault": self.fault,
+            "count": self.count,
+            "remaining": self.remaining,
+        }
+
+
+def _rule(operation: object, fault: object, count: object) -> FaultRule:
+    if not isinstance(operation, str) or not operation.strip():
+        raise ValueError("a fault rule needs an operation, e.g. createUser")
+    fault_text = str(fault).strip().lower()
+    if fault_text not in RULE_OUTCOMES:
+        raise ValueError(f"unknown fault {fault_text!r} in rule; known: {', '.join(OUTCOMES)}")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+        raise ValueError(f"count of the {operation} rule must be a positive integer")
+    return FaultRule(operation.strip(), fault_text, count)
+
+
+def is_rule_item(item: str) -> bool:
+    """Whether one comma-separated item of ``--faults`` is a rule (``op:fault[xN]``)."""
+    name, _, _ = item.partition("=")
+    return ":" in name
+
+
+def split_fault_text(text: str | None) -> tuple[str, list[FaultRule]]:
+    """Split ``--faults`` text into the rates spec (for :func:`parse_faults`) and rules.
+
+    ``"429=0.05,createUser:503x3,POST /api/v2/users:drop"`` gives ``("429=0.05", [...])``;
+    raises ``ValueError`` naming the bad item."""
+    rates: list[str] = []
+    rules: list[FaultRule] = []
+    for raw in (text or "").split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        if not is_rule_item(item):
+            rates.append(item)
+            continue
+        operation, _, outcome = item.rpartition(":")
+        match = _RULE.match(outcome.strip().lower())
+        if not match:
+            raise ValueError(f"bad fault rule {item!r} (use e.g. createUser:503x3)")
+        count = int(match.group("count")) if match.group("count") else None
+        rules.append(_rule(operation, match.group("fault"), count))
+    spec = ",".join(rates)
+    parse_faults(spec)
+    return spec, rules
+
+
+def rules_from_json(items: object) -> list[FaultRule]:
+    """Rules from ``[{"operation": "createUser", "fault": "503", "count": 3}, ...]``."""
+    if not isinstance(items, list):
+        raise ValueError("rules must be a list of {operation, fault, count}")
+    rules = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError("each rule must be an object {operation, fault, count}")
+        rules.append(_rule(item.get("operation"), item.get("fault", ""), item.get("count")))
+    return rules
+
+
+class TargetedFaults:
+    """Per-pool fault rules. A pool starts with a copy of ``defaults`` (the ``--faults`` rules)."""
+
+    def __init__(self, defaults: list[FaultRule] | tuple[FaultRule, ...] = ()) -> None:
+        self.defaults = tuple(defaults)
+        self._rules: dict[str, list[FaultRule]] = {}
+
+    def rules(self, pool_id: str) -> list[FaultRule]:
+        rules = self._rules.get(pool_id)
+        if rules is None:
+            rules = self._rules[pool_id] = [
+                FaultRule(r.operation, r.fault, r.count) for r in self.defaults
+            ]
+        return rules
+
+    def set_rules(self, pool_id: str, rules: list[FaultRule]) -> None:
+        self._rules[pool_id] = rules
+
+    def reset(self, pool_id: str | None = None) -> None:
+        """Back to the defaults (one pool, or every pool)."""
+        if pool_id is None:
+            self._rules.clear()
+        else:
+            self._rules.pop(pool_id, None)
+
+    def wants_route(self, pool_id: str) -> bool:
+        """Whether a rule of the pool names a REST route (so the request must be routed)."""
+        return any("/" in r.operation for r in self.rules(pool_id) if r.remaining != 0)
+
+    def take(self, pool_id: str, method: str, operations: tuple[str, ...]) -> FaultRule | None:
+        """The first live rule matching the request, its use counted; ``None`` otherwise."""
+        rules = self._rules.get(pool_id)
+        if rules is None:
+            if not self.defaults:
+                return None
+            rules = self.rules(pool_id)
+        for rule in rules:
+            if rule.remaining != 0 and rule.matches(method, operations):
+                rule.used += 1
+                return rule
+        return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Iterable
 from typing import Any
 
 import anyio
@@ -11,7 +13,15 @@ import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_payload
-from .faults import FaultBook
+from .faults import FaultBook, FaultRule, TargetedFaults
+from .journal import (
+    JournalEntry,
+    RequestJournal,
+    answer_code,
+    client_id_of,
+    graphql_fields,
+    redact_path,
+)
 from .state import EmulatorState, Pool
 
 __all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
@@ -20,6 +30,8 @@ log = logging.getLogger("aioauthing.emulator")
 
 ADMIN_PREFIX = "/__emulator__"
 GRAPHQL_PATH = "/graphql/v2"
+_PROTOCOL_PREFIXES = ("/oidc/", "/oauth/", "/cas-idp/")
+_UNJOURNALED = frozenset({"/", "/favicon.ico"})
 CLOSE_HEADER = b"x-aioauthing-emulator-close"
 """Internal response header: the socket server closes the connection instead of answering.
 
@@ -76,12 +88,125 @@ def error_answer(path: str, status: int) -> dict[str, Any]:
 
 class EmulatorMiddleware:
     def __init__(
-        self, app: ASGIApp, *, state: EmulatorState, faults: FaultBook, max_body: int
+        self,
+        app: ASGIApp,
+        *,
+        state: EmulatorState,
+        faults: FaultBook,
+        max_body: int,
+        journal: RequestJournal | None = None,
+        targeted: TargetedFaults | None = None,
+        operations: dict[int, str] | None = None,
+        routes: Iterable[Any] = (),
     ) -> None:
         self.app = app
         self.state = state
         self.faults = faults
         self.max_body = max_body
+        self.journal = journal
+        self.targeted = targeted
+        self.operations = operations if operations is not None else {}
+        """``id(endpoint) -> route template``, filled once the routes exist."""
+        self.routes = routes
+
+    def _protocol_pool(self, scope: Scope, body: bytes) -> Pool | None:
+        """The pool of the OAuth / CAS client a request without pool header or token names."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if headers.get("x-authing-userpool-id") or headers.get(
+            "authorization", ""
+        ).lower().startswith("bearer "):
+            return None
+        client_id = client_id_of(scope.get("query_string", b""), headers, body, scope["path"])
+        return self.state.pool_by_app_id(client_id) if client_id else None
+
+    def _route_of(self, scope: Scope) -> str:
+        from starlette.routing import Match
+
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return str(route.path)
+        return ""
+
+    def _observe(
+        self, scope: Scope, body: bytes, send: Send, pool: Pool | None, outcome: str | None
+    ) -> tuple[str | None, Send]:
+        """Targeted fault rules and the request journal for one request: the outcome to inject
+        (a rule's fault beats the rates) and the ``send`` that records the answer."""
+        if scope["path"] in _UNJOURNALED:
+            return outcome, send
+        if scope["path"].startswith(_PROTOCOL_PREFIXES):
+            pool = self._protocol_pool(scope, body) or pool
+        if pool is None:
+            return outcome, send
+        fields = graphql_fields(body) if scope["path"].rstrip("/") == GRAPHQL_PATH else None
+        rule: FaultRule | None = None
+        if self.targeted is not None:
+            operations = fields or ()
+            if fields is None and self.targeted.wants_route(pool.id):
+                operations = (self._route_of(scope),)
+            rule = self.targeted.take(pool.id, scope.get("method", ""), operations)
+            if rule is not None:
+                outcome = rule.fault
+        if self.journal is None:
+            return outcome, send
+        delayed = self.faults.injector(pool.id, pool.faults).spec.latency
+        fault = outcome or ("latency" if delayed else None)
+        return outcome, self._journaling(send, scope, pool, fields, fault, rule)
+
+    def _journaling(
+        self,
+        send: Send,
+        scope: Scope,
+        pool: Pool,
+        fields: tuple[str, ...] | None,
+        fault: str | None,
+        rule: FaultRule | None,
+    ) -> Send:
+        """``send`` that records the request in the journal once its answer has gone out."""
+        journal = self.journal
+        assert journal is not None
+        began = scope.get("aioauthing.began") or time.perf_counter()
+        status = 500
+        head = bytearray()
+
+        async def journaling_send(message: Message) -> None:
+            nonlocal status
+            await send(message)
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                return
+            if message["type"] != "http.response.body":
+                return
+            if len(head) < 65536:
+                head.extend(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            if fields is not None:
+                operation = ",".join(fields) or "graphql"
+            else:
+                endpoint = id(scope.get("endpoint"))
+                operation = self.operations.get(endpoint) or redact_path(scope["path"])
+            code, error = answer_code(status, bytes(head), fields is not None)
+            if fault in ("429", "500", "502", "503", "drop"):
+                code = int(fault) if fault != "drop" else None
+            duration = time.perf_counter() - began
+            journal.record(
+                pool.id,
+                JournalEntry(
+                    time=time.time() - duration,  # when the request came in
+                    method=scope.get("method", ""),
+                    operation=operation,
+                    status=status,
+                    code=code,
+                    error=error,
+                    duration=duration,
+                    fault=fault,
+                    rule=rule.operation if rule is not None else None,
+                ),
+            )
+
+        return journaling_send
 
     def _pool_for(self, scope: Scope) -> Pool | None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -133,6 +258,7 @@ class EmulatorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope["aioauthing.began"] = time.perf_counter()  # the request journal's durations
         body = await self._read_body(scope, receive)
         if body is None:
             await self._drain(receive)
@@ -157,6 +283,7 @@ class EmulatorMiddleware:
                 if injector.spec.latency:
                     await anyio.sleep(injector.spec.latency)
                 outcome = injector.decide()
+            outcome, send = self._observe(scope, body, send, pool, outcome)
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
