@@ -317,7 +317,7 @@ def _rest_handler(em: Spec) -> RestHandler:
     def serve(ctx: RequestContext, call: RestCall) -> Any:
         args: dict[str, Any] = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
         args.update(call.path_params)
-        if call.path_params.get("userPoolId", ctx.pool.id) != _authorize(ctx, em).id:
+        if "userPoolId" in call.path_params and args["userPoolId"] != _authorize(ctx, em).id:
             raise biz("NO_PERMISSION")  # a path naming a pool must name the caller's
         for name in em["ints"]:
             if isinstance(args.get(name), str):
