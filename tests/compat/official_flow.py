@@ -213,12 +213,205 @@ def authentication_flow(s: dict) -> None:
     expect_error("auth.old_token_rejected", lambda: new_client().get_current_user(token))
 
 
+def expect_code(name, fn, code):
+    """``fn()`` must raise ``AuthingException`` with business code ``code``."""
+    exc = expect_error(name, fn)
+    if exc.code != code:
+        STEPS.pop()
+        raise StepFailed(name, f"expected code {code}, got {exc.code}: {exc.message}")
+    return exc
+
+
+def pool_admin_flow(s: dict) -> None:
+    """User pool settings, env variables, the username whitelist and the audit log (issue 14)."""
+    mgmt = ManagementClient(
+        ManagementClientOptions(
+            user_pool_id=s["user_pool_id"],
+            secret=s["secret"],
+            host=s["host"],
+            enc_public_key=s["public_key"],
+        )
+    )
+    auth = AuthenticationClient(
+        AuthenticationClientOptions(
+            app_id=s["app_id"],
+            app_host=s["host"],
+            user_pool_id=s["user_pool_id"],
+            enc_public_key=s["public_key"],
+        )
+    )
+    tag = uuid.uuid4().hex[:8]
+    listed, stranger, email = f"listed_{tag}", f"stranger_{tag}", f"unverified-{tag}@example.com"
+    password = "Passw0rd!"
+
+    step(
+        "pool.userPool.detail",
+        mgmt.userPool.detail,
+        lambda r: (
+            r["code"] == 200
+            and r["data"]["id"] == s["user_pool_id"]
+            and r["data"]["registerDisabled"] is False
+        ),
+    )
+    step(
+        "pool.userPool.add_env",
+        lambda: mgmt.userPool.add_env("LEVEL_" + tag, "3"),
+        lambda r: (
+            r["code"] == 200 and (r["data"]["key"], r["data"]["value"]) == ("LEVEL_" + tag, "3")
+        ),
+    )
+    step(
+        "pool.userPool.list_env",
+        mgmt.userPool.list_env,
+        lambda r: {e["key"]: e["value"] for e in r["data"]}.get("LEVEL_" + tag) == "3",
+    )
+    step(
+        "pool.userPool.remove_env",
+        lambda: mgmt.userPool.remove_env("LEVEL_" + tag),
+        lambda r: r["code"] == 200,
+    )
+    step(
+        "pool.userPool.list_env_after_remove",
+        mgmt.userPool.list_env,
+        lambda r: all(e["key"] != "LEVEL_" + tag for e in r["data"]),
+    )
+    step(
+        "pool.whiteList.add",
+        lambda: mgmt.whiteList.add("USERNAME", [listed]),
+        lambda r: [e["value"] for e in r] == [listed],
+    )
+    step(
+        "pool.whiteList.list",
+        lambda: mgmt.whiteList.list("USERNAME"),
+        lambda r: listed in [e["value"] for e in r],
+    )
+    step(
+        "pool.whiteList.enable_white_list",
+        lambda: mgmt.whiteList.enable_white_list("USERNAME"),
+        lambda p: p["whitelist"]["usernameEnabled"] is True,
+    )
+    expect_code(
+        "pool.register_not_whitelisted", lambda: auth.register_by_username(stranger, password), 2031
+    )
+    step(
+        "pool.register_whitelisted",
+        lambda: auth.register_by_username(listed, password),
+        lambda u: u["username"] == listed,
+    )
+    step(
+        "pool.whiteList.disable_white_list",
+        lambda: mgmt.whiteList.disable_white_list("USERNAME"),
+        lambda p: p["whitelist"]["usernameEnabled"] is False,
+    )
+    step(
+        "pool.whiteList.remove",
+        lambda: mgmt.whiteList.remove("USERNAME", [listed]),
+        lambda r: [e["value"] for e in r] == [listed],
+    )
+    step(
+        "pool.userPool.update_register_disabled",
+        lambda: mgmt.userPool.update({"registerDisabled": True}),
+        lambda p: p["registerDisabled"] is True,
+    )
+    expect_code("pool.register_disabled", lambda: auth.register_by_email(email, password), 2031)
+    step(
+        "pool.userPool.update_login_require_email_verified",
+        lambda: mgmt.userPool.update(
+            {"registerDisabled": False, "loginRequireEmailVerified": True}
+        ),
+        lambda p: p["registerDisabled"] is False and p["loginRequireEmailVerified"] is True,
+    )
+    step(
+        "pool.register_after_reopen",
+        lambda: auth.register_by_email(email, password),
+        lambda u: u["email"] == email and u["emailVerified"] is False,
+    )
+    expect_code("pool.login_unverified_email", lambda: auth.login_by_email(email, password), 2042)
+    step(
+        "pool.userPool.update_restore",
+        lambda: mgmt.userPool.update({"loginRequireEmailVerified": False}),
+        lambda p: p["loginRequireEmailVerified"] is False,
+    )
+    person = step(
+        "pool.users.create_for_principal",
+        lambda: mgmt.users.create({"username": f"principal_{tag}"}),
+        lambda u: u["id"],
+    )
+    step(
+        "pool.principalAuth.authenticate_refused",
+        lambda: mgmt.principalAuth.authenticate(
+            person["id"], "P", "Ada", "11010519491231002X", "4111111111111112"
+        ),
+        lambda r: r["code"] == 400,
+    )
+    step(
+        "pool.principalAuth.authenticate",
+        lambda: mgmt.principalAuth.authenticate(
+            person["id"], "P", "Ada", "11010519491231002X", "4111111111111111"
+        ),
+        lambda r: r["code"] == 200,
+    )
+    step(
+        "pool.principalAuth.detail",
+        lambda: mgmt.principalAuth.detail(person["id"]),
+        lambda r: (
+            r["code"] == 200
+            and (r["data"]["userId"], r["data"]["principalType"]) == (person["id"], "P")
+        ),
+    )
+    app = step(
+        "pool.applications.create",
+        lambda: mgmt.applications.create("Shop", "shop-" + tag, ["https://shop.example/cb"]),
+        lambda a: a["id"] and a["identifier"] == "shop-" + tag and a["secret"],
+    )
+    step(
+        "pool.applications.list",
+        lambda: mgmt.applications.list(page=1, limit=10),
+        lambda d: [a["id"] for a in d["list"]] == [s["app_id"], app["id"]],
+    )
+    step(
+        "pool.applications.find_by_id",
+        lambda: mgmt.applications.find_by_id(app["id"]),
+        lambda a: (a["name"], a["secret"]) == ("Shop", app["secret"]),
+    )
+    step(
+        "pool.applications.refresh_application_secret",
+        lambda: mgmt.applications.refresh_application_secret(app["id"]),
+        lambda r: r["code"] == 200 and r["data"]["secret"] not in ("", app["secret"]),
+    )
+    step(
+        "pool.applications.delete", lambda: mgmt.applications.delete(app["id"]), lambda r: r is True
+    )
+    expect_code(
+        "pool.applications.find_deleted", lambda: mgmt.applications.find_by_id(app["id"]), 2011
+    )
+    step(
+        "pool.auditLog.list_audit_logs",
+        mgmt.auditLog.list_audit_logs,
+        lambda r: (
+            r["code"] == 200
+            and [e["eventType"] for e in r["data"]["list"][:6]]
+            == [
+                "DELETE /api/v2/applications/{appId}",
+                "PATCH /api/v2/application/{appId}/refresh-secret",
+                "POST /api/v2/applications",
+                "POST /api/v2/users/{userId}/management/principal_authentication",
+                "createUser",
+                "updateUserpool",
+            ]
+            and r["data"]["list"][4]["eventDetails"] == {"id": person["id"]}
+            and r["data"]["totalCount"] >= 17
+        ),
+    )
+
+
 def main() -> int:
     settings = load_settings()
     total = time.perf_counter()
     try:
         management_flow(settings)
         authentication_flow(settings)
+        pool_admin_flow(settings)
     except StepFailed as failure:
         print(
             json.dumps(

@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from aioauthing import AuthingError, NotFoundError, models
+from aioauthing import (
+    AlreadyExistsError,
+    AuthenticationClient,
+    AuthingError,
+    NotFoundError,
+    OAuthError,
+    PermissionDeniedError,
+    models,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -71,3 +79,53 @@ async def test_tenants_members_and_a_users_tenants(
     assert info.value.code == 404
     with pytest.raises(NotFoundError):
         await mgmt.users.list_tenants("000000000000000000000000")
+
+
+async def test_applications_create_find_delete_and_refresh_secret(
+    authing_management_client: Any, authing_pool: Any
+) -> None:
+    mgmt = authing_management_client
+    app = await mgmt.applications.create("Shop", "shop", ["https://shop.example/cb"])
+    assert (app.name, app.identifier, app.redirect_uris) == (
+        "Shop",
+        "shop",
+        ["https://shop.example/cb"],
+    )
+    assert app.secret and app.is_default is False
+    with pytest.raises(AlreadyExistsError) as taken:
+        await mgmt.applications.create("Shop 2", "shop", [])
+    assert taken.value.code == 2039
+    listed = await mgmt.applications.list()
+    assert [a.id for a in listed.list] == [authing_pool.app_id, app.id]
+    assert (await mgmt.applications.find_by_id(app.id)).secret == app.secret
+    renewed = await mgmt.applications.refresh_application_secret(app.id)
+    assert renewed.secret and renewed.secret != app.secret
+    assert (await mgmt.applications.delete(app.id)).code == 200
+    with pytest.raises(NotFoundError) as gone:
+        await mgmt.applications.find_by_id(app.id)
+    assert gone.value.code == 2011
+    with pytest.raises(PermissionDeniedError) as kept:
+        await mgmt.applications.delete(authing_pool.app_id)
+    assert kept.value.code == 1001
+
+    # The default application's secret is the client secret of OAuth client authentication.
+    def client(secret: str) -> AuthenticationClient:
+        return AuthenticationClient(
+            authing_pool.app_id,
+            host=authing_pool.host,
+            user_pool_id=authing_pool.user_pool_id,
+            public_key=authing_pool.public_key,
+            app_secret=secret,
+        )
+
+    old = client(authing_pool.app_secret)
+    assert (await old.introspect_token("not-a-token")).active is False
+    fresh = await mgmt.applications.refresh_application_secret(authing_pool.app_id)
+    assert fresh.secret and fresh.secret != authing_pool.app_secret
+    with pytest.raises(OAuthError) as refused:
+        await old.introspect_token("not-a-token")
+    assert refused.value.error == "invalid_client"
+    new = client(fresh.secret)
+    assert (await new.introspect_token("not-a-token")).active is False
+    await old.aclose()
+    await new.aclose()

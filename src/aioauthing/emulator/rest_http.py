@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import jsonutil
+from .audit import record_admin
 from .context import RequestContext
 from .errors import AuthingBizError, error_payload
 from .lang import REQUEST_LANG
@@ -54,7 +55,7 @@ def _multipart_files(content_type: str, raw: bytes) -> dict[str, tuple[str, byte
     return files
 
 
-def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(handler: RestHandler, path: str) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         raw = await request.body()
         body: Any = None
@@ -78,6 +79,11 @@ def _endpoint(handler: RestHandler) -> Callable[[Request], Awaitable[Response]]:
                 result = await result
         except AuthingBizError as exc:
             return JSONResponse(exc.payload())
+        if request.method != "GET" and "authorization" in request.headers:
+            given = call.body if isinstance(call.body, dict) else {}
+            record_admin(
+                ctx, f"{request.method} {path}", {**given, **call.path_params, **call.query}
+            )
         if isinstance(result, Response):
             return result
         if isinstance(result, Envelope):
@@ -99,5 +105,5 @@ def rest_routes(registered: Sequence[RestRoute]) -> list[Route]:
     routes = []
     for path, entries in by_path.items():
         for entry in entries:
-            routes.append(Route(path, _endpoint(entry.handler), methods=[entry.method]))
+            routes.append(Route(path, _endpoint(entry.handler, path), methods=[entry.method]))
     return routes

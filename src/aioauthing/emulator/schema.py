@@ -11,6 +11,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, build_schema
 
+from .audit import audited
 from .errors import biz
 from .registry import Resolver
 
@@ -71,6 +72,8 @@ def build_schema_with_resolvers(
         type_name, _, field_name = name.partition(".")
         gql_type = schema.get_type(type_name)
         if isinstance(gql_type, GraphQLObjectType) and field_name in gql_type.fields:
+            if type_name == "Mutation":  # administrators' changes go to the audit log
+                fn = audited(fn, field_name)
             gql_type.fields[field_name].resolve = _wrap(fn)
             wired.append(name)
         else:

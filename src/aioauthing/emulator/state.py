@@ -242,6 +242,10 @@ class EmulatorState:
         pool.directory[key] = entry
         self._upsert((pool.id, "directory", key), entry)
 
+    def delete_directory_entry(self, pool: Pool, key: str) -> None:
+        if pool.directory.pop(key, None) is not None:
+            self._delete((pool.id, "directory", key))
+
     def _upsert(self, record: Record, body: Any) -> None:
         self._deletes.discard(record)
         self._upserts[record] = body

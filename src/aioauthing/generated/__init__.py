@@ -11,20 +11,25 @@
 #   spec/local.yaml
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
+#   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/white_list.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
 #   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
+#   spec/models/mgmt_userpool.yaml
 #   spec/models/mgmt_users.yaml
 #   spec/models/shared_application.yaml
 #   spec/models/shared_org.yaml
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from aioauthing.generated import (
         acl,
         applications,
+        audit_log,
         authentication,
         clients,
         errors,
@@ -57,15 +63,19 @@ if TYPE_CHECKING:
         operations,
         orgs,
         policies,
+        principal_auth,
         roles,
         tenants,
         udf,
+        user_pool,
         users,
+        white_list,
     )
 
 __all__ = [
     "acl",
     "applications",
+    "audit_log",
     "authentication",
     "clients",
     "errors",
@@ -74,10 +84,13 @@ __all__ = [
     "operations",
     "orgs",
     "policies",
+    "principal_auth",
     "roles",
     "tenants",
     "udf",
+    "user_pool",
     "users",
+    "white_list",
 ]
 
 

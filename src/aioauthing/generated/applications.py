@@ -25,7 +25,7 @@ __all__ = [
 
 
 class ApplicationsApi(ApiBase):
-    """List the applications of the user pool and read their details."""
+    """Create, list, find and delete the applications of the user pool; refresh their secrets."""
 
     __slots__ = ()
 
@@ -91,6 +91,93 @@ class ApplicationsApi(ApiBase):
         path_params["appId"] = app_id
         result = await self._execute(
             ops.APPLICATIONS_FIND_BY_ID,
+            path_params=path_params,
+        )
+        return self._structure(result.get("data"), models.Application)
+
+    async def create(
+        self,
+        name: str,
+        identifier: str,
+        redirect_uris: Sequence[str],
+        *,
+        logo: str | Unset = UNSET,
+    ) -> models.Application:
+        """Create an application; the answer carries its id and secret.
+
+        Documented as "创建应用": Go ``CreateApplication``; Python ``applications.create``; JS ``applications.create``.
+
+        Args:
+            name: Name.
+            identifier: Second-level domain ({identifier}.authing.cn), unique.
+            redirect_uris: Allowed login callback URLs.
+            logo: Logo URL.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2039: 应用域名已被占用 (AlreadyExistsError)
+        """
+        v.require_non_empty("name", name)
+        v.require_non_empty("identifier", identifier)
+        v.check_items_non_empty("redirect_uris", redirect_uris)
+        body: dict[str, Any] = {}
+        body["name"] = name
+        body["identifier"] = identifier
+        body["redirectUris"] = list(redirect_uris)
+        if logo is not UNSET:
+            body["logo"] = logo
+        result = await self._execute(
+            ops.APPLICATIONS_CREATE,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.Application)
+
+    async def delete(
+        self,
+        app_id: str,
+    ) -> models.CommonMessage:
+        """Delete an application.
+
+        Documented as "删除应用": Go ``DeleteApplication``; Python ``applications.delete``; JS ``applications.delete``.
+
+        Args:
+            app_id: The application's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        result = await self._execute(
+            ops.APPLICATIONS_DELETE,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def refresh_application_secret(
+        self,
+        app_id: str,
+    ) -> models.Application:
+        """Give an application a new secret; the old one stops working at once.
+
+        Documented as "刷新应用密钥": Go ``RefreshApplicationSecret``; Python ``applications.refresh_application_secret``; JS ``applications.refreshApplicationSecret``.
+
+        Args:
+            app_id: The application's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        result = await self._execute(
+            ops.APPLICATIONS_REFRESH_APPLICATION_SECRET,
             path_params=path_params,
         )
         return self._structure(result.get("data"), models.Application)

@@ -2,14 +2,18 @@
 # Change spec/ (or codegen/templates/) and run `nox -s generate` instead.
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
+#   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/white_list.yaml
 
 """Bases of the hand-written clients: the API groups each client exposes."""
 
@@ -24,13 +28,17 @@ from aioauthing.runtime.api import ApiBase
 if TYPE_CHECKING:
     from aioauthing.generated.acl import AclApi
     from aioauthing.generated.applications import ApplicationsApi
+    from aioauthing.generated.audit_log import AuditLogApi
     from aioauthing.generated.groups import GroupsApi
     from aioauthing.generated.orgs import OrgsApi
     from aioauthing.generated.policies import PoliciesApi
+    from aioauthing.generated.principal_auth import PrincipalAuthApi
     from aioauthing.generated.roles import RolesApi
     from aioauthing.generated.tenants import TenantsApi
     from aioauthing.generated.users import UsersApi
     from aioauthing.generated.udf import UdfApi
+    from aioauthing.generated.user_pool import UserPoolApi
+    from aioauthing.generated.white_list import WhiteListApi
 
 __all__ = ["AuthenticationApis", "ManagementApis", "UserApis"]
 
@@ -47,10 +55,17 @@ class ManagementApis(ApiBase):
 
     @functools.cached_property
     def applications(self) -> ApplicationsApi:
-        """List the applications of the user pool and read their details."""
+        """Create, list, find and delete the applications of the user pool; refresh their secrets."""
         from aioauthing.generated.applications import ApplicationsApi
 
         return ApplicationsApi(self._core)
+
+    @functools.cached_property
+    def audit_log(self) -> AuditLogApi:
+        """Read the audit log (administrators' changes) and the user action log (logins, registrations)."""
+        from aioauthing.generated.audit_log import AuditLogApi
+
+        return AuditLogApi(self._core)
 
     @functools.cached_property
     def groups(self) -> GroupsApi:
@@ -72,6 +87,13 @@ class ManagementApis(ApiBase):
         from aioauthing.generated.policies import PoliciesApi
 
         return PoliciesApi(self._core)
+
+    @functools.cached_property
+    def principal_auth(self) -> PrincipalAuthApi:
+        """Principal authentication of users (a person's real name, or an enterprise)."""
+        from aioauthing.generated.principal_auth import PrincipalAuthApi
+
+        return PrincipalAuthApi(self._core)
 
     @functools.cached_property
     def roles(self) -> RolesApi:
@@ -100,3 +122,17 @@ class ManagementApis(ApiBase):
         from aioauthing.generated.udf import UdfApi
 
         return UdfApi(self._core)
+
+    @functools.cached_property
+    def user_pool(self) -> UserPoolApi:
+        """Read and change the user pool's settings and its environment variables."""
+        from aioauthing.generated.user_pool import UserPoolApi
+
+        return UserPoolApi(self._core)
+
+    @functools.cached_property
+    def white_list(self) -> WhiteListApi:
+        """Registration whitelists of usernames, emails and phone numbers."""
+        from aioauthing.generated.white_list import WhiteListApi
+
+        return WhiteListApi(self._core)

@@ -11,20 +11,25 @@
 #   spec/local.yaml
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
+#   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/white_list.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
 #   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
+#   spec/models/mgmt_userpool.yaml
 #   spec/models/mgmt_users.yaml
 #   spec/models/shared_application.yaml
 #   spec/models/shared_org.yaml
@@ -181,6 +186,26 @@ RECORDS: dict[str, dict[str, Any]] = {
         },
         "defaults": {},
         "relations": {"users": {"model": "User", "stored": "userIds"}},
+        "references": {},
+    },
+    "UserPoolEnv": {
+        "entity": "env",
+        "key": "key",
+        "scope": "",
+        "scope_default": "",
+        "not_found": "ENV_NOT_FOUND",
+        "unique": {},
+        "unique_within": {},
+        "fields": ("id", "userPoolId", "key", "value", "createdAt", "updatedAt"),
+        "writable": ("key", "value"),
+        "server": {
+            "id": "id",
+            "userPoolId": "pool",
+            "createdAt": "created",
+            "updatedAt": "updated",
+        },
+        "defaults": {},
+        "relations": {},
         "references": {},
     },
     "Application": {
@@ -1055,6 +1080,57 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+    },
+    "GET /api/v2/env": {
+        "action": "list",
+        "model": "UserPoolEnv",
+        "relation": "",
+        "by": "key",
+        "rename": "",
+        "ids": "",
+        "message": "",
+        "filters": {},
+        "inputs": (),
+        "nullable": False,
+        "returns_list": True,
+        "page": None,
+        "ints": (),
+        "auth": "management",
+        "rest": True,
+    },
+    "POST /api/v2/env": {
+        "action": "create",
+        "model": "UserPoolEnv",
+        "relation": "",
+        "by": "key",
+        "rename": "",
+        "ids": "",
+        "message": "",
+        "filters": {},
+        "inputs": (),
+        "nullable": False,
+        "returns_list": False,
+        "page": None,
+        "ints": (),
+        "auth": "management",
+        "rest": True,
+    },
+    "DELETE /api/v2/env/{key}": {
+        "action": "delete",
+        "model": "UserPoolEnv",
+        "relation": "",
+        "by": "key",
+        "rename": "",
+        "ids": "",
+        "message": "删除成功",
+        "filters": {},
+        "inputs": (),
+        "nullable": True,
+        "returns_list": False,
+        "page": None,
+        "ints": (),
+        "auth": "management",
+        "rest": True,
     },
     "Mutation.deleteUser": {
         "action": "delete",

@@ -57,12 +57,15 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     2028: ("InvalidInputError", "请提供正确的手机号或邮箱"),  # PHONE_OR_EMAIL_REQUIRED
     2029: ("InvalidInputError", "密码长度不能少于 6 位"),  # PASSWORD_TOO_SHORT
     2030: ("InvalidInputError", "一次最多查询 80 个用户"),  # TOO_MANY_USERS
+    2031: ("PermissionDeniedError", "已关闭注册"),  # REGISTER_DISABLED
     2032: ("InvalidInputError", "注册时需要提供密码"),  # PASSWORD_REQUIRED
     2034: ("AlreadyExistsError", "用户名已存在"),  # USERNAME_EXISTS
     2035: ("AlreadyExistsError", "手机号已被绑定"),  # PHONE_ALREADY_BOUND
     2036: ("NotFoundError", "用户不属于该用户池"),  # USER_NOT_IN_POOL
     2037: ("InvalidInputError", "输入的旧邮箱与用户当前邮箱不匹配"),  # OLD_EMAIL_MISMATCH
     2038: ("InvalidInputError", "输入的旧手机号与用户当前手机号不匹配"),  # OLD_PHONE_MISMATCH
+    2039: ("AlreadyExistsError", "应用域名已被占用"),  # APP_DOMAIN_TAKEN
+    2042: ("AccountStateError", "请先验证邮箱"),  # EMAIL_NOT_VERIFIED
     2058: ("AccountStateError", "强制重置密码，需要验证旧密码"),  # FORCED_PASSWORD_RESET
     2206: ("TokenExpiredError", "登录信息已过期"),  # LOGIN_EXPIRED
     2224: ("NotFoundError", "用户池不存在"),  # USERPOOL_NOT_FOUND
@@ -105,12 +108,15 @@ ERROR_NAMES: dict[str, int] = {
     "PHONE_OR_EMAIL_REQUIRED": 2028,
     "PASSWORD_TOO_SHORT": 2029,
     "TOO_MANY_USERS": 2030,
+    "REGISTER_DISABLED": 2031,
     "PASSWORD_REQUIRED": 2032,
     "USERNAME_EXISTS": 2034,
     "PHONE_ALREADY_BOUND": 2035,
     "USER_NOT_IN_POOL": 2036,
     "OLD_EMAIL_MISMATCH": 2037,
     "OLD_PHONE_MISMATCH": 2038,
+    "APP_DOMAIN_TAKEN": 2039,
+    "EMAIL_NOT_VERIFIED": 2042,
     "FORCED_PASSWORD_RESET": 2058,
     "LOGIN_EXPIRED": 2206,
     "USERPOOL_NOT_FOUND": 2224,
@@ -153,12 +159,15 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     2028: "Give a valid phone number or email address",
     2029: "The password must be at least 6 characters",
     2030: "At most 80 users can be queried at once",
+    2031: "Registration is disabled",
     2032: "A password is required to register",
     2034: "The username already exists",
     2035: "The phone number is already bound",
     2036: "The user does not belong to this user pool",
     2037: "The old email does not match the user's current email",
     2038: "The old phone number does not match the user's current phone number",
+    2039: "The application domain is already taken",
+    2042: "Verify the email address first",
     2058: "A password reset is forced, the old password must be verified",
     2206: "The login has expired",
     2224: "The user pool does not exist",
@@ -182,6 +191,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "请求体不是合法的 JSON",
         "en": "The request body is not valid JSON",
+    },
+    "PRINCIPAL_AUTH_FAILED": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "主体认证失败：{reason}",
+        "en": "Principal authentication failed: {reason}",
     },
     "JSON_OBJECT_REQUIRED": {
         "code": 400,
@@ -423,6 +438,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "租户不存在",
         "en": "The tenant does not exist",
     },
+    "ENV_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "环境变量不存在",
+        "en": "The environment variable does not exist",
+    },
     "NAMESPACE_NOT_FOUND": {
         "code": 404,
         "family": "NotFoundError",
@@ -500,6 +521,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "PermissionDeniedError",
         "message": "用户池密钥不正确",
         "en": "Wrong user pool secret",
+    },
+    "DEFAULT_APP_KEPT": {
+        "code": 1001,
+        "family": "PermissionDeniedError",
+        "message": "不能删除用户池的默认应用",
+        "en": "The pool's default application cannot be deleted",
     },
     "APP_LOGIN_FORBIDDEN": {
         "code": 1576,
@@ -669,6 +696,18 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "一次最多查询 80 个用户",
         "en": "At most 80 users can be queried at once",
     },
+    "REGISTER_DISABLED": {
+        "code": 2031,
+        "family": "PermissionDeniedError",
+        "message": "已关闭注册",
+        "en": "Registration is disabled",
+    },
+    "NOT_IN_WHITELIST": {
+        "code": 2031,
+        "family": "PermissionDeniedError",
+        "message": "{value} 不在注册白名单中",
+        "en": "{value} is not on the registration whitelist",
+    },
     "PASSWORD_REQUIRED": {
         "code": 2032,
         "family": "InvalidInputError",
@@ -704,6 +743,18 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "输入的旧手机号与用户当前手机号不匹配",
         "en": "The old phone number does not match the user's current phone number",
+    },
+    "APP_DOMAIN_TAKEN": {
+        "code": 2039,
+        "family": "AlreadyExistsError",
+        "message": "应用域名已被占用",
+        "en": "The application domain is already taken",
+    },
+    "EMAIL_NOT_VERIFIED": {
+        "code": 2042,
+        "family": "AccountStateError",
+        "message": "请先验证邮箱",
+        "en": "Verify the email address first",
     },
     "FORCED_PASSWORD_RESET": {
         "code": 2058,

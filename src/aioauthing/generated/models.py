@@ -7,6 +7,7 @@
 #   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
+#   spec/models/mgmt_userpool.yaml
 #   spec/models/mgmt_users.yaml
 #   spec/models/shared_application.yaml
 #   spec/models/shared_org.yaml
@@ -36,15 +37,26 @@ from aioauthing.runtime.operation import UNSET, Unset
 
 __all__ = [
     "AccessTokenRes",
+    "App2WxappLoginStrategy",
+    "App2WxappLoginStrategyInput",
     "Application",
+    "AuditLog",
     "AuthorizeResourceOpt",
     "AuthorizedResource",
+    "ChangeEmailStrategy",
+    "ChangeEmailStrategyInput",
+    "ChangePhoneStrategy",
+    "ChangePhoneStrategyInput",
     "CheckPasswordStrengthResult",
     "CommonMessage",
     "CreateUserIdentityInput",
     "CreateUserInput",
+    "CustomSmsProvider",
+    "CustomSmsProviderInput",
     "EmailScene",
     "FindUserByIdentityInput",
+    "FrequentRegisterCheckConfig",
+    "FrequentRegisterCheckConfigInput",
     "Group",
     "Identity",
     "JwtTokenStatus",
@@ -53,12 +65,17 @@ __all__ = [
     "LoginByPhoneCodeInput",
     "LoginByPhonePasswordInput",
     "LoginByUsernameInput",
+    "LoginFailCheckConfig",
+    "LoginFailCheckConfigInput",
+    "LoginPasswordFailCheckConfig",
+    "LoginPasswordFailCheckConfigInput",
     "Namespace",
     "Node",
     "OAuthProtocol",
     "OidcTokenSet",
     "Org",
     "PaginatedApplications",
+    "PaginatedAuditLogs",
     "PaginatedAuthorizedResources",
     "PaginatedDepartments",
     "PaginatedGroups",
@@ -70,6 +87,8 @@ __all__ = [
     "PaginatedRoles",
     "PaginatedTenants",
     "PaginatedUsers",
+    "PasswordUpdatePolicyConfig",
+    "PasswordUpdatePolicyInput",
     "Policy",
     "PolicyAssignment",
     "PolicyAssignmentTargetType",
@@ -78,11 +97,16 @@ __all__ = [
     "PolicyStatementCondition",
     "PolicyStatementConditionInput",
     "PolicyStatementInput",
+    "PrincipalDetail",
+    "QrcodeLoginStrategy",
+    "QrcodeLoginStrategyInput",
     "RefreshToken",
     "RegisterByEmailInput",
     "RegisterByPhoneCodeInput",
     "RegisterByUsernameInput",
     "RegisterProfile",
+    "RegisterWhiteListConfig",
+    "RegisterWhiteListConfigInput",
     "Resource",
     "ResourceAction",
     "ResourceActionInput",
@@ -101,6 +125,7 @@ __all__ = [
     "UDFDataType",
     "UDFTargetType",
     "UpdateUserInput",
+    "UpdateUserpoolInput",
     "UploadedFile",
     "User",
     "UserCustomData",
@@ -111,8 +136,13 @@ __all__ = [
     "UserDefinedField",
     "UserDepartment",
     "UserLoginStatus",
+    "UserPool",
+    "UserPoolEnv",
+    "UserPoolType",
     "UserStatus",
     "UserTenants",
+    "WhiteList",
+    "WhitelistType",
 ]
 
 
@@ -187,6 +217,17 @@ class PolicyEffect(enum.StrEnum):
     """Allow the actions."""
     DENY = "DENY"
     """Deny the actions."""
+
+
+class WhitelistType(enum.StrEnum):
+    """Which account identifier a registration whitelist holds."""
+
+    USERNAME = "USERNAME"
+    """Usernames."""
+    EMAIL = "EMAIL"
+    """Email addresses."""
+    PHONE = "PHONE"
+    """Phone numbers."""
 
 
 class ResourceType(enum.StrEnum):
@@ -959,6 +1000,630 @@ class PaginatedTenants:
     """Number of tenants across all pages."""
     list: builtins.list[Tenant] = attrs.field(metadata={"wire": "list"})
     """The tenants of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserPool:
+    """The user pool and the settings that change how sign-in and registration behave."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Pool id."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Name."""
+    domain: str = attrs.field(metadata={"wire": "domain"})
+    """Second-level domain of the pool's application panel."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    secret: str = attrs.field(repr=False, metadata={"wire": "secret"})
+    """The pool secret (management credential)."""
+    jwt_secret: str = attrs.field(repr=False, metadata={"wire": "jwtSecret"})
+    """Secret signing HS256 tokens."""
+    owner_id: str | None = attrs.field(default=None, metadata={"wire": "ownerId"})
+    """The owner's user id."""
+    logo: str = attrs.field(metadata={"wire": "logo"})
+    """Logo URL."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    email_verified_default: bool = attrs.field(metadata={"wire": "emailVerifiedDefault"})
+    """New users' emails count as verified."""
+    send_welcome_email: bool = attrs.field(metadata={"wire": "sendWelcomeEmail"})
+    """Send a welcome email after registration."""
+    register_disabled: bool = attrs.field(metadata={"wire": "registerDisabled"})
+    """Self-registration is closed: only administrators create accounts."""
+    app_sso_enabled: bool = attrs.field(metadata={"wire": "appSsoEnabled"})
+    """Single sign-on between the pool's applications."""
+    allowed_origins: str | None = attrs.field(default=None, metadata={"wire": "allowedOrigins"})
+    """Allowed origins (CORS), one URL per line."""
+    token_expires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "tokenExpiresAfter"}
+    )
+    """User token lifetime, in seconds."""
+    frequent_register_check: FrequentRegisterCheckConfig | None = attrs.field(
+        default=None, metadata={"wire": "frequentRegisterCheck"}
+    )
+    """Frequent registration limit per IP."""
+    login_fail_check: LoginFailCheckConfig | None = attrs.field(
+        default=None, metadata={"wire": "loginFailCheck"}
+    )
+    """Captcha after repeated login failures per IP."""
+    change_phone_strategy: ChangePhoneStrategy | None = attrs.field(
+        default=None, metadata={"wire": "changePhoneStrategy"}
+    )
+    """Whether changing the phone needs the old one."""
+    change_email_strategy: ChangeEmailStrategy | None = attrs.field(
+        default=None, metadata={"wire": "changeEmailStrategy"}
+    )
+    """Whether changing the email needs the old one."""
+    whitelist: RegisterWhiteListConfig | None = attrs.field(
+        default=None, metadata={"wire": "whitelist"}
+    )
+    """Which registration whitelists are enabled."""
+    login_require_email_verified: bool | None = attrs.field(
+        default=None, metadata={"wire": "loginRequireEmailVerified"}
+    )
+    """Users whose email is not verified may not log in with it."""
+    verify_code_length: int | None = attrs.field(
+        default=None, metadata={"wire": "verifyCodeLength"}
+    )
+    """Length of SMS and email verification codes."""
+    verify_code_max_attempts: int | None = attrs.field(
+        default=None, metadata={"wire": "verifyCodeMaxAttempts"}
+    )
+    """Attempts allowed per verification code."""
+    userpool_types: builtins.list[UserPoolType] | None = attrs.field(
+        default=None, metadata={"wire": "userpoolTypes"}
+    )
+    """Scenario types of the pool."""
+    show_wx_qr_code_when_register_disabled: bool | None = attrs.field(
+        default=None, metadata={"wire": "showWxQRCodeWhenRegisterDisabled"}
+    )
+    """Show the WeChat QR code while registration is closed."""
+    is_deleted: bool | None = attrs.field(default=None, metadata={"wire": "isDeleted"})
+    """Whether the pool is deleted."""
+    password_update_policy: PasswordUpdatePolicyConfig | None = attrs.field(
+        default=None, metadata={"wire": "passwordUpdatePolicy"}
+    )
+    """Forced password rotation."""
+    login_password_fail_check: LoginPasswordFailCheckConfig | None = attrs.field(
+        default=None, metadata={"wire": "loginPasswordFailCheck"}
+    )
+    """Lock after repeated wrong passwords."""
+    login_fail_strategy: str | None = attrs.field(
+        default=None, metadata={"wire": "loginFailStrategy"}
+    )
+    """Which login failure check applies."""
+    qrcode_login_strategy: QrcodeLoginStrategy | None = attrs.field(
+        default=None, metadata={"wire": "qrcodeLoginStrategy"}
+    )
+    """QR code sign-in settings."""
+    app2_wxapp_login_strategy: App2WxappLoginStrategy | None = attrs.field(
+        default=None, metadata={"wire": "app2WxappLoginStrategy"}
+    )
+    """App to mini-program sign-in settings."""
+    custom_sms_provider: CustomSmsProvider | None = attrs.field(
+        default=None, metadata={"wire": "customSMSProvider"}
+    )
+    """Custom SMS provider."""
+    package_type: int | None = attrs.field(default=None, metadata={"wire": "packageType"})
+    """Billing package."""
+    use_custom_user_store: bool | None = attrs.field(
+        default=None, metadata={"wire": "useCustomUserStore"}
+    )
+    """Users live in a custom database."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserPoolType:
+    """A scenario type of user pools."""
+
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Code."""
+    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
+    """Name."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    image: str | None = attrs.field(default=None, metadata={"wire": "image"})
+    """Image URL."""
+    sdks: builtins.list[str | None] | None = attrs.field(default=None, metadata={"wire": "sdks"})
+    """Recommended SDKs."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordUpdatePolicyConfig:
+    """Forced password rotation."""
+
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether it applies."""
+    forced_cycle: int | None = attrs.field(default=None, metadata={"wire": "forcedCycle"})
+    """Days between forced changes."""
+    difference_cycle: int | None = attrs.field(default=None, metadata={"wire": "differenceCycle"})
+    """Number of previous passwords a new one must differ from."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginPasswordFailCheckConfig:
+    """Wrong password limit."""
+
+    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
+    """Window, in seconds."""
+    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
+    """Wrong passwords within the window."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the limit applies."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class QrcodeLoginStrategy:
+    """QR code sign-in settings."""
+
+    qrcode_expires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "qrcodeExpiresAfter"}
+    )
+    """QR code lifetime, in seconds."""
+    return_full_user_info: bool | None = attrs.field(
+        default=None, metadata={"wire": "returnFullUserInfo"}
+    )
+    """Return the full user after a scan."""
+    allow_exchange_user_info_from_browser: bool | None = attrs.field(
+        default=None, metadata={"wire": "allowExchangeUserInfoFromBrowser"}
+    )
+    """Let browsers exchange the ticket."""
+    ticket_expires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "ticketExpiresAfter"}
+    )
+    """Ticket lifetime, in seconds."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class App2WxappLoginStrategy:
+    """App to mini-program sign-in settings."""
+
+    ticket_exprires_after: int | None = attrs.field(
+        default=None, metadata={"wire": "ticketExpriresAfter"}
+    )
+    """Ticket lifetime, in seconds (the schema's spelling)."""
+    ticket_exchange_user_info_need_secret: bool | None = attrs.field(
+        default=None, metadata={"wire": "ticketExchangeUserInfoNeedSecret"}
+    )
+    """Exchanging the ticket needs the secret."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class CustomSmsProvider:
+    """A custom SMS provider."""
+
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether it is used."""
+    provider: str | None = attrs.field(default=None, metadata={"wire": "provider"})
+    """Provider name."""
+    config: str | None = attrs.field(default=None, metadata={"wire": "config"})
+    """Provider settings (JSON text)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class FrequentRegisterCheckConfig:
+    """Frequent registration limit."""
+
+    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
+    """Window, in seconds."""
+    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
+    """Registrations per IP within the window."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the limit applies."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginFailCheckConfig:
+    """Login failure limit."""
+
+    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
+    """Window, in seconds."""
+    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
+    """Failures per IP within the window before a captcha is required."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the limit applies."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangePhoneStrategy:
+    """How a user changes their phone."""
+
+    verify_old_phone: bool | None = attrs.field(default=None, metadata={"wire": "verifyOldPhone"})
+    """The old phone must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangeEmailStrategy:
+    """How a user changes their email."""
+
+    verify_old_email: bool | None = attrs.field(default=None, metadata={"wire": "verifyOldEmail"})
+    """The old email must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class RegisterWhiteListConfig:
+    """Which registration whitelists are enabled."""
+
+    phone_enabled: bool | None = attrs.field(default=None, metadata={"wire": "phoneEnabled"})
+    """Only listed phone numbers may register."""
+    email_enabled: bool | None = attrs.field(default=None, metadata={"wire": "emailEnabled"})
+    """Only listed emails may register."""
+    username_enabled: bool | None = attrs.field(default=None, metadata={"wire": "usernameEnabled"})
+    """Only listed usernames may register."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UpdateUserpoolInput:
+    """The pool settings to change (only the given ones change).
+
+    Fields left ``UNSET`` are not sent."""
+
+    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
+    """Name."""
+    logo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "logo"})
+    """Logo URL."""
+    domain: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "domain"})
+    """Second-level domain of the application panel."""
+    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
+    """Description."""
+    email_verified_default: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "emailVerifiedDefault"}
+    )
+    """New users' emails count as verified."""
+    send_welcome_email: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "sendWelcomeEmail"}
+    )
+    """Send a welcome email after registration."""
+    register_disabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "registerDisabled"}
+    )
+    """Close self-registration."""
+    app_sso_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "appSsoEnabled"}
+    )
+    """Single sign-on between the pool's applications."""
+    allowed_origins: str | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "allowedOrigins"}
+    )
+    """Allowed origins (CORS), one URL per line."""
+    token_expires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "tokenExpiresAfter"}
+    )
+    """User token lifetime, in seconds."""
+    frequent_register_check: FrequentRegisterCheckConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "frequentRegisterCheck"}
+    )
+    """Frequent registration limit per IP."""
+    login_fail_check: LoginFailCheckConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginFailCheck"}
+    )
+    """Captcha after repeated login failures per IP."""
+    change_phone_strategy: ChangePhoneStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "changePhoneStrategy"}
+    )
+    """Whether changing the phone needs the old one."""
+    change_email_strategy: ChangeEmailStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "changeEmailStrategy"}
+    )
+    """Whether changing the email needs the old one."""
+    whitelist: RegisterWhiteListConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "whitelist"}
+    )
+    """Enable or disable registration whitelists."""
+    login_require_email_verified: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginRequireEmailVerified"}
+    )
+    """Refuse logins with an unverified email."""
+    verify_code_length: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyCodeLength"}
+    )
+    """Length of verification codes."""
+    verify_code_max_attempts: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyCodeMaxAttempts"}
+    )
+    """Attempts allowed per verification code."""
+    userpool_types: builtins.list[str] | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "userpoolTypes"}
+    )
+    """Scenario type codes."""
+    password_update_policy: PasswordUpdatePolicyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "passwordUpdatePolicy"}
+    )
+    """Forced password rotation."""
+    login_fail_strategy: str | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginFailStrategy"}
+    )
+    """Which login failure check applies."""
+    login_password_fail_check: LoginPasswordFailCheckConfigInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "loginPasswordFailCheck"}
+    )
+    """Lock after repeated wrong passwords."""
+    qrcode_login_strategy: QrcodeLoginStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "qrcodeLoginStrategy"}
+    )
+    """QR code sign-in settings."""
+    app2_wxapp_login_strategy: App2WxappLoginStrategyInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "app2WxappLoginStrategy"}
+    )
+    """App to mini-program sign-in settings."""
+    custom_sms_provider: CustomSmsProviderInput | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "customSMSProvider"}
+    )
+    """Custom SMS provider."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordUpdatePolicyInput:
+    """Forced password rotation.
+
+    Fields left ``UNSET`` are not sent."""
+
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+    forced_cycle: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forcedCycle"})
+    """Days between forced changes."""
+    difference_cycle: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "differenceCycle"}
+    )
+    """Previous passwords to differ from."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginPasswordFailCheckConfigInput:
+    """Wrong password limit.
+
+    Fields left ``UNSET`` are not sent."""
+
+    time_interval: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "timeInterval"}
+    )
+    """Window, in seconds."""
+    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
+    """Wrong passwords."""
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class QrcodeLoginStrategyInput:
+    """QR code sign-in settings.
+
+    Fields left ``UNSET`` are not sent."""
+
+    qrcode_expires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "qrcodeExpiresAfter"}
+    )
+    """QR code lifetime, in seconds."""
+    return_full_user_info: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "returnFullUserInfo"}
+    )
+    """Return the full user after a scan."""
+    allow_exchange_user_info_from_browser: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "allowExchangeUserInfoFromBrowser"}
+    )
+    """Let browsers exchange the ticket."""
+    ticket_expires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "ticketExpiresAfter"}
+    )
+    """Ticket lifetime, in seconds."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class App2WxappLoginStrategyInput:
+    """App to mini-program sign-in settings.
+
+    Fields left ``UNSET`` are not sent."""
+
+    ticket_exprires_after: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "ticketExpriresAfter"}
+    )
+    """Ticket lifetime, in seconds (the schema's spelling)."""
+    ticket_exchange_user_info_need_secret: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "ticketExchangeUserInfoNeedSecret"}
+    )
+    """Exchanging the ticket needs the secret."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class CustomSmsProviderInput:
+    """A custom SMS provider.
+
+    Fields left ``UNSET`` are not sent."""
+
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """Whether it is used."""
+    provider: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "provider"})
+    """Provider name."""
+    config: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "config"})
+    """Provider settings (JSON text)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class FrequentRegisterCheckConfigInput:
+    """Frequent registration limit.
+
+    Fields left ``UNSET`` are not sent."""
+
+    time_interval: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "timeInterval"}
+    )
+    """Window, in seconds."""
+    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
+    """Registrations per IP."""
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class LoginFailCheckConfigInput:
+    """Login failure limit.
+
+    Fields left ``UNSET`` are not sent."""
+
+    time_interval: int | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "timeInterval"}
+    )
+    """Window, in seconds."""
+    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
+    """Failures per IP."""
+    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
+    """On or off."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangePhoneStrategyInput:
+    """How a user changes their phone.
+
+    Fields left ``UNSET`` are not sent."""
+
+    verify_old_phone: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyOldPhone"}
+    )
+    """The old phone must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ChangeEmailStrategyInput:
+    """How a user changes their email.
+
+    Fields left ``UNSET`` are not sent."""
+
+    verify_old_email: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "verifyOldEmail"}
+    )
+    """The old email must be verified."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class RegisterWhiteListConfigInput:
+    """Registration whitelists to enable (true) or disable (false).
+
+    Fields left ``UNSET`` are not sent."""
+
+    phone_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "phoneEnabled"}
+    )
+    """Phone number whitelist."""
+    email_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "emailEnabled"}
+    )
+    """Email whitelist."""
+    username_enabled: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "usernameEnabled"}
+    )
+    """Username whitelist."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class WhiteList:
+    """One whitelist entry."""
+
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """When it was added."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    value: str = attrs.field(metadata={"wire": "value"})
+    """The username, email or phone number."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UserPoolEnv:
+    """An environment variable of the pool, read by its pipeline functions."""
+
+    id: str | None = attrs.field(default=None, metadata={"wire": "id"})
+    """Variable id."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    key: str = attrs.field(metadata={"wire": "key"})
+    """Name."""
+    value: str | None = attrs.field(default=None, metadata={"wire": "value"})
+    """Value."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuditLog:
+    """One entry of the audit log (an administrator's change) or of the user action log."""
+
+    timestamp: str = attrs.field(metadata={"wire": "timestamp"})
+    """When it happened (ISO 8601, milliseconds)."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    user_pool_name: str | None = attrs.field(default=None, metadata={"wire": "userPoolName"})
+    """Name of the pool."""
+    user_id: str | None = attrs.field(default=None, metadata={"wire": "userId"})
+    """The user who acted (user actions)."""
+    user_name: str | None = attrs.field(default=None, metadata={"wire": "userName"})
+    """Username, email or phone of the actor."""
+    photo_url: str | None = attrs.field(default=None, metadata={"wire": "photoUrl"})
+    """The actor's avatar."""
+    operator_arn: str | None = attrs.field(default=None, metadata={"wire": "operatorArn"})
+    """ARN of the actor (arn:cn:authing:user:<id> for users)."""
+    client_ip: str | None = attrs.field(default=None, metadata={"wire": "clientIp"})
+    """Client IP address."""
+    ua: Any | None = attrs.field(default=None, metadata={"wire": "ua"})
+    """User agent (device, name, os)."""
+    geoip: Any | None = attrs.field(default=None, metadata={"wire": "geoip"})
+    """Location of the client IP."""
+    app_id: str | None = attrs.field(default=None, metadata={"wire": "appId"})
+    """The application."""
+    app_name: str | None = attrs.field(default=None, metadata={"wire": "appName"})
+    """Name of the application."""
+    app_logo: str | None = attrs.field(default=None, metadata={"wire": "appLogo"})
+    """Logo of the application."""
+    event_type: str | None = attrs.field(default=None, metadata={"wire": "eventType"})
+    """What happened: login, register, or the change made (createUser, updateUserpool, DELETE /api/v2/env/{key}, ...)."""
+    operation_param: Any | None = attrs.field(default=None, metadata={"wire": "operationParam"})
+    """Names of the arguments of a change."""
+    event_details: Any | None = attrs.field(default=None, metadata={"wire": "eventDetails"})
+    """Ids the change named (id, userIds, code, ...)."""
+    event_result_code: str | None = attrs.field(default=None, metadata={"wire": "eventResultCode"})
+    """Result code (200 for success)."""
+    event_result_msg: str | None = attrs.field(default=None, metadata={"wire": "eventResultMsg"})
+    """Result message."""
+    operation_mode: str | None = attrs.field(default=None, metadata={"wire": "operationMode"})
+    """management (audit log) or user (user actions)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedAuditLogs:
+    """One page of log entries, newest first."""
+
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Entries matching the filters across all pages."""
+    list: builtins.list[AuditLog] = attrs.field(metadata={"wire": "list"})
+    """The entries of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PrincipalDetail:
+    """A user's passed principal authentication (real-name or enterprise check)."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Record id."""
+    user_id: str = attrs.field(metadata={"wire": "userId"})
+    """The user."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    principal_type: str = attrs.field(metadata={"wire": "principalType"})
+    """P (a person) or E (an enterprise)."""
+    principal_name: str = attrs.field(metadata={"wire": "principalName"})
+    """The person's or the enterprise's name."""
+    principal_code: str = attrs.field(metadata={"wire": "principalCode"})
+    """Identity number (P) or unified social credit code (E)."""
+    authentication_time: str | None = attrs.field(
+        default=None, metadata={"wire": "authenticationTime"}
+    )
+    """When the check passed."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """First check."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last check."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -11,20 +11,25 @@
 #   spec/local.yaml
 #   spec/management/acl.yaml
 #   spec/management/applications.yaml
+#   spec/management/audit_log.yaml
 #   spec/management/groups.yaml
 #   spec/management/orgs.yaml
 #   spec/management/policies.yaml
+#   spec/management/principal_auth.yaml
 #   spec/management/roles.yaml
 #   spec/management/tenants.yaml
 #   spec/management/token.yaml
 #   spec/management/udf.yaml
+#   spec/management/user_pool.yaml
 #   spec/management/users.yaml
+#   spec/management/white_list.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
 #   spec/models/mgmt_acl.yaml
 #   spec/models/mgmt_policies.yaml
 #   spec/models/mgmt_tenants.yaml
+#   spec/models/mgmt_userpool.yaml
 #   spec/models/mgmt_users.yaml
 #   spec/models/shared_application.yaml
 #   spec/models/shared_org.yaml
@@ -1898,6 +1903,66 @@ APPLICATIONS_FIND_BY_ID = RestOperation(
 )
 """Fetch an application's details, including its secret and OIDC settings."""
 
+APPLICATIONS_CREATE = RestOperation(
+    name="applications.create",
+    method="POST",
+    path="/api/v2/applications",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2039,),
+    secret_fields=(),
+)
+"""Create an application; the answer carries its id and secret."""
+
+APPLICATIONS_DELETE = RestOperation(
+    name="applications.delete",
+    method="DELETE",
+    path="/api/v2/applications/{appId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+)
+"""Delete an application."""
+
+APPLICATIONS_REFRESH_APPLICATION_SECRET = RestOperation(
+    name="applications.refresh_application_secret",
+    method="PATCH",
+    path="/api/v2/application/{appId}/refresh-secret",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+)
+"""Give an application a new secret; the old one stops working at once."""
+
+AUDIT_LOG_LIST_AUDIT_LOGS = RestOperation(
+    name="audit_log.list_audit_logs",
+    method="GET",
+    path="/api/v2/analysis/audit",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+)
+"""List administrators' changes, newest first, with optional filters."""
+
+AUDIT_LOG_LIST_USER_ACTIONS = RestOperation(
+    name="audit_log.list_user_actions",
+    method="GET",
+    path="/api/v2/analysis/user-action",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+)
+"""List users' actions (logins, registrations), newest first, with optional filters."""
+
 GROUPS_CREATE = GraphQLOperation(
     name="groups.create",
     operation_name="createGroup",
@@ -2821,6 +2886,30 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
 )
 """Remove policy assignments from targets."""
 
+PRINCIPAL_AUTH_AUTHENTICATE = RestOperation(
+    name="principal_auth.authenticate",
+    method="POST",
+    path="/api/v2/users/{userId}/management/principal_authentication",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(400, 2004),
+    secret_fields=("idCard", "ext"),
+)
+"""Check a user's identity as a person (P) or an enterprise (E)."""
+
+PRINCIPAL_AUTH_DETAIL = RestOperation(
+    name="principal_auth.detail",
+    method="GET",
+    path="/api/v2/users/{userId}/management/principal_authentication",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+)
+"""The user's passed principal authentication, or None before any."""
+
 ROLES_CREATE = GraphQLOperation(
     name="roles.create",
     operation_name="createRole",
@@ -3264,6 +3353,148 @@ mutation removeUdf($targetType: UDFTargetType!, $key: String!) {
     secret_variables=(),
 )
 """Remove a user-defined field and its values."""
+
+USER_POOL_DETAIL = RestOperation(
+    name="user_pool.detail",
+    method="GET",
+    path="/api/v2/userpools/detail",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Fetch the pool's settings."""
+
+USER_POOL_UPDATE = GraphQLOperation(
+    name="user_pool.update",
+    operation_name="updateUserpool",
+    document="""\
+mutation updateUserpool($input: UpdateUserpoolInput!) {
+  updateUserpool(input: $input) {
+    id
+    name
+    domain
+    description
+    secret
+    jwtSecret
+    ownerId
+    logo
+    createdAt
+    updatedAt
+    emailVerifiedDefault
+    sendWelcomeEmail
+    registerDisabled
+    appSsoEnabled
+    allowedOrigins
+    tokenExpiresAfter
+    frequentRegisterCheck {
+      timeInterval
+      limit
+      enabled
+    }
+    loginFailCheck {
+      timeInterval
+      limit
+      enabled
+    }
+    changePhoneStrategy {
+      verifyOldPhone
+    }
+    changeEmailStrategy {
+      verifyOldEmail
+    }
+    whitelist {
+      phoneEnabled
+      emailEnabled
+      usernameEnabled
+    }
+    loginRequireEmailVerified
+    verifyCodeLength
+    verifyCodeMaxAttempts
+    userpoolTypes {
+      code
+      name
+      description
+      image
+      sdks
+    }
+    showWxQRCodeWhenRegisterDisabled
+    isDeleted
+    passwordUpdatePolicy {
+      enabled
+      forcedCycle
+      differenceCycle
+    }
+    loginPasswordFailCheck {
+      timeInterval
+      limit
+      enabled
+    }
+    loginFailStrategy
+    qrcodeLoginStrategy {
+      qrcodeExpiresAfter
+      returnFullUserInfo
+      allowExchangeUserInfoFromBrowser
+      ticketExpiresAfter
+    }
+    app2WxappLoginStrategy {
+      ticketExpriresAfter
+      ticketExchangeUserInfoNeedSecret
+    }
+    customSMSProvider {
+      enabled
+      provider
+      config
+    }
+    packageType
+    useCustomUserStore
+  }
+}
+""",
+    result_path=("updateUserpool",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Change some of the pool's settings; the others keep their values."""
+
+USER_POOL_LIST_ENV = RestOperation(
+    name="user_pool.list_env",
+    method="GET",
+    path="/api/v2/env",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""List the pool's environment variables."""
+
+USER_POOL_ADD_ENV = RestOperation(
+    name="user_pool.add_env",
+    method="POST",
+    path="/api/v2/env",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Add an environment variable (an existing key gets the new value)."""
+
+USER_POOL_REMOVE_ENV = RestOperation(
+    name="user_pool.remove_env",
+    method="DELETE",
+    path="/api/v2/env/{key}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+)
+"""Remove an environment variable."""
 
 USERS_CREATE = GraphQLOperation(
     name="users.create",
@@ -4316,3 +4547,63 @@ query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Bo
     secret_variables=(),
 )
 """List the users of the pool, one page at a time."""
+
+WHITE_LIST_LIST = GraphQLOperation(
+    name="white_list.list",
+    operation_name="whitelist",
+    document="""\
+query whitelist($type: WhitelistType!) {
+  whitelist(type: $type) {
+    createdAt
+    updatedAt
+    value
+  }
+}
+""",
+    result_path=("whitelist",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""List one whitelist."""
+
+WHITE_LIST_ADD = GraphQLOperation(
+    name="white_list.add",
+    operation_name="addWhitelist",
+    document="""\
+mutation addWhitelist($type: WhitelistType!, $list: [String!]!) {
+  addWhitelist(type: $type, list: $list) {
+    createdAt
+    updatedAt
+    value
+  }
+}
+""",
+    result_path=("addWhitelist",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Add values to a whitelist; returns the added entries."""
+
+WHITE_LIST_REMOVE = GraphQLOperation(
+    name="white_list.remove",
+    operation_name="removeWhitelist",
+    document="""\
+mutation removeWhitelist($type: WhitelistType!, $list: [String!]!) {
+  removeWhitelist(type: $type, list: $list) {
+    createdAt
+    updatedAt
+    value
+  }
+}
+""",
+    result_path=("removeWhitelist",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+)
+"""Remove values from a whitelist; returns the removed entries."""

@@ -1,4 +1,7 @@
-"""Applications: list and detail, the applications a user may access."""
+"""Applications: the pool's default one (whose id and secret are the pool's ``app_id`` /
+``app_secret``, used for client authentication) and the ones created through the management
+API (kept in the pool's ``mgmt:applications`` record); list, detail, create, delete, refresh
+secret; the applications a user may access."""
 
 from __future__ import annotations
 
@@ -8,28 +11,33 @@ from ..context import RequestContext
 from ..entities import new_record
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
-from ..state import Pool
-from ..store import page
+from ..state import Pool, format_date
+from ..store import json_body, page, records, save, text_field
 
 
-def application_view(ctx: RequestContext, pool: Pool, *, detail: bool) -> dict[str, Any]:
-    """The pool's application (a record of the spec's ``Application``, built from the pool, not
-    stored); its secret and OIDC settings (``server: derived``) only in the detail."""
+def application_view(
+    ctx: RequestContext, pool: Pool, *, detail: bool, app: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An application (the pool's default one unless ``app``, a created one, is given); its
+    secret and OIDC settings only in the detail."""
     lifetime = ctx.config.user_token_lifetime
     values = {
         "name": f"{pool.name} app",
         "identifier": f"app-{pool.app_id[-6:]}",
         "redirectUris": [f"{ctx.base_url}/callback"],
         "passwordTabConfig": {"enabledLoginMethods": ["username-password", "email-password"]},
-    }
-    app = new_record(
+    }  # the other fields: the spec's Application record (defaults; secret... server: derived)
+    view = new_record(
         "Application", record_id=pool.app_id, pool_id=pool.id, now=pool.created_at, values=values
     )
-    app.update(secret=None, jwks=None, oidcConfig=None)
+    view.update(secret=None, jwks=None, oidcConfig=None)
+    if app is not None:
+        view.update({k: v for k, v in app.items() if k != "secret"})
+        view["isDefault"] = False
     if detail:
-        app["secret"] = pool.app_secret
-        app["jwks"] = {"keys": []}
-        app["oidcConfig"] = {
+        view["secret"] = app["secret"] if app is not None else pool.app_secret
+        view["jwks"] = {"keys": []}
+        view["oidcConfig"] = {
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "id_token_signed_response_alg": "HS256",
@@ -39,7 +47,7 @@ def application_view(ctx: RequestContext, pool: Pool, *, detail: bool) -> dict[s
             "access_token_expire": lifetime,
             "refresh_token_expire": 2_592_000,
         }
-    return app
+    return view
 
 
 @rest_route("GET", "/api/v2/applications")
@@ -49,15 +57,86 @@ def list_applications(ctx: RequestContext, call: RestCall) -> Any:
         number, limit = int(call.query.get("page", 1)), int(call.query.get("limit", 10))
     except ValueError as exc:
         raise biz("PAGE_NOT_INTEGER") from exc
-    return page([application_view(ctx, pool, detail=False)], number, limit)
+    apps = [application_view(ctx, pool, detail=False)]
+    apps += [application_view(ctx, pool, detail=False, app=a) for a in _created(pool).values()]
+    return page(apps, number, limit)
+
+
+def _created(pool: Pool) -> dict[str, Any]:
+    return records(pool, "applications")
+
+
+def _find(ctx: RequestContext, pool: Pool, app_id: str) -> dict[str, Any] | None:
+    """The created application ``app_id`` (``None`` for the default one); 2011 if unknown."""
+    if app_id == pool.app_id:
+        return None
+    app: dict[str, Any] | None = _created(pool).get(app_id)
+    if app is None:
+        raise biz("APP_NOT_FOUND")
+    return app
 
 
 @rest_route("GET", "/api/v2/applications/{appId}")
 def application_detail(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
-    if call.path_params["appId"] != pool.app_id:
-        raise biz("APP_NOT_FOUND")
-    return application_view(ctx, pool, detail=True)
+    app = _find(ctx, pool, call.path_params["appId"])
+    return application_view(ctx, pool, detail=True, app=app)
+
+
+@rest_route("POST", "/api/v2/applications")
+def create_application(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    body = json_body(call)
+    name, identifier = text_field(body, "name"), text_field(body, "identifier")
+    uris = body.get("redirectUris") or []
+    if isinstance(uris, str):  # the Go SDK sends one string
+        uris = [uris]
+    if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
+        raise biz("NOT_STRING_LIST", name="redirectUris")
+    taken = {a["identifier"] for a in _created(pool).values()}
+    if identifier in taken or identifier == application_view(ctx, pool, detail=False)["identifier"]:
+        raise biz("APP_DOMAIN_TAKEN")
+    now = format_date(pool.now())
+    app: dict[str, Any] = {
+        "id": ctx.state.ids.object_id(),
+        "createdAt": now,
+        "updatedAt": now,
+        "name": name,
+        "identifier": identifier,
+        "redirectUris": uris,
+        "secret": ctx.state.ids.secret(),
+    }
+    if body.get("logo"):
+        app["logo"] = body["logo"]
+    _created(pool)[app["id"]] = app
+    save(ctx, pool, "applications")
+    return application_view(ctx, pool, detail=True, app=app)
+
+
+@rest_route("DELETE", "/api/v2/applications/{appId}")
+def delete_application(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    app = _find(ctx, pool, call.path_params["appId"])
+    if app is None:
+        raise biz("DEFAULT_APP_KEPT")
+    del _created(pool)[app["id"]]
+    save(ctx, pool, "applications")
+    return Envelope(message="删除应用成功")
+
+
+@rest_route("PATCH", "/api/v2/application/{appId}/refresh-secret")
+def refresh_application_secret(ctx: RequestContext, call: RestCall) -> Any:
+    """A new secret; for the default application it is the pool's client secret from now on."""
+    pool = ctx.require_management()
+    app = _find(ctx, pool, call.path_params["appId"])
+    if app is None:
+        pool.app_secret = ctx.state.ids.secret()
+        ctx.state.touch_pool(pool)
+    else:
+        app["secret"] = ctx.state.ids.secret()
+        app["updatedAt"] = format_date(pool.now())
+        save(ctx, pool, "applications")
+    return application_view(ctx, pool, detail=True, app=app)
 
 
 @rest_route("GET", "/api/v2/users/me/applications/allowed")

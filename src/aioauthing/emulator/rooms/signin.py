@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..audit import record_user_action
 from ..context import RequestContext
 from ..errors import biz, error_payload
 from ..passwords import verify_password
@@ -23,6 +24,7 @@ from ..users import (
     verify_user_password,
 )
 from .messaging import consume_code, email_key, sms_key
+from .user_pool import check_email_login, check_registration
 
 
 def login(
@@ -47,6 +49,7 @@ def login(
         user["lastIP"] = client_ip
     token, _iat, exp = ctx.issue_user_token(pool, user)
     ctx.state.put_user(pool, user)
+    record_user_action(ctx, pool, user, "login", client_ip)
     return user_view(user, token=token, exp=exp)
 
 
@@ -67,7 +70,8 @@ def register(
     *,
     source: str,
 ) -> dict[str, Any]:
-    """Create a self-registered user from an ``RegisterBy*Input``."""
+    """Create a self-registered user from an ``RegisterBy*Input`` (if the pool's settings allow)."""
+    check_registration(pool, fields)
     profile = {**(data.get("profile") or {}), **fields}  # only User's writable fields are stored
     check_unique(pool, profile)
     user = new_user(ctx, pool, profile, register_source=[source])
@@ -79,6 +83,7 @@ def register(
         [{"key": i["key"], "value": i["value"], "dataType": "STRING", "label": None} for i in udf],
     )
     merge_custom_data(user, parse_custom_data(data.get("params")))
+    record_user_action(ctx, pool, user, "register", data.get("clientIp"))
     if data.get("forceLogin"):
         return login(ctx, pool, user, data.get("clientIp"))
     ctx.state.put_user(pool, user)
@@ -133,6 +138,8 @@ def _password_login(ctx: RequestContext, field: str, data: dict[str, Any]) -> An
         raise biz("WRONG_ACCOUNT_OR_PASSWORD")
     if not verify_user_password(ctx, user, data["password"]):
         raise biz("WRONG_ACCOUNT_OR_PASSWORD")
+    if field == "email":
+        check_email_login(pool, user)
     return login(ctx, pool, user, data.get("clientIp"))
 
 
