@@ -151,6 +151,11 @@ class ParamDef:
     matched on the result items' wire field named by that parameter's value."""
     client: str | None = None
     """REST: when not given, the runtime sends this client option (``app_id``, ``protocol``...)."""
+    unsent: bool = False
+    """Declared by the document (as the official clients declare it) but never sent."""
+    view: str | None = None
+    """``user_id`` or ``app_id``: a required parameter a per-user view fills when not given (the
+    signed-in user's id from its token, or the client's ``app_id``)."""
 
 
 @dataclass

@@ -6,6 +6,7 @@ time, paths or hash seeds, and ruff normalises the layout.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import subprocess
@@ -16,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from codegen import records, views
+from codegen import checks, records, views
 from codegen.graphql import attach_documents, build_sdl
 from codegen.ir import ApiDef, FieldDef, ModelDef, OperationDef, ParamDef, Spec
 from codegen.typeref import SCALARS, TypeRef
@@ -171,6 +172,8 @@ def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
         spec=spec,
         t=namer,
         wire_groups=_wire_groups,
+        param_checks=functools.partial(checks.param_checks, spec),
+        checked_params=functools.partial(checks.checked_params, spec),
         validation_calls=views.validation_calls,
         rest_groups=views.rest_groups,
         api_imports=views.api_imports,

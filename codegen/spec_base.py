@@ -52,8 +52,11 @@ GRAPHQL_KEYS = {"operation", "field", "include", "variables"}
 REST_KEYS = {"method", "path", "response", "host", "body", "client_auth"}
 PARAM_KEYS = {
     "type", "doc", "wire", "in", "required", "default", "value", "secret", "encrypt",
-    "validate", "max_items", "chunk", "nullable", "choices", "client", "udv", "missing",
+    "validate", "max_items", "chunk", "nullable", "choices", "client", "udv", "missing", "view",
+    "unsent",
 }  # fmt: skip
+VIEW_OPTIONS = ("user_id", "app_id")
+"""What a per-user view fills a left-out parameter with (``view: user_id``)."""
 RETURNS_KEYS = {"type", "from"}
 PAGINATE_KEYS = {"page", "limit", "items", "total"}
 DOC_SDKS = {"go", "android", "python", "js"}

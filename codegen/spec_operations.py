@@ -172,6 +172,7 @@ class OperationsMixin(LoaderState):
         with w.at("returns"):
             self._returns(w, op, spec.get("returns"))
         self._check_chunk(w, op)
+        self._check_view(w, op)
         if "paginate" in spec:
             with w.at("paginate"):
                 self._paginate(w, op, w.mapping(spec["paginate"], PAGINATE_KEYS))
@@ -230,6 +231,19 @@ class OperationsMixin(LoaderState):
                 "from: envelope returns the envelope's code and message as CommonMessage", "type"
             )
         op.returns = ReturnsDef(ref, source)
+
+    def _check_view(self, w: _Walker, op: OperationDef) -> None:
+        """``view:`` parameters get a default, so no required parameter may follow them."""
+        seen = False
+        for p in op.params:
+            if p.is_const or not p.required:
+                continue
+            if p.view is not None:
+                seen = True
+            elif seen:
+                w.error(
+                    "a view: parameter must come after every other required one", "params", p.python
+                )
 
     def _check_chunk(self, w: _Walker, op: OperationDef) -> None:
         """``chunk``: one list parameter per operation, and a list result to concatenate."""

@@ -15,6 +15,7 @@ from codegen.spec_base import (
     CLIENT_OPTIONS,
     PARAM_KEYS,
     VALIDATORS,
+    VIEW_OPTIONS,
     LoaderState,
     _Walker,
 )
@@ -199,6 +200,17 @@ class ParamsMixin(LoaderState):
             elif "default" in spec or "value" in spec:
                 w.error("a parameter defaulting to a client option takes no default or value")
             param.client, param.required = str(option), False
+        if "view" in spec:
+            if spec["view"] not in VIEW_OPTIONS:
+                w.error(f"must be one of {', '.join(VIEW_OPTIONS)}", "view")
+            elif not param.required or ref.is_list or ref.name != "String":
+                w.error("view: applies to a required String parameter", "view")
+            else:
+                param.view = str(spec["view"])
+        if w.boolean(spec.get("unsent"), "unsent", False):
+            if "value" in spec or "default" in spec or param.required:
+                w.error("an unsent variable takes no value or default and is optional", "unsent")
+            param.unsent, param.is_const, param.required = True, True, False
         if "value" in spec:
             param.const, param.is_const, param.required = spec["value"], True, False
             if ref.name in self.enums and spec["value"] not in self.enums[ref.name].values:

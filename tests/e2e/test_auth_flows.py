@@ -17,6 +17,7 @@ from aioauthing.runtime.errors import (
     AuthingValidationError,
     InvalidCredentialsError,
     InvalidVerificationCodeError,
+    TokenExpiredError,
 )
 from aioauthing.runtime.tokens import FileTokenStore, MemoryTokenStore, TokenStore
 
@@ -195,13 +196,15 @@ async def test_first_login_must_reset_the_password_with_the_1639_token(
         await authing_client.login_by_username("xena", "initial-1")
     assert info.value.code == 1639
     token = info.value.data["token"]
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as wrong:
         await authing_client.reset_password_by_first_token("wrong-token", "chosen-pass-1")
+    assert type(wrong.value) is TokenExpiredError and wrong.value.code == 2206
     result = await authing_client.reset_password_by_first_token(token, "chosen-pass-1")
     assert result is not None and result.code == 200
     # The token is spent; the new password logs in, the initial one no longer does.
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as spent:
         await authing_client.reset_password_by_first_token(token, "other-pass-1")
+    assert type(spent.value) is TokenExpiredError and spent.value.code == 2206
     user = await authing_client.login_by_username("xena", "chosen-pass-1")
     assert user is not None and user.id == created.id
     with pytest.raises(InvalidCredentialsError):

@@ -550,3 +550,22 @@ def test_every_per_user_method_is_exercised_with_a_revoked_token() -> None:
         if not n.startswith("_") and not n.startswith("iter_") and callable(getattr(UserApis, n))
     }
     assert methods - set(USER_CALLS) == {"logout"}  # logout answers 1010001 (tested above)
+
+
+async def test_a_view_knows_its_user_and_its_client_app(
+    authing_client: Any, authing_management_client: Any
+) -> None:
+    """list_udv(), list_roles() and logout() take the user from the token, the app from the
+    client (as the official clients take them from their current user); explicit values work."""
+    user, me = await _signed_in(authing_client)
+    await me.set_udv(user.id, [models.UserDefinedDataInput(key="school", value="PKU")])
+    await authing_management_client.roles.create("reader")
+    await authing_management_client.roles.add_users(["reader"], user_ids=[user.id])
+    assert [(v.key, v.value) for v in await me.list_udv()] == [("school", "PKU")]
+    assert await me.list_udv() == await me.list_udv(user.id)
+    roles = await me.list_roles()
+    assert roles is not None and [r.code for r in roles.list] == ["reader"]
+    assert (await me.logout()).code == 200
+    with pytest.raises(NotLoggedInError) as info:  # the token is gone: logout used the app id
+        await me.logout(authing_client.app_id)
+    assert info.value.code == 1010001

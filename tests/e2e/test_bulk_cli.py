@@ -21,6 +21,7 @@ from aioauthing.cli import main
 from aioauthing.cli.demo import generate_users
 from aioauthing.cli.importer import InvalidFileError, read_checkpoint
 from aioauthing.cli.users import import_users
+from aioauthing.runtime.crypto import DEFAULT_PUBLIC_KEY
 
 
 def _env(pool: Any) -> dict[str, str]:
@@ -470,7 +471,7 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_job(
 def test_failed_rows_go_to_the_failures_file_with_passwords_masked(
     authing_pool: Any, tmp_path: Path
 ) -> None:
-    """Without the emulator's public key the passwords cannot be decrypted: those rows fail."""
+    """With another key than the emulator's the passwords cannot be decrypted: those rows fail."""
     source = tmp_path / "users.csv"
     source.write_text(
         "username,password\nann,Secret-pw-1\nbob,\n",
@@ -478,7 +479,8 @@ def test_failed_rows_go_to_the_failures_file_with_passwords_masked(
     )
     failures = tmp_path / "failed.jsonl"
     args = ["users", "import", str(source), "--failures", str(failures)]
-    result = CliRunner().invoke(main, args, env=_env(authing_pool))
+    env = {**_env(authing_pool), "AUTHING_PUBLIC_KEY": DEFAULT_PUBLIC_KEY}
+    result = CliRunner().invoke(main, args, env=env)
     assert result.exit_code == 2, result.output
     assert (_last_json(result.stdout)["created"], _last_json(result.stdout)["failed"]) == (1, 1)
     [failed] = [json.loads(line) for line in failures.read_text().splitlines()]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from aioauthing import AlreadyExistsError, AuthingError, AuthingValidationError, models
+from aioauthing.runtime.errors import NotFoundError
 
 pytestmark = pytest.mark.anyio
 
@@ -54,8 +55,9 @@ async def test_groups_lifecycle_and_membership(authing_management_client: Any) -
     assert (await mgmt.groups.list()).total_count == 1
     await mgmt.groups.delete(["engineering"])
     assert (await mgmt.groups.list()).total_count == 0
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as gone:
         await mgmt.groups.delete(["engineering"])
+    assert type(gone.value) is NotFoundError and gone.value.code == 404
 
 
 async def test_roles_are_scoped_by_namespace(authing_management_client: Any) -> None:

@@ -14,6 +14,7 @@ import pytest
 from aioauthing import AuthingError, AuthingValidationError, NotFoundError, models
 from aioauthing.custom_data import as_dict, batch_inputs, inputs
 from aioauthing.runtime.clients import ManagementClient
+from aioauthing.runtime.errors import InvalidInputError
 
 pytestmark = pytest.mark.anyio
 
@@ -229,10 +230,11 @@ async def test_batch_set_is_all_or_nothing(authing_pool: Any) -> None:
             host=authing_pool.host,
             public_key=authing_pool.public_key,
         ) as fresh:
-            with pytest.raises(AuthingError):
+            with pytest.raises(AuthingError) as refused:
                 await fresh.users.set_udf_value_batch(
                     batch_inputs({ada.id: {"age": 7}, bob.id: {"age": "x"}})
                 )
+            assert type(refused.value) is InvalidInputError and refused.value.code == 400
         assert await mgmt.users.get_udf_value(ada.id) == []
         maps = await mgmt.users.get_udf_value_batch([bob.id, ada.id])
         assert [(m.target_id, m.data) for m in maps] == [(bob.id, []), (ada.id, [])]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from aioauthing import AlreadyExistsError, AuthingError, NotFoundError, models
+from aioauthing.runtime.errors import InvalidInputError
 
 pytestmark = pytest.mark.anyio
 
@@ -38,8 +39,9 @@ async def test_org_tree_paths_and_node_updates(authing_management_client: Any) -
 
     await mgmt.org.delete_node(org.id, eng.id)  # takes its subtree with it
     assert [n.id for n in (await mgmt.org.find_by_id(org.id)).nodes] == [org.root_node.id]
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as root:
         await mgmt.org.delete_node(org.id, org.root_node.id)
+    assert type(root.value) is InvalidInputError and root.value.code == 400
 
 
 async def test_list_and_delete_orgs(authing_management_client: Any) -> None:
@@ -101,10 +103,12 @@ async def test_roles_granted_to_nodes_and_groups(authing_management_client: Any)
     await mgmt.groups.create("ops", "Ops")
     await mgmt.roles.create("auditor")
     await mgmt.roles.add_users(["auditor"], node_codes=["acme"], group_codes=["ops"])
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as missing_group:
         await mgmt.roles.add_users(["auditor"], group_codes=["missing"])
-    with pytest.raises(AuthingError):
+    assert type(missing_group.value) is NotFoundError and missing_group.value.code == 404
+    with pytest.raises(AuthingError) as no_target:
         await mgmt.roles.add_users(["auditor"])  # no target at all
+    assert type(no_target.value) is InvalidInputError and no_target.value.code == 400
     holders = await mgmt.roles.list_users("auditor")
     assert holders.total_count == 0  # nodes and groups are not users
     revoked = await mgmt.roles.remove_users(["auditor"], node_codes=[org.root_node.code])

@@ -223,12 +223,15 @@ async def test_groups_and_roles_batch_delete(authing_management_client: Any) -> 
     for code in ("a", "b", "c"):
         await mgmt.groups.create(code, code.upper())
         await mgmt.roles.create(code, namespace="ns")
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as groups_missing:
         await mgmt.groups.delete_many(["a", "missing"])
+    # code 404 has no family of its own in the error table: the base class, with the code
+    assert type(groups_missing.value) is NotFoundError and groups_missing.value.code == 404
     assert (await mgmt.groups.list()).total_count == 3  # nothing deleted
     await mgmt.groups.delete_many(["a", "b"])
     assert [g.code for g in (await mgmt.groups.list()).list] == ["c"]
-    with pytest.raises(AuthingError):
+    with pytest.raises(AuthingError) as roles_missing:
         await mgmt.roles.delete_many(["a", "missing"], namespace="ns")
+    assert type(roles_missing.value) is NotFoundError and roles_missing.value.code == 404
     await mgmt.roles.delete_many(["a", "c"], namespace="ns")
     assert [r.code for r in (await mgmt.roles.list(namespace="ns")).list] == ["b"]

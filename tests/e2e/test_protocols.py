@@ -18,7 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from aioauthing import AuthenticationClient, AuthingError, OAuthError
-from aioauthing.runtime.errors import UnknownKeyError
+from aioauthing.runtime.errors import InvalidInputError, UnknownKeyError
 from aioauthing.runtime.jwt import JwksCache, verify_token
 
 pytestmark = pytest.mark.anyio
@@ -459,10 +459,12 @@ async def test_jwks_rotation_keeps_old_tokens_valid_and_the_cache_refetches(
 
         # Rotating again without a grace period drops both earlier keys.
         admin(authing_pool, "/keys/rotate", {"keep": 0}).raise_for_status()
-        with pytest.raises(AuthingError):
+        with pytest.raises(AuthingError) as old_key:
             await client.validate_token(id_token=before.id_token)
-        with pytest.raises(AuthingError):
+        assert type(old_key.value) is InvalidInputError and old_key.value.code == 400
+        with pytest.raises(AuthingError) as new_key:
             await client.validate_token(id_token=after.id_token)
+        assert type(new_key.value) is InvalidInputError and new_key.value.code == 400
         now[0] += 601  # past the cache's TTL: it refetches and no longer finds the key
         with pytest.raises(UnknownKeyError):
             await verify_token(after.id_token or "", jwks=jwks)

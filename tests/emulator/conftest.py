@@ -146,13 +146,6 @@ def error_code(body: dict[str, Any]) -> int:
     return code
 
 
-def requires(server: EmulatorServer, *fields: str) -> None:
-    """Skip when the served (generated) schema does not have these fields yet."""
-    missing = [f for f in fields if f not in server.runtime.report.wired]
-    if missing:
-        pytest.skip(f"served schema lacks {', '.join(missing)}")
-
-
 @pytest.fixture
 def wire(authing_pool: EmulatorSettings) -> Iterator[Wire]:  # noqa: F811
     with httpx.Client(timeout=10) as client:

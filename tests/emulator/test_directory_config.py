@@ -79,7 +79,7 @@ async def test_new_and_reset_pools_get_the_directory_too(server: EmulatorServer)
         ldap, ad = await _logins(created)
         assert (ldap.username, ad.username) == ("wen", "ivy")
         only = {"pool": created["user_pool_id"]}
-        assert (await admin.post("/reset", params=only)).status_code == 200
+        assert (await admin.post("/reset", params=only, json={})).status_code == 200
         listed = (await admin.get("/directory", params=only)).json()["users"]
     assert {(u["kind"], u["username"], u["userId"]) for u in listed} == {
         ("ldap", "wen", None),

@@ -200,6 +200,7 @@ def test_admin_endpoints_refuse_bad_bodies_with_400(served: Wire) -> None:
         ("/__emulator__/faults", b'{"spec": "429=2"}'),
         ("/__emulator__/state", b'{"pools": 3}'),
     ):
-        response = served.client.post(f"{host}{path}", content=raw)
+        json_type = {"content-type": "application/json"}
+        response = served.client.post(f"{host}{path}", content=raw, headers=json_type)
         assert response.status_code == 400, (path, response.text)
         assert response.json()["code"] == 400

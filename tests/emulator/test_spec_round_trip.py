@@ -83,7 +83,7 @@ CHILD = textwrap.dedent(
     HOST = "http://emulator.test"
 
     async def main() -> None:
-        transport = EmulatorTransport(create_app(EmulatorConfig()))
+        transport = EmulatorTransport(create_app(EmulatorConfig(allowed_hosts=("emulator.test",))))
         async with httpx.AsyncClient(transport=transport, base_url=HOST) as http:
             s = (await http.get("/__emulator__/settings")).json()
             common = dict(host=HOST, public_key=s["public_key"], strict=True, http_client=http)

@@ -62,6 +62,8 @@ def bad_tokens(
     tampered_claims = {**json.loads(base64.urlsafe_b64decode(body + "==")), "sub": "someone-else"}
     return {
         "malformed": ("this-is-not-a-jwt", "not a well-formed JWT"),
+        "nested header": (f"{_b64(b'[' * 4000)}.{body}.{sig}", "not a well-formed JWT"),
+        "oversized": (f"{head}.{_b64(b'{}' * 10_000)}.{sig}", "not a well-formed JWT"),
         "truncated": (f"{head}.{body}", "not a well-formed JWT"),
         "expired": (hs256(iat=int(time.time()) - 7200, exp=int(time.time()) - 3600), "expired"),
         "wrongly signed": (

@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from conftest import PASSWORD, People
 from example_tokens import bad_tokens
 from examples.aiohttp_app.app import create_app
+from multidict import CIMultiDict
 
 from aioauthing.integrations import AuthingSettings
 
@@ -97,6 +98,7 @@ async def test_a_bad_token_is_refused_even_on_a_public_route(
     "case",
     [
         "malformed",
+        "nested header",  # (an oversized token is refused by aiohttp's own 8 KB header limit)
         "truncated",
         "expired",
         "wrongly signed",
@@ -126,3 +128,13 @@ async def test_bad_tokens_are_refused_with_invalid_token(
     body = await response.text()
     assert token not in body and token not in challenge
     assert (await response.json())["error"] == "invalid_token"
+
+
+async def test_two_authorization_headers_are_an_invalid_request(
+    client: TestClient[object, object], people: People
+) -> None:
+    good = await login(client, people.user_email)
+    headers = CIMultiDict([("Authorization", f"Bearer {good}"), ("Authorization", "Bearer x")])
+    response = await client.get("/me", headers=headers)
+    assert response.status == 400
+    assert (await response.json())["error"] == "invalid_request"

@@ -110,6 +110,8 @@ async def test_a_token_revoked_by_logout_fails_the_role_lookup(
     "case",
     [
         "malformed",
+        "nested header",
+        "oversized",
         "truncated",
         "expired",
         "wrongly signed",
@@ -137,3 +139,13 @@ async def test_bad_tokens_are_refused_with_invalid_token(
     )
     assert reason in challenge
     assert token not in response.text and token not in challenge
+
+
+async def test_two_authorization_headers_are_an_invalid_request(
+    client: httpx.AsyncClient, people: People
+) -> None:
+    good = await login(client, people.user_email)
+    headers = [("Authorization", f"Bearer {good}"), ("Authorization", "Bearer another")]
+    response = await client.get("/me", headers=headers)
+    assert response.status_code == 400
+    assert 'error="invalid_request"' in response.headers["www-authenticate"]

@@ -294,3 +294,86 @@ async def test_jwk_of_another_algorithm_does_not_verify_rs256(
     )
     with pytest.raises(errors.InvalidSignatureError):
         await verify_token(sign_rs(rsa_keys["k1"], "k1"), jwks=server.cache(FakeTime()))
+
+
+class FlakyJwks(JwksServer):
+    """A JWKS endpoint that can hang or fail; counts every attempt."""
+
+    mode = "ok"
+
+    async def async_handler(self, request: httpx.Request) -> httpx.Response:
+        if self.mode == "hang":
+            self.requests += 1
+            await anyio.sleep_forever()
+        if self.mode == "fail":
+            self.requests += 1
+            return httpx.Response(503)
+        return self.handler(request)
+
+    def cache(self, clock: FakeTime, **kwargs: Any) -> JwksCache:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(self.async_handler))
+        return JwksCache.for_host("https://pool.example.test", client, clock=clock, **kwargs)
+
+
+async def test_a_hanging_jwks_is_one_bounded_fetch_shared_by_every_waiter(
+    rsa_keys: dict[str, rsa.RSAPrivateKey],
+) -> None:
+    server, clock = FlakyJwks(rsa_keys, ["k1"]), FakeTime()
+    server.mode = "hang"
+    cache = server.cache(clock, fetch_timeout=0.2)
+    token = sign_rs(rsa_keys["k1"], "k1")
+    failures: list[BaseException] = []
+
+    async def verify() -> None:
+        try:
+            await verify_token(token, jwks=cache)
+        except errors.AuthingError as exc:
+            failures.append(exc)
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(10):
+            tg.start_soon(verify)
+    assert server.requests == 1  # the waiters shared the one fetch ...
+    assert [type(f) for f in failures] == [errors.TransportError] * 10  # ... and its failure
+    assert "no answer within 0.2s" in str(failures[0])
+    for _ in range(50):  # failures are remembered: back-off, no request
+        with pytest.raises(errors.TransportError):
+            await verify_token(token, jwks=cache)
+    assert server.requests == 1
+
+
+async def test_last_good_keys_are_served_while_refreshes_fail_then_refused(
+    rsa_keys: dict[str, rsa.RSAPrivateKey],
+) -> None:
+    server, clock = FlakyJwks(rsa_keys, ["k1"]), FakeTime()
+    cache = server.cache(clock, ttl=600, stale_grace=3600, failure_backoff=5)
+    token = sign_rs(rsa_keys["k1"], "k1")
+    await verify_token(token, jwks=cache)
+    server.mode = "fail"
+    clock.now += 601  # stale: a refresh is due, and it fails
+    assert (await verify_token(token, jwks=cache)).sub == "u1"
+    assert server.requests == 2
+    for _ in range(20):  # within the back-off: the stale key, no request
+        assert (await verify_token(token, jwks=cache)).sub == "u1"
+    assert server.requests == 2
+    clock.now += 6  # back-off over: one more attempt, then 10 s before the next
+    await verify_token(token, jwks=cache)
+    clock.now += 6
+    await verify_token(token, jwks=cache)
+    assert server.requests == 3
+    with pytest.raises(errors.TransportError):  # a kid the last good keys lack
+        await verify_token(sign_rs(rsa_keys["k2"], "k2"), jwks=cache)
+    clock.now += 3600  # grace over
+    with pytest.raises(errors.TransportError, match="cannot fetch the JWKS"):
+        await verify_token(token, jwks=cache)
+    server.mode = "ok"
+    clock.now += 61
+    assert (await verify_token(token, jwks=cache)).sub == "u1"  # recovered
+
+
+@pytest.mark.parametrize("depth", [3000, 20_000])
+async def test_deeply_nested_or_huge_tokens_are_malformed(depth: int) -> None:
+    header = base64.urlsafe_b64encode(b"[" * depth).rstrip(b"=").decode()
+    token = f"{header}.e30.c2ln"
+    with pytest.raises(errors.MalformedTokenError):
+        await verify_token(token, app_secret=APP_SECRET)

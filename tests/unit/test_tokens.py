@@ -4,6 +4,8 @@ import base64
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import anyio
@@ -46,7 +48,8 @@ async def test_file_store_round_trip_mode_0600_and_atomic(tmp_path: Path) -> Non
     assert json.loads(path.read_text())["other"] == {"token": "tok-2", "expires_at": None}
     await store.delete("k")
     assert await store.get("k") is None
-    assert sorted(p.name for p in path.parent.iterdir()) == ["tokens.json"]  # no temp files left
+    # no temp files left; only the lock sidecar next to the file
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tokens.json", "tokens.json.lock"]
 
 
 async def test_file_store_write_failure_keeps_old_file(
@@ -64,7 +67,7 @@ async def test_file_store_write_failure_keeps_old_file(
         await store.set("k", StoredToken("new", None))
     monkeypatch.undo()
     assert await store.get("k") == StoredToken("old", None)
-    assert [p.name for p in tmp_path.iterdir()] == ["tokens.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tokens.json", "tokens.json.lock"]
 
 
 async def test_file_store_concurrent_writers_do_not_lose_keys(tmp_path: Path) -> None:
@@ -74,6 +77,35 @@ async def test_file_store_concurrent_writers_do_not_lose_keys(tmp_path: Path) ->
             tg.start_soon(store.set, f"k{i}", StoredToken(f"t{i}", None))
     for i in range(20):
         assert await store.get(f"k{i}") == StoredToken(f"t{i}", None)
+
+
+_WRITER = """
+import sys, anyio
+from aioauthing.runtime.tokens import FileTokenStore, StoredToken
+
+async def main(path: str, prefix: str, count: int) -> None:
+    store = FileTokenStore(path)
+    for i in range(count):
+        await store.set(f"{prefix}{i}", StoredToken(f"{prefix}-token-{i}", None))
+
+anyio.run(main, sys.argv[1], sys.argv[2], int(sys.argv[3]))
+"""
+
+
+def test_file_store_two_processes_keep_every_key(tmp_path: Path) -> None:
+    """Two real processes writing different keys to one file: none of the 2 x N sets is lost."""
+    path = tmp_path / "shared.json"
+    count = 150
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), prefix, str(count)])
+        for prefix in ("a", "b")
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0
+    data = json.loads(path.read_text())
+    expected = {f"{p}{i}" for p in ("a", "b") for i in range(count)}
+    assert set(data) == expected
+    assert data["b7"] == {"token": "b-token-7", "expires_at": None}
 
 
 def make_manager(clock: FakeTime, store: MemoryTokenStore | None = None, lifetime: float = 7200):

@@ -183,7 +183,8 @@ def main() -> None:
     "--faults",
     default="",
     help='Fault rates, e.g. "429=0.05,503=0.05,500=0.01,502=0.01,drop=0.01,lost=0.01,latency=20ms", '
-    'and rules "OPERATION:FAULT[xCOUNT]", e.g. "createUser:503x3" (the next 3 createUser calls).',
+    'and rules "OPERATION:FAULT[xCOUNT]", e.g. "createUser:503x3" (the next 3 createUser calls); quota=150/s is a '
+    "pool-wide budget.",
 )
 @click.option("--fixed-code", default=None, help="Every SMS / email verification code is this.")
 @click.option(
@@ -197,6 +198,11 @@ def main() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help='LDAP / AD users of every pool: JSON or YAML {"ldap": [{username, password, profile}], "ad": [...]}.',
+)
+@click.option(
+    "--allow-host",
+    multiple=True,
+    help="Answer this Host name too (besides loopback names and --host); repeatable.",
 )
 @click.option(
     "--log-level",
@@ -221,6 +227,7 @@ def emulator(
     fixed_code: str | None,
     schema: Path | None,
     directory: Path | None,
+    allow_host: tuple[str, ...],
     log_level: str,
     print_env: bool,
 ) -> None:
@@ -235,6 +242,7 @@ def emulator(
         from aioauthing.emulator.config import EmulatorConfig
         from aioauthing.emulator.directory_config import load_directory
         from aioauthing.emulator.faults import split_fault_text
+        from aioauthing.emulator.persistence import DataFileError
         from aioauthing.emulator.server import bind_socket
     except ImportError as exc:
         raise missing_extra("aioauthing emulator", "emulator", exc) from None
@@ -292,8 +300,13 @@ def emulator(
         schema_path=schema,
         directory=directory_users,
         public_url=f"http://{shown_host}:{actual_port}",
+        allowed_hosts=allow_host,
     )
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except DataFileError as exc:
+        sock.close()
+        raise click.ClickException(str(exc)) from None
     if import_data is not None and import_path is not None:
         emulator_run.import_state(app, import_data, import_path)
     settings = app.state.emulator.settings()

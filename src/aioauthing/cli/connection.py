@@ -35,6 +35,10 @@ class Connection:
     emulator: bool = False
     public_key: str | None = None
     http_client: Any = None
+    redis_url: str | None = dataclasses.field(default=None, repr=False)
+    """``--redis``: share the management token (and the ``rate_limit`` budget) through Redis."""
+    rate_limit: float | None = None
+    """``--rate-limit``: requests per second (the fleet's with ``redis_url``)."""
 
     def merged(self, **overrides: Any) -> Connection:
         """A copy where every given (truthy) override wins."""
@@ -113,6 +117,7 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
                 host=base,
                 public_key=settings["public_key"],
                 http_client=http,
+                rate_limit=conn.rate_limit,
             ) as client,
         ):
             yield client
@@ -124,18 +129,21 @@ async def open_client(conn: Connection) -> AsyncIterator[Any]:
         )
     from aioauthing import AuthingValidationError
 
-    try:
-        client = ManagementClient(
-            conn.user_pool_id,
-            conn.secret,
-            host=conn.host,
-            public_key=conn.public_key,
-            http_client=conn.http_client,
-        )
-    except AuthingValidationError as exc:
-        hint = {"host": f"--host / {ENV_HOST}"}.get(exc.parameter, exc.parameter)
-        raise click.BadParameter(exc.problem, param_hint=hint) from None
-    async with client:
+    async with contextlib.AsyncExitStack() as stack:
+        shared = await stack.enter_async_context(_fleet(conn, conn.user_pool_id))
+        try:
+            client = ManagementClient(
+                conn.user_pool_id,
+                conn.secret,
+                host=conn.host,
+                public_key=conn.public_key,
+                http_client=conn.http_client,
+                **shared,
+            )
+        except AuthingValidationError as exc:
+            hint = {"host": f"--host / {ENV_HOST}"}.get(exc.parameter, exc.parameter)
+            raise click.BadParameter(exc.problem, param_hint=hint) from None
+        await stack.enter_async_context(client)
         await check_access(client, conn)
         yield client
 
@@ -167,3 +175,31 @@ async def check_access(client: Any, conn: Connection) -> None:
         raise JobError(
             f"{conn.host} rejected the user pool secret ({ENV_SECRET} / --secret): {exc}"
         ) from exc
+
+
+@contextlib.asynccontextmanager
+async def _fleet(conn: Connection, pool_id: str) -> AsyncIterator[dict[str, Any]]:
+    """``token_store`` / ``limiter`` / ``rate_limit`` keyword arguments for ``--redis``."""
+    if not conn.redis_url:
+        yield {"rate_limit": conn.rate_limit}
+        return
+    from aioauthing.runtime.redis_limiter import RedisRateLimiter
+    from aioauthing.runtime.redis_store import RedisTokenStore
+
+    try:
+        store = RedisTokenStore(conn.redis_url)
+        limiter = (
+            RedisRateLimiter(conn.redis_url, rate=conn.rate_limit, pool_id=pool_id)
+            if conn.rate_limit
+            else None
+        )
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        from aioauthing.cli import missing_extra
+
+        raise missing_extra("--redis", "redis", exc) from None
+    try:
+        yield {"token_store": store, "limiter": limiter}
+    finally:
+        if limiter is not None:
+            await limiter.aclose()
+        await store.aclose()

@@ -14,11 +14,12 @@ import csv
 import dataclasses
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import IO, Any
 
 import attrs
 
+from aioauthing.cli.fleet import Shard
 from aioauthing.cli.rows import CUSTOM_PREFIX
 from aioauthing.generated.models import CreateUserInput
 
@@ -80,8 +81,13 @@ async def export_users(
     *,
     custom_data: bool = True,
     on_progress: Callable[[int, int | None], object] | None = None,
+    shard: Shard | None = None,
 ) -> ExportStats:
-    """Write every user to ``out`` as ``"csv"`` or ``"jsonl"``; ``on_progress(done, total)``."""
+    """Write every user to ``out`` as ``"csv"`` or ``"jsonl"``; ``on_progress(done, total)``.
+
+    ``shard`` (``--shard K/N``) writes only its contiguous range of pages: N processes together
+    write every user once, as long as the pool does not change meanwhile.
+    """
     stats = ExportStats()
     declared: list[str] = []
     if fmt == "csv" and custom_data:
@@ -94,8 +100,7 @@ async def export_users(
     )
     with spooled as spool:
         sink = spool if spool is not None else out
-        paginator = mgmt.users.iter_list(page_size=PAGE_SIZE)
-        async for page in paginator.pages():
+        async for page, total in _pages(mgmt, shard):
             users = [u for u in page.list or [] if u is not None]
             values = await _custom_values(mgmt, users) if custom_data else {}
             for user in users:
@@ -106,7 +111,7 @@ async def export_users(
                 sink.write(json.dumps(record, ensure_ascii=False) + "\n")
                 stats.exported += 1
             if on_progress is not None:
-                on_progress(stats.exported, paginator.total)
+                on_progress(stats.exported, total)
         if spool is not None:
             keys = [*declared, *sorted(k for k in seen if k not in declared)]
             fieldnames = [*EXPORT_FIELDS, *(CUSTOM_PREFIX + k for k in keys)]
@@ -116,3 +121,18 @@ async def export_users(
             for line in spool:
                 writer.writerow({k: _csv_cell(v) for k, v in json.loads(line).items()})
     return stats
+
+
+async def _pages(mgmt: Any, shard: Shard | None) -> AsyncIterator[tuple[Any, int | None]]:
+    """``(page, total users)``: every page, or the contiguous page range of ``shard``."""
+    if shard is None:
+        paginator = mgmt.users.iter_list(page_size=PAGE_SIZE)
+        async for page in paginator.pages():
+            yield page, paginator.total
+        return
+    first = await mgmt.users.list(page=1, limit=1)
+    pages = -(-int(first.total_count or 0) // PAGE_SIZE)
+    numbers = shard.page_range(pages)
+    for number in numbers:
+        page = await mgmt.users.list(page=number, limit=PAGE_SIZE)
+        yield page, min(len(numbers) * PAGE_SIZE, int(page.total_count or 0))

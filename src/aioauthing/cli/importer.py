@@ -26,6 +26,7 @@ import anyio
 import attrs
 
 from aioauthing.bulk import BulkResult, run_bulk
+from aioauthing.cli.fleet import Shard
 from aioauthing.cli.rows import IDENTITY_KEYS, Row, RowError, check_file, parse_rows
 
 __all__ = [
@@ -211,12 +212,15 @@ async def import_users(
     max_attempts: int = 8,
     check: bool = True,
     mapping: Mapping[str, str] | None = None,
+    shard: Shard | None = None,
 ) -> ImportStats:
     """Import ``path`` into the pool of ``mgmt``; safe to re-run.
 
     ``check`` (default) reads the whole file first and raises :class:`InvalidFileError` before
     sending anything if a row is bad; with ``check=False`` (the caller checked), bad rows fail.
     ``mapping`` renames columns (``{"E-mail": "email"}``) or drops them (``{"Notes": ""}``).
+    ``shard`` keeps only that shard's rows (:class:`~aioauthing.cli.fleet.Shard`); give each shard
+    its own ``resume`` file.
     """
     if check:
         await anyio.to_thread.run_sync(_raise_if_invalid, path, mapping)
@@ -230,7 +234,10 @@ async def import_users(
     client = _counting_retries(mgmt, stats)
 
     def rows() -> Iterator[Row]:
-        for index, row in enumerate(parse_rows(path, mapping=mapping, check_duplicates=False)):
+        source: Iterator[Row] = parse_rows(path, mapping=mapping, check_duplicates=False)
+        if shard is not None:
+            source = (row for row in source if shard.owns_record(row.identity() or row.raw))
+        for index, row in enumerate(source):
             if index >= start or index in pending:
                 row.index = index
                 yield row

@@ -25,6 +25,7 @@ from rich.table import Table
 from aioauthing.bulk import run_bulk
 from aioauthing.cli.connection import Connection, connection_options, open_client
 from aioauthing.cli.exporter import export_users, user_record
+from aioauthing.cli.fleet import Shard, fleet_options, shard_options
 from aioauthing.cli.importer import ImportStats, find_existing, import_users, read_checkpoint
 from aioauthing.cli.rows import IDENTITY_KEYS, RowError, check_file, field_map, read_raw
 
@@ -132,6 +133,8 @@ def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
     metavar="COLUMN=FIELD",
     help="Read COLUMN as FIELD (a user field or custom.<key>); COLUMN= ignores it. Repeatable.",
 )
+@shard_options(what="rows by a stable hash of their unique key; --resume gets one file per shard")
+@fleet_options()
 @connection_options(envvars=False)
 @click.pass_context
 def import_cmd(
@@ -143,6 +146,9 @@ def import_cmd(
     resume: Path | None,
     failures: Path | None,
     maps: tuple[str, ...],
+    shard: Shard | None,
+    redis_url: str | None,
+    rate_limit: float | None,
     **flags: Any,
 ) -> None:
     """Import users from FILE (CSV or JSON Lines); safe to re-run.
@@ -161,14 +167,17 @@ def import_cmd(
         if problems:
             raise SystemExit(1)
         return
-    conn = _conn(ctx, **flags)
+    conn = _conn(ctx, redis_url=redis_url, rate_limit=rate_limit, **flags)
+    if shard is not None:
+        resume = shard.checkpoint(resume)
 
     async def job() -> ImportStats:
         async with open_client(conn) as mgmt, contextlib.AsyncExitStack() as stack:
             fh = stack.enter_context(failures.open("w", encoding="utf-8")) if failures else None
             progress = stack.enter_context(progress_bar(console))
             done = read_checkpoint(resume, file)
-            task = progress.add_task("import", total=total, completed=done, info="")
+            shown = total if shard is None else None  # a shard's size is known at the end
+            task = progress.add_task("import", total=shown, completed=done, info="")
             failed = 0
 
             def tick(result: Any) -> None:
@@ -185,6 +194,7 @@ def import_cmd(
                 on_progress=tick,
                 check=False,
                 mapping=mapping,
+                shard=shard,
             )
 
     try:
@@ -217,16 +227,26 @@ def import_cmd(
     show_default=True,
     help="Export custom data as custom.<key> columns (one extra request per page).",
 )
+@shard_options(what="a contiguous range of pages")
+@fleet_options()
 @connection_options(envvars=False)
 @click.pass_context
 def export_cmd(
-    ctx: click.Context, /, fmt: str | None, output: Path | None, custom_data: bool, **flags: Any
+    ctx: click.Context,
+    /,
+    fmt: str | None,
+    output: Path | None,
+    custom_data: bool,
+    shard: Shard | None,
+    redis_url: str | None,
+    rate_limit: float | None,
+    **flags: Any,
 ) -> None:
     """Export every user, page by page (the output imports back with `users import`)."""
     console = Console(stderr=True)
     if fmt is None:
         fmt = "csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl"
-    conn = _conn(ctx, **flags)
+    conn = _conn(ctx, redis_url=redis_url, rate_limit=rate_limit, **flags)
 
     async def job() -> Any:
         async with open_client(conn) as mgmt, contextlib.AsyncExitStack() as stack:
@@ -241,7 +261,9 @@ def export_cmd(
             def tick(done: int, total: int | None) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return await export_users(mgmt, out, fmt, custom_data=custom_data, on_progress=tick)
+            return await export_users(
+                mgmt, out, fmt, custom_data=custom_data, on_progress=tick, shard=shard
+            )
 
     started = time.monotonic()
     stats = anyio.run(job)
@@ -287,10 +309,21 @@ def delete_targets(path: Path) -> Iterator[dict[str, str]]:
 @click.option("--dry-run", is_flag=True, help="Look every user up and report; delete nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1, 256))
+@shard_options(what="targets by the same stable hash as import")
+@fleet_options()
 @connection_options(envvars=False)
 @click.pass_context
 def delete_cmd(
-    ctx: click.Context, /, file: Path, dry_run: bool, yes: bool, concurrency: int, **flags: Any
+    ctx: click.Context,
+    /,
+    file: Path,
+    dry_run: bool,
+    yes: bool,
+    concurrency: int,
+    shard: Shard | None,
+    redis_url: str | None,
+    rate_limit: float | None,
+    **flags: Any,
 ) -> None:
     """Delete the users listed in FILE (users not found count as skipped).
 
@@ -298,9 +331,15 @@ def delete_cmd(
     username/email/phone/externalId. Asks before deleting unless --yes.
     """
     console = Console(stderr=True)
-    conn = _conn(ctx, **flags)
-    total = sum(1 for _ in delete_targets(file))
-    if total == 0:
+    conn = _conn(ctx, redis_url=redis_url, rate_limit=rate_limit, **flags)
+
+    def targets() -> Iterator[dict[str, str]]:
+        for target in delete_targets(file):
+            if shard is None or shard.owns_record(target):
+                yield target
+
+    total = sum(1 for _ in targets())
+    if total == 0 and shard is None:  # one shard of a short file may well be empty
         raise click.ClickException(f"{file}: no users listed; nothing to delete")
     if not dry_run and not yes:
         where = "a fresh emulator pool" if conn.emulator else f"pool {conn.user_pool_id}"
@@ -333,8 +372,7 @@ def delete_cmd(
 
             with progress_bar(console) as progress:
                 task = progress.add_task("delete", total=total, info="")
-                targets = delete_targets(file)
-                async with run_bulk(delete_one, targets, concurrency=concurrency) as results:
+                async with run_bulk(delete_one, targets(), concurrency=concurrency) as results:
                     async for result in results:
                         if result.ok:
                             counts[str(result.value)] += 1

@@ -169,7 +169,13 @@ async def faults(request: Request) -> Any:
         runtime.state.touch_pool(pool)
         if body.get("seed") is not None:
             runtime.faults.reseed(pool.id, spec, int(body["seed"]))
-    return {"spec": pool.faults, "rules": [r.as_dict() for r in runtime.targeted.rules(pool.id)]}
+        if body.get("resetCounters"):
+            runtime.faults.traffic.pool(pool.id).reset()
+    return {
+        "spec": pool.faults,
+        "rules": [r.as_dict() for r in runtime.targeted.rules(pool.id)],
+        "counters": runtime.faults.traffic.pool(pool.id).as_dict(),
+    }
 
 
 async def requests(request: Request) -> Any:

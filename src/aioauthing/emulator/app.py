@@ -18,7 +18,7 @@ from .config import EmulatorConfig
 from .faults import FaultBook, FaultRule, TargetedFaults, parse_faults, split_fault_text
 from .graphql_http import GraphQLService
 from .journal import RequestJournal, route_operations
-from .middleware import EmulatorMiddleware, error_answer
+from .middleware import EmulatorMiddleware, allowed_hosts, error_answer
 from .pages import PAGES, page_routes
 from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
 from .rest_http import context_for, rest_routes
@@ -104,6 +104,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
                 state=state,
                 faults=faults,
                 max_body=config.max_body_bytes,
+                allowed_hosts=allowed_hosts(config),
                 journal=journal,
                 targeted=targeted,
                 operations=operations,

@@ -43,6 +43,10 @@ class EmulatorConfig:
     """LDAP / AD users every pool starts with (see :mod:`.directory_config`; CLI ``--directory``)."""
     public_url: str | None = None
     """Base URL announced in settings and token ``iss``; default ``http://{host}:{port}``."""
+    allowed_hosts: Sequence[str] = ()
+    """``Host`` names answered besides loopback names (``localhost``, ``127.0.0.1``, ``::1``), the
+    in-process names ``emulator`` and ``testserver``, ``host`` and the host of ``public_url``:
+    any other ``Host`` is refused (DNS rebinding). CLI ``--allow-host``."""
 
     @property
     def base_url(self) -> str:

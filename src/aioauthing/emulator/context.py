@@ -55,7 +55,9 @@ class RequestContext:
 
     @property
     def pool(self) -> Pool:
-        """Pool named by ``x-authing-userpool-id``, else the token's pool, else the default."""
+        """Pool named by ``x-authing-userpool-id``, else the token's pool, else the pool of the
+        ``x-authing-app-id`` application (as Authing finds it from an app's host), else the
+        default pool."""
         pool_id = self.headers.get("x-authing-userpool-id", "").strip()
         if not pool_id:
             try:
@@ -63,7 +65,29 @@ class RequestContext:
             except Exception:
                 info = None
             pool_id = info.pool_id if info else ""
+        if not pool_id:
+            by_app = self.state.pool_by_app_id(self.app_id) if self.app_id else None
+            if by_app is not None:
+                return by_app
         return self.state.pool(pool_id)
+
+    @property
+    def app_id(self) -> str:
+        """The ``x-authing-app-id`` header (empty when absent, as management calls send it)."""
+        return self.headers.get("x-authing-app-id", "").strip()
+
+    def _check_sign_in(self, pool: Pool) -> None:
+        """A user token is only issued to a caller naming the pool and one of its apps.
+
+        Without ``x-authing-userpool-id``, a token or an app id of the pool, Authing cannot tell
+        which pool is meant (2224); an ``x-authing-app-id`` that is not an app of the pool is 2011.
+        """
+        app_id = self.app_id
+        if app_id and app_id != pool.app_id:
+            raise biz("APP_NOT_FOUND")
+        named = self.headers.get("x-authing-userpool-id", "").strip()
+        if not named and not app_id and self.bearer is None:
+            raise biz("USERPOOL_NOT_FOUND")
 
     def now(self) -> float:
         return self.pool.now()
@@ -86,6 +110,11 @@ class RequestContext:
             user = pool.users.get(info.subject)
             if user is None or info.jti not in user.get("_tokens", {}):
                 raise biz(invalid)
+            header_pool = self.headers.get("x-authing-userpool-id", "").strip()
+            if header_pool and header_pool != info.pool_id:
+                raise biz(invalid)  # another pool's user: not signed in to this one
+            if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+                raise biz("USER_LOCKED")  # blocked since the token was issued: refused, as at login
         return info
 
     def require_management(self) -> Pool:
@@ -117,6 +146,7 @@ class RequestContext:
     # ---------------------------------------------------------------- token issuing
     def issue_user_token(self, pool: Pool, user: dict[str, Any]) -> tuple[str, int, int]:
         """A fresh token for ``user``; remembered so logout / kick can revoke it."""
+        self._check_sign_in(pool)
         jti = self.state.ids.secret()
         token, iat, exp = issue_user_token(
             self.keys,

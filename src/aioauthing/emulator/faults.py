@@ -1,10 +1,20 @@
-"""Fault injection: parse ``"429=0.05,503=0.05,drop=0.01,lost=0.01,latency=20ms"`` and decide."""
+"""Fault injection: parse ``"429=0.05,503=0.05,drop=0.01,lost=0.01,latency=20ms"`` and decide.
+
+``quota=150/s`` adds a pool-wide budget: past 150 requests in any sliding one-second window the
+pool answers 429 with ``Retry-After`` (:class:`Quota`). :class:`PoolTraffic` counts what a pool
+received: requests, throttled (by the quota), each injected fault, management-token requests.
+"""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+import math
 import random
 import re
+import time
+from collections.abc import Callable
+from typing import Any
 
 __all__ = [
     "OUTCOMES",
@@ -12,8 +22,12 @@ __all__ = [
     "FaultInjector",
     "FaultRule",
     "FaultSpec",
+    "PoolTraffic",
+    "Quota",
     "TargetedFaults",
+    "TrafficBook",
     "parse_faults",
+    "parse_quota",
     "rules_from_json",
     "split_fault_text",
 ]
@@ -29,19 +43,36 @@ class FaultSpec:
     probabilities: dict[str, float]
     latency: float = 0.0
     """Seconds added to every faultable request."""
+    quota: float | None = None
+    """Requests per second the pool accepts (a sliding one-second window); ``None``: no quota."""
 
     @property
     def text(self) -> str:
         parts = [f"{k}={v:g}" for k, v in self.probabilities.items()]
         if self.latency:
             parts.append(f"latency={self.latency * 1000:g}ms")
+        if self.quota is not None:
+            parts.append(f"quota={self.quota:g}/s")
         return ",".join(parts)
+
+
+_QUOTA = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?$")
+
+
+def parse_quota(value: str) -> float:
+    """``"150/s"`` (or ``"150"``, ``"9000/min"``) -> requests per second; ``ValueError`` if bad."""
+    match = _QUOTA.match(value.strip().lower())
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"bad quota {value!r} (use e.g. quota=150/s)")
+    per = match.group(2) or "s"
+    return float(match.group(1)) / (60.0 if per.startswith("m") else 1.0)
 
 
 def parse_faults(spec: str | None) -> FaultSpec:
     """Parse a fault spec; raises ``ValueError`` with a readable reason."""
     probabilities: dict[str, float] = {}
     latency = 0.0
+    quota: float | None = None
     for raw in (spec or "").split(","):
         item = raw.strip()
         if not item:
@@ -50,6 +81,9 @@ def parse_faults(spec: str | None) -> FaultSpec:
         name, value = name.strip().lower(), value.strip()
         if not sep:
             raise ValueError(f"fault {item!r} needs '=value'")
+        if name == "quota":
+            quota = parse_quota(value)
+            continue
         if name == "latency":
             match = _LATENCY.match(value)
             if not match:
@@ -58,7 +92,9 @@ def parse_faults(spec: str | None) -> FaultSpec:
             latency = amount / 1000 if match.group(2) in (None, "ms") else amount
             continue
         if name not in OUTCOMES:
-            raise ValueError(f"unknown fault {name!r}; known: {', '.join(OUTCOMES)}, latency")
+            raise ValueError(
+                f"unknown fault {name!r}; known: {', '.join(OUTCOMES)}, latency, quota"
+            )
         try:
             probability = float(value)
         except ValueError:
@@ -68,7 +104,7 @@ def parse_faults(spec: str | None) -> FaultSpec:
         probabilities[name] = probability
     if sum(probabilities.values()) > 1.0 + 1e-9:
         raise ValueError("fault probabilities add up to more than 1")
-    return FaultSpec(probabilities, latency)
+    return FaultSpec(probabilities, latency, quota)
 
 
 class FaultInjector:
@@ -98,6 +134,8 @@ class FaultBook:
     def __init__(self, seed: int | None) -> None:
         self.seed = seed
         self._injectors: dict[str, tuple[str, FaultInjector]] = {}
+        self.traffic = TrafficBook()
+        """Per-pool counters and quota windows (see :class:`PoolTraffic`)."""
 
     def injector(self, pool_id: str, spec_text: str) -> FaultInjector:
         current = self._injectors.get(pool_id)
@@ -114,6 +152,71 @@ class FaultBook:
 
     def forget(self, pool_id: str) -> None:
         self._injectors.pop(pool_id, None)
+
+
+class Quota:
+    """A pool-wide budget of ``rate`` requests in any sliding one-second window."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.limit = max(1, math.floor(rate))
+        self._clock = clock
+        self._arrivals: collections.deque[float] = collections.deque()
+
+    def admit(self) -> float | None:
+        """``None`` when the request fits; else the seconds until a slot frees (> 0)."""
+        now = self._clock()
+        arrivals = self._arrivals
+        while arrivals and arrivals[0] <= now - 1.0:
+            arrivals.popleft()
+        if len(arrivals) >= self.limit:
+            return max(arrivals[0] + 1.0 - now, 0.001)
+        arrivals.append(now)
+        return None
+
+
+class PoolTraffic:
+    """What one pool received since it was created (or its counters were reset)."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.throttled = 0
+        self.token_requests = 0
+        self.faults: collections.Counter[str] = collections.Counter()
+        self._quota: Quota | None = None
+
+    def quota_for(self, rate: float | None) -> Quota | None:
+        """The pool's quota window (kept while the rate stays the same)."""
+        if rate is None:
+            self._quota = None
+        elif self._quota is None or self._quota.rate != rate:
+            self._quota = Quota(rate)
+        return self._quota
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "throttled": self.throttled,
+            "tokenRequests": self.token_requests,
+            "faults": dict(self.faults),
+        }
+
+    def reset(self) -> None:
+        self.requests = self.throttled = self.token_requests = 0
+        self.faults.clear()
+
+
+class TrafficBook:
+    """One :class:`PoolTraffic` per pool id."""
+
+    def __init__(self) -> None:
+        self._pools: dict[str, PoolTraffic] = {}
+
+    def pool(self, pool_id: str) -> PoolTraffic:
+        traffic = self._pools.get(pool_id)
+        if traffic is None:
+            traffic = self._pools[pool_id] = PoolTraffic()
+        return traffic
 
 
 # ------------------------------------------------------------------------- targeted fault rules

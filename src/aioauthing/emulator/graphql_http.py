@@ -15,9 +15,14 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLResolveInfo,
     GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
     default_field_resolver,
     execute,
     parse,
@@ -37,7 +42,90 @@ _MAX_TOKENS = 50_000
 """Documents with more tokens are refused before validation (bounds the work per request)."""
 
 
+MAX_DEPTH = 15
+"""Deepest selection nesting accepted (the SDKs' documents nest 5 deep, introspection ~12)."""
+MAX_FIELDS = 2_000
+"""Most field selections per document, fragments expanded (the SDKs' largest has ~65)."""
+MAX_ALIASES = 100
+"""Most aliased fields per document."""
+MAX_INTROSPECTION = 5
+"""Most ``__schema`` / ``__type`` selections per document (one full introspection is fine)."""
+
 _PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
+class _Cost:
+    """Fields, aliases, introspection roots and depth of a document, fragments expanded once
+    each (memoised, so a fragment spread a thousand times costs a thousand times its size)."""
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self._memo: dict[str, tuple[int, int, int, int]] = {}
+        self._open: set[str] = set()
+
+    def of(self, selection_set: SelectionSetNode) -> tuple[int, int, int, int]:
+        """``(fields, aliases, introspection selections, depth)`` below ``selection_set``."""
+        fields = aliases = introspection = depth = 0
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                fields += 1
+                aliases += sel.alias is not None
+                introspection += sel.name.value in ("__schema", "__type")
+                below = (0, 0, 0, 0) if sel.selection_set is None else self.of(sel.selection_set)
+                inner_depth = below[3] + 1
+            elif isinstance(sel, InlineFragmentNode):
+                below = self.of(sel.selection_set)
+                inner_depth = below[3]
+            elif isinstance(sel, FragmentSpreadNode):
+                below = self._fragment(sel.name.value)
+                inner_depth = below[3]
+            else:  # pragma: no cover - graphql-core has no other selection kinds
+                continue
+            fields, aliases = fields + below[0], aliases + below[1]
+            introspection += below[2]
+            depth = max(depth, inner_depth)
+            if fields > MAX_FIELDS * 10:  # far past any limit: stop counting
+                break
+        return fields, aliases, introspection, depth
+
+    def _fragment(self, name: str) -> tuple[int, int, int, int]:
+        if name in self._memo:
+            return self._memo[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self._open:  # unknown or cyclic: validation reports it
+            return 0, 0, 0, 0
+        self._open.add(name)
+        cost = self.of(fragment.selection_set)
+        self._open.discard(name)
+        self._memo[name] = cost
+        return cost
+
+
+def _cost_error(document: DocumentNode) -> GraphQLError | None:
+    """Why ``document`` is too costly to validate and run, or ``None``."""
+    cost = _Cost(document)
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        try:
+            fields, aliases, introspection, depth = cost.of(definition.selection_set)
+        except RecursionError:
+            return GraphQLError(f"document too costly: selections nested deeper than {MAX_DEPTH}")
+        for what, value, limit in (
+            ("nested selections", depth, MAX_DEPTH),
+            ("fields", fields, MAX_FIELDS),
+            ("aliases", aliases, MAX_ALIASES),
+            ("introspection fields (__schema, __type)", introspection, MAX_INTROSPECTION),
+        ):
+            if value > limit:
+                return GraphQLError(
+                    f"document too costly: {value} {what}, at most {limit} per document"
+                    if what != "nested selections"
+                    else f"document too costly: selections nested {value} deep, at most {limit}"
+                )
+    return None
 
 
 def _fast_is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
@@ -100,7 +188,11 @@ class GraphQLService:
             entry: tuple[DocumentNode | None, list[GraphQLError]] = (None, [exc])
         else:
             assert document is not None
-            entry = (document, list(validate(self.schema, document)))
+            too_costly = _cost_error(document)
+            if too_costly is not None:
+                entry = (None, [too_costly])
+            else:
+                entry = (document, list(validate(self.schema, document)))
         self._cache[text] = entry
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)

@@ -13,11 +13,24 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .errors import biz
 
 __all__ = ["KeyMaterial"]
+
+_MIN_PADDING = 8
+"""PKCS#1 v1.5 (RFC 8017 7.2.2): at least eight non-zero padding bytes."""
+
+
+def _pkcs1_v15_unpad(block: bytes | None, size: int) -> bytes | None:
+    """The message inside an ``00 02 PS 00 M`` encryption block, or ``None`` if malformed."""
+    if block is None or len(block) != size or block[0] != 0 or block[1] != 2:
+        return None
+    separator = block.find(b"\x00", 2)
+    if separator < 2 + _MIN_PADDING:
+        return None
+    return block[separator + 1 :]
 
 
 def _pem_private(key: rsa.RSAPrivateKey) -> str:
@@ -65,6 +78,8 @@ class KeyMaterial:
         self.public_key_pem = _pem_public(enc.public_key())
         self.signing_public_pem = _pem_public(sig.public_key())
         self.kid = _kid(sig)
+        self._private_numbers = enc.private_numbers()
+        self._key_bytes = (enc.key_size + 7) // 8
         self._verifying: dict[str, rsa.RSAPublicKey] = {self.kid: sig.public_key()}
         for pem in self.retired_pems:
             old = _load_rsa(pem)
@@ -93,12 +108,39 @@ class KeyMaterial:
         return cls(_pem_private(enc), _pem_private(sig))
 
     def decrypt_password(self, ciphertext: str) -> str:
-        """Undo the SDK's RSA PKCS#1 v1.5 + Base64 encryption; error 2016 when impossible."""
+        """Undo the SDK's RSA PKCS#1 v1.5 + Base64 encryption; error 2016 when impossible.
+
+        The padding is checked here, not by OpenSSL: OpenSSL 3's implicit rejection turns a
+        ciphertext made with another key into random bytes instead of an error, and about one in
+        seventy of those decodes as text. A ciphertext one or more bytes shorter than the key
+        (browser RSA libraries drop leading zero bytes) is left-padded, as OpenSSL servers do.
+        """
         try:
             raw = base64.b64decode(ciphertext, validate=True)
-            return self.encryption_key.decrypt(raw, padding.PKCS1v15()).decode()
-        except Exception as exc:
+        except (ValueError, TypeError) as exc:
             raise biz("PASSWORD_DECRYPT_FAILED") from exc
+        message = _pkcs1_v15_unpad(self._raw_decrypt(raw), self._key_bytes)
+        if message is None:
+            raise biz("PASSWORD_DECRYPT_FAILED")
+        try:
+            return message.decode()
+        except UnicodeDecodeError as exc:
+            raise biz("PASSWORD_DECRYPT_FAILED") from exc
+
+    def _raw_decrypt(self, raw: bytes) -> bytes | None:
+        """The RSA primitive (CRT), no padding removed; ``None`` for a value out of range."""
+        if not raw or len(raw) > self._key_bytes:
+            return None
+        c = int.from_bytes(raw, "big")
+        numbers = self._private_numbers
+        n = numbers.public_numbers.n
+        if c >= n:
+            return None
+        m1 = pow(c, numbers.dmp1, numbers.p)
+        m2 = pow(c, numbers.dmq1, numbers.q)
+        h = (numbers.iqmp * (m1 - m2)) % numbers.p
+        m = m2 + h * numbers.q
+        return m.to_bytes(self._key_bytes, "big")
 
     def try_decrypt_password(self, ciphertext: str) -> str | None:
         try:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import math
+import re
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import anyio
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_payload
-from .faults import FaultBook, FaultRule, TargetedFaults
+from .faults import FaultBook, FaultRule, PoolTraffic, TargetedFaults
 from .journal import (
     JournalEntry,
     RequestJournal,
@@ -24,9 +28,21 @@ from .journal import (
 )
 from .state import EmulatorState, Pool
 
-__all__ = ["ADMIN_PREFIX", "CLOSE_HEADER", "GRAPHQL_PATH", "EmulatorMiddleware", "error_answer"]
+if TYPE_CHECKING:
+    from .config import EmulatorConfig
+
+__all__ = [
+    "ADMIN_PREFIX",
+    "CLOSE_HEADER",
+    "GRAPHQL_PATH",
+    "IN_PROCESS_HOSTS",
+    "EmulatorMiddleware",
+    "allowed_hosts",
+    "error_answer",
+]
 
 log = logging.getLogger("aioauthing.emulator")
+_TOKEN_QUERY = re.compile(rb"\baccessToken\s*\(")
 
 ADMIN_PREFIX = "/__emulator__"
 GRAPHQL_PATH = "/graphql/v2"
@@ -38,6 +54,43 @@ CLOSE_HEADER = b"x-aioauthing-emulator-close"
 Value ``drop`` (request not applied) or ``lost`` (applied, answer lost). It never reaches a client
 of :class:`~aioauthing.emulator.server.EmulatorServer`; the in-process transport turns it into
 ``httpx.RemoteProtocolError``."""
+
+
+IN_PROCESS_HOSTS = frozenset({"emulator", "testserver"})
+"""Host names of in-process use (``base_url="http://emulator"``, Starlette's ``TestClient``)."""
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def allowed_hosts(config: EmulatorConfig) -> frozenset[str]:
+    """The ``Host`` names answered besides loopback names (see ``EmulatorConfig.allowed_hosts``)."""
+    names = set(IN_PROCESS_HOSTS) | {h.lower() for h in config.allowed_hosts}
+    if config.host not in ("0.0.0.0", "::", ""):
+        names.add(config.host.lower().strip("[]"))
+    if config.public_url:
+        public = urlsplit(config.public_url).hostname
+        if public:
+            names.add(public.lower())
+    return frozenset(names)
+
+
+def _hostname(authority: str) -> str:
+    """``127.0.0.1:8800`` -> ``127.0.0.1``; ``[::1]:80`` -> ``::1``; lower case."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1:].partition("]")[0]
+    if authority.count(":") == 1:
+        return authority.partition(":")[0]
+    return authority
+
+
+def is_loopback_name(name: str) -> bool:
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 async def send_json(
@@ -94,6 +147,7 @@ class EmulatorMiddleware:
         state: EmulatorState,
         faults: FaultBook,
         max_body: int,
+        allowed_hosts: Collection[str] = IN_PROCESS_HOSTS,
         journal: RequestJournal | None = None,
         targeted: TargetedFaults | None = None,
         operations: dict[int, str] | None = None,
@@ -103,11 +157,41 @@ class EmulatorMiddleware:
         self.state = state
         self.faults = faults
         self.max_body = max_body
+        self.allowed_hosts = frozenset(allowed_hosts)
         self.journal = journal
         self.targeted = targeted
         self.operations = operations if operations is not None else {}
         """``id(endpoint) -> route template``, filled once the routes exist."""
         self.routes = routes
+
+    def _host_allowed(self, name: str) -> bool:
+        return name in self.allowed_hosts or is_loopback_name(name)
+
+    def _refusal(self, scope: Scope) -> str | None:
+        """Why this request is refused before anything runs (DNS rebinding, cross-site admin)."""
+        headers: dict[bytes, bytes] = {}
+        for key, value in scope["headers"]:
+            headers.setdefault(key.lower(), value)
+        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        if not host or not self._host_allowed(host):
+            return (
+                "Host not allowed: the emulator answers loopback names (localhost, 127.0.0.1, ::1), "
+                "its configured host and --allow-host names"
+            )
+        if scope["path"].startswith(ADMIN_PREFIX) and scope.get("method") not in _SAFE_METHODS:
+            origin = headers.get(b"origin")
+            if origin is not None:
+                origin_host = urlsplit(origin.decode("latin-1").strip()).hostname or ""
+                if not self._host_allowed(origin_host.lower()):
+                    return "admin writes are accepted from loopback origins only"
+            content_type = headers.get(b"content-type", b"").decode("latin-1")
+            own_check = scope["path"].startswith(ADMIN_PREFIX + "/ui/api/")  # 415 + page token
+            if (
+                not own_check
+                and content_type.partition(";")[0].strip().lower() != "application/json"
+            ):
+                return "admin writes need Content-Type: application/json"
+        return None
 
     def _protocol_pool(self, scope: Scope, body: bytes) -> Pool | None:
         """The pool of the OAuth / CAS client a request without pool header or token names."""
@@ -258,6 +342,14 @@ class EmulatorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await self._drain(receive)
+            payload = error_payload("REQUEST_REFUSED", reason=refusal)
+            if scope["path"].rstrip("/") == GRAPHQL_PATH:
+                payload = {"errors": [{"message": payload}]}
+            await send_json(send, 403, payload)
+            return
         scope["aioauthing.began"] = time.perf_counter()  # the request journal's durations
         body = await self._read_body(scope, receive)
         if body is None:
@@ -280,10 +372,15 @@ class EmulatorMiddleware:
             pool = self._pool_for(scope)
             if pool is not None:
                 injector = self.faults.injector(pool.id, pool.faults)
+                traffic = self.faults.traffic.pool(pool.id)
                 if injector.spec.latency:
                     await anyio.sleep(injector.spec.latency)
+                if await _over_quota(traffic, injector.spec.quota, send):
+                    return
                 outcome = injector.decide()
             outcome, send = self._observe(scope, body, send, pool, outcome)
+            if pool is not None:
+                _count(self.faults.traffic.pool(pool.id), scope["path"], body, outcome)
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
@@ -314,3 +411,23 @@ class EmulatorMiddleware:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if not started:
                 await send_json(send, 500, error_answer(scope["path"], 500))
+
+
+async def _over_quota(traffic: PoolTraffic, rate: float | None, send: Send) -> bool:
+    """Count the request; past the pool's quota answer 429 with ``Retry-After`` (True)."""
+    traffic.requests += 1
+    quota = traffic.quota_for(rate)
+    wait = quota.admit() if quota is not None else None
+    if wait is None:
+        return False
+    traffic.throttled += 1
+    retry_after = str(max(1, math.ceil(wait))).encode()
+    await send_json(send, 429, envelope(429), [(b"retry-after", retry_after)])
+    return True
+
+
+def _count(traffic: PoolTraffic, path: str, body: bytes, outcome: str | None) -> None:
+    if outcome is not None:
+        traffic.faults[outcome] += 1
+    if path.rstrip("/") == GRAPHQL_PATH and _TOKEN_QUERY.search(body):
+        traffic.token_requests += 1

@@ -13,7 +13,7 @@ from .directory_config import directory_entries
 from .errors import biz
 from .ids import IdGenerator
 from .keys import KeyMaterial
-from .persistence import Record, SqliteBackend
+from .persistence import DataFileError, Record, SqliteBackend
 
 __all__ = ["UNIQUE_FIELDS", "EmulatorState", "Pool", "format_date"]
 
@@ -292,7 +292,14 @@ class EmulatorState:
                 parts.append((pool_id, kind, key, body))
         if meta is None:
             return False
-        self._restore(meta, parts)
+        try:
+            self._restore(meta, parts)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DataFileError(
+                self.backend.path,
+                f"its records do not describe an emulator state ({type(exc).__name__}: {exc})",
+                "restore a copy, or move it aside or pass another --data path",
+            ) from exc
         return True
 
     def _restore(self, meta: dict[str, Any], parts: list[tuple[str, str, str, Any]]) -> None:

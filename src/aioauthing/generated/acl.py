@@ -47,6 +47,7 @@ class AclApi(ApiBase):
             name: Name.
             description: Description.
         """
+        v.check_params(ops.ACL_CREATE_NAMESPACE.checks, (user_pool_id, code, name, description))
         v.require_non_empty("user_pool_id", user_pool_id)
         v.require_non_empty("code", code)
         v.require_non_empty("name", name)
@@ -84,6 +85,7 @@ class AclApi(ApiBase):
             page: Page number, from 1.
             limit: Permission groups per page.
         """
+        v.check_params(ops.ACL_LIST_NAMESPACES.checks, (user_pool_id, page, limit))
         v.require_non_empty("user_pool_id", user_pool_id)
         path_params: dict[str, Any] = {}
         path_params["userPoolId"] = user_pool_id
@@ -140,6 +142,10 @@ class AclApi(ApiBase):
             description: Description.
             api_identifier: API identifier (API resources).
         """
+        v.check_params(
+            ops.ACL_CREATE_RESOURCE.checks,
+            (code, type, namespace, actions, description, api_identifier),
+        )
         v.require_non_empty("code", code)
         v.check_choice("type", type, frozenset(models.ResourceType))
         v.require_non_empty("namespace", namespace)
@@ -181,6 +187,7 @@ class AclApi(ApiBase):
             limit: Resources per page.
             type: Only resources of this type.
         """
+        v.check_params(ops.ACL_LIST_RESOURCES.checks, (namespace, page, limit, type))
         v.require_non_empty("namespace", namespace)
         if type is not UNSET:
             v.check_choice("type", type, frozenset(models.ResourceType))
@@ -236,6 +243,9 @@ class AclApi(ApiBase):
             resource_type: Resource type.
             opts: Who gets which actions: [AuthorizeResourceOpt(target_type=..., target_identifier=..., actions=[...])].
         """
+        v.check_params(
+            ops.ACL_AUTHORIZE_RESOURCE.checks, (namespace, resource, resource_type, opts)
+        )
         v.require_non_empty("namespace", namespace)
         v.require_non_empty("resource", resource)
         v.check_choice("resource_type", resource_type, frozenset(models.ResourceType))
@@ -266,6 +276,10 @@ class AclApi(ApiBase):
             namespace: Permission group (namespace) code.
             resource_type: Only resources of this type (DATA, API, MENU, UI, BUTTON).
         """
+        v.check_params(
+            ops.ACL_LIST_AUTHORIZED_RESOURCES.checks,
+            (target_type, target_identifier, namespace, resource_type),
+        )
         v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
         v.require_non_empty("target_identifier", target_identifier)
         variables: dict[str, Any] = {}

@@ -43,6 +43,7 @@ class ApplicationsApi(ApiBase):
             page: Page number, from 1.
             limit: Applications per page.
         """
+        v.check_params(ops.APPLICATIONS_LIST.checks, (page, limit))
         query: dict[str, Any] = {}
         query["page"] = page
         query["limit"] = limit
@@ -86,6 +87,7 @@ class ApplicationsApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2011: 应用不存在 (NotFoundError)
         """
+        v.check_params(ops.APPLICATIONS_FIND_BY_ID.checks, (app_id,))
         v.require_non_empty("app_id", app_id)
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id
@@ -117,6 +119,7 @@ class ApplicationsApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2039: 应用域名已被占用 (AlreadyExistsError)
         """
+        v.check_params(ops.APPLICATIONS_CREATE.checks, (name, identifier, redirect_uris, logo))
         v.require_non_empty("name", name)
         v.require_non_empty("identifier", identifier)
         v.check_items_non_empty("redirect_uris", redirect_uris)
@@ -147,6 +150,7 @@ class ApplicationsApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2011: 应用不存在 (NotFoundError)
         """
+        v.check_params(ops.APPLICATIONS_DELETE.checks, (app_id,))
         v.require_non_empty("app_id", app_id)
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id
@@ -173,6 +177,7 @@ class ApplicationsApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2011: 应用不存在 (NotFoundError)
         """
+        v.check_params(ops.APPLICATIONS_REFRESH_APPLICATION_SECRET.checks, (app_id,))
         v.require_non_empty("app_id", app_id)
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id

@@ -59,6 +59,10 @@ class AuditLogApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        v.check_params(
+            ops.AUDIT_LOG_LIST_AUDIT_LOGS.checks,
+            (client_ip, event_type, user_id, app_id, start, end, page, limit),
+        )
         query: dict[str, Any] = {}
         if client_ip is not UNSET:
             query["clientip"] = client_ip
@@ -137,6 +141,10 @@ class AuditLogApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        v.check_params(
+            ops.AUDIT_LOG_LIST_USER_ACTIONS.checks,
+            (client_ip, event_type, user_id, app_id, start, end, page, limit),
+        )
         query: dict[str, Any] = {}
         if client_ip is not UNSET:
             query["clientip"] = client_ip

@@ -58,6 +58,7 @@ class AuthenticationApis(ApiBase):
                 2003: 邮箱格式不正确 (InvalidInputError)
                 1020017: 邮箱地址不合法 (InvalidInputError)
         """
+        v.check_params(ops.SEND_EMAIL.checks, (email, scene))
         v.check_email("email", email)
         v.check_choice("scene", scene, frozenset(models.EmailScene))
         variables: dict[str, Any] = {}
@@ -91,6 +92,9 @@ class AuthenticationApis(ApiBase):
                 2001: 验证码不正确 (InvalidVerificationCodeError)
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(
+            ops.RESET_PASSWORD_BY_PHONE_CODE.checks, (phone, code, new_password, phone_country_code)
+        )
         v.check_phone("phone", phone)
         v.require_non_empty("code", code)
         v.require_non_empty("new_password", new_password)
@@ -125,6 +129,7 @@ class AuthenticationApis(ApiBase):
                 2001: 验证码不正确 (InvalidVerificationCodeError)
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.RESET_PASSWORD_BY_EMAIL_CODE.checks, (email, code, new_password))
         v.check_email("email", email)
         v.require_non_empty("code", code)
         v.require_non_empty("new_password", new_password)
@@ -151,6 +156,7 @@ class AuthenticationApis(ApiBase):
             token: The first-login token (from the 1639 answer). (secret: never logged)
             password: The new password (RSA-encrypted on the wire). (secret: never logged)
         """
+        v.check_params(ops.RESET_PASSWORD_BY_FIRST_TOKEN.checks, (token, password))
         v.require_non_empty("token", token)
         v.require_non_empty("password", password)
         variables: dict[str, Any] = {}
@@ -181,6 +187,9 @@ class AuthenticationApis(ApiBase):
                 2006: 密码错误 (InvalidCredentialsError)
                 2058: 强制重置密码，需要验证旧密码 (AccountStateError)
         """
+        v.check_params(
+            ops.RESET_PASSWORD_WITH_FORCE_RESET.checks, (token, old_password, new_password)
+        )
         v.require_non_empty("token", token)
         v.require_non_empty("old_password", old_password)
         v.require_non_empty("new_password", new_password)
@@ -202,6 +211,7 @@ class AuthenticationApis(ApiBase):
         Args:
             password: The password to check. (secret: never logged)
         """
+        v.check_params(ops.CHECK_PASSWORD_STRENGTH.checks, (password,))
         variables: dict[str, Any] = {}
         variables["password"] = password
         data = await self._execute(ops.CHECK_PASSWORD_STRENGTH, variables=variables)
@@ -227,6 +237,7 @@ class AuthenticationApis(ApiBase):
             phone: Phone number.
             external_id: Id of the user in an external system.
         """
+        v.check_params(ops.IS_USER_EXISTS.checks, (username, email, phone, external_id))
         if email is not UNSET:
             v.check_email("email", email)
         if phone is not UNSET:
@@ -257,6 +268,7 @@ class AuthenticationApis(ApiBase):
         Args:
             file: The image: bytes, a binary file object, or a (filename, content, content_type) tuple.
         """
+        v.check_params(ops.UPLOAD_PHOTO.checks, (file,))
         query: dict[str, Any] = {}
         query["folder"] = "photos"
         files: dict[str, Any] = {}
@@ -289,6 +301,7 @@ class AuthenticationApis(ApiBase):
             response_format: Answer format.
             app_id: The CAS application's id (default: the client's ``app_id``).
         """
+        v.check_params(ops.VALIDATE_TICKET_V2.checks, (ticket, service, response_format, app_id))
         v.require_non_empty("ticket", ticket)
         v.require_non_empty("service", service)
         v.check_choice("response_format", response_format, frozenset(models.TicketFormat))
@@ -358,6 +371,10 @@ class AuthenticationApis(ApiBase):
                 2003: 邮箱格式不正确 (InvalidInputError)
                 2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
         """
+        v.check_params(
+            ops.REGISTER_BY_EMAIL.checks,
+            (email, password, profile, force_login, generate_token, client_ip, params, context),
+        )
         v.check_email("email", email)
         v.require_non_empty("password", password)
         variables: dict[str, Any] = {}
@@ -415,6 +432,10 @@ class AuthenticationApis(ApiBase):
                 2006: 密码错误 (InvalidCredentialsError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
         """
+        v.check_params(
+            ops.LOGIN_BY_EMAIL.checks,
+            (email, password, captcha_code, auto_register, client_ip, params, context),
+        )
         v.check_email("email", email)
         v.require_non_empty("password", password)
         variables: dict[str, Any] = {}
@@ -446,6 +467,7 @@ class AuthenticationApis(ApiBase):
         Args:
             token: The token to check. (secret: never logged)
         """
+        v.check_params(ops.CHECK_LOGIN_STATUS.checks, (token,))
         v.require_non_empty("token", token)
         variables: dict[str, Any] = {}
         variables["token"] = token
@@ -470,6 +492,7 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 500: 手机号格式错误 (InvalidInputError)
         """
+        v.check_params(ops.SEND_SMS_CODE.checks, (phone, phone_country_code))
         v.check_phone("phone", phone)
         body: dict[str, Any] = {}
         body["phone"] = phone
@@ -522,6 +545,10 @@ class AuthenticationApis(ApiBase):
                 1636: 请进行 MFA 认证 (AccountStateError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
+        v.check_params(
+            ops.LOGIN_BY_USERNAME.checks,
+            (username, password, captcha_code, auto_register, client_ip, params, context),
+        )
         v.require_non_empty("username", username)
         v.require_non_empty("password", password)
         variables: dict[str, Any] = {}
@@ -576,6 +603,10 @@ class AuthenticationApis(ApiBase):
                 1636: 请进行 MFA 认证 (AccountStateError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
+        v.check_params(
+            ops.LOGIN_BY_PHONE_CODE.checks,
+            (phone, code, phone_country_code, auto_register, client_ip, params, context),
+        )
         v.check_phone("phone", phone)
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
@@ -635,6 +666,10 @@ class AuthenticationApis(ApiBase):
                 1636: 请进行 MFA 认证 (AccountStateError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
+        v.check_params(
+            ops.LOGIN_BY_PHONE_PASSWORD.checks,
+            (phone, password, captcha_code, auto_register, client_ip, params, context),
+        )
         v.check_phone("phone", phone)
         v.require_non_empty("password", password)
         variables: dict[str, Any] = {}
@@ -680,6 +715,7 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2333: 账号或密码错误 (InvalidCredentialsError)
         """
+        v.check_params(ops.LOGIN_BY_LDAP.checks, (username, password, client_ip))
         v.require_non_empty("username", username)
         v.require_non_empty("password", password)
         body: dict[str, Any] = {}
@@ -720,6 +756,7 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2333: 账号或密码错误 (InvalidCredentialsError)
         """
+        v.check_params(ops.LOGIN_BY_AD.checks, (username, password, client_ip))
         v.require_non_empty("username", username)
         v.require_non_empty("password", password)
         body: dict[str, Any] = {}
@@ -760,6 +797,9 @@ class AuthenticationApis(ApiBase):
                 2000: 账号存在风险，请输入图形验证码 (CaptchaRequiredError)
                 2333: 账号或密码错误 (InvalidCredentialsError)
         """
+        v.check_params(
+            ops.LOGIN_BY_SUB_ACCOUNT.checks, (account, password, captcha_code, client_ip)
+        )
         v.require_non_empty("account", account)
         v.require_non_empty("password", password)
         variables: dict[str, Any] = {}
@@ -807,6 +847,9 @@ class AuthenticationApis(ApiBase):
                 1636: 请进行 MFA 认证 (AccountStateError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
+        v.check_params(
+            ops.LOGIN_BY_ACCOUNT.checks, (account, password, auto_register, captcha_code, context)
+        )
         v.require_non_empty("account", account)
         v.require_non_empty("password", password)
         body: dict[str, Any] = {}
@@ -859,6 +902,9 @@ class AuthenticationApis(ApiBase):
                 1636: 请进行 MFA 认证 (AccountStateError)
                 1639: 首次登录请重置密码 (AccountStateError)
         """
+        v.check_params(
+            ops.LOGIN_BY_EMAIL_CODE.checks, (email, code, auto_register, client_ip, params, context)
+        )
         v.check_email("email", email)
         v.require_non_empty("code", code)
         body: dict[str, Any] = {}
@@ -901,6 +947,9 @@ class AuthenticationApis(ApiBase):
             redirect_uri: The redirect URI of the authorize request (default: the client's ``redirect_uri``).
             protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
         """
+        v.check_params(
+            ops.GET_ACCESS_TOKEN_BY_CODE.checks, (code, code_verifier, redirect_uri, protocol)
+        )
         v.require_non_empty("code", code)
         if protocol is not UNSET:
             v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
@@ -935,6 +984,7 @@ class AuthenticationApis(ApiBase):
             refresh_token: The refresh token. (secret: never logged)
             protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
         """
+        v.check_params(ops.GET_NEW_ACCESS_TOKEN_BY_REFRESH_TOKEN.checks, (refresh_token, protocol))
         v.require_non_empty("refresh_token", refresh_token)
         if protocol is not UNSET:
             v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
@@ -969,6 +1019,10 @@ class AuthenticationApis(ApiBase):
             access_secret: The programmatic access account's secret (SecretKey). (secret: never logged)
             protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
         """
+        v.check_params(
+            ops.GET_ACCESS_TOKEN_BY_CLIENT_CREDENTIALS.checks,
+            (scope, access_key, access_secret, protocol),
+        )
         v.require_non_empty("scope", scope)
         v.require_non_empty("access_key", access_key)
         v.require_non_empty("access_secret", access_secret)
@@ -1006,6 +1060,7 @@ class AuthenticationApis(ApiBase):
             access_token: The access token. (secret: never logged)
             protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
         """
+        v.check_params(ops.GET_USER_INFO_BY_ACCESS_TOKEN.checks, (access_token, protocol))
         v.require_non_empty("access_token", access_token)
         if protocol is not UNSET:
             v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
@@ -1035,6 +1090,7 @@ class AuthenticationApis(ApiBase):
             token: The access or refresh token. (secret: never logged)
             protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
         """
+        v.check_params(ops.INTROSPECT_TOKEN.checks, (token, protocol))
         v.require_non_empty("token", token)
         if protocol is not UNSET:
             v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
@@ -1064,6 +1120,7 @@ class AuthenticationApis(ApiBase):
             token: The access or refresh token. (secret: never logged)
             protocol: ``oidc`` or ``oauth`` (default: the client's ``protocol``).
         """
+        v.check_params(ops.REVOKE_TOKEN.checks, (token, protocol))
         v.require_non_empty("token", token)
         if protocol is not UNSET:
             v.check_choice("protocol", protocol, frozenset(models.OAuthProtocol))
@@ -1096,6 +1153,7 @@ class AuthenticationApis(ApiBase):
             id_token: An id token. (secret: never logged)
             access_token: An access token. (secret: never logged)
         """
+        v.check_params(ops.VALIDATE_TOKEN.checks, (id_token, access_token))
         query: dict[str, Any] = {}
         if id_token is not UNSET:
             query["id_token"] = id_token
@@ -1147,6 +1205,21 @@ class AuthenticationApis(ApiBase):
                 2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
                 2034: 用户名已存在 (AlreadyExistsError)
         """
+        v.check_params(
+            ops.REGISTER_BY_USERNAME.checks,
+            (
+                username,
+                password,
+                profile,
+                force_login,
+                generate_token,
+                client_ip,
+                params,
+                context,
+                phone_token,
+                email_token,
+            ),
+        )
         v.require_non_empty("username", username)
         v.require_non_empty("password", password)
         variables: dict[str, Any] = {}
@@ -1215,6 +1288,22 @@ class AuthenticationApis(ApiBase):
                 2001: 验证码不正确 (InvalidVerificationCodeError)
                 2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
         """
+        v.check_params(
+            ops.REGISTER_BY_PHONE_CODE.checks,
+            (
+                phone,
+                code,
+                password,
+                phone_country_code,
+                profile,
+                force_login,
+                generate_token,
+                client_ip,
+                params,
+                context,
+                email_token,
+            ),
+        )
         v.check_phone("phone", phone)
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
@@ -1272,6 +1361,7 @@ class AuthenticationApis(ApiBase):
                 2003: 邮箱格式不正确 (InvalidInputError)
                 2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
         """
+        v.check_params(ops.REGISTER_BY_EMAIL_CODE.checks, (email, code, force_login, context))
         v.check_email("email", email)
         v.require_non_empty("code", code)
         body: dict[str, Any] = {}
@@ -1317,6 +1407,10 @@ class AuthenticationApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
         """
+        v.check_params(
+            ops.REGISTER_BY_EXTEND_FIELD.checks,
+            (field_name, account, password, force_login, context),
+        )
         v.require_non_empty("field_name", field_name)
         v.require_non_empty("account", account)
         path_params: dict[str, Any] = {}
@@ -1361,7 +1455,7 @@ class UserApis(ApiBase):
 
     async def logout(
         self,
-        app_id: str,
+        app_id: str | Unset = UNSET,
         *,
         only_self: bool | Unset = UNSET,
     ) -> models.CommonMessage:
@@ -1375,7 +1469,7 @@ class UserApis(ApiBase):
         Documented as "退出登录": Go ``Logout``; Android ``logout``; Python ``logout``; JS ``logout``.
 
         Args:
-            app_id: The application to log out of (the client's app_id).
+            app_id: The application to log out of (default: the client's ``app_id``).
             only_self: Only end this application's session (Android's option).
 
         Raises:
@@ -1383,6 +1477,9 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
                 1010001: 用户的 id token 无效或已过期 (NotLoggedInError)
         """
+        if app_id is UNSET:
+            app_id = self._view_value("app_id", "app_id")
+        v.check_params(ops.LOGOUT.checks, (app_id, only_self))
         v.require_non_empty("app_id", app_id)
         query: dict[str, Any] = {}
         query["app_id"] = app_id
@@ -1420,6 +1517,7 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
                 2034: 用户名已存在 (AlreadyExistsError)
         """
+        v.check_params(ops.UPDATE_PROFILE.checks, (user_id, input))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -1452,6 +1550,7 @@ class UserApis(ApiBase):
                 2029: 密码长度不能少于 6 位 (InvalidInputError)
                 2006: 密码错误 (InvalidCredentialsError)
         """
+        v.check_params(ops.UPDATE_PASSWORD.checks, (new_password, old_password))
         v.require_non_empty("new_password", new_password)
         variables: dict[str, Any] = {}
         variables["newPassword"] = self._encrypt(new_password)
@@ -1487,6 +1586,7 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
                 2035: 手机号已被绑定 (AlreadyExistsError)
         """
+        v.check_params(ops.BIND_PHONE.checks, (phone, phone_code, phone_country_code))
         v.check_phone("phone", phone)
         v.require_non_empty("phone_code", phone_code)
         variables: dict[str, Any] = {}
@@ -1548,6 +1648,17 @@ class UserApis(ApiBase):
                 2035: 手机号已被绑定 (AlreadyExistsError)
                 2038: 输入的旧手机号与用户当前手机号不匹配 (InvalidInputError)
         """
+        v.check_params(
+            ops.UPDATE_PHONE.checks,
+            (
+                phone,
+                phone_code,
+                old_phone,
+                old_phone_code,
+                phone_country_code,
+                old_phone_country_code,
+            ),
+        )
         v.check_phone("phone", phone)
         v.require_non_empty("phone_code", phone_code)
         if old_phone is not UNSET:
@@ -1588,6 +1699,7 @@ class UserApis(ApiBase):
                 2003: 邮箱格式不正确 (InvalidInputError)
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        v.check_params(ops.BIND_EMAIL.checks, (email, email_code))
         v.check_email("email", email)
         v.require_non_empty("email_code", email_code)
         variables: dict[str, Any] = {}
@@ -1643,6 +1755,7 @@ class UserApis(ApiBase):
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
                 2037: 输入的旧邮箱与用户当前邮箱不匹配 (InvalidInputError)
         """
+        v.check_params(ops.UPDATE_EMAIL.checks, (email, email_code, old_email, old_email_code))
         v.check_email("email", email)
         v.require_non_empty("email_code", email_code)
         if old_email is not UNSET:
@@ -1677,6 +1790,7 @@ class UserApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        v.check_params(ops.LINK_ACCOUNT.checks, (primary_user_token, secondary_user_token))
         v.require_non_empty("primary_user_token", primary_user_token)
         v.require_non_empty("secondary_user_token", secondary_user_token)
         body: dict[str, Any] = {}
@@ -1751,7 +1865,7 @@ class UserApis(ApiBase):
 
     async def list_udv(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
     ) -> builtins.list[models.UserDefinedData]:
         """List the signed-in user's custom data values (user-defined fields).
 
@@ -1762,12 +1876,15 @@ class UserApis(ApiBase):
         Documented as "获取自定义数据": Go ``ListUdv``; Android ``getCustomUserData``; Python ``list_udv``, ``get_udf_value``; JS ``listUdv``, ``getUdfValue``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
 
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
+        v.check_params(ops.LIST_UDV.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["targetId"] = user_id
@@ -1798,6 +1915,7 @@ class UserApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        v.check_params(ops.SET_UDV.checks, (user_id, udv_list))
         v.require_non_empty("user_id", user_id)
         v.require_non_empty("udv_list", udv_list)
         v.check_items_non_empty("udv_list", udv_list)
@@ -1827,6 +1945,7 @@ class UserApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        v.check_params(ops.REMOVE_UDV.checks, (user_id, key))
         v.require_non_empty("user_id", user_id)
         v.require_non_empty("key", key)
         variables: dict[str, Any] = {}
@@ -1840,7 +1959,7 @@ class UserApis(ApiBase):
 
     async def list_roles(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
         *,
         namespace: str | Unset = UNSET,
     ) -> models.PaginatedRoles | None:
@@ -1852,13 +1971,16 @@ class UserApis(ApiBase):
         Documented as "获取用户拥有的角色列表": Go ``ListRole``, ``HasRole``; Android ``listRoles``; Python ``list_roles``, ``has_role``; JS ``hasRole``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
             namespace: Code of the permission group (namespace); the default group when omitted.
 
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
+        v.check_params(ops.LIST_ROLES.checks, (user_id, namespace))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -1869,7 +1991,7 @@ class UserApis(ApiBase):
 
     async def list_authorized_resources(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
         *,
         namespace: str | Unset = UNSET,
         resource_type: str | Unset = UNSET,
@@ -1882,7 +2004,7 @@ class UserApis(ApiBase):
         Documented as "获取用户被授权的所有资源列表": Go ``ListAuthorizedResources``; Android ``listAuthorizedResources``; Python ``list_authorized_resources``; JS ``listAuthorizedResources``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
             namespace: Code of the permission group (namespace), e.g. default.
             resource_type: DATA, API, MENU, UI or BUTTON; every type when omitted.
 
@@ -1890,6 +2012,9 @@ class UserApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
+        v.check_params(ops.LIST_AUTHORIZED_RESOURCES.checks, (user_id, namespace, resource_type))
         v.require_non_empty("user_id", user_id)
         if resource_type is not UNSET:
             v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
@@ -1904,7 +2029,7 @@ class UserApis(ApiBase):
 
     async def list_departments(
         self,
-        user_id: str,
+        user_id: str | Unset = UNSET,
         *,
         org_id: str | Unset = UNSET,
     ) -> models.PaginatedDepartments | None:
@@ -1913,13 +2038,16 @@ class UserApis(ApiBase):
         Documented as "获取用户所有部门": Go ``ListDepartments``; Python ``list_departments``; JS ``listDepartments``.
 
         Args:
-            user_id: The signed-in user's id (User.id).
+            user_id: The signed-in user's id (User.id; default: the view's user).
             org_id: Only departments of this organization.
 
         Raises:
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        if user_id is UNSET:
+            user_id = self._view_value("user_id", "user_id")
+        v.check_params(ops.LIST_DEPARTMENTS.checks, (user_id, org_id))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -1966,6 +2094,7 @@ class UserApis(ApiBase):
             AuthingError: with one of the documented codes:
                 2020: 尚未登录，无访问权限 (NotLoggedInError)
         """
+        v.check_params(ops.LIST_APPLICATIONS.checks, (page, limit))
         query: dict[str, Any] = {}
         query["page"] = page
         query["limit"] = limit

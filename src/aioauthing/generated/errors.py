@@ -27,6 +27,7 @@ FAMILIES: dict[str, str] = {
 
 ERROR_CODES: dict[int, tuple[str, str]] = {
     400: ("InvalidInputError", "请求参数不合法"),  # BAD_REQUEST
+    403: ("PermissionDeniedError", "请求被拒绝：{reason}"),  # REQUEST_REFUSED
     404: ("NotFoundError", "资源不存在"),  # NOT_FOUND
     405: ("AuthingError", "请求方法不被允许"),  # METHOD_NOT_ALLOWED
     413: ("InvalidInputError", "请求体过大"),  # PAYLOAD_TOO_LARGE
@@ -78,6 +79,7 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
 
 ERROR_NAMES: dict[str, int] = {
     "BAD_REQUEST": 400,
+    "REQUEST_REFUSED": 403,
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "PAYLOAD_TOO_LARGE": 413,
@@ -129,6 +131,7 @@ ERROR_NAMES: dict[str, int] = {
 
 ERROR_MESSAGES_EN: dict[int, str] = {
     400: "Invalid request parameters",
+    403: "Request refused: {reason}",
     404: "The resource does not exist",
     405: "Method not allowed",
     413: "Request body too large",
@@ -389,6 +392,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "{detail}",
         "en": "{detail}",
+    },
+    "REQUEST_REFUSED": {
+        "code": 403,
+        "family": "PermissionDeniedError",
+        "message": "请求被拒绝：{reason}",
+        "en": "Request refused: {reason}",
     },
     "NOT_FOUND": {
         "code": 404,

@@ -46,6 +46,7 @@ class GroupsApi(ApiBase):
             name: Group name.
             description: Description.
         """
+        v.check_params(ops.GROUPS_CREATE.checks, (code, name, description))
         v.require_non_empty("code", code)
         v.require_non_empty("name", name)
         variables: dict[str, Any] = {}
@@ -74,6 +75,7 @@ class GroupsApi(ApiBase):
             description: New description.
             new_code: New code.
         """
+        v.check_params(ops.GROUPS_UPDATE.checks, (code, name, description, new_code))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -97,6 +99,7 @@ class GroupsApi(ApiBase):
         Args:
             codes: Codes of the groups to delete.
         """
+        v.check_params(ops.GROUPS_DELETE.checks, (codes,))
         v.require_non_empty("codes", codes)
         v.check_items_non_empty("codes", codes)
         variables: dict[str, Any] = {}
@@ -115,6 +118,7 @@ class GroupsApi(ApiBase):
         Args:
             codes: Codes of the groups to delete.
         """
+        v.check_params(ops.GROUPS_DELETE_MANY.checks, (codes,))
         v.require_non_empty("codes", codes)
         v.check_items_non_empty("codes", codes)
         variables: dict[str, Any] = {}
@@ -133,6 +137,7 @@ class GroupsApi(ApiBase):
         Args:
             code: The group's code.
         """
+        v.check_params(ops.GROUPS_DETAIL.checks, (code,))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -157,6 +162,7 @@ class GroupsApi(ApiBase):
             sort_by: Sort order (newest first by default).
             user_id: Only the groups of this user.
         """
+        v.check_params(ops.GROUPS_LIST.checks, (page, limit, sort_by, user_id))
         if sort_by is not UNSET:
             v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
@@ -204,6 +210,7 @@ class GroupsApi(ApiBase):
             page: Page number, from 1.
             limit: Users per page.
         """
+        v.check_params(ops.GROUPS_LIST_USERS.checks, (code, page, limit))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -245,6 +252,9 @@ class GroupsApi(ApiBase):
             namespace: Code of the permission group (namespace); every group when omitted.
             resource_type: DATA, API, MENU, UI or BUTTON; every type when omitted.
         """
+        v.check_params(
+            ops.GROUPS_LIST_AUTHORIZED_RESOURCES.checks, (code, namespace, resource_type)
+        )
         v.require_non_empty("code", code)
         if resource_type is not UNSET:
             v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
@@ -272,6 +282,7 @@ class GroupsApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.GROUPS_ADD_USERS.checks, (code, user_ids))
         v.require_non_empty("code", code)
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -300,6 +311,7 @@ class GroupsApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.GROUPS_REMOVE_USERS.checks, (code, user_ids))
         v.require_non_empty("code", code)
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)

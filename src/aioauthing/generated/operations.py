@@ -54,6 +54,7 @@ from aioauthing.runtime.operation import (
     ResponseKind,
     RestOperation,
 )
+from aioauthing.runtime.validation import ParamCheck
 
 SEND_EMAIL = GraphQLOperation(
     name="send_email",
@@ -71,6 +72,10 @@ mutation sendEmail($email: String!, $scene: EmailScene!) {
     idempotent=False,
     errors=(2003, 1020017),
     secret_variables=(),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("scene", "str", required=True),
+    ),
 )
 """Send an email with a verification code or link for one scene."""
 
@@ -90,6 +95,12 @@ mutation resetPasswordByPhoneCode($phone: String, $code: String!, $newPassword: 
     idempotent=False,
     errors=(2001, 2004),
     secret_variables=("code", "newPassword"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("new_password", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+    ),
 )
 """Set a new password with a phone number and an SMS verification code."""
 
@@ -109,6 +120,11 @@ mutation resetPasswordByEmailCode($email: String, $code: String!, $newPassword: 
     idempotent=False,
     errors=(2001, 2004),
     secret_variables=("code", "newPassword"),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("new_password", "str", required=True),
+    ),
 )
 """Set a new password with an email address and an email verification code."""
 
@@ -128,6 +144,10 @@ mutation resetPasswordByFirstLoginToken($token: String!, $password: String!) {
     idempotent=False,
     errors=(),
     secret_variables=("token", "password"),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("password", "str", required=True),
+    ),
 )
 """Set a new password with the token returned when a first login must reset it."""
 
@@ -147,6 +167,11 @@ mutation resetPasswordByForceResetToken($token: String!, $oldPassword: String!, 
     idempotent=False,
     errors=(2006, 2058),
     secret_variables=("token", "oldPassword", "newPassword"),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("old_password", "str", required=True),
+        ParamCheck("new_password", "str", required=True),
+    ),
 )
 """Change a password with the temporary token of a forced password reset."""
 
@@ -166,6 +191,7 @@ query checkPasswordStrength($password: String!) {
     idempotent=True,
     errors=(),
     secret_variables=("password",),
+    checks=(ParamCheck("password", "str", required=True),),
 )
 """Check a password against the user pool's password policy."""
 
@@ -182,6 +208,12 @@ query checkUserExists($email: String, $phone: String, $username: String, $extern
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("username", "str"),
+        ParamCheck("email", "str"),
+        ParamCheck("phone", "str"),
+        ParamCheck("external_id", "str"),
+    ),
 )
 """Tell whether an account with the given username, email, phone or external id exists."""
 
@@ -194,6 +226,7 @@ UPLOAD_PHOTO = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("file", "any", required=True),),
 )
 """Upload an avatar image and return its URL (step one of updating the avatar)."""
 
@@ -207,6 +240,12 @@ VALIDATE_TICKET_V2 = RestOperation(
     errors=(),
     secret_fields=("ticket",),
     client_values=(ClientValue("path", "appId", "app_id"),),
+    checks=(
+        ParamCheck("ticket", "str", required=True),
+        ParamCheck("service", "str", required=True),
+        ParamCheck("response_format", "str"),
+        ParamCheck("app_id", "str"),
+    ),
 )
 """Validate a CAS ticket with the CAS 2.0 serviceValidate endpoint and return the raw answer."""
 
@@ -286,6 +325,16 @@ mutation registerByEmail($input: RegisterByEmailInput!) {
     idempotent=False,
     errors=(2003, 2026),
     secret_variables=("input.password",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("profile", "model"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("generate_token", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Register a new account with an email address and a password."""
 
@@ -353,6 +402,15 @@ mutation loginByEmail($input: LoginByEmailInput!) {
     idempotent=False,
     errors=(2000, 2003, 2004, 2005, 2006, 2333),
     secret_variables=("input.password", "input.captchaCode"),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with an email address and a password."""
 
@@ -380,6 +438,7 @@ query checkLoginStatus($token: String) {
     idempotent=True,
     errors=(),
     secret_variables=("token",),
+    checks=(ParamCheck("token", "str", required=True),),
 )
 """Ask the service whether a token is valid (an invalid token is a result, not an error)."""
 
@@ -404,6 +463,10 @@ SEND_SMS_CODE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(500,),
     secret_fields=(),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+    ),
 )
 """Send a verification code by SMS to a phone number."""
 
@@ -471,6 +534,15 @@ mutation loginByUsername($input: LoginByUsernameInput!) {
     idempotent=False,
     errors=(2000, 2004, 2005, 2006, 2333, 1636, 1639),
     secret_variables=("input.password", "input.captchaCode"),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a username and a password."""
 
@@ -538,6 +610,15 @@ mutation loginByPhoneCode($input: LoginByPhoneCodeInput!) {
     idempotent=False,
     errors=(2001, 1636, 1639),
     secret_variables=("input.code",),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a phone number and an SMS verification code."""
 
@@ -605,6 +686,15 @@ mutation loginByPhonePassword($input: LoginByPhonePasswordInput!) {
     idempotent=False,
     errors=(2000, 2004, 2005, 2006, 2333, 1636, 1639),
     secret_variables=("input.password", "input.captchaCode"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a phone number and a password."""
 
@@ -617,6 +707,11 @@ LOGIN_BY_LDAP = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2333,),
     secret_fields=("password",),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("client_ip", "str"),
+    ),
 )
 """Log in with the username and password of an LDAP identity source."""
 
@@ -630,6 +725,11 @@ LOGIN_BY_AD = RestOperation(
     host=HostKind.WEBSOCKET,
     errors=(2333,),
     secret_fields=("password",),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("client_ip", "str"),
+    ),
 )
 """Log in with the username and password of an Active Directory domain."""
 
@@ -697,6 +797,12 @@ mutation loginBySubAccount($account: String!, $password: String!, $captchaCode: 
     idempotent=False,
     errors=(2000, 2333),
     secret_variables=("password", "captchaCode"),
+    checks=(
+        ParamCheck("account", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("client_ip", "str"),
+    ),
 )
 """Log in to a sub-account with its account name and password."""
 
@@ -709,6 +815,13 @@ LOGIN_BY_ACCOUNT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2000, 2333, 1636, 1639),
     secret_fields=("password", "captchaCode"),
+    checks=(
+        ParamCheck("account", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("captcha_code", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with a password and an account that may be a phone number, an email address or a username."""
 
@@ -721,6 +834,14 @@ LOGIN_BY_EMAIL_CODE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2001, 2003, 1636, 1639),
     secret_fields=("code",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("auto_register", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Log in with an email address and an email verification code."""
 
@@ -733,6 +854,10 @@ LOGOUT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020, 1010001),
     secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("only_self", "bool"),
+    ),
 )
 """Log the user out of the application and invalidate this token."""
 
@@ -800,6 +925,10 @@ mutation updateProfile($id: String, $input: UpdateUserInput!) {
     idempotent=True,
     errors=(2020, 2034),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("input", "model", required=True),
+    ),
 )
 """Change the signed-in user's profile fields."""
 
@@ -867,6 +996,10 @@ mutation updatePassword($newPassword: String!, $oldPassword: String) {
     idempotent=False,
     errors=(2020, 2029, 2006),
     secret_variables=("newPassword", "oldPassword"),
+    checks=(
+        ParamCheck("new_password", "str", required=True),
+        ParamCheck("old_password", "str"),
+    ),
 )
 """Change the signed-in user's password."""
 
@@ -934,6 +1067,11 @@ mutation bindPhone($phone: String!, $phoneCode: String!, $phoneCountryCode: Stri
     idempotent=False,
     errors=(2001, 2020, 2035),
     secret_variables=("phoneCode",),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("phone_code", "str", required=True),
+        ParamCheck("phone_country_code", "str"),
+    ),
 )
 """Bind a first phone number to the signed-in user, verified by an SMS code."""
 
@@ -1068,6 +1206,14 @@ mutation updatePhone($phone: String!, $phoneCode: String!, $oldPhone: String, $o
     idempotent=False,
     errors=(2001, 2020, 2035, 2038),
     secret_variables=("phoneCode", "oldPhoneCode"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("phone_code", "str", required=True),
+        ParamCheck("old_phone", "str"),
+        ParamCheck("old_phone_code", "str"),
+        ParamCheck("phone_country_code", "str"),
+        ParamCheck("old_phone_country_code", "str"),
+    ),
 )
 """Change the signed-in user's phone number, verified by SMS codes."""
 
@@ -1135,6 +1281,10 @@ mutation bindEmail($email: String!, $emailCode: String!) {
     idempotent=False,
     errors=(2001, 2003, 2020),
     secret_variables=("emailCode",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("email_code", "str", required=True),
+    ),
 )
 """Bind a first email address to the signed-in user, verified by an email code."""
 
@@ -1269,6 +1419,12 @@ mutation updateEmail($email: String!, $emailCode: String!, $oldEmail: String, $o
     idempotent=False,
     errors=(2001, 2003, 2020, 2037),
     secret_variables=("emailCode", "oldEmailCode"),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("email_code", "str", required=True),
+        ParamCheck("old_email", "str"),
+        ParamCheck("old_email_code", "str"),
+    ),
 )
 """Change the signed-in user's email address, verified by email codes."""
 
@@ -1281,6 +1437,10 @@ LINK_ACCOUNT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020,),
     secret_fields=("primaryUserToken", "secondaryUserToken"),
+    checks=(
+        ParamCheck("primary_user_token", "str", required=True),
+        ParamCheck("secondary_user_token", "str", required=True),
+    ),
 )
 """Move a secondary account's external identities to a primary account and delete the secondary."""
 
@@ -1343,6 +1503,12 @@ GET_ACCESS_TOKEN_BY_CODE = RestOperation(
         ClientValue("body", "redirect_uri", "redirect_uri"),
         ClientValue("path", "protocol", "protocol"),
     ),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("code_verifier", "str"),
+        ParamCheck("redirect_uri", "str"),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Exchange an authorization code (and its PKCE verifier) for tokens."""
 
@@ -1358,6 +1524,10 @@ GET_NEW_ACCESS_TOKEN_BY_REFRESH_TOKEN = RestOperation(
     body=BodyFormat.FORM,
     client_auth=ClientAuthEndpoint.TOKEN,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("refresh_token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Get new tokens with a refresh token (issued when the scope holds ``offline_access``)."""
 
@@ -1372,6 +1542,12 @@ GET_ACCESS_TOKEN_BY_CLIENT_CREDENTIALS = RestOperation(
     secret_fields=("client_secret",),
     body=BodyFormat.FORM,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("scope", "str", required=True),
+        ParamCheck("access_key", "str", required=True),
+        ParamCheck("access_secret", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Get an access token for a machine (client credentials grant) with a programmatic access key."""
 
@@ -1386,6 +1562,10 @@ GET_USER_INFO_BY_ACCESS_TOKEN = RestOperation(
     secret_fields=("access_token",),
     body=BodyFormat.FORM,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("access_token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Read the user's claims (OIDC userinfo) with an access token."""
 
@@ -1401,6 +1581,10 @@ INTROSPECT_TOKEN = RestOperation(
     body=BodyFormat.FORM,
     client_auth=ClientAuthEndpoint.INTROSPECTION,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Ask whether an access or refresh token is active (RFC 7662 introspection)."""
 
@@ -1416,6 +1600,10 @@ REVOKE_TOKEN = RestOperation(
     body=BodyFormat.FORM,
     client_auth=ClientAuthEndpoint.REVOCATION,
     client_values=(ClientValue("path", "protocol", "protocol"),),
+    checks=(
+        ParamCheck("token", "str", required=True),
+        ParamCheck("protocol", "str"),
+    ),
 )
 """Revoke an access or refresh token (RFC 7009); it is inactive afterwards."""
 
@@ -1428,6 +1616,10 @@ VALIDATE_TOKEN = RestOperation(
     response=ResponseKind.JSON,
     errors=(),
     secret_fields=("id_token", "access_token"),
+    checks=(
+        ParamCheck("id_token", "str"),
+        ParamCheck("access_token", "str"),
+    ),
 )
 """Validate an id token or an access token online and return its claims."""
 
@@ -1441,6 +1633,11 @@ CAS_VALIDATE_V1 = RestOperation(
     errors=(),
     secret_fields=("ticket",),
     client_values=(ClientValue("path", "appId", "app_id"),),
+    checks=(
+        ParamCheck("ticket", "str", required=True),
+        ParamCheck("service", "str", required=True),
+        ParamCheck("app_id", "str"),
+    ),
 )
 """CAS 1.0 ticket validation; the runtime's validate_ticket_v1 parses its text answer."""
 
@@ -1508,6 +1705,18 @@ mutation registerByUsername($input: RegisterByUsernameInput!) {
     idempotent=False,
     errors=(2026, 2034),
     secret_variables=("input.password",),
+    checks=(
+        ParamCheck("username", "str", required=True),
+        ParamCheck("password", "str", required=True),
+        ParamCheck("profile", "model"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("generate_token", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+        ParamCheck("phone_token", "str"),
+        ParamCheck("email_token", "str"),
+    ),
 )
 """Register a new account with a username and a password."""
 
@@ -1575,6 +1784,19 @@ mutation registerByPhoneCode($input: RegisterByPhoneCodeInput!) {
     idempotent=False,
     errors=(2001, 2026),
     secret_variables=("input.code", "input.password"),
+    checks=(
+        ParamCheck("phone", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("password", "str"),
+        ParamCheck("phone_country_code", "str"),
+        ParamCheck("profile", "model"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("generate_token", "bool"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("params", "str"),
+        ParamCheck("context", "str"),
+        ParamCheck("email_token", "str"),
+    ),
 )
 """Register a new account with a phone number and an SMS verification code."""
 
@@ -1587,6 +1809,12 @@ REGISTER_BY_EMAIL_CODE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2001, 2003, 2026),
     secret_fields=("code",),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Register a new account with an email address and an email verification code."""
 
@@ -1599,6 +1827,13 @@ REGISTER_BY_EXTEND_FIELD = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2026,),
     secret_fields=("password",),
+    checks=(
+        ParamCheck("field_name", "str", required=True),
+        ParamCheck("account", "str", required=True),
+        ParamCheck("password", "str"),
+        ParamCheck("force_login", "bool"),
+        ParamCheck("context", "str"),
+    ),
 )
 """Register a new account identified by a custom (extended) field, such as an employee number."""
 
@@ -1620,6 +1855,7 @@ query getCurrentUserUdv($targetType: UDFTargetType!, $targetId: String!) {
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List the signed-in user's custom data values (user-defined fields)."""
 
@@ -1641,6 +1877,10 @@ mutation setCurrentUserUdvBatch($targetType: UDFTargetType!, $targetId: String!,
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("udv_list", "model", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Set several of the signed-in user's custom data values (key-value pairs) at once."""
 
@@ -1662,6 +1902,10 @@ mutation removeCurrentUserUdv($targetType: UDFTargetType!, $targetId: String!, $
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
 )
 """Remove one of the signed-in user's custom data values; returns the remaining values."""
 
@@ -1692,6 +1936,10 @@ query getCurrentUserRoles($id: String, $namespace: String) {
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List the signed-in user's roles in a permission group."""
 
@@ -1718,6 +1966,11 @@ query listCurrentUserAuthorizedResources($id: String, $namespace: String, $resou
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List every resource the signed-in user is authorized for, including those inherited from roles, groups and org nodes."""
 
@@ -1761,6 +2014,10 @@ query getCurrentUserDepartments($id: String, $orgId: String) {
     idempotent=True,
     errors=(2020,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("org_id", "str"),
+    ),
 )
 """List the departments (organization nodes) the signed-in user belongs to."""
 
@@ -1785,6 +2042,10 @@ LIST_APPLICATIONS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020,),
     secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the applications the signed-in user may access, one page at a time."""
 
@@ -1797,6 +2058,12 @@ ACL_CREATE_NAMESPACE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("name", "str", required=True),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a permission group (namespace)."""
 
@@ -1809,6 +2076,11 @@ ACL_LIST_NAMESPACES = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the permission groups of the pool, one page at a time."""
 
@@ -1821,6 +2093,14 @@ ACL_CREATE_RESOURCE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("actions", "model", is_list=True, max_items=1000),
+        ParamCheck("description", "str"),
+        ParamCheck("api_identifier", "str"),
+    ),
 )
 """Create a resource with its actions in a permission group."""
 
@@ -1833,6 +2113,12 @@ ACL_LIST_RESOURCES = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("type", "str"),
+    ),
 )
 """List the resources of a permission group, one page at a time."""
 
@@ -1852,6 +2138,12 @@ mutation authorizeResource($namespace: String, $resource: String, $resourceType:
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+        ParamCheck("resource_type", "str", required=True),
+        ParamCheck("opts", "model", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Grant users, roles, groups or org nodes actions on a resource."""
 
@@ -1876,6 +2168,12 @@ query authorizedResources($targetType: PolicyAssignmentTargetType, $targetIdenti
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifier", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List the resources a user, role, group or org node is authorized for."""
 
@@ -1888,6 +2186,10 @@ APPLICATIONS_LIST = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the applications of the pool, one page at a time."""
 
@@ -1900,6 +2202,7 @@ APPLICATIONS_FIND_BY_ID = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2011,),
     secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
 )
 """Fetch an application's details, including its secret and OIDC settings."""
 
@@ -1912,6 +2215,12 @@ APPLICATIONS_CREATE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2039,),
     secret_fields=(),
+    checks=(
+        ParamCheck("name", "str", required=True),
+        ParamCheck("identifier", "str", required=True),
+        ParamCheck("redirect_uris", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("logo", "str"),
+    ),
 )
 """Create an application; the answer carries its id and secret."""
 
@@ -1924,6 +2233,7 @@ APPLICATIONS_DELETE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2011,),
     secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
 )
 """Delete an application."""
 
@@ -1936,6 +2246,7 @@ APPLICATIONS_REFRESH_APPLICATION_SECRET = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2011,),
     secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
 )
 """Give an application a new secret; the old one stops working at once."""
 
@@ -1948,6 +2259,16 @@ AUDIT_LOG_LIST_AUDIT_LOGS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020,),
     secret_fields=(),
+    checks=(
+        ParamCheck("client_ip", "str"),
+        ParamCheck("event_type", "str"),
+        ParamCheck("user_id", "str"),
+        ParamCheck("app_id", "str"),
+        ParamCheck("start", "int"),
+        ParamCheck("end", "int"),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List administrators' changes, newest first, with optional filters."""
 
@@ -1960,6 +2281,16 @@ AUDIT_LOG_LIST_USER_ACTIONS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2020,),
     secret_fields=(),
+    checks=(
+        ParamCheck("client_ip", "str"),
+        ParamCheck("event_type", "str"),
+        ParamCheck("user_id", "str"),
+        ParamCheck("app_id", "str"),
+        ParamCheck("start", "int"),
+        ParamCheck("end", "int"),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List users' actions (logins, registrations), newest first, with optional filters."""
 
@@ -1982,6 +2313,11 @@ mutation createGroup($code: String!, $name: String!, $description: String) {
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("name", "str", required=True),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a group."""
 
@@ -2004,6 +2340,12 @@ mutation updateGroup($code: String!, $name: String, $description: String, $newCo
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("new_code", "str"),
+    ),
 )
 """Rename a group, change its description or its code."""
 
@@ -2023,6 +2365,7 @@ mutation deleteGroups($codeList: [String!]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),),
 )
 """Delete groups by code (the wire always takes a list; pass [code] for one group)."""
 
@@ -2042,6 +2385,7 @@ mutation deleteGroups($codeList: [String!]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),),
 )
 """Delete several groups by code."""
 
@@ -2064,6 +2408,7 @@ query group($code: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("code", "str", required=True),),
 )
 """Fetch a group by code (None when it does not exist)."""
 
@@ -2089,6 +2434,12 @@ query groups($userId: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+        ParamCheck("user_id", "str"),
+    ),
 )
 """List the groups of the pool (or of one user), one page at a time."""
 
@@ -2161,6 +2512,11 @@ query groupWithUsers($code: String!, $page: Int, $limit: Int) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the members of a group, one page at a time."""
 
@@ -2187,6 +2543,11 @@ query listGroupAuthorizedResources($code: String!, $namespace: String, $resource
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List the resources granted to a group."""
 
@@ -2206,6 +2567,10 @@ mutation addUserToGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Add users to a group."""
 
@@ -2225,6 +2590,10 @@ mutation removeUserFromGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Remove users from a group."""
 
@@ -2282,6 +2651,12 @@ mutation createOrg($name: String!, $code: String, $description: String, $tenantI
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("name", "str", required=True),
+        ParamCheck("code", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("tenant_id", "str"),
+    ),
 )
 """Create an organization; its code becomes the root node's code."""
 
@@ -2301,6 +2676,7 @@ mutation deleteOrg($id: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
 )
 """Delete an organization."""
 
@@ -2361,6 +2737,11 @@ query orgs($page: Int, $limit: Int, $sortBy: SortByEnum) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+    ),
 )
 """List the organizations of the pool, one page at a time."""
 
@@ -2418,6 +2799,7 @@ query org($id: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
 )
 """Fetch an organization with all its nodes."""
 
@@ -2452,6 +2834,16 @@ mutation addNodeV2($orgId: String!, $parentNodeId: String, $name: String!, $name
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("name", "str", required=True),
+        ParamCheck("parent_node_id", "str"),
+        ParamCheck("code", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("order", "int"),
+        ParamCheck("name_i18n", "str"),
+        ParamCheck("description_i18n", "str"),
+    ),
 )
 """Add a node (department) under a parent node (the root when omitted); returns the node."""
 
@@ -2486,6 +2878,12 @@ mutation updateNode($id: String!, $name: String, $code: String, $description: St
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("code", "str"),
+        ParamCheck("description", "str"),
+    ),
 )
 """Rename a node or change its code or description."""
 
@@ -2505,6 +2903,10 @@ mutation deleteNode($orgId: String!, $nodeId: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("node_id", "str", required=True),
+    ),
 )
 """Delete a node and all its descendants."""
 
@@ -2539,6 +2941,13 @@ mutation addMember($nodeId: String, $orgId: String, $nodeCode: String, $userIds:
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("node_id", "str"),
+        ParamCheck("org_id", "str"),
+        ParamCheck("node_code", "str"),
+        ParamCheck("is_leader", "bool"),
+    ),
 )
 """Add users to a node (by node id, or by organization id and node code)."""
 
@@ -2573,6 +2982,12 @@ mutation removeMember($nodeId: String, $orgId: String, $nodeCode: String, $userI
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("node_id", "str"),
+        ParamCheck("org_id", "str"),
+        ParamCheck("node_code", "str"),
+    ),
 )
 """Remove users from a node (by node id, or by organization id and node code)."""
 
@@ -2645,6 +3060,13 @@ query nodeByIdWithMembers($id: String!, $page: Int, $limit: Int, $sortBy: SortBy
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+        ParamCheck("include_children_nodes", "bool"),
+    ),
 )
 """List the members of a node (and of its descendants by default), one page at a time."""
 
@@ -2679,6 +3101,12 @@ mutation createPolicy($namespace: String, $code: String!, $description: String, 
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("statements", "model", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a policy from statements (resource, actions, effect)."""
 
@@ -2713,6 +3141,13 @@ mutation updatePolicy($namespace: String, $code: String!, $description: String, 
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("statements", "model", is_list=True, max_items=1000),
+        ParamCheck("new_code", "str"),
+    ),
 )
 """Change a policy's statements, description or code."""
 
@@ -2732,6 +3167,10 @@ mutation deletePolicy($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete a policy."""
 
@@ -2751,6 +3190,10 @@ mutation deletePolicies($codeList: [String!]!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete several policies."""
 
@@ -2785,6 +3228,10 @@ query policy($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Fetch a policy by code (None when it does not exist)."""
 
@@ -2822,6 +3269,12 @@ query policies($page: Int, $limit: Int, $namespace: String, $excludeDefault: Boo
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("exclude_default", "bool"),
+    ),
 )
 """List policies, one page at a time."""
 
@@ -2845,6 +3298,14 @@ query policyAssignments($namespace: String, $code: String, $targetType: PolicyAs
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("code", "str"),
+        ParamCheck("target_type", "str"),
+        ParamCheck("target_identifier", "str"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List policy assignments, filtered by policy code and/or target, one page at a time."""
 
@@ -2864,6 +3325,13 @@ mutation addPolicyAssignments($policies: [String!]!, $targetType: PolicyAssignme
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("inherit_by_children", "bool"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Assign policies to users, roles, groups, org nodes or AK/SK pairs."""
 
@@ -2883,6 +3351,12 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Remove policy assignments from targets."""
 
@@ -2895,6 +3369,13 @@ PRINCIPAL_AUTH_AUTHENTICATE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(400, 2004),
     secret_fields=("idCard", "ext"),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("name", "str", required=True),
+        ParamCheck("id_card", "str", required=True),
+        ParamCheck("ext", "str", required=True),
+    ),
 )
 """Check a user's identity as a person (P) or an enterprise (E)."""
 
@@ -2907,6 +3388,7 @@ PRINCIPAL_AUTH_DETAIL = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """The user's passed principal authentication, or None before any."""
 
@@ -2932,6 +3414,12 @@ mutation createRole($namespace: String, $code: String!, $description: String, $p
     idempotent=False,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("description", "str"),
+        ParamCheck("parent_code", "str"),
+    ),
 )
 """Create a role in a permission group (namespace)."""
 
@@ -2957,6 +3445,12 @@ mutation updateRole($code: String!, $description: String, $newCode: String, $nam
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("description", "str"),
+        ParamCheck("new_code", "str"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Change a role's description or code."""
 
@@ -2976,6 +3470,10 @@ mutation deleteRole($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete a role (built-in system roles cannot be deleted)."""
 
@@ -2995,6 +3493,10 @@ mutation deleteRoles($codeList: [String!]!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Delete several roles of one permission group."""
 
@@ -3020,6 +3522,10 @@ query role($code: String!, $namespace: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Fetch a role by code (None when it does not exist)."""
 
@@ -3048,6 +3554,12 @@ query roles($namespace: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("sort_by", "str"),
+    ),
 )
 """List the roles of a permission group (or of all), one page at a time."""
 
@@ -3120,6 +3632,12 @@ query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int)
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List the users holding a role, one page at a time."""
 
@@ -3146,6 +3664,11 @@ query listRoleAuthorizedResources($code: String!, $namespace: String, $resourceT
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List the resources granted to a role (in the role's permission group)."""
 
@@ -3165,6 +3688,13 @@ mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("user_ids", "str", is_list=True, max_items=1000),
+        ParamCheck("group_codes", "str", is_list=True, max_items=1000),
+        ParamCheck("node_codes", "str", is_list=True, max_items=1000),
+    ),
 )
 """Grant roles of one permission group to users, groups and org nodes."""
 
@@ -3184,6 +3714,13 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("user_ids", "str", is_list=True, max_items=1000),
+        ParamCheck("group_codes", "str", is_list=True, max_items=1000),
+        ParamCheck("node_codes", "str", is_list=True, max_items=1000),
+    ),
 )
 """Revoke roles of one permission group from users, groups and org nodes."""
 
@@ -3196,6 +3733,10 @@ TENANTS_LIST = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the tenants of the pool, one page at a time."""
 
@@ -3208,6 +3749,7 @@ TENANTS_DETAIL = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
 )
 """Fetch a tenant with its applications."""
 
@@ -3220,6 +3762,12 @@ TENANTS_CREATE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("name", "str", required=True),
+        ParamCheck("app_ids", "str", required=True),
+        ParamCheck("logo", "str"),
+        ParamCheck("description", "str"),
+    ),
 )
 """Create a tenant for some applications."""
 
@@ -3232,6 +3780,7 @@ TENANTS_DELETE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
 )
 """Delete a tenant."""
 
@@ -3244,6 +3793,11 @@ TENANTS_LIST_MEMBERS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the members of a tenant, one page at a time."""
 
@@ -3256,6 +3810,10 @@ TENANTS_ADD_MEMBERS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Add users to a tenant."""
 
@@ -3268,6 +3826,10 @@ TENANTS_REMOVE_MEMBER = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_id", "str", required=True),
+    ),
 )
 """Remove a user from a tenant."""
 
@@ -3288,6 +3850,10 @@ query accessToken($userPoolId: String!, $secret: String!) {
     idempotent=True,
     errors=(),
     secret_variables=("secret",),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("secret", "str", required=True),
+    ),
 )
 """Get a management access token for the user pool (sent without a token)."""
 
@@ -3310,6 +3876,13 @@ mutation setUdf($targetType: UDFTargetType!, $key: String!, $dataType: UDFDataTy
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("key", "str", required=True),
+        ParamCheck("data_type", "str", required=True),
+        ParamCheck("label", "str", required=True),
+        ParamCheck("options", "str"),
+    ),
 )
 """Define a user-defined field (or change its label) for users, roles, org nodes, ..."""
 
@@ -3332,6 +3905,7 @@ query udf($targetType: UDFTargetType!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("target_type", "str", required=True),),
 )
 """List the user-defined fields of a kind of object."""
 
@@ -3351,6 +3925,10 @@ mutation removeUdf($targetType: UDFTargetType!, $key: String!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
 )
 """Remove a user-defined field and its values."""
 
@@ -3457,6 +4035,7 @@ mutation updateUserpool($input: UpdateUserpoolInput!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("input", "model", required=True),),
 )
 """Change some of the pool's settings; the others keep their values."""
 
@@ -3481,6 +4060,10 @@ USER_POOL_ADD_ENV = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("key", "str", required=True),
+        ParamCheck("value", "str", required=True),
+    ),
 )
 """Add an environment variable (an existing key gets the new value)."""
 
@@ -3493,6 +4076,7 @@ USER_POOL_REMOVE_ENV = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(404,),
     secret_fields=(),
+    checks=(ParamCheck("key", "str", required=True),),
 )
 """Remove an environment variable."""
 
@@ -3560,6 +4144,11 @@ mutation createUser($userInfo: CreateUserInput!, $keepPassword: Boolean, $resetP
     idempotent=False,
     errors=(2026, 2034),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_info", "model", required=True),
+        ParamCheck("keep_password", "bool"),
+        ParamCheck("reset_password_on_first_login", "bool"),
+    ),
 )
 """Create a user without any verification."""
 
@@ -3572,6 +4161,10 @@ USERS_DETAIL = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("with_custom_data", "bool"),
+    ),
 )
 """Fetch one user by id, optionally with custom data."""
 
@@ -3639,6 +4232,10 @@ mutation updateUser($id: String, $input: UpdateUserInput!) {
     idempotent=True,
     errors=(2004, 2026, 2034, 2035),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("input", "model", required=True),
+    ),
 )
 """Change a user's profile as an administrator."""
 
@@ -3660,6 +4257,7 @@ query udv($targetType: UDFTargetType!, $targetId: String!) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List a user's custom data values (user-defined fields)."""
 
@@ -3684,6 +4282,7 @@ query udfValueBatch($targetType: UDFTargetType!, $targetIds: [String]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),),
 )
 """List the custom data values of several users, one entry per user."""
 
@@ -3705,6 +4304,11 @@ mutation setUdv($targetType: UDFTargetType!, $targetId: String!, $key: String!, 
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+        ParamCheck("value", "any", required=True),
+    ),
 )
 """Set one custom data value of a user; returns all the user's values."""
 
@@ -3724,6 +4328,7 @@ mutation setUdfValueBatch($targetType: UDFTargetType!, $input: [SetUdfValueBatch
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("input", "model", required=True, is_list=True, max_items=1000),),
 )
 """Set custom data values of several users at once."""
 
@@ -3745,6 +4350,10 @@ mutation removeUdv($targetType: UDFTargetType!, $targetId: String!, $key: String
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
 )
 """Remove one custom data value of a user; returns the remaining values."""
 
@@ -3764,6 +4373,7 @@ mutation deleteUser($id: String!) {
     idempotent=False,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """Delete a user and, irreversibly, everything the user owns."""
 
@@ -3783,6 +4393,7 @@ mutation deleteUsers($ids: [String!]!) {
     idempotent=False,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),),
 )
 """Delete several users; fails when any id does not exist."""
 
@@ -3866,6 +4477,10 @@ query userBatchWithCustomData($ids: [String!]!, $type: String) {
     idempotent=True,
     errors=(2030,),
     secret_variables=(),
+    checks=(
+        ParamCheck("ids", "str", required=True, is_list=True),
+        ParamCheck("type", "str"),
+    ),
 )
 """Fetch users by ids, usernames, phones, emails or external ids, with custom data."""
 
@@ -3936,6 +4551,10 @@ query archivedUsers($page: Int, $limit: Int) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
 )
 """List the archived users of the pool, one page at a time."""
 
@@ -3952,6 +4571,12 @@ query isUserExists($email: String, $phone: String, $username: String, $externalI
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("username", "str"),
+        ParamCheck("email", "str"),
+        ParamCheck("phone", "str"),
+        ParamCheck("external_id", "str"),
+    ),
 )
 """Tell whether a user with the given username, email, phone or external id exists."""
 
@@ -4025,6 +4650,12 @@ query findUserWithCustomData($email: String, $phone: String, $username: String, 
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("username", "str"),
+        ParamCheck("email", "str"),
+        ParamCheck("phone", "str"),
+        ParamCheck("external_id", "str"),
+    ),
 )
 """Find one user by exact username, email, phone or external id (None when none matches)."""
 
@@ -4101,6 +4732,15 @@ query searchUserWithCustomData($query: String!, $fields: [String], $page: Int, $
     idempotent=True,
     errors=(2014, 2015),
     secret_variables=(),
+    checks=(
+        ParamCheck("query", "str", required=True),
+        ParamCheck("fields", "str", is_list=True, max_items=1000),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("department_opts", "model", is_list=True, max_items=1000),
+        ParamCheck("group_opts", "model", is_list=True, max_items=1000),
+        ParamCheck("role_opts", "model", is_list=True, max_items=1000),
+    ),
 )
 """Fuzzy-search users by keyword, optionally within departments, groups or roles."""
 
@@ -4113,6 +4753,7 @@ USERS_KICK = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),),
 )
 """Force a set of users to log out everywhere."""
 
@@ -4140,6 +4781,7 @@ query getUserGroups($id: String) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List the groups a user belongs to."""
 
@@ -4159,6 +4801,10 @@ mutation addUserToGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("group_code", "str", required=True),
+    ),
 )
 """Add users to a group."""
 
@@ -4178,6 +4824,10 @@ mutation removeUserFromGroup($userIds: [String!]!, $code: String) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("group_code", "str", required=True),
+    ),
 )
 """Remove users from a group."""
 
@@ -4208,6 +4858,10 @@ query getUserRoles($id: String, $namespace: String) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """List a user's roles in one permission group (namespace)."""
 
@@ -4227,6 +4881,11 @@ mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Grant roles of one permission group to users."""
 
@@ -4246,6 +4905,11 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Revoke roles of one permission group from users."""
 
@@ -4258,6 +4922,11 @@ USERS_HAS_ROLE = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("role_code", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Tell whether a user holds a role of a permission group."""
 
@@ -4278,6 +4947,7 @@ mutation refreshToken($id: String) {
     idempotent=False,
     errors=(2004,),
     secret_variables=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """Issue a new token for a user."""
 
@@ -4301,6 +4971,13 @@ query policyAssignments($namespace: String, $code: String, $targetType: PolicyAs
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("code", "str"),
+    ),
 )
 """List the policies assigned to a user, one page at a time."""
 
@@ -4320,6 +4997,11 @@ mutation addPolicyAssignments($policies: [String!]!, $targetType: PolicyAssignme
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Assign policies to a user."""
 
@@ -4339,6 +5021,11 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
 )
 """Remove policy assignments from a user."""
 
@@ -4351,6 +5038,7 @@ USERS_LIST_ORG = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """List the organizations a user belongs to, each as the path from the org to the user's node."""
 
@@ -4394,6 +5082,10 @@ query getUserDepartments($id: String, $orgId: String) {
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("org_id", "str"),
+    ),
 )
 """List the departments a user belongs to, optionally in one organization."""
 
@@ -4420,6 +5112,11 @@ query listUserAuthorizedResources($id: String, $namespace: String, $resourceType
     idempotent=True,
     errors=(2004,),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
 )
 """List every resource a user is authorized for, including those inherited from roles, groups and org nodes."""
 
@@ -4439,6 +5136,10 @@ mutation sendFirstLoginVerifyEmail($userId: String!, $appId: String!) {
     idempotent=False,
     errors=(2004, 2011),
     secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("app_id", "str", required=True),
+    ),
 )
 """Send a user the first-login verification email of an application."""
 
@@ -4451,6 +5152,10 @@ USERS_LOGOUT = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("app_id", "str"),
+    ),
 )
 """Log a user out, of one application or of all."""
 
@@ -4463,6 +5168,11 @@ USERS_CHECK_LOGIN_STATUS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("app_id", "str"),
+        ParamCheck("device_id", "str"),
+    ),
 )
 """Tell whether a user is logged in, optionally to one application or on one device."""
 
@@ -4475,6 +5185,7 @@ USERS_LIST_TENANTS = RestOperation(
     response=ResponseKind.ENVELOPE,
     errors=(2004,),
     secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
 )
 """Fetch a user together with the tenants the user belongs to."""
 
@@ -4545,6 +5256,12 @@ query users($page: Int, $limit: Int, $sortBy: SortByEnum, $excludeUsersInOrg: Bo
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+        ParamCheck("exclude_users_in_org", "bool"),
+    ),
 )
 """List the users of the pool, one page at a time."""
 
@@ -4565,6 +5282,7 @@ query whitelist($type: WhitelistType!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(ParamCheck("type", "str", required=True),),
 )
 """List one whitelist."""
 
@@ -4585,6 +5303,10 @@ mutation addWhitelist($type: WhitelistType!, $list: [String!]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("type", "str", required=True),
+        ParamCheck("values", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Add values to a whitelist; returns the added entries."""
 
@@ -4605,5 +5327,9 @@ mutation removeWhitelist($type: WhitelistType!, $list: [String!]!) {
     idempotent=True,
     errors=(),
     secret_variables=(),
+    checks=(
+        ParamCheck("type", "str", required=True),
+        ParamCheck("values", "str", required=True, is_list=True, max_items=1000),
+    ),
 )
 """Remove values from a whitelist; returns the removed entries."""

@@ -48,6 +48,7 @@ class OrgsApi(ApiBase):
             description: Description.
             tenant_id: The tenant the organization belongs to.
         """
+        v.check_params(ops.ORG_CREATE.checks, (name, code, description, tenant_id))
         v.require_non_empty("name", name)
         variables: dict[str, Any] = {}
         variables["name"] = name
@@ -71,6 +72,7 @@ class OrgsApi(ApiBase):
         Args:
             org_id: The organization's id.
         """
+        v.check_params(ops.ORG_DELETE_BY_ID.checks, (org_id,))
         v.require_non_empty("org_id", org_id)
         variables: dict[str, Any] = {}
         variables["id"] = org_id
@@ -93,6 +95,7 @@ class OrgsApi(ApiBase):
             limit: Organizations per page.
             sort_by: Sort order (newest first by default).
         """
+        v.check_params(ops.ORG_LIST.checks, (page, limit, sort_by))
         if sort_by is not UNSET:
             v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
@@ -131,6 +134,7 @@ class OrgsApi(ApiBase):
         Args:
             org_id: The organization's id.
         """
+        v.check_params(ops.ORG_FIND_BY_ID.checks, (org_id,))
         v.require_non_empty("org_id", org_id)
         variables: dict[str, Any] = {}
         variables["id"] = org_id
@@ -163,6 +167,10 @@ class OrgsApi(ApiBase):
             name_i18n: Translated names (JSON text).
             description_i18n: Translated descriptions (JSON text).
         """
+        v.check_params(
+            ops.ORG_ADD_NODE.checks,
+            (org_id, name, parent_node_id, code, description, order, name_i18n, description_i18n),
+        )
         v.require_non_empty("org_id", org_id)
         v.require_non_empty("name", name)
         variables: dict[str, Any] = {}
@@ -201,6 +209,7 @@ class OrgsApi(ApiBase):
             code: New code.
             description: New description.
         """
+        v.check_params(ops.ORG_UPDATE_NODE.checks, (node_id, name, code, description))
         v.require_non_empty("node_id", node_id)
         variables: dict[str, Any] = {}
         variables["id"] = node_id
@@ -226,6 +235,7 @@ class OrgsApi(ApiBase):
             org_id: The organization's id.
             node_id: The node's id.
         """
+        v.check_params(ops.ORG_DELETE_NODE.checks, (org_id, node_id))
         v.require_non_empty("org_id", org_id)
         v.require_non_empty("node_id", node_id)
         variables: dict[str, Any] = {}
@@ -256,6 +266,9 @@ class OrgsApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(
+            ops.ORG_ADD_MEMBERS.checks, (user_ids, node_id, org_id, node_code, is_leader)
+        )
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         variables: dict[str, Any] = {}
@@ -295,6 +308,7 @@ class OrgsApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.ORG_DELETE_MEMBERS.checks, (user_ids, node_id, org_id, node_code))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         variables: dict[str, Any] = {}
@@ -332,6 +346,9 @@ class OrgsApi(ApiBase):
             sort_by: Sort order (newest first by default).
             include_children_nodes: Also list members of descendant nodes (the service defaults to true).
         """
+        v.check_params(
+            ops.ORG_LIST_MEMBERS.checks, (node_id, page, limit, sort_by, include_children_nodes)
+        )
         v.require_non_empty("node_id", node_id)
         if sort_by is not UNSET:
             v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))

@@ -47,6 +47,7 @@ class PoliciesApi(ApiBase):
             namespace: Permission group (namespace) code; the default group when omitted.
             description: Description.
         """
+        v.check_params(ops.POLICIES_CREATE.checks, (code, statements, namespace, description))
         v.require_non_empty("code", code)
         v.require_non_empty("statements", statements)
         variables: dict[str, Any] = {}
@@ -79,6 +80,9 @@ class PoliciesApi(ApiBase):
             statements: New statements (replace the old ones).
             new_code: New code.
         """
+        v.check_params(
+            ops.POLICIES_UPDATE.checks, (code, namespace, description, statements, new_code)
+        )
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -107,6 +111,7 @@ class PoliciesApi(ApiBase):
             code: The policy's code.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.POLICIES_DELETE.checks, (code, namespace))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -129,6 +134,7 @@ class PoliciesApi(ApiBase):
             codes: Codes of the policies to delete.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.POLICIES_DELETE_MANY.checks, (codes, namespace))
         v.require_non_empty("codes", codes)
         v.check_items_non_empty("codes", codes)
         variables: dict[str, Any] = {}
@@ -152,6 +158,7 @@ class PoliciesApi(ApiBase):
             code: The policy's code.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.POLICIES_DETAIL.checks, (code, namespace))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -178,6 +185,7 @@ class PoliciesApi(ApiBase):
             namespace: Only policies of this permission group (namespace) code.
             exclude_default: Leave out the built-in default policies.
         """
+        v.check_params(ops.POLICIES_LIST.checks, (page, limit, namespace, exclude_default))
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
@@ -229,6 +237,10 @@ class PoliciesApi(ApiBase):
             target_identifier: Only assignments to this target (user id, role code, group code, node id).
             namespace: Only policies of this permission group (namespace) code.
         """
+        v.check_params(
+            ops.POLICIES_LIST_ASSIGNMENTS.checks,
+            (page, limit, code, target_type, target_identifier, namespace),
+        )
         if target_type is not UNSET:
             v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
         variables: dict[str, Any] = {}
@@ -288,6 +300,10 @@ class PoliciesApi(ApiBase):
             inherit_by_children: ORG targets only: child nodes inherit the policies.
             namespace: Permission group (namespace) code of the policies; the default group when omitted.
         """
+        v.check_params(
+            ops.POLICIES_ADD_ASSIGNMENTS.checks,
+            (policies, target_type, target_identifiers, inherit_by_children, namespace),
+        )
         v.require_non_empty("policies", policies)
         v.check_items_non_empty("policies", policies)
         v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
@@ -322,6 +338,10 @@ class PoliciesApi(ApiBase):
             target_identifiers: The targets (user ids, role codes, group codes, node ids).
             namespace: Permission group (namespace) code of the policies; the default group when omitted.
         """
+        v.check_params(
+            ops.POLICIES_REMOVE_ASSIGNMENTS.checks,
+            (policies, target_type, target_identifiers, namespace),
+        )
         v.require_non_empty("policies", policies)
         v.check_items_non_empty("policies", policies)
         v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))

@@ -57,6 +57,7 @@ class PrincipalAuthApi(ApiBase):
                 400: 请求参数不合法 (InvalidInputError)
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.PRINCIPAL_AUTH_AUTHENTICATE.checks, (user_id, type, name, id_card, ext))
         v.require_non_empty("user_id", user_id)
         v.check_choice("type", type, ("P", "E"))
         v.require_non_empty("name", name)
@@ -93,6 +94,7 @@ class PrincipalAuthApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.PRINCIPAL_AUTH_DETAIL.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         path_params: dict[str, Any] = {}
         path_params["userId"] = user_id

@@ -48,6 +48,7 @@ class RolesApi(ApiBase):
             description: Description.
             parent_code: Code of the parent role.
         """
+        v.check_params(ops.ROLES_CREATE.checks, (code, namespace, description, parent_code))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -78,6 +79,7 @@ class RolesApi(ApiBase):
             new_code: New code.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.ROLES_UPDATE.checks, (code, description, new_code, namespace))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -104,6 +106,7 @@ class RolesApi(ApiBase):
             code: The role's code.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.ROLES_DELETE.checks, (code, namespace))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -126,6 +129,7 @@ class RolesApi(ApiBase):
             codes: Codes of the roles to delete.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.ROLES_DELETE_MANY.checks, (codes, namespace))
         v.require_non_empty("codes", codes)
         v.check_items_non_empty("codes", codes)
         variables: dict[str, Any] = {}
@@ -149,6 +153,7 @@ class RolesApi(ApiBase):
             code: The role's code.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.ROLES_DETAIL.checks, (code, namespace))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -175,6 +180,7 @@ class RolesApi(ApiBase):
             namespace: Only roles of this permission group (namespace) code.
             sort_by: Sort order (newest first by default).
         """
+        v.check_params(ops.ROLES_LIST.checks, (page, limit, namespace, sort_by))
         if sort_by is not UNSET:
             v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}
@@ -224,6 +230,7 @@ class RolesApi(ApiBase):
             limit: Users per page.
             namespace: Permission group (namespace) code; the default group when omitted.
         """
+        v.check_params(ops.ROLES_LIST_USERS.checks, (code, page, limit, namespace))
         v.require_non_empty("code", code)
         variables: dict[str, Any] = {}
         variables["code"] = code
@@ -269,6 +276,7 @@ class RolesApi(ApiBase):
             namespace: Permission group (namespace) code; the default group when omitted.
             resource_type: DATA, API, MENU, UI or BUTTON; every type when omitted.
         """
+        v.check_params(ops.ROLES_LIST_AUTHORIZED_RESOURCES.checks, (code, namespace, resource_type))
         v.require_non_empty("code", code)
         if resource_type is not UNSET:
             v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
@@ -305,6 +313,9 @@ class RolesApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(
+            ops.ROLES_ADD_USERS.checks, (role_codes, namespace, user_ids, group_codes, node_codes)
+        )
         v.require_non_empty("role_codes", role_codes)
         v.check_items_non_empty("role_codes", role_codes)
         variables: dict[str, Any] = {}
@@ -317,7 +328,6 @@ class RolesApi(ApiBase):
             variables["groupCodes"] = list(group_codes)
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
-        variables["roleCode"] = None
         try:
             data = await self._execute(ops.ROLES_ADD_USERS, variables=variables)
         except NotFoundError as exc:
@@ -349,6 +359,10 @@ class RolesApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(
+            ops.ROLES_REMOVE_USERS.checks,
+            (role_codes, namespace, user_ids, group_codes, node_codes),
+        )
         v.require_non_empty("role_codes", role_codes)
         v.check_items_non_empty("role_codes", role_codes)
         variables: dict[str, Any] = {}
@@ -361,7 +375,6 @@ class RolesApi(ApiBase):
             variables["groupCodes"] = list(group_codes)
         if node_codes is not UNSET:
             variables["nodeCodes"] = list(node_codes)
-        variables["roleCode"] = None
         try:
             data = await self._execute(ops.ROLES_REMOVE_USERS, variables=variables)
         except NotFoundError as exc:

@@ -43,6 +43,7 @@ class TenantsApi(ApiBase):
             page: Page number, from 1.
             limit: Tenants per page.
         """
+        v.check_params(ops.TENANTS_LIST.checks, (page, limit))
         query: dict[str, Any] = {}
         query["page"] = page
         query["limit"] = limit
@@ -82,6 +83,7 @@ class TenantsApi(ApiBase):
         Args:
             tenant_id: The tenant's id.
         """
+        v.check_params(ops.TENANTS_DETAIL.checks, (tenant_id,))
         v.require_non_empty("tenant_id", tenant_id)
         path_params: dict[str, Any] = {}
         path_params["tenantId"] = tenant_id
@@ -109,6 +111,7 @@ class TenantsApi(ApiBase):
             logo: Logo URL.
             description: Description.
         """
+        v.check_params(ops.TENANTS_CREATE.checks, (name, app_ids, logo, description))
         v.require_non_empty("name", name)
         v.require_non_empty("app_ids", app_ids)
         body: dict[str, Any] = {}
@@ -135,6 +138,7 @@ class TenantsApi(ApiBase):
         Args:
             tenant_id: The tenant's id.
         """
+        v.check_params(ops.TENANTS_DELETE.checks, (tenant_id,))
         v.require_non_empty("tenant_id", tenant_id)
         path_params: dict[str, Any] = {}
         path_params["tenantId"] = tenant_id
@@ -162,6 +166,7 @@ class TenantsApi(ApiBase):
             page: Page number, from 1.
             limit: Members per page.
         """
+        v.check_params(ops.TENANTS_LIST_MEMBERS.checks, (tenant_id, page, limit))
         v.require_non_empty("tenant_id", tenant_id)
         path_params: dict[str, Any] = {}
         path_params["tenantId"] = tenant_id
@@ -188,6 +193,7 @@ class TenantsApi(ApiBase):
             tenant_id: The tenant's id.
             user_ids: The users' ids.
         """
+        v.check_params(ops.TENANTS_ADD_MEMBERS.checks, (tenant_id, user_ids))
         v.require_non_empty("tenant_id", tenant_id)
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
@@ -215,6 +221,7 @@ class TenantsApi(ApiBase):
             tenant_id: The tenant's id.
             user_id: The user's id.
         """
+        v.check_params(ops.TENANTS_REMOVE_MEMBER.checks, (tenant_id, user_id))
         v.require_non_empty("tenant_id", tenant_id)
         v.require_non_empty("user_id", user_id)
         path_params: dict[str, Any] = {}

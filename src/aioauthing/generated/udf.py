@@ -53,6 +53,7 @@ class UdfApi(ApiBase):
             label: Display label.
             options: Options of a SELECT field (JSON text).
         """
+        v.check_params(ops.UDF_SET.checks, (target_type, key, data_type, label, options))
         v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
         v.require_non_empty("key", key)
         v.check_choice("data_type", data_type, frozenset(models.UDFDataType))
@@ -78,6 +79,7 @@ class UdfApi(ApiBase):
         Args:
             target_type: Kind of object (USER for user custom data).
         """
+        v.check_params(ops.UDF_LIST.checks, (target_type,))
         v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
         variables: dict[str, Any] = {}
         variables["targetType"] = self._unstructure(target_type)
@@ -97,6 +99,7 @@ class UdfApi(ApiBase):
             target_type: Kind of object the field belongs to.
             key: Field key.
         """
+        v.check_params(ops.UDF_REMOVE.checks, (target_type, key))
         v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
         v.require_non_empty("key", key)
         variables: dict[str, Any] = {}

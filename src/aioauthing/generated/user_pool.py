@@ -56,6 +56,7 @@ class UserPoolApi(ApiBase):
         Args:
             input: The settings to change.
         """
+        v.check_params(ops.USER_POOL_UPDATE.checks, (input,))
         variables: dict[str, Any] = {}
         variables["input"] = self._unstructure(input)
         data = await self._execute(ops.USER_POOL_UPDATE, variables=variables)
@@ -86,6 +87,7 @@ class UserPoolApi(ApiBase):
             key: Name of the variable.
             value: Its value.
         """
+        v.check_params(ops.USER_POOL_ADD_ENV.checks, (key, value))
         v.require_non_empty("key", key)
         body: dict[str, Any] = {}
         body["key"] = key
@@ -111,6 +113,7 @@ class UserPoolApi(ApiBase):
             AuthingError: with one of the documented codes:
                 404: 资源不存在 (NotFoundError)
         """
+        v.check_params(ops.USER_POOL_REMOVE_ENV.checks, (key,))
         v.require_non_empty("key", key)
         path_params: dict[str, Any] = {}
         path_params["key"] = key

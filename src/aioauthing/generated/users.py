@@ -58,6 +58,9 @@ class UsersApi(ApiBase):
                 2026: 用户已存在，请不要重复注册 (AlreadyExistsError)
                 2034: 用户名已存在 (AlreadyExistsError)
         """
+        v.check_params(
+            ops.USERS_CREATE.checks, (user_info, keep_password, reset_password_on_first_login)
+        )
         variables: dict[str, Any] = {}
         variables["userInfo"] = encrypt_fields(
             self._unstructure(user_info), ("password",), self._encrypt
@@ -89,6 +92,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_DETAIL.checks, (user_id, with_custom_data))
         v.require_non_empty("user_id", user_id)
         path_params: dict[str, Any] = {}
         path_params["userId"] = user_id
@@ -125,6 +129,7 @@ class UsersApi(ApiBase):
                 2034: 用户名已存在 (AlreadyExistsError)
                 2035: 手机号已被绑定 (AlreadyExistsError)
         """
+        v.check_params(ops.USERS_UPDATE.checks, (user_id, input))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -151,6 +156,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_GET_UDF_VALUE.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["targetId"] = user_id
@@ -172,6 +178,7 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
         """
+        v.check_params(ops.USERS_GET_UDF_VALUE_BATCH.checks, (user_ids,))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         variables: dict[str, Any] = {}
@@ -204,6 +211,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_SET_UDF_VALUE.checks, (user_id, key, value))
         v.require_non_empty("user_id", user_id)
         v.require_non_empty("key", key)
         variables: dict[str, Any] = {}
@@ -231,6 +239,7 @@ class UsersApi(ApiBase):
         Args:
             input: The values to set: [SetUdfValueBatchInput(target_id=..., key=..., value=...)].
         """
+        v.check_params(ops.USERS_SET_UDF_VALUE_BATCH.checks, (input,))
         v.require_non_empty("input", input)
         variables: dict[str, Any] = {}
         variables["input"] = self._unstructure(input)
@@ -251,6 +260,7 @@ class UsersApi(ApiBase):
             user_id: The user's id.
             key: Key of the user-defined field.
         """
+        v.check_params(ops.USERS_REMOVE_UDF_VALUE.checks, (user_id, key))
         v.require_non_empty("user_id", user_id)
         v.require_non_empty("key", key)
         variables: dict[str, Any] = {}
@@ -277,6 +287,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_DELETE.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -300,6 +311,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_DELETE_MANY.checks, (user_ids,))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         variables: dict[str, Any] = {}
@@ -337,6 +349,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2030: 一次最多查询 80 个用户 (InvalidInputError)
         """
+        v.check_params(ops.USERS_BATCH_GET.checks, (ids, type))
         v.require_non_empty("ids", ids)
         v.check_items_non_empty("ids", ids)
         v.require_non_empty("type", type)
@@ -375,6 +388,7 @@ class UsersApi(ApiBase):
             page: Page number, from 1.
             limit: Users per page.
         """
+        v.check_params(ops.USERS_LIST_ARCHIVED_USERS.checks, (page, limit))
         variables: dict[str, Any] = {}
         variables["page"] = page
         variables["limit"] = limit
@@ -416,6 +430,7 @@ class UsersApi(ApiBase):
             phone: Phone number.
             external_id: External id.
         """
+        v.check_params(ops.USERS_EXISTS.checks, (username, email, phone, external_id))
         variables: dict[str, Any] = {}
         if username is not UNSET:
             variables["username"] = username
@@ -449,6 +464,7 @@ class UsersApi(ApiBase):
             phone: Phone number.
             external_id: External id.
         """
+        v.check_params(ops.USERS_FIND.checks, (username, email, phone, external_id))
         variables: dict[str, Any] = {}
         if username is not UNSET:
             variables["username"] = username
@@ -490,6 +506,10 @@ class UsersApi(ApiBase):
                 2014: 搜索用户时输入格式错误 (InvalidInputError)
                 2015: 搜索用户时搜索类型不合法 (InvalidInputError)
         """
+        v.check_params(
+            ops.USERS_SEARCH.checks,
+            (query, fields, page, limit, department_opts, group_opts, role_opts),
+        )
         v.require_non_empty("query", query)
         variables: dict[str, Any] = {}
         variables["query"] = query
@@ -542,6 +562,7 @@ class UsersApi(ApiBase):
         Args:
             user_ids: The users' ids.
         """
+        v.check_params(ops.USERS_KICK.checks, (user_ids,))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         body: dict[str, Any] = {}
@@ -569,6 +590,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_LIST_GROUPS.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -592,6 +614,7 @@ class UsersApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.USERS_ADD_GROUP.checks, (user_ids, group_code))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         v.require_non_empty("group_code", group_code)
@@ -622,6 +645,7 @@ class UsersApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.USERS_REMOVE_GROUP.checks, (user_ids, group_code))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         v.require_non_empty("group_code", group_code)
@@ -653,6 +677,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_LIST_ROLES.checks, (user_id, namespace))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -679,6 +704,7 @@ class UsersApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.USERS_ADD_ROLES.checks, (user_ids, role_codes, namespace))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         v.require_non_empty("role_codes", role_codes)
@@ -688,9 +714,6 @@ class UsersApi(ApiBase):
         variables["roleCodes"] = list(role_codes)
         if namespace is not UNSET:
             variables["namespace"] = namespace
-        variables["roleCode"] = None
-        variables["groupCodes"] = None
-        variables["nodeCodes"] = None
         try:
             data = await self._execute(ops.USERS_ADD_ROLES, variables=variables)
         except NotFoundError as exc:
@@ -716,6 +739,7 @@ class UsersApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.USERS_REMOVE_ROLES.checks, (user_ids, role_codes, namespace))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         v.require_non_empty("role_codes", role_codes)
@@ -725,9 +749,6 @@ class UsersApi(ApiBase):
         variables["roleCodes"] = list(role_codes)
         if namespace is not UNSET:
             variables["namespace"] = namespace
-        variables["roleCode"] = None
-        variables["groupCodes"] = None
-        variables["nodeCodes"] = None
         try:
             data = await self._execute(ops.USERS_REMOVE_ROLES, variables=variables)
         except NotFoundError as exc:
@@ -755,6 +776,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_HAS_ROLE.checks, (user_id, role_code, namespace))
         v.require_non_empty("user_id", user_id)
         v.require_non_empty("role_code", role_code)
         path_params: dict[str, Any] = {}
@@ -785,6 +807,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_REFRESH_TOKEN.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -811,6 +834,7 @@ class UsersApi(ApiBase):
             namespace: Only policies of this permission group (namespace) code.
             code: Only assignments of this policy code.
         """
+        v.check_params(ops.USERS_LIST_POLICIES.checks, (user_id, page, limit, namespace, code))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["targetIdentifier"] = user_id
@@ -863,6 +887,7 @@ class UsersApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.USERS_ADD_POLICIES.checks, (user_ids, policies, namespace))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         v.require_non_empty("policies", policies)
@@ -873,7 +898,6 @@ class UsersApi(ApiBase):
         if namespace is not UNSET:
             variables["namespace"] = namespace
         variables["targetType"] = "USER"
-        variables["inheritByChildren"] = None
         try:
             data = await self._execute(ops.USERS_ADD_POLICIES, variables=variables)
         except NotFoundError as exc:
@@ -899,6 +923,7 @@ class UsersApi(ApiBase):
 
         When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
         """
+        v.check_params(ops.USERS_REMOVE_POLICIES.checks, (user_ids, policies, namespace))
         v.require_non_empty("user_ids", user_ids)
         v.check_items_non_empty("user_ids", user_ids)
         v.require_non_empty("policies", policies)
@@ -936,6 +961,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_LIST_ORG.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         path_params: dict[str, Any] = {}
         path_params["userId"] = user_id
@@ -963,6 +989,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_LIST_DEPARTMENT.checks, (user_id, org_id))
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["id"] = user_id
@@ -995,6 +1022,9 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(
+            ops.USERS_LIST_AUTHORIZED_RESOURCES.checks, (user_id, namespace, resource_type)
+        )
         v.require_non_empty("user_id", user_id)
         if resource_type is not UNSET:
             v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
@@ -1025,6 +1055,7 @@ class UsersApi(ApiBase):
                 2004: 用户不存在 (NotFoundError)
                 2011: 应用不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_SEND_FIRST_LOGIN_VERIFY_EMAIL.checks, (user_id, app_id))
         v.require_non_empty("user_id", user_id)
         v.require_non_empty("app_id", app_id)
         variables: dict[str, Any] = {}
@@ -1049,6 +1080,7 @@ class UsersApi(ApiBase):
             user_id: The user's id.
             app_id: Only log out of this application.
         """
+        v.check_params(ops.USERS_LOGOUT.checks, (user_id, app_id))
         v.require_non_empty("user_id", user_id)
         query: dict[str, Any] = {}
         query["userId"] = user_id
@@ -1082,6 +1114,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_CHECK_LOGIN_STATUS.checks, (user_id, app_id, device_id))
         v.require_non_empty("user_id", user_id)
         query: dict[str, Any] = {}
         query["userId"] = user_id
@@ -1114,6 +1147,7 @@ class UsersApi(ApiBase):
             AuthingError: with one of the documented codes:
                 2004: 用户不存在 (NotFoundError)
         """
+        v.check_params(ops.USERS_LIST_TENANTS.checks, (user_id,))
         v.require_non_empty("user_id", user_id)
         path_params: dict[str, Any] = {}
         path_params["userId"] = user_id
@@ -1145,6 +1179,7 @@ class UsersApi(ApiBase):
             sort_by: Sort order (newest first by default).
             exclude_users_in_org: Leave out users that belong to an organisation.
         """
+        v.check_params(ops.USERS_LIST.checks, (page, limit, sort_by, exclude_users_in_org))
         if sort_by is not UNSET:
             v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
         variables: dict[str, Any] = {}

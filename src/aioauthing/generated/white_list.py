@@ -40,6 +40,7 @@ class WhiteListApi(ApiBase):
         Args:
             type: Which whitelist.
         """
+        v.check_params(ops.WHITE_LIST_LIST.checks, (type,))
         v.check_choice("type", type, frozenset(models.WhitelistType))
         variables: dict[str, Any] = {}
         variables["type"] = self._unstructure(type)
@@ -61,6 +62,7 @@ class WhiteListApi(ApiBase):
             type: Which whitelist.
             values: Usernames, emails or phone numbers.
         """
+        v.check_params(ops.WHITE_LIST_ADD.checks, (type, values))
         v.check_choice("type", type, frozenset(models.WhitelistType))
         v.require_non_empty("values", values)
         v.check_items_non_empty("values", values)
@@ -83,6 +85,7 @@ class WhiteListApi(ApiBase):
             type: Which whitelist.
             values: Usernames, emails or phone numbers.
         """
+        v.check_params(ops.WHITE_LIST_REMOVE.checks, (type, values))
         v.check_choice("type", type, frozenset(models.WhitelistType))
         v.require_non_empty("values", values)
         v.check_items_non_empty("values", values)

@@ -107,11 +107,11 @@ async def authing_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """Verify a presented Bearer token; answer 401 for a bad one, pass anonymous requests on."""
-    header = request.headers.get("Authorization")
-    if header is not None and header.strip().lower().startswith("bearer"):
+    headers = request.headers.getall("Authorization", [])
+    if len(headers) > 1 or (headers and headers[0].strip().lower().startswith("bearer")):
         runtime = get_authing(request)
         try:
-            request[PRINCIPAL_KEY] = await runtime.authenticate(header)
+            request[PRINCIPAL_KEY] = await runtime.authenticate(headers)
         except AuthFailure as failure:
             return web.json_response(
                 failure.body(), status=failure.status, headers=_headers(failure, runtime.realm)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 __all__ = ["AuthFailure", "parse_authorization"]
@@ -65,12 +66,18 @@ class AuthFailure(Exception):
         return f"AuthFailure({self.status}, {self.error!r}, {self.description!r})"
 
 
-def parse_authorization(header: str | None) -> str:
+def parse_authorization(header: str | Sequence[str] | None) -> str:
     """The token of an ``Authorization: Bearer <token>`` header.
 
+    ``header`` is the header's value, or every value the request carries (a list).
     Raises :class:`AuthFailure`: 401 without an error code when there is no header or another
-    scheme; 400 ``invalid_request`` when the Bearer credentials are empty or contain spaces.
+    scheme; 400 ``invalid_request`` when the Bearer credentials are empty or contain spaces, or
+    when the request has more than one ``Authorization`` header (RFC 6750 §3.1).
     """
+    if header is not None and not isinstance(header, str):
+        if len(header) > 1:
+            raise AuthFailure(400, "invalid_request", "more than one Authorization header")
+        header = header[0] if header else None
     if not header:
         raise AuthFailure.missing()
     scheme, _, credentials = header.strip().partition(" ")

@@ -87,7 +87,7 @@ class AuthingAuth:
             return cached
         runtime = self.runtime(request)
         try:
-            principal = await runtime.authenticate(request.headers.get("authorization"))
+            principal = await runtime.authenticate(request.headers.getlist("authorization"))
         except AuthFailure as failure:
             raise _http_error(failure, runtime.realm) from None
         setattr(request.state, _PRINCIPAL, principal)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Self
 
@@ -22,6 +22,7 @@ from aioauthing.runtime.jwt import TokenClaims
 
 from .access import AccessCache, Requirement, permission_granted
 from .bearer import AuthFailure, parse_authorization
+from .shared_cache import RedisAccessCache
 from .verified import VerifiedTokenCache
 
 __all__ = ["Authing", "AuthingSettings", "Principal"]
@@ -38,7 +39,8 @@ class AuthingSettings:
     ``audience`` defaults to ``app_id``; set ``issuer`` (``https://<app domain>/oidc``) to check
     ``iss`` as well. ``roles_claim`` names a claim holding role codes (added by an Authing
     pipeline, say) to use instead of looking roles up; ``access_ttl`` is how long looked-up roles
-    and permissions are cached. A token that verified is remembered (see
+    and permissions are cached, in this process or, with ``access_cache_url``
+    (``redis://...``), in Redis for every worker (:mod:`aioauthing.integrations.shared_cache`). A token that verified is remembered (see
     :class:`~aioauthing.integrations.verified.VerifiedTokenCache`) for ``verified_ttl`` seconds
     at most (``0`` re-verifies every request). ``transport`` replaces the network (e.g. an in-process emulator).
     """
@@ -56,6 +58,7 @@ class AuthingSettings:
     realm: str = "authing"
     roles_claim: str | None = None
     access_ttl: float = 60.0
+    access_cache_url: str | None = attrs.field(default=None, repr=False)
     verified_ttl: float = 60.0
     verified_max_entries: int = 4096
     transport: httpx.AsyncBaseTransport | None = attrs.field(default=None, repr=False)
@@ -98,12 +101,14 @@ class Authing:
         auth: AuthenticationClient,
         management: ManagementClient | None = None,
         *,
-        access_cache: AccessCache | None = None,
+        access_cache: AccessCache | RedisAccessCache | None = None,
     ) -> None:
         self.settings = settings
         self.auth = auth
         self.management = management
-        self.access = access_cache or AccessCache(ttl=settings.access_ttl)
+        self.access: AccessCache | RedisAccessCache = access_cache or AccessCache(
+            ttl=settings.access_ttl
+        )
         self.verified = VerifiedTokenCache(
             ttl=settings.verified_ttl,
             max_entries=settings.verified_max_entries,
@@ -147,11 +152,15 @@ class Authing:
                         http_client=http,
                     )
                 )
-            yield cls(settings, auth, management)
+            access: RedisAccessCache | None = None
+            if settings.access_cache_url:
+                access = RedisAccessCache(settings.access_cache_url, ttl=settings.access_ttl)
+                stack.push_async_callback(access.aclose)
+            yield cls(settings, auth, management, access_cache=access)
 
     # -- authentication ------------------------------------------------------------------------
 
-    async def authenticate(self, authorization: str | None) -> Principal:
+    async def authenticate(self, authorization: str | Sequence[str] | None) -> Principal:
         """Verify the ``Authorization`` header's Bearer token locally; raise :class:`AuthFailure`."""
         token = parse_authorization(authorization)
         claims = self.verified.get(token)

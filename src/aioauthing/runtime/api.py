@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from . import custom_data
 from .chunking import chunked
 from .core import Core
-from .errors import AuthingError, NotFoundError
+from .errors import AuthingError, AuthingValidationError, NotFoundError
 from .missing import absent, name_missing, unique
 from .operation import Operation
 
-__all__ = ["ApiBase"]
+__all__ = ["ApiBase", "token_user_id"]
+
+
+def token_user_id(token: str | None) -> str | None:
+    """The user id a token names (``sub``, else ``data.id``), read without verifying it: the
+    service checks the token itself on the call that uses the id."""
+    if not token:
+        return None
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, binascii.Error):
+        return None
+    if not isinstance(claims, dict):
+        return None
+    data = claims.get("data")
+    value = claims.get("sub") or (data.get("id") if isinstance(data, dict) else None)
+    return value if isinstance(value, str) and value else None
+
 
 T = TypeVar("T")
 
@@ -35,6 +56,11 @@ class ApiBase:
         files: Any = None,
     ) -> Any:
         """Send ``op`` through the core with this view's token; see :meth:`Core.execute`."""
+        keys = self._core.keys
+        if keys.outstanding:  # secrets encrypted before the host's key was known: encrypt them now
+            fetch = self._core._fetch_json
+            variables = await keys.resolve(variables, fetch)
+            body = await keys.resolve(body, fetch)
         return await self._core.execute(
             op,
             token=self._token,
@@ -76,6 +102,15 @@ class ApiBase:
             return
         name_missing(error, absent(ids, found, "id"))
 
+    def _view_value(self, option: str, parameter: str) -> str:
+        """A parameter left out on a per-user view (spec ``view:``): ``user_id`` is the signed-in
+        user's id read from the view's token, ``app_id`` the client's ``app_id``."""
+        value = self._core.app_id if option == "app_id" else token_user_id(self._token)
+        if not value:
+            source = "the client has no app_id" if option == "app_id" else "no user in the token"
+            raise AuthingValidationError(parameter, f"is required ({source} to take it from)")
+        return value
+
     def _encode_custom(self, key: str, value: Any) -> str | None:
         """A custom data value's wire text, checked against the key's type when known."""
         return custom_data.encode(key, value, self._core.converter.known_types.get(key))
@@ -84,9 +119,10 @@ class ApiBase:
         """``{key: value}`` custom data (spec ``udv: map``) as the JSON text ``[{key, value}]``."""
         return custom_data.encode_map(values, self._core.converter.known_types)
 
-    def _encrypt(self, plaintext: str) -> str:
-        """RSA PKCS#1 v1.5 + base64 with the client's public key."""
-        return self._core.encryptor.encrypt(plaintext)
+    def _encrypt(self, plaintext: str) -> Any:
+        """RSA PKCS#1 v1.5 + base64 with the client's public key (a :class:`PendingSecret`
+        encrypted by :meth:`_execute` while the host's key is still to be discovered)."""
+        return self._core.keys.encrypt(plaintext)
 
     # -- remember mode hooks (no-ops unless the client was made with ``remember=...``) ---------
 

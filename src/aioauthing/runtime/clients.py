@@ -30,7 +30,7 @@ from .env import env_values, require_env
 from .errors import NotLoggedInError
 from .jwt import JwksCache, TokenClaims, verify_token
 from .protocols import CasValidation, Protocol
-from .ratelimit import RateLimiter
+from .ratelimit import Limiter
 from .remember import RememberedUser
 from .tokens import (
     FetchResult,
@@ -80,7 +80,7 @@ class _ClientMixin:
         return self._core
 
     @property
-    def limiter(self) -> RateLimiter:
+    def limiter(self) -> Limiter:
         """The client-wide limiter; ``client.limiter.stats()`` shows its state."""
         return self._core.limiter
 
@@ -142,6 +142,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         max_retries: int | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
+        limiter: Limiter | None = None,
         remember: TokenStore | bool = False,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -172,6 +173,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
             max_retries=max_retries,
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
+            limiter=limiter,
             strict=strict,
             public_key=public_key,
             headers=headers,
@@ -387,6 +389,7 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
         max_retries: int | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
+        limiter: Limiter | None = None,
         token_store: TokenStore | None = None,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -402,6 +405,7 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
             max_retries=max_retries,
             rate_limit=rate_limit,
             max_concurrency=max_concurrency,
+            limiter=limiter,
             strict=strict,
             public_key=public_key,
             headers=headers,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import http.cookiejar
 import importlib.metadata
 import logging
 import time
@@ -25,7 +26,7 @@ import httpx
 from . import raw
 from .client_auth import ClientCredentials
 from .converter import WireConverter, make_converter
-from .crypto import PasswordEncryptor
+from .crypto import PasswordEncryptor, PublicKeySource
 from .errors import (
     AuthingError,
     AuthingTimeoutError,
@@ -49,13 +50,13 @@ from .operation import (
     ResponseKind,
     RestOperation,
 )
-from .ratelimit import RateLimiter
+from .ratelimit import Limiter, RateLimiter
 from .redaction import install_httpx_log_redaction, redact
 from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
 
-__all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "Timeouts"]
+__all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "NoCookieJar", "Timeouts"]
 
 DEFAULT_HOST: Final = "https://core.authing.cn"
 GRAPHQL_PATH: Final = "/graphql/v2"
@@ -129,7 +130,7 @@ class Core:
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         rate_limit: float | None = None,
         max_concurrency: int = 64,
         converter: WireConverter | None = None,
@@ -160,9 +161,18 @@ class Core:
         self.retry = retry if retry is not None else RetryPolicy()
         if max_retries is not None:
             self.retry = attrs.evolve(self.retry, max_retries=max_retries)
-        self.limiter = limiter or RateLimiter(max_concurrency=max_concurrency, rate=rate_limit)
+        if limiter is not None and rate_limit is not None:
+            raise AuthingValidationError(
+                "rate_limit", "cannot be combined with limiter= (give the rate to the limiter)"
+            )
+        self.limiter: Limiter = (
+            limiter
+            if limiter is not None
+            else RateLimiter(max_concurrency=max_concurrency, rate=rate_limit)
+        )
         self.converter = converter or make_converter(strict=strict)
-        self.encryptor = PasswordEncryptor(public_key)
+        self.keys = PublicKeySource(public_key, host=self.base_url)
+        """The password-encryption key: given, bundled (Authing cloud) or discovered."""
         self.token_manager = token_manager
         self.remembered: RememberedUser | None = None
         """The remember-mode token slot (authentication clients made with ``remember=``)."""
@@ -171,6 +181,13 @@ class Core:
         self._http = http_client or httpx.AsyncClient(
             timeout=self.timeouts.to_httpx(),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            cookies=NoCookieJar(),
+        )
+        # One client serves every user: a cookie set on one call must never ride on another.
+        # Our own pool has a jar that keeps nothing; a pool given by the caller keeps its jar,
+        # so its Cookie header is dropped from our requests instead.
+        self._strip_cookies = http_client is not None and not isinstance(
+            http_client.cookies.jar, NoCookieJar
         )
         self._base_headers = self._make_base_headers()
         install_httpx_log_redaction()
@@ -313,6 +330,30 @@ class Core:
             request["json"] = _strip_unset(body)
         return request
 
+    @property
+    def encryptor(self) -> PasswordEncryptor | None:
+        """The key's encryptor once known (``None`` while discovery has not run yet)."""
+        return self.keys.encryptor
+
+    async def public_key_encryptor(self) -> PasswordEncryptor:
+        """The encryptor, discovering the host's key first if this client has to."""
+        return await self.keys.get(self._fetch_json)
+
+    async def _fetch_json(self, url: str) -> Any:
+        """A plain GET for key discovery (no token, no retries): the parsed JSON answer."""
+        try:
+            response = await self._http.get(
+                url, headers=self._base_headers, timeout=self._httpx_timeout
+            )
+        except httpx.TransportError as exc:
+            raise TransportError(None, f"{type(exc).__name__} while calling the host") from exc
+        if response.status_code != 200:
+            raise ValueError(f"HTTP {response.status_code}")
+        try:
+            return response.json()
+        except ValueError:
+            raise ValueError("the answer is not JSON") from None
+
     # -- execution ---------------------------------------------------------------------------
 
     async def execute(
@@ -428,9 +469,12 @@ class Core:
             began = time.monotonic()
             try:
                 async with self.limiter.slot():
-                    response = await self._http.request(
-                        method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
-                    )
+                    if self._strip_cookies:
+                        response = await self._send_without_cookies(method, url, headers, kwargs)
+                    else:
+                        response = await self._http.request(
+                            method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
+                        )
             except httpx.TransportError as exc:
                 if attempt < self.retry.max_retries and self.retry.should_retry_exception(exc, op):
                     delay = self.retry.backoff(attempt)
@@ -448,9 +492,9 @@ class Core:
             state.response = response
             status = response.status_code
             if status == 429:
-                self.limiter.on_rate_limited()
+                await self.limiter.report_rate_limited(self.retry.retry_after(response.headers))
             elif status < 500:
-                self.limiter.on_success()
+                await self.limiter.report_success()
             if log.isEnabledFor(logging.DEBUG):
                 log.debug(
                     "response %s %s op=%s status=%d attempt=%d elapsed=%.3f request_id=%s",
@@ -478,6 +522,16 @@ class Core:
                 attempt += 1
                 continue
             return self._parse(op, response)
+
+    async def _send_without_cookies(
+        self, method: str, url: str, headers: dict[str, str], kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        """A caller-supplied pool: send without the Cookie header its shared jar would add."""
+        request = self._http.build_request(
+            method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
+        )
+        request.headers.pop("cookie", None)
+        return await self._http.send(request)
 
     # -- response parsing --------------------------------------------------------------------
 
@@ -519,6 +573,19 @@ class Core:
         if code != 200 or status >= 400:
             raise _body_error(op, response, payload)
         return payload
+
+
+class NoCookieJar(http.cookiejar.CookieJar):
+    """A cookie jar that keeps nothing and sends nothing (the SDK's pool serves many users)."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        return None
+
+    def add_cookie_header(self, request: Any) -> None:
+        return None
 
 
 def _check_url(parameter: str, value: str, *, schemes: tuple[str, ...] = ("http", "https")) -> None:

@@ -46,6 +46,8 @@ __all__ = [
 
 JWKS_PATH: Final = "/oidc/.well-known/jwks.json"
 ALLOWED_ALGORITHMS: Final = frozenset({"HS256", "RS256"})
+MAX_TOKEN_LENGTH: Final = 16_384
+"""Longer tokens are refused unparsed (Authing's are 1-3 KB; HTTP servers cap headers near 8 KB)."""
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -98,8 +100,29 @@ class TokenClaims:
         )
 
 
+class _Flight:
+    """One JWKS fetch in progress: every caller who needs it waits for it and shares its end."""
+
+    __slots__ = ("done", "error")
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.error: str | None = None
+
+
 class JwksCache:
-    """An async, TTL-cached JWKS with throttled single-flight refetch on unknown ``kid``."""
+    """An async, TTL-cached JWKS that stays useful while the endpoint is down.
+
+    * One fetch at a time (single flight): concurrent callers wait for the same fetch and share
+      its result or its failure; a fetch is bounded by ``fetch_timeout`` seconds.
+    * A token naming an unknown ``kid`` refetches at most every ``min_refetch_interval`` seconds.
+    * After a failed fetch the next one waits ``failure_backoff`` seconds (doubling on each
+      further failure, up to ``max_failure_backoff``); meanwhile calls fail fast, without a
+      request.
+    * While refreshes fail, the last good keys keep being served for ``stale_grace`` seconds past
+      their ``ttl``; after that (or for a ``kid`` they do not have) the call raises
+      :class:`~aioauthing.runtime.errors.TransportError`.
+    """
 
     def __init__(
         self,
@@ -108,16 +131,27 @@ class JwksCache:
         *,
         ttl: float = 600.0,
         min_refetch_interval: float = 30.0,
+        fetch_timeout: float = 5.0,
+        stale_grace: float = 3600.0,
+        failure_backoff: float = 5.0,
+        max_failure_backoff: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
         self._http = http_client
         self.ttl = ttl
         self.min_refetch_interval = min_refetch_interval
+        self.fetch_timeout = fetch_timeout
+        self.stale_grace = stale_grace
+        self.failure_backoff = failure_backoff
+        self.max_failure_backoff = max_failure_backoff
         self._clock = clock
         self._keys: dict[str, pyjwt.PyJWK] = {}
         self._fetched_at: float | None = None
-        self._lock = anyio.Lock()
+        self._flight: _Flight | None = None
+        self._failures = 0
+        self._retry_at = 0.0
+        self._last_error = ""
         self.fetch_count = 0
 
     @classmethod
@@ -133,38 +167,71 @@ class JwksCache:
             return self._keys.get(kid)
         return next(iter(self._keys.values())) if len(self._keys) == 1 else None
 
+    def _stale(self, kid: str | None, now: float, reason: str) -> pyjwt.PyJWK:
+        """The last good key for ``kid`` within the grace period, else the fetch's failure."""
+        key = self._lookup(kid)
+        fetched = self._fetched_at
+        if key is not None and fetched is not None and now - fetched < self.ttl + self.stale_grace:
+            return key
+        raise TransportError(None, f"cannot fetch the JWKS ({reason})")
+
     async def get_key(self, kid: str | None) -> pyjwt.PyJWK:
-        """The signing key for ``kid`` (refetching once if it is unknown or the cache is stale)."""
-        if not self._expired(self._clock()):
-            key = self._lookup(kid)
-            if key is not None:
-                return key
-        generation = self.fetch_count
-        async with self._lock:
-            now = self._clock()
-            key = self._lookup(kid)
-            if key is not None and not self._expired(now):
-                return key
-            fetched_by_other = self.fetch_count != generation
-            recently = (
-                self._fetched_at is not None and now - self._fetched_at < self.min_refetch_interval
-            )
-            if not self._expired(now) and (fetched_by_other or recently):
-                raise UnknownKeyError(None, "the token's signing key is not in the JWKS")
-            await self._refresh()
+        """The signing key for ``kid`` (refetching if it is unknown or the cache is stale)."""
+        now = self._clock()
+        key = self._lookup(kid)
+        fresh = not self._expired(now)
+        if key is not None and fresh:
+            return key
+        flight = self._flight
+        if flight is None:
+            if fresh:  # unknown kid in a fresh set: a rotation, refetched now and then only
+                fetched = self._fetched_at
+                if fetched is not None and now - fetched < self.min_refetch_interval:
+                    raise UnknownKeyError(None, "the token's signing key is not in the JWKS")
+            if self._failures and now < self._retry_at:
+                return self._stale(kid, now, self._last_error)
+        try:
+            await self._shared_refresh()
+        except TransportError as exc:
+            return self._stale(kid, self._clock(), exc.message or "")
         key = self._lookup(kid)
         if key is None:
             raise UnknownKeyError(None, "the token's signing key is not in the JWKS")
         return key
 
+    async def _shared_refresh(self) -> None:
+        flight = self._flight
+        if flight is not None:
+            await flight.done.wait()
+            if flight.error is not None:
+                raise TransportError(None, flight.error)
+            return
+        flight = self._flight = _Flight()
+        try:
+            await self._refresh()
+        except TransportError as exc:
+            flight.error = exc.message or "the JWKS fetch failed"
+            raise
+        except BaseException:
+            flight.error = "the JWKS fetch was cancelled"
+            raise
+        finally:
+            self._flight = None
+            flight.done.set()
+
     async def _refresh(self) -> None:
         self.fetch_count += 1
         try:
-            response = await self._http.get(self.url)
+            with anyio.fail_after(self.fetch_timeout):
+                response = await self._http.get(self.url, timeout=self.fetch_timeout)
             response.raise_for_status()
             document = response.json()
+        except TimeoutError as exc:
+            self._failed(f"no answer within {self.fetch_timeout:g}s")
+            raise TransportError(None, self._last_error) from exc
         except (httpx.HTTPError, ValueError) as exc:
-            raise TransportError(None, f"cannot fetch the JWKS ({type(exc).__name__})") from exc
+            self._failed(type(exc).__name__)
+            raise TransportError(None, self._last_error) from exc
         keys: dict[str, pyjwt.PyJWK] = {}
         for index, jwk in enumerate(document.get("keys", []) if isinstance(document, dict) else []):
             try:
@@ -174,6 +241,13 @@ class JwksCache:
             keys[str(key.key_id) if key.key_id else f"#{index}"] = key
         self._keys = keys
         self._fetched_at = self._clock()
+        self._failures = 0
+
+    def _failed(self, reason: str) -> None:
+        self._failures += 1
+        self._last_error = reason
+        backoff = self.failure_backoff * 2 ** (self._failures - 1)
+        self._retry_at = self._clock() + min(backoff, self.max_failure_backoff)
 
 
 async def verify_token(
@@ -238,7 +312,7 @@ def _b64decode(segment: str) -> bytes:
 def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, nesting
         raise _malformed() from exc
     if not isinstance(value, dict):
         raise _malformed()
@@ -247,7 +321,9 @@ def _json_object(raw: bytes) -> dict[str, Any]:
 
 def _split(token: str) -> tuple[dict[str, Any], bytes, bytes, str]:
     """``(header, signing input, signature, payload segment)`` of a compact JWS."""
-    parts = token.split(".") if isinstance(token, str) else ()
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+        raise _malformed()
+    parts = token.split(".")
     if len(parts) != 3:
         raise _malformed()
     header_segment, payload_segment, signature_segment = parts

@@ -9,7 +9,7 @@ comes from the spec, never a special case in hand-written code.
 from __future__ import annotations
 
 import enum
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -124,6 +124,9 @@ class GraphQLOperation:
     """Authing error codes the documentation names for this operation."""
     secret_variables: tuple[str, ...] = ()
     """Dotted variable paths whose values must never be logged (passwords, codes, tokens)."""
+    checks: tuple[Any, ...] = ()
+    """:class:`~aioauthing.runtime.validation.ParamCheck` per checked parameter (from the spec's
+    types), run by the generated method through ``validation.check_params`` before sending."""
 
 
 @attrs.frozen(slots=True)
@@ -147,6 +150,8 @@ class RestOperation:
     """With ``auth=AuthKind.CLIENT``: which endpoint setting picks the client-auth method."""
     client_values: tuple[ClientValue, ...] = ()
     """Values filled from the client's options when the call does not give them."""
+    checks: tuple[Any, ...] = ()
+    """As :attr:`GraphQLOperation.checks`."""
 
 
 Operation = GraphQLOperation | RestOperation

@@ -15,19 +15,25 @@ class PasswordSecurityLevel(enum.Enum):
     STRONG = "strong"
 
 
-def compute_password_security_level(password: str) -> PasswordSecurityLevel:
-    """Rate a password without a request.
+_SPECIAL = frozenset("!@#$%&*()_+=|<>?{}[]~-")
+"""The only characters Android's ``Validator.hasSpecialCharacter`` counts as special."""
 
-    Shorter than 6 characters: weak. Otherwise letters, digits and special characters all
-    present: strong; any two of them: medium; only one kind: weak.
+
+def compute_password_security_level(password: str) -> PasswordSecurityLevel:
+    """Rate a password without a request, as Authing's Android SDK does.
+
+    Shorter than 6 characters (UTF-16 units, as Java counts): weak. Otherwise it looks for a
+    letter (any cased letter, of any script: ``é`` and ``Ж`` count, ``中`` does not), a decimal
+    digit, and one of the special characters ``!@#$%&*()_+=|<>?{}[]~-`` (nothing else is
+    special: ``abc123.`` is medium). All three: strong; any two: medium; one or none: weak.
     """
-    if len(password) < 6:
+    if len(password.encode("utf-16-le")) // 2 < 6:
         return PasswordSecurityLevel.WEAK
     kinds = sum(
         (
-            any(c.isascii() and c.isalpha() for c in password),
-            any(c.isdigit() for c in password),
-            any(not (c.isascii() and c.isalnum()) for c in password),
+            any(c.islower() or c.isupper() for c in password),
+            any(c.isdecimal() for c in password),
+            any(c in _SPECIAL for c in password),
         )
     )
     if kinds == 3:

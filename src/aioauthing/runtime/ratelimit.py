@@ -1,7 +1,13 @@
-"""Client-wide pacing: a concurrency cap, an optional token bucket, and AIMD on 429.
+"""Client-wide pacing: the :class:`Limiter` seam and the in-process :class:`RateLimiter`.
 
 Every request made through one client (and its ``with_options`` / ``as_user`` copies) passes
-through the same :class:`RateLimiter`. On a 429 the whole client slows down: the concurrency
+through the same limiter: ``async with limiter.slot():`` around each attempt, then
+``await limiter.report_rate_limited(retry_after)`` on a 429 or ``await limiter.report_success()``
+on any other answer below 500. Anything with those four members (and ``stats()``) can be given to a
+client as ``limiter=``; :class:`~aioauthing.runtime.redis_limiter.RedisRateLimiter` shares one
+budget between processes.
+
+:class:`RateLimiter` is a concurrency cap, an optional token bucket, and AIMD on 429. On a 429 the whole client slows down: the concurrency
 window and the request rate are halved (at most once per ``cooldown`` seconds); each success
 then wins back a little, so throughput recovers gradually instead of snapping back.
 """
@@ -11,12 +17,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol, runtime_checkable
 
 import anyio
 import attrs
 
-__all__ = ["LimiterStats", "RateLimiter"]
+__all__ = ["Limiter", "LimiterStats", "RateLimiter"]
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -31,7 +38,26 @@ class LimiterStats:
     throttle_events: int
     """How many times a 429 made the client slow down."""
     waits: int
-    """How many times a request waited for the token bucket."""
+    """How many times a request waited for the token bucket (or the shared budget)."""
+
+
+@runtime_checkable
+class Limiter(Protocol):
+    """What a client needs from a limiter (give one to a client as ``limiter=``).
+
+    ``slot()`` is held around each attempt (it may wait for a rate budget and a concurrency
+    window); after the answer the client calls ``report_rate_limited`` (HTTP 429, with the
+    ``Retry-After`` in seconds when the answer had one) or ``report_success`` (any other answer
+    below 500). Share one limiter between clients to pace them together.
+    """
+
+    def slot(self) -> AbstractAsyncContextManager[None]: ...
+
+    async def report_rate_limited(self, retry_after: float | None = None) -> None: ...
+
+    async def report_success(self) -> None: ...
+
+    def stats(self) -> LimiterStats: ...
 
 
 class RateLimiter:
@@ -107,6 +133,18 @@ class RateLimiter:
             elapsed = max(now - self._updated, 0.0)
             self._tokens = min(self._burst, self._tokens + elapsed * self._rate)
         self._updated = now
+
+    async def report_rate_limited(self, retry_after: float | None = None) -> None:
+        """:class:`Limiter` hook: a 429 slows this client down (see :meth:`on_rate_limited`).
+
+        ``retry_after`` is not waited for here: the retry policy waits it for the refused request,
+        and the halved window and rate pace the others.
+        """
+        self.on_rate_limited()
+
+    async def report_success(self) -> None:
+        """:class:`Limiter` hook: see :meth:`on_success`."""
+        self.on_success()
 
     def on_rate_limited(self) -> None:
         """Multiplicative decrease: halve the window and the rate (once per cooldown)."""

@@ -2,14 +2,21 @@
 
 Several workers of one service (``uvicorn --workers 8``, a fleet of bulk-job runners) then reuse
 one management token instead of fetching one each. Entries expire in Redis when the token does.
+A refresh happens under a Redis lock (``<prefix><key>:refresh``), and the store is read again once
+the lock is held, so a cold start of N processes makes one token request; the lock expires after
+``lock_timeout`` seconds if its holder dies.
 Needs the ``redis`` extra (``pip install 'aioauthing[redis]'``); ``redis.asyncio`` runs on asyncio
 only, not trio.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from .tokens import StoredToken
@@ -18,6 +25,8 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = ["RedisTokenStore"]
+
+log = logging.getLogger("aioauthing")
 
 
 class RedisTokenStore:
@@ -33,6 +42,8 @@ class RedisTokenStore:
         *,
         prefix: str = "aioauthing:token:",
         clock: Any = time.time,
+        lock_timeout: float = 30.0,
+        lock_wait: float = 60.0,
     ) -> None:
         if isinstance(client_or_url, str):
             from redis.asyncio import Redis
@@ -44,6 +55,8 @@ class RedisTokenStore:
             self._owns_client = False
         self.prefix = prefix
         self._clock = clock
+        self.lock_timeout = lock_timeout
+        self.lock_wait = lock_wait
 
     async def get(self, key: str) -> StoredToken | None:
         raw = await self._redis.get(self.prefix + key)
@@ -68,6 +81,27 @@ class RedisTokenStore:
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self.prefix + key)
+
+    @asynccontextmanager
+    async def refresh_lock(self, key: str) -> AsyncIterator[None]:
+        """Hold ``<prefix><key>:refresh`` (expires after ``lock_timeout`` if we die holding it)."""
+        lock = self._redis.lock(
+            f"{self.prefix}{key}:refresh",
+            timeout=self.lock_timeout,
+            sleep=0.02,
+            blocking_timeout=self.lock_wait,
+        )
+        from redis.exceptions import LockError
+
+        if not await lock.acquire():  # a stuck holder: refresh without the lock rather than fail
+            log.warning("no token refresh lock within %gs; refreshing anyway", self.lock_wait)
+            yield
+            return
+        try:
+            yield
+        finally:
+            with contextlib.suppress(LockError):  # expired meanwhile: nothing to release
+                await lock.release()
 
     async def aclose(self) -> None:
         """Close the Redis connection pool if this store created it."""

@@ -18,7 +18,8 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -26,8 +27,16 @@ import anyio
 import anyio.to_thread
 import attrs
 
+from .errors import ResponseDecodeError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the in-process lock only
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "FileTokenStore",
+    "LockingTokenStore",
     "ManagementTokenManager",
     "MemoryTokenStore",
     "StoredToken",
@@ -64,6 +73,18 @@ class TokenStore(Protocol):
     async def delete(self, key: str) -> None: ...
 
 
+@runtime_checkable
+class LockingTokenStore(TokenStore, Protocol):
+    """A store shared between processes that can also hold a lock around a token refresh.
+
+    :class:`ManagementTokenManager` takes ``refresh_lock(key)`` before fetching a token and reads
+    the store again once it holds it, so a cold start of N processes makes one fetch. The lock
+    must expire by itself if its holder dies.
+    """
+
+    def refresh_lock(self, key: str) -> AbstractAsyncContextManager[None]: ...
+
+
 class MemoryTokenStore:
     """Process-local storage (the default)."""
 
@@ -86,12 +107,31 @@ class MemoryTokenStore:
 class FileTokenStore:
     """A JSON file of ``{key: {"token", "expires_at"}}``, rewritten atomically with mode 0600.
 
-    File I/O runs in a worker thread; an in-process lock serialises read-modify-write cycles.
+    File I/O runs in a worker thread. Every read-modify-write holds an exclusive advisory lock
+    (``fcntl.flock``) on the sidecar file ``<path>.lock``, so processes sharing the file never
+    lose each other's entries; the file itself is replaced atomically (readers never see half a
+    document). An in-process lock keeps this process's own cycles in order.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._lock = anyio.Lock()
+
+    @property
+    def lock_path(self) -> Path:
+        """The sidecar file locked across processes around each read-modify-write."""
+        return self.path.with_name(self.path.name + ".lock")
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     async def get(self, key: str) -> StoredToken | None:
         data = await anyio.to_thread.run_sync(self._read)
@@ -118,6 +158,10 @@ class FileTokenStore:
         return data if isinstance(data, dict) else {}
 
     def _update(self, key: str, token: StoredToken | None) -> None:
+        with self._locked():
+            self._update_locked(key, token)
+
+    def _update_locked(self, key: str, token: StoredToken | None) -> None:
         data = self._read()
         if token is None:
             if data.pop(key, None) is None:
@@ -170,11 +214,13 @@ FetchResult = StoredToken | Mapping[str, Any] | str
 def _to_stored(result: FetchResult) -> StoredToken:
     if isinstance(result, StoredToken):
         return result
-    if isinstance(result, str):
+    if isinstance(result, str) and result:
         return StoredToken(result, jwt_expiry(result))
+    if not isinstance(result, Mapping):  # {"data": null}, {"data": {"accessToken": null}}, ...
+        raise ResponseDecodeError(None, "the token fetch returned no access token")
     token = result.get("accessToken") or result.get("access_token") or result.get("token")
     if not isinstance(token, str) or not token:
-        raise ValueError("the token fetch returned no access token")
+        raise ResponseDecodeError(None, "the token fetch returned no access token")
     exp = result.get("exp")
     if isinstance(exp, int | float) and not isinstance(exp, bool) and exp > 0:
         return StoredToken(token, float(exp))
@@ -230,16 +276,32 @@ class ManagementTokenManager:
             if self._fresh(cached, now):
                 assert cached is not None
                 return cached.token
-            stored = await self._store.get(self.key)
-            if stored is not None and stored != cached:
-                self._cached, self._issued_at = stored, now
-                if self._fresh(stored, now):
-                    return stored.token
-            self.fetch_count += 1
-            fresh = _to_stored(await self._fetch())
-            self._cached, self._issued_at = fresh, self._clock()
-            await self._store.set(self.key, fresh)
-            return fresh.token
+            found = await self._from_store(cached, now)
+            if found is not None:
+                return found
+            if isinstance(self._store, LockingTokenStore):
+                async with self._store.refresh_lock(self.key):
+                    # another process may have refreshed while we waited for the lock
+                    found = await self._from_store(self._cached, self._clock())
+                    if found is not None:
+                        return found
+                    return await self._refresh()
+            return await self._refresh()
+
+    async def _from_store(self, cached: StoredToken | None, now: float) -> str | None:
+        stored = await self._store.get(self.key)
+        if stored is not None and stored != cached:
+            self._cached, self._issued_at = stored, now
+            if self._fresh(stored, now):
+                return stored.token
+        return None
+
+    async def _refresh(self) -> str:
+        self.fetch_count += 1
+        fresh = _to_stored(await self._fetch())
+        self._cached, self._issued_at = fresh, self._clock()
+        await self._store.set(self.key, fresh)
+        return fresh.token
 
     async def invalidate(self, token: str) -> bool:
         """Forget ``token`` if it is still the cached one (a newer token is left alone)."""

@@ -7,16 +7,21 @@ parameter; none of them ever puts the offending value into the message (it may b
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sized
-from typing import Any
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Sized
+from typing import Any, Literal
+
+import attrs
 
 from .errors import AuthingValidationError
+from .operation import UNSET
 
 __all__ = [
+    "ParamCheck",
     "check_choice",
     "check_email",
     "check_items_non_empty",
     "check_max_items",
+    "check_params",
     "check_phone",
     "require_non_empty",
 ]
@@ -81,3 +86,91 @@ def check_items_non_empty(name: str, values: Iterable[Any] | None) -> None:
     for index, item in enumerate(values):
         if _is_blank(item):
             raise AuthingValidationError(f"{name}[{index}]", "must not be empty")
+
+
+Kind = Literal["str", "int", "float", "bool", "model", "any"]
+
+
+@attrs.frozen(slots=True)
+class ParamCheck:
+    """What the spec's type says about one parameter (generated into operation descriptors)."""
+
+    name: str
+    """The Python parameter name (named in the error)."""
+    kind: Kind
+    """The Python type of the value, or of each item of a list."""
+    required: bool = False
+    """``None`` is refused."""
+    is_list: bool = False
+    """A list (not a ``str``, not a mapping) whose items are not ``None`` nor blank strings."""
+    max_items: int | None = None
+    """Longest list accepted."""
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _kind_problem(kind: Kind, value: Any) -> str | None:
+    """Why ``value`` (not ``None``) is not of ``kind``; ``None`` when it is."""
+    if kind == "str":
+        ok = isinstance(value, str)
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "float":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "model":
+        ok = attrs.has(type(value)) or isinstance(value, Mapping)  # a model, or its wire dict
+        if not ok:
+            return f"must be a model (aioauthing.models) or a mapping, not {_type_name(value)}"
+    else:
+        ok = True
+    return None if ok else f"must be a {kind}, not {_type_name(value)}"
+
+
+def _check_list(check: ParamCheck, values: Any) -> None:
+    name = check.name
+    if (
+        isinstance(values, str | bytes | bytearray | Mapping)
+        or not isinstance(values, Sequence | Collection)
+        or isinstance(values, Iterator)
+    ):
+        raise AuthingValidationError(name, f"must be a list, not {_type_name(values)}")
+    limit = check.max_items
+    if limit is not None and len(values) > limit:
+        raise AuthingValidationError(name, f"must contain at most {limit} items")
+    kind = check.kind
+    for index, item in enumerate(values):
+        if item is None:
+            raise AuthingValidationError(f"{name}[{index}]", "must not be None")
+        if type(item) is str:
+            if not item.strip():
+                raise AuthingValidationError(f"{name}[{index}]", "must not be empty")
+            if kind == "str":
+                continue
+        problem = _kind_problem(kind, item)
+        if problem is not None:
+            raise AuthingValidationError(f"{name}[{index}]", problem)
+
+
+def check_params(checks: tuple[ParamCheck, ...], values: tuple[Any, ...]) -> None:
+    """Check each argument against its :class:`ParamCheck` (``UNSET``: not given, passes).
+
+    Called by every generated method first, with the descriptor's ``checks`` and the arguments
+    in the same order; raises :class:`AuthingValidationError` naming the first bad parameter.
+    """
+    for check, value in zip(checks, values, strict=True):
+        if value is UNSET:
+            continue
+        if value is None:
+            if check.required:
+                raise AuthingValidationError(check.name, "is required (got None)")
+            continue
+        if check.is_list:
+            _check_list(check, value)
+        elif type(value) is not str or check.kind != "str":
+            problem = _kind_problem(check.kind, value)
+            if problem is not None:
+                raise AuthingValidationError(check.name, problem)

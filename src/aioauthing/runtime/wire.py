@@ -16,11 +16,15 @@ def set_wire(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node[path[-1]] = value
 
 
-def encrypt_fields(obj: Any, fields: tuple[str, ...], encrypt: Callable[[str], str]) -> Any:
-    """Encrypt the named top-level string fields of an unstructured input model in place."""
+def encrypt_fields(obj: Any, fields: tuple[str, ...], encrypt: Callable[[str], Any]) -> Any:
+    """Encrypt the named top-level fields of an unstructured input model in place.
+
+    ``None`` (sent as ``null``) is left alone; anything else goes to ``encrypt``, which refuses
+    a value that is not a ``str`` with ``AuthingValidationError``.
+    """
     if isinstance(obj, dict):
         for name in fields:
             value = obj.get(name)
-            if isinstance(value, str):
+            if value is not None:
                 obj[name] = encrypt(value)
     return obj
