@@ -61,6 +61,8 @@ class RelationDef:
     name: str
     model: str
     stored: str
+    missing: str = ""
+    """References: the error name when an argument names no record (default: its not_found)."""
 
 
 @dataclass
@@ -72,6 +74,8 @@ class RecordDef:
     not_found: str
     unique: dict[str, str] = field(default_factory=dict)
     """Field -> error name raised when another record of the pool has the same value."""
+    unique_within: dict[str, str] = field(default_factory=dict)
+    """Field -> the field whose value bounds its uniqueness (node codes: per ``orgId``)."""
     scope: str = ""
     """A field scoping the key (roles: ``namespace``); records are unique per scope value."""
     scope_default: str = ""

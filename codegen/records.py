@@ -26,11 +26,11 @@ __all__ = [
 ]
 
 SERVER_ROLES = (
-    "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved",
+    "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved", "serial",
 )  # fmt: skip
 """Who sets a server-owned field: never copied from an input."""
 RECORD_KEYS = {"entity", "key", "not_found", "unique", "scope", "relations", "references"}
-RELATION_KEYS = {"model", "stored"}
+RELATION_KEYS = {"model", "stored", "missing"}
 ACTIONS = ("create", "get", "update", "delete", "list", "batch_get", "add", "remove", "members")
 EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters"}
 _ENTITY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -71,13 +71,23 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
                             name=name,
                             model=w.text(body.get("model"), "model", required=True),
                             stored=w.text(body.get("stored"), "stored", required=True),
+                            missing=w.text(body.get("missing"), "missing"),
                         )
-        unique = {str(k): str(v) for k, v in w.mapping(spec.get("unique")).items()}
+        unique: dict[str, str] = {}
+        within: dict[str, str] = {}
+        for field, rule in w.mapping(spec.get("unique")).items():
+            if isinstance(rule, dict):  # {error: NAME, within: field}: unique per that value
+                with w.at("unique", field):
+                    rule = w.mapping(rule, {"error", "within"})
+                    within[str(field)] = w.text(rule.get("within"), "within", required=True)
+                    rule = rule.get("error")
+            unique[str(field)] = str(rule)
         return RecordDef(
             entity=entity,
             key=w.text(spec.get("key"), "key") or "id",
             not_found=w.text(spec.get("not_found"), "not_found", required=True),
             unique=unique,
+            unique_within=within,
             scope=str(scope.get("field") or ""),
             scope_default=str(scope.get("default") or ""),
             relations=links["relations"],
@@ -188,10 +198,11 @@ def _check_model(
     with w.at("record"):
         if model.kind != "object":
             w.error("records are output models")
-        for key in (record.key, record.scope, *record.unique):
+        for key in (record.key, record.scope, *record.unique, *record.unique_within.values()):
             if key and key not in model.fields:
                 w.error(f"{model.name} has no field {key!r}")
-        for name in (record.not_found, *record.unique.values()):
+        missing = [r.missing for r in record.references.values()]
+        for name in (record.not_found, *record.unique.values(), *missing):
             if name and name not in error_names:
                 w.error(f"{name!r} is not an error name of spec/errors.yaml")
         for rel in record.relations.values():
@@ -274,15 +285,19 @@ def tables(
             "scope_default": rec.scope_default,
             "not_found": rec.not_found,
             "unique": rec.unique,
+            "unique_within": rec.unique_within,
             "fields": tuple(f.wire for f in stored),
-            "writable": tuple(f.wire for f in stored if not f.server),
+            "writable": tuple(
+                f.wire for f in stored if not f.server and f.wire not in rec.references
+            ),
             "server": {f.wire: f.server for f in model.fields.values() if f.server},
             "defaults": {f.wire: f.default for f in stored if f.default is not None},
             "relations": {
                 r.name: {"model": r.model, "stored": r.stored} for r in rec.relations.values()
             },
             "references": {
-                r.name: {"model": r.model, "stored": r.stored} for r in rec.references.values()
+                r.name: {"model": r.model, "stored": r.stored, "missing": r.missing}
+                for r in rec.references.values()
             },
         }
     writes = {m.name: m.writes for m in models.values() if m.writes}

@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from aioauthing import AlreadyExistsError, AuthingError, PermissionDeniedError, models
+from aioauthing import (
+    AlreadyExistsError,
+    AuthingError,
+    NotFoundError,
+    PermissionDeniedError,
+    models,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -107,3 +113,21 @@ async def test_has_role_in_and_out_of_a_namespace(authing_management_client: Any
     await mgmt.users.remove_roles([ada.id], ["admin"], namespace="billing")
     assert await mgmt.users.has_role(ada.id, "admin", namespace="billing") is False
     assert await mgmt.users.has_role(ada.id, "admin") is True
+
+
+async def test_roles_take_a_parent_of_their_namespace_and_keep_their_arn(
+    authing_management_client: Any, authing_pool: Any
+) -> None:
+    mgmt, pool_id = authing_management_client, authing_pool.user_pool_id
+    await mgmt.roles.create("boss", namespace="billing")
+    clerk = await mgmt.roles.create("clerk", namespace="billing", parent_code="boss")
+    assert clerk.arn == f"arn:cn:authing:{pool_id}:role:{clerk.id}"  # wire: the role id
+    with pytest.raises(NotFoundError) as info:  # parents are looked up in the role's namespace
+        await mgmt.roles.create("intern", parent_code="boss")
+    assert (info.value.code, info.value.message) == (404, "父角色不存在")
+    assert await mgmt.roles.detail("intern") is None
+    teller = await mgmt.roles.update("clerk", namespace="billing", new_code="teller")
+    assert (teller.id, teller.arn, teller.code) == (clerk.id, clerk.arn, "teller")
+    assert await mgmt.roles.detail("clerk", namespace="billing") is None
+    with pytest.raises(AlreadyExistsError):
+        await mgmt.roles.update("teller", namespace="billing", new_code="boss")

@@ -7,12 +7,12 @@ that ``writes`` it) makes the emulator store it and answer it on every read, wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..generated.emulator import RECORDS
 
-__all__ = ["RECORDS", "new_record", "view", "writable", "write"]
+__all__ = ["RECORDS", "new_record", "next_serial", "view", "writable", "write"]
 
 NOW = "$now"
 """A ``default`` that means the creation time."""
@@ -25,10 +25,17 @@ def writable(model: str) -> tuple[str, ...]:
 
 
 def new_record(
-    model: str, *, record_id: str, pool_id: str, now: str, values: Mapping[str, Any] = {}
+    model: str,
+    *,
+    record_id: str,
+    pool_id: str,
+    now: str,
+    values: Mapping[str, Any] = {},
+    serial: int = 1,
 ) -> dict[str, Any]:
-    """A new record of ``model``: every spec field, its default, the server-owned values, then
-    the writable ``values`` given (``None`` keeps a field's default)."""
+    """A new record of ``model``: every spec field, its default, the server-owned values
+    (``serial``: the record's number in its kind), then the writable ``values`` given (``None``
+    keeps a field's default)."""
     spec = RECORDS[model]
     record: dict[str, Any] = dict.fromkeys(spec["fields"])
     for field, default in spec["defaults"].items():
@@ -39,6 +46,7 @@ def new_record(
         "pool": pool_id,
         "created": now,
         "updated": now,
+        "serial": serial,
     }
     for field, role in spec["server"].items():
         if role in server and field in record:
@@ -47,6 +55,12 @@ def new_record(
             record[field] = []
     write(model, record, values, now=None)
     return record
+
+
+def next_serial(model: str, existing: Iterable[Mapping[str, Any]]) -> int:
+    """The ``serial`` of a new record of ``model``: one more than the largest so far."""
+    fields = [f for f, role in RECORDS[model]["server"].items() if role == "serial"]
+    return 1 + max((int(r.get(f) or 0) for r in existing for f in fields), default=0)
 
 
 def write(

@@ -15,16 +15,31 @@ from typing import Any
 
 from ..generated.emulator import BEHAVIOURS, RECORDS
 from .context import RequestContext
-from .entities import new_record, view, write
+from .entities import new_record, next_serial, view, write
 from .errors import biz
 from .registry import Envelope, Resolver, RestCall, RestHandler, resolver, rest_route
 from .state import Pool, format_date
 from .store import ok, page, records, save
 from .users import paginate, user_view
 
-__all__ = ["register_all"]
+__all__ = ["extend", "register_all"]
 
 Spec = dict[str, Any]
+_HOOKS: dict[str, dict[str, Callable[..., None]]] = {}
+
+
+def extend(model: str, **hooks: Callable[..., Any]) -> None:
+    """A room's logic around the generic handlers of ``model``: ``prepare(values)`` checks and
+    normalizes what a create / update writes; ``after(ctx, pool, old, new)`` follows an update
+    or a delete (``new`` is ``None``), e.g. to move what refers to a renamed record;
+    ``show(pool, record)`` is the wire form when the room computes some of it (a node's path)."""
+    _HOOKS.setdefault(model, {}).update(hooks)
+
+
+def _hook(kind: str, model: str, *args: Any) -> Any:
+    if found := _HOOKS.get(model, {}).get(kind):
+        return found(*args)
+    return None
 
 
 def _store(pool: Pool, model: str) -> dict[str, Any]:
@@ -79,6 +94,9 @@ def _show(pool: Pool, model: str, record: dict[str, Any], depth: int = 0) -> dic
     """The wire form: the model's fields, referenced records nested (spec ``references``)."""
     if model == "User":
         return user_view(record)
+    if "show" in _HOOKS.get(model, {}):
+        computed: dict[str, Any] = _hook("show", model, pool, record)
+        return computed
     shown = view(model, record)
     for field, ref in RECORDS[model]["references"].items():
         other = _store(pool, ref["model"]).get(record.get(ref["stored"]) or "")
@@ -102,13 +120,13 @@ def _check_unique(
     pool: Pool, model: str, values: dict[str, Any], *, skip: dict[str, Any] | None = None
 ) -> None:
     rec = RECORDS[model]
-    scope = rec["scope"]
     for field, error in rec["unique"].items():
         value = values.get(field)
         if value is None:
             continue
+        bounds = [b for b in (rec["scope"], rec["unique_within"].get(field)) if b]
         for other in _store(pool, model).values():
-            same_scope = not scope or other.get(scope) == values.get(scope)
+            same_scope = all(other.get(b) == values.get(b) for b in bounds)
             if other is not skip and same_scope and other.get(field) == value:
                 raise biz(error)
 
@@ -142,6 +160,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     model = em["model"]
     pool, rec = _authorize(ctx, em), RECORDS[model]
     values = _values(em, model, args)
+    _hook("prepare", model, values)
     if rec["scope"] and not values.get(rec["scope"]):
         values[rec["scope"]] = rec["scope_default"]
     _check_unique(pool, model, values)
@@ -151,9 +170,15 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         pool_id=pool.id,
         now=format_date(pool.now()),
         values=values,
+        serial=next_serial(model, _store(pool, model).values()),
     )
     for relation in rec["relations"].values():
         record[relation["stored"]] = []
+    for name, ref in rec["references"].items():  # an argument naming the other record's key
+        other = _find(pool, ref["model"], record, args[name]) if args.get(name) else None
+        if args.get(name) and other is None:
+            raise biz(ref["missing"] or RECORDS[ref["model"]]["not_found"])
+        record[ref["stored"]] = _key(RECORDS[ref["model"]], record, args[name]) if other else None
     _put(ctx, pool, model, record)
     return _show(pool, model, record)
 
@@ -174,6 +199,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     current = _require(pool, model, args, _arg(args, em["by"]))
     record = dict(current)
     changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
+    _hook("prepare", model, changes)
     new_key = args.get(em["rename"]) if em["rename"] else None
     if new_key is not None and new_key != record[rec["key"]]:
         changes[rec["key"]] = new_key
@@ -181,6 +207,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         _check_unique(pool, model, {**record, **changes}, skip=current)
     write(model, record, changes, now=format_date(pool.now()))
     _put(ctx, pool, model, record, previous=current)
+    _hook("after", model, ctx, pool, current, record)
     return _show(pool, model, record)
 
 
@@ -191,6 +218,7 @@ def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     found = [_require(pool, model, args, key) for key in keys]
     for record in found:
         _remove(ctx, pool, model, record)
+        _hook("after", model, ctx, pool, record, None)
     _save(ctx, pool, model)
     return ok(em["message"] or "删除成功")
 
@@ -289,6 +317,8 @@ def _rest_handler(em: Spec) -> RestHandler:
     def serve(ctx: RequestContext, call: RestCall) -> Any:
         args: dict[str, Any] = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
         args.update(call.path_params)
+        if "userPoolId" in call.path_params and args["userPoolId"] != _authorize(ctx, em).id:
+            raise biz("NO_PERMISSION")  # a path naming a pool must name the caller's
         for name in em["ints"]:
             if isinstance(args.get(name), str):
                 try:

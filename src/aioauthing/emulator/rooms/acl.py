@@ -1,4 +1,5 @@
-"""Access control: permission groups (namespaces), resources, authorizations and their evaluation."""
+"""Access control: resources, authorizations and their evaluation (permission groups are
+generic: this room checks a new one; resources are spec records kept per permission group)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..context import RequestContext
+from ..entities import new_record, view
 from ..errors import biz
+from ..generic import extend
 from ..registry import RestCall, resolver, rest_route
 from ..state import Pool, format_date
 from ..store import DEFAULT_NAMESPACE, json_body, ok, page, records, save
@@ -154,13 +157,6 @@ def _int(call: RestCall, name: str, default: int) -> int:
         raise biz("NOT_INTEGER", name=name) from exc
 
 
-def _own_pool(ctx: RequestContext, call: RestCall) -> Pool:
-    pool = ctx.require_management()
-    if call.path_params["userPoolId"] != pool.id:
-        raise biz("NO_PERMISSION")
-    return pool
-
-
 def _namespace_id(pool: Pool, code: str) -> int:
     """Numeric id of a permission group; 0 for the implicit default group."""
     if code == DEFAULT_NAMESPACE:
@@ -171,37 +167,16 @@ def _namespace_id(pool: Pool, code: str) -> int:
     return int(namespace["id"])
 
 
-@rest_route("POST", "/api/v2/resource-namespace/{userPoolId}")
-def create_namespace(ctx: RequestContext, call: RestCall) -> Any:
-    pool = _own_pool(ctx, call)
-    body = json_body(call)
-    code, name = body.get("code"), body.get("name")
+def _new_namespace(values: dict[str, Any]) -> None:
+    """createNamespace (generic): code and name required, ``default`` is taken."""
+    code, name = values.get("code"), values.get("name")
     if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
         raise biz("PARAMS_REQUIRED", names="code 和 name")
-    namespaces = records(pool, "namespaces")
-    if code in namespaces or code == DEFAULT_NAMESPACE:
+    if code == DEFAULT_NAMESPACE:
         raise biz("NAMESPACE_EXISTS")
-    namespaces[code] = {
-        "id": max((n["id"] for n in namespaces.values()), default=0) + 1,
-        "userPoolId": pool.id,
-        "name": name,
-        "code": code,
-        "description": body.get("description"),
-        "status": 1,
-        "applicationId": None,
-        "isIntegrateApp": False,
-        "isDefaultApp": False,
-    }
-    save(ctx, pool, "namespaces")
-    return namespaces[code]
 
 
-@rest_route("GET", "/api/v2/resource-namespace/{userPoolId}")
-def list_namespaces(ctx: RequestContext, call: RestCall) -> Any:
-    pool = _own_pool(ctx, call)
-    items = list(records(pool, "namespaces").values())
-    one = page(items, _int(call, "page", 1), _int(call, "limit", 10))
-    return {"list": one["list"], "total": one["totalCount"]}
+extend("Namespace", prepare=_new_namespace)
 
 
 @rest_route("POST", "/api/v2/resources")
@@ -215,29 +190,28 @@ def create_resource(ctx: RequestContext, call: RestCall) -> Any:
         raise biz("CHOICE_REQUIRED", name="type", choices=", ".join(_RESOURCE_TYPES))
     namespace_id = _namespace_id(pool, namespace)
     resources = records(pool, "resources")
-    key = f"{namespace}/{code}"
+    key = f"{namespace}/{code}"  # codes are unique per permission group
     if key in resources:
         raise biz("RESOURCE_EXISTS")
-    now = format_date(pool.now())
     actions = body.get("actions") or []
     if not isinstance(actions, list) or not all(
         isinstance(a, dict) and a.get("name") for a in actions
     ):
         raise biz("ACTIONS_SHAPE")
-    resources[key] = {
-        "id": ctx.state.ids.object_id(),
-        "createdAt": now,
-        "updatedAt": now,
-        "userPoolId": pool.id,
-        "code": code,
+    values = {
+        **body,
         "actions": [{"name": a["name"], "description": a.get("description")} for a in actions],
-        "type": kind,
-        "description": body.get("description"),
-        "namespaceId": namespace_id,
-        "apiIdentifier": body.get("apiIdentifier"),
     }
+    resource = new_record(
+        "Resource",
+        record_id=ctx.state.ids.object_id(),
+        pool_id=pool.id,
+        now=format_date(pool.now()),
+        values=values,
+    )
+    resources[key] = {**resource, "namespaceId": namespace_id}
     save(ctx, pool, "resources")
-    return resources[key]
+    return view("Resource", resources[key])
 
 
 @rest_route("GET", "/api/v2/resources")
@@ -247,7 +221,7 @@ def list_resources(ctx: RequestContext, call: RestCall) -> Any:
     _namespace_id(pool, namespace)
     kind = call.query.get("type")
     items = [
-        r
+        view("Resource", r)
         for key, r in records(pool, "resources").items()
         if key.startswith(f"{namespace}/") and (not kind or r["type"] == kind)
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
+from ..entities import new_record
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool, format_date
@@ -20,33 +21,16 @@ def application_view(
     """An application (the pool's default one unless ``app``, a created one, is given); its
     secret and OIDC settings only in the detail."""
     lifetime = ctx.config.user_token_lifetime
-    view: dict[str, Any] = {
-        "id": pool.app_id,
-        "createdAt": pool.created_at,
-        "updatedAt": pool.created_at,
-        "userPoolId": pool.id,
-        "protocol": "oidc",
-        "isOfficial": False,
-        "isDeleted": False,
-        "isDefault": True,
-        "isDemo": False,
+    values = {
         "name": f"{pool.name} app",
-        "description": None,
         "identifier": f"app-{pool.app_id[-6:]}",
-        "logo": "https://files.authing.co/authing-console/default-app-logo.png",
         "redirectUris": [f"{ctx.base_url}/callback"],
-        "logoutRedirectUris": [],
-        "oidcProviderEnabled": True,
-        "oauthProviderEnabled": False,
-        "samlProviderEnabled": False,
-        "casProviderEnabled": True,
-        "registerDisabled": False,
-        "loginTabs": ["password", "phone-code"],
-        "defaultLoginTab": "password",
-        "registerTabs": ["email", "phone"],
-        "defaultRegisterTab": "email",
         "passwordTabConfig": {"enabledLoginMethods": ["username-password", "email-password"]},
-    }
+    }  # the other fields: the spec's Application record (defaults; secret... server: derived)
+    view = new_record(
+        "Application", record_id=pool.app_id, pool_id=pool.id, now=pool.created_at, values=values
+    )
+    view.update(secret=None, jwks=None, oidcConfig=None)
     if app is not None:
         view.update({k: v for k, v in app.items() if k != "secret"})
         view["isDefault"] = False

@@ -1,11 +1,14 @@
-"""Organizations and their nodes (departments), members, a user's departments and org paths."""
+"""Organizations and their nodes (departments): the tree, members, a user's departments and org
+paths (org detail and delete, node detail and update are generic; records from the spec)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..context import RequestContext
+from ..entities import new_record, view
 from ..errors import biz
+from ..generic import extend
 from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
 from ..store import ok, page, records, save
@@ -28,10 +31,10 @@ def _chain(pool: Pool, node: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def node_view(pool: Pool, node: dict[str, Any]) -> dict[str, Any]:
-    """The wire ``Node`` (tree facts computed)."""
-    view = {k: v for k, v in node.items() if k not in _NODE_PRIVATE}
+    """The wire ``Node``: the record's fields, the tree facts (spec ``server: resolved``)."""
+    shown = view("Node", node)
     chain = _chain(pool, node)
-    view.update(
+    shown.update(
         root=node.get("parentId") is None,
         depth=len(chain) - 1,
         path=[n["id"] for n in chain],
@@ -40,7 +43,7 @@ def node_view(pool: Pool, node: dict[str, Any]) -> dict[str, Any]:
         children=[n["id"] for n in _nodes(pool).values() if n.get("parentId") == node["id"]],
         isVirtualNode=False,
     )
-    return view
+    return shown
 
 
 def descendants(pool: Pool, node_id: str) -> list[str]:
@@ -74,8 +77,7 @@ def subtree_members(pool: Pool, node_id: str, include_children: bool) -> list[st
 def _org_view(pool: Pool, org: dict[str, Any]) -> dict[str, Any]:
     nodes = [n for n in _nodes(pool).values() if n["orgId"] == org["id"]]
     return {
-        "id": org["id"],
-        "tenantId": org.get("tenantId"),
+        **view("Org", org),
         "rootNode": node_view(pool, _nodes(pool)[org["rootNodeId"]]),
         "nodes": [node_view(pool, n) for n in nodes],
     }
@@ -86,6 +88,17 @@ def _org(pool: Pool, org_id: str | None) -> dict[str, Any]:
     if org is None:
         raise biz("ORG_NOT_FOUND")
     return dict(org)
+
+
+def _org_deleted(ctx: RequestContext, pool: Pool, org: dict[str, Any], new: Any) -> None:
+    """deleteOrg (generic): its nodes go with it."""
+    for node_id in [n["id"] for n in _nodes(pool).values() if n["orgId"] == org["id"]]:
+        del _nodes(pool)[node_id]
+    save(ctx, pool, "nodes")
+
+
+extend("Org", show=_org_view, after=_org_deleted)
+extend("Node", show=node_view)  # nodeById, updateNode (generic)
 
 
 def _node(pool: Pool, node_id: str | None) -> dict[str, Any]:
@@ -100,20 +113,10 @@ def _new_node(ctx: RequestContext, pool: Pool, org_id: str, args: dict[str, Any]
     if code and any(n["orgId"] == org_id and n.get("code") == code for n in _nodes(pool).values()):
         raise biz("NODE_EXISTS")
     now = format_date(pool.now())
-    node = {
-        "id": ctx.state.ids.object_id(),
-        "orgId": org_id,
-        "name": args["name"],
-        "nameI18n": args.get("nameI18n"),
-        "description": args.get("description"),
-        "descriptionI18n": args.get("descriptionI18n"),
-        "order": args.get("order"),
-        "code": code,
-        "createdAt": now,
-        "updatedAt": now,
-        "parentId": args.get("parentNodeId"),
-        "members": {},
-    }
+    node = new_record(
+        "Node", record_id=ctx.state.ids.object_id(), pool_id=pool.id, now=now, values=args
+    )
+    node.update(orgId=org_id, parentId=args.get("parentNodeId"), members={})
     _nodes(pool)[node["id"]] = node
     return node
 
@@ -124,9 +127,9 @@ def create_org(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     org_id = ctx.state.ids.object_id()
     root = _new_node(ctx, pool, org_id, {**args, "parentNodeId": None})
     now = format_date(pool.now())
+    org = new_record("Org", record_id=org_id, pool_id=pool.id, now=now, values=args)
     records(pool, "orgs")[org_id] = {
-        "id": org_id,
-        "tenantId": args.get("tenantId"),
+        **org,
         "rootNodeId": root["id"],
         "createdAt": now,
         "updatedAt": now,
@@ -136,18 +139,6 @@ def create_org(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     return _org_view(pool, records(pool, "orgs")[org_id])
 
 
-@resolver("Mutation.deleteOrg")
-def delete_org(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    org = _org(pool, args["id"])
-    for node_id in [n["id"] for n in _nodes(pool).values() if n["orgId"] == org["id"]]:
-        del _nodes(pool)[node_id]
-    del records(pool, "orgs")[org["id"]]
-    save(ctx, pool, "orgs")
-    save(ctx, pool, "nodes")
-    return ok("删除成功")
-
-
 @resolver("Query.orgs")
 def list_orgs(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
@@ -155,12 +146,6 @@ def list_orgs(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     if (args.get("sortBy") or "CREATEDAT_DESC").endswith("_DESC"):
         orgs.reverse()
     return page([_org_view(pool, o) for o in orgs], args.get("page"), args.get("limit"))
-
-
-@resolver("Query.org")
-def org_detail(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    return _org_view(pool, _org(pool, args["id"]))
 
 
 def _add_node(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any]]:
@@ -183,27 +168,6 @@ def add_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 @resolver("Mutation.addNodeV2")
 def add_node_v2(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, node = _add_node(ctx, args)
-    return node_view(pool, node)
-
-
-@resolver("Mutation.updateNode")
-def update_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    node = _node(pool, args["id"])
-    code = args.get("code")
-    if (
-        code
-        and code != node.get("code")
-        and any(
-            n["orgId"] == node["orgId"] and n.get("code") == code for n in _nodes(pool).values()
-        )
-    ):
-        raise biz("NODE_EXISTS")
-    for field in ("name", "code", "description"):
-        if args.get(field) is not None:
-            node[field] = args[field]
-    node["updatedAt"] = format_date(pool.now())
-    save(ctx, pool, "nodes")
     return node_view(pool, node)
 
 
@@ -257,13 +221,6 @@ def remove_member(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any
         node["members"].pop(user_id, None)
     save(ctx, pool, "nodes")
     return node_view(pool, node)
-
-
-@resolver("Query.nodeById")
-def node_by_id(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    node = _nodes(pool).get(args["id"])
-    return node_view(pool, node) if node else None
 
 
 @resolver("Node.users")

@@ -1,4 +1,5 @@
-"""Policies (statements of resource / actions / effect) and their assignments."""
+"""Policies: their statements and assignments (create, detail, list, update and delete are
+generic; this room checks statements and keeps assignments with their policy)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
+from ..generic import extend
 from ..registry import resolver
-from ..state import Pool, format_date
+from ..state import Pool
 from ..store import DEFAULT_NAMESPACE, ok, page, records, save
 
 
@@ -19,25 +21,40 @@ def _assignments(pool: Pool) -> dict[str, Any]:
     return records(pool, "policy_assignments")
 
 
-def _view(pool: Pool, policy: dict[str, Any]) -> dict[str, Any]:
-    count = sum(
-        1
+def _of(pool: Pool, policy: dict[str, Any]) -> list[dict[str, Any]]:
+    """The assignments of ``policy``."""
+    return [
+        a
         for a in _assignments(pool).values()
         if a["namespace"] == policy["namespace"] and a["code"] == policy["code"]
-    )
-    return {**policy, "assignmentsCount": count}
-
-
-def _statements(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "resource": s["resource"],
-            "actions": list(s["actions"]),
-            "effect": s.get("effect") or "ALLOW",
-            "condition": s.get("condition"),
-        }
-        for s in raw
     ]
+
+
+def _prepare(values: dict[str, Any]) -> None:
+    """Statements of a create / update: not empty, ``ALLOW`` unless said otherwise."""
+    if "statements" not in values:
+        return
+    if not values["statements"]:
+        raise biz("EMPTY_VALUE", name="statements")
+    values["statements"] = [
+        {**s, "actions": list(s["actions"]), "effect": s.get("effect") or "ALLOW"}
+        for s in values["statements"]
+    ]
+
+
+def _follow(ctx: RequestContext, pool: Pool, old: dict[str, Any], new: Any) -> None:
+    """Assignments follow a renamed policy and go with a deleted one."""
+    if new is not None and new["code"] == old["code"]:
+        return
+    for a in _of(pool, old):
+        del _assignments(pool)[_assignment_key(a)]
+        if new is not None:
+            moved = {**a, "code": new["code"]}
+            _assignments(pool)[_assignment_key(moved)] = moved
+    save(ctx, pool, "policy_assignments")
+
+
+extend("Policy", prepare=_prepare, after=_follow)
 
 
 def _policy(pool: Pool, namespace: str, code: str) -> dict[str, Any]:
@@ -47,108 +64,14 @@ def _policy(pool: Pool, namespace: str, code: str) -> dict[str, Any]:
     return policy
 
 
-@resolver("Mutation.createPolicy")
-def create_policy(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    namespace, policies = _ns(args), records(pool, "policies")
-    key = f"{namespace}/{args['code']}"
-    if key in policies:
-        raise biz("POLICY_EXISTS")
-    if not args["statements"]:
-        raise biz("EMPTY_VALUE", name="statements")
-    now = format_date(pool.now())
-    policies[key] = {
-        "namespace": namespace,
-        "code": args["code"],
-        "isDefault": False,
-        "description": args.get("description"),
-        "statements": _statements(args["statements"]),
-        "createdAt": now,
-        "updatedAt": now,
-    }
-    save(ctx, pool, "policies")
-    return _view(pool, policies[key])
-
-
-@resolver("Mutation.updatePolicy")
-def update_policy(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    namespace, policies = _ns(args), records(pool, "policies")
-    policy = dict(_policy(pool, namespace, args["code"]))
-    new_code = args.get("newCode")
-    if new_code and new_code != policy["code"]:
-        if f"{namespace}/{new_code}" in policies:
-            raise biz("POLICY_EXISTS")
-        del policies[f"{namespace}/{policy['code']}"]
-        for key, a in list(_assignments(pool).items()):
-            if a["namespace"] == namespace and a["code"] == policy["code"]:
-                del _assignments(pool)[key]
-                moved = {**a, "code": new_code}
-                _assignments(pool)[_assignment_key(moved)] = moved
-        save(ctx, pool, "policy_assignments")
-        policy["code"] = new_code
-    if args.get("description") is not None:
-        policy["description"] = args["description"]
-    if args.get("statements") is not None:
-        policy["statements"] = _statements(args["statements"])
-    policy["updatedAt"] = format_date(pool.now())
-    policies[f"{namespace}/{policy['code']}"] = policy
-    save(ctx, pool, "policies")
-    return _view(pool, policy)
-
-
-def _delete(ctx: RequestContext, namespace: str, codes: list[str]) -> Any:
-    pool = ctx.require_management()
-    for code in codes:
-        _policy(pool, namespace, code)
-    for code in codes:
-        del records(pool, "policies")[f"{namespace}/{code}"]
-    for key, a in list(_assignments(pool).items()):
-        if a["namespace"] == namespace and a["code"] in codes:
-            del _assignments(pool)[key]
-    save(ctx, pool, "policies")
-    save(ctx, pool, "policy_assignments")
-    return ok("删除成功")
-
-
-@resolver("Mutation.deletePolicy")
-def delete_policy(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return _delete(ctx, _ns(args), [args["code"]])
-
-
-@resolver("Mutation.deletePolicies")
-def delete_policies(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return _delete(ctx, _ns(args), list(args["codeList"]))
-
-
-@resolver("Query.policy")
-def policy_detail(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    policy = records(pool, "policies").get(f"{_ns(args)}/{args['code']}")
-    return _view(pool, policy) if policy else None
-
-
-@resolver("Query.policies")
-def list_policies(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    namespace = args.get("namespace")
-    found = [
-        _view(pool, p)
-        for p in records(pool, "policies").values()
-        if (namespace is None or p["namespace"] == namespace)
-        and not (args.get("excludeDefault") and p["isDefault"])
-    ]
-    return page(found, args.get("page"), args.get("limit"))
+@resolver("Policy.assignmentsCount")
+def policy_assignments_count(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return len(_of(ctx.pool, parent))
 
 
 @resolver("Policy.assignments")
 def policy_assignments_of(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.pool
-    found = [
-        _assignment_view(a)
-        for a in _assignments(pool).values()
-        if a["namespace"] == parent["namespace"] and a["code"] == parent["code"]
-    ]
+    found = [_assignment_view(a) for a in _of(ctx.pool, parent)]
     return page(found, args.get("page"), args.get("limit"))["list"]
 
 

@@ -1,4 +1,5 @@
-"""Roles in permission groups (namespaces): create, update, grants to users / groups / nodes, a user's and a node's roles (detail, list, delete and members are generic)."""
+"""Roles in permission groups (namespaces): grants to users / groups / nodes, a user's and a
+node's roles (create, detail, list, update, delete and members are generic)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, resolver, rest_route
-from ..state import Pool, format_date
+from ..state import Pool
 from ..store import DEFAULT_NAMESPACE, ok, page, records, save
 
 
@@ -66,57 +67,6 @@ def role_codes_of(pool: Pool, user_id: str, namespace: str | None) -> list[str]:
         for r in records(pool, "roles").values()
         if r["namespace"] == ns and user_id in r["userIds"]
     ]
-
-
-@resolver("Mutation.createRole")
-def create_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    roles = records(pool, "roles")
-    namespace = _ns(args)
-    key = _role_key(namespace, args["code"])
-    if key in roles:
-        raise biz("ROLE_EXISTS")
-    parent_key = None
-    if args.get("parent"):
-        parent_key = _role_key(namespace, args["parent"])
-        if parent_key not in roles:
-            raise biz("PARENT_ROLE_NOT_FOUND")
-    now = format_date(pool.now())
-    roles[key] = {
-        "id": ctx.state.ids.object_id(),
-        "namespace": namespace,
-        "code": args["code"],
-        "arn": f"arn:cn:authing:{pool.id}:role:{args['code']}",
-        "description": args.get("description"),
-        "isSystem": False,
-        "createdAt": now,
-        "updatedAt": now,
-        "userIds": [],
-        "parentKey": parent_key,
-    }
-    save(ctx, pool, "roles")
-    return _role_view(pool, roles[key])
-
-
-@resolver("Mutation.updateRole")
-def update_role(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    roles = records(pool, "roles")
-    namespace = _ns(args)
-    role = _role(pool, namespace, args["code"])
-    new_code = args.get("newCode")
-    if new_code and new_code != role["code"]:
-        if _role_key(namespace, new_code) in roles:
-            raise biz("ROLE_EXISTS")
-        del roles[_role_key(namespace, role["code"])]
-        role["code"] = new_code
-        role["arn"] = f"arn:cn:authing:{pool.id}:role:{new_code}"
-    if args.get("description") is not None:
-        role["description"] = args["description"]
-    role["updatedAt"] = format_date(pool.now())
-    roles[_role_key(namespace, role["code"])] = role
-    save(ctx, pool, "roles")
-    return _role_view(pool, role)
 
 
 def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
