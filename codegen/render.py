@@ -106,7 +106,8 @@ class TypeNamer:
         """Expression for the type passed to ``self._structure`` (non-null form)."""
         inner = self.base(ref).split(" | ")[0]
         if ref.is_list:
-            return f"builtins.list[{inner}]"
+            item = inner if ref.item_non_null or not self.is_model(ref) else f"{inner} | None"
+            return f"builtins.list[{item}]"
         return inner
 
     def is_model(self, ref: TypeRef) -> bool:

@@ -70,7 +70,7 @@ class WhiteListApi(ApiBase):
         variables["type"] = self._unstructure(type)
         variables["list"] = list(values)
         data = await self._execute(ops.WHITE_LIST_ADD, variables=variables)
-        return self._structure(data, builtins.list[models.WhiteList])
+        return self._structure(data, builtins.list[models.WhiteList | None])
 
     async def remove(
         self,
@@ -93,4 +93,4 @@ class WhiteListApi(ApiBase):
         variables["type"] = self._unstructure(type)
         variables["list"] = list(values)
         data = await self._execute(ops.WHITE_LIST_REMOVE, variables=variables)
-        return self._structure(data, builtins.list[models.WhiteList])
+        return self._structure(data, builtins.list[models.WhiteList | None])
