@@ -81,6 +81,11 @@ def bind_phone(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool, user, _info = ctx.require_user()
     if user.get("phone"):
         raise biz("PHONE_ALREADY_BOUND")
+    return _set_verified_phone(ctx, pool, user, args)
+
+
+def _set_verified_phone(ctx: RequestContext, pool: Any, user: Any, args: dict[str, Any]) -> Any:
+    """Bind ``args["phone"]`` (unique in the pool, its SMS code consumed) as verified; save."""
     check_unique(pool, {"phone": args["phone"]}, exclude_id=user["id"])
     consume_code(ctx, pool, sms_key(args["phone"]), args.get("phoneCode"))
     user["phone"], user["phoneVerified"] = args["phone"], True
@@ -108,12 +113,7 @@ def update_phone(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
         if old != user.get("phone"):
             raise biz("OLD_PHONE_MISMATCH")
         consume_code(ctx, pool, sms_key(old), args.get("oldPhoneCode"))
-    check_unique(pool, {"phone": args["phone"]}, exclude_id=user["id"])
-    consume_code(ctx, pool, sms_key(args["phone"]), args.get("phoneCode"))
-    user["phone"], user["phoneVerified"] = args["phone"], True
-    if args.get("phoneCountryCode"):
-        user["phoneCountryCode"] = args["phoneCountryCode"]
-    return save_user(ctx, pool, user)
+    return _set_verified_phone(ctx, pool, user, args)
 
 
 @resolver("Mutation.bindEmail")
