@@ -63,3 +63,44 @@ def test_coverage_page_lists_every_documented_method(file: str) -> None:
     coverage = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
     missing = [n for n in documented(file) if f"| `{n}` |" not in coverage]
     assert missing == []
+
+
+MODULES = sorted((HERE / "management").glob("*.txt"))
+
+
+def module_entries(path: Path) -> list[tuple[str, str, str]]:
+    entries = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line, _, reason = (part.strip() for part in line.partition(" -- "))
+        sdk, _, name = line.rpartition(":")
+        entries.append((sdk or "go", name, reason))
+    return entries
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_every_official_management_method_has_an_sdk_call(
+    path: Path, sdk_names: dict[tuple[str, str], set[str]]
+) -> None:
+    """tests/coverage/management/<module>.txt: every method of that official module's clients.
+
+    A bare line is a Go method, ``python:``/``js:`` lines the other clients' methods; a method
+    deliberately not provided says why after `` -- ``.
+    """
+    entries = module_entries(path)
+    assert len({(sdk, name) for sdk, name, _ in entries}) == len(entries), "a method is listed twice"
+    missing = [
+        f"{sdk}:{name}"
+        for sdk, name, reason in entries
+        if not reason and name not in sdk_names.get(("management", sdk), set())
+    ]
+    assert missing == [], f"official methods without an SDK call: {missing}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_coverage_page_has_a_row_for_every_official_management_method(path: Path) -> None:
+    coverage = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
+    missing = [name for _, name, _ in module_entries(path) if f"`{name}`" not in coverage]
+    assert missing == []
