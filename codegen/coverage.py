@@ -96,7 +96,8 @@ def _module_lines(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
     A bare name is a Go method; ``python:NAME`` and ``js:NAME`` name the other clients' methods.
     ``NAME -- reason`` is a method deliberately not provided, with the reason shown in the table.
     """
-    heading, entries = path.stem, []
+    heading = path.stem
+    entries: list[tuple[str, str, str]] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line:

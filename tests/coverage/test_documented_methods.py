@@ -90,7 +90,9 @@ def test_every_official_management_method_has_an_sdk_call(
     deliberately not provided says why after `` -- ``.
     """
     entries = module_entries(path)
-    assert len({(sdk, name) for sdk, name, _ in entries}) == len(entries), "a method is listed twice"
+    assert len({(sdk, name) for sdk, name, _ in entries}) == len(entries), (
+        "a method is listed twice"
+    )
     missing = [
         f"{sdk}:{name}"
         for sdk, name, reason in entries
