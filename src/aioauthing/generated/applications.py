@@ -25,7 +25,7 @@ __all__ = [
 
 
 class ApplicationsApi(ApiBase):
-    """Create, list, find and delete the applications of the user pool; refresh their secrets."""
+    """Create, list, find, change and delete the applications of the user pool; refresh their secrets; their agreements, signed-in users, tenants, and their resources and roles (the permission group named by the application's id)."""
 
     __slots__ = ()
 
@@ -78,7 +78,7 @@ class ApplicationsApi(ApiBase):
     ) -> models.Application:
         """Fetch an application's details, including its secret and OIDC settings.
 
-        Documented as "获取应用详情": Go ``ApplicationDetail``; Python ``applications.find_by_id``; JS ``applications.findById``.
+        Documented as "获取应用详情": Go ``ApplicationDetail``, ``FindApplicationById``; Python ``applications.find_by_id``; JS ``applications.findById``.
 
         Args:
             app_id: The application's id.
@@ -186,3 +186,730 @@ class ApplicationsApi(ApiBase):
             path_params=path_params,
         )
         return self._structure(result.get("data"), models.Application)
+
+    async def change_application_type(
+        self,
+        app_id: str,
+        type: str,
+    ) -> models.Application:
+        """Make an application individual (INDIVIDUAL), tenant-based (Tenant) or both (BOTH).
+
+        Documented as "修改应用类型": JS ``applications.changeApplicationType``.
+
+        Args:
+            app_id: The application's id.
+            type: The new type (INDIVIDUAL, Tenant or BOTH).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_CHANGE_APPLICATION_TYPE.checks, (app_id, type))
+        v.require_non_empty("app_id", app_id)
+        v.check_choice("type", type, ("INDIVIDUAL", "Tenant", "BOTH"))
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        body: dict[str, Any] = {}
+        body["type"] = type
+        result = await self._execute(
+            ops.APPLICATIONS_CHANGE_APPLICATION_TYPE,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.Application)
+
+    async def update_default_access_policy(
+        self,
+        app_id: str,
+        default_strategy: str,
+    ) -> models.Application:
+        """Allow (ALLOW_ALL) or deny (DENY_ALL) access to the application to anyone no access policy names.
+
+        Documented as "更改默认应用访问策略": JS ``applications.updateDefaultAccessPolicy``.
+
+        Args:
+            app_id: The application's id.
+            default_strategy: ALLOW_ALL or DENY_ALL.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.APPLICATIONS_UPDATE_DEFAULT_ACCESS_POLICY.checks, (app_id, default_strategy)
+        )
+        v.require_non_empty("app_id", app_id)
+        v.check_choice("default_strategy", default_strategy, ("ALLOW_ALL", "DENY_ALL"))
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        body: dict[str, Any] = {}
+        set_wire(body, ("permissionStrategy", "defaultStrategy"), default_strategy)
+        result = await self._execute(
+            ops.APPLICATIONS_UPDATE_DEFAULT_ACCESS_POLICY,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.Application)
+
+    async def active_users(
+        self,
+        app_id: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+    ) -> models.PaginatedUsers:
+        """List the users who signed in to the application, most recent sign-in first.
+
+        Documented as "查看应用下已登录用户": Go ``ListApplicationActiveUsers``; Python ``applications.active_users``; JS ``applications.activeUsers``.
+
+        Args:
+            app_id: The application's id.
+            page: Page number, from 1.
+            limit: Users per page.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_ACTIVE_USERS.checks, (app_id, page, limit))
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        query: dict[str, Any] = {}
+        query["page"] = page
+        query["limit"] = limit
+        result = await self._execute(
+            ops.APPLICATIONS_ACTIVE_USERS,
+            path_params=path_params,
+            query=query,
+        )
+        return self._structure(result.get("data"), models.PaginatedUsers)
+
+    def iter_active_users(
+        self,
+        app_id: str,
+        *,
+        page_size: int = 50,
+    ) -> Paginator[models.PaginatedUsers]:
+        """Iterate over every item of :meth:`active_users`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
+            return await self.active_users(
+                app_id,
+                page=page,
+                limit=limit,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def application_tenants(
+        self,
+        app_id: str,
+    ) -> models.ApplicationTenantDetails:
+        """The application and the tenants it belongs to.
+
+        Documented as "获取应用关联租户": Go ``ApplicationTenants``; JS ``applications.applicationTenants``.
+
+        Args:
+            app_id: The application's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_APPLICATION_TENANTS.checks, (app_id,))
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        result = await self._execute(
+            ops.APPLICATIONS_APPLICATION_TENANTS,
+            path_params=path_params,
+        )
+        return self._structure(result.get("data"), models.ApplicationTenantDetails)
+
+    async def create_agreement(
+        self,
+        app_id: str,
+        title: str,
+        *,
+        required: bool = True,
+        lang: str = "zh-CN",
+    ) -> models.ApplicationAgreement:
+        """Add an agreement at the end of the application's list.
+
+        Documented as "创建应用协议": Go ``CreateApplicationAgreement``; Python ``applications.create_agreement``; JS ``applications.createAgreement``, ``applications.agreements.create``.
+
+        Args:
+            app_id: The application's id.
+            title: The agreement's text (HTML links allowed).
+            required: Whether the user must accept it.
+            lang: Language.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_CREATE_AGREEMENT.checks, (app_id, title, required, lang))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("title", title)
+        v.check_choice("lang", lang, ("zh-CN", "en-US", "zh-TW", "ja-JP"))
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        body: dict[str, Any] = {}
+        body["title"] = title
+        body["required"] = required
+        body["lang"] = lang
+        result = await self._execute(
+            ops.APPLICATIONS_CREATE_AGREEMENT,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.ApplicationAgreement)
+
+    async def list_agreement(
+        self,
+        app_id: str,
+    ) -> models.PaginatedAgreements:
+        """The application's agreements, in their order.
+
+        Documented as "应用协议列表": Go ``ListApplicationAgreement``; Python ``applications.list_agreement``; JS ``applications.listAgreement``, ``applications.agreements.list``.
+
+        Args:
+            app_id: The application's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_LIST_AGREEMENT.checks, (app_id,))
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        result = await self._execute(
+            ops.APPLICATIONS_LIST_AGREEMENT,
+            path_params=path_params,
+        )
+        return self._structure(result.get("data"), models.PaginatedAgreements)
+
+    async def modify_agreement(
+        self,
+        app_id: str,
+        agreement_id: int,
+        *,
+        title: str | Unset = UNSET,
+        required: bool | Unset = UNSET,
+        lang: str | Unset = UNSET,
+    ) -> models.ApplicationAgreement:
+        """Change an agreement's text, language or whether it is required.
+
+        Documented as "修改应用协议": Go ``ModifyApplicationAgreement``; Python ``applications.modify_agreement``; JS ``applications.modifyAgreement``, ``applications.agreements.modify``.
+
+        Args:
+            app_id: The application's id.
+            agreement_id: The agreement's id.
+            title: New text.
+            required: Whether the user must accept it.
+            lang: Language.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.APPLICATIONS_MODIFY_AGREEMENT.checks, (app_id, agreement_id, title, required, lang)
+        )
+        v.require_non_empty("app_id", app_id)
+        if lang is not UNSET:
+            v.check_choice("lang", lang, ("zh-CN", "en-US", "zh-TW", "ja-JP"))
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        path_params["agreementId"] = agreement_id
+        body: dict[str, Any] = {}
+        if title is not UNSET:
+            body["title"] = title
+        if required is not UNSET:
+            body["required"] = required
+        if lang is not UNSET:
+            body["lang"] = lang
+        result = await self._execute(
+            ops.APPLICATIONS_MODIFY_AGREEMENT,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.ApplicationAgreement)
+
+    async def delete_agreement(
+        self,
+        app_id: str,
+        agreement_id: int,
+    ) -> models.CommonMessage:
+        """Delete an agreement.
+
+        Documented as "删除应用协议": Go ``DeleteApplicationAgreement``; Python ``applications.delete_agreement``; JS ``applications.deleteAgreement``, ``applications.agreements.delete``.
+
+        Args:
+            app_id: The application's id.
+            agreement_id: The agreement's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_DELETE_AGREEMENT.checks, (app_id, agreement_id))
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        path_params["agreementId"] = agreement_id
+        result = await self._execute(
+            ops.APPLICATIONS_DELETE_AGREEMENT,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def sort_agreement(
+        self,
+        app_id: str,
+        ids: Sequence[int],
+    ) -> models.CommonMessage:
+        """Put the application's agreements in this order (every agreement id, once each).
+
+        Documented as "排序应用协议": Go ``SortApplicationAgreement``; Python ``applications.sort_agreement``; JS ``applications.sortAgreement``, ``applications.agreements.sort``.
+
+        Args:
+            app_id: The application's id.
+            ids: The agreement ids in their new order.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_SORT_AGREEMENT.checks, (app_id, ids))
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        body: dict[str, Any] = {}
+        body["ids"] = list(ids)
+        result = await self._execute(
+            ops.APPLICATIONS_SORT_AGREEMENT,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def list_resources(
+        self,
+        app_id: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+        type: models.ResourceType | str | Unset = UNSET,
+    ) -> models.PaginatedResources | None:
+        """List the application's resources (its permission group), one page at a time.
+
+        Documented as "获取应用资源列表": Python ``applications.list_resources``; JS ``applications.listResources``.
+
+        Args:
+            app_id: The application's id (its permission group's code).
+            page: Page number, from 1.
+            limit: Resources per page.
+            type: Only resources of this type.
+        """
+        v.check_params(ops.APPLICATIONS_LIST_RESOURCES.checks, (app_id, page, limit, type))
+        v.require_non_empty("app_id", app_id)
+        if type is not UNSET:
+            v.check_choice("type", type, frozenset(models.ResourceType))
+        query: dict[str, Any] = {}
+        query["namespace"] = app_id
+        query["page"] = page
+        query["limit"] = limit
+        if type is not UNSET:
+            query["type"] = self._unstructure(type)
+        result = await self._execute(
+            ops.APPLICATIONS_LIST_RESOURCES,
+            query=query,
+        )
+        return (
+            None
+            if result.get("data") is None
+            else self._structure(result.get("data"), models.PaginatedResources)
+        )
+
+    def iter_list_resources(
+        self,
+        app_id: str,
+        *,
+        page_size: int = 50,
+        type: models.ResourceType | str | Unset = UNSET,
+    ) -> Paginator[models.PaginatedResources | None]:
+        """Iterate over every item of :meth:`list_resources`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedResources | None:
+            return await self.list_resources(
+                app_id,
+                page=page,
+                limit=limit,
+                type=type,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def create_resource(
+        self,
+        app_id: str,
+        code: str,
+        type: models.ResourceType | str,
+        *,
+        actions: Sequence[models.ResourceActionInput] | Unset = UNSET,
+        description: str | Unset = UNSET,
+    ) -> models.Resource | None:
+        """Create a resource with its actions in the application's permission group.
+
+        Documented as "创建应用资源": Python ``applications.create_resource``; JS ``applications.createResource``.
+
+        Args:
+            app_id: The application's id (its permission group's code).
+            code: Resource code, unique in the application.
+            type: Resource type: DATA, API, MENU, UI or BUTTON.
+            actions: Actions, e.g. [ResourceActionInput(name="books:read")].
+            description: Description.
+        """
+        v.check_params(
+            ops.APPLICATIONS_CREATE_RESOURCE.checks, (app_id, code, type, actions, description)
+        )
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        v.check_choice("type", type, frozenset(models.ResourceType))
+        body: dict[str, Any] = {}
+        body["namespace"] = app_id
+        body["code"] = code
+        body["type"] = self._unstructure(type)
+        if actions is not UNSET:
+            body["actions"] = self._unstructure(actions)
+        if description is not UNSET:
+            body["description"] = description
+        result = await self._execute(
+            ops.APPLICATIONS_CREATE_RESOURCE,
+            body=body,
+        )
+        return (
+            None
+            if result.get("data") is None
+            else self._structure(result.get("data"), models.Resource)
+        )
+
+    async def create_role(
+        self,
+        app_id: str,
+        code: str,
+        *,
+        description: str | Unset = UNSET,
+    ) -> models.Role:
+        """Create a role of the application (in its permission group).
+
+        Documented as "创建应用角色": JS ``applications.createRole``.
+
+        Args:
+            app_id: The application's id.
+            code: Role code, unique within the application.
+            description: Description.
+        """
+        v.check_params(ops.APPLICATIONS_CREATE_ROLE.checks, (app_id, code, description))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["code"] = code
+        if description is not UNSET:
+            variables["description"] = description
+        data = await self._execute(ops.APPLICATIONS_CREATE_ROLE, variables=variables)
+        return self._structure(data, models.Role)
+
+    async def update_role(
+        self,
+        app_id: str,
+        code: str,
+        *,
+        description: str | Unset = UNSET,
+        new_code: str | Unset = UNSET,
+    ) -> models.Role:
+        """Change the description or code of a role of the application.
+
+        Documented as "修改应用角色": JS ``applications.updateRole``.
+
+        Args:
+            app_id: The application's id.
+            code: The role's current code.
+            description: New description.
+            new_code: New code.
+        """
+        v.check_params(ops.APPLICATIONS_UPDATE_ROLE.checks, (app_id, code, description, new_code))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["code"] = code
+        if description is not UNSET:
+            variables["description"] = description
+        if new_code is not UNSET:
+            variables["newCode"] = new_code
+        data = await self._execute(ops.APPLICATIONS_UPDATE_ROLE, variables=variables)
+        return self._structure(data, models.Role)
+
+    async def delete_role(
+        self,
+        app_id: str,
+        code: str,
+    ) -> models.CommonMessage:
+        """Delete a role of the application.
+
+        Documented as "删除应用角色": JS ``applications.deleteRole``.
+
+        Args:
+            app_id: The application's id.
+            code: The role's code.
+        """
+        v.check_params(ops.APPLICATIONS_DELETE_ROLE.checks, (app_id, code))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["code"] = code
+        data = await self._execute(ops.APPLICATIONS_DELETE_ROLE, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def delete_roles(
+        self,
+        app_id: str,
+        codes: Sequence[str],
+    ) -> models.CommonMessage:
+        """Delete several roles of the application.
+
+        Documented as "批量删除应用角色": JS ``applications.deleteRoles``.
+
+        Args:
+            app_id: The application's id.
+            codes: Codes of the roles to delete.
+        """
+        v.check_params(ops.APPLICATIONS_DELETE_ROLES.checks, (app_id, codes))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("codes", codes)
+        v.check_items_non_empty("codes", codes)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["codeList"] = list(codes)
+        data = await self._execute(ops.APPLICATIONS_DELETE_ROLES, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def find_role(
+        self,
+        app_id: str,
+        code: str,
+    ) -> models.Role | None:
+        """A role of the application by code (None when it does not exist).
+
+        Documented as "获取应用角色详情": JS ``applications.findRole``.
+
+        Args:
+            app_id: The application's id.
+            code: The role's code.
+        """
+        v.check_params(ops.APPLICATIONS_FIND_ROLE.checks, (app_id, code))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["code"] = code
+        data = await self._execute(ops.APPLICATIONS_FIND_ROLE, variables=variables)
+        return None if data is None else self._structure(data, models.Role)
+
+    async def get_roles(
+        self,
+        app_id: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+        sort_by: models.SortByEnum | str | Unset = UNSET,
+    ) -> models.PaginatedRoles:
+        """List the roles of the application, one page at a time.
+
+        Documented as "获取应用角色列表": JS ``applications.getRoles``.
+
+        Args:
+            app_id: The application's id.
+            page: Page number, from 1.
+            limit: Roles per page.
+            sort_by: Sort order (newest first by default).
+        """
+        v.check_params(ops.APPLICATIONS_GET_ROLES.checks, (app_id, page, limit, sort_by))
+        v.require_non_empty("app_id", app_id)
+        if sort_by is not UNSET:
+            v.check_choice("sort_by", sort_by, frozenset(models.SortByEnum))
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["page"] = page
+        variables["limit"] = limit
+        if sort_by is not UNSET:
+            variables["sortBy"] = self._unstructure(sort_by)
+        data = await self._execute(ops.APPLICATIONS_GET_ROLES, variables=variables)
+        return self._structure(data, models.PaginatedRoles)
+
+    def iter_get_roles(
+        self,
+        app_id: str,
+        *,
+        page_size: int = 50,
+        sort_by: models.SortByEnum | str | Unset = UNSET,
+    ) -> Paginator[models.PaginatedRoles]:
+        """Iterate over every item of :meth:`get_roles`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedRoles:
+            return await self.get_roles(
+                app_id,
+                page=page,
+                limit=limit,
+                sort_by=sort_by,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def get_users_by_role_code(
+        self,
+        app_id: str,
+        code: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+    ) -> models.PaginatedUsers:
+        """List the users holding a role of the application, one page at a time.
+
+        Documented as "获取应用角色的用户列表": JS ``applications.getUsersByRoleCode``.
+
+        Args:
+            app_id: The application's id.
+            code: The role's code.
+            page: Page number, from 1.
+            limit: Users per page.
+        """
+        v.check_params(ops.APPLICATIONS_GET_USERS_BY_ROLE_CODE.checks, (app_id, code, page, limit))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["code"] = code
+        variables["page"] = page
+        variables["limit"] = limit
+        data = await self._execute(ops.APPLICATIONS_GET_USERS_BY_ROLE_CODE, variables=variables)
+        return self._structure(data, models.PaginatedUsers)
+
+    def iter_get_users_by_role_code(
+        self,
+        app_id: str,
+        code: str,
+        *,
+        page_size: int = 50,
+    ) -> Paginator[models.PaginatedUsers]:
+        """Iterate over every item of :meth:`get_users_by_role_code`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
+            return await self.get_users_by_role_code(
+                app_id,
+                code,
+                page=page,
+                limit=limit,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def add_users_to_role(
+        self,
+        app_id: str,
+        code: str,
+        user_ids: Sequence[str],
+    ) -> models.CommonMessage | None:
+        """Grant a role of the application to users.
+
+        Documented as "添加用户到应用角色": JS ``applications.addUsersToRole``.
+
+        Args:
+            app_id: The application's id.
+            code: The role's code.
+            user_ids: The users.
+        """
+        v.check_params(ops.APPLICATIONS_ADD_USERS_TO_ROLE.checks, (app_id, code, user_ids))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["roleCode"] = code
+        variables["userIds"] = list(user_ids)
+        data = await self._execute(ops.APPLICATIONS_ADD_USERS_TO_ROLE, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def remove_users_from_role(
+        self,
+        app_id: str,
+        code: str,
+        user_ids: Sequence[str],
+    ) -> models.CommonMessage | None:
+        """Revoke a role of the application from users.
+
+        Documented as "从应用角色中移除用户": JS ``applications.removeUsersFromRole``.
+
+        Args:
+            app_id: The application's id.
+            code: The role's code.
+            user_ids: The users.
+        """
+        v.check_params(ops.APPLICATIONS_REMOVE_USERS_FROM_ROLE.checks, (app_id, code, user_ids))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["roleCode"] = code
+        variables["userIds"] = list(user_ids)
+        data = await self._execute(ops.APPLICATIONS_REMOVE_USERS_FROM_ROLE, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def list_authorized_resources_by_role(
+        self,
+        app_id: str,
+        code: str,
+        *,
+        resource_type: str | Unset = UNSET,
+    ) -> models.PaginatedAuthorizedResources | None:
+        """List the resources granted to a role of the application.
+
+        Documented as "获取应用角色被授权的资源": JS ``applications.listAuthorizedResourcesByRole``.
+
+        Args:
+            app_id: The application's id.
+            code: The role's code.
+            resource_type: DATA, API, MENU, UI or BUTTON; every type when omitted.
+        """
+        v.check_params(
+            ops.APPLICATIONS_LIST_AUTHORIZED_RESOURCES_BY_ROLE.checks, (app_id, code, resource_type)
+        )
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        if resource_type is not UNSET:
+            v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
+        variables: dict[str, Any] = {}
+        variables["namespace"] = app_id
+        variables["code"] = code
+        if resource_type is not UNSET:
+            variables["resourceType"] = resource_type
+        data = await self._execute(
+            ops.APPLICATIONS_LIST_AUTHORIZED_RESOURCES_BY_ROLE, variables=variables
+        )
+        return None if data is None else self._structure(data, models.PaginatedAuthorizedResources)

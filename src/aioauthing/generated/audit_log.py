@@ -125,7 +125,7 @@ class AuditLogApi(ApiBase):
     ) -> models.PaginatedAuditLogs:
         """List users' actions (logins, registrations), newest first, with optional filters.
 
-        Documented as "查看用户操作日志": Go ``ListUserAction``; JS ``statistics.listUserActions``.
+        Documented as "查看用户操作日志": Go ``ListUserAction``; JS ``statistics.listUserActions``, ``userAction.list``.
 
         Args:
             client_ip: Only entries from this client IP.

@@ -62,7 +62,7 @@ class ManagementApis(ApiBase):
 
     @functools.cached_property
     def applications(self) -> ApplicationsApi:
-        """Create, list, find and delete the applications of the user pool; refresh their secrets."""
+        """Create, list, find, change and delete the applications of the user pool; refresh their secrets; their agreements, signed-in users, tenants, and their resources and roles (the permission group named by the application's id)."""
         from aioauthing.generated.applications import ApplicationsApi
 
         return ApplicationsApi(self._core)
@@ -83,7 +83,7 @@ class ManagementApis(ApiBase):
 
     @functools.cached_property
     def mfa(self) -> MfaManagementApi:
-        """Users' MFA settings: whether a user's logins need a second factor, and their TOTP secret."""
+        """Users' MFA settings: whether a user's logins need a second factor, their TOTP secret, their bound factors."""
         from aioauthing.generated.mfa_management import MfaManagementApi
 
         return MfaManagementApi(self._core)

@@ -250,6 +250,8 @@ RECORDS: dict[str, dict[str, Any]] = {
             "defaultRegisterTab",
             "passwordTabConfig",
             "oidcConfig",
+            "type",
+            "permissionStrategy",
         ),
         "writable": (
             "protocol",
@@ -273,6 +275,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "registerTabs",
             "defaultRegisterTab",
             "passwordTabConfig",
+            "type",
         ),
         "server": {
             "id": "id",
@@ -282,6 +285,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "secret": "derived",
             "jwks": "derived",
             "oidcConfig": "derived",
+            "permissionStrategy": "derived",
         },
         "defaults": {
             "protocol": "oidc",
@@ -300,6 +304,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "defaultLoginTab": "password",
             "registerTabs": ["email", "phone"],
             "defaultRegisterTab": "email",
+            "type": "INDIVIDUAL",
         },
         "relations": {},
         "references": {},

@@ -256,6 +256,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "{name} 必须是字符串数组",
         "en": "{name} must be a list of strings",
     },
+    "TOTP_SECRET_INVALID": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "TOTP 密钥必须是 base32 编码",
+        "en": "The TOTP secret must be base32",
+    },
     "PARAM_MISSING": {
         "code": 400,
         "family": "InvalidInputError",
@@ -561,6 +567,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "NotFoundError",
         "message": "自定义字段不存在",
         "en": "The custom field does not exist",
+    },
+    "AGREEMENT_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "协议不存在",
+        "en": "The agreement does not exist",
     },
     "METHOD_NOT_ALLOWED": {
         "code": 405,

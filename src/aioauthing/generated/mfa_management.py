@@ -25,7 +25,7 @@ __all__ = [
 
 
 class MfaManagementApi(ApiBase):
-    """Users' MFA settings: whether a user's logins need a second factor, and their TOTP secret."""
+    """Users' MFA settings: whether a user's logins need a second factor, their TOTP secret, their bound factors."""
 
     __slots__ = ()
 
@@ -90,3 +90,102 @@ class MfaManagementApi(ApiBase):
             variables["userPoolId"] = user_pool_id
         data = await self._execute(ops.MFA_CHANGE_MFA, variables=variables)
         return None if data is None else self._structure(data, models.Mfa)
+
+    async def get_status(
+        self,
+        user_id: str,
+    ) -> models.MfaBoundStatus:
+        """Which second factors (OTP, FACE) the user has bound.
+
+        Documented as "获取用户 MFA 绑定状态": JS ``mfa.getStatus``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.MFA_GET_STATUS.checks, (user_id,))
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        result = await self._execute(
+            ops.MFA_GET_STATUS,
+            path_params=path_params,
+        )
+        return self._structure(result.get("data"), models.MfaBoundStatus)
+
+    async def un_associate_mfa(
+        self,
+        user_id: str,
+        type: str,
+    ) -> models.CommonMessage:
+        """Unbind one of the user's second factors (OTP: the TOTP authenticator; FACE: the face).
+
+        The user's logins that need MFA then ask for another factor (an OTP login cannot be finished
+        with the old authenticator's codes).
+
+        Documented as "解绑用户 MFA": JS ``mfa.unAssociateMfa``.
+
+        Args:
+            user_id: The user's id.
+            type: The factor: OTP or FACE.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.MFA_UN_ASSOCIATE_MFA.checks, (user_id, type))
+        v.require_non_empty("user_id", user_id)
+        v.check_choice("type", type, ("OTP", "FACE"))
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        query: dict[str, Any] = {}
+        query["type"] = type
+        result = await self._execute(
+            ops.MFA_UN_ASSOCIATE_MFA,
+            path_params=path_params,
+            query=query,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def import_totp(
+        self,
+        user_id: str,
+        secret: str,
+        *,
+        recovery_code: str | Unset = UNSET,
+    ) -> models.MfaAuthenticator:
+        """Bind an existing TOTP secret (and recovery code) to the user and switch their MFA on.
+
+        The user's next login answers 1636 (MFA required) and is finished with a code of that secret
+        (`auth.mfa.verify_totp_mfa`) or with the recovery code. Without `recovery_code` a new one is
+        made (in the answer).
+
+        Documented as "导入用户 TOTP": JS ``mfa.importTotp``.
+
+        Args:
+            user_id: The user's id.
+            secret: The TOTP secret (base32). (secret: never logged)
+            recovery_code: The recovery code to keep. (secret: never logged)
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.MFA_IMPORT_TOTP.checks, (user_id, secret, recovery_code))
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("secret", secret)
+        body: dict[str, Any] = {}
+        body["userId"] = user_id
+        body["secret"] = secret
+        if recovery_code is not UNSET:
+            body["recoveryCode"] = recovery_code
+        result = await self._execute(
+            ops.MFA_IMPORT_TOTP,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.MfaAuthenticator)

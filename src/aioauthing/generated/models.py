@@ -3,6 +3,7 @@
 #   spec/authentication/mfa.yaml
 #   spec/authentication/protocols.yaml
 #   spec/authentication/qrcode.yaml
+#   spec/management/applications.yaml
 #   spec/management/mfa.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
@@ -43,6 +44,8 @@ __all__ = [
     "App2WxappLoginStrategy",
     "App2WxappLoginStrategyInput",
     "Application",
+    "ApplicationAgreement",
+    "ApplicationTenantDetails",
     "AuditLog",
     "AuthorizeResourceOpt",
     "AuthorizedResource",
@@ -75,12 +78,14 @@ __all__ = [
     "Mfa",
     "MfaAssociation",
     "MfaAuthenticator",
+    "MfaBoundStatus",
     "MfaSource",
     "Namespace",
     "Node",
     "OAuthProtocol",
     "OidcTokenSet",
     "Org",
+    "PaginatedAgreements",
     "PaginatedApplications",
     "PaginatedAuditLogs",
     "PaginatedAuthorizedResources",
@@ -474,6 +479,76 @@ class QrCodeStatus:
     """Who scanned it (from status 1)."""
     scanned_result: Any | None = attrs.field(default=None, metadata={"wire": "scannedResult"})
     """For status 4 (MFA: {code: 1636, message, data: {mfaToken, ...}}) and 5 (the error)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ApplicationAgreement:
+    """An agreement a user accepts when signing in to or registering with an application."""
+
+    id: int = attrs.field(metadata={"wire": "id"})
+    """Agreement id (a number, unique in the pool)."""
+    app_id: str = attrs.field(metadata={"wire": "appId"})
+    """The application."""
+    user_pool_id: str = attrs.field(metadata={"wire": "userPoolId"})
+    """The user pool."""
+    title: str = attrs.field(metadata={"wire": "title"})
+    """The agreement's text (HTML links allowed)."""
+    lang: str = attrs.field(metadata={"wire": "lang"})
+    """Language: zh-CN, en-US, zh-TW or ja-JP."""
+    required: bool = attrs.field(metadata={"wire": "required"})
+    """Whether the user must accept it."""
+    order: int = attrs.field(metadata={"wire": "order"})
+    """Position in the application's list, from 0."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedAgreements:
+    """The agreements of an application, in their order."""
+
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Number of agreements."""
+    list: builtins.list[ApplicationAgreement] = attrs.field(metadata={"wire": "list"})
+    """The agreements."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ApplicationTenantDetails:
+    """An application and the tenants it belongs to."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Application id."""
+    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
+    """Application name."""
+    logo: str | None = attrs.field(default=None, metadata={"wire": "logo"})
+    """Logo URL."""
+    domain: str | None = attrs.field(default=None, metadata={"wire": "domain"})
+    """Second-level domain (the application's identifier)."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    protocol: str | None = attrs.field(default=None, metadata={"wire": "protocol"})
+    """Protocol, e.g. oidc."""
+    is_integrate: bool | None = attrs.field(default=None, metadata={"wire": "isIntegrate"})
+    """Whether it is an integrated (third-party) application."""
+    tenants: builtins.list[Tenant] = attrs.field(metadata={"wire": "tenants"})
+    """The tenants whose applications include it."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class MfaBoundStatus:
+    """Which second factors a user has bound."""
+
+    otp: bool = attrs.field(metadata={"wire": "OTP"})
+    """A TOTP authenticator is bound (and confirmed)."""
+    face: bool = attrs.field(metadata={"wire": "FACE"})
+    """A face is bound."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -2055,6 +2130,12 @@ class Application:
     """Password login settings, e.g. {enabledLoginMethods: [...]}."""
     oidc_config: Any | None = attrs.field(default=None, metadata={"wire": "oidcConfig"})
     """OIDC settings (grant_types, response_types, token lifetimes, ...)."""
+    type: str | None = attrs.field(default=None, metadata={"wire": "type"})
+    """Application type: INDIVIDUAL, Tenant or BOTH."""
+    permission_strategy: Any | None = attrs.field(
+        default=None, metadata={"wire": "permissionStrategy"}
+    )
+    """Access policy settings: defaultStrategy ALLOW_ALL or DENY_ALL."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -2512,6 +2512,514 @@ APPLICATIONS_REFRESH_APPLICATION_SECRET = RestOperation(
 )
 """Give an application a new secret; the old one stops working at once."""
 
+APPLICATIONS_CHANGE_APPLICATION_TYPE = RestOperation(
+    name="applications.change_application_type",
+    method="POST",
+    path="/api/v2/applications/{appId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("type", "str", required=True),
+    ),
+)
+"""Make an application individual (INDIVIDUAL), tenant-based (Tenant) or both (BOTH)."""
+
+APPLICATIONS_UPDATE_DEFAULT_ACCESS_POLICY = RestOperation(
+    name="applications.update_default_access_policy",
+    method="POST",
+    path="/api/v2/applications/{appId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("default_strategy", "str", required=True),
+    ),
+)
+"""Allow (ALLOW_ALL) or deny (DENY_ALL) access to the application to anyone no access policy names."""
+
+APPLICATIONS_ACTIVE_USERS = RestOperation(
+    name="applications.active_users",
+    method="GET",
+    path="/api/v2/applications/{appId}/active-users",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""List the users who signed in to the application, most recent sign-in first."""
+
+APPLICATIONS_APPLICATION_TENANTS = RestOperation(
+    name="applications.application_tenants",
+    method="GET",
+    path="/api/v2/application/{appId}/tenants",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
+)
+"""The application and the tenants it belongs to."""
+
+APPLICATIONS_CREATE_AGREEMENT = RestOperation(
+    name="applications.create_agreement",
+    method="POST",
+    path="/api/v2/applications/{appId}/agreements",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("title", "str", required=True),
+        ParamCheck("required", "bool"),
+        ParamCheck("lang", "str"),
+    ),
+)
+"""Add an agreement at the end of the application's list."""
+
+APPLICATIONS_LIST_AGREEMENT = RestOperation(
+    name="applications.list_agreement",
+    method="GET",
+    path="/api/v2/applications/{appId}/agreements",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
+)
+"""The application's agreements, in their order."""
+
+APPLICATIONS_MODIFY_AGREEMENT = RestOperation(
+    name="applications.modify_agreement",
+    method="PUT",
+    path="/api/v2/applications/{appId}/agreements/{agreementId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011, 404),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("agreement_id", "int", required=True),
+        ParamCheck("title", "str"),
+        ParamCheck("required", "bool"),
+        ParamCheck("lang", "str"),
+    ),
+)
+"""Change an agreement's text, language or whether it is required."""
+
+APPLICATIONS_DELETE_AGREEMENT = RestOperation(
+    name="applications.delete_agreement",
+    method="DELETE",
+    path="/api/v2/applications/{appId}/agreements/{agreementId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011, 404),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("agreement_id", "int", required=True),
+    ),
+)
+"""Delete an agreement."""
+
+APPLICATIONS_SORT_AGREEMENT = RestOperation(
+    name="applications.sort_agreement",
+    method="POST",
+    path="/api/v2/applications/{appId}/agreements/sort",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011, 404),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("ids", "int", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Put the application's agreements in this order (every agreement id, once each)."""
+
+APPLICATIONS_LIST_RESOURCES = RestOperation(
+    name="applications.list_resources",
+    method="GET",
+    path="/api/v2/resources",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("type", "str"),
+    ),
+)
+"""List the application's resources (its permission group), one page at a time."""
+
+APPLICATIONS_CREATE_RESOURCE = RestOperation(
+    name="applications.create_resource",
+    method="POST",
+    path="/api/v2/resources",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("actions", "model", is_list=True, max_items=1000),
+        ParamCheck("description", "str"),
+    ),
+)
+"""Create a resource with its actions in the application's permission group."""
+
+APPLICATIONS_CREATE_ROLE = GraphQLOperation(
+    name="applications.create_role",
+    operation_name="createRole",
+    document="""\
+mutation createRole($namespace: String, $code: String!, $description: String, $parent: String) {
+  createRole(namespace: $namespace, code: $code, description: $description, parent: $parent) {
+    id
+    namespace
+    code
+    arn
+    description
+    isSystem
+    createdAt
+    updatedAt
+  }
+}
+""",
+    result_path=("createRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("description", "str"),
+    ),
+)
+"""Create a role of the application (in its permission group)."""
+
+APPLICATIONS_UPDATE_ROLE = GraphQLOperation(
+    name="applications.update_role",
+    operation_name="updateRole",
+    document="""\
+mutation updateRole($code: String!, $description: String, $newCode: String, $namespace: String) {
+  updateRole(code: $code, description: $description, newCode: $newCode, namespace: $namespace) {
+    id
+    namespace
+    code
+    arn
+    description
+    isSystem
+    createdAt
+    updatedAt
+  }
+}
+""",
+    result_path=("updateRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("description", "str"),
+        ParamCheck("new_code", "str"),
+    ),
+)
+"""Change the description or code of a role of the application."""
+
+APPLICATIONS_DELETE_ROLE = GraphQLOperation(
+    name="applications.delete_role",
+    operation_name="deleteRole",
+    document="""\
+mutation deleteRole($code: String!, $namespace: String) {
+  deleteRole(code: $code, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("deleteRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""Delete a role of the application."""
+
+APPLICATIONS_DELETE_ROLES = GraphQLOperation(
+    name="applications.delete_roles",
+    operation_name="deleteRoles",
+    document="""\
+mutation deleteRoles($codeList: [String!]!, $namespace: String) {
+  deleteRoles(codeList: $codeList, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("deleteRoles",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("codes", "str", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Delete several roles of the application."""
+
+APPLICATIONS_FIND_ROLE = GraphQLOperation(
+    name="applications.find_role",
+    operation_name="role",
+    document="""\
+query role($code: String!, $namespace: String) {
+  role(code: $code, namespace: $namespace) {
+    id
+    namespace
+    code
+    arn
+    description
+    isSystem
+    createdAt
+    updatedAt
+  }
+}
+""",
+    result_path=("role",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""A role of the application by code (None when it does not exist)."""
+
+APPLICATIONS_GET_ROLES = GraphQLOperation(
+    name="applications.get_roles",
+    operation_name="roles",
+    document="""\
+query roles($namespace: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
+  roles(namespace: $namespace, page: $page, limit: $limit, sortBy: $sortBy) {
+    totalCount
+    list {
+      id
+      namespace
+      code
+      arn
+      description
+      isSystem
+      createdAt
+      updatedAt
+    }
+  }
+}
+""",
+    result_path=("roles",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("sort_by", "str"),
+    ),
+)
+"""List the roles of the application, one page at a time."""
+
+APPLICATIONS_GET_USERS_BY_ROLE_CODE = GraphQLOperation(
+    name="applications.get_users_by_role_code",
+    operation_name="roleWithUsers",
+    document="""\
+query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int) {
+  role(code: $code, namespace: $namespace) {
+    users(page: $page, limit: $limit) {
+      totalCount
+      list {
+        id
+        arn
+        status
+        userPoolId
+        username
+        email
+        emailVerified
+        phone
+        phoneVerified
+        unionid
+        openid
+        nickname
+        registerSource
+        photo
+        password
+        oauth
+        token
+        tokenExpiredAt
+        loginsCount
+        lastLogin
+        lastIP
+        signedUp
+        blocked
+        isDeleted
+        device
+        browser
+        company
+        name
+        givenName
+        familyName
+        middleName
+        profile
+        preferredUsername
+        website
+        gender
+        birthdate
+        zoneinfo
+        locale
+        address
+        formatted
+        streetAddress
+        locality
+        region
+        postalCode
+        city
+        province
+        country
+        createdAt
+        updatedAt
+        externalId
+      }
+    }
+  }
+}
+""",
+    result_path=("role", "users"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""List the users holding a role of the application, one page at a time."""
+
+APPLICATIONS_ADD_USERS_TO_ROLE = GraphQLOperation(
+    name="applications.add_users_to_role",
+    operation_name="assignRole",
+    document="""\
+mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
+  assignRole(namespace: $namespace, roleCode: $roleCode, roleCodes: $roleCodes, userIds: $userIds, groupCodes: $groupCodes, nodeCodes: $nodeCodes) {
+    message
+    code
+  }
+}
+""",
+    result_path=("assignRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Grant a role of the application to users."""
+
+APPLICATIONS_REMOVE_USERS_FROM_ROLE = GraphQLOperation(
+    name="applications.remove_users_from_role",
+    operation_name="revokeRole",
+    document="""\
+mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
+  revokeRole(namespace: $namespace, roleCode: $roleCode, roleCodes: $roleCodes, userIds: $userIds, groupCodes: $groupCodes, nodeCodes: $nodeCodes) {
+    message
+    code
+  }
+}
+""",
+    result_path=("revokeRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Revoke a role of the application from users."""
+
+APPLICATIONS_LIST_AUTHORIZED_RESOURCES_BY_ROLE = GraphQLOperation(
+    name="applications.list_authorized_resources_by_role",
+    operation_name="listRoleAuthorizedResources",
+    document="""\
+query listRoleAuthorizedResources($code: String!, $namespace: String, $resourceType: String) {
+  role(code: $code, namespace: $namespace) {
+    authorizedResources(resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("role", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("resource_type", "str"),
+    ),
+)
+"""List the resources granted to a role of the application."""
+
 AUDIT_LOG_LIST_AUDIT_LOGS = RestOperation(
     name="audit_log.list_audit_logs",
     method="GET",
@@ -2912,6 +3420,52 @@ mutation changeMfa($userId: String, $enable: Boolean, $refresh: Boolean, $userPo
     ),
 )
 """Make a user's logins need MFA (enable=True) or exempt them (enable=False); refresh=True gives a new TOTP secret."""
+
+MFA_GET_STATUS = RestOperation(
+    name="mfa.get_status",
+    method="GET",
+    path="/api/v2/users/{userId}/mfa-bound",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
+)
+"""Which second factors (OTP, FACE) the user has bound."""
+
+MFA_UN_ASSOCIATE_MFA = RestOperation(
+    name="mfa.un_associate_mfa",
+    method="DELETE",
+    path="/api/v2/users/{userId}/mfa-bound",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("type", "str", required=True),
+    ),
+)
+"""Unbind one of the user's second factors (OTP: the TOTP authenticator; FACE: the face)."""
+
+MFA_IMPORT_TOTP = RestOperation(
+    name="mfa.import_totp",
+    method="POST",
+    path="/api/v2/mfa/totp/import",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=("secret", "recoveryCode"),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("secret", "str", required=True),
+        ParamCheck("recovery_code", "str"),
+    ),
+)
+"""Bind an existing TOTP secret (and recovery code) to the user and switch their MFA on."""
 
 ORG_CREATE = GraphQLOperation(
     name="org.create",

@@ -15,6 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.white_list import WhiteListSwitches
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-class WhiteListApi(ApiBase):
+class WhiteListApi(WhiteListSwitches):
     """Registration whitelists of usernames, emails and phone numbers."""
 
     __slots__ = ()
@@ -54,7 +55,7 @@ class WhiteListApi(ApiBase):
     ) -> builtins.list[models.WhiteList | None]:
         """Add values to a whitelist; returns the added entries.
 
-        Enable the whitelist with `user_pool.update(UpdateUserpoolInput(whitelist=...))` for it to restrict registration.
+        Switch the whitelist on with `white_list.enable_white_list(type)` for it to restrict registration.
 
         Documented as "添加白名单": Go ``AddWhileList``; Python ``whiteList.add``; JS ``whitelist.add``.
 

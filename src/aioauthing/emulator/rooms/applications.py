@@ -1,18 +1,25 @@
 """Applications: the pool's default one (whose id and secret are the pool's ``app_id`` /
 ``app_secret``, used for client authentication) and the ones created through the management
-API (kept in the pool's ``mgmt:applications`` record); list, detail, create, delete, refresh
-secret; the applications a user may access."""
+API (kept in the pool's ``mgmt:applications`` record); list, detail, create, change, delete,
+refresh secret; their agreements (``mgmt:agreements``: numeric ids, an order per application),
+their active users (the users with a ``login`` user action naming the application, most recent
+first), the tenants they belong to; the applications a user may access."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..audit import entries
 from ..context import RequestContext
 from ..entities import new_record
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool, format_date
 from ..store import json_body, page, records, save, text_field
+from ..users import user_view
+
+_DEFAULT_CHANGES = "defaultApplication"
+"""Record kind holding the changes made to the pool's default application."""
 
 
 def application_view(
@@ -31,9 +38,17 @@ def application_view(
         "Application", record_id=pool.app_id, pool_id=pool.id, now=pool.created_at, values=values
     )
     view.update(secret=None, jwks=None, oidcConfig=None)
+    view["permissionStrategy"] = {
+        "enabled": False,
+        "defaultStrategy": "ALLOW_ALL",
+        "allowPolicyId": None,
+        "denyPolicyId": None,
+    }
     if app is not None:
         view.update({k: v for k, v in app.items() if k != "secret"})
         view["isDefault"] = False
+    else:
+        view.update(records(pool, _DEFAULT_CHANGES))
     if detail:
         view["secret"] = app["secret"] if app is not None else pool.app_secret
         view["jwks"] = {"keys": []}
@@ -66,7 +81,7 @@ def _created(pool: Pool) -> dict[str, Any]:
     return records(pool, "applications")
 
 
-def _find(ctx: RequestContext, pool: Pool, app_id: str) -> dict[str, Any] | None:
+def find_application(pool: Pool, app_id: str) -> dict[str, Any] | None:
     """The created application ``app_id`` (``None`` for the default one); 2011 if unknown."""
     if app_id == pool.app_id:
         return None
@@ -79,7 +94,7 @@ def _find(ctx: RequestContext, pool: Pool, app_id: str) -> dict[str, Any] | None
 @rest_route("GET", "/api/v2/applications/{appId}")
 def application_detail(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
-    app = _find(ctx, pool, call.path_params["appId"])
+    app = find_application(pool, call.path_params["appId"])
     return application_view(ctx, pool, detail=True, app=app)
 
 
@@ -116,7 +131,7 @@ def create_application(ctx: RequestContext, call: RestCall) -> Any:
 @rest_route("DELETE", "/api/v2/applications/{appId}")
 def delete_application(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
-    app = _find(ctx, pool, call.path_params["appId"])
+    app = find_application(pool, call.path_params["appId"])
     if app is None:
         raise biz("DEFAULT_APP_KEPT")
     del _created(pool)[app["id"]]
@@ -128,7 +143,7 @@ def delete_application(ctx: RequestContext, call: RestCall) -> Any:
 def refresh_application_secret(ctx: RequestContext, call: RestCall) -> Any:
     """A new secret; for the default application it is the pool's client secret from now on."""
     pool = ctx.require_management()
-    app = _find(ctx, pool, call.path_params["appId"])
+    app = find_application(pool, call.path_params["appId"])
     if app is None:
         pool.app_secret = ctx.state.ids.secret()
         ctx.state.touch_pool(pool)
@@ -161,3 +176,202 @@ def my_applications(ctx: RequestContext, call: RestCall) -> Any:
     ]
     items = apps[(page - 1) * limit : page * limit]
     return Envelope({"list": items, "totalCount": len(apps)}, message="获取可访问的应用列表成功")
+
+
+@rest_route("POST", "/api/v2/applications/{appId}")
+def update_application(ctx: RequestContext, call: RestCall) -> Any:
+    """Change an application's type or its default access strategy (the other fields are kept)."""
+    pool = ctx.require_management()
+    app = find_application(pool, call.path_params["appId"])
+    body = json_body(call)
+    changes: dict[str, Any] = {}
+    if "type" in body:
+        if body["type"] not in ("INDIVIDUAL", "Tenant", "BOTH"):
+            raise biz("CHOICE_REQUIRED", name="type", choices="INDIVIDUAL, Tenant, BOTH")
+        changes["type"] = body["type"]
+    strategy = body.get("permissionStrategy")
+    if strategy is not None:
+        default = strategy.get("defaultStrategy") if isinstance(strategy, dict) else None
+        if default not in ("ALLOW_ALL", "DENY_ALL"):
+            raise biz("CHOICE_REQUIRED", name="defaultStrategy", choices="ALLOW_ALL, DENY_ALL")
+        current = application_view(ctx, pool, detail=False, app=app)["permissionStrategy"]
+        changes["permissionStrategy"] = {**current, "defaultStrategy": default}
+    for key in ("name", "description", "logo"):
+        if isinstance(body.get(key), str):
+            changes[key] = body[key]
+    changes["updatedAt"] = format_date(pool.now())
+    if app is None:
+        records(pool, _DEFAULT_CHANGES).update(changes)
+        save(ctx, pool, _DEFAULT_CHANGES)
+    else:
+        app.update(changes)
+        save(ctx, pool, "applications")
+    return application_view(ctx, pool, detail=True, app=app)
+
+
+@rest_route("GET", "/api/v2/applications/{appId}/active-users")
+def active_users(ctx: RequestContext, call: RestCall) -> Any:
+    """The users who signed in to the application, the most recent sign-in first."""
+    pool = ctx.require_management()
+    app_id = call.path_params["appId"]
+    find_application(pool, app_id)
+    seen: dict[str, None] = {}
+    for entry in reversed(entries(pool, "userAction")):
+        if entry["eventType"] == "login" and entry["appId"] == app_id:
+            seen.setdefault(entry["userId"], None)
+    users = [user_view(pool.users[i]) for i in seen if i in pool.users]
+    return page(users, _int(call, "page", 1), _int(call, "limit", 10))
+
+
+def _int(call: RestCall, name: str, default: int) -> int:
+    text = call.query.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise biz("NOT_INTEGER", name=name) from exc
+
+
+@rest_route("GET", "/api/v2/application/{appId}/tenants")
+def application_tenants(ctx: RequestContext, call: RestCall) -> Any:
+    """The application and the tenants whose applications include it."""
+    pool = ctx.require_management()
+    app_id = call.path_params["appId"]
+    view = application_view(ctx, pool, detail=False, app=find_application(pool, app_id))
+    tenants = [
+        {k: v for k, v in t.items() if k not in ("appIds", "userIds")}
+        for t in records(pool, "tenants").values()
+        if app_id in (t.get("appIds") or [])
+    ]
+    return {
+        "id": view["id"],
+        "name": view["name"],
+        "logo": view["logo"],
+        "domain": view["identifier"],
+        "description": view["description"],
+        "createdAt": view["createdAt"],
+        "updatedAt": view["updatedAt"],
+        "protocol": view["protocol"],
+        "isIntegrate": False,
+        "tenants": tenants,
+    }
+
+
+# ---------------------------------------------------------------- agreements
+_LANGS = ("zh-CN", "en-US", "zh-TW", "ja-JP")
+
+
+def _agreements(pool: Pool) -> dict[str, Any]:
+    return records(pool, "agreements")
+
+
+def _of_app(pool: Pool, app_id: str) -> list[dict[str, Any]]:
+    found = [a for a in _agreements(pool).values() if a["appId"] == app_id]
+    return sorted(found, key=lambda a: (a["order"], a["id"]))
+
+
+def _agreement(pool: Pool, app_id: str, text: str) -> dict[str, Any]:
+    try:
+        number = int(text)
+    except ValueError as exc:
+        raise biz("NOT_INTEGER", name="agreementId") from exc
+    found: dict[str, Any] | None = _agreements(pool).get(str(number))
+    if found is None or found["appId"] != app_id:
+        raise biz("AGREEMENT_NOT_FOUND")
+    return found
+
+
+def _agreement_fields(body: dict[str, Any], agreement: dict[str, Any]) -> None:
+    """Apply ``title``/``lang``/``required`` of ``body`` to ``agreement`` (checked)."""
+    if "title" in body:
+        agreement["title"] = text_field(body, "title")
+    if body.get("lang") is not None:
+        if body["lang"] not in _LANGS:
+            raise biz("CHOICE_REQUIRED", name="lang", choices=", ".join(_LANGS))
+        agreement["lang"] = body["lang"]
+    if body.get("required") is not None:
+        if not isinstance(body["required"], bool):
+            raise biz("CHOICE_REQUIRED", name="required", choices="true, false")
+        agreement["required"] = body["required"]
+
+
+@rest_route("POST", "/api/v2/applications/{appId}/agreements")
+def create_agreement(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    app_id = call.path_params["appId"]
+    find_application(pool, app_id)
+    body = json_body(call)
+    text_field(body, "title")
+    stored = _agreements(pool)
+    number = max((int(k) for k in stored), default=0) + 1
+    now = format_date(pool.now())
+    agreement: dict[str, Any] = {
+        "id": number,
+        "appId": app_id,
+        "userPoolId": pool.id,
+        "title": "",
+        "lang": "zh-CN",
+        "required": True,
+        "order": len(_of_app(pool, app_id)),
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    _agreement_fields(body, agreement)
+    stored[str(number)] = agreement
+    save(ctx, pool, "agreements")
+    return agreement
+
+
+@rest_route("GET", "/api/v2/applications/{appId}/agreements")
+def list_agreements(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    app_id = call.path_params["appId"]
+    find_application(pool, app_id)
+    found = _of_app(pool, app_id)
+    return {"list": found, "totalCount": len(found)}
+
+
+@rest_route("PUT", "/api/v2/applications/{appId}/agreements/{agreementId}")
+def modify_agreement(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    app_id = call.path_params["appId"]
+    find_application(pool, app_id)
+    agreement = _agreement(pool, app_id, call.path_params["agreementId"])
+    changed = dict(agreement)
+    _agreement_fields(json_body(call), changed)
+    changed["updatedAt"] = format_date(pool.now())
+    agreement.update(changed)
+    save(ctx, pool, "agreements")
+    return agreement
+
+
+@rest_route("DELETE", "/api/v2/applications/{appId}/agreements/{agreementId}")
+def delete_agreement(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    app_id = call.path_params["appId"]
+    find_application(pool, app_id)
+    agreement = _agreement(pool, app_id, call.path_params["agreementId"])
+    del _agreements(pool)[str(agreement["id"])]
+    for order, rest in enumerate(_of_app(pool, app_id)):
+        rest["order"] = order
+    save(ctx, pool, "agreements")
+    return Envelope(message="删除成功")
+
+
+@rest_route("POST", "/api/v2/applications/{appId}/agreements/sort")
+def sort_agreements(ctx: RequestContext, call: RestCall) -> Any:
+    """Reorder: ``ids`` must name every agreement of the application, once each."""
+    pool = ctx.require_management()
+    app_id = call.path_params["appId"]
+    find_application(pool, app_id)
+    ids = json_body(call).get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, int | str) for i in ids):
+        raise biz("NOT_STRING_LIST", name="ids")
+    chosen = [_agreement(pool, app_id, str(i)) for i in ids]
+    if len({a["id"] for a in chosen}) != len(chosen) or len(chosen) != len(_of_app(pool, app_id)):
+        raise biz("PARAMS_REQUIRED", names="ids (every agreement of the application, once each)")
+    for order, agreement in enumerate(chosen):
+        agreement["order"] = order
+    save(ctx, pool, "agreements")
+    return Envelope(message="排序成功")
