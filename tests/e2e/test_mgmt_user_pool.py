@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from emulator_admin import outbox_code
 
 from aioauthing import AuthingValidationError, NotFoundError, PermissionDeniedError, models
 from aioauthing.runtime.errors import AccountStateError
@@ -114,3 +115,41 @@ async def test_whitelist_restricts_registration_once_enabled(
     with pytest.raises(AuthingValidationError) as bad:
         await mgmt.white_list.add(email, [])
     assert bad.value.parameter == "values"
+
+
+async def test_whitelist_switches_are_per_type(
+    authing_management_client: Any, authing_client: Any, authing_pool: Any
+) -> None:
+    mgmt, auth = authing_management_client, authing_client
+    await mgmt.white_list.add(models.WhitelistType.PHONE, ["13800000001"])
+    await mgmt.white_list.add(models.WhitelistType.USERNAME, ["alice"])
+    pool = await mgmt.white_list.enable_white_list(models.WhitelistType.USERNAME)
+    assert pool.whitelist is not None
+    assert (pool.whitelist.username_enabled, pool.whitelist.email_enabled) == (True, False)
+    pool = await mgmt.white_list.enable_white_list("PHONE")
+    assert pool.whitelist is not None
+    assert (pool.whitelist.username_enabled, pool.whitelist.phone_enabled) == (True, True)
+    with pytest.raises(PermissionDeniedError) as name_refused:
+        await auth.register_by_username("mallory", "pw123456")
+    assert (name_refused.value.code, "mallory" in str(name_refused.value)) == (2031, True)
+    assert (await auth.register_by_username("alice", "pw123456")).username == "alice"
+    assert (await auth.register_by_email("free@x.org", "pw123456")).email == "free@x.org"
+    await auth.send_sms_code("13800000002")
+    code = outbox_code(authing_pool, "sms", "13800000002")
+    with pytest.raises(PermissionDeniedError) as phone_refused:
+        await auth.register_by_phone_code("13800000002", code, password="pw123456")
+    assert phone_refused.value.code == 2031
+
+    pool = await mgmt.white_list.disable_white_list(models.WhitelistType.USERNAME)
+    assert pool.whitelist is not None
+    assert (pool.whitelist.username_enabled, pool.whitelist.phone_enabled) == (False, True)
+    assert (await auth.register_by_username("mallory", "pw123456")).username == "mallory"
+    assert [e.value for e in await mgmt.white_list.list("USERNAME")] == ["alice"]  # kept
+    await mgmt.white_list.disable_white_list("PHONE")
+    await auth.send_sms_code("13800000002")
+    code = outbox_code(authing_pool, "sms", "13800000002")
+    user = await auth.register_by_phone_code("13800000002", code, password="pw123456")
+    assert user.phone == "13800000002"
+    with pytest.raises(AuthingValidationError) as bad:
+        await mgmt.white_list.enable_white_list("Email")  # the official Python client's spelling
+    assert bad.value.parameter == "type"

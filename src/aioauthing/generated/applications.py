@@ -395,8 +395,8 @@ class ApplicationsApi(ApiBase):
         self,
         app_id: str,
         agreement_id: int,
+        title: str,
         *,
-        title: str | Unset = UNSET,
         required: bool | Unset = UNSET,
         lang: str | Unset = UNSET,
     ) -> models.ApplicationAgreement:
@@ -407,7 +407,7 @@ class ApplicationsApi(ApiBase):
         Args:
             app_id: The application's id.
             agreement_id: The agreement's id.
-            title: New text.
+            title: The text (unchanged text: send it again).
             required: Whether the user must accept it.
             lang: Language.
 
@@ -420,14 +420,14 @@ class ApplicationsApi(ApiBase):
             ops.APPLICATIONS_MODIFY_AGREEMENT.checks, (app_id, agreement_id, title, required, lang)
         )
         v.require_non_empty("app_id", app_id)
+        v.require_non_empty("title", title)
         if lang is not UNSET:
             v.check_choice("lang", lang, ("zh-CN", "en-US", "zh-TW", "ja-JP"))
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id
         path_params["agreementId"] = agreement_id
         body: dict[str, Any] = {}
-        if title is not UNSET:
-            body["title"] = title
+        body["title"] = title
         if required is not UNSET:
             body["required"] = required
         if lang is not UNSET:

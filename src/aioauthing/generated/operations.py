@@ -2617,7 +2617,7 @@ APPLICATIONS_MODIFY_AGREEMENT = RestOperation(
     checks=(
         ParamCheck("app_id", "str", required=True),
         ParamCheck("agreement_id", "int", required=True),
-        ParamCheck("title", "str"),
+        ParamCheck("title", "str", required=True),
         ParamCheck("required", "bool"),
         ParamCheck("lang", "str"),
     ),

@@ -162,6 +162,8 @@ def _namespace_id(pool: Pool, code: str) -> int:
     if code == DEFAULT_NAMESPACE:
         return 0
     namespace = records(pool, "namespaces").get(code)
+    if namespace is None and code == pool.app_id:  # the default application's group: implicit
+        return 0
     if namespace is None:
         raise biz("NAMESPACE_NOT_FOUND")
     return int(namespace["id"])

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..audit import entries
 from ..context import RequestContext
-from ..entities import new_record
+from ..entities import new_record, next_serial
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool, format_date
@@ -125,6 +125,17 @@ def create_application(ctx: RequestContext, call: RestCall) -> Any:
         app["logo"] = body["logo"]
     _created(pool)[app["id"]] = app
     save(ctx, pool, "applications")
+    # Every application has a permission group whose code is its id (its resources and roles).
+    namespaces = records(pool, "namespaces")
+    namespaces[app["id"]] = new_record(
+        "Namespace",
+        record_id=app["id"],
+        pool_id=pool.id,
+        now=now,
+        values={"code": app["id"], "name": name, "applicationId": app["id"]},
+        serial=next_serial("Namespace", namespaces.values()),
+    )
+    save(ctx, pool, "namespaces")
     return application_view(ctx, pool, detail=True, app=app)
 
 
@@ -136,6 +147,8 @@ def delete_application(ctx: RequestContext, call: RestCall) -> Any:
         raise biz("DEFAULT_APP_KEPT")
     del _created(pool)[app["id"]]
     save(ctx, pool, "applications")
+    if records(pool, "namespaces").pop(app["id"], None) is not None:
+        save(ctx, pool, "namespaces")
     return Envelope(message="删除应用成功")
 
 

@@ -32,7 +32,10 @@ def _user(pool: Pool, user_id: Any) -> dict[str, Any]:
 
 def _status(user: dict[str, Any]) -> dict[str, bool]:
     record = user.get("_mfa") or {}
-    return {"OTP": bool((record.get("totp") or {}).get("enabled")), "FACE": bool(record.get("face"))}
+    return {
+        "OTP": bool((record.get("totp") or {}).get("enabled")),
+        "FACE": bool(record.get("face")),
+    }
 
 
 @rest_route("GET", "/api/v2/users/{userId}/mfa-bound")
