@@ -1,5 +1,5 @@
 """Applications beyond create/find/delete: agreements, active users, tenants of an application,
-its type and default access strategy, and its resources and roles (its permission group)."""
+its type, and its resources and roles (its permission group)."""
 
 from __future__ import annotations
 
@@ -92,9 +92,7 @@ async def test_active_users_are_the_users_who_signed_in_to_the_app(
     assert unknown.value.code == 2011
 
 
-async def test_tenants_type_and_default_access_strategy(
-    authing_management_client: Any, authing_pool: Any
-) -> None:
+async def test_tenants_and_type(authing_management_client: Any, authing_pool: Any) -> None:
     mgmt, app_id = authing_management_client, authing_pool.app_id
     empty = await mgmt.applications.application_tenants(app_id)
     assert (empty.id, empty.tenants) == (app_id, [])
@@ -114,9 +112,6 @@ async def test_tenants_type_and_default_access_strategy(
         await mgmt.applications.change_application_type(app_id, "SOLO")
     assert bad.value.parameter == "type"
 
-    denied = await mgmt.applications.update_default_access_policy(app_id, "DENY_ALL")
-    assert denied.permission_strategy["defaultStrategy"] == "DENY_ALL"
-    assert denied.type == "BOTH"  # the other fields are kept
     app = await mgmt.applications.create("Typed", "typed-app", ["https://t.example/cb"])
     tenant_app = await mgmt.applications.change_application_type(app.id, "Tenant")
     assert (tenant_app.type, tenant_app.secret) == ("Tenant", app.secret)

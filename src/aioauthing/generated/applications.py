@@ -218,39 +218,6 @@ class ApplicationsApi(ApiBase):
         )
         return self._structure(result.get("data"), models.Application)
 
-    async def update_default_access_policy(
-        self,
-        app_id: str,
-        default_strategy: str,
-    ) -> models.Application:
-        """Allow (ALLOW_ALL) or deny (DENY_ALL) access to the application to anyone no access policy names.
-
-        Documented as "更改默认应用访问策略": JS ``applications.updateDefaultAccessPolicy``.
-
-        Args:
-            app_id: The application's id.
-            default_strategy: ALLOW_ALL or DENY_ALL.
-
-        Raises:
-            AuthingError: with one of the documented codes:
-                2011: 应用不存在 (NotFoundError)
-        """
-        v.check_params(
-            ops.APPLICATIONS_UPDATE_DEFAULT_ACCESS_POLICY.checks, (app_id, default_strategy)
-        )
-        v.require_non_empty("app_id", app_id)
-        v.check_choice("default_strategy", default_strategy, ("ALLOW_ALL", "DENY_ALL"))
-        path_params: dict[str, Any] = {}
-        path_params["appId"] = app_id
-        body: dict[str, Any] = {}
-        set_wire(body, ("permissionStrategy", "defaultStrategy"), default_strategy)
-        result = await self._execute(
-            ops.APPLICATIONS_UPDATE_DEFAULT_ACCESS_POLICY,
-            path_params=path_params,
-            body=body,
-        )
-        return self._structure(result.get("data"), models.Application)
-
     async def active_users(
         self,
         app_id: str,

@@ -251,7 +251,6 @@ RECORDS: dict[str, dict[str, Any]] = {
             "passwordTabConfig",
             "oidcConfig",
             "type",
-            "permissionStrategy",
         ),
         "writable": (
             "protocol",
@@ -285,7 +284,6 @@ RECORDS: dict[str, dict[str, Any]] = {
             "secret": "derived",
             "jwks": "derived",
             "oidcConfig": "derived",
-            "permissionStrategy": "derived",
         },
         "defaults": {
             "protocol": "oidc",

@@ -2132,10 +2132,6 @@ class Application:
     """OIDC settings (grant_types, response_types, token lifetimes, ...)."""
     type: str | None = attrs.field(default=None, metadata={"wire": "type"})
     """Application type: INDIVIDUAL, Tenant or BOTH."""
-    permission_strategy: Any | None = attrs.field(
-        default=None, metadata={"wire": "permissionStrategy"}
-    )
-    """Access policy settings: defaultStrategy ALLOW_ALL or DENY_ALL."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -2528,22 +2528,6 @@ APPLICATIONS_CHANGE_APPLICATION_TYPE = RestOperation(
 )
 """Make an application individual (INDIVIDUAL), tenant-based (Tenant) or both (BOTH)."""
 
-APPLICATIONS_UPDATE_DEFAULT_ACCESS_POLICY = RestOperation(
-    name="applications.update_default_access_policy",
-    method="POST",
-    path="/api/v2/applications/{appId}",
-    auth=AuthKind.MANAGEMENT,
-    idempotent=True,
-    response=ResponseKind.ENVELOPE,
-    errors=(2011,),
-    secret_fields=(),
-    checks=(
-        ParamCheck("app_id", "str", required=True),
-        ParamCheck("default_strategy", "str", required=True),
-    ),
-)
-"""Allow (ALLOW_ALL) or deny (DENY_ALL) access to the application to anyone no access policy names."""
-
 APPLICATIONS_ACTIVE_USERS = RestOperation(
     name="applications.active_users",
     method="GET",

@@ -38,12 +38,6 @@ def application_view(
         "Application", record_id=pool.app_id, pool_id=pool.id, now=pool.created_at, values=values
     )
     view.update(secret=None, jwks=None, oidcConfig=None)
-    view["permissionStrategy"] = {
-        "enabled": False,
-        "defaultStrategy": "ALLOW_ALL",
-        "allowPolicyId": None,
-        "denyPolicyId": None,
-    }
     if app is not None:
         view.update({k: v for k, v in app.items() if k != "secret"})
         view["isDefault"] = False
@@ -81,7 +75,7 @@ def _created(pool: Pool) -> dict[str, Any]:
     return records(pool, "applications")
 
 
-def find_application(pool: Pool, app_id: str) -> dict[str, Any] | None:
+def _find(ctx: RequestContext, pool: Pool, app_id: str) -> dict[str, Any] | None:
     """The created application ``app_id`` (``None`` for the default one); 2011 if unknown."""
     if app_id == pool.app_id:
         return None
@@ -94,7 +88,7 @@ def find_application(pool: Pool, app_id: str) -> dict[str, Any] | None:
 @rest_route("GET", "/api/v2/applications/{appId}")
 def application_detail(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
-    app = find_application(pool, call.path_params["appId"])
+    app = _find(ctx, pool, call.path_params["appId"])
     return application_view(ctx, pool, detail=True, app=app)
 
 
@@ -142,7 +136,7 @@ def create_application(ctx: RequestContext, call: RestCall) -> Any:
 @rest_route("DELETE", "/api/v2/applications/{appId}")
 def delete_application(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
-    app = find_application(pool, call.path_params["appId"])
+    app = _find(ctx, pool, call.path_params["appId"])
     if app is None:
         raise biz("DEFAULT_APP_KEPT")
     del _created(pool)[app["id"]]
@@ -156,7 +150,7 @@ def delete_application(ctx: RequestContext, call: RestCall) -> Any:
 def refresh_application_secret(ctx: RequestContext, call: RestCall) -> Any:
     """A new secret; for the default application it is the pool's client secret from now on."""
     pool = ctx.require_management()
-    app = find_application(pool, call.path_params["appId"])
+    app = _find(ctx, pool, call.path_params["appId"])
     if app is None:
         pool.app_secret = ctx.state.ids.secret()
         ctx.state.touch_pool(pool)
@@ -193,22 +187,15 @@ def my_applications(ctx: RequestContext, call: RestCall) -> Any:
 
 @rest_route("POST", "/api/v2/applications/{appId}")
 def update_application(ctx: RequestContext, call: RestCall) -> Any:
-    """Change an application's type or its default access strategy (the other fields are kept)."""
+    """Change an application's type, name, description or logo (the other fields are kept)."""
     pool = ctx.require_management()
-    app = find_application(pool, call.path_params["appId"])
+    app = _find(ctx, pool, call.path_params["appId"])
     body = json_body(call)
     changes: dict[str, Any] = {}
     if "type" in body:
         if body["type"] not in ("INDIVIDUAL", "Tenant", "BOTH"):
             raise biz("CHOICE_REQUIRED", name="type", choices="INDIVIDUAL, Tenant, BOTH")
         changes["type"] = body["type"]
-    strategy = body.get("permissionStrategy")
-    if strategy is not None:
-        default = strategy.get("defaultStrategy") if isinstance(strategy, dict) else None
-        if default not in ("ALLOW_ALL", "DENY_ALL"):
-            raise biz("CHOICE_REQUIRED", name="defaultStrategy", choices="ALLOW_ALL, DENY_ALL")
-        current = application_view(ctx, pool, detail=False, app=app)["permissionStrategy"]
-        changes["permissionStrategy"] = {**current, "defaultStrategy": default}
     for key in ("name", "description", "logo"):
         if isinstance(body.get(key), str):
             changes[key] = body[key]
@@ -227,7 +214,7 @@ def active_users(ctx: RequestContext, call: RestCall) -> Any:
     """The users who signed in to the application, the most recent sign-in first."""
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
-    find_application(pool, app_id)
+    _find(ctx, pool, app_id)
     seen: dict[str, None] = {}
     for entry in reversed(entries(pool, "userAction")):
         if entry["eventType"] == "login" and entry["appId"] == app_id:
@@ -251,7 +238,7 @@ def application_tenants(ctx: RequestContext, call: RestCall) -> Any:
     """The application and the tenants whose applications include it."""
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
-    view = application_view(ctx, pool, detail=False, app=find_application(pool, app_id))
+    view = application_view(ctx, pool, detail=False, app=_find(ctx, pool, app_id))
     tenants = [
         {k: v for k, v in t.items() if k not in ("appIds", "userIds")}
         for t in records(pool, "tenants").values()
@@ -313,7 +300,7 @@ def _agreement_fields(body: dict[str, Any], agreement: dict[str, Any]) -> None:
 def create_agreement(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
-    find_application(pool, app_id)
+    _find(ctx, pool, app_id)
     body = json_body(call)
     text_field(body, "title")
     stored = _agreements(pool)
@@ -340,7 +327,7 @@ def create_agreement(ctx: RequestContext, call: RestCall) -> Any:
 def list_agreements(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
-    find_application(pool, app_id)
+    _find(ctx, pool, app_id)
     found = _of_app(pool, app_id)
     return {"list": found, "totalCount": len(found)}
 
@@ -349,7 +336,7 @@ def list_agreements(ctx: RequestContext, call: RestCall) -> Any:
 def modify_agreement(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
-    find_application(pool, app_id)
+    _find(ctx, pool, app_id)
     agreement = _agreement(pool, app_id, call.path_params["agreementId"])
     changed = dict(agreement)
     _agreement_fields(json_body(call), changed)
@@ -363,7 +350,7 @@ def modify_agreement(ctx: RequestContext, call: RestCall) -> Any:
 def delete_agreement(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
-    find_application(pool, app_id)
+    _find(ctx, pool, app_id)
     agreement = _agreement(pool, app_id, call.path_params["agreementId"])
     del _agreements(pool)[str(agreement["id"])]
     for order, rest in enumerate(_of_app(pool, app_id)):
@@ -377,7 +364,7 @@ def sort_agreements(ctx: RequestContext, call: RestCall) -> Any:
     """Reorder: ``ids`` must name every agreement of the application, once each."""
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
-    find_application(pool, app_id)
+    _find(ctx, pool, app_id)
     ids = json_body(call).get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, int | str) for i in ids):
         raise biz("NOT_STRING_LIST", name="ids")
