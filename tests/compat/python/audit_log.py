@@ -10,7 +10,12 @@ EXPECTED_STEPS = [
     "audit_log.applications.create",
     "audit_log.applications.delete",
     "audit_log.list_audit_logs",
+    "audit_log.list_audit_logs.by_user",
 ]
+
+# The official client's filters: operator_arn / app_id are sent only with operation_names, and
+# page and limit overwrite operation_name (so neither paging nor the operation filter reaches the
+# service); the user filter is what it can send.
 
 
 def flow(s: dict) -> None:
@@ -51,4 +56,12 @@ def flow(s: dict) -> None:
             and r["data"]["list"][3]["eventDetails"] == {"id": person["id"]}
             and r["data"]["totalCount"] == 4
         ),
+    )
+
+    step(
+        "audit_log.list_audit_logs.by_user",
+        lambda: mgmt.auditLog.list_audit_logs(
+            operation_names=["createUser"], user_ids=[person["id"]]
+        ),
+        lambda r: r["code"] == 200 and r["data"]["totalCount"] == 0 and r["data"]["list"] == [],
     )
