@@ -104,18 +104,18 @@ async def test_tenants_and_type(authing_management_client: Any, authing_pool: An
         await mgmt.applications.application_tenants(UNKNOWN_APP)
     assert unknown.value.code == 2011
 
-    assert (await mgmt.applications.find_by_id(app_id)).type == "INDIVIDUAL"
+    assert (await mgmt.applications.find_by_id(app_id)).app_type == "INDIVIDUAL"
     changed = await mgmt.applications.change_application_type(app_id, "BOTH")
-    assert changed.type == "BOTH"
-    assert (await mgmt.applications.find_by_id(app_id)).type == "BOTH"
+    assert changed.app_type == "BOTH"
+    assert (await mgmt.applications.find_by_id(app_id)).app_type == "BOTH"
     with pytest.raises(AuthingValidationError) as bad:
         await mgmt.applications.change_application_type(app_id, "SOLO")
     assert bad.value.parameter == "type"
 
     app = await mgmt.applications.create("Typed", "typed-app", ["https://t.example/cb"])
     tenant_app = await mgmt.applications.change_application_type(app.id, "Tenant")
-    assert (tenant_app.type, tenant_app.secret) == ("Tenant", app.secret)
-    assert (await mgmt.applications.find_by_id(app_id)).type == "BOTH"
+    assert (tenant_app.app_type, tenant_app.secret) == ("Tenant", app.secret)
+    assert (await mgmt.applications.find_by_id(app_id)).app_type == "BOTH"
 
 
 async def test_resources_and_roles_of_an_application(

@@ -210,7 +210,7 @@ class ApplicationsApi(ApiBase):
         path_params: dict[str, Any] = {}
         path_params["appId"] = app_id
         body: dict[str, Any] = {}
-        body["type"] = type
+        body["appType"] = type
         result = await self._execute(
             ops.APPLICATIONS_CHANGE_APPLICATION_TYPE,
             path_params=path_params,

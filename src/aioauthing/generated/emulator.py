@@ -250,7 +250,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "defaultRegisterTab",
             "passwordTabConfig",
             "oidcConfig",
-            "type",
+            "appType",
         ),
         "writable": (
             "protocol",
@@ -274,7 +274,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "registerTabs",
             "defaultRegisterTab",
             "passwordTabConfig",
-            "type",
+            "appType",
         ),
         "server": {
             "id": "id",
@@ -302,7 +302,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "defaultLoginTab": "password",
             "registerTabs": ["email", "phone"],
             "defaultRegisterTab": "email",
-            "type": "INDIVIDUAL",
+            "appType": "INDIVIDUAL",
         },
         "relations": {},
         "references": {},

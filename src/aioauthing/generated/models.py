@@ -2130,7 +2130,7 @@ class Application:
     """Password login settings, e.g. {enabledLoginMethods: [...]}."""
     oidc_config: Any | None = attrs.field(default=None, metadata={"wire": "oidcConfig"})
     """OIDC settings (grant_types, response_types, token lifetimes, ...)."""
-    type: str | None = attrs.field(default=None, metadata={"wire": "type"})
+    app_type: str | None = attrs.field(default=None, metadata={"wire": "appType"})
     """Application type: INDIVIDUAL, Tenant or BOTH."""
 
 

@@ -192,10 +192,10 @@ def update_application(ctx: RequestContext, call: RestCall) -> Any:
     app = _find(ctx, pool, call.path_params["appId"])
     body = json_body(call)
     changes: dict[str, Any] = {}
-    if "type" in body:
-        if body["type"] not in ("INDIVIDUAL", "Tenant", "BOTH"):
-            raise biz("CHOICE_REQUIRED", name="type", choices="INDIVIDUAL, Tenant, BOTH")
-        changes["type"] = body["type"]
+    if "appType" in body:
+        if body["appType"] not in ("INDIVIDUAL", "Tenant", "BOTH"):
+            raise biz("CHOICE_REQUIRED", name="appType", choices="INDIVIDUAL, Tenant, BOTH")
+        changes["appType"] = body["appType"]
     for key in ("name", "description", "logo"):
         if isinstance(body.get(key), str):
             changes[key] = body[key]
