@@ -13,6 +13,7 @@ from aioauthing import (
     NotFoundError,
     models,
 )
+from aioauthing.runtime.errors import InvalidInputError
 
 pytestmark = pytest.mark.anyio
 
@@ -194,3 +195,22 @@ async def test_batch_insert_resources_all_or_nothing(authing_management_client: 
             [models.BulkResourceInput(code="x", type="DATA", actions=[], namespace="nope")]
         )
     assert no_group.value.code == 404
+
+
+async def test_bad_input_is_refused_before_sending(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    calls = [
+        ("name", mgmt.tenants.update(UNKNOWN, name="")),
+        ("is_enabled", mgmt.tenants.update_member(UNKNOWN, UNKNOWN, "yes")),
+        ("connections", mgmt.tenants.create_ext_idp("x", "oidc", "not-a-list")),
+        ("enabled", mgmt.tenants.change_ext_idp_connection_state(UNKNOWN, None)),
+        ("bulk", mgmt.tenants.batch_insert_resources([])),
+    ]
+    for parameter, call in calls:
+        with pytest.raises(AuthingValidationError) as refused:
+            await call
+        assert refused.value.parameter == parameter
+    # Object parameters take any JSON value on the client; the service wants a mapping.
+    with pytest.raises(InvalidInputError) as not_mapping:
+        await mgmt.tenants.create_ext_idp_connection(UNKNOWN, "oidc", "i", "d", "f")
+    assert not_mapping.value.code == 400

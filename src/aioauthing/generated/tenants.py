@@ -119,6 +119,8 @@ class TenantsApi(ApiBase):
         """
         v.check_params(ops.TENANTS_UPDATE.checks, (tenant_id, name, app_ids, logo, description))
         v.require_non_empty("tenant_id", tenant_id)
+        if name is not UNSET:
+            v.require_non_empty("name", name)
         path_params: dict[str, Any] = {}
         path_params["tenantId"] = tenant_id
         body: dict[str, Any] = {}
