@@ -20,6 +20,13 @@ pytestmark = pytest.mark.anyio
 UNKNOWN = "000000000000000000000000"
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """The rules under test are the emulator's; the SDK calls are ordinary REST ones (the
+    tenant calls of test_mgmt_apps_tenants run on trio too)."""
+    return "asyncio"
+
+
 async def test_tenant_update_config_members_and_admins(
     authing_management_client: Any, authing_pool: Any
 ) -> None:
