@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from aioauthing import (
     AlreadyExistsError,
     AuthingValidationError,
+    ManagementClient,
     NotFoundError,
     models,
 )
+from aioauthing.emulator.settings import EmulatorSettings
 from aioauthing.runtime.errors import InvalidInputError
 
 pytestmark = pytest.mark.anyio
@@ -221,3 +224,40 @@ async def test_bad_input_is_refused_before_sending(authing_management_client: An
     with pytest.raises(InvalidInputError) as not_mapping:
         await mgmt.tenants.create_ext_idp_connection(UNKNOWN, "oidc", "i", "d", "f")
     assert not_mapping.value.code == 400
+
+
+@pytest.fixture
+def other_pool(authing_emulator: Any) -> EmulatorSettings:
+    """A second fresh pool on the same emulator."""
+    answer = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=10)
+    return EmulatorSettings.from_dict(answer.raise_for_status().json())
+
+
+async def test_another_pools_ids_are_not_found(
+    authing_management_client: Any, authing_pool: Any, other_pool: EmulatorSettings
+) -> None:
+    mgmt = authing_management_client
+    tenant = await mgmt.tenants.create("Acme", authing_pool.app_id)
+    user = await mgmt.users.create(models.CreateUserInput(username="ada"))
+    idp = await mgmt.tenants.create_ext_idp(
+        "OIDC",
+        "oidc",
+        [models.ExtIdpConnectionInput(type="oidc", identifier="c1", display_name="C", fields={})],
+    )
+    other = other_pool
+    async with ManagementClient(
+        other.user_pool_id, other.secret, host=other.host, public_key=other.public_key
+    ) as theirs:
+        for code, call in (
+            (404, theirs.tenants.detail(tenant.id)),
+            (404, theirs.tenants.add_members(tenant.id, [user.id])),
+            (404, theirs.tenants.ext_idp_detail(idp.id)),
+            (404, theirs.tenants.delete_ext_idp_connection(idp.connections[0].id)),
+            (2011, theirs.tenants.create("Beta", authing_pool.app_id)),  # not their application
+        ):
+            with pytest.raises(NotFoundError) as unknown:
+                await call
+            assert unknown.value.code == code
+        # Identifiers are unique per pool: the other pool may use c1.
+        assert (await theirs.tenants.check_ext_idp_connection_identifier_unique("c1")).code == 200
+    assert (await mgmt.tenants.detail(tenant.id)).id == tenant.id
