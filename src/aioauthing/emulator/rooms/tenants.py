@@ -158,24 +158,24 @@ def update_tenant(ctx: RequestContext, call: RestCall) -> Any:
     tenant = _tenant(pool, call.path_params["tenantId"])
     body = json_body(call)
     changes: dict[str, Any] = {}
-    if "name" in body:
+    if body.get("name") not in (None, ""):  # Go sends "" for a name (and appIds) not given
         changes["name"] = text_field(body, "name")
     for key in ("logo", "description", "css"):
         if body.get(key) is not None:
             if not isinstance(body[key], str):
-                raise biz("PARAM_MISSING", name=key)
+                raise biz("BAD_REQUEST")
             changes[key] = body[key]
     switches = body.get("ssoPageCustomizationSettings")
     if switches is not None:
         if not isinstance(switches, dict) or not all(
             k in _SSO_SWITCHES and isinstance(v, bool) for k, v in switches.items()
         ):
-            raise biz("CHOICE_REQUIRED", name="ssoPageCustomizationSettings", choices="布尔开关")
+            raise biz("BAD_REQUEST")  # only the four switches, each a bool
         changes["ssoPageCustomizationSettings"] = {
             **(tenant.get("ssoPageCustomizationSettings") or {}),
             **switches,
         }
-    if body.get("appIds") is not None:
+    if body.get("appIds") not in (None, ""):
         tenant["appIds"] = _app_ids(pool, body["appIds"])
     write("Tenant", tenant, changes, now=format_date(pool.now()))
     save(ctx, pool, _TENANTS)
