@@ -99,6 +99,18 @@ async def test_tenants_and_type(authing_management_client: Any, authing_pool: An
     tenant = await mgmt.tenants.create("Acme", app_id)
     found = await mgmt.applications.application_tenants(app_id)
     assert [(t.id, t.name) for t in found.tenants] == [(tenant.id, "Acme")]
+    shop = await mgmt.applications.create("Shop", "shop-tenants", ["https://s.example/cb"])
+    both = await mgmt.tenants.create("Both", f"{app_id},{shop.id}")
+    of_shop = await mgmt.applications.application_tenants(shop.id)
+    assert (of_shop.id, of_shop.domain, [t.id for t in of_shop.tenants]) == (
+        shop.id,
+        "shop-tenants",
+        [both.id],
+    )
+    assert [t.id for t in (await mgmt.applications.application_tenants(app_id)).tenants] == [
+        tenant.id,
+        both.id,
+    ]
     assert found.domain == (await mgmt.applications.find_by_id(app_id)).identifier
     with pytest.raises(NotFoundError) as unknown:
         await mgmt.applications.application_tenants(UNKNOWN_APP)

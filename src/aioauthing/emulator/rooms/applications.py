@@ -239,11 +239,9 @@ def application_tenants(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     app_id = call.path_params["appId"]
     view = application_view(ctx, pool, detail=False, app=_find(ctx, pool, app_id))
-    tenants = [
-        {k: v for k, v in t.items() if k not in ("appIds", "userIds")}
-        for t in records(pool, "tenants").values()
-        if app_id in (t.get("appIds") or [])
-    ]
+    from .tenants import tenants_of_application  # tenants imports this room
+
+    tenants = tenants_of_application(pool, app_id)
     return {
         "id": view["id"],
         "name": view["name"],
