@@ -71,10 +71,13 @@ exports.flow = async (s, h) => {
     () => mgmt.applications.changeApplicationType(s.app_id, "BOTH"),
     (a) => a.id === s.app_id && a.appType === "BOTH",
   );
+  const tenant = await mgmt.tenant.create({ name: `Acme ${tag}`, appIds: `${s.app_id},${app.id}` });
   await h.step(
     "applications.applicationTenants",
-    () => mgmt.applications.applicationTenants(s.app_id),
-    (d) => d.id === s.app_id && Array.isArray(d.tenants) && d.tenants.length === 0 && d.domain,
+    () => mgmt.applications.applicationTenants(app.id),
+    (d) =>
+      d.id === app.id && d.domain === `shop-${tag}` && d.tenants.length === 1 &&
+      d.tenants[0].id === tenant.id && d.tenants[0].name === `Acme ${tag}`,
   );
 
   // Agreements, through both faces (applications.xAgreement and applications.agreements.x).
