@@ -116,18 +116,6 @@ def _drop_nodes(ctx: RequestContext, pool: Pool, node_ids: list[str]) -> None:
             save_user(ctx, pool, {**user, "mainDepartmentId": None, "mainDepartmentCode": None})
 
 
-def node_ids(pool: Pool, refs: list[str]) -> list[str]:
-    """Ids of the nodes named by id or by code (``assignRole(nodeCodes:)``); NODE_NOT_FOUND."""
-    nodes = _nodes(pool)
-    found = []
-    for ref in refs:
-        node = nodes.get(ref) or next((n for n in nodes.values() if n.get("code") == ref), None)
-        if node is None:
-            raise biz("NODE_NOT_FOUND")
-        found.append(node["id"])
-    return found
-
-
 def _node(pool: Pool, node_id: str | None) -> dict[str, Any]:
     node: dict[str, Any] | None = _nodes(pool).get(node_id or "")
     if node is None:

@@ -10,7 +10,6 @@ from ..errors import biz
 from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool
 from ..store import DEFAULT_NAMESPACE, ok, page, records, save
-from .orgs import node_ids
 
 
 def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
@@ -72,15 +71,20 @@ def role_codes_of(pool: Pool, user_id: str, namespace: str | None) -> list[str]:
 
 def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
     """The users, groups and org nodes (by code) named by assignRole / revokeRole."""
-    groups = records(pool, "groups")
+    groups, nodes = records(pool, "groups"), records(pool, "nodes")
     for code in args.get("groupCodes") or []:
         if code not in groups:
             raise biz("GROUP_NOT_FOUND")
+    node_ids = []  # nodes by id (what the official org.add_roles sends) or code; held by id
+    for ref in args.get("nodeCodes") or []:
+        node = nodes.get(ref) or next((n for n in nodes.values() if n.get("code") == ref), None)
+        if node is None:
+            raise biz("NODE_NOT_FOUND")
+        node_ids.append(node["id"])
     targets = {
         "userIds": _user_ids(pool, args.get("userIds")),
         "groupCodes": list(args.get("groupCodes") or []),
-        # nodes by id (what the official org.add_roles sends) or code; held by id
-        "nodeCodes": node_ids(pool, list(args.get("nodeCodes") or [])),
+        "nodeCodes": node_ids,
     }
     if not any(targets.values()):
         raise biz("PARAMS_REQUIRED", names="userIds、groupCodes 或 nodeCodes")
