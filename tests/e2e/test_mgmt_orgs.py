@@ -367,3 +367,56 @@ async def test_bad_input_is_refused_before_sending(authing_management_client: An
     with pytest.raises(AuthingError) as blank:
         await mgmt.org.search_nodes("")
     assert "keyword" in str(blank.value)
+
+
+async def test_rest_forms_the_go_and_js_clients_send(authing_pool: Any, anyio_backend: Any) -> None:
+    """GO GetOrganizationList / GetOrganizationChildren and JS getAllOrgs go over REST."""
+    import httpx
+
+    from aioauthing.runtime.clients import ManagementClient
+
+    async with (
+        ManagementClient(
+            authing_pool.user_pool_id,
+            authing_pool.secret,
+            host=authing_pool.host,
+            public_key=authing_pool.public_key,
+        ) as mgmt,
+        httpx.AsyncClient(base_url=authing_pool.host, timeout=10) as http,
+    ):
+        org = await mgmt.org.create("Acme", code="acme")
+        eng = await mgmt.org.add_node(org.id, "Engineering", code="eng")
+        web = await mgmt.org.add_node(org.id, "Web", parent_node_id=eng.id, code="web")
+        await mgmt.org.create("Beta")
+        query = "query t($u: String!, $s: String!) { accessToken(userPoolId: $u, secret: $s) { accessToken } }"
+        answer = await http.post(
+            "/graphql/v2",
+            json={
+                "query": query,
+                "variables": {"u": authing_pool.user_pool_id, "s": authing_pool.secret},
+            },
+        )
+        token = answer.json()["data"]["accessToken"]["accessToken"]
+        headers = {"authorization": f"Bearer {token}"}
+
+        async def data(path: str, **params: Any) -> Any:
+            reply = (await http.get(path, params=params, headers=headers)).json()
+            assert reply["code"] == 200, reply
+            return reply["data"]
+
+        paged = await data("/api/v2/orgs/pagination", page=1, limit=1, sortBy="CREATEDAT_ASC")
+        assert paged["totalCount"] == 2 and [o["id"] for o in paged["list"]] == [org.id]
+        assert [n["id"] for n in await data("/api/v2/orgs/children", nodeId=org.root_node.id)] == [
+            eng.id
+        ]
+        deep = await data("/api/v2/orgs/children", nodeId=org.root_node.id, depth=2)
+        assert [n["id"] for n in deep] == [eng.id, web.id]
+        assert (await data("/api/v2/orgs/count"))["count"] == 2
+        rest = await data("/api/v2/orgs", page=1, limit=10)
+        assert {o["id"] for o in rest} >= {org.id} and rest[0][
+            "userPoolId"
+        ] == authing_pool.user_pool_id
+        missing = (
+            await http.get("/api/v2/orgs/children", params={"nodeId": "x"}, headers=headers)
+        ).json()
+        assert (missing["code"], missing["message"]) == (404, "节点不存在")

@@ -157,7 +157,9 @@ def create_org(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 @resolver("Query.orgs")
 def list_orgs(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
-    orgs = sorted(records(pool, "orgs").values(), key=lambda o: (o["createdAt"], o["id"]))
+    orgs = sorted(
+        records(pool, "orgs").values(), key=lambda o: o["createdAt"]
+    )  # stable: creation order
     if (args.get("sortBy") or "CREATEDAT_DESC").endswith("_DESC"):
         orgs.reverse()
     return page([_org_view(pool, o) for o in orgs], args.get("page"), args.get("limit"))
@@ -575,7 +577,9 @@ def _rest_org(pool: Pool, org: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sorted_orgs(pool: Pool, sort_by: str | None) -> list[dict[str, Any]]:
-    orgs = sorted(records(pool, "orgs").values(), key=lambda o: (o["createdAt"], o["id"]))
+    orgs = sorted(
+        records(pool, "orgs").values(), key=lambda o: o["createdAt"]
+    )  # stable: creation order
     if (sort_by or "CREATEDAT_DESC").endswith("_DESC"):
         orgs.reverse()
     return orgs
