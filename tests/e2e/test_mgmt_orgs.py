@@ -296,6 +296,23 @@ async def test_node_roles_and_authorized_resources(authing_management_client: An
         await mgmt.org.list_authorized_resources_by_code(org.id, "missing")
     assert _code(by_missing_code) == (NotFoundError, 404)
 
+    # a member of the node inherits the node's roles (granted by id) and their resources
+    ada = await _user(mgmt, "ada")
+    await mgmt.org.add_members([ada.id], node_id=eng.id)
+    await mgmt.acl.authorize_resource(
+        "default",
+        "reports",
+        "API",
+        [
+            models.AuthorizeResourceOpt(
+                target_type="ROLE", target_identifier="auditor", actions=["*"]
+            )
+        ],
+    )
+    inherited = await mgmt.users.list_authorized_resources(ada.id, namespace="default")
+    assert inherited is not None
+    assert sorted(r.code for r in inherited.list) == ["books", "reports"]
+
 
 async def test_import_by_json_and_export(authing_management_client: Any) -> None:
     mgmt = authing_management_client
