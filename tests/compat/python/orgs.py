@@ -95,9 +95,7 @@ def flow(s: dict) -> None:
         lambda: mgmt.org.get_node_by_id(web["id"]),
         lambda n: n["path"] == [root_id, eng["id"], web["id"]] and n["root"] is False,
     )
-    expect_code(
-        "org.get_node_by_id.unknown", lambda: mgmt.org.get_node_by_id("0" * 24), 404
-    )
+    expect_code("org.get_node_by_id.unknown", lambda: mgmt.org.get_node_by_id("0" * 24), 404)
     step(
         "org.update_node",
         lambda: mgmt.org.update_node(web["id"], name="Frontend", description="web apps"),
@@ -106,10 +104,14 @@ def flow(s: dict) -> None:
     step(
         "org.find_by_id",
         lambda: mgmt.org.find_by_id(org_id),
-        lambda o: len(o["nodes"]) == 4 and o["rootNode"]["children"] == [
-            eng["id"],
-            next(n["id"] for n in o["nodes"] if n["code"] == "sales"),
-        ],
+        lambda o: (
+            len(o["nodes"]) == 4
+            and o["rootNode"]["children"]
+            == [
+                eng["id"],
+                next(n["id"] for n in o["nodes"] if n["code"] == "sales"),
+            ]
+        ),
     )
     step(
         "org.list",
@@ -137,8 +139,10 @@ def flow(s: dict) -> None:
     step(
         "org.move_node",
         lambda: mgmt.org.move_node(org_id, eng["id"], sales_id),
-        lambda o: {n["id"]: n for n in o["nodes"]}[web["id"]]["path"]
-        == [root_id, sales_id, eng["id"], web["id"]],
+        lambda o: (
+            {n["id"]: n for n in o["nodes"]}[web["id"]]["path"]
+            == [root_id, sales_id, eng["id"], web["id"]]
+        ),
     )
     expect_code(
         "org.move_node.into_itself",
@@ -148,8 +152,9 @@ def flow(s: dict) -> None:
     step(
         "org.search_nodes",
         lambda: mgmt.org.search_nodes("front"),
-        lambda nodes: [n["id"] for n in nodes] == [web["id"]]
-        and nodes[0]["namePath"][-1] == "Frontend",
+        lambda nodes: (
+            [n["id"] for n in nodes] == [web["id"]] and nodes[0]["namePath"][-1] == "Frontend"
+        ),
     )
 
     step(
@@ -181,8 +186,10 @@ def flow(s: dict) -> None:
     step(
         "org.move_members",
         lambda: mgmt.org.move_members([ada], web["id"], eng["id"]),
-        lambda r: r["code"] == 200
-        and {u["id"] for u in mgmt.org.list_members(web["id"])["users"]["list"]} == {ada, bob},
+        lambda r: (
+            r["code"] == 200
+            and {u["id"] for u in mgmt.org.list_members(web["id"])["users"]["list"]} == {ada, bob}
+        ),
     )
     step(
         "org.delete_members",
@@ -203,9 +210,11 @@ def flow(s: dict) -> None:
     step(
         "org.list_roles",
         lambda: mgmt.org.list_roles(eng["id"]),
-        lambda r: r["totalCount"] == 1
-        and r["list"][0]["code"] == f"auditor{tag}"
-        and r["list"][0]["namespace"] == "default",
+        lambda r: (
+            r["totalCount"] == 1
+            and r["list"][0]["code"] == f"auditor{tag}"
+            and r["list"][0]["namespace"] == "default"
+        ),
     )
     step(
         "org.remove_roles",
@@ -229,8 +238,10 @@ def flow(s: dict) -> None:
     step(
         "org.list_authorized_resources",
         lambda: mgmt.org.list_authorized_resources(eng["id"], namespace="default"),
-        lambda r: r["totalCount"] == 1
-        and r["list"][0] == {"code": f"books{tag}", "type": "DATA", "actions": ["books:read"]},
+        lambda r: (
+            r["totalCount"] == 1
+            and r["list"][0] == {"code": f"books{tag}", "type": "DATA", "actions": ["books:read"]}
+        ),
     )
     step(
         "org.list_authorized_resources_by_code",
@@ -249,32 +260,43 @@ def flow(s: dict) -> None:
     imported = step(
         "org.import_by_json",
         lambda: mgmt.org.import_by_json(json.dumps(tree)),
-        lambda r: r["code"] == 200
-        and r["data"][0]["code"] == f"feifan{tag}"
-        and [c["code"] for c in r["data"][0]["children"]] == ["operation", "dev"],
+        lambda r: (
+            r["code"] == 200
+            and r["data"][0]["code"] == f"feifan{tag}"
+            and [c["code"] for c in r["data"][0]["children"]] == ["operation", "dev"]
+        ),
     )
     imported_org = imported["data"][0]["orgId"]
     step(
         "org.export_by_org_id",
         lambda: mgmt.org.export_by_org_id(imported_org),
-        lambda r: r["code"] == 200
-        and r["data"]["children"][1]["children"][0]["code"] == "backend"
-        and r["data"]["children"][1]["children"][0]["members"] == [],
+        lambda r: (
+            r["code"] == 200
+            and r["data"]["children"][1]["children"][0]["code"] == "backend"
+            and r["data"]["children"][1]["children"][0]["members"] == []
+        ),
     )
     step(
         "org.export_all",
         lambda: mgmt.org.export_all(),
-        lambda r: r["code"] == 200
-        and [t["orgId"] for t in r["data"]] == [org_id, second["id"], imported_org]
-        and [m["id"] for m in r["data"][0]["children"][0]["children"][0]["children"][0]["members"]]
-        == [ada],
+        lambda r: (
+            r["code"] == 200
+            and [t["orgId"] for t in r["data"]] == [org_id, second["id"], imported_org]
+            and [
+                m["id"]
+                for m in r["data"][0]["children"][0]["children"][0]["children"][0]["members"]
+            ]
+            == [ada]
+        ),
     )
 
     step(
         "org.delete_node",
         lambda: mgmt.org.delete_node(org_id, eng["id"]),
-        lambda r: r["code"] == 200
-        and [n["code"] for n in mgmt.org.find_by_id(org_id)["nodes"]] == [f"acme{tag}", "sales"],
+        lambda r: (
+            r["code"] == 200
+            and [n["code"] for n in mgmt.org.find_by_id(org_id)["nodes"]] == [f"acme{tag}", "sales"]
+        ),
     )
     expect_code("org.delete_node.root", lambda: mgmt.org.delete_node(org_id, root_id), 400)
     step(
