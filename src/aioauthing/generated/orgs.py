@@ -740,8 +740,7 @@ class OrgsApi(ApiBase):
     async def set_main_department(
         self,
         user_id: str,
-        *,
-        department_id: str | Unset | None = UNSET,
+        department_id: str | None,
     ) -> models.CommonMessage:
         """Set the main department of a user (one of the nodes the user is a member of).
 
@@ -755,8 +754,7 @@ class OrgsApi(ApiBase):
         v.require_non_empty("user_id", user_id)
         variables: dict[str, Any] = {}
         variables["userId"] = user_id
-        if department_id is not UNSET:
-            variables["departmentId"] = department_id
+        variables["departmentId"] = department_id
         data = await self._execute(ops.ORG_SET_MAIN_DEPARTMENT, variables=variables)
         return self._structure(data, models.CommonMessage)
 

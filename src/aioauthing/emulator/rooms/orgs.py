@@ -106,11 +106,21 @@ extend("Node", show=node_view)  # nodeById, updateNode (generic)
 
 
 def _drop_nodes(ctx: RequestContext, pool: Pool, node_ids: list[str]) -> None:
-    """Delete nodes: their memberships go, users whose main department they were lose it."""
+    """Delete nodes: their memberships and roles go, users whose main department they were
+    lose it."""
     gone = set(node_ids)
     for node_id in node_ids:
         del _nodes(pool)[node_id]
     save(ctx, pool, "nodes")
+    roles = records(pool, "roles")  # roles granted to the nodes are no longer held
+    held = [k for k, r in roles.items() if gone & set(r.get("nodeCodes") or [])]
+    for key in held:
+        roles[key] = {
+            **roles[key],
+            "nodeCodes": [n for n in roles[key]["nodeCodes"] if n not in gone],
+        }
+    if held:
+        save(ctx, pool, "roles")
     for user in list(pool.users.values()):
         if user.get("mainDepartmentId") in gone:
             save_user(ctx, pool, {**user, "mainDepartmentId": None, "mainDepartmentCode": None})
