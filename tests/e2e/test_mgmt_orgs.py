@@ -371,19 +371,24 @@ async def test_orgs_of_a_tenant(authing_management_client: Any) -> None:
 
 
 async def test_bad_input_is_refused_before_sending(authing_management_client: Any) -> None:
+    from aioauthing import AuthingValidationError
+
     mgmt = authing_management_client
-    with pytest.raises(AuthingError) as as_str:
-        await mgmt.org.add_roles("node-id", ["auditor"])  # Python's add_roles takes one id
-    assert "node_ids" in str(as_str.value)
-    with pytest.raises(AuthingError) as none:
-        await mgmt.org.move_node("org", None, "target")
-    assert "node_id" in str(none.value)
-    with pytest.raises(AuthingError) as kind:
-        await mgmt.org.list_authorized_resources("node", resource_type="FILE")
-    assert "resource_type" in str(kind.value)
-    with pytest.raises(AuthingError) as blank:
-        await mgmt.org.search_nodes("")
-    assert "keyword" in str(blank.value)
+    cases = [
+        (mgmt.org.add_roles("node-id", ["auditor"]), "node_ids"),  # a str, not a list of ids
+        (mgmt.org.move_node("org", None, "target"), "node_id"),
+        (mgmt.org.move_node("org", 3, "target"), "node_id"),
+        (mgmt.org.list_authorized_resources("node", resource_type="FILE"), "resource_type"),
+        (mgmt.org.search_nodes(""), "keyword"),
+        (mgmt.org.move_members(["u"] * 1001, "a", "b"), "user_ids"),
+        (mgmt.org.add_roles(["n"], ["auditor", None]), "role_codes[1]"),
+        (mgmt.org.import_by_json(None), "tree"),
+    ]
+    for call, name in cases:
+        with pytest.raises(AuthingError) as refused:
+            await call
+        assert type(refused.value) is AuthingValidationError
+        assert name in str(refused.value)
 
 
 async def test_rest_forms_the_go_and_js_clients_send(authing_pool: Any, anyio_backend: Any) -> None:
