@@ -10,6 +10,9 @@ from aioauthing import AlreadyExistsError, AuthingError, NotFoundError, models
 from aioauthing.runtime.errors import InvalidInputError
 
 pytestmark = pytest.mark.anyio
+# The newer tests run on asyncio only: they drive the emulator's org semantics, which do not
+# depend on the client's event loop (the tests above and the rest of the suite run on both).
+asyncio_only = pytest.mark.parametrize("anyio_backend", ["asyncio"])
 
 
 async def _user(mgmt: Any, name: str) -> Any:
@@ -143,6 +146,7 @@ def _code(info: pytest.ExceptionInfo[AuthingError]) -> tuple[type, int]:
     return type(info.value), info.value.code
 
 
+@asyncio_only
 async def test_node_lookups_root_children_and_search(
     authing_management_client: Any, other_mgmt: Any
 ) -> None:
@@ -191,6 +195,7 @@ async def test_node_lookups_root_children_and_search(
     assert _code(wrong_org) == (NotFoundError, 404)
 
 
+@asyncio_only
 async def test_move_node_keeps_its_subtree(authing_management_client: Any) -> None:
     mgmt = authing_management_client
     ada = await _user(mgmt, "ada")
@@ -219,6 +224,7 @@ async def test_move_node_keeps_its_subtree(authing_management_client: Any) -> No
     assert _code(elsewhere) == (NotFoundError, 404)
 
 
+@asyncio_only
 async def test_move_members_and_main_department(authing_management_client: Any) -> None:
     mgmt = authing_management_client
     ada, bob = await _user(mgmt, "ada"), await _user(mgmt, "bob")
@@ -257,6 +263,7 @@ async def test_move_members_and_main_department(authing_management_client: Any) 
     assert (await mgmt.users.list_department(ada.id)).total_count == 0
 
 
+@asyncio_only
 async def test_node_roles_and_authorized_resources(authing_management_client: Any) -> None:
     mgmt = authing_management_client
     org = await mgmt.org.create("Acme", code="acme")
@@ -314,6 +321,7 @@ async def test_node_roles_and_authorized_resources(authing_management_client: An
     assert sorted(r.code for r in inherited.list) == ["books", "reports"]
 
 
+@asyncio_only
 async def test_import_by_json_and_export(authing_management_client: Any) -> None:
     mgmt = authing_management_client
     ada = await _user(mgmt, "ada")
@@ -362,6 +370,7 @@ async def test_import_by_json_and_export(authing_management_client: Any) -> None
     assert _code(unknown) == (NotFoundError, 404)
 
 
+@asyncio_only
 async def test_orgs_of_a_tenant(authing_management_client: Any) -> None:
     mgmt = authing_management_client
     mine = await mgmt.org.create("Mine", tenant_id="t-1")
@@ -370,6 +379,7 @@ async def test_orgs_of_a_tenant(authing_management_client: Any) -> None:
     assert await mgmt.org.get_by_tenant_id("t-3") == []
 
 
+@asyncio_only
 async def test_bad_input_is_refused_before_sending(authing_management_client: Any) -> None:
     from aioauthing import AuthingValidationError
 
@@ -391,6 +401,7 @@ async def test_bad_input_is_refused_before_sending(authing_management_client: An
         assert name in str(refused.value)
 
 
+@asyncio_only
 async def test_rest_forms_the_go_and_js_clients_send(authing_pool: Any, anyio_backend: Any) -> None:
     """GO GetOrganizationList / GetOrganizationChildren and JS getAllOrgs go over REST."""
     import httpx
