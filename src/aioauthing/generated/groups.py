@@ -245,7 +245,7 @@ class GroupsApi(ApiBase):
     ) -> models.PaginatedAuthorizedResources | None:
         """List the resources granted to a group.
 
-        Documented as "获取分组被授权的所有资源": Python ``groups.list_authorized_resources``; JS ``groups.listAuthorizedResources``.
+        Documented as "获取分组被授权的所有资源": Go ``ListGroupsAuthorizedResources``; Python ``groups.list_authorized_resources``; JS ``groups.listAuthorizedResources``.
 
         Args:
             code: The group's code.
