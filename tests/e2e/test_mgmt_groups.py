@@ -1,0 +1,43 @@
+"""Groups end to end: the resources a group is authorized for, and unknown groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from aioauthing import AuthingValidationError, NotFoundError, models
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_list_authorized_resources_of_a_group(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    await mgmt.groups.create("staff", "Staff")
+    for namespace, resource, kind in (("default", "books", "DATA"), ("library", "/api", "API")):
+        opt = models.AuthorizeResourceOpt(
+            target_type="GROUP", target_identifier="staff", actions=[f"{resource}:read"]
+        )
+        await mgmt.acl.authorize_resource(namespace, resource, kind, [opt])
+
+    every = await mgmt.groups.list_authorized_resources("staff")
+    assert every.total_count == 2
+    assert {(r.code, str(r.type)) for r in every.list} == {("books", "DATA"), ("/api", "API")}
+    library = await mgmt.groups.list_authorized_resources("staff", namespace="library")
+    assert [(r.code, r.actions) for r in library.list] == [("/api", ["/api:read"])]
+    only_data = await mgmt.groups.list_authorized_resources("staff", resource_type="DATA")
+    assert [r.code for r in only_data.list] == ["books"]
+    assert await mgmt.groups.list_authorized_resources("no-such-group") is None
+    with pytest.raises(AuthingValidationError, match="resource_type"):
+        await mgmt.groups.list_authorized_resources("staff", resource_type="FILE")
+
+
+async def test_unknown_groups_answer_not_found(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    ada = await mgmt.users.create(models.CreateUserInput(username="ada"))
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.groups.add_users("no-such-group", [ada.id])
+    assert (info.value.code, info.value.message) == (404, "分组不存在")
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.groups.delete_many(["no-such-group"])
+    assert info.value.code == 404
