@@ -39,5 +39,8 @@ async def test_unknown_groups_answer_not_found(authing_management_client: Any) -
         await mgmt.groups.add_users("no-such-group", [ada.id])
     assert (info.value.code, info.value.message) == (404, "分组不存在")
     with pytest.raises(NotFoundError) as info:
+        await mgmt.groups.list_users("no-such-group")  # the service answers group: null
+    assert (info.value.code, info.value.message) == (404, "分组不存在")
+    with pytest.raises(NotFoundError) as info:
         await mgmt.groups.delete_many(["no-such-group"])
     assert info.value.code == 404

@@ -140,6 +140,9 @@ async def test_find_users_searches_the_holders(authing_management_client: Any) -
     assert [u.id for u in (await mgmt.roles.find_users("editor", search="1380")).list] == [bob.id]
     assert [u.id async for u in mgmt.roles.iter_find_users("editor", page_size=1)].__len__() == 2
     with pytest.raises(NotFoundError) as info:
+        await mgmt.roles.list_users("no-such-role")  # the service answers role: null
+    assert (info.value.code, info.value.message) == (404, "角色不存在")
+    with pytest.raises(NotFoundError) as info:
         await mgmt.roles.find_users("no-such-role")
     assert (info.value.code, info.value.message) == (404, "角色不存在")
 

@@ -239,6 +239,8 @@ class RolesApi(ApiBase):
         if namespace is not UNSET:
             variables["namespace"] = namespace
         data = await self._execute(ops.ROLES_LIST_USERS, variables=variables)
+        if data is None:  # the object whose field this reads does not exist
+            raise NotFoundError(404, "角色不存在", operation="roles.list_users")
         return self._structure(data, models.PaginatedUsers)
 
     def iter_list_users(
