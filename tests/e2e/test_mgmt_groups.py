@@ -44,3 +44,38 @@ async def test_unknown_groups_answer_not_found(authing_management_client: Any) -
     with pytest.raises(NotFoundError) as info:
         await mgmt.groups.delete_many(["no-such-group"])
     assert info.value.code == 404
+
+
+async def test_renamed_groups_keep_and_deleted_groups_drop_their_grants(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    ada = await mgmt.users.create(models.CreateUserInput(username="ada"))
+    await mgmt.groups.create("staff", "Staff")
+    await mgmt.groups.add_users("staff", [ada.id])
+    await mgmt.roles.create("editor")
+    await mgmt.roles.add_users(["editor"], group_codes=["staff"])
+    statement = models.PolicyStatementInput(resource="books:*", actions=["books:read"])
+    await mgmt.policies.create("readers", [statement])
+    await mgmt.policies.add_assignments(["readers"], "GROUP", ["staff"])
+
+    opt = models.AuthorizeResourceOpt(
+        target_type="ROLE", target_identifier="editor", actions=["books:read"]
+    )
+    await mgmt.acl.authorize_resource("default", "books", "DATA", [opt])
+
+    async def reached() -> list[str]:
+        found = await mgmt.users.list_authorized_resources(ada.id, namespace="default")
+        return [r.code for r in found.list]
+
+    await mgmt.groups.update("staff", new_code="team")
+    assert await reached() == ["books"]  # ada holds editor through the renamed group
+    assigned = await mgmt.policies.list_assignments(code="readers")
+    assert [(str(a.target_type), a.target_identifier) for a in assigned.list] == [("GROUP", "team")]
+    await mgmt.groups.delete(["team"])
+    assert (await mgmt.policies.list_assignments(code="readers")).total_count == 0
+    await mgmt.groups.create("team", "Team")
+    assert (await mgmt.policies.list_assignments(target_type="GROUP")).total_count == 0
+    # A new group of the same code does not inherit the deleted group's role.
+    await mgmt.groups.add_users("team", [ada.id])
+    assert await reached() == []

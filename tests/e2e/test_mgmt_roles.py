@@ -163,3 +163,28 @@ async def test_find_by_code_and_authorized_resources(authing_management_client: 
     assert await mgmt.roles.list_authorized_resources("no-such-role") is None
     with pytest.raises(AuthingValidationError, match="resource_type"):
         await mgmt.roles.list_authorized_resources("editor", resource_type="FILE")
+
+
+async def test_renamed_roles_keep_and_deleted_roles_drop_their_policies_and_data(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    await mgmt.udf.set("ROLE", "level", "NUMBER", "Level")
+    old = await mgmt.roles.create("editor")
+    await mgmt.policies.create("readers", [READ])
+    await mgmt.roles.add_policies(["editor"], ["readers"])
+    await mgmt.roles.set_udf_value(old.id, inputs({"level": 2}))
+
+    await mgmt.roles.update("editor", new_code="author")
+    assert [a.target_identifier for a in (await mgmt.roles.list_policies("author")).list] == [
+        "author"
+    ]
+    assert (await mgmt.roles.list_policies("editor")).total_count == 0
+
+    await mgmt.roles.delete("author")
+    assert (await mgmt.policies.list_assignments(code="readers")).total_count == 0
+    again = await mgmt.roles.create("author")
+    assert (await mgmt.roles.list_policies("author")).total_count == 0
+    assert await mgmt.roles.get_udf_value(again.id) == []
+    with pytest.raises(NotFoundError):
+        await mgmt.roles.get_udf_value(old.id)

@@ -213,3 +213,30 @@ def granting_statements(
                 }
             )
     return found
+
+
+def retarget(
+    ctx: RequestContext,
+    pool: Pool,
+    target_type: str,
+    old: str,
+    new: str | None,
+    namespace: str | None = None,
+) -> None:
+    """Assignments to a renamed target follow it; those to a deleted one (``new`` ``None``) go.
+
+    ``namespace``: only assignments of that permission group (a role's code is unique per group).
+    """
+    moved = False
+    for key, a in list(_assignments(pool).items()):
+        if (a["targetType"], a["targetIdentifier"]) != (target_type, old):
+            continue
+        if namespace is not None and a["namespace"] != namespace:
+            continue
+        del _assignments(pool)[key]
+        if new is not None:
+            entry = {**a, "targetIdentifier": new}
+            _assignments(pool)[_assignment_key(entry)] = entry
+        moved = True
+    if moved:
+        save(ctx, pool, "policy_assignments")

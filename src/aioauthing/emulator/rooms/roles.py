@@ -7,10 +7,12 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
+from ..generic import extend
 from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool
 from ..store import DEFAULT_NAMESPACE, json_body, ok, page, records, save
 from ..users import user_view
+from .policies import retarget
 
 
 def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
@@ -170,3 +172,15 @@ def find_role_users(ctx: RequestContext, call: RestCall) -> Any:
     except (TypeError, ValueError) as exc:
         raise biz("PAGE_NOT_INTEGER") from exc
     return page(found, number, limit)
+
+
+def _follow_role(ctx: RequestContext, pool: Pool, old: dict[str, Any], new: Any) -> None:
+    """Policy assignments follow a renamed role; a deleted role's assignments and custom data go."""
+    if new is not None and new["code"] == old["code"]:
+        return
+    retarget(ctx, pool, "ROLE", old["code"], None if new is None else new["code"], old["namespace"])
+    if new is None and records(pool, "udv").pop(f"ROLE/{old['id']}", None) is not None:
+        save(ctx, pool, "udv")
+
+
+extend("Role", after=_follow_role)
