@@ -188,3 +188,38 @@ async def test_renamed_roles_keep_and_deleted_roles_drop_their_policies_and_data
     assert await mgmt.roles.get_udf_value(again.id) == []
     with pytest.raises(NotFoundError):
         await mgmt.roles.get_udf_value(old.id)
+
+
+async def test_ids_of_another_pool_answer_not_found(
+    authing_management_client: Any, authing_emulator: Any
+) -> None:
+    import httpx
+
+    from aioauthing import ManagementClient
+    from aioauthing.emulator.settings import EmulatorSettings
+
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(f"{authing_emulator.url}/__emulator__/pools", json={})
+    other = EmulatorSettings.from_dict(answer.raise_for_status().json())
+    mine = authing_management_client
+    await mine.udf.set("ROLE", "level", "NUMBER", "Level")
+    role = await mine.roles.create("editor")
+    await mine.policies.create("readers", [READ])
+    async with ManagementClient(
+        other.user_pool_id, other.secret, host=other.host, public_key=other.public_key
+    ) as theirs:
+        await theirs.udf.set("ROLE", "level", "NUMBER", "Level")
+        await theirs.policies.create("readers", [READ])
+        for call in (
+            theirs.roles.get_udf_value(role.id),
+            theirs.roles.set_udf_value(role.id, inputs({"level": 1})),
+            theirs.roles.remove_udf_value(role.id, "level"),
+            theirs.roles.add_policies(["editor"], ["readers"]),
+            theirs.roles.find_users("editor"),
+            theirs.roles.list_users("editor"),
+        ):
+            with pytest.raises(NotFoundError) as info:
+                await call
+            assert (info.value.code, info.value.message) == (404, "角色不存在")
+        assert await theirs.roles.get_udf_value_batch([role.id]) == []
+    assert await mine.roles.get_udf_value(role.id) == []
