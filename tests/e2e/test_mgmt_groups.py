@@ -79,3 +79,20 @@ async def test_renamed_groups_keep_and_deleted_groups_drop_their_grants(
     # A new group of the same code does not inherit the deleted group's role.
     await mgmt.groups.add_users("team", [ada.id])
     assert await reached() == []
+
+
+async def test_members_of_groups_and_roles_carry_their_custom_data(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    await mgmt.udf.set("USER", "age", "NUMBER", "Age")
+    ada = await mgmt.users.create(models.CreateUserInput(username="ada"))
+    await mgmt.users.set_udf_value(ada.id, "age", 42)
+    await mgmt.groups.create("staff", "Staff")
+    await mgmt.groups.add_users("staff", [ada.id])
+    await mgmt.roles.create("editor")
+    await mgmt.roles.add_users(["editor"], user_ids=[ada.id])
+    for page in (await mgmt.groups.list_users("staff"), await mgmt.roles.list_users("editor")):
+        [member] = page.list
+        assert member.id == ada.id
+        assert [(d.key, d.value) for d in member.custom_data or []] == [("age", 42)]

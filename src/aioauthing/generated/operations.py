@@ -2707,9 +2707,9 @@ query groups($userId: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
 
 GROUPS_LIST_USERS = GraphQLOperation(
     name="groups.list_users",
-    operation_name="groupWithUsers",
+    operation_name="groupWithUsersWithCustomData",
     document="""\
-query groupWithUsers($code: String!, $page: Int, $limit: Int) {
+query groupWithUsersWithCustomData($code: String!, $page: Int, $limit: Int) {
   group(code: $code) {
     users(page: $page, limit: $limit) {
       totalCount
@@ -2764,6 +2764,12 @@ query groupWithUsers($code: String!, $page: Int, $limit: Int) {
         createdAt
         updatedAt
         externalId
+        customData {
+          key
+          value
+          dataType
+          label
+        }
       }
     }
   }
@@ -3931,9 +3937,9 @@ query roles($namespace: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
 
 ROLES_LIST_USERS = GraphQLOperation(
     name="roles.list_users",
-    operation_name="roleWithUsers",
+    operation_name="roleWithUsersWithCustomData",
     document="""\
-query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int) {
+query roleWithUsersWithCustomData($code: String!, $namespace: String, $page: Int, $limit: Int) {
   role(code: $code, namespace: $namespace) {
     users(page: $page, limit: $limit) {
       totalCount
@@ -3988,6 +3994,12 @@ query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int)
         createdAt
         updatedAt
         externalId
+        customData {
+          key
+          value
+          dataType
+          label
+        }
       }
     }
   }
