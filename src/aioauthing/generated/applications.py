@@ -15,6 +15,7 @@ from aioauthing.generated import operations as ops
 from aioauthing.runtime import validation as v
 from aioauthing.runtime.api import ApiBase
 from aioauthing.runtime.chunking import chunked
+from aioauthing.runtime.errors import NotFoundError
 from aioauthing.runtime.operation import UNSET, Unset
 from aioauthing.runtime.pagination import Paginator, paginate
 from aioauthing.runtime.wire import encrypt_fields, set_wire
@@ -773,6 +774,8 @@ class ApplicationsApi(ApiBase):
         variables["page"] = page
         variables["limit"] = limit
         data = await self._execute(ops.APPLICATIONS_GET_USERS_BY_ROLE_CODE, variables=variables)
+        if data is None:  # the object whose field this reads does not exist
+            raise NotFoundError(404, "角色不存在", operation="applications.get_users_by_role_code")
         return self._structure(data, models.PaginatedUsers)
 
     def iter_get_users_by_role_code(
