@@ -9,6 +9,9 @@ from .errors import biz
 from .state import EmulatorState, Pool
 from .tokens import TokenInfo, issue_management_token, issue_user_token, read_token
 
+INACTIVE_STATUSES = ("Suspended", "Resigned", "Archived")
+"""Account statuses that cannot log in and whose tokens are refused (2005) until re-activated."""
+
 __all__ = ["RequestContext"]
 
 
@@ -113,7 +116,7 @@ class RequestContext:
             header_pool = self.headers.get("x-authing-userpool-id", "").strip()
             if header_pool and header_pool != info.pool_id:
                 raise biz(invalid)  # another pool's user: not signed in to this one
-            if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+            if user.get("blocked") or user.get("status") in INACTIVE_STATUSES:
                 raise biz("USER_LOCKED")  # blocked since the token was issued: refused, as at login
         return info
 

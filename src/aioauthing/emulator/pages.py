@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from . import admin_protocols
+from .context import INACTIVE_STATUSES
 from .oauth import OAuthFailure, authorize
 from .passwords import verify_password
 from .state import EmulatorState, Pool
@@ -192,7 +193,7 @@ def _check_credentials(pool: Pool, account: str, password: str) -> dict[str, Any
         return "No user of this pool has this email, username or phone."
     if not verify_password(password, user.get("password")):
         return "Wrong password."
-    if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+    if user.get("blocked") or user.get("status") in INACTIVE_STATUSES:
         return "This account is blocked."
     second = mfa_step(pool, user)
     if second:

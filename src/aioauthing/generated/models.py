@@ -4,6 +4,7 @@
 #   spec/authentication/protocols.yaml
 #   spec/authentication/qrcode.yaml
 #   spec/management/mfa.yaml
+#   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
@@ -96,6 +97,7 @@ __all__ = [
     "PaginatedUsers",
     "PasswordUpdatePolicyConfig",
     "PasswordUpdatePolicyInput",
+    "PasswordValidity",
     "Policy",
     "PolicyAssignment",
     "PolicyAssignmentTargetType",
@@ -490,6 +492,16 @@ class Mfa:
     """Whether the user's logins need MFA."""
     secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
     """The TOTP secret, once a TOTP authenticator is bound or refreshed."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordValidity:
+    """Whether a password meets the pool's password policy."""
+
+    valid: bool = attrs.field(metadata={"wire": "valid"})
+    """Whether the password is acceptable."""
+    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
+    """Why not, when it is not."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import segno
 
-from ..context import RequestContext
+from ..context import INACTIVE_STATUSES, RequestContext
 from ..errors import AuthingBizError, biz
 from ..registry import RestCall, rest_route
 from ..state import Pool, format_date
@@ -148,7 +148,7 @@ def confirm_code(
     elif user_id is not None and entry["userId"] != user_id:
         raise biz("QRCODE_SCANNED_BY_OTHER")
     user = pool.users[entry["userId"]]
-    if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+    if user.get("blocked") or user.get("status") in INACTIVE_STATUSES:
         raise biz("USER_LOCKED")
     try:
         mfa_gate(ctx, pool, user)
