@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..audit import entries
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, resolver, rest_route
@@ -451,8 +452,6 @@ def _app(pool: Pool, call: RestCall) -> str:
 
 
 def _app_users(pool: Pool, app_id: str) -> set[str]:
-    from ..audit import entries  # noqa: PLC0415 - the audit module imports the rooms' helpers
-
     return {
         e["userId"]
         for e in entries(pool, "userAction")
