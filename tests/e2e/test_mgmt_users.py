@@ -8,7 +8,14 @@ from typing import Any
 import httpx
 import pytest
 
-from aioauthing import AuthingError, AuthingValidationError, NotFoundError, NotLoggedInError, models
+from aioauthing import (
+    AccountStateError,
+    AuthingError,
+    AuthingValidationError,
+    NotFoundError,
+    NotLoggedInError,
+    models,
+)
 from aioauthing.generated import operations as ops
 
 pytestmark = pytest.mark.anyio
@@ -235,3 +242,175 @@ async def test_groups_and_roles_batch_delete(authing_management_client: Any) -> 
     assert type(roles_missing.value) is NotFoundError and roles_missing.value.code == 404
     await mgmt.roles.delete_many(["a", "c"], namespace="ns")
     assert [r.code for r in (await mgmt.roles.list(namespace="ns")).list] == ["b"]
+
+
+# ---------------------------------------------------------------- account status
+async def test_suspend_resign_and_activate_gate_login_and_existing_tokens(
+    authing_client: Any, authing_management_client: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada, token = await _logged_in(auth, mgmt, "ada")
+    me = auth.as_user(token)
+
+    done = await mgmt.users.suspend(ada.id)
+    assert (done.code, done.message) == (200, "停用账号成功")
+    assert (await mgmt.users.detail(ada.id)).status == "Suspended"
+    for attempt in (me.get_current_user(), auth.login_by_username("ada", "pw123456")):
+        with pytest.raises(AccountStateError) as info:
+            await attempt
+        assert info.value.code == 2005
+
+    assert (await mgmt.users.activate(ada.id)).code == 200
+    assert (await me.get_current_user()).status == "Activated"  # the old token works again
+
+    assert (await mgmt.users.resign(ada.id)).message == "离职成功"
+    with pytest.raises(AccountStateError) as info:
+        await auth.login_by_username("ada", "pw123456")
+    assert info.value.code == 2005
+    await mgmt.users.activate(ada.id)
+    assert (await auth.login_by_username("ada", "pw123456")).id == ada.id
+
+    bob = await _user(mgmt, "bob")
+    assert (await mgmt.users.resign_batch([ada.id, bob.id])).code == 200
+    statuses = {u.status for u in await mgmt.users.batch_get([ada.id, bob.id])}
+    assert statuses == {"Resigned"}
+    for call in (mgmt.users.suspend, mgmt.users.activate, mgmt.users.resign):
+        with pytest.raises(NotFoundError) as missing:
+            await call("000000000000000000000000")
+        assert missing.value.code == 2004
+    with pytest.raises(NotFoundError):  # one unknown id: nothing changes
+        await mgmt.users.resign_batch([bob.id, "000000000000000000000000"])
+
+
+# ---------------------------------------------------------------- unknown and foreign ids
+async def test_reads_and_session_calls_on_unknown_or_foreign_ids_are_2004(
+    authing_management_client: Any, authing_emulator: Any
+) -> None:
+    from aioauthing import ManagementClient
+    from aioauthing.emulator.settings import EmulatorSettings
+
+    mgmt = authing_management_client
+    response = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=10)
+    other = EmulatorSettings.from_dict(response.json())
+    async with ManagementClient(
+        other.user_pool_id, other.secret, host=other.host, public_key=other.public_key
+    ) as theirs:
+        foreign = (await _user(theirs, "eve")).id
+    for user_id in (foreign, "000000000000000000000000"):
+        for call in (
+            mgmt.users.list_roles(user_id),
+            mgmt.users.list_groups(user_id),
+            mgmt.users.list_department(user_id),
+            mgmt.users.list_authorized_resources(user_id),
+            mgmt.users.kick([user_id]),
+            mgmt.users.logout(user_id),
+            mgmt.users.detail(user_id),
+        ):
+            with pytest.raises(NotFoundError) as info:
+                await call
+            assert info.value.code == 2004
+
+
+# ---------------------------------------------------------------- filter, identities, counts
+async def test_filter_link_identity_and_app_login_counts(
+    authing_client: Any, authing_management_client: Any, authing_pool: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada = await _user(mgmt, "ada", company="ACME")
+    await _user(mgmt, "bob", company="ACME")
+    await _user(mgmt, "cyd", company="Initech")
+    page = await mgmt.users.filter(filter=[{"key": "company", "value": "ACME"}], limit=1)
+    assert page.total_count == 2 and len(page.list) == 1
+    hits = await mgmt.users.filter(filter=[{"key": "username", "value": "Y", "op": "contains"}])
+    assert [u.username for u in hits.list] == ["cyd"]
+    with pytest.raises(AuthingError) as bad:
+        await mgmt.users.filter(filter=[{"value": "x"}])
+    assert bad.value.code == 400
+
+    linked = await mgmt.users.link_identity(ada.id, "gh-42", True, "github", "idp1", type="github")
+    assert linked.code == 200
+    identities = (await mgmt.users.batch_get([ada.id]))[0].identities or []
+    assert [(i.user_id_in_idp, i.ext_idp_id) for i in identities] == [("gh-42", "idp1")]
+    assert (await mgmt.users.unlink_identity(ada.id, True, "github", "idp1")).code == 200
+    assert (await mgmt.users.batch_get([ada.id]))[0].identities in (None, [])
+
+    app = authing_pool.app_id
+    assert await mgmt.users.get_application_login_user_num(app) == 0
+    await auth.login_by_username("ada", "pw123456")
+    await auth.login_by_username("ada", "pw123456")
+    assert await mgmt.users.get_application_login_user_num(app) == 1
+    await mgmt.udf.set("USER", "school", "STRING", "School")
+    await mgmt.users.set_udf_value(ada.id, "school", "MIT")
+    assert await mgmt.users.get_udf_field_user_num("school", app) == 1
+    assert await mgmt.users.get_udf_field_user_num("other", app) == 0
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.users.get_application_login_user_num("000000000000000000000000")
+    assert info.value.code == 2011
+
+    actions = await mgmt.users.list_user_actions(operation_name="login")
+    assert actions.total_count == 2 and all(e.user_id == ada.id for e in actions.list)
+
+
+# ---------------------------------------------------------------- permissions and passwords
+async def test_check_resource_permission_batch_and_resources_of_a_kind(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    ada = await _user(mgmt, "ada")
+    await mgmt.roles.create("editor")
+    await mgmt.roles.add_users(["editor"], user_ids=[ada.id])
+    opt = models.AuthorizeResourceOpt
+    await mgmt.acl.authorize_resource(
+        "default",
+        "books:1",
+        "DATA",
+        [opt(target_type="USER", target_identifier=ada.id, actions=["books:read"])],
+    )
+    await mgmt.acl.authorize_resource(
+        "default",
+        "books:*",
+        "DATA",
+        [opt(target_type="ROLE", target_identifier="editor", actions=["edit"])],
+    )
+    await mgmt.acl.authorize_resource(
+        "default",
+        "films",
+        "DATA",
+        [opt(target_type="USER", target_identifier=ada.id, actions=["*"])],
+    )
+    asked = ["books:1:read", "books:2:read", "books:2:edit", "films:watch", "music:play"]
+    allowed = await mgmt.users.check_resource_permission_batch(ada.id, "default", asked)
+    assert allowed == ["books:1:read", "books:2:edit", "films:watch"]
+
+    kind = await mgmt.users.list_authorized_resources_of_resource_kind(ada.id, "default", "books")
+    assert {(r.code, tuple(r.actions or [])) for r in kind} == {
+        ("books:1", ("books:read",)),
+        ("books:*", ("edit",)),
+    }
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.users.check_resource_permission_batch(
+            "000000000000000000000000", "default", asked
+        )
+    assert info.value.code == 2004
+    with pytest.raises(AuthingValidationError, match="resources"):
+        await mgmt.users.check_resource_permission_batch(ada.id, "default", "books:1:read")
+
+
+async def test_is_password_valid_send_email_and_check_login_status_by_token(
+    authing_client: Any, authing_management_client: Any, authing_emulator: Any, authing_pool: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    good, weak = (
+        await mgmt.users.is_password_valid("long-enough"),
+        await mgmt.users.is_password_valid("abc"),
+    )
+    assert (good.valid, weak.valid) == (True, False) and weak.message
+    sent = await mgmt.users.send_email("ada@example.com", "VERIFY_EMAIL")
+    assert (sent.code, sent.message) == (200, "发送成功")
+    outbox = httpx.get(
+        f"{authing_emulator.url}/__emulator__/outbox", params={"pool": authing_pool.user_pool_id}
+    ).json()
+    assert any(m.get("email") == "ada@example.com" for m in outbox["messages"])
+    _ada, token = await _logged_in(auth, mgmt, "ada")
+    status = await mgmt.users.check_login_status_by_token(token)
+    assert status is not None and status.status is True and status.code == 200

@@ -1542,8 +1542,10 @@ class UsersApi(ApiBase):
         """Of ``resources`` (each ``"<resource code>:<action>"``), return those the user may perform.
 
         Each item is a resource code and an action separated by the last ``:``
-        (``"books:read"``, ``"books:1:delete"``). The user's grants include those inherited from roles,
-        groups and org nodes, evaluated like ``acl.is_allowed``. The answer keeps the order asked.
+        (``"books:read"``, ``"books:1:delete"``); the action may be granted bare (``delete``) or in
+        Authing's ``<kind>:<action>`` form (``books:delete``), on the resource itself or a wildcard
+        (``books:*``, ``*``). The user's grants include those inherited from roles, groups and org
+        nodes. The answer keeps the order asked.
 
         Documented as "批量检查资源权限": Python ``users.check_resource_permission_batch``.
 

@@ -507,7 +507,9 @@ def _grants(pool: Pool, user_id: str, namespace: str) -> list[dict[str, Any]]:
 
 @rest_route("POST", "/api/v2/acl/check-resource-permission-batch")
 def check_resource_permission_batch(ctx: RequestContext, call: RestCall) -> Any:
-    """Of ``resources`` (``code:action``, split at the last colon), those the user may do."""
+    """Of ``resources`` (``code:action``, split at the last colon), those the user may do;
+    ``books:1:read`` is allowed by a grant of ``read`` or ``books:read`` on ``books:1``,
+    ``books:*`` or ``*`` (an action ``*`` or ``books:*`` allows every action)."""
     pool = ctx.require_management()
     body, namespace, resources = _permission_body(call, "resources")
     if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
@@ -516,8 +518,11 @@ def check_resource_permission_batch(ctx: RequestContext, call: RestCall) -> Any:
     allowed = []
     for item in resources:
         code, _, action = item.rpartition(":")
+        # Actions are granted bare (``read``) or in Authing's ``<kind>:<action>`` form.
+        forms = (action, f"{code.split(':')[0]}:{action}")
         if any(
-            _covers(g["code"], code) and any(_covers(a, action) for a in g.get("actions") or [])
+            _covers(g["code"], code)
+            and any(_covers(a, f) for a in g.get("actions") or [] for f in forms)
             for g in grants
         ):
             allowed.append(item)
