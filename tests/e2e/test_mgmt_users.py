@@ -283,15 +283,21 @@ async def test_suspend_resign_and_activate_gate_login_and_existing_tokens(
 
 
 # ---------------------------------------------------------------- unknown and foreign ids
-async def test_reads_and_session_calls_on_unknown_or_foreign_ids_are_2004(
-    authing_management_client: Any, authing_emulator: Any
-) -> None:
-    from aioauthing import ManagementClient
+@pytest.fixture
+def other_pool(authing_emulator: Any) -> Any:
+    """A second pool on the session emulator."""
     from aioauthing.emulator.settings import EmulatorSettings
 
-    mgmt = authing_management_client
     response = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=10)
-    other = EmulatorSettings.from_dict(response.json())
+    return EmulatorSettings.from_dict(response.json())
+
+
+async def test_reads_and_session_calls_on_unknown_or_foreign_ids_are_2004(
+    authing_management_client: Any, other_pool: Any
+) -> None:
+    from aioauthing import ManagementClient
+
+    mgmt, other = authing_management_client, other_pool
     async with ManagementClient(
         other.user_pool_id, other.secret, host=other.host, public_key=other.public_key
     ) as theirs:
@@ -407,9 +413,12 @@ async def test_is_password_valid_send_email_and_check_login_status_by_token(
     assert (good.valid, weak.valid) == (True, False) and weak.message
     sent = await mgmt.users.send_email("ada@example.com", "VERIFY_EMAIL")
     assert (sent.code, sent.message) == (200, "发送成功")
-    outbox = httpx.get(
-        f"{authing_emulator.url}/__emulator__/outbox", params={"pool": authing_pool.user_pool_id}
-    ).json()
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(
+            f"{authing_emulator.url}/__emulator__/outbox",
+            params={"pool": authing_pool.user_pool_id},
+        )
+    outbox = answer.json()
     assert any(m.get("email") == "ada@example.com" for m in outbox["messages"])
     _ada, token = await _logged_in(auth, mgmt, "ada")
     status = await mgmt.users.check_login_status_by_token(token)
