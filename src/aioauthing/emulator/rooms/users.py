@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from starlette.responses import JSONResponse
+
 from ..audit import entries
 from ..context import RequestContext
 from ..errors import biz
@@ -154,6 +156,17 @@ def user_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
         if user is not None:
             found.append(user_view(user))
     return found
+
+
+@rest_route("POST", "/api/v2/users/batch")
+def rest_user_batch(ctx: RequestContext, call: RestCall) -> Any:
+    """JS ``users.batch``: ``{ids, type, withCustomData}``, the same lookup as ``userBatch``."""
+    body = call.body if isinstance(call.body, dict) else {}
+    ids = body.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise biz("NOT_STRING_LIST", name="ids")
+    found = user_batch(ctx, None, {"ids": ids, "type": body.get("type")})
+    return Envelope([_rest_view(u, bool(body.get("withCustomData"))) for u in found])
 
 
 def _find(pool: Pool, args: dict[str, Any]) -> dict[str, Any] | None:
@@ -347,8 +360,9 @@ rest_route("POST", "/api/v2/users/{userId}/activate")(_status_route("Activated",
 rest_route("POST", "/api/v2/users/{userId}/resign")(_status_route("Resigned", "离职成功"))
 
 
-def _v3_ok(message: str) -> dict[str, Any]:
-    return {"statusCode": 200, "message": message, "apiCode": 0, "data": {"success": True}}
+def _v3_ok(message: str) -> JSONResponse:
+    """A V3 answer (``statusCode`` instead of ``code``; no ``apiCode`` on success)."""
+    return JSONResponse({"statusCode": 200, "message": message, "data": {"success": True}})
 
 
 @rest_route("POST", "/api/v3/resign-user")
