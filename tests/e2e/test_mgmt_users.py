@@ -423,3 +423,30 @@ async def test_is_password_valid_send_email_and_check_login_status_by_token(
     _ada, token = await _logged_in(auth, mgmt, "ada")
     status = await mgmt.users.check_login_status_by_token(token)
     assert status is not None and status.status is True and status.code == 200
+
+
+# ---------------------------------------------------------------- raw calls
+async def test_raw_graphql_and_rest_calls_use_the_management_token(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    ada = await _user(mgmt, "ada")
+    data = await mgmt.graphql(
+        "query isUserExists($username: String) { isUserExists(username: $username) }",
+        {"username": "ada"},
+    )
+    assert data == {"isUserExists": True}
+    detail = await mgmt.request("GET", f"/api/v2/users/{ada.id}")
+    assert (detail["id"], detail["username"]) == (ada.id, "ada")
+    kicked = await mgmt.request("POST", "/api/v2/users/kick", body={"userIds": [ada.id]})
+    assert kicked is None
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.request("GET", "/api/v2/users/000000000000000000000000")
+    assert info.value.code == 2004
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.graphql("query u($id: String) { user(id: $id) { id } }", {"id": "0" * 24})
+    assert info.value.code == 2004
+    with pytest.raises(AuthingValidationError, match="path"):
+        await mgmt.request("GET", "https://elsewhere.example/api/v2/users")
+    with pytest.raises(AuthingValidationError, match="method"):
+        await mgmt.request("FETCH", "/api/v2/users")
