@@ -450,3 +450,22 @@ async def test_raw_graphql_and_rest_calls_use_the_management_token(
         await mgmt.request("GET", "https://elsewhere.example/api/v2/users")
     with pytest.raises(AuthingValidationError, match="method"):
         await mgmt.request("FETCH", "/api/v2/users")
+
+
+async def test_new_calls_refuse_bad_input_before_sending(authing_management_client: Any) -> None:
+    users = authing_management_client.users
+    cases: list[tuple[Any, str]] = [
+        (users.suspend(None), "user_id"),
+        (users.activate(""), "user_id"),
+        (users.resign_batch([f"id{i}" for i in range(81)]), "user_ids"),
+        (users.resign_batch("abc"), "user_ids"),
+        (users.link_identity("u", "x", "yes", "github", "idp"), "is_social"),
+        (users.filter(filter="company=ACME"), "filter"),
+        (users.check_resource_permission_batch("u", "default", ["books:read", ""]), "resources"),
+        (users.is_password_valid(None), "password"),
+        (users.get_application_login_user_num(42), "app_id"),
+    ]
+    for call, name in cases:
+        with pytest.raises(AuthingValidationError) as info:
+            await call
+        assert info.value.parameter.split("[")[0] == name
