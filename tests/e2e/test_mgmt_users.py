@@ -469,3 +469,17 @@ async def test_new_calls_refuse_bad_input_before_sending(authing_management_clie
         with pytest.raises(AuthingValidationError) as info:
             await call
         assert info.value.parameter.split("[")[0] == name
+
+
+async def test_go_rest_role_list_matches_list_roles(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    ada = await _user(mgmt, "ada")
+    await mgmt.roles.create("admin", namespace="billing")
+    await mgmt.users.add_roles([ada.id], ["admin"], namespace="billing")
+    rest = await mgmt.request(
+        "GET", f"/api/v2/users/{ada.id}/roles", query={"namespace": "billing"}
+    )
+    typed = await mgmt.users.list_roles(ada.id, namespace="billing")
+    assert rest["totalCount"] == typed.total_count == 1
+    assert rest["list"][0]["code"] == typed.list[0].code == "admin"
+    assert (await mgmt.request("GET", f"/api/v2/users/{ada.id}/roles"))["totalCount"] == 0

@@ -28,6 +28,7 @@ from .account import check_password_strength
 from .acl import resources_of
 from .custom_data import typed_entry
 from .orgs import subtree_members
+from .roles import roles_held
 
 MAX_BATCH = 80
 
@@ -553,3 +554,13 @@ def authorized_resources_of_kind(ctx: RequestContext, call: RestCall) -> Any:
     grants = _grants(pool, body["userId"], namespace)
     found = [g for g in grants if g["code"] == kind or g["code"].startswith(f"{kind}:")]
     return Envelope(found, message="获取成功")
+
+
+@rest_route("GET", "/api/v2/users/{userId}/roles")
+def rest_user_roles(ctx: RequestContext, call: RestCall) -> Any:
+    """Go ``GetUserRoleList``: the user's roles of one permission group, as ``user(id).roles``."""
+    pool = ctx.require_management()
+    user = _get(pool, call.path_params["userId"])
+    namespace = call.query.get("namespace") or DEFAULT_NAMESPACE
+    roles = roles_held(pool, "userIds", user["id"], namespace)
+    return Envelope({"totalCount": len(roles), "list": roles}, message="获取成功")
