@@ -271,7 +271,7 @@ async def test_suspend_resign_and_activate_gate_login_and_existing_tokens(
     assert (await auth.login_by_username("ada", "pw123456")).id == ada.id
 
     bob = await _user(mgmt, "bob")
-    assert (await mgmt.users.resign_batch([ada.id, bob.id])).code == 200
+    assert (await mgmt.users.resign_batch([ada.id, bob.id])).success is True
     statuses = {u.status for u in await mgmt.users.batch_get([ada.id, bob.id])}
     assert statuses == {"Resigned"}
     for call in (mgmt.users.suspend, mgmt.users.activate, mgmt.users.resign):

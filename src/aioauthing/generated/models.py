@@ -4,6 +4,7 @@
 #   spec/authentication/protocols.yaml
 #   spec/authentication/qrcode.yaml
 #   spec/management/mfa.yaml
+#   spec/management/users.yaml
 #   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
@@ -132,6 +133,7 @@ __all__ = [
     "SetUdfValueBatchInput",
     "SortByEnum",
     "SsoSession",
+    "SuccessResult",
     "Tenant",
     "TicketFormat",
     "TokenIntrospection",
@@ -492,6 +494,14 @@ class Mfa:
     """Whether the user's logins need MFA."""
     secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
     """The TOTP secret, once a TOTP authenticator is bound or refreshed."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class SuccessResult:
+    """The data of a V3 answer that only says whether it worked."""
+
+    success: bool = attrs.field(metadata={"wire": "success"})
+    """Whether the call succeeded."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -1249,7 +1249,7 @@ class UsersApi(ApiBase):
     async def resign_batch(
         self,
         user_ids: Sequence[str],
-    ) -> models.CommonMessage:
+    ) -> models.SuccessResult:
         """Mark several users as resigned; fails (and changes nothing) when any id is unknown.
 
         Documented as "批量离职用户": JS ``users.resignUserBatch``.
@@ -1271,9 +1271,7 @@ class UsersApi(ApiBase):
             ops.USERS_RESIGN_BATCH,
             body=body,
         )
-        return self._structure(
-            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
-        )
+        return self._structure(result.get("data"), models.SuccessResult)
 
     async def filter(
         self,
