@@ -483,3 +483,30 @@ async def test_go_rest_role_list_matches_list_roles(authing_management_client: A
     assert rest["totalCount"] == typed.total_count == 1
     assert rest["list"][0]["code"] == typed.list[0].code == "admin"
     assert (await mgmt.request("GET", f"/api/v2/users/{ada.id}/roles"))["totalCount"] == 0
+
+
+async def test_suspension_also_stops_oidc_tokens_until_activated(
+    authing_client: Any, authing_management_client: Any, authing_pool: Any
+) -> None:
+    from test_protocols import PASSWORD, oidc_client, tokens_for
+
+    from aioauthing import OAuthError
+
+    mgmt = authing_management_client
+    alice = await authing_client.register_by_username("alice", PASSWORD)
+    async with oidc_client(authing_pool) as client:
+        tokens = await tokens_for(client, authing_pool, "openid profile offline_access")
+        assert tokens.refresh_token
+        await mgmt.users.suspend(alice.id)
+        with pytest.raises(OAuthError) as info:
+            await client.get_user_info_by_access_token(tokens.access_token)
+        assert info.value.error == "invalid_token"
+        with pytest.raises(OAuthError) as info:
+            await client.get_new_access_token_by_refresh_token(tokens.refresh_token)
+        assert info.value.error == "invalid_grant"
+        await mgmt.users.activate(alice.id)
+        claims = await client.get_user_info_by_access_token(tokens.access_token)
+        assert claims["sub"] == alice.id
+        assert (
+            await client.get_new_access_token_by_refresh_token(tokens.refresh_token)
+        ).access_token

@@ -28,9 +28,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from . import admin_protocols
-from .context import INACTIVE_STATUSES, RequestContext
+from .context import RequestContext
 from .errors import AuthingBizError
-from .oauth import OAuthFailure, authorize
+from .oauth import OAuthFailure, account_active, authorize
 from .passwords import verify_password
 from .rest_http import context_for
 from .rooms.messaging import consume_code, email_key, send_code, sms_key
@@ -272,7 +272,7 @@ def _check_credentials(pool: Pool, account: str, password: str) -> dict[str, Any
         return "No user of this pool has this email, username or phone."
     if not verify_password(password, user.get("password")):
         return "Wrong password."
-    if user.get("blocked") or user.get("status") in INACTIVE_STATUSES:
+    if not account_active(user):
         return "This account is blocked."
     return user
 
