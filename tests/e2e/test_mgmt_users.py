@@ -384,9 +384,14 @@ async def test_check_resource_permission_batch_and_resources_of_a_kind(
         "DATA",
         [opt(target_type="USER", target_identifier=ada.id, actions=["*"])],
     )
-    asked = ["books:1:read", "books:2:read", "books:2:edit", "films:watch", "music:play"]
-    allowed = await mgmt.users.check_resource_permission_batch(ada.id, "default", asked)
-    assert allowed == ["books:1:read", "books:2:edit", "films:watch"]
+    asked = ["books:1", "books:2", "films", "music"]
+    checked = await mgmt.users.check_resource_permission_batch(ada.id, "default", asked)
+    assert [(r.code, r.actions) for r in checked] == [
+        ("books:1", ["books:read", "edit"]),
+        ("books:2", ["edit"]),
+        ("films", ["*"]),
+        ("music", []),
+    ]
 
     kind = await mgmt.users.list_authorized_resources_of_resource_kind(ada.id, "default", "books")
     assert {(r.code, tuple(r.actions or [])) for r in kind} == {
@@ -399,7 +404,7 @@ async def test_check_resource_permission_batch_and_resources_of_a_kind(
         )
     assert info.value.code == 2004
     with pytest.raises(AuthingValidationError, match="resources"):
-        await mgmt.users.check_resource_permission_batch(ada.id, "default", "books:1:read")
+        await mgmt.users.check_resource_permission_batch(ada.id, "default", "books:1")
 
 
 async def test_is_password_valid_send_email_and_check_login_status_by_token(
@@ -461,7 +466,7 @@ async def test_new_calls_refuse_bad_input_before_sending(authing_management_clie
         (users.resign_batch("abc"), "user_ids"),
         (users.link_identity("u", "x", "yes", "github", "idp"), "is_social"),
         (users.filter(filter="company=ACME"), "filter"),
-        (users.check_resource_permission_batch("u", "default", ["books:read", ""]), "resources"),
+        (users.check_resource_permission_batch("u", "default", ["books:1", ""]), "resources"),
         (users.is_password_valid(None), "password"),
         (users.get_application_login_user_num(42), "app_id"),
     ]

@@ -6459,7 +6459,7 @@ USERS_CHECK_RESOURCE_PERMISSION_BATCH = RestOperation(
         ParamCheck("resources", "str", required=True, is_list=True, max_items=1000),
     ),
 )
-"""Of ``resources`` (each ``"<resource code>:<action>"``), return those the user may perform."""
+"""Each of ``resources`` (resource codes) with the actions the user may perform on it."""
 
 USERS_LIST_AUTHORIZED_RESOURCES_OF_RESOURCE_KIND = RestOperation(
     name="users.list_authorized_resources_of_resource_kind",

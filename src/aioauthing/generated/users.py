@@ -1536,21 +1536,20 @@ class UsersApi(ApiBase):
         user_id: str,
         namespace: str,
         resources: Sequence[str],
-    ) -> builtins.list[str]:
-        """Of ``resources`` (each ``"<resource code>:<action>"``), return those the user may perform.
+    ) -> builtins.list[models.AuthorizedResource]:
+        """Each of ``resources`` (resource codes) with the actions the user may perform on it.
 
-        Each item is a resource code and an action separated by the last ``:``
-        (``"books:read"``, ``"books:1:delete"``); the action may be granted bare (``delete``) or in
-        Authing's ``<kind>:<action>`` form (``books:delete``), on the resource itself or a wildcard
-        (``books:*``, ``*``). The user's grants include those inherited from roles, groups and org
-        nodes. The answer keeps the order asked.
+        The answer keeps the order asked, one item per resource code, with an empty ``actions``
+        list where the user has none. A grant on the code itself or on a wildcard (``books:*``,
+        ``*``) counts, and the user's grants include those inherited from roles, groups and org
+        nodes.
 
         Documented as "批量检查资源权限": Python ``users.check_resource_permission_batch``.
 
         Args:
             user_id: The user's id.
             namespace: The permission group (namespace) code.
-            resources: Resource-action pairs, ``"code:action"``.
+            resources: Resource codes, e.g. ["books:1", "books:2"].
 
         Raises:
             AuthingError: with one of the documented codes:
@@ -1571,7 +1570,7 @@ class UsersApi(ApiBase):
             ops.USERS_CHECK_RESOURCE_PERMISSION_BATCH,
             body=body,
         )
-        return self._structure(result.get("data"), builtins.list[str])
+        return self._structure(result.get("data"), builtins.list[models.AuthorizedResource])
 
     async def list_authorized_resources_of_resource_kind(
         self,

@@ -510,8 +510,8 @@ def _permission_body(call: RestCall, key: str) -> tuple[dict[str, Any], str, Any
 
 
 def _covers(pattern: str, value: str) -> bool:
-    """``books:*`` covers ``books:1``; ``*`` covers everything."""
-    return pattern in ("*", value) or (pattern.endswith(":*") and value.startswith(pattern[:-1]))
+    """A granted code covers ``value``: equal, ``*``, or a prefix wildcard (``books:*``)."""
+    return pattern in ("*", value) or (pattern.endswith("*") and value.startswith(pattern[:-1]))
 
 
 def _grants(pool: Pool, user_id: str, namespace: str) -> list[dict[str, Any]]:
@@ -522,26 +522,21 @@ def _grants(pool: Pool, user_id: str, namespace: str) -> list[dict[str, Any]]:
 
 @rest_route("POST", "/api/v2/acl/check-resource-permission-batch")
 def check_resource_permission_batch(ctx: RequestContext, call: RestCall) -> Any:
-    """Of ``resources`` (``code:action``, split at the last colon), those the user may do;
-    ``books:1:read`` is allowed by a grant of ``read`` or ``books:read`` on ``books:1``,
-    ``books:*`` or ``*`` (an action ``*`` or ``books:*`` allows every action)."""
+    """Each asked resource code with the actions the user has on it (granted to the user or
+    inherited; a grant on ``books:*`` or ``*`` covers ``books:1``), in the order asked."""
     pool = ctx.require_management()
     body, namespace, resources = _permission_body(call, "resources")
     if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
         raise biz("NOT_STRING_LIST", name="resources")
     grants = _grants(pool, body["userId"], namespace)
-    allowed = []
-    for item in resources:
-        code, _, action = item.rpartition(":")
-        # Actions are granted bare (``read``) or in Authing's ``<kind>:<action>`` form.
-        forms = (action, f"{code.split(':')[0]}:{action}")
-        if any(
-            _covers(g["code"], code)
-            and any(_covers(a, f) for a in g.get("actions") or [] for f in forms)
-            for g in grants
-        ):
-            allowed.append(item)
-    return Envelope(allowed, message="获取成功")
+    answer = []
+    for code in resources:
+        actions: list[str] = []
+        for grant in grants:
+            if _covers(grant["code"], code):
+                actions += [a for a in grant.get("actions") or [] if a not in actions]
+        answer.append({"code": code, "actions": actions})
+    return Envelope(answer, message="获取成功")
 
 
 @rest_route("POST", "/api/v2/acl/get-authorized-resources-of-resource-kind")
@@ -552,7 +547,11 @@ def authorized_resources_of_kind(ctx: RequestContext, call: RestCall) -> Any:
     if not isinstance(kind, str) or not kind:
         raise biz("PARAM_MISSING", name="resource")
     grants = _grants(pool, body["userId"], namespace)
-    found = [g for g in grants if g["code"] == kind or g["code"].startswith(f"{kind}:")]
+    found = [
+        {"code": g["code"], "actions": g.get("actions") or []}
+        for g in grants
+        if g["code"] == kind or g["code"].startswith(f"{kind}:")
+    ]
     return Envelope(found, message="获取成功")
 
 
