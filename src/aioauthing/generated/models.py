@@ -6,6 +6,8 @@
 #   spec/management/applications.yaml
 #   spec/management/mfa.yaml
 #   spec/management/orgs.yaml
+#   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
@@ -108,6 +110,7 @@ __all__ = [
     "PaginatedUsers",
     "PasswordUpdatePolicyConfig",
     "PasswordUpdatePolicyInput",
+    "PasswordValidity",
     "Policy",
     "PolicyAssignment",
     "PolicyAssignmentTargetType",
@@ -142,6 +145,7 @@ __all__ = [
     "SetUdfValueBatchInput",
     "SortByEnum",
     "SsoSession",
+    "SuccessResult",
     "Tenant",
     "TenantMember",
     "TenantSsoPageSettingsInput",
@@ -608,6 +612,24 @@ class OrgTreeNode:
         default=None, metadata={"wire": "children"}
     )
     """The child nodes, each with its own subtree."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class SuccessResult:
+    """The data of a V3 answer that only says whether it worked."""
+
+    success: bool = attrs.field(metadata={"wire": "success"})
+    """Whether the call succeeded."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordValidity:
+    """Whether a password meets the pool's password policy."""
+
+    valid: bool = attrs.field(metadata={"wire": "valid"})
+    """Whether the password is acceptable."""
+    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
+    """Why not, when it is not."""
 
 
 @attrs.define(slots=True, kw_only=True)
