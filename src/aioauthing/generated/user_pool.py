@@ -50,11 +50,10 @@ class UserPoolApi(ApiBase):
         The settings the emulator enforces: `register_disabled` (registration then answers 2031),
         `whitelist` (registration of an identifier not on an enabled whitelist answers 2031),
         `login_require_email_verified` (password login by an unverified email answers 2042).
-        The official whitelist switches (Go EnableWhileList / DisableWhileList, Python
-        whiteList.enable_white_list / disable_white_list, JS whitelist.enable / disable) are this call
-        with one `whitelist` switch: `white_list.enable_white_list(type)` / `disable_white_list(type)`.
+        `white_list.enable_white_list(type)` / `disable_white_list(type)` send this call with one
+        `whitelist` switch.
 
-        Documented as "更新用户池配置": Go ``UpdateUserPool``, ``EnableWhileList``, ``DisableWhileList``; Python ``userPool.update``, ``whiteList.enable_white_list``, ``whiteList.disable_white_list``; JS ``userpool.update``, ``whitelist.enable``, ``whitelist.disable``.
+        Documented as "更新用户池配置": Go ``UpdateUserPool``; Python ``userPool.update``; JS ``userpool.update``.
 
         Args:
             input: The settings to change.
