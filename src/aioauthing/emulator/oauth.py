@@ -19,6 +19,7 @@ import jwt
 
 from .keys import KeyMaterial
 from .state import EmulatorState, Pool
+from .store import records
 
 __all__ = [
     "OAuthFailure",
@@ -95,15 +96,30 @@ def authenticate_client(
         raise OAuthFailure("invalid_request", "client_id differs from the Basic credentials")
     secret = basic_secret if basic_id is not None else form.get("client_secret")
     pool = state.pool_by_app_id(client_id) if client_id else None
+    expected = pool.app_secret if pool is not None else ""
+    if pool is None and client_id:
+        pool, expected = _access_account(state, client_id)
     if pool is None:
         raise OAuthFailure("invalid_client", "unknown client", 401)
     if secret is None or secret == "":
         if secret_required:
             raise OAuthFailure("invalid_client", "client authentication required", 401)
         return pool, "none"
-    if not hmac.compare_digest(secret.encode(), pool.app_secret.encode()):
+    if not hmac.compare_digest(secret.encode(), expected.encode()):
         raise OAuthFailure("invalid_client", "client authentication failed", 401)
     return pool, "client_secret_basic" if basic_id is not None else "client_secret_post"
+
+
+def _access_account(state: EmulatorState, account_id: str) -> tuple[Pool | None, str]:
+    """The pool and secret of the enabled programmatic access account ``account_id`` (its id is
+    the AccessKey; kept by ``rooms.acl``); ``(None, "")`` when there is none or it is disabled."""
+    for pool in state.pools.values():
+        account = records(pool, "access_accounts").get(account_id)
+        if account is not None:
+            if not account.get("enabled"):
+                raise OAuthFailure("invalid_client", "the access account is disabled", 401)
+            return pool, str(account.get("secret") or "")
+    return None, ""
 
 
 # ---------------------------------------------------------------------------- authorization

@@ -250,6 +250,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "defaultRegisterTab",
             "passwordTabConfig",
             "oidcConfig",
+            "permissionStrategy",
         ),
         "writable": (
             "protocol",
@@ -282,6 +283,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "secret": "derived",
             "jwks": "derived",
             "oidcConfig": "derived",
+            "permissionStrategy": "derived",
         },
         "defaults": {
             "protocol": "oidc",

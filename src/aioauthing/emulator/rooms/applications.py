@@ -13,6 +13,7 @@ from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool, format_date
 from ..store import json_body, page, records, save, text_field
+from .acl import app_strategy
 
 
 def application_view(
@@ -34,6 +35,7 @@ def application_view(
     if app is not None:
         view.update({k: v for k, v in app.items() if k != "secret"})
         view["isDefault"] = False
+    view["permissionStrategy"] = app_strategy(pool, view["id"])
     if detail:
         view["secret"] = app["secret"] if app is not None else pool.app_secret
         view["jwks"] = {"keys": []}
