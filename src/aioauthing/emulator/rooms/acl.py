@@ -880,7 +880,7 @@ def create_access_account(ctx: RequestContext, call: RestCall) -> Any:
 @rest_route("PATCH", "/api/v2/applications/programmatic-access-accounts")
 def change_access_account(ctx: RequestContext, call: RestCall) -> Any:
     """``{id, enabled}`` enables or disables; ``{id, secret}`` replaces the secret (a new one
-    is made up when it is empty)."""
+    is made up when it is empty or not sent)."""
     pool = ctx.require_management()
     body = json_body(call)
     account = access_account(pool, str(body.get("id") or ""))
@@ -890,8 +890,8 @@ def change_access_account(ctx: RequestContext, call: RestCall) -> Any:
         if not isinstance(body["enabled"], bool):
             raise biz("PARAM_MISSING", name="enabled")
         account["enabled"] = body["enabled"]
-    if "secret" in body:
-        secret = body["secret"]
+    if "secret" in body or "enabled" not in body:
+        secret = body.get("secret")
         account["secret"] = secret if isinstance(secret, str) and secret else ctx.state.ids.secret()
     account["updatedAt"] = format_date(pool.now())
     save(ctx, pool, ACCESS_ACCOUNTS)
