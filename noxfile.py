@@ -107,6 +107,7 @@ def compat(session: nox.Session) -> None:
         "pytest",
         "tests/compat",
         "-q",
+        *session.posargs,
         env={
             "AIOAUTHING_OFFICIAL_PYTHON": f"{official}/official/bin/python",
             "AIOAUTHING_JS_SDK": js_sdk,
