@@ -860,9 +860,9 @@ def create_access_account(ctx: RequestContext, call: RestCall) -> Any:
     lifetime = body.get("tokenLifetime", 600)
     if not isinstance(lifetime, int) or isinstance(lifetime, bool) or lifetime <= 0:
         raise biz("NOT_INTEGER", name="tokenLifetime")
-    now = format_date(pool.now())
-    account = {
-        "id": ctx.state.ids.object_id(),
+    now, account_id = format_date(pool.now()), ctx.state.ids.object_id()
+    account: dict[str, Any] = {
+        "id": account_id,
         "appId": app_id,
         "secret": ctx.state.ids.secret(),
         "tokenLifetime": lifetime,
@@ -872,7 +872,7 @@ def create_access_account(ctx: RequestContext, call: RestCall) -> Any:
         "createdAt": now,
         "updatedAt": now,
     }
-    records(pool, ACCESS_ACCOUNTS)[account["id"]] = account
+    records(pool, ACCESS_ACCOUNTS)[account_id] = account
     save(ctx, pool, ACCESS_ACCOUNTS)
     return dict(account)
 
@@ -932,7 +932,7 @@ def app_access_allowed(pool: Pool, app_id: str, user_id: str) -> bool:
     }
     if verdicts:
         return "DENY" not in verdicts
-    return app_strategy(pool, app_id)["defaultStrategy"] != "DENY_ALL"
+    return bool(app_strategy(pool, app_id)["defaultStrategy"] != "DENY_ALL")
 
 
 def _rule_targets(
