@@ -821,7 +821,7 @@ class AclApi(ApiBase):
     ) -> models.PaginatedAuthorizedTargets | None:
         """The targets granted actions on a resource (optionally of one kind, holding all or any of some actions).
 
-        Documented as "获取具备某些资源操作权限的主体": Go ``GetAuthorizedTargets``; Python ``acl.get_authorized_targets``; JS ``acl.getAuthorizedTargets``.
+        Documented as "获取具备某些资源操作权限的主体": Go ``GetAuthorizedTargets``, ``GetAuthorizedTargetsCode``; Python ``acl.get_authorized_targets``; JS ``acl.getAuthorizedTargets``.
 
         Args:
             namespace: Permission group (namespace) code.
@@ -848,46 +848,6 @@ class AclApi(ApiBase):
         if target_type is not UNSET:
             variables["targetType"] = self._unstructure(target_type)
         data = await self._execute(ops.ACL_GET_AUTHORIZED_TARGETS, variables=variables)
-        return None if data is None else self._structure(data, models.PaginatedAuthorizedTargets)
-
-    async def get_authorized_targets_code(
-        self,
-        namespace: str,
-        resource_type: models.ResourceType | str,
-        resource: str,
-        *,
-        actions: models.AuthorizedTargetsActionsInput | Unset = UNSET,
-        target_type: models.PolicyAssignmentTargetType | str | Unset = UNSET,
-    ) -> models.PaginatedAuthorizedTargets | None:
-        """Like get_authorized_targets, groups named by code.
-
-        Documented as "获取具备某些资源操作权限的主体（分组返回 Code）": Go ``GetAuthorizedTargetsCode``.
-
-        Args:
-            namespace: Permission group (namespace) code.
-            resource_type: Resource type.
-            resource: Resource code.
-            actions: AuthorizedTargetsActionsInput(op="OR", list=[...]): only targets holding any (OR) or all (AND) of them.
-            target_type: Only targets of this kind.
-        """
-        v.check_params(
-            ops.ACL_GET_AUTHORIZED_TARGETS_CODE.checks,
-            (namespace, resource_type, resource, actions, target_type),
-        )
-        v.require_non_empty("namespace", namespace)
-        v.check_choice("resource_type", resource_type, frozenset(models.ResourceType))
-        v.require_non_empty("resource", resource)
-        if target_type is not UNSET:
-            v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
-        variables: dict[str, Any] = {}
-        variables["namespace"] = namespace
-        variables["resourceType"] = self._unstructure(resource_type)
-        variables["resource"] = resource
-        if actions is not UNSET:
-            variables["actions"] = self._unstructure(actions)
-        if target_type is not UNSET:
-            variables["targetType"] = self._unstructure(target_type)
-        data = await self._execute(ops.ACL_GET_AUTHORIZED_TARGETS_CODE, variables=variables)
         return None if data is None else self._structure(data, models.PaginatedAuthorizedTargets)
 
     async def get_authorized_resources_of_resource_kind(

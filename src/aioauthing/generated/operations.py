@@ -2721,36 +2721,6 @@ query authorizedTargets($namespace: String!, $resource: String!, $resourceType: 
 )
 """The targets granted actions on a resource (optionally of one kind, holding all or any of some actions)."""
 
-ACL_GET_AUTHORIZED_TARGETS_CODE = GraphQLOperation(
-    name="acl.get_authorized_targets_code",
-    operation_name="authorizedTargetsCode",
-    document="""\
-query authorizedTargetsCode($namespace: String!, $resource: String!, $resourceType: ResourceType!, $targetType: PolicyAssignmentTargetType, $actions: AuthorizedTargetsActionsInput) {
-  authorizedTargetsCode(namespace: $namespace, resource: $resource, resourceType: $resourceType, targetType: $targetType, actions: $actions) {
-    list {
-      targetType
-      targetIdentifier
-      actions
-    }
-    totalCount
-  }
-}
-""",
-    result_path=("authorizedTargetsCode",),
-    auth=AuthKind.MANAGEMENT,
-    idempotent=True,
-    errors=(),
-    secret_variables=(),
-    checks=(
-        ParamCheck("namespace", "str", required=True),
-        ParamCheck("resource_type", "str", required=True),
-        ParamCheck("resource", "str", required=True),
-        ParamCheck("actions", "model"),
-        ParamCheck("target_type", "str"),
-    ),
-)
-"""Like get_authorized_targets, groups named by code."""
-
 ACL_GET_AUTHORIZED_RESOURCES_OF_RESOURCE_KIND = RestOperation(
     name="acl.get_authorized_resources_of_resource_kind",
     method="POST",

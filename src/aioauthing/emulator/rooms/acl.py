@@ -479,7 +479,9 @@ def targets_of(
     return {"totalCount": len(found), "list": found}
 
 
-def _targets(ctx: RequestContext, args: dict[str, Any]) -> dict[str, Any]:
+@resolver("Query.authorizedTargets")
+def authorized_targets(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    """Groups are kept (and answered) by code."""
     pool = ctx.require_management()
     return targets_of(
         pool,
@@ -489,17 +491,6 @@ def _targets(ctx: RequestContext, args: dict[str, Any]) -> dict[str, Any]:
         args.get("targetType"),
         args.get("actions"),
     )
-
-
-@resolver("Query.authorizedTargets")
-def authorized_targets(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    return _targets(ctx, args)
-
-
-@resolver("Query.authorizedTargetsCode")
-def authorized_targets_code(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    """Groups are kept by code here, so the answer is ``authorizedTargets``'s."""
-    return _targets(ctx, args)
 
 
 @rest_route("POST", "/api/v2/acl/get-authorized-resources-of-resource-kind")
@@ -628,7 +619,7 @@ def list_resources(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     namespace = call.query.get("namespace") or ""
     _namespace_id(pool, namespace)
-    kind = call.query.get("type")
+    kind = call.query.get("type") or call.query.get("resourceType")  # Go: resourceType
     items = [
         view("Resource", r)
         for key, r in records(pool, "resources").items()
