@@ -367,7 +367,10 @@ async def test_programmatic_access_accounts_get_tokens_while_enabled(
             got = await client.get_access_token_by_client_credentials("read", account.id, secret)
             return str(got.access_token)
 
-        assert await token(account.secret)
+        first = await client.get_access_token_by_client_credentials(
+            "read", account.id, account.secret
+        )
+        assert first.expires_in == 300  # the account's token lifetime
         off = await mgmt.acl.disable_programmatic_access_account(account.id)
         assert off.enabled is False
         with pytest.raises(OAuthError) as refused:

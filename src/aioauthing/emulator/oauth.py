@@ -252,6 +252,7 @@ def _token_set(
     scope: str,
     nonce: str | None = None,
     refresh_token: str | None = None,
+    lifetime: int = ACCESS_TOKEN_LIFETIME,
 ) -> dict[str, Any]:
     now = int(pool.now())
     keys = state.keys
@@ -261,7 +262,7 @@ def _token_set(
             "jti": state.ids.secret(),
             "sub": subject,
             "iat": now,
-            "exp": now + ACCESS_TOKEN_LIFETIME,
+            "exp": now + lifetime,
             "scope": scope,
             "iss": issuer,
             "aud": client_id,
@@ -270,7 +271,7 @@ def _token_set(
     answer: dict[str, Any] = {
         "access_token": access,
         "token_type": "Bearer",
-        "expires_in": ACCESS_TOKEN_LIFETIME,
+        "expires_in": lifetime,
         "scope": scope,
     }
     user = pool.users.get(subject)
@@ -338,7 +339,18 @@ def exchange(
         scope = form.get("scope", "").strip()
         if not scope:
             raise OAuthFailure("invalid_scope", "scope is required")
-        return _token_set(state, pool, issuer, client_id=client_id, subject=client_id, scope=scope)
+        # a programmatic access account (its key in the form, as the official clients send it)
+        account = records(pool, "access_accounts").get(form.get("client_id", ""))
+        lifetime = int(account.get("tokenLifetime") or 0) if account else 0
+        return _token_set(
+            state,
+            pool,
+            issuer,
+            client_id=client_id,
+            subject=client_id,
+            scope=scope,
+            lifetime=lifetime or ACCESS_TOKEN_LIFETIME,
+        )
     if not grant:
         raise OAuthFailure("invalid_request", "grant_type is required")
     raise OAuthFailure("unsupported_grant_type", f"grant_type {grant!r} is not supported")
