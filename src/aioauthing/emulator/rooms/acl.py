@@ -338,10 +338,11 @@ def _opts(body: dict[str, Any], *, batch: bool) -> list[dict[str, Any]]:
     if not isinstance(opts, list) or not opts:
         raise biz("EMPTY_VALUE", name="opts")
     for opt in opts:
+        if not isinstance(opt, dict):
+            raise biz("PARAMS_REQUIRED", names="targetType 和 targetIdentifier")
         ids = opt.get("targetIdentifiers") if batch else opt.get("targetIdentifier")
         if (
-            not isinstance(opt, dict)
-            or opt.get("targetType") not in _TARGET_TYPES
+            opt.get("targetType") not in _TARGET_TYPES
             or not ids
             or (batch and not isinstance(opt.get("resources"), list))
         ):
@@ -1018,24 +1019,31 @@ rest_route("POST", "/api/v2/applications/{appId}/authorization/revoke")(
 )
 
 
+def apply_permission_strategy(
+    ctx: RequestContext, pool: Pool, app_id: str, body: dict[str, Any]
+) -> None:
+    """Keep ``permissionStrategy.defaultStrategy`` (ALLOW_ALL / DENY_ALL) of an application
+    update body, if it has one (the application must exist: the caller checks)."""
+    strategy = body.get("permissionStrategy")
+    if strategy is None:
+        return
+    chosen = strategy.get("defaultStrategy") if isinstance(strategy, dict) else None
+    if chosen not in ("ALLOW_ALL", "DENY_ALL"):
+        raise biz("CHOICE_REQUIRED", name="defaultStrategy", choices="ALLOW_ALL, DENY_ALL")
+    records(pool, "app_strategy")[app_id] = {
+        **app_strategy(pool, app_id),
+        "defaultStrategy": chosen,
+    }
+    save(ctx, pool, "app_strategy")
+
+
 @rest_route("POST", "/api/v2/applications/{appId}")
 def update_application(ctx: RequestContext, call: RestCall) -> Any:
-    """Only ``permissionStrategy.defaultStrategy`` (ALLOW_ALL / DENY_ALL) is kept here; the
-    answer is the application's detail, carrying it."""
+    """The application update of ``update_default_application_access_policy``: only its
+    ``permissionStrategy`` is handled here; the answer is the application's detail."""
     from .applications import _find, application_view
 
     pool = ctx.require_management()
     app = _find(ctx, pool, call.path_params["appId"])
-    body = json_body(call)
-    strategy = body.get("permissionStrategy")
-    if strategy is not None:
-        chosen = strategy.get("defaultStrategy") if isinstance(strategy, dict) else None
-        if chosen not in ("ALLOW_ALL", "DENY_ALL"):
-            raise biz("CHOICE_REQUIRED", name="defaultStrategy", choices="ALLOW_ALL, DENY_ALL")
-        app_id = call.path_params["appId"]
-        records(pool, "app_strategy")[app_id] = {
-            **app_strategy(pool, app_id),
-            "defaultStrategy": chosen,
-        }
-        save(ctx, pool, "app_strategy")
+    apply_permission_strategy(ctx, pool, call.path_params["appId"], json_body(call))
     return application_view(ctx, pool, detail=True, app=app)
