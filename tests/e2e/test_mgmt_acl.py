@@ -425,3 +425,24 @@ async def test_application_access_policies_are_kept_per_target(
     assert info.value.code == 2011
     with pytest.raises(AuthingValidationError):
         await mgmt.acl.allow_access_application(app_id, "USER", ada.id)
+
+
+@ASYNCIO_ONLY
+async def test_bad_acl_input_is_refused_before_sending(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    cases = [
+        (lambda: mgmt.acl.is_allowed(42, "read", "books:1", "default"), "user_id"),
+        (lambda: mgmt.acl.revoke_resource("default", "books:1", "USER"), "opts"),
+        (lambda: mgmt.acl.authorize_resources("default", []), "opts"),
+        (lambda: mgmt.acl.get_resource_by_code("default", None), "code"),
+        (
+            lambda: mgmt.acl.update_default_application_access_policy("app", "MAYBE"),
+            "default_strategy",
+        ),
+        (lambda: mgmt.acl.programmatic_access_account_list("app", page="1"), "page"),
+        (lambda: mgmt.acl.delete_namespace("pool", "7"), "id"),
+    ]
+    for call, parameter in cases:
+        with pytest.raises(AuthingValidationError) as info:
+            await call()
+        assert info.value.parameter == parameter
