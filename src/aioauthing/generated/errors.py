@@ -295,6 +295,24 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "用户名不能为空",
         "en": "The username must not be empty",
     },
+    "ROOT_NODE_MOVE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不能移动根节点",
+        "en": "The root node cannot be moved",
+    },
+    "NODE_MOVE_INTO_ITSELF": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不能将节点移动到它自己或它的子节点下",
+        "en": "A node cannot be moved under itself or one of its descendants",
+    },
+    "NOT_NODE_MEMBER": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "用户不是该节点的成员",
+        "en": "The user is not a member of the node",
+    },
     "FILE_EMPTY": {
         "code": 400,
         "family": "InvalidInputError",

@@ -4,6 +4,7 @@
 #   spec/authentication/protocols.yaml
 #   spec/authentication/qrcode.yaml
 #   spec/management/mfa.yaml
+#   spec/management/orgs.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
@@ -95,6 +96,7 @@ __all__ = [
     "OidcTokenSet",
     "Operator",
     "Org",
+    "OrgTreeNode",
     "PaginatedApplicationAccessPolicies",
     "PaginatedApplications",
     "PaginatedAuditLogs",
@@ -534,6 +536,40 @@ class Mfa:
     """Whether the user's logins need MFA."""
     secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
     """The TOTP secret, once a TOTP authenticator is bound or refreshed."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class OrgTreeNode:
+    """A node of an exported organization tree, its members and its child nodes (REST export and import)."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Node id."""
+    org_id: str | None = attrs.field(default=None, metadata={"wire": "orgId"})
+    """The organization the node belongs to."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Node name."""
+    name_i18n: str | None = attrs.field(default=None, metadata={"wire": "nameI18n"})
+    """Translated names (JSON text)."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    description_i18n: str | None = attrs.field(default=None, metadata={"wire": "descriptionI18n"})
+    """Translated descriptions (JSON text)."""
+    order: int | None = attrs.field(default=None, metadata={"wire": "order"})
+    """Sort order, larger first."""
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Node code, unique in the organization."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    members: builtins.list[User] | None = attrs.field(default=None, metadata={"wire": "members"})
+    """The node's own members (not its descendants')."""
+    children: builtins.list[OrgTreeNode] | None = attrs.field(
+        default=None, metadata={"wire": "children"}
+    )
+    """The child nodes, each with its own subtree."""
 
 
 @attrs.define(slots=True, kw_only=True)

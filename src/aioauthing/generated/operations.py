@@ -3919,6 +3919,512 @@ query nodeByIdWithMembers($id: String!, $page: Int, $limit: Int, $sortBy: SortBy
 )
 """List the members of a node (and of its descendants by default), one page at a time."""
 
+ORG_GET_NODE_BY_ID = GraphQLOperation(
+    name="org.get_node_by_id",
+    operation_name="nodeById",
+    document="""\
+query nodeById($id: String!) {
+  nodeById(id: $id) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("nodeById",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("node_id", "str", required=True),),
+)
+"""Fetch a node (department) by id."""
+
+ORG_GET_NODE_BY_CODE = GraphQLOperation(
+    name="org.get_node_by_code",
+    operation_name="nodeByCode",
+    document="""\
+query nodeByCode($orgId: String!, $code: String!) {
+  nodeByCode(orgId: $orgId, code: $code) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("nodeByCode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""Fetch a node of an organization by its code."""
+
+ORG_IS_ROOT_NODE = GraphQLOperation(
+    name="org.is_root_node",
+    operation_name="isRootNode",
+    document="""\
+query isRootNode($nodeId: String!, $orgId: String!) {
+  isRootNode(nodeId: $nodeId, orgId: $orgId)
+}
+""",
+    result_path=("isRootNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("node_id", "str", required=True),
+    ),
+)
+"""Whether a node is the root node of its organization."""
+
+ORG_MOVE_NODE = GraphQLOperation(
+    name="org.move_node",
+    operation_name="moveNode",
+    document="""\
+mutation moveNode($orgId: String!, $nodeId: String!, $targetParentId: String!) {
+  moveNode(orgId: $orgId, nodeId: $nodeId, targetParentId: $targetParentId) {
+    id
+    rootNode {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    nodes {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    tenantId
+  }
+}
+""",
+    result_path=("moveNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("target_parent_id", "str", required=True),
+    ),
+)
+"""Move a node, with its whole subtree and members, under another parent; returns the organization."""
+
+ORG_LIST_CHILDREN = GraphQLOperation(
+    name="org.list_children",
+    operation_name="childrenNodes",
+    document="""\
+query childrenNodes($orgId: String, $nodeId: String!) {
+  childrenNodes(orgId: $orgId, nodeId: $nodeId) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("childrenNodes",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("org_id", "str"),
+    ),
+)
+"""List the direct children of a node."""
+
+ORG_ROOT_NODE = GraphQLOperation(
+    name="org.root_node",
+    operation_name="rootNode",
+    document="""\
+query rootNode($orgId: String!) {
+  rootNode(orgId: $orgId) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("rootNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
+)
+"""Fetch the root node of an organization."""
+
+ORG_SEARCH_NODES = GraphQLOperation(
+    name="org.search_nodes",
+    operation_name="searchNodes",
+    document="""\
+query searchNodes($keyword: String!) {
+  searchNodes(keyword: $keyword) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("searchNodes",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("keyword", "str", required=True),),
+)
+"""Find the nodes of every organization of the pool whose name contains a keyword."""
+
+ORG_IMPORT_BY_JSON = RestOperation(
+    name="org.import_by_json",
+    method="POST",
+    path="/api/v2/orgs/import",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("tree", "any", required=True),),
+)
+"""Create an organization from a JSON tree of nodes."""
+
+ORG_ADD_ROLES = GraphQLOperation(
+    name="org.add_roles",
+    operation_name="assignRole",
+    document="""\
+mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
+  assignRole(namespace: $namespace, roleCode: $roleCode, roleCodes: $roleCodes, userIds: $userIds, groupCodes: $groupCodes, nodeCodes: $nodeCodes) {
+    message
+    code
+  }
+}
+""",
+    result_path=("assignRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Grant roles of one permission group to a node (its members inherit them)."""
+
+ORG_REMOVE_ROLES = GraphQLOperation(
+    name="org.remove_roles",
+    operation_name="revokeRole",
+    document="""\
+mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
+  revokeRole(namespace: $namespace, roleCode: $roleCode, roleCodes: $roleCodes, userIds: $userIds, groupCodes: $groupCodes, nodeCodes: $nodeCodes) {
+    message
+    code
+  }
+}
+""",
+    result_path=("revokeRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Revoke roles of one permission group from nodes."""
+
+ORG_LIST_ROLES = GraphQLOperation(
+    name="org.list_roles",
+    operation_name="getNodeRoles",
+    document="""\
+query getNodeRoles($id: String!, $namespace: String) {
+  nodeById(id: $id) {
+    roles(namespace: $namespace) {
+      totalCount
+      list {
+        id
+        namespace
+        code
+        arn
+        description
+        isSystem
+        createdAt
+        updatedAt
+      }
+    }
+  }
+}
+""",
+    result_path=("nodeById", "roles"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""List the roles granted to a node (in one permission group, or in all when omitted)."""
+
+ORG_LIST_AUTHORIZED_RESOURCES = GraphQLOperation(
+    name="org.list_authorized_resources",
+    operation_name="listNodeByIdAuthorizedResources",
+    document="""\
+query listNodeByIdAuthorizedResources($id: String!, $namespace: String, $resourceType: String) {
+  nodeById(id: $id) {
+    authorizedResources(namespace: $namespace, resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("nodeById", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
+)
+"""List the resources a node is authorized for, and the actions on each."""
+
+ORG_LIST_AUTHORIZED_RESOURCES_BY_CODE = GraphQLOperation(
+    name="org.list_authorized_resources_by_code",
+    operation_name="listNodeByCodeAuthorizedResources",
+    document="""\
+query listNodeByCodeAuthorizedResources($orgId: String!, $code: String!, $namespace: String, $resourceType: String) {
+  nodeByCode(orgId: $orgId, code: $code) {
+    authorizedResources(namespace: $namespace, resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("nodeByCode", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
+)
+"""List the resources a node (by organization and code) is authorized for."""
+
+ORG_MOVE_MEMBERS = GraphQLOperation(
+    name="org.move_members",
+    operation_name="moveMembers",
+    document="""\
+mutation moveMembers($userIds: [String!]!, $sourceNodeId: String!, $targetNodeId: String!) {
+  moveMembers(userIds: $userIds, sourceNodeId: $sourceNodeId, targetNodeId: $targetNodeId) {
+    message
+    code
+  }
+}
+""",
+    result_path=("moveMembers",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("source_node_id", "str", required=True),
+        ParamCheck("target_node_id", "str", required=True),
+    ),
+)
+"""Move users from one node to another (leaving the source node)."""
+
+ORG_SET_MAIN_DEPARTMENT = GraphQLOperation(
+    name="org.set_main_department",
+    operation_name="setMainDepartment",
+    document="""\
+mutation setMainDepartment($userId: String!, $departmentId: String) {
+  setMainDepartment(userId: $userId, departmentId: $departmentId) {
+    message
+    code
+  }
+}
+""",
+    result_path=("setMainDepartment",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("department_id", "str"),
+    ),
+)
+"""Set the main department of a user (one of the nodes the user is a member of)."""
+
+ORG_EXPORT_ALL = RestOperation(
+    name="org.export_all",
+    method="GET",
+    path="/api/v2/orgs/export",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Export every organization of the pool as nested trees (nodes, children, members)."""
+
+ORG_EXPORT_BY_ORG_ID = RestOperation(
+    name="org.export_by_org_id",
+    method="GET",
+    path="/api/v2/orgs/export",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
+)
+"""Export one organization as a nested tree (nodes, children, members)."""
+
+ORG_GET_BY_TENANT_ID = RestOperation(
+    name="org.get_by_tenant_id",
+    method="GET",
+    path="/api/v2/orgs/by-tenant",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
+)
+"""List the organizations that belong to a tenant."""
+
 POLICIES_CREATE = GraphQLOperation(
     name="policies.create",
     operation_name="createPolicy",

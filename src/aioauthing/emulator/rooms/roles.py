@@ -71,18 +71,20 @@ def role_codes_of(pool: Pool, user_id: str, namespace: str | None) -> list[str]:
 
 def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
     """The users, groups and org nodes (by code) named by assignRole / revokeRole."""
-    groups = records(pool, "groups")
-    node_codes = {n.get("code") for n in records(pool, "nodes").values()}
+    groups, nodes = records(pool, "groups"), records(pool, "nodes")
     for code in args.get("groupCodes") or []:
         if code not in groups:
             raise biz("GROUP_NOT_FOUND")
-    for code in args.get("nodeCodes") or []:
-        if code not in node_codes:
+    node_ids = []  # nodes by id (what the official org.add_roles sends) or code; held by id
+    for ref in args.get("nodeCodes") or []:
+        node = nodes.get(ref) or next((n for n in nodes.values() if n.get("code") == ref), None)
+        if node is None:
             raise biz("NODE_NOT_FOUND")
+        node_ids.append(node["id"])
     targets = {
         "userIds": _user_ids(pool, args.get("userIds")),
         "groupCodes": list(args.get("groupCodes") or []),
-        "nodeCodes": list(args.get("nodeCodes") or []),
+        "nodeCodes": node_ids,
     }
     if not any(targets.values()):
         raise biz("PARAMS_REQUIRED", names="userIds、groupCodes 或 nodeCodes")
@@ -131,7 +133,7 @@ def user_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 
 @resolver("Node.roles")
 def node_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    roles = roles_held(ctx.pool, "nodeCodes", parent.get("code") or "", args.get("namespace"))
+    roles = roles_held(ctx.pool, "nodeCodes", parent["id"], args.get("namespace"))
     return page(roles, 1, len(roles))
 
 
