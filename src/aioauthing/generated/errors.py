@@ -379,12 +379,6 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "不能删除根节点，请删除组织机构",
         "en": "The root node cannot be deleted; delete the organization",
     },
-    "UDV_TARGET_USER_ONLY": {
-        "code": 400,
-        "family": "InvalidInputError",
-        "message": "emulator: only targetType USER is supported",
-        "en": "The emulator only supports targetType USER",
-    },
     "BATCH_NOT_SUPPORTED": {
         "code": 400,
         "family": "InvalidInputError",
@@ -606,6 +600,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "NotFoundError",
         "message": "自定义字段不存在",
         "en": "The custom field does not exist",
+    },
+    "POLICY_ASSIGNMENT_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "策略授权记录不存在",
+        "en": "The policy assignment does not exist",
     },
     "METHOD_NOT_ALLOWED": {
         "code": 405,

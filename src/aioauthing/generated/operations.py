@@ -3240,9 +3240,9 @@ query groups($userId: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
 
 GROUPS_LIST_USERS = GraphQLOperation(
     name="groups.list_users",
-    operation_name="groupWithUsers",
+    operation_name="groupWithUsersWithCustomData",
     document="""\
-query groupWithUsers($code: String!, $page: Int, $limit: Int) {
+query groupWithUsersWithCustomData($code: String!, $page: Int, $limit: Int) {
   group(code: $code) {
     users(page: $page, limit: $limit) {
       totalCount
@@ -3297,6 +3297,12 @@ query groupWithUsers($code: String!, $page: Int, $limit: Int) {
         createdAt
         updatedAt
         externalId
+        customData {
+          key
+          value
+          dataType
+          label
+        }
       }
     }
   }
@@ -4715,6 +4721,56 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
 )
 """Remove policy assignments from targets."""
 
+POLICIES_ENABLE_ASSIGNMENT = GraphQLOperation(
+    name="policies.enable_assignment",
+    operation_name="enablePolicyAssignment",
+    document="""\
+mutation enablePolicyAssignment($policy: String!, $targetType: PolicyAssignmentTargetType!, $targetIdentifier: String!, $namespace: String) {
+  enablePolicyAssignment(policy: $policy, targetType: $targetType, targetIdentifier: $targetIdentifier, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("enablePolicyAssignment",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("policy", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifier", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Enable one policy assignment again (its statements grant again)."""
+
+POLICIES_DISABLE_ASSIGNMENT = GraphQLOperation(
+    name="policies.disable_assignment",
+    operation_name="disbalePolicyAssignment",
+    document="""\
+mutation disbalePolicyAssignment($policy: String!, $targetType: PolicyAssignmentTargetType!, $targetIdentifier: String!, $namespace: String) {
+  disbalePolicyAssignment(policy: $policy, targetType: $targetType, targetIdentifier: $targetIdentifier, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("disbalePolicyAssignment",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("policy", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifier", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Disable one policy assignment (it stays listed but grants nothing until enabled)."""
+
 PRINCIPAL_AUTH_AUTHENTICATE = RestOperation(
     name="principal_auth.authenticate",
     method="POST",
@@ -4920,9 +4976,9 @@ query roles($namespace: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
 
 ROLES_LIST_USERS = GraphQLOperation(
     name="roles.list_users",
-    operation_name="roleWithUsers",
+    operation_name="roleWithUsersWithCustomData",
     document="""\
-query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int) {
+query roleWithUsersWithCustomData($code: String!, $namespace: String, $page: Int, $limit: Int) {
   role(code: $code, namespace: $namespace) {
     users(page: $page, limit: $limit) {
       totalCount
@@ -4977,6 +5033,12 @@ query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int)
         createdAt
         updatedAt
         externalId
+        customData {
+          key
+          value
+          dataType
+          label
+        }
       }
     }
   }
@@ -5078,6 +5140,220 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
     ),
 )
 """Revoke roles of one permission group from users, groups and org nodes."""
+
+ROLES_FIND_USERS = RestOperation(
+    name="roles.find_users",
+    method="POST",
+    path="/api/v2/roles/roleUsers",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("search", "str"),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""Search the users holding a role (fuzzy match on name, phone, email, ...), one page at a time."""
+
+ROLES_LIST_POLICIES = GraphQLOperation(
+    name="roles.list_policies",
+    operation_name="policyAssignments",
+    document="""\
+query policyAssignments($namespace: String, $code: String, $targetType: PolicyAssignmentTargetType, $targetIdentifier: String, $page: Int, $limit: Int) {
+  policyAssignments(namespace: $namespace, code: $code, targetType: $targetType, targetIdentifier: $targetIdentifier, page: $page, limit: $limit) {
+    totalCount
+    list {
+      code
+      targetType
+      targetIdentifier
+    }
+  }
+}
+""",
+    result_path=("policyAssignments",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_code", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("code", "str"),
+    ),
+)
+"""List the policies assigned to a role, one page at a time."""
+
+ROLES_ADD_POLICIES = GraphQLOperation(
+    name="roles.add_policies",
+    operation_name="addPolicyAssignments",
+    document="""\
+mutation addPolicyAssignments($policies: [String!]!, $targetType: PolicyAssignmentTargetType!, $targetIdentifiers: [String!], $inheritByChildren: Boolean, $namespace: String) {
+  addPolicyAssignments(policies: $policies, targetType: $targetType, targetIdentifiers: $targetIdentifiers, inheritByChildren: $inheritByChildren, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("addPolicyAssignments",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Assign policies to roles."""
+
+ROLES_REMOVE_POLICIES = GraphQLOperation(
+    name="roles.remove_policies",
+    operation_name="removePolicyAssignments",
+    document="""\
+mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssignmentTargetType!, $targetIdentifiers: [String!], $namespace: String) {
+  removePolicyAssignments(policies: $policies, targetType: $targetType, targetIdentifiers: $targetIdentifiers, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("removePolicyAssignments",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Remove policy assignments from roles."""
+
+ROLES_GET_UDF_VALUE = GraphQLOperation(
+    name="roles.get_udf_value",
+    operation_name="udv",
+    document="""\
+query udv($targetType: UDFTargetType!, $targetId: String!) {
+  udv(targetType: $targetType, targetId: $targetId) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("udv",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(ParamCheck("role_id", "str", required=True),),
+)
+"""List a role's custom data values (user-defined fields of target type ROLE)."""
+
+ROLES_GET_UDF_VALUE_BATCH = GraphQLOperation(
+    name="roles.get_udf_value_batch",
+    operation_name="udfValueBatch",
+    document="""\
+query udfValueBatch($targetType: UDFTargetType!, $targetIds: [String]!) {
+  udfValueBatch(targetType: $targetType, targetIds: $targetIds) {
+    targetId
+    data {
+      key
+      dataType
+      value
+      label
+    }
+  }
+}
+""",
+    result_path=("udfValueBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("role_ids", "str", required=True, is_list=True, max_items=1000),),
+)
+"""List the custom data values of several roles, one entry per role."""
+
+ROLES_SET_UDF_VALUE = GraphQLOperation(
+    name="roles.set_udf_value",
+    operation_name="setUdvBatch",
+    document="""\
+mutation setUdvBatch($targetType: UDFTargetType!, $targetId: String!, $udvList: [UserDefinedDataInput!]) {
+  setUdvBatch(targetType: $targetType, targetId: $targetId, udvList: $udvList) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("setUdvBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_id", "str", required=True),
+        ParamCheck("udv_list", "model", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Set several custom data values of a role at once; returns all the role's values."""
+
+ROLES_SET_UDF_VALUE_BATCH = GraphQLOperation(
+    name="roles.set_udf_value_batch",
+    operation_name="setUdfValueBatch",
+    document="""\
+mutation setUdfValueBatch($targetType: UDFTargetType!, $input: [SetUdfValueBatchInput!]!) {
+  setUdfValueBatch(targetType: $targetType, input: $input) {
+    message
+    code
+  }
+}
+""",
+    result_path=("setUdfValueBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(ParamCheck("input", "model", required=True, is_list=True, max_items=1000),),
+)
+"""Set custom data values of several roles at once (all or nothing)."""
+
+ROLES_REMOVE_UDF_VALUE = GraphQLOperation(
+    name="roles.remove_udf_value",
+    operation_name="removeUdv",
+    document="""\
+mutation removeUdv($targetType: UDFTargetType!, $targetId: String!, $key: String!) {
+  removeUdv(targetType: $targetType, targetId: $targetId, key: $key) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("removeUdv",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
+)
+"""Remove one custom data value of a role; returns the remaining values."""
 
 TENANTS_DETAIL = RestOperation(
     name="tenants.detail",
@@ -5559,6 +5835,57 @@ mutation removeUdf($targetType: UDFTargetType!, $key: String!) {
     ),
 )
 """Remove a user-defined field and its values."""
+
+UDF_LIST_UDF_VALUE = GraphQLOperation(
+    name="udf.list_udf_value",
+    operation_name="udv",
+    document="""\
+query udv($targetType: UDFTargetType!, $targetId: String!) {
+  udv(targetType: $targetType, targetId: $targetId) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("udv",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404, 2004),
+    secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_id", "str", required=True),
+    ),
+)
+"""List the custom data values of one object of any target type (user, role, org node, ...)."""
+
+UDF_SET_UDF_VALUE_BATCH = GraphQLOperation(
+    name="udf.set_udf_value_batch",
+    operation_name="setUdvBatch",
+    document="""\
+mutation setUdvBatch($targetType: UDFTargetType!, $targetId: String!, $udvList: [UserDefinedDataInput!]) {
+  setUdvBatch(targetType: $targetType, targetId: $targetId, udvList: $udvList) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("setUdvBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404, 2004),
+    secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_id", "str", required=True),
+        ParamCheck("udv_list", "model", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Set several custom data values of one object of any target type; returns all its values."""
 
 USER_POOL_DETAIL = RestOperation(
     name="user_pool.detail",

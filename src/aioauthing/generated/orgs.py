@@ -361,6 +361,8 @@ class OrgsApi(ApiBase):
         if include_children_nodes is not UNSET:
             variables["includeChildrenNodes"] = include_children_nodes
         data = await self._execute(ops.ORG_LIST_MEMBERS, variables=variables)
+        if data is None:  # the object whose field this reads does not exist
+            raise NotFoundError(404, "节点不存在", operation="org.list_members")
         return self._structure(data, models.PaginatedUsers)
 
     def iter_list_members(
