@@ -198,6 +198,10 @@ async def test_is_allowed_evaluates_users_roles_groups_nodes_wildcards_and_deny(
     await mgmt.policies.add_assignments(["no-books-1"], "GROUP", ["staff"])
     assert await allowed(ada, "books:1", "books:read") is False
     assert await allowed(ada, "books:2", "books:read") is False  # never granted
+    await mgmt.policies.disable_assignment("no-books-1", "GROUP", "staff")
+    assert await allowed(ada, "books:1", "books:read") is True  # a disabled assignment: no deny
+    await mgmt.policies.enable_assignment("no-books-1", "GROUP", "staff")
+    assert await allowed(ada, "books:1", "books:read") is False
     await mgmt.policies.remove_assignments(["no-books-1"], "GROUP", ["staff"])
     assert await allowed(ada, "books:1", "books:read") is True
     # revoking removes (one action, then the rest)

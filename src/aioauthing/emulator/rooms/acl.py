@@ -25,6 +25,7 @@ from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
 from ..store import DEFAULT_NAMESPACE, json_body, ok, page, records, save
 from .orgs import ancestors_of_memberships
+from .policies import granting_statements
 from .roles import group_codes_of
 
 Subject = tuple[str, str, str | None]
@@ -82,17 +83,11 @@ def _covered(subjects: Iterable[Subject], target_type: str, identifier: str, ns:
 
 
 def _statements(pool: Pool, subjects: list[Subject], namespace: str) -> list[dict[str, Any]]:
-    """Statements of the (enabled) policies of ``namespace`` assigned to ``subjects``."""
+    """Statements of the enabled policy assignments of ``namespace`` made to ``subjects``."""
     found: list[dict[str, Any]] = []
-    policies = records(pool, "policies")
-    for a in records(pool, "policy_assignments").values():
-        if a.get("namespace") != namespace or a.get("enabled") is False:
-            continue
-        if not _covered(subjects, a["targetType"], a["targetIdentifier"], namespace):
-            continue
-        policy = policies.get(f"{namespace}/{a['code']}")
-        if policy is not None:
-            found += policy.get("statements") or []
+    for target_type, identifier, only in subjects:
+        if only is None or only == namespace:
+            found += granting_statements(pool, target_type, identifier, namespace)
     return found
 
 
