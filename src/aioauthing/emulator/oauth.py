@@ -19,7 +19,6 @@ import jwt
 
 from .keys import KeyMaterial
 from .state import EmulatorState, Pool
-from .store import records
 
 __all__ = [
     "OAuthFailure",
@@ -110,11 +109,19 @@ def authenticate_client(
     return pool, "client_secret_basic" if basic_id is not None else "client_secret_post"
 
 
+def _access_accounts(pool: Pool) -> dict[str, Any]:
+    """The programmatic access accounts of ``pool`` (``store.records(pool, "access_accounts")``,
+    read here without importing the store, which imports the request context)."""
+    entry = pool.directory.get("mgmt:access_accounts") or {}
+    items: dict[str, Any] = entry.get("items") or {}
+    return items
+
+
 def _access_account(state: EmulatorState, account_id: str) -> tuple[Pool | None, str]:
     """The pool and secret of the enabled programmatic access account ``account_id`` (its id is
     the AccessKey; kept by ``rooms.acl``); ``(None, "")`` when there is none or it is disabled."""
     for pool in state.pools.values():
-        account = records(pool, "access_accounts").get(account_id)
+        account = _access_accounts(pool).get(account_id)
         if account is not None:
             if not account.get("enabled"):
                 raise OAuthFailure("invalid_client", "the access account is disabled", 401)
@@ -324,6 +331,8 @@ def exchange(
             raise OAuthFailure("invalid_grant", "the refresh token is invalid, expired or revoked")
         if entry["userId"] not in pool.users:
             raise OAuthFailure("invalid_grant", "the user no longer exists")
+        if not account_active(pool.users[entry["userId"]]):
+            raise OAuthFailure("invalid_grant", "the account is blocked, suspended or resigned")
         return _token_set(
             state,
             pool,
@@ -340,7 +349,7 @@ def exchange(
         if not scope:
             raise OAuthFailure("invalid_scope", "scope is required")
         # a programmatic access account (its key in the form, as the official clients send it)
-        account = records(pool, "access_accounts").get(form.get("client_id", ""))
+        account = _access_accounts(pool).get(form.get("client_id", ""))
         lifetime = int(account.get("tokenLifetime") or 0) if account else 0
         return _token_set(
             state,
@@ -451,7 +460,19 @@ def check_access_token(
     pool, claims = verify_jwt(state, token, audience=audience)
     if "scope" not in claims or "data" in claims:
         raise TokenRejected("not an access token")
+    user = pool.users.get(str(claims.get("sub")))
+    if user is not None and not account_active(user):
+        raise TokenRejected("the account is blocked, suspended or resigned")
     return pool, claims
+
+
+_INACTIVE_STATUSES = ("Suspended", "Resigned", "Archived")
+"""Account statuses that cannot log in and whose tokens are refused until re-activated."""
+
+
+def account_active(user: Mapping[str, Any]) -> bool:
+    """Neither blocked nor suspended, resigned or archived: the user may sign in and use tokens."""
+    return not user.get("blocked") and user.get("status") not in _INACTIVE_STATUSES
 
 
 def introspect(state: EmulatorState, pool: Pool, client_id: str, token: str) -> dict[str, Any]:

@@ -349,6 +349,18 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "params 的每一项都需要 key",
         "en": "Every item of params needs a key",
     },
+    "FILTER_ITEM_KEY": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "filter 的每一项都需要 key",
+        "en": "Every item of filter needs a key",
+    },
+    "NOT_LIST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{name} 必须是数组",
+        "en": "{name} must be a list",
+    },
     "ACTIONS_SHAPE": {
         "code": 400,
         "family": "InvalidInputError",

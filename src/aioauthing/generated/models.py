@@ -5,6 +5,8 @@
 #   spec/authentication/qrcode.yaml
 #   spec/management/mfa.yaml
 #   spec/management/orgs.yaml
+#   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
@@ -117,6 +119,7 @@ __all__ = [
     "PaginatedUsers",
     "PasswordUpdatePolicyConfig",
     "PasswordUpdatePolicyInput",
+    "PasswordValidity",
     "Policy",
     "PolicyAssignment",
     "PolicyAssignmentCondition",
@@ -154,6 +157,7 @@ __all__ = [
     "SetUdfValueBatchInput",
     "SortByEnum",
     "SsoSession",
+    "SuccessResult",
     "TargetAuthorizedResources",
     "Tenant",
     "TenantMember",
@@ -570,6 +574,24 @@ class OrgTreeNode:
         default=None, metadata={"wire": "children"}
     )
     """The child nodes, each with its own subtree."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class SuccessResult:
+    """The data of a V3 answer that only says whether it worked."""
+
+    success: bool = attrs.field(metadata={"wire": "success"})
+    """Whether the call succeeded."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordValidity:
+    """Whether a password meets the pool's password policy."""
+
+    valid: bool = attrs.field(metadata={"wire": "valid"})
+    """Whether the password is acceptable."""
+    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
+    """Why not, when it is not."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -7148,6 +7148,196 @@ USERS_LIST_TENANTS = RestOperation(
 )
 """Fetch a user together with the tenants the user belongs to."""
 
+USERS_SUSPEND = RestOperation(
+    name="users.suspend",
+    method="POST",
+    path="/api/v2/users/{userId}/suspend",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
+)
+"""Suspend a user's account; the user can no longer log in and the user's tokens stop working."""
+
+USERS_ACTIVATE = RestOperation(
+    name="users.activate",
+    method="POST",
+    path="/api/v2/users/{userId}/activate",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
+)
+"""Re-activate a suspended or resigned user's account."""
+
+USERS_RESIGN = RestOperation(
+    name="users.resign",
+    method="POST",
+    path="/api/v2/users/{userId}/resign",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
+)
+"""Mark a user as resigned (left the organisation); the user can no longer log in."""
+
+USERS_RESIGN_BATCH = RestOperation(
+    name="users.resign_batch",
+    method="POST",
+    path="/api/v3/resign-user-batch",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=80),),
+)
+"""Mark several users as resigned; fails (and changes nothing) when any id is unknown."""
+
+USERS_FILTER = RestOperation(
+    name="users.filter",
+    method="POST",
+    path="/api/v2/users/filter",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("filter", "any", is_list=True, max_items=1000),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""List the users whose fields equal every given value (``[{"key": "company", "value": "ACME"}]``), one page at a time."""
+
+USERS_LINK_IDENTITY = RestOperation(
+    name="users.link_identity",
+    method="POST",
+    path="/api/v2/users/identity/link",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("user_id_in_idp", "str", required=True),
+        ParamCheck("is_social", "bool", required=True),
+        ParamCheck("identifier", "str", required=True),
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("type", "str"),
+    ),
+)
+"""Link an external identity (of a social or enterprise identity source) to a user."""
+
+USERS_UNLINK_IDENTITY = RestOperation(
+    name="users.unlink_identity",
+    method="POST",
+    path="/api/v2/users/identity/unlink",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("is_social", "bool", required=True),
+        ParamCheck("identifier", "str", required=True),
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("type", "str"),
+    ),
+)
+"""Remove every identity a user has at one identity source."""
+
+USERS_GET_APPLICATION_LOGIN_USER_NUM = RestOperation(
+    name="users.get_application_login_user_num",
+    method="GET",
+    path="/api/v2/analysis/total-login-count",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
+)
+"""Count the users who have logged in to an application."""
+
+USERS_GET_UDF_FIELD_USER_NUM = RestOperation(
+    name="users.get_udf_field_user_num",
+    method="GET",
+    path="/api/v2/analysis/exist-defined-field-count",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("defined_field_key", "str", required=True),
+        ParamCheck("app_id", "str", required=True),
+    ),
+)
+"""Count the users of an application who have a value for a custom field."""
+
+USERS_LIST_USER_ACTIONS = RestOperation(
+    name="users.list_user_actions",
+    method="GET",
+    path="/api/v2/analysis/user-action",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("operation_name", "str"),
+        ParamCheck("operator_arn", "str"),
+    ),
+)
+"""List users' actions (logins, registrations), newest first, with optional filters."""
+
+USERS_CHECK_RESOURCE_PERMISSION_BATCH = RestOperation(
+    name="users.check_resource_permission_batch",
+    method="POST",
+    path="/api/v2/acl/check-resource-permission-batch",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resources", "str", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Each of ``resources`` (resource codes) with the actions the user may perform on it."""
+
+USERS_LIST_AUTHORIZED_RESOURCES_OF_RESOURCE_KIND = RestOperation(
+    name="users.list_authorized_resources_of_resource_kind",
+    method="POST",
+    path="/api/v2/acl/get-authorized-resources-of-resource-kind",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+    ),
+)
+"""List a user's grants on one kind of resource (``books`` covers ``books`` and ``books:*``)."""
+
 USERS_LIST = GraphQLOperation(
     name="users.list",
     operation_name="users",
@@ -7251,6 +7441,42 @@ query checkLoginStatus($token: String) {
     checks=(ParamCheck("token", "str", required=True),),
 )
 """Check whether a user token is valid, with the management client (no per-user view)."""
+
+USERS_IS_PASSWORD_VALID = RestOperation(
+    name="users.is_password_valid",
+    method="POST",
+    path="/api/v2/password/check",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=("password",),
+    checks=(ParamCheck("password", "str", required=True),),
+)
+"""Check a password against the pool's password strength policy (nothing is stored)."""
+
+USERS_SEND_EMAIL = GraphQLOperation(
+    name="users.send_email",
+    operation_name="sendEmail",
+    document="""\
+mutation sendEmail($email: String!, $scene: EmailScene!) {
+  sendEmail(email: $email, scene: $scene) {
+    message
+    code
+  }
+}
+""",
+    result_path=("sendEmail",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    errors=(2003,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("scene", "str", required=True),
+    ),
+)
+"""Send an email with a verification code or link for one scene, as the administrator."""
 
 WHITE_LIST_LIST = GraphQLOperation(
     name="white_list.list",

@@ -113,36 +113,6 @@ def is_allowed(pool: Pool, user_id: str, resource: str, action: str, namespace: 
     return allowed
 
 
-def actions_on(pool: Pool, user_id: str, resource: str, namespace: str) -> list[str]:
-    """The actions granted to ``user_id`` (and what it inherits) on ``resource``, wildcards
-    matching; actions a DENY statement covers are left out."""
-    found: list[str] = []
-    subjects = user_subjects(pool, user_id)
-    for grant in records(pool, "acl").values():
-        if grant["namespace"] != namespace or not matches(grant["code"], resource):
-            continue
-        if _covered(subjects, grant["targetType"], grant["targetIdentifier"], namespace):
-            found += [a for a in grant["actions"] if a not in found]
-    return [a for a in found if is_allowed(pool, user_id, resource, a, namespace)]
-
-
-def check_resources(
-    pool: Pool, user_id: str, namespace: str, resources: Iterable[str]
-) -> list[dict[str, Any]]:
-    """``check-resource-permission-batch``: each asked resource with the actions the user has."""
-    return [{"code": r, "actions": actions_on(pool, user_id, r, namespace)} for r in resources]
-
-
-def resources_of_kind(pool: Pool, user_id: str, namespace: str, kind: str) -> list[dict[str, Any]]:
-    """The authorized resources of ``user_id`` whose code is ``kind`` or ``kind:...``."""
-    found = resources_of(pool, "USER", user_id, namespace, None)["list"]
-    return [
-        {"code": r["code"], "actions": r["actions"]}
-        for r in found
-        if r["code"] == kind or r["code"].startswith(f"{kind}:")
-    ]
-
-
 def _merged(
     pool: Pool, subjects: Iterable[Subject], namespace: str | None, resource_type: str | None
 ) -> dict[str, Any]:
@@ -486,19 +456,6 @@ def authorized_targets(ctx: RequestContext, parent: Any, args: dict[str, Any]) -
         args.get("targetType"),
         args.get("actions"),
     )
-
-
-@rest_route("POST", "/api/v2/acl/get-authorized-resources-of-resource-kind")
-def authorized_resources_of_kind(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    body = json_body(call)
-    for name in ("userId", "resource"):
-        if not isinstance(body.get(name), str) or not body[name]:
-            raise biz("PARAM_MISSING", name=name)
-    if body["userId"] not in pool.users:
-        raise biz("USER_NOT_FOUND")
-    namespace = body.get("namespace") or DEFAULT_NAMESPACE
-    return resources_of_kind(pool, body["userId"], namespace, body["resource"])
 
 
 @resolver("Query.authorizedResources")
