@@ -95,15 +95,38 @@ def authenticate_client(
         raise OAuthFailure("invalid_request", "client_id differs from the Basic credentials")
     secret = basic_secret if basic_id is not None else form.get("client_secret")
     pool = state.pool_by_app_id(client_id) if client_id else None
+    expected = pool.app_secret if pool is not None else ""
+    if pool is None and client_id:
+        pool, expected = _access_account(state, client_id)
     if pool is None:
         raise OAuthFailure("invalid_client", "unknown client", 401)
     if secret is None or secret == "":
         if secret_required:
             raise OAuthFailure("invalid_client", "client authentication required", 401)
         return pool, "none"
-    if not hmac.compare_digest(secret.encode(), pool.app_secret.encode()):
+    if not hmac.compare_digest(secret.encode(), expected.encode()):
         raise OAuthFailure("invalid_client", "client authentication failed", 401)
     return pool, "client_secret_basic" if basic_id is not None else "client_secret_post"
+
+
+def _access_accounts(pool: Pool) -> dict[str, Any]:
+    """The programmatic access accounts of ``pool`` (``store.records(pool, "access_accounts")``,
+    read here without importing the store, which imports the request context)."""
+    entry = pool.directory.get("mgmt:access_accounts") or {}
+    items: dict[str, Any] = entry.get("items") or {}
+    return items
+
+
+def _access_account(state: EmulatorState, account_id: str) -> tuple[Pool | None, str]:
+    """The pool and secret of the enabled programmatic access account ``account_id`` (its id is
+    the AccessKey; kept by ``rooms.acl``); ``(None, "")`` when there is none or it is disabled."""
+    for pool in state.pools.values():
+        account = _access_accounts(pool).get(account_id)
+        if account is not None:
+            if not account.get("enabled"):
+                raise OAuthFailure("invalid_client", "the access account is disabled", 401)
+            return pool, str(account.get("secret") or "")
+    return None, ""
 
 
 # ---------------------------------------------------------------------------- authorization
@@ -236,6 +259,7 @@ def _token_set(
     scope: str,
     nonce: str | None = None,
     refresh_token: str | None = None,
+    lifetime: int = ACCESS_TOKEN_LIFETIME,
 ) -> dict[str, Any]:
     now = int(pool.now())
     keys = state.keys
@@ -245,7 +269,7 @@ def _token_set(
             "jti": state.ids.secret(),
             "sub": subject,
             "iat": now,
-            "exp": now + ACCESS_TOKEN_LIFETIME,
+            "exp": now + lifetime,
             "scope": scope,
             "iss": issuer,
             "aud": client_id,
@@ -254,7 +278,7 @@ def _token_set(
     answer: dict[str, Any] = {
         "access_token": access,
         "token_type": "Bearer",
-        "expires_in": ACCESS_TOKEN_LIFETIME,
+        "expires_in": lifetime,
         "scope": scope,
     }
     user = pool.users.get(subject)
@@ -324,7 +348,18 @@ def exchange(
         scope = form.get("scope", "").strip()
         if not scope:
             raise OAuthFailure("invalid_scope", "scope is required")
-        return _token_set(state, pool, issuer, client_id=client_id, subject=client_id, scope=scope)
+        # a programmatic access account (its key in the form, as the official clients send it)
+        account = _access_accounts(pool).get(form.get("client_id", ""))
+        lifetime = int(account.get("tokenLifetime") or 0) if account else 0
+        return _token_set(
+            state,
+            pool,
+            issuer,
+            client_id=client_id,
+            subject=client_id,
+            scope=scope,
+            lifetime=lifetime or ACCESS_TOKEN_LIFETIME,
+        )
     if not grant:
         raise OAuthFailure("invalid_request", "grant_type is required")
     raise OAuthFailure("unsupported_grant_type", f"grant_type {grant!r} is not supported")

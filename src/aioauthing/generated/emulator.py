@@ -333,6 +333,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "passwordTabConfig",
             "oidcConfig",
             "appType",
+            "permissionStrategy",
         ),
         "writable": (
             "protocol",
@@ -366,6 +367,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "secret": "derived",
             "jwks": "derived",
             "oidcConfig": "derived",
+            "permissionStrategy": "derived",
         },
         "defaults": {
             "protocol": "oidc",

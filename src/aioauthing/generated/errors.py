@@ -607,6 +607,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "权限分组不存在",
         "en": "The permission group does not exist",
     },
+    "ACCESS_ACCOUNT_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "编程访问账号不存在",
+        "en": "The programmatic access account does not exist",
+    },
     "UDF_NOT_FOUND": {
         "code": 404,
         "family": "NotFoundError",

@@ -47,11 +47,20 @@ __all__ = [
     "App2WxappLoginStrategy",
     "App2WxappLoginStrategyInput",
     "Application",
+    "ApplicationAccessPolicy",
     "ApplicationAgreement",
+    "ApplicationDefaultStrategy",
+    "ApplicationPermissionStrategy",
     "ApplicationTenantDetails",
     "AuditLog",
+    "AuthorizationTargetInput",
     "AuthorizeResourceOpt",
+    "AuthorizeResourcesItem",
+    "AuthorizeResourcesOpt",
     "AuthorizedResource",
+    "AuthorizedResourceOfKind",
+    "AuthorizedResourcesBatch",
+    "AuthorizedTargetsActionsInput",
     "BulkResourceInput",
     "ChangeEmailStrategy",
     "ChangeEmailStrategyInput",
@@ -91,18 +100,23 @@ __all__ = [
     "Node",
     "OAuthProtocol",
     "OidcTokenSet",
+    "Operator",
     "Org",
     "OrgTreeNode",
     "PaginatedAgreements",
+    "PaginatedApplicationAccessPolicies",
     "PaginatedApplications",
     "PaginatedAuditLogs",
     "PaginatedAuthorizedResources",
+    "PaginatedAuthorizedTargets",
     "PaginatedDepartments",
     "PaginatedGroups",
     "PaginatedNamespaces",
     "PaginatedOrgs",
     "PaginatedPolicies",
+    "PaginatedPolicyAssignmentConditions",
     "PaginatedPolicyAssignments",
+    "PaginatedProgrammaticAccessAccounts",
     "PaginatedResources",
     "PaginatedRoles",
     "PaginatedTenantMembers",
@@ -113,6 +127,7 @@ __all__ = [
     "PasswordValidity",
     "Policy",
     "PolicyAssignment",
+    "PolicyAssignmentCondition",
     "PolicyAssignmentTargetType",
     "PolicyEffect",
     "PolicyStatement",
@@ -120,6 +135,7 @@ __all__ = [
     "PolicyStatementConditionInput",
     "PolicyStatementInput",
     "PrincipalDetail",
+    "ProgrammaticAccessAccount",
     "QrCodeGenerated",
     "QrCodeScene",
     "QrCodeStatus",
@@ -136,6 +152,7 @@ __all__ = [
     "Resource",
     "ResourceAction",
     "ResourceActionInput",
+    "ResourcePermissionAssignment",
     "ResourceType",
     "Role",
     "SearchUserDepartmentOpt",
@@ -146,6 +163,7 @@ __all__ = [
     "SortByEnum",
     "SsoSession",
     "SuccessResult",
+    "TargetAuthorizedResources",
     "Tenant",
     "TenantMember",
     "TenantSsoPageSettingsInput",
@@ -153,6 +171,7 @@ __all__ = [
     "TokenIntrospection",
     "UDFDataType",
     "UDFTargetType",
+    "UpdateResourceActionInput",
     "UpdateUserInput",
     "UpdateUserpoolInput",
     "UploadedFile",
@@ -257,6 +276,24 @@ class SortByEnum(enum.StrEnum):
     """Most recently updated first."""
     UPDATEDAT_ASC = "UPDATEDAT_ASC"
     """Least recently updated first."""
+
+
+class Operator(enum.StrEnum):
+    """How a list of conditions combines."""
+
+    AND = "AND"
+    """Every one."""
+    OR = "OR"
+    """At least one."""
+
+
+class ApplicationDefaultStrategy(enum.StrEnum):
+    """Who may use an application when no access rule names them."""
+
+    ALLOW_ALL = "ALLOW_ALL"
+    """Everybody (the default)."""
+    DENY_ALL = "DENY_ALL"
+    """Nobody."""
 
 
 class PolicyEffect(enum.StrEnum):
@@ -1103,6 +1140,244 @@ class AuthorizeResourceOpt:
         default=UNSET, metadata={"wire": "actions"}
     )
     """Actions granted, e.g. books:read."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class UpdateResourceActionInput:
+    """An action of a resource, as an update sends it.
+
+    Fields left ``UNSET`` are not sent."""
+
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Action name, e.g. books:read."""
+    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
+    """Description."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizedTargetsActionsInput:
+    """Which actions a target must hold: all of them (AND) or any (OR).
+
+    Fields left ``UNSET`` are not sent."""
+
+    op: Operator | str = attrs.field(metadata={"wire": "op"})
+    """AND: every action of the list; OR: at least one."""
+    list: builtins.list[str | None] = attrs.field(metadata={"wire": "list"})
+    """The actions."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ResourcePermissionAssignment:
+    """A target granted actions on a resource."""
+
+    target_type: PolicyAssignmentTargetType | str | None = attrs.field(
+        default=None, metadata={"wire": "targetType"}
+    )
+    """Kind of the target."""
+    target_identifier: str | None = attrs.field(default=None, metadata={"wire": "targetIdentifier"})
+    """The target (user id, role code, group code, node id)."""
+    actions: builtins.list[str] | None = attrs.field(default=None, metadata={"wire": "actions"})
+    """The actions granted."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedAuthorizedTargets:
+    """The targets granted actions on a resource."""
+
+    list: builtins.list[ResourcePermissionAssignment | None] | None = attrs.field(
+        default=None, metadata={"wire": "list"}
+    )
+    """The targets."""
+    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
+    """Number of targets."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizeResourcesItem:
+    """A resource and the actions granted on it (batch authorization).
+
+    Fields left ``UNSET`` are not sent."""
+
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Resource code."""
+    actions: builtins.list[str] = attrs.field(metadata={"wire": "actions"})
+    """Actions, e.g. books:read."""
+    resource_type: ResourceType | str = attrs.field(metadata={"wire": "resourceType"})
+    """Resource type."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizeResourcesOpt:
+    """Targets of one kind and the resources they get (or lose), for the batch calls.
+
+    Fields left ``UNSET`` are not sent."""
+
+    target_type: PolicyAssignmentTargetType | str = attrs.field(metadata={"wire": "targetType"})
+    """Kind of the targets."""
+    target_identifiers: builtins.list[str] = attrs.field(metadata={"wire": "targetIdentifiers"})
+    """The targets (user ids, role codes, group codes, node ids)."""
+    resources: builtins.list[AuthorizeResourcesItem] = attrs.field(metadata={"wire": "resources"})
+    """The resources and their actions."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizationTargetInput:
+    """One target of a batch read of authorized resources.
+
+    Fields left ``UNSET`` are not sent."""
+
+    target_type: PolicyAssignmentTargetType | str = attrs.field(metadata={"wire": "targetType"})
+    """Kind of the target."""
+    target_identifier: str = attrs.field(metadata={"wire": "targetIdentifier"})
+    """The target (user id, role code, group code, node id)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class TargetAuthorizedResources:
+    """The resources one target is authorized for (an item of a batch read)."""
+
+    target_type: PolicyAssignmentTargetType | str | None = attrs.field(
+        default=None, metadata={"wire": "targetType"}
+    )
+    """Kind of the target."""
+    target_identifier: str | None = attrs.field(default=None, metadata={"wire": "targetIdentifier"})
+    """The target."""
+    total_count: int = attrs.field(metadata={"wire": "totalCount"})
+    """Number of resources."""
+    list: builtins.list[AuthorizedResource] = attrs.field(metadata={"wire": "list"})
+    """The resources."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizedResourcesBatch:
+    """The resources of several targets, in the order asked."""
+
+    list: builtins.list[TargetAuthorizedResources] = attrs.field(metadata={"wire": "list"})
+    """One entry per target."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class AuthorizedResourceOfKind:
+    """A resource of a kind (``books:1`` of ``books``) a user may act on."""
+
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Resource code."""
+    actions: builtins.list[str] = attrs.field(metadata={"wire": "actions"})
+    """Allowed actions."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ProgrammaticAccessAccount:
+    """A programmatic access account of an application: its id is the AccessKey, its secret the SecretKey of the client credentials grant."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Account id (the AccessKey)."""
+    app_id: str | None = attrs.field(default=None, metadata={"wire": "appId"})
+    """The application."""
+    secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
+    """The SecretKey."""
+    token_lifetime: int | None = attrs.field(default=None, metadata={"wire": "tokenLifetime"})
+    """Lifetime of the access tokens it gets, in seconds."""
+    remarks: str | None = attrs.field(default=None, metadata={"wire": "remarks"})
+    """Remarks."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether it can get tokens."""
+    user_id: str | None = attrs.field(default=None, metadata={"wire": "userId"})
+    """The user the account acts for, if any."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedProgrammaticAccessAccounts:
+    """One page of programmatic access accounts."""
+
+    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
+    """Number of accounts across all pages."""
+    list: builtins.list[ProgrammaticAccessAccount] = attrs.field(metadata={"wire": "list"})
+    """The accounts of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ApplicationAccessPolicy:
+    """A rule of an application's access control (allow or deny a target)."""
+
+    assigned_at: str | None = attrs.field(default=None, metadata={"wire": "assignedAt"})
+    """When the rule was made."""
+    inherit_by_children: bool | None = attrs.field(
+        default=None, metadata={"wire": "inheritByChildren"}
+    )
+    """Org nodes: whether child nodes are covered too."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the rule is in effect."""
+    policy_id: str | None = attrs.field(default=None, metadata={"wire": "policyId"})
+    """Id of the rule's policy."""
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Policy code: ALLOW or DENY."""
+    target_type: PolicyAssignmentTargetType | str | None = attrs.field(
+        default=None, metadata={"wire": "targetType"}
+    )
+    """Kind of the target."""
+    target_identifier: str | None = attrs.field(default=None, metadata={"wire": "targetIdentifier"})
+    """The target."""
+    namespace: str | None = attrs.field(default=None, metadata={"wire": "namespace"})
+    """Permission group (the application's, by default its id)."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedApplicationAccessPolicies:
+    """One page of an application's access control rules."""
+
+    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
+    """Number of rules across all pages."""
+    list: builtins.list[ApplicationAccessPolicy] = attrs.field(metadata={"wire": "list"})
+    """The rules of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PolicyAssignmentCondition:
+    """An assignment of a policy to a target (JS getPoliciesAssignmentsCondition)."""
+
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Policy code."""
+    namespace: str | None = attrs.field(default=None, metadata={"wire": "namespace"})
+    """Permission group."""
+    target_type: PolicyAssignmentTargetType | str | None = attrs.field(
+        default=None, metadata={"wire": "targetType"}
+    )
+    """Kind of the target."""
+    target_identifier: str | None = attrs.field(default=None, metadata={"wire": "targetIdentifier"})
+    """The target."""
+    inherit_by_children: bool | None = attrs.field(
+        default=None, metadata={"wire": "inheritByChildren"}
+    )
+    """Org nodes: whether child nodes are covered too."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether the assignment is in effect."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedPolicyAssignmentConditions:
+    """The assignments of a policy to targets of one kind."""
+
+    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
+    """Number of assignments."""
+    list: builtins.list[PolicyAssignmentCondition] = attrs.field(metadata={"wire": "list"})
+    """The assignments."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ApplicationPermissionStrategy:
+    """An application's access control settings."""
+
+    default_strategy: ApplicationDefaultStrategy | str | None = attrs.field(
+        default=None, metadata={"wire": "defaultStrategy"}
+    )
+    """Who may use it when no rule names them."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether access control is on."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -2351,6 +2626,10 @@ class Application:
     """OIDC settings (grant_types, response_types, token lifetimes, ...)."""
     app_type: str | None = attrs.field(default=None, metadata={"wire": "appType"})
     """Application type: INDIVIDUAL, Tenant or BOTH."""
+    permission_strategy: ApplicationPermissionStrategy | None = attrs.field(
+        default=None, metadata={"wire": "permissionStrategy"}
+    )
+    """Access control settings (management acl.update_default_application_access_policy)."""
 
 
 @attrs.define(slots=True, kw_only=True)

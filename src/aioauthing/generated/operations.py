@@ -2439,6 +2439,539 @@ query authorizedResources($targetType: PolicyAssignmentTargetType, $targetIdenti
 )
 """List the resources a user, role, group or org node is authorized for."""
 
+ACL_UPDATE_NAMESPACE = RestOperation(
+    name="acl.update_namespace",
+    method="PUT",
+    path="/api/v2/resource-namespace/{userPoolId}/{id}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("id", "int", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("code", "str"),
+        ParamCheck("description", "str"),
+    ),
+)
+"""Change a permission group's name, code or description (found by its numeric id)."""
+
+ACL_UPDATE_NAMESPACE_BY_CODE = RestOperation(
+    name="acl.update_namespace_by_code",
+    method="PUT",
+    path="/api/v2/resource-namespace/{userPoolId}/code/{code}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("new_code", "str"),
+        ParamCheck("description", "str"),
+    ),
+)
+"""Change a permission group's name, code or description (found by its code)."""
+
+ACL_DELETE_NAMESPACE = RestOperation(
+    name="acl.delete_namespace",
+    method="DELETE",
+    path="/api/v2/resource-namespace/{userPoolId}/{id}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("id", "int", required=True),
+    ),
+)
+"""Delete a permission group (found by its numeric id) with its resources and their grants."""
+
+ACL_DELETE_NAMESPACE_BY_CODE = RestOperation(
+    name="acl.delete_namespace_by_code",
+    method="DELETE",
+    path="/api/v2/resource-namespace/{userPoolId}/code/{code}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_pool_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""Delete a permission group (found by its code) with its resources and their grants."""
+
+ACL_GET_RESOURCE_BY_ID = RestOperation(
+    name="acl.get_resource_by_id",
+    method="GET",
+    path="/api/v2/resources/detail",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("id", "str", required=True),),
+)
+"""Fetch a resource by its id."""
+
+ACL_GET_RESOURCE_BY_CODE = RestOperation(
+    name="acl.get_resource_by_code",
+    method="GET",
+    path="/api/v2/resources/detail",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""Fetch a resource by its code in a permission group."""
+
+ACL_UPDATE_RESOURCE = RestOperation(
+    name="acl.update_resource",
+    method="POST",
+    path="/api/v2/resources/{code}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("type", "str"),
+        ParamCheck("actions", "model", is_list=True, max_items=1000),
+        ParamCheck("description", "str"),
+        ParamCheck("api_identifier", "str"),
+    ),
+)
+"""Change a resource's type, actions, description or API identifier."""
+
+ACL_DELETE_RESOURCE = RestOperation(
+    name="acl.delete_resource",
+    method="DELETE",
+    path="/api/v2/resources/{code}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""Delete a resource and the grants made on it."""
+
+ACL_ALLOW = GraphQLOperation(
+    name="acl.allow",
+    operation_name="allow",
+    document="""\
+mutation allow($resource: String!, $action: String!, $userId: String, $userIds: [String!], $roleCode: String, $roleCodes: [String!], $namespace: String) {
+  allow(resource: $resource, action: $action, userId: $userId, userIds: $userIds, roleCode: $roleCode, roleCodes: $roleCodes, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("allow",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(2004, 404),
+    secret_variables=(),
+    checks=(
+        ParamCheck("resource", "str", required=True),
+        ParamCheck("action", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("user_id", "str"),
+        ParamCheck("user_ids", "str", is_list=True, max_items=1000),
+        ParamCheck("role", "str"),
+        ParamCheck("role_codes", "str", is_list=True, max_items=1000),
+    ),
+)
+"""Grant users or roles one action on a resource."""
+
+ACL_IS_ALLOWED = GraphQLOperation(
+    name="acl.is_allowed",
+    operation_name="isActionAllowed",
+    document="""\
+query isActionAllowed($resource: String!, $action: String!, $userId: String!, $namespace: String) {
+  isActionAllowed(resource: $resource, action: $action, userId: $userId, namespace: $namespace)
+}
+""",
+    result_path=("isActionAllowed",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(2004,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("action", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+    ),
+)
+"""Whether a user may perform an action on a resource."""
+
+ACL_REVOKE_RESOURCE = RestOperation(
+    name="acl.revoke_resource",
+    method="POST",
+    path="/api/v2/acl/revoke-resource",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+        ParamCheck("opts", "model", required=True, is_list=True, max_items=1000),
+        ParamCheck("resource_type", "str"),
+    ),
+)
+"""Take back grants on a resource (only the actions listed, or all of a target's)."""
+
+ACL_AUTHORIZE_RESOURCES = RestOperation(
+    name="acl.authorize_resources",
+    method="POST",
+    path="/api/v2/acl/authorize-resources",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("opts", "model", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Grant several targets several resources at once."""
+
+ACL_REVOKE_RESOURCES = RestOperation(
+    name="acl.revoke_resources",
+    method="POST",
+    path="/api/v2/acl/revoke-resources",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("opts", "model", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Take back the listed actions of several resources from several targets at once."""
+
+ACL_LIST_AUTHORIZED_RESOURCES_BATCH = RestOperation(
+    name="acl.list_authorized_resources_batch",
+    method="POST",
+    path="/api/v2/acl/list-authorized-resources-batch",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("targets", "model", required=True, is_list=True, max_items=1000),
+        ParamCheck("resource_type", "str"),
+    ),
+)
+"""The resources several targets are authorized for, one entry per target."""
+
+ACL_GET_AUTHORIZED_TARGETS = GraphQLOperation(
+    name="acl.get_authorized_targets",
+    operation_name="authorizedTargets",
+    document="""\
+query authorizedTargets($namespace: String!, $resource: String!, $resourceType: ResourceType!, $targetType: PolicyAssignmentTargetType, $actions: AuthorizedTargetsActionsInput) {
+  authorizedTargets(namespace: $namespace, resource: $resource, resourceType: $resourceType, targetType: $targetType, actions: $actions) {
+    list {
+      targetType
+      targetIdentifier
+      actions
+    }
+    totalCount
+  }
+}
+""",
+    result_path=("authorizedTargets",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resource_type", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+        ParamCheck("actions", "model"),
+        ParamCheck("target_type", "str"),
+    ),
+)
+"""The targets granted actions on a resource (optionally of one kind, holding all or any of some actions)."""
+
+ACL_GET_AUTHORIZED_RESOURCES_OF_RESOURCE_KIND = RestOperation(
+    name="acl.get_authorized_resources_of_resource_kind",
+    method="POST",
+    path="/api/v2/acl/get-authorized-resources-of-resource-kind",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+    ),
+)
+"""The resources of a kind (books:1, books:2 of books) a user may act on, with the actions."""
+
+ACL_GET_POLICIES_ASSIGNMENTS_CONDITION = RestOperation(
+    name="acl.get_policies_assignments_condition",
+    method="GET",
+    path="/api/v2/policies/assignments/by-target",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("policy_code", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+    ),
+)
+"""The assignments of a policy to targets of one kind."""
+
+ACL_PROGRAMMATIC_ACCESS_ACCOUNT_LIST = RestOperation(
+    name="acl.programmatic_access_account_list",
+    method="GET",
+    path="/api/v2/applications/{appId}/programmatic-access-accounts",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""List the programmatic access accounts of an application, one page at a time."""
+
+ACL_CREATE_PROGRAMMATIC_ACCESS_ACCOUNT = RestOperation(
+    name="acl.create_programmatic_access_account",
+    method="POST",
+    path="/api/v2/applications/{appId}/programmatic-access-accounts",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("remark", "str"),
+        ParamCheck("token_lifetime", "int"),
+    ),
+)
+"""Create a programmatic access account of an application (its id and secret get client-credentials tokens)."""
+
+ACL_DISABLE_PROGRAMMATIC_ACCESS_ACCOUNT = RestOperation(
+    name="acl.disable_programmatic_access_account",
+    method="PATCH",
+    path="/api/v2/applications/programmatic-access-accounts",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("programmatic_access_account_id", "str", required=True),),
+)
+"""Disable a programmatic access account (it gets no more tokens)."""
+
+ACL_ENABLE_PROGRAMMATIC_ACCESS_ACCOUNT = RestOperation(
+    name="acl.enable_programmatic_access_account",
+    method="PATCH",
+    path="/api/v2/applications/programmatic-access-accounts",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("programmatic_access_account_id", "str", required=True),),
+)
+"""Enable a programmatic access account again."""
+
+ACL_REFRESH_PROGRAMMATIC_ACCESS_ACCOUNT_SECRET = RestOperation(
+    name="acl.refresh_programmatic_access_account_secret",
+    method="PATCH",
+    path="/api/v2/applications/programmatic-access-accounts",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=("secret",),
+    checks=(
+        ParamCheck("programmatic_access_account_id", "str", required=True),
+        ParamCheck("secret", "str"),
+    ),
+)
+"""Give a programmatic access account a new secret; the old one stops working at once."""
+
+ACL_DELETE_PROGRAMMATIC_ACCESS_ACCOUNT = RestOperation(
+    name="acl.delete_programmatic_access_account",
+    method="DELETE",
+    path="/api/v2/applications/programmatic-access-accounts",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("programmatic_access_account_id", "str", required=True),),
+)
+"""Delete a programmatic access account."""
+
+ACL_GET_APPLICATION_ACCESS_POLICIES = RestOperation(
+    name="acl.get_application_access_policies",
+    method="GET",
+    path="/api/v2/applications/{appId}/authorization/records",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""The access control rules of an application, one page at a time."""
+
+ACL_ENABLE_APPLICATION_ACCESS_POLICIES = RestOperation(
+    name="acl.enable_application_access_policies",
+    method="POST",
+    path="/api/v2/applications/{appId}/authorization/enable-effect",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("inherit_by_children", "bool"),
+    ),
+)
+"""Put an application's rules for some targets back in effect."""
+
+ACL_DISABLE_APPLICATION_ACCESS_POLICIES = RestOperation(
+    name="acl.disable_application_access_policies",
+    method="POST",
+    path="/api/v2/applications/{appId}/authorization/disable-effect",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("inherit_by_children", "bool"),
+    ),
+)
+"""Take an application's rules for some targets out of effect (they are kept)."""
+
+ACL_DELETE_APPLICATION_ACCESS_POLICIES = RestOperation(
+    name="acl.delete_application_access_policies",
+    method="POST",
+    path="/api/v2/applications/{appId}/authorization/revoke",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("inherit_by_children", "bool"),
+    ),
+)
+"""Delete an application's rules for some targets."""
+
+ACL_ALLOW_ACCESS_APPLICATION = RestOperation(
+    name="acl.allow_access_application",
+    method="POST",
+    path="/api/v2/applications/{appId}/authorization/allow",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("inherit_by_children", "bool"),
+    ),
+)
+"""Allow some users, roles, groups or org nodes to use an application (replacing a deny rule)."""
+
+ACL_DENY_ACCESS_APPLICATION = RestOperation(
+    name="acl.deny_access_application",
+    method="POST",
+    path="/api/v2/applications/{appId}/authorization/deny",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifiers", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+        ParamCheck("inherit_by_children", "bool"),
+    ),
+)
+"""Deny some users, roles, groups or org nodes the use of an application (replacing an allow rule)."""
+
+ACL_UPDATE_DEFAULT_APPLICATION_ACCESS_POLICY = RestOperation(
+    name="acl.update_default_application_access_policy",
+    method="POST",
+    path="/api/v2/applications/{appId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("default_strategy", "str", required=True),
+    ),
+)
+"""Who may use an application when no rule names them: everybody (ALLOW_ALL) or nobody (DENY_ALL)."""
+
 APPLICATIONS_LIST = RestOperation(
     name="applications.list",
     method="GET",

@@ -17,6 +17,7 @@ from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool, format_date
 from ..store import json_body, page, records, save, text_field
 from ..users import user_view
+from .acl import app_strategy, apply_permission_strategy
 
 _DEFAULT_CHANGES = "defaultApplication"
 """Record kind holding the changes made to the pool's default application."""
@@ -43,6 +44,7 @@ def application_view(
         view["isDefault"] = False
     else:
         view.update(records(pool, _DEFAULT_CHANGES))
+    view["permissionStrategy"] = app_strategy(pool, view["id"])
     if detail:
         view["secret"] = app["secret"] if app is not None else pool.app_secret
         view["jwks"] = {"keys": []}
@@ -187,7 +189,8 @@ def my_applications(ctx: RequestContext, call: RestCall) -> Any:
 
 @rest_route("POST", "/api/v2/applications/{appId}")
 def update_application(ctx: RequestContext, call: RestCall) -> Any:
-    """Change an application's type, name, description or logo (the other fields are kept)."""
+    """Change an application's type, name, description, logo or default access strategy
+    (``permissionStrategy.defaultStrategy``, kept by the acl room); the other fields are kept."""
     pool = ctx.require_management()
     app = _find(ctx, pool, call.path_params["appId"])
     body = json_body(call)
@@ -199,6 +202,7 @@ def update_application(ctx: RequestContext, call: RestCall) -> Any:
     for key in ("name", "description", "logo"):
         if isinstance(body.get(key), str):
             changes[key] = body[key]
+    apply_permission_strategy(ctx, pool, call.path_params["appId"], body)  # checks, then keeps
     changes["updatedAt"] = format_date(pool.now())
     if app is None:
         records(pool, _DEFAULT_CHANGES).update(changes)
