@@ -181,3 +181,44 @@ async def test_resources_and_roles_of_an_application(
     with pytest.raises(AuthingValidationError) as bad:
         await mgmt.applications.add_users_to_role(app_id, "librarian", "not-a-list")
     assert bad.value.parameter == "user_ids"
+
+
+async def test_resource_update_delete_and_access_policies_of_an_application(
+    authing_management_client: Any, authing_pool: Any
+) -> None:
+    mgmt = authing_management_client
+    app = await mgmt.applications.create("Vault", "vault-app", ["https://v.example/cb"])
+    user = await mgmt.users.create(models.CreateUserInput(username="keeper", password="pw123456"))
+    await mgmt.applications.create_resource(app.id, "safe", "DATA", description="Safe")
+    changed = await mgmt.applications.update_resource(
+        app.id,
+        "safe",
+        description="Big safe",
+        actions=[models.UpdateResourceActionInput(name="safe:open")],
+    )
+    assert (changed.description, [a.name for a in changed.actions or []]) == (
+        "Big safe",
+        ["safe:open"],
+    )
+    assert (await mgmt.applications.delete_resource(app.id, "safe")).code == 200
+    assert (await mgmt.applications.list_resources(app.id)).total_count == 0
+    with pytest.raises(NotFoundError) as gone:
+        await mgmt.applications.delete_resource(app.id, "safe")
+    assert gone.value.code == 404
+
+    assert (await mgmt.applications.get_access_policies(app.id)).total_count == 0
+    await mgmt.acl.deny_access_application(app.id, "USER", [user.id])
+    rules = await mgmt.applications.get_access_policies(app.id, page=1, limit=5)
+    assert [(r.code, r.target_identifier, r.enabled) for r in rules.list] == [
+        ("DENY", user.id, True)
+    ]
+    with pytest.raises(NotFoundError) as unknown:
+        await mgmt.applications.get_access_policies(UNKNOWN_APP)
+    assert unknown.value.code == 2011
+    strategy = await mgmt.acl.update_default_application_access_policy(app.id, "DENY_ALL")
+    assert strategy.permission_strategy is not None
+    assert strategy.permission_strategy.default_strategy == "DENY_ALL"
+    typed = await mgmt.applications.change_application_type(app.id, "Tenant")
+    assert typed.app_type == "Tenant"
+    assert typed.permission_strategy is not None
+    assert typed.permission_strategy.default_strategy == "DENY_ALL"  # kept by a type change

@@ -1188,7 +1188,7 @@ class AclApi(ApiBase):
     ) -> models.CommonMessage:
         """Put an application's rules for some targets back in effect.
 
-        Documented as "启用应用访问控制策略": Go ``EnableApplicationAccessPolicies``; Python ``acl.enable_application_access_policies``; JS ``acl.enableApplicationAccessPolicy``.
+        Documented as "启用应用访问控制策略": Go ``EnableApplicationAccessPolicies``; Python ``acl.enable_application_access_policies``; JS ``acl.enableApplicationAccessPolicy``, ``applications.enableAccessPolicy``.
 
         Args:
             app_id: The application id.
@@ -1237,7 +1237,7 @@ class AclApi(ApiBase):
     ) -> models.CommonMessage:
         """Take an application's rules for some targets out of effect (they are kept).
 
-        Documented as "停用应用访问控制策略": Go ``DisableApplicationAccessPolicies``; Python ``acl.disable_application_access_policies``; JS ``acl.disableApplicationAccessPolicy``.
+        Documented as "停用应用访问控制策略": Go ``DisableApplicationAccessPolicies``; Python ``acl.disable_application_access_policies``; JS ``acl.disableApplicationAccessPolicy``, ``applications.disableAccessPolicy``.
 
         Args:
             app_id: The application id.
@@ -1286,7 +1286,7 @@ class AclApi(ApiBase):
     ) -> models.CommonMessage:
         """Delete an application's rules for some targets.
 
-        Documented as "删除应用访问控制策略": Go ``DeleteApplicationAccessPolicies``; Python ``acl.delete_application_access_policies``; JS ``acl.deleteApplicationAccessPolicy``.
+        Documented as "删除应用访问控制策略": Go ``DeleteApplicationAccessPolicies``; Python ``acl.delete_application_access_policies``; JS ``acl.deleteApplicationAccessPolicy``, ``applications.deleteAccessPolicy``.
 
         Args:
             app_id: The application id.
@@ -1335,7 +1335,7 @@ class AclApi(ApiBase):
     ) -> models.CommonMessage:
         """Allow some users, roles, groups or org nodes to use an application (replacing a deny rule).
 
-        Documented as "配置允许主体访问应用的策略": Go ``AllowApplicationAccessPolicies``; Python ``acl.allow_access_application``; JS ``acl.allowAccessApplication``.
+        Documented as "配置允许主体访问应用的策略": Go ``AllowApplicationAccessPolicies``; Python ``acl.allow_access_application``; JS ``acl.allowAccessApplication``, ``applications.allowAccess``.
 
         Args:
             app_id: The application id.
@@ -1384,7 +1384,7 @@ class AclApi(ApiBase):
     ) -> models.CommonMessage:
         """Deny some users, roles, groups or org nodes the use of an application (replacing an allow rule).
 
-        Documented as "配置拒绝主体访问应用的策略": Go ``DenyApplicationAccessPolicies``; Python ``acl.deny_access_application``; JS ``acl.denyAccessApplication``.
+        Documented as "配置拒绝主体访问应用的策略": Go ``DenyApplicationAccessPolicies``; Python ``acl.deny_access_application``; JS ``acl.denyAccessApplication``, ``applications.denyAccess``.
 
         Args:
             app_id: The application id.
@@ -1429,7 +1429,7 @@ class AclApi(ApiBase):
     ) -> models.Application:
         """Who may use an application when no rule names them: everybody (ALLOW_ALL) or nobody (DENY_ALL).
 
-        Documented as "更改默认应用访问策略": Go ``UpdateDefaultApplicationAccessPolicy``; Python ``acl.update_default_application_access_policy``; JS ``acl.updateDefaultApplicationAccessPolicy``.
+        Documented as "更改默认应用访问策略": Go ``UpdateDefaultApplicationAccessPolicy``; Python ``acl.update_default_application_access_policy``; JS ``acl.updateDefaultApplicationAccessPolicy``, ``applications.updateDefaultAccessPolicy``.
 
         Args:
             app_id: The application id.

@@ -572,6 +572,140 @@ class ApplicationsApi(ApiBase):
             else self._structure(result.get("data"), models.Resource)
         )
 
+    async def update_resource(
+        self,
+        app_id: str,
+        code: str,
+        *,
+        type: models.ResourceType | str | Unset = UNSET,
+        actions: Sequence[models.UpdateResourceActionInput] | Unset = UNSET,
+        description: str | Unset = UNSET,
+    ) -> models.Resource:
+        """Change the type, actions or description of a resource of the application.
+
+        Documented as "更新应用资源": Python ``applications.update_resource``; JS ``applications.updateResource``.
+
+        Args:
+            app_id: The application's id (its permission group's code).
+            code: Resource code.
+            type: New resource type.
+            actions: The actions (replacing the old ones).
+            description: New description.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.APPLICATIONS_UPDATE_RESOURCE.checks, (app_id, code, type, actions, description)
+        )
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        if type is not UNSET:
+            v.check_choice("type", type, frozenset(models.ResourceType))
+        path_params: dict[str, Any] = {}
+        path_params["code"] = code
+        body: dict[str, Any] = {}
+        body["namespace"] = app_id
+        if type is not UNSET:
+            body["type"] = self._unstructure(type)
+        if actions is not UNSET:
+            body["actions"] = self._unstructure(actions)
+        if description is not UNSET:
+            body["description"] = description
+        result = await self._execute(
+            ops.APPLICATIONS_UPDATE_RESOURCE,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.Resource)
+
+    async def delete_resource(
+        self,
+        app_id: str,
+        code: str,
+    ) -> models.CommonMessage:
+        """Delete a resource of the application and the grants made on it.
+
+        Documented as "删除应用资源": Python ``applications.delete_resource``; JS ``applications.deleteResource``.
+
+        Args:
+            app_id: The application's id (its permission group's code).
+            code: Resource code.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_DELETE_RESOURCE.checks, (app_id, code))
+        v.require_non_empty("app_id", app_id)
+        v.require_non_empty("code", code)
+        path_params: dict[str, Any] = {}
+        path_params["code"] = code
+        query: dict[str, Any] = {}
+        query["namespace"] = app_id
+        result = await self._execute(
+            ops.APPLICATIONS_DELETE_RESOURCE,
+            path_params=path_params,
+            query=query,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def get_access_policies(
+        self,
+        app_id: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+    ) -> models.PaginatedApplicationAccessPolicies:
+        """The access control rules of the application, one page at a time.
+
+        The rules are set with `mgmt.acl.allow_access_application(app_id, ...)` and its siblings.
+
+        Documented as "获取应用访问控制策略列表": Python ``applications.get_access_policies``; JS ``applications.getAccessPolicies``.
+
+        Args:
+            app_id: The application's id.
+            page: Page number, from 1.
+            limit: Rules per page.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.APPLICATIONS_GET_ACCESS_POLICIES.checks, (app_id, page, limit))
+        v.require_non_empty("app_id", app_id)
+        path_params: dict[str, Any] = {}
+        path_params["appId"] = app_id
+        query: dict[str, Any] = {}
+        query["page"] = page
+        query["limit"] = limit
+        result = await self._execute(
+            ops.APPLICATIONS_GET_ACCESS_POLICIES,
+            path_params=path_params,
+            query=query,
+        )
+        return self._structure(result.get("data"), models.PaginatedApplicationAccessPolicies)
+
+    def iter_get_access_policies(
+        self,
+        app_id: str,
+        *,
+        page_size: int = 50,
+    ) -> Paginator[models.PaginatedApplicationAccessPolicies]:
+        """Iterate over every item of :meth:`get_access_policies`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedApplicationAccessPolicies:
+            return await self.get_access_policies(
+                app_id,
+                page=page,
+                limit=limit,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
     async def create_role(
         self,
         app_id: str,

@@ -3210,6 +3210,58 @@ APPLICATIONS_CREATE_RESOURCE = RestOperation(
 )
 """Create a resource with its actions in the application's permission group."""
 
+APPLICATIONS_UPDATE_RESOURCE = RestOperation(
+    name="applications.update_resource",
+    method="POST",
+    path="/api/v2/resources/{code}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("type", "str"),
+        ParamCheck("actions", "model", is_list=True, max_items=1000),
+        ParamCheck("description", "str"),
+    ),
+)
+"""Change the type, actions or description of a resource of the application."""
+
+APPLICATIONS_DELETE_RESOURCE = RestOperation(
+    name="applications.delete_resource",
+    method="DELETE",
+    path="/api/v2/resources/{code}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""Delete a resource of the application and the grants made on it."""
+
+APPLICATIONS_GET_ACCESS_POLICIES = RestOperation(
+    name="applications.get_access_policies",
+    method="GET",
+    path="/api/v2/applications/{appId}/authorization/records",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("app_id", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""The access control rules of the application, one page at a time."""
+
 APPLICATIONS_CREATE_ROLE = GraphQLOperation(
     name="applications.create_role",
     operation_name="createRole",
