@@ -24,6 +24,7 @@ exports.expected = [
   "applications.activeUsers",
   "applications.createResource",
   "applications.listResources",
+  "applications.updateResource",
   "applications.createRole",
   "applications.findRole",
   "applications.updateRole",
@@ -34,6 +35,15 @@ exports.expected = [
   "applications.removeUsersFromRole",
   "applications.deleteRole",
   "applications.deleteRoles",
+  "applications.deleteResource",
+  "applications.allowAccess",
+  "applications.getAccessPolicies",
+  "applications.disableAccessPolicy",
+  "applications.enableAccessPolicy",
+  "applications.denyAccess",
+  "applications.deleteAccessPolicy",
+  "applications.getAccessPolicies.afterDelete",
+  "applications.updateDefaultAccessPolicy",
   "applications.delete",
   "applications.findById.deleted",
 ];
@@ -173,6 +183,16 @@ exports.flow = async (s, h) => {
     (r) => r.totalCount === 1 && r.list[0].code === "books",
   );
   await h.step(
+    "applications.updateResource",
+    () =>
+      mgmt.applications.updateResource(app.id, {
+        code: "books",
+        description: "All books",
+        actions: [{ name: "books:read", description: "Read" }, { name: "books:write", description: "Write" }],
+      }),
+    (r) => r.code === "books" && r.description === "All books" && r.actions.map((a) => a.name).join() === "books:read,books:write",
+  );
+  await h.step(
     "applications.createRole",
     () => mgmt.applications.createRole(app.id, { code: "librarian", description: "Lends" }),
     (r) => r.code === "librarian" && r.namespace === app.id && r.description === "Lends",
@@ -228,6 +248,56 @@ exports.flow = async (s, h) => {
     "applications.deleteRoles",
     () => mgmt.applications.deleteRoles(app.id, ["librarian"]),
     (r) => r.code === 200,
+  );
+
+  await h.step(
+    "applications.deleteResource",
+    () => mgmt.applications.deleteResource(app.id, "books"),
+    (r) => r === true,
+  );
+
+  // Access rules of the application.
+  const target = { targetType: "USER", targetIdentifiers: [user.id] };
+  await h.step(
+    "applications.allowAccess",
+    () => mgmt.applications.allowAccess(app.id, target),
+    (r) => r.code === 200,
+  );
+  const rule = (r) => r.list.map((p) => `${p.code}:${p.targetIdentifier}:${p.enabled}`).join();
+  await h.step(
+    "applications.getAccessPolicies",
+    () => mgmt.applications.getAccessPolicies(app.id, { page: 1, limit: 10 }),
+    (r) => r.totalCount === 1 && rule(r) === `ALLOW:${user.id}:true`,
+  );
+  await h.step(
+    "applications.disableAccessPolicy",
+    () => mgmt.applications.disableAccessPolicy(app.id, target),
+    (r) => r.code === 200,
+  );
+  await h.step(
+    "applications.enableAccessPolicy",
+    () => mgmt.applications.enableAccessPolicy(app.id, target),
+    (r) => r.code === 200,
+  );
+  await h.step(
+    "applications.denyAccess",
+    () => mgmt.applications.denyAccess(app.id, target),
+    (r) => r.code === 200,
+  );
+  await h.step(
+    "applications.deleteAccessPolicy",
+    () => mgmt.applications.deleteAccessPolicy(app.id, target),
+    (r) => r.code === 200,
+  );
+  await h.step(
+    "applications.getAccessPolicies.afterDelete",
+    () => mgmt.applications.getAccessPolicies(app.id),
+    (r) => r.totalCount === 0,
+  );
+  await h.step(
+    "applications.updateDefaultAccessPolicy",
+    () => mgmt.applications.updateDefaultAccessPolicy(app.id, "DENY_ALL"),
+    (a) => a.id === app.id && a.permissionStrategy.defaultStrategy === "DENY_ALL" && a.appType === "INDIVIDUAL",
   );
 
   await h.step("applications.delete", () => mgmt.applications.delete(app.id), (r) => r === true);

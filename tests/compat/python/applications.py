@@ -30,6 +30,11 @@ EXPECTED_STEPS = [
     "applications.active_users",
     "applications.create_resource",
     "applications.list_resources",
+    "applications.update_resource",
+    "applications.delete_resource",
+    "applications.list_resources.after_delete",
+    "applications.get_access_policies.none",
+    "applications.get_access_policies",
     "applications.delete",
     "applications.find_deleted",
     "applications.list_agreement.unknown_app",
@@ -175,6 +180,47 @@ def flow(s: dict) -> None:
         "applications.list_resources",
         lambda: mgmt.applications.list_resources(app["id"]),
         lambda r: [x["code"] for x in r["list"]] == ["books"] and r["totalCount"] == 1,
+    )
+
+    step(
+        "applications.update_resource",
+        lambda: mgmt.applications.update_resource(
+            app["id"],
+            "books",
+            "DATA",
+            [{"name": "books:write", "description": "Write"}],
+            description="All books",
+        ),
+        lambda r: (
+            (r["description"], [a["name"] for a in r["actions"]]) == ("All books", ["books:write"])
+        ),
+    )
+    step(
+        "applications.delete_resource",
+        lambda: mgmt.applications.delete_resource(app["id"], "books"),
+        lambda r: r is True,
+    )
+    step(
+        "applications.list_resources.after_delete",
+        lambda: mgmt.applications.list_resources(app["id"]),
+        lambda r: r["list"] == [] and r["totalCount"] == 0,
+    )
+
+    # Access rules of the application (made with the acl client, read with applications').
+    step(
+        "applications.get_access_policies.none",
+        lambda: mgmt.applications.get_access_policies(app["id"]),
+        lambda r: r["totalCount"] == 0 and r["list"] == [],
+    )
+    mgmt.acl.allow_access_application(app["id"], "USER", [user["id"]], app["id"], False)
+    step(
+        "applications.get_access_policies",
+        lambda: mgmt.applications.get_access_policies(app["id"], page=1, limit=10),
+        lambda r: (
+            r["totalCount"] == 1
+            and (r["list"][0]["code"], r["list"][0]["targetType"], r["list"][0]["targetIdentifier"])
+            == ("ALLOW", "USER", user["id"])
+        ),
     )
 
     step("applications.delete", lambda: mgmt.applications.delete(app["id"]), lambda r: r is True)
