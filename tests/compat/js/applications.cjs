@@ -39,8 +39,10 @@ exports.expected = [
   "applications.allowAccess",
   "applications.getAccessPolicies",
   "applications.disableAccessPolicy",
+  "applications.getAccessPolicies.disabled",
   "applications.enableAccessPolicy",
   "applications.denyAccess",
+  "applications.getAccessPolicies.denied",
   "applications.deleteAccessPolicy",
   "applications.getAccessPolicies.afterDelete",
   "applications.updateDefaultAccessPolicy",
@@ -275,6 +277,11 @@ exports.flow = async (s, h) => {
     (r) => r.code === 200,
   );
   await h.step(
+    "applications.getAccessPolicies.disabled",
+    () => mgmt.applications.getAccessPolicies(app.id),
+    (r) => rule(r) === `ALLOW:${user.id}:false`,
+  );
+  await h.step(
     "applications.enableAccessPolicy",
     () => mgmt.applications.enableAccessPolicy(app.id, target),
     (r) => r.code === 200,
@@ -283,6 +290,11 @@ exports.flow = async (s, h) => {
     "applications.denyAccess",
     () => mgmt.applications.denyAccess(app.id, target),
     (r) => r.code === 200,
+  );
+  await h.step(
+    "applications.getAccessPolicies.denied",
+    () => mgmt.applications.getAccessPolicies(app.id),
+    (r) => rule(r) === `DENY:${user.id}:true`,
   );
   await h.step(
     "applications.deleteAccessPolicy",
