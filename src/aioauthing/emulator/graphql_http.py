@@ -32,6 +32,7 @@ from graphql import (
 from . import jsonutil
 from .context import RequestContext
 from .errors import AuthingBizError, error_payload
+from .graphql_plan import PlannedExecutor, Plans
 
 __all__ = ["GraphQLService", "error_body"]
 
@@ -168,16 +169,22 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     return out
 
 
+_Prepared = tuple[DocumentNode | None, list[GraphQLError], Plans]
+"""A document (``None`` if it cannot run), its validation errors, its completion plans."""
+
+
 class GraphQLService:
     """Executes documents against the served schema; parsed+validated documents are cached."""
 
     def __init__(self, schema: GraphQLSchema) -> None:
         self.schema = schema
-        self._cache: OrderedDict[str, tuple[DocumentNode | None, list[GraphQLError]]] = (
-            OrderedDict()
-        )
+        self._cache: OrderedDict[str, _Prepared] = OrderedDict()
 
     def prepare(self, text: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
+        document, errors, _plans = self._prepared(text)
+        return document, errors
+
+    def _prepared(self, text: str) -> _Prepared:
         cached = self._cache.get(text)
         if cached is not None:
             self._cache.move_to_end(text)
@@ -185,14 +192,14 @@ class GraphQLService:
         try:
             document: DocumentNode | None = parse(text, max_tokens=_MAX_TOKENS)
         except GraphQLError as exc:
-            entry: tuple[DocumentNode | None, list[GraphQLError]] = (None, [exc])
+            entry: _Prepared = (None, [exc], {})
         else:
             assert document is not None
             too_costly = _cost_error(document)
             if too_costly is not None:
-                entry = (None, [too_costly])
+                entry = (None, [too_costly], {})
             else:
-                entry = (document, list(validate(self.schema, document)))
+                entry = (document, list(validate(self.schema, document)), {})
         self._cache[text] = entry
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -225,7 +232,7 @@ class GraphQLService:
         operation_name = payload.get("operationName")
         if operation_name is not None and not isinstance(operation_name, str):
             return 400, error_body("OPERATION_NAME_NOT_STRING")
-        document, errors = self.prepare(payload["query"])
+        document, errors, plans = self._prepared(payload["query"])
         if document is None or errors:
             return 200, {"errors": [_format_error(e) for e in errors]}
         operation = get_operation_ast(document, operation_name)
@@ -239,6 +246,8 @@ class GraphQLService:
             operation_name=operation_name,
             field_resolver=_field_resolver,
             is_awaitable=_fast_is_awaitable,
+            executor_class=PlannedExecutor,
+            plans=plans,
         )
         if isawaitable(result):
             result = await result

@@ -1,0 +1,103 @@
+"""The planned executor answers exactly what graphql-core's own executor answers: data, errors
+(message, path), null propagation, for values the plan covers and values it hands back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from graphql.execution.incremental.incremental_executor import IncrementalExecutor
+
+from aioauthing.emulator.graphql_plan import PlannedExecutor, Plans
+from graphql import build_schema, execute, parse
+
+SDL = """
+enum Color { RED GREEN }
+type Tag { name: String! weight: Int }
+type Thing {
+  id: ID!
+  name: String
+  count: Int
+  ratio: Float
+  ok: Boolean
+  color: Color
+  tags: [Tag!]
+  maybeTags: [Tag]
+  scores: [Int!]!
+  inner: Thing
+}
+type Query { thing(pick: String): Thing  things: [Thing!]! }
+"""
+
+DOCUMENTS = [
+    "{ thing { id name count ratio ok color } }",
+    "{ thing { id alias: name name tags { name weight } scores inner { id inner { name } } } }",
+    "{ thing { id maybeTags { name } } }",
+    "{ things { id count } }",
+    "query($p: String) { thing(pick: $p) { id ... on Thing { name } } }",
+    "query($s: Boolean!) { thing { id name @include(if: $s) } }",
+    "{ thing { __typename id } }",
+]
+
+REGULAR = {
+    "id": "t1",
+    "name": "one",
+    "count": 3,
+    "ratio": 0.5,
+    "ok": True,
+    "color": "RED",
+    "tags": [{"name": "a", "weight": 1}, {"name": "b", "weight": None}],
+    "maybeTags": [{"name": "x"}, None],
+    "scores": [1, 2],
+    "inner": {"id": "t2", "inner": {"name": "deep"}},
+}
+
+IRREGULAR = [
+    {**REGULAR, "id": None},  # non-null field null: propagates to `thing`
+    {**REGULAR, "count": 2**31},  # outside GraphQL's Int
+    {**REGULAR, "count": "seven"},  # not an Int at all
+    {**REGULAR, "tags": [{"name": None}]},  # non-null inside a list item
+    {**REGULAR, "scores": [1, None]},  # null item of [Int!]!
+    {**REGULAR, "scores": (1, 2)},  # a tuple: iterable, not a list
+    {**REGULAR, "name": 12, "ok": 1},  # coerced by the scalars
+    {**REGULAR, "color": "BLUE"},  # no such enum value
+    {**REGULAR, "name": lambda info, **args: "called"},  # the default resolver calls it
+    {**REGULAR, "inner": {"id": None}},  # null deep down
+]
+
+
+def _run(executor: type[IncrementalExecutor], document: str, value: Any, **extra: Any) -> Any:
+    schema = build_schema(SDL)
+    root = {"thing": value, "things": [value, value]}
+    result = execute(
+        schema,
+        parse(document),
+        root_value=root,
+        variable_values={"p": "x", "s": True},
+        executor_class=executor,
+        **extra,
+    )
+    assert not hasattr(result, "__await__")
+    return result.data, [(e.message, e.path) for e in result.errors or ()]  # type: ignore[union-attr]
+
+
+class _Plain(IncrementalExecutor):
+    pass
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("value", [REGULAR, *IRREGULAR])
+def test_planned_answers_equal_graphql_core(document: str, value: Any) -> None:
+    plans: Plans = {}
+    expected = _run(_Plain, document, value)
+    assert _run(PlannedExecutor, document, value, plans=plans) == expected
+    assert _run(PlannedExecutor, document, value, plans=plans) == expected  # plan reused
+
+
+def test_plain_selections_are_planned_and_fragments_are_not() -> None:
+    plans: Plans = {}
+    _run(PlannedExecutor, DOCUMENTS[1], REGULAR, plans=plans)
+    assert any(plan is not None for plan in plans.values())
+    fragments: Plans = {}
+    _run(PlannedExecutor, DOCUMENTS[4], REGULAR, plans=fragments)
+    assert list(fragments.values()) == [None]
