@@ -80,7 +80,12 @@ class Driver:
         return {**self.base_headers, "authorization": f"Bearer {token}"}
 
     async def call(self, body: dict[str, Any], token: str | None) -> dict[str, Any]:
-        response = await self.client.post(self.url, json=body, headers=self.headers(token))
+        try:
+            response = await self.client.post(self.url, json=body, headers=self.headers(token))
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            # a kept-alive connection the server closed while the other emulator was driven
+            # (a busy machine stretches its keep-alive timeout): send once more on a new one
+            response = await self.client.post(self.url, json=body, headers=self.headers(token))
         response.raise_for_status()
         payload: dict[str, Any] = response.json()
         assert "errors" not in payload, payload
