@@ -324,8 +324,8 @@ def _b64decode(segment: str) -> bytes:
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
+    try:  # a JWS is UTF-8 (RFC 7515): decoding first spares json its encoding detection
+        value = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, nesting
         raise _malformed() from exc
     if not isinstance(value, dict):
