@@ -20,8 +20,15 @@ from aioauthing.generated import models
 from aioauthing.runtime.operation import UNSET, Unset
 
 __all__ = [
+    "BulkResourceInput",
+    "ExtIdp",
+    "ExtIdpConnection",
+    "ExtIdpConnectionInput",
+    "PaginatedTenantMembers",
     "PaginatedTenants",
     "Tenant",
+    "TenantMember",
+    "TenantSsoPageSettingsInput",
 ]
 
 
@@ -72,7 +79,11 @@ class Tenant:
     apps: builtins.list[models.Application | None] | None = attrs.field(
         default=None, metadata={"wire": "apps"}
     )
-    """Applications of the tenant (in details)."""
+    """Applications of the tenant (in detail and create)."""
+    users: builtins.list[models.User | None] | None = attrs.field(
+        default=None, metadata={"wire": "users"}
+    )
+    """The users just added (in add_members)."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -83,3 +94,155 @@ class PaginatedTenants:
     """Number of tenants across all pages."""
     list: builtins.list[models.Tenant] = attrs.field(metadata={"wire": "list"})
     """The tenants of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class TenantMember:
+    """A user's membership of a tenant."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Membership id."""
+    tenant_id: str = attrs.field(metadata={"wire": "tenantId"})
+    """The tenant."""
+    user_id: str = attrs.field(metadata={"wire": "userId"})
+    """The member's user id."""
+    user: models.User | None = attrs.field(default=None, metadata={"wire": "user"})
+    """The member."""
+    is_admin: bool | None = attrs.field(default=None, metadata={"wire": "isAdmin"})
+    """Whether the member administers the tenant."""
+    is_enabled: bool | None = attrs.field(default=None, metadata={"wire": "isEnabled"})
+    """Whether the membership is enabled."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """When the user joined."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedTenantMembers:
+    """One page of a tenant's members."""
+
+    list_total: int | None = attrs.field(default=None, metadata={"wire": "listTotal"})
+    """Number of members across all pages."""
+    list: builtins.list[models.TenantMember] = attrs.field(metadata={"wire": "list"})
+    """The members of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class TenantSsoPageSettingsInput:
+    """Switches of a tenant's hosted login page.
+
+    Fields left ``UNSET`` are not sent."""
+
+    auto_register_then_login: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "autoRegisterThenLogin"}
+    )
+    """Register unknown accounts, then log them in."""
+    hide_forget_password: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "hideForgetPassword"}
+    )
+    """Hide the forgot-password link."""
+    hide_idp: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "hideIdp"})
+    """Hide the enterprise identity providers."""
+    hide_social_login: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "hideSocialLogin"}
+    )
+    """Hide the social logins."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ExtIdp:
+    """An external identity provider (身份源) of the pool or of a tenant."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Identity provider id."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    tenant_id: str | None = attrs.field(default=None, metadata={"wire": "tenantId"})
+    """The tenant it belongs to (none: the pool's own)."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Name."""
+    type: str = attrs.field(metadata={"wire": "type"})
+    """Provider type, e.g. wechat, oidc, saml, ad."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    connections: builtins.list[models.ExtIdpConnection] | None = attrs.field(
+        default=None, metadata={"wire": "connections"}
+    )
+    """Its connections."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ExtIdpConnection:
+    """A connection of an external identity provider (one way to sign in through it)."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Connection id."""
+    ext_idp_id: str = attrs.field(metadata={"wire": "extIdpId"})
+    """The identity provider it belongs to."""
+    type: str = attrs.field(metadata={"wire": "type"})
+    """Connection type, e.g. wechat:pc, oidc."""
+    identifier: str = attrs.field(metadata={"wire": "identifier"})
+    """Unique identifier in the pool (used in callback URLs)."""
+    display_name: str = attrs.field(metadata={"wire": "displayName"})
+    """Name shown on the login page."""
+    fields: Any | None = attrs.field(default=None, repr=False, metadata={"wire": "fields"})
+    """Provider settings (client id, client secret, ...): kept out of reprs."""
+    logo: str | None = attrs.field(default=None, metadata={"wire": "logo"})
+    """Logo URL."""
+    user_match_fields: builtins.list[str | None] | None = attrs.field(
+        default=None, metadata={"wire": "userMatchFields"}
+    )
+    """User fields matched to link an existing account."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether it is enabled (in a tenant's list: for that tenant)."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ExtIdpConnectionInput:
+    """A connection to create with its identity provider.
+
+    Fields left ``UNSET`` are not sent."""
+
+    type: str = attrs.field(metadata={"wire": "type"})
+    """Connection type, e.g. wechat:pc, oidc."""
+    identifier: str = attrs.field(metadata={"wire": "identifier"})
+    """Unique identifier in the pool."""
+    display_name: str = attrs.field(metadata={"wire": "displayName"})
+    """Name shown on the login page."""
+    fields: Any = attrs.field(repr=False, metadata={"wire": "fields"})
+    """Provider settings (client id, client secret, ...)."""
+    logo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "logo"})
+    """Logo URL."""
+    user_match_fields: builtins.list[str] | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "userMatchFields"}
+    )
+    """User fields matched to link an existing account."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class BulkResourceInput:
+    """One resource of a bulk creation.
+
+    Fields left ``UNSET`` are not sent."""
+
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Resource code, unique in its permission group."""
+    type: models.ResourceType | str = attrs.field(metadata={"wire": "type"})
+    """Resource type: DATA, API, MENU, UI or BUTTON."""
+    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
+    """Description."""
+    actions: builtins.list[models.ResourceActionInput] = attrs.field(metadata={"wire": "actions"})
+    """Its actions."""
+    api_identifier: str | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "apiIdentifier"}
+    )
+    """API identifier (API resources)."""
+    namespace: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "namespace"})
+    """Permission group code (default: default)."""

@@ -31,6 +31,7 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     403: ("PermissionDeniedError", "请求被拒绝：{reason}"),  # REQUEST_REFUSED
     404: ("NotFoundError", "资源不存在"),  # NOT_FOUND
     405: ("AuthingError", "请求方法不被允许"),  # METHOD_NOT_ALLOWED
+    409: ("AlreadyExistsError", "连接唯一标识已被占用"),  # EXT_IDP_CONNECTION_IDENTIFIER_TAKEN
     413: ("InvalidInputError", "请求体过大"),  # PAYLOAD_TOO_LARGE
     429: ("RateLimitedError", "请求过于频繁，请稍后再试"),  # TOO_MANY_REQUESTS
     500: ("InvalidInputError", "手机号格式错误"),  # INVALID_PHONE
@@ -93,6 +94,7 @@ ERROR_NAMES: dict[str, int] = {
     "REQUEST_REFUSED": 403,
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
+    "EXT_IDP_CONNECTION_IDENTIFIER_TAKEN": 409,
     "PAYLOAD_TOO_LARGE": 413,
     "TOO_MANY_REQUESTS": 429,
     "INVALID_PHONE": 500,
@@ -155,6 +157,7 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     403: "Request refused: {reason}",
     404: "The resource does not exist",
     405: "Method not allowed",
+    409: "The connection identifier is already taken",
     413: "Request body too large",
     429: "Too many requests, try again later",
     500: "Malformed phone number",
@@ -544,6 +547,24 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "租户不存在",
         "en": "The tenant does not exist",
     },
+    "TENANT_MEMBER_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "用户不是该租户的成员",
+        "en": "The user is not a member of the tenant",
+    },
+    "EXT_IDP_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "身份源不存在",
+        "en": "The identity provider does not exist",
+    },
+    "EXT_IDP_CONNECTION_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "身份源连接不存在",
+        "en": "The identity provider connection does not exist",
+    },
     "ENV_NOT_FOUND": {
         "code": 404,
         "family": "NotFoundError",
@@ -567,6 +588,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "AuthingError",
         "message": "请求方法不被允许",
         "en": "Method not allowed",
+    },
+    "EXT_IDP_CONNECTION_IDENTIFIER_TAKEN": {
+        "code": 409,
+        "family": "AlreadyExistsError",
+        "message": "连接唯一标识已被占用",
+        "en": "The connection identifier is already taken",
     },
     "PAYLOAD_TOO_LARGE": {
         "code": 413,

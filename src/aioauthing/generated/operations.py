@@ -4040,22 +4040,6 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
 )
 """Revoke roles of one permission group from users, groups and org nodes."""
 
-TENANTS_LIST = RestOperation(
-    name="tenants.list",
-    method="GET",
-    path="/api/v2/tenants",
-    auth=AuthKind.MANAGEMENT,
-    idempotent=True,
-    response=ResponseKind.ENVELOPE,
-    errors=(),
-    secret_fields=(),
-    checks=(
-        ParamCheck("page", "int"),
-        ParamCheck("limit", "int"),
-    ),
-)
-"""List the tenants of the pool, one page at a time."""
-
 TENANTS_DETAIL = RestOperation(
     name="tenants.detail",
     method="GET",
@@ -4063,7 +4047,7 @@ TENANTS_DETAIL = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(ParamCheck("tenant_id", "str", required=True),),
 )
@@ -4076,7 +4060,7 @@ TENANTS_CREATE = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=False,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(2011,),
     secret_fields=(),
     checks=(
         ParamCheck("name", "str", required=True),
@@ -4085,7 +4069,43 @@ TENANTS_CREATE = RestOperation(
         ParamCheck("description", "str"),
     ),
 )
-"""Create a tenant for some applications."""
+"""Create a tenant for some applications of the pool."""
+
+TENANTS_UPDATE = RestOperation(
+    name="tenants.update",
+    method="POST",
+    path="/api/v2/tenant/{tenantId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 2011),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("app_ids", "str"),
+        ParamCheck("logo", "str"),
+        ParamCheck("description", "str"),
+    ),
+)
+"""Change a tenant's name, applications, logo or description; the rest keeps its values."""
+
+TENANTS_CONFIG = RestOperation(
+    name="tenants.config",
+    method="POST",
+    path="/api/v2/tenant/{tenantId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("css", "str"),
+        ParamCheck("sso_page_customization_settings", "model"),
+    ),
+)
+"""Set a tenant's login page branding (custom CSS and page switches)."""
 
 TENANTS_DELETE = RestOperation(
     name="tenants.delete",
@@ -4094,11 +4114,11 @@ TENANTS_DELETE = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(ParamCheck("tenant_id", "str", required=True),),
 )
-"""Delete a tenant."""
+"""Delete a tenant, its memberships and its identity providers."""
 
 TENANTS_LIST_MEMBERS = RestOperation(
     name="tenants.list_members",
@@ -4107,7 +4127,7 @@ TENANTS_LIST_MEMBERS = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(
         ParamCheck("tenant_id", "str", required=True),
@@ -4124,14 +4144,14 @@ TENANTS_ADD_MEMBERS = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404, 2004),
     secret_fields=(),
     checks=(
         ParamCheck("tenant_id", "str", required=True),
         ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
     ),
 )
-"""Add users to a tenant."""
+"""Add users to a tenant (users already in it stay as they are)."""
 
 TENANTS_REMOVE_MEMBER = RestOperation(
     name="tenants.remove_member",
@@ -4140,7 +4160,7 @@ TENANTS_REMOVE_MEMBER = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(
         ParamCheck("tenant_id", "str", required=True),
@@ -4148,6 +4168,259 @@ TENANTS_REMOVE_MEMBER = RestOperation(
     ),
 )
 """Remove a user from a tenant."""
+
+TENANTS_UPDATE_MEMBER = RestOperation(
+    name="tenants.update_member",
+    method="PUT",
+    path="/api/v2/tenant/{tenantId}/{userId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("is_enabled", "bool", required=True),
+    ),
+)
+"""Enable or disable a user's membership of a tenant."""
+
+TENANTS_SET_ADMINS = RestOperation(
+    name="tenants.set_admins",
+    method="PUT",
+    path="/api/v2/tenant/{tenantId}/admin",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Make members of a tenant its administrators."""
+
+TENANTS_REMOVE_ADMIN = RestOperation(
+    name="tenants.remove_admin",
+    method="DELETE",
+    path="/api/v2/tenant/{tenantId}/admin/{userId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_id", "str", required=True),
+    ),
+)
+"""Make an administrator of a tenant an ordinary member again."""
+
+TENANTS_BATCH_INSERT_RESOURCES = RestOperation(
+    name="tenants.batch_insert_resources",
+    method="POST",
+    path="/api/v2/resources/bulk",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("bulk", "model", required=True, is_list=True, max_items=1000),),
+)
+"""Create several resources at once (each as acl.create_resource would)."""
+
+TENANTS_LIST_EXT_IDPS = RestOperation(
+    name="tenants.list_ext_idps",
+    method="GET",
+    path="/api/v2/extIdp",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
+)
+"""List the external identity providers of a tenant (or the pool's own) with their connections."""
+
+TENANTS_EXT_IDP_DETAIL = RestOperation(
+    name="tenants.ext_idp_detail",
+    method="GET",
+    path="/api/v2/extIdp/{extIdpId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("ext_idp_id", "str", required=True),),
+)
+"""Fetch an external identity provider with its connections."""
+
+TENANTS_CREATE_EXT_IDP = RestOperation(
+    name="tenants.create_ext_idp",
+    method="POST",
+    path="/api/v2/extIdp",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 409),
+    secret_fields=(),
+    checks=(
+        ParamCheck("name", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("connections", "model", required=True, is_list=True, max_items=1000),
+        ParamCheck("tenant_id", "str"),
+    ),
+)
+"""Create an external identity provider with its connections, for the pool or a tenant."""
+
+TENANTS_UPDATE_EXT_IDP = RestOperation(
+    name="tenants.update_ext_idp",
+    method="PUT",
+    path="/api/v2/extIdp/{extIdpId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("name", "str", required=True),
+    ),
+)
+"""Rename an external identity provider."""
+
+TENANTS_DELETE_EXT_IDP = RestOperation(
+    name="tenants.delete_ext_idp",
+    method="DELETE",
+    path="/api/v2/extIdp/{extIdpId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("ext_idp_id", "str", required=True),),
+)
+"""Delete an external identity provider and its connections."""
+
+TENANTS_CREATE_EXT_IDP_CONNECTION = RestOperation(
+    name="tenants.create_ext_idp_connection",
+    method="POST",
+    path="/api/v2/extIdpConn",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 409),
+    secret_fields=("fields",),
+    checks=(
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("identifier", "str", required=True),
+        ParamCheck("display_name", "str", required=True),
+        ParamCheck("fields", "any", required=True),
+        ParamCheck("logo", "str"),
+        ParamCheck("user_match_fields", "str", is_list=True, max_items=1000),
+    ),
+)
+"""Add a connection to an external identity provider."""
+
+TENANTS_UPDATE_EXT_IDP_CONNECTION = RestOperation(
+    name="tenants.update_ext_idp_connection",
+    method="PUT",
+    path="/api/v2/extIdpConn/{extIdpConnectionId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=("fields",),
+    checks=(
+        ParamCheck("ext_idp_connection_id", "str", required=True),
+        ParamCheck("display_name", "str", required=True),
+        ParamCheck("fields", "any", required=True),
+        ParamCheck("logo", "str"),
+        ParamCheck("user_match_fields", "str", is_list=True, max_items=1000),
+    ),
+)
+"""Change a connection's display name, settings, logo or matched fields."""
+
+TENANTS_DELETE_EXT_IDP_CONNECTION = RestOperation(
+    name="tenants.delete_ext_idp_connection",
+    method="DELETE",
+    path="/api/v2/extIdpConn/{extIdpConnectionId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("ext_idp_connection_id", "str", required=True),),
+)
+"""Delete a connection of an external identity provider."""
+
+TENANTS_CHECK_EXT_IDP_CONNECTION_IDENTIFIER_UNIQUE = RestOperation(
+    name="tenants.check_ext_idp_connection_identifier_unique",
+    method="POST",
+    path="/api/v2/check/extIdpConn/identifier",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(409,),
+    secret_fields=(),
+    checks=(ParamCheck("identifier", "str", required=True),),
+)
+"""Check that no connection of the pool uses an identifier yet."""
+
+TENANTS_CHANGE_EXT_IDP_CONNECTION_STATE = RestOperation(
+    name="tenants.change_ext_idp_connection_state",
+    method="PUT",
+    path="/api/v2/extIdpConn/{extIdpConnectionId}/state",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 2011),
+    secret_fields=(),
+    checks=(
+        ParamCheck("ext_idp_connection_id", "str", required=True),
+        ParamCheck("enabled", "bool", required=True),
+        ParamCheck("app_id", "str"),
+        ParamCheck("tenant_id", "str"),
+    ),
+)
+"""Enable or disable a connection for the pool, an application or a tenant."""
+
+TENANTS_BATCH_CHANGE_EXT_IDP_CONNECTION_STATE = RestOperation(
+    name="tenants.batch_change_ext_idp_connection_state",
+    method="PUT",
+    path="/api/v2/extIdp/{extIdpId}/connState",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 2011),
+    secret_fields=(),
+    checks=(
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("enabled", "bool", required=True),
+        ParamCheck("app_id", "str"),
+        ParamCheck("tenant_id", "str"),
+    ),
+)
+"""Enable or disable every connection of an identity provider (pool, application or tenant)."""
+
+TENANTS_LIST = RestOperation(
+    name="tenants.list",
+    method="GET",
+    path="/api/v2/tenants",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""List the tenants of the pool, one page at a time."""
 
 MANAGEMENT_ACCESS_TOKEN = GraphQLOperation(
     name="users.management_access_token",
