@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 
+from aioauthing.emulator import graphql_http
+from aioauthing.emulator.errors import AuthingBizError
+from aioauthing.emulator.graphql_http import GraphQLService
 from aioauthing.emulator.graphql_plan import PlannedExecutor, Plans
+from aioauthing.emulator.schema import build_schema_with_resolvers
 from graphql import build_schema, execute, parse
 
 SDL = """
@@ -101,3 +105,57 @@ def test_plain_selections_are_planned_and_fragments_are_not() -> None:
     fragments: Plans = {}
     _run(PlannedExecutor, DOCUMENTS[4], REGULAR, plans=fragments)
     assert list(fragments.values()) == [None]
+
+
+# -- whole queries: the service calls the registered resolver and completes without graphql-core
+
+
+SERVICE_SDL = SDL.replace(
+    "type Query { thing(pick: String): Thing  things: [Thing!]! }",
+    "type Query { thing(pick: String): Thing  sure(pick: String): Thing!  count: Int! }",
+)
+
+
+def _resolvers(value: Any, calls: list[str]) -> dict[str, Any]:
+    def resolve(ctx: Any, parent: Any, args: dict[str, Any]) -> Any:
+        calls.append(args.get("pick", ""))
+        if args.get("pick") == "boom":
+            raise AuthingBizError("USER_NOT_FOUND")
+        if args.get("pick") == "crash":
+            raise RuntimeError("resolver bug")
+        return value
+
+    async def resolve_async(ctx: Any, parent: Any, args: dict[str, Any]) -> Any:
+        return resolve(ctx, parent, args)
+
+    return {"Query.thing": resolve, "Query.sure": resolve_async, "Query.count": resolve}
+
+
+QUERIES = [
+    ("query($p: String) { thing(pick: $p) { id name count tags { name } } }", {"p": "x"}),
+    ("query($p: String) { thing(pick: $p) { id } }", {"p": "boom"}),
+    ("query($p: String) { thing(pick: $p) { id } }", {"p": "crash"}),
+    ("query($p: String) { sure(pick: $p) { id name } }", {"p": "x"}),
+    ("query($p: String) { sure(pick: $p) { id } }", {"p": "boom"}),
+    ("query($p: String!) { sure(pick: $p) { id } }", {}),  # variables do not coerce
+    ("{ count }", {}),
+    ("{ a: thing { id } }", {}),
+]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("document", "variables"), QUERIES)
+@pytest.mark.parametrize("value", [REGULAR, None, {"id": None}, {**REGULAR, "count": 2**31}, 7])
+async def test_planned_queries_answer_what_graphql_core_answers(
+    document: str, variables: dict[str, Any], value: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = []
+    for planned in (True, False):
+        calls: list[str] = []
+        schema, _ = build_schema_with_resolvers(SERVICE_SDL, _resolvers(value, calls))
+        service = GraphQLService(schema)
+        if not planned:
+            monkeypatch.setattr(graphql_http, "query_plan", lambda *args: None)
+        payload = {"query": document, "variables": variables}
+        answers.append((await service.run(None, payload), len(calls)))  # type: ignore[arg-type]
+    assert answers[0] == answers[1]  # same body, and the resolver ran as often (once or never)

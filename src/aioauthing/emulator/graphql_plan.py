@@ -23,8 +23,11 @@ from graphql.execution.incremental.incremental_executor import IncrementalExecut
 from graphql.pyutils import Path
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     GraphQLBoolean,
+    GraphQLField,
     GraphQLID,
     GraphQLInt,
     GraphQLLeafType,
@@ -32,17 +35,20 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
     GraphQLString,
+    OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
 )
 
-__all__ = ["PlannedExecutor", "Plans"]
+__all__ = ["Irregular", "PlannedExecutor", "Plans", "QueryPlan", "query_plan"]
 
 _INT_RANGE = range(-(2**31), 2**31)
 """GraphQL's Int is 32-bit: graphql-core refuses (as an error) anything outside."""
 
 
-class _Irregular(Exception):
+class Irregular(Exception):
     """This value needs graphql-core's completion (it may be an error the plan does not make)."""
 
 
@@ -63,9 +69,9 @@ def _leaf(leaf_type: GraphQLLeafType) -> Callable[[Any], Any]:
         try:
             coerced = coerce(value)
         except Exception:
-            raise _Irregular from None
+            raise Irregular from None
         if coerced is None:
-            raise _Irregular
+            raise Irregular
         return coerced
 
     return complete
@@ -88,16 +94,16 @@ class _Plan:
 
     def __call__(self, source: Any) -> dict[str, Any]:
         if type(source) is not dict:
-            raise _Irregular
+            raise Irregular
         out: dict[str, Any] = {}
         for key, name, non_null, complete in self.fields:
             value = source.get(name)
             if value is None:
                 if non_null:
-                    raise _Irregular
+                    raise Irregular
                 out[key] = None
             elif callable(value):
-                raise _Irregular  # the default resolver would call it
+                raise Irregular  # the default resolver would call it
             else:
                 out[key] = complete(value)
         return out
@@ -132,12 +138,12 @@ def _completer(
 
         def complete_list(value: Any) -> list[Any]:
             if type(value) is not list:
-                raise _Irregular
+                raise Irregular
             out: list[Any] = []
             for element in value:
                 if element is None:
                     if item_non_null:
-                        raise _Irregular
+                        raise Irregular
                     out.append(None)
                 else:
                     out.append(complete_item(element))
@@ -206,8 +212,49 @@ class PlannedExecutor(IncrementalExecutor):
             if plan is not None:
                 try:
                     return plan(result)
-                except _Irregular:
+                except Irregular:
                     pass
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
         )
+
+
+class QueryPlan(NamedTuple):
+    """A query of one root field whose resolver is a registered function and whose selection is
+    planned: the service calls the function and completes its value without graphql-core."""
+
+    key: str
+    node: FieldNode
+    field: GraphQLField
+    resolve: Callable[[Any, Any, dict[str, Any]], Any]
+    non_null: bool
+    complete: Callable[[Any], Any]
+
+
+def query_plan(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+) -> QueryPlan | None:
+    """The plan of ``operation`` (a query of ``document``), or ``None`` when graphql-core runs it:
+    a mutation (run serially, audited), several root fields, fragments, directives, an
+    introspection field, a resolver that is not a registered function, an unplanned selection."""
+    query_type = schema.query_type
+    selections = operation.selection_set.selections
+    if (
+        query_type is None
+        or operation.operation is not OperationType.QUERY
+        or operation.directives
+        or len(selections) != 1
+        or any(isinstance(d, FragmentDefinitionNode) for d in document.definitions)
+    ):
+        return None
+    node = selections[0]
+    if not isinstance(node, FieldNode) or node.directives:
+        return None
+    field = query_type.fields.get(node.name.value)
+    resolve = getattr(field.resolve, "registered", None) if field is not None else None
+    if field is None or resolve is None:
+        return None
+    completer = _completer(field.type, [node])
+    if completer is None:
+        return None
+    return QueryPlan((node.alias or node.name).value, node, field, resolve, *completer)
