@@ -112,7 +112,8 @@ def test_plain_selections_are_planned_and_fragments_are_not() -> None:
 
 SERVICE_SDL = SDL.replace(
     "type Query { thing(pick: String): Thing  things: [Thing!]! }",
-    "type Query { thing(pick: String): Thing  sure(pick: String): Thing!  count: Int! }",
+    "type Query { thing(pick: String): Thing  sure(pick: String): Thing!  count: Int! }\n"
+    "type Mutation { make(pick: String): Thing }",
 )
 
 
@@ -128,7 +129,12 @@ def _resolvers(value: Any, calls: list[str]) -> dict[str, Any]:
     async def resolve_async(ctx: Any, parent: Any, args: dict[str, Any]) -> Any:
         return resolve(ctx, parent, args)
 
-    return {"Query.thing": resolve, "Query.sure": resolve_async, "Query.count": resolve}
+    return {
+        "Query.thing": resolve,
+        "Query.sure": resolve_async,
+        "Query.count": resolve,
+        "Mutation.make": resolve,
+    }
 
 
 QUERIES = [
@@ -140,6 +146,9 @@ QUERIES = [
     ("query($p: String!) { sure(pick: $p) { id } }", {}),  # variables do not coerce
     ("{ count }", {}),
     ("{ a: thing { id } }", {}),
+    ("mutation($p: String) { make(pick: $p) { id name } }", {"p": "x"}),
+    ("mutation($p: String) { make(pick: $p) { id } }", {"p": "boom"}),
+    ("mutation { make { id } b: make { id } }", {}),  # two root fields: graphql-core, serially
 ]
 
 

@@ -34,7 +34,7 @@ from graphql import (
 from . import jsonutil
 from .context import RequestContext
 from .errors import AuthingBizError, error_payload
-from .graphql_plan import Irregular, PlannedExecutor, Plans, QueryPlan, query_plan
+from .graphql_plan import Irregular, PlannedExecutor, Plans, QueryPlan, query_plan, root_type_of
 
 __all__ = ["GraphQLService", "error_body"]
 
@@ -316,10 +316,10 @@ class GraphQLService:
                 return {"data": {key: planned.complete(value)}}, None
             except Irregular:
                 pass
-        query_type = self.schema.query_type
+        root_type = root_type_of(self.schema, operation)
 
         def resolved(next_: Any, root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
-            if info.parent_type is query_type and info.path.prev is None:
+            if info.parent_type is root_type and info.path.prev is None:
                 return value
             return next_(root, info, **args)
 

@@ -42,7 +42,7 @@ from graphql import (
     SelectionSetNode,
 )
 
-__all__ = ["Irregular", "PlannedExecutor", "Plans", "QueryPlan", "query_plan"]
+__all__ = ["Irregular", "PlannedExecutor", "Plans", "QueryPlan", "query_plan", "root_type_of"]
 
 _INT_RANGE = range(-(2**31), 2**31)
 """GraphQL's Int is 32-bit: graphql-core refuses (as an error) anything outside."""
@@ -219,9 +219,20 @@ class PlannedExecutor(IncrementalExecutor):
         )
 
 
+def root_type_of(
+    schema: GraphQLSchema, operation: OperationDefinitionNode
+) -> GraphQLObjectType | None:
+    """Query or Mutation (subscriptions are not served)."""
+    if operation.operation is OperationType.QUERY:
+        return schema.query_type
+    if operation.operation is OperationType.MUTATION:
+        return schema.mutation_type
+    return None
+
+
 class QueryPlan(NamedTuple):
-    """A query of one root field whose resolver is a registered function and whose selection is
-    planned: the service calls the function and completes its value without graphql-core."""
+    """An operation of one root field whose resolver is a registered function and whose
+    selection is planned: the service calls the function and completes its value itself."""
 
     key: str
     node: FieldNode
@@ -234,14 +245,14 @@ class QueryPlan(NamedTuple):
 def query_plan(
     schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
 ) -> QueryPlan | None:
-    """The plan of ``operation`` (a query of ``document``), or ``None`` when graphql-core runs it:
-    a mutation (run serially, audited), several root fields, fragments, directives, an
-    introspection field, a resolver that is not a registered function, an unplanned selection."""
-    query_type = schema.query_type
+    """The plan of ``operation`` (a query or mutation of ``document``), or ``None`` when
+    graphql-core runs it: several root fields, fragments, directives, an introspection field, a
+    resolver that is not a registered function (mutations' are audited inside), an unplanned
+    selection."""
+    root_type = root_type_of(schema, operation)
     selections = operation.selection_set.selections
     if (
-        query_type is None
-        or operation.operation is not OperationType.QUERY
+        root_type is None
         or operation.directives
         or len(selections) != 1
         or any(isinstance(d, FragmentDefinitionNode) for d in document.definitions)
@@ -250,7 +261,7 @@ def query_plan(
     node = selections[0]
     if not isinstance(node, FieldNode) or node.directives:
         return None
-    field = query_type.fields.get(node.name.value)
+    field = root_type.fields.get(node.name.value)
     resolve = getattr(field.resolve, "registered", None) if field is not None else None
     if field is None or resolve is None:
         return None
