@@ -295,6 +295,24 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "用户名不能为空",
         "en": "The username must not be empty",
     },
+    "ROOT_NODE_MOVE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不能移动根节点",
+        "en": "The root node cannot be moved",
+    },
+    "NODE_MOVE_INTO_ITSELF": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不能将节点移动到它自己或它的子节点下",
+        "en": "A node cannot be moved under itself or one of its descendants",
+    },
+    "NOT_NODE_MEMBER": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "用户不是该节点的成员",
+        "en": "The user is not a member of the node",
+    },
     "FILE_EMPTY": {
         "code": 400,
         "family": "InvalidInputError",
@@ -331,6 +349,18 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "params 的每一项都需要 key",
         "en": "Every item of params needs a key",
     },
+    "FILTER_ITEM_KEY": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "filter 的每一项都需要 key",
+        "en": "Every item of filter needs a key",
+    },
+    "NOT_LIST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{name} 必须是数组",
+        "en": "{name} must be a list",
+    },
     "ACTIONS_SHAPE": {
         "code": 400,
         "family": "InvalidInputError",
@@ -360,12 +390,6 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "不能删除根节点，请删除组织机构",
         "en": "The root node cannot be deleted; delete the organization",
-    },
-    "UDV_TARGET_USER_ONLY": {
-        "code": 400,
-        "family": "InvalidInputError",
-        "message": "emulator: only targetType USER is supported",
-        "en": "The emulator only supports targetType USER",
     },
     "BATCH_NOT_SUPPORTED": {
         "code": 400,
@@ -582,6 +606,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "NotFoundError",
         "message": "自定义字段不存在",
         "en": "The custom field does not exist",
+    },
+    "POLICY_ASSIGNMENT_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "策略授权记录不存在",
+        "en": "The policy assignment does not exist",
     },
     "METHOD_NOT_ALLOWED": {
         "code": 405,

@@ -4,6 +4,9 @@
 #   spec/authentication/protocols.yaml
 #   spec/authentication/qrcode.yaml
 #   spec/management/mfa.yaml
+#   spec/management/orgs.yaml
+#   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
@@ -75,6 +78,15 @@ if TYPE_CHECKING:
     )
     from aioauthing.generated._models_management_mfa import (
         Mfa as Mfa,
+    )
+    from aioauthing.generated._models_management_orgs import (
+        OrgTreeNode as OrgTreeNode,
+    )
+    from aioauthing.generated._models_management_users import (
+        SuccessResult as SuccessResult,
+    )
+    from aioauthing.generated._models_management_users_extra import (
+        PasswordValidity as PasswordValidity,
     )
     from aioauthing.generated._models_mgmt_acl import (
         Namespace as Namespace,
@@ -232,6 +244,7 @@ __all__ = [
     "OAuthProtocol",
     "OidcTokenSet",
     "Org",
+    "OrgTreeNode",
     "PaginatedApplications",
     "PaginatedAuditLogs",
     "PaginatedAuthorizedResources",
@@ -248,6 +261,7 @@ __all__ = [
     "PaginatedUsers",
     "PasswordUpdatePolicyConfig",
     "PasswordUpdatePolicyInput",
+    "PasswordValidity",
     "Policy",
     "PolicyAssignment",
     "PolicyAssignmentTargetType",
@@ -282,6 +296,7 @@ __all__ = [
     "SetUdfValueBatchInput",
     "SortByEnum",
     "SsoSession",
+    "SuccessResult",
     "Tenant",
     "TenantMember",
     "TenantSsoPageSettingsInput",
@@ -520,6 +535,9 @@ _MODULE_OF = {
     "CommonMessage": "_models_common",
     "AccessTokenRes": "_models_common",
     "Mfa": "_models_management_mfa",
+    "OrgTreeNode": "_models_management_orgs",
+    "SuccessResult": "_models_management_users",
+    "PasswordValidity": "_models_management_users_extra",
     "Namespace": "_models_mgmt_acl",
     "PaginatedNamespaces": "_models_mgmt_acl",
     "ResourceAction": "_models_mgmt_acl",
