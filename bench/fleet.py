@@ -149,6 +149,7 @@ def import_run(
     ended: dict[int, float] = {}
     cpu: dict[int, float] = {}
     emulator_cpu_before = _cpu_of(emulator_pid)
+    redis_calls_before = _redis_calls(redis_url) if redis_url else 0
     redis_cpu_before = _cpu_of(redis_pid) if redis_pid else 0.0
     while len(ended) < len(children):  # note each child's exit time and CPU (wait4)
         for index, child in enumerate(children):
@@ -162,6 +163,7 @@ def import_run(
         time.sleep(0.02)
     emulator_cpu = _cpu_of(emulator_pid) - emulator_cpu_before
     redis_cpu = (_cpu_of(redis_pid) - redis_cpu_before) if redis_pid else 0.0
+    redis_calls = (_redis_calls(redis_url) - redis_calls_before) if redis_url else 0
     wall = max(ended.values()) - started
     created = 0
     job_starts = []
@@ -186,8 +188,21 @@ def import_run(
         "client_ms_per_user": 1000.0 * sum(cpu.values()) / per_user,
         "emulator_ms_per_req": 1000.0 * emulator_cpu / requests,
         "redis_ms_per_user": 1000.0 * redis_cpu / per_user,
+        "redis_calls_per_user": redis_calls / per_user,
         "span": span,
     }
+
+
+def _redis_calls(url: str) -> int:
+    """Commands Redis has served so far (``INFO commandstats``; the INFO itself included)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        stats = client.info("commandstats")
+    finally:
+        client.close()
+    return sum(int(entry["calls"]) for entry in stats.values())
 
 
 def _cpu_of(pid: int) -> float:
@@ -289,14 +304,15 @@ def main(argv: list[str] | None = None) -> None:
                 )
         print(
             f"\n{'procs':>5}  {'mode':<7} {'requests/user':<20} {'client CPU ms/user':<20} "
-            f"{'emulator CPU ms/req':<20} redis CPU ms/user"
+            f"{'emulator CPU ms/req':<20} {'redis CPU ms/user':<20} redis calls/user"
         )
         for procs, mode, runs in table:
             print(
                 f"{procs:>5}  {mode:<7} {_fmt([r['req_per_user'] for r in runs], '.3f'):<20} "
                 f"{_fmt([r['client_ms_per_user'] for r in runs], '.2f'):<20} "
                 f"{_fmt([r['emulator_ms_per_req'] for r in runs], '.2f'):<20} "
-                f"{_fmt([r['redis_ms_per_user'] for r in runs], '.2f')}"
+                f"{_fmt([r['redis_ms_per_user'] for r in runs], '.2f'):<20} "
+                f"{_fmt([r['redis_calls_per_user'] for r in runs], '.2f')}"
             )
         if args.cold_start:
             tokens = [

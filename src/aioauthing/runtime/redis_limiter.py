@@ -100,7 +100,8 @@ end
 local interval = 1 / (rate * spend)
 local at = math.max(tonumber(redis.call('GET', KEYS[2])) or now, now)
 if at - now > horizon then
-  return {0, tostring(at - now - horizon), tostring(rate), '0'}
+  -- full: ask again when half a horizon is left, then take a batch (not one slot per poll)
+  return {0, tostring(at - now - horizon / 2), tostring(rate), '0'}
 end
 local n = math.min(want, math.floor((now + horizon - at) / interval) + 1)
 redis.call('SET', KEYS[2], tostring(at + n * interval), 'PX', 60000)
@@ -108,7 +109,8 @@ return {n, tostring(at - now), tostring(rate), tostring(interval)}
 """
 """Atomically: up to ``want`` of the fleet's next send times, one ``interval`` apart (``{n,
 delay, rate, interval}``: the first in ``delay`` seconds), or ``{0, delay, rate, 0}`` (paused,
-or the schedule is full for ``horizon`` seconds: ask again in ``delay``)."""
+or the schedule is full for ``horizon`` seconds: ask again in ``delay``, when half of it is left,
+so that a process waiting for the others asks about twice per horizon, not once per slot)."""
 
 _HORIZON: Final = 0.1
 """How far ahead (seconds) the fleet's schedule is handed out."""
