@@ -144,8 +144,9 @@ class RedisRateLimiter:
     per second over a sliding one-second window); ``max_concurrency`` caps this process's
     requests in flight; ``recovery`` is the share of the budget won back per second after a
     429 halved the rate; a 429's ``Retry-After`` pauses the whole fleet. ``headroom`` keeps the
-    fleet a little under ``rate`` (default 5%) so that jitter between the moment a request is
-    scheduled and the moment the server counts it does not cross the server's limit. Requests
+    fleet a little under ``rate`` (default 10%) so that jitter between the moment a request is
+    scheduled and the moment the server counts it does not cross the server's limit (a 429
+    costs the whole fleet its ``Retry-After``, at least a second: more than the 10%). Requests
     are spaced evenly across the fleet (see the module's description); ``burst`` is kept for
     compatibility and only paces a process alone while Redis is unreachable. Call
     :meth:`aclose` (or use ``async with``) to close its Redis connections.
@@ -162,7 +163,7 @@ class RedisRateLimiter:
         cooldown: float = 1.0,
         min_rate: float = 1.0,
         max_pause: float = 60.0,
-        headroom: float = 0.05,
+        headroom: float = 0.1,
         burst: float = 0.05,
         prefix: str = "aioauthing:limit:",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
