@@ -99,8 +99,8 @@ if s[2] then
 end
 local interval = 1 / (rate * spend)
 local at = math.max(tonumber(redis.call('GET', KEYS[2])) or now, now)
-if at - now > horizon then
-  -- full: ask again when half a horizon is left, then take a batch (not one slot per poll)
+if at - now > horizon / 2 then
+  -- more than half full: ask again when half is left, then take a batch (not a slot per call)
   return {0, tostring(at - now - horizon / 2), tostring(rate), '0'}
 end
 local n = math.min(want, math.floor((now + horizon - at) / interval) + 1)
@@ -109,8 +109,8 @@ return {n, tostring(at - now), tostring(rate), tostring(interval)}
 """
 """Atomically: up to ``want`` of the fleet's next send times, one ``interval`` apart (``{n,
 delay, rate, interval}``: the first in ``delay`` seconds), or ``{0, delay, rate, 0}`` (paused,
-or the schedule is full for ``horizon`` seconds: ask again in ``delay``, when half of it is left,
-so that a process waiting for the others asks about twice per horizon, not once per slot)."""
+or more than half of the next ``horizon`` seconds is handed out already: ask again in ``delay``,
+when half is left, so that each call hands out a batch, not a slot)."""
 
 _HORIZON: Final = 0.1
 """How far ahead (seconds) the fleet's schedule is handed out."""
@@ -319,11 +319,16 @@ class RedisRateLimiter:
 
     async def _send_time(self) -> float:
         """A send time from the fleet's schedule: one Redis call serves every request of this
-        process that is waiting at that moment (up to ``_HORIZON`` seconds of the schedule), and
-        one ``limits`` hit counts them all in the exact sliding window, the hard cap."""
+        process in flight (up to ``_HORIZON`` seconds of the schedule: those waiting now and
+        those that will ask again when their answer comes), and one ``limits`` hit counts them
+        all in the exact sliding window, the hard cap. A send time nobody took within
+        ``_HORIZON`` is dropped, not sent late."""
         self._asking += 1
         try:
             async with self._poll:  # one waiter per process asks Redis; the others queue here
+                stale = time.monotonic() - _HORIZON
+                while self._granted and self._granted[0] < stale:
+                    self._granted.popleft()  # nobody came for it in time: never send late bursts
                 while not self._granted:
                     granted, raw_delay, raw_rate, raw_interval = await self._schedule(
                         keys=[self._state_key, self._next_key],
@@ -333,7 +338,8 @@ class RedisRateLimiter:
                             self._recovery,
                             1.0 - self._headroom,
                             _HORIZON,
-                            self._asking,
+                            # every request in flight here comes back for a slot soon
+                            max(self._asking, self._in_flight),
                         ],
                     )
                     delay, interval = float(raw_delay), float(raw_interval)
