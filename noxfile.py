@@ -14,6 +14,8 @@ nox -s demo           the README's main job against the embedded emulator
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.default_venv_backend = "venv"
@@ -79,7 +81,7 @@ def compat(session: nox.Session) -> None:
     """Authing's official Python SDK (own virtualenv) and JS SDK (npm, own folder), unchanged,
     against a live emulator."""
     install_group(session, "test")
-    official = session.create_tmp()
+    official = os.path.abspath(session.create_tmp())  # the JS flows run with another cwd
     session.run("python", "-m", "venv", f"{official}/official", external=True)
     session.run(
         f"{official}/official/bin/python",
@@ -107,6 +109,7 @@ def compat(session: nox.Session) -> None:
         "pytest",
         "tests/compat",
         "-q",
+        *session.posargs,
         env={
             "AIOAUTHING_OFFICIAL_PYTHON": f"{official}/official/bin/python",
             "AIOAUTHING_JS_SDK": js_sdk,

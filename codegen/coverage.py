@@ -72,7 +72,7 @@ def _rows(spec: Spec, client: str, sdk: str) -> dict[str, list[tuple[str, str, s
                 call = sdk_call(op, api.attribute, api.client)
                 rows.setdefault(name, []).append((op.title, call, _wire(op)))
     if client == "auth":
-        for local in spec.local:
+        for local in (entry for entry in spec.local if entry.client == "authentication"):
             for name in local.docs.get(sdk, []):
                 wire = local.wire or "local (no request)"
                 rows.setdefault(name, []).append((local.title, local.call, wire))
@@ -123,11 +123,34 @@ def _module_table(lines: list[str], spec: Spec, path: Path) -> None:
                 for name in names:
                     index.setdefault((sdk, name), id(op))
             ops[id(op)] = (op, sdk_call(op, api.attribute, api.client))
+    locals_ = {
+        (sdk, name): entry
+        for entry in spec.local
+        if entry.client == "management"
+        for sdk, names in entry.docs.items()
+        for name in names
+    }
     listed = {(sdk, name) for sdk, name, _ in entries}
     rows: list[str] = []
     done: set[int] = set()
+    shown: set[str] = set()
     for sdk, name, reason in entries:
         key = index.get((sdk, name))
+        local = locals_.get((sdk, name))
+        if key is None and local is not None and not reason:
+            if local.name not in shown:
+                shown.add(local.name)
+                cells = {
+                    sdk_: ", ".join(
+                        f"`{n}`" for n in local.docs.get(sdk_, []) if (sdk_, n) in listed
+                    )
+                    for sdk_ in ("go", "python", "js")
+                }
+                wire = local.wire or "local (no request)"
+                rows.append(
+                    f"| {cells['go']} | {cells['python']} | {cells['js']} | `{local.call}` | {wire} |"
+                )
+            continue
         if key is None or reason:
             cells = {"go": "", "python": "", "js": ""}
             cells[sdk] = f"`{name}`"

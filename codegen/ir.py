@@ -266,6 +266,8 @@ class LocalDef:
     source: str
     wire: str = ""
     """What it sends, when it sends something (hand-written calls); empty: no request."""
+    client: str = "authentication"
+    """The client whose official method it stands for (``authentication`` or ``management``)."""
 
 
 @dataclass

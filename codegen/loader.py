@@ -140,6 +140,7 @@ class Loader(ModelsMixin, OperationsMixin, ParamsMixin, WireMixin):
                             call=w.text(entry.get("call"), "call", required=True),
                             summary=w.text(entry.get("summary"), "summary", required=True),
                             wire=w.text(entry.get("wire"), "wire"),
+                            client=self._local_client(w, entry.get("client")),
                             source=w.file,
                         )
                     )
@@ -149,6 +150,13 @@ class Loader(ModelsMixin, OperationsMixin, ParamsMixin, WireMixin):
                 w.error("a file with operations needs an 'api' section naming the class they join")
             for name, raw in ops.items():
                 self.raw_ops.append((_Walker(w.file, self.errors), name, raw, api))
+
+    @staticmethod
+    def _local_client(w: _Walker, raw: object) -> str:
+        client = "authentication" if raw is None else str(raw)
+        if client not in ("authentication", "management"):
+            w.error("client is 'authentication' or 'management'", client)
+        return client
 
     def _api(self, w: _Walker, spec: dict[str, Any]) -> ApiDef | None:
         client = w.text(spec.get("client"), "client", required=True)

@@ -177,7 +177,8 @@ def _environment(spec: Spec, namer: TypeNamer) -> jinja2.Environment:
         checked_params=functools.partial(checks.checked_params, spec),
         validation_calls=views.validation_calls,
         rest_groups=views.rest_groups,
-        api_imports=views.api_imports,
+        api_imports=functools.partial(views.api_imports, spec),
+        parent_not_found=functools.partial(views.parent_not_found, spec),
         sorted=sorted,
         enumerate=enumerate,
     )

@@ -36,7 +36,7 @@ _ARG = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\$([A-Za-z_][A-Za-z0-9_]*
 _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 FILE_KEYS = {"api", "scalars", "enums", "models", "operations", "errors", "families", "local"}
-LOCAL_KEYS = {"title", "docs", "call", "summary", "wire"}
+LOCAL_KEYS = {"title", "docs", "call", "summary", "wire", "client"}
 API_KEYS = {"client", "class", "attribute", "doc", "base"}
 MODEL_KEYS = {"doc", "kind", "graphql", "fields", "record", "writes"}
 ENUM_KEYS = {"doc", "values", "graphql"}

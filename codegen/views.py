@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from codegen.ir import OperationDef, ParamDef
+from codegen.ir import OperationDef, ParamDef, Spec
 
 if TYPE_CHECKING:
     from codegen.render import TypeNamer
 
-__all__ = ["ApiImports", "api_imports", "rest_groups", "validation_calls"]
+__all__ = ["ApiImports", "api_imports", "parent_not_found", "rest_groups", "validation_calls"]
 
 _VALIDATORS = {
     "email": "v.check_email",
@@ -59,10 +59,35 @@ class ApiImports:
     custom_input: bool
 
 
-def api_imports(classes: list[tuple[str, str, list[OperationDef]]]) -> ApiImports:
+def parent_not_found(spec: Spec, op: OperationDef) -> tuple[int, str] | None:
+    """The error of a missing root object for a GraphQL call that reads one of its fields.
+
+    ``group(code: $code).users(...)`` answers ``{"group": null}`` for an unknown group: when the
+    call's result is non-null, the SDK raises the root model's record ``not_found`` error (code and
+    text from ``errors.yaml``) instead of failing to decode ``None``.
+    """
+    g = op.graphql
+    ref = op.returns.type
+    if g is None or len(g.path) < 2 or ref is None or not ref.non_null:
+        return None
+    root = spec.roots["Query" if g.op_type == "query" else "Mutation"].get(g.path[0][0])
+    model = spec.models.get(root.type.name) if root is not None else None
+    if model is None or model.record is None:
+        return None
+    name = model.record.not_found
+    for error in spec.errors.values():
+        if error.name == name:
+            return error.code, error.message
+        if name in error.variants:
+            return error.code, error.variants[name]
+    return None
+
+
+def api_imports(spec: Spec, classes: list[tuple[str, str, list[OperationDef]]]) -> ApiImports:
     params = [p for _name, _doc, ops in classes for op in ops for p in op.params]
+    parents = any(parent_not_found(spec, op) for _name, _doc, ops in classes for op in ops)
     return ApiImports(
-        not_found=any(p.missing_op for p in params),
+        not_found=parents or any(p.missing_op for p in params),
         raise_missing=any(p.missing_match for p in params),
         custom_input=any(p.udv_key for p in params),
     )

@@ -1,7 +1,9 @@
 """The hosted sign-in page and the web UI in a real headless Chromium.
 
 * the FastAPI example's OIDC code flow (``/login/oidc``), signed in through the emulator's page;
-* a user created through the SDK, found in the UI with the code it was sent, then blocked.
+* a user created through the SDK, found in the UI with the code it was sent, then blocked;
+* the MFA step: with application MFA on, a correct password leads to a code form (TOTP: a wrong
+  code shown on the page, the right one redirecting with the code; EMAIL: the outbox's code).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import anyio
+import httpx
+import pyotp
 import pytest
 import uvicorn
 from examples.fastapi_app.app import create_app
 
-from aioauthing import AuthenticationClient, ManagementClient, models
+from aioauthing import AuthenticationClient, ManagementClient, MfaRequiredError, models
 from aioauthing.emulator.server import EmulatorServer, bind_socket
 from aioauthing.emulator.settings import EmulatorSettings
 from aioauthing.integrations import AuthingSettings
@@ -177,3 +181,103 @@ def _outbox(pool: EmulatorSettings) -> list[dict[str, Any]]:
     )
     messages: list[dict[str, Any]] = answer.json()["messages"]
     return messages
+
+
+# ----------------------------------------------------------------------------- MFA step
+def _mfa_factors(pool: EmulatorSettings, factors: list[str]) -> None:
+    response = httpx.post(
+        f"{pool.host}/__emulator__/mfa",
+        params={"pool": pool.user_pool_id},
+        json={"factors": factors},
+        timeout=10,
+    )
+    response.raise_for_status()
+
+
+def _bind_totp(pool: EmulatorSettings, email: str) -> pyotp.TOTP:
+    """Bind a TOTP authenticator through the SDK (the login answers 1636 with an MFA token)."""
+
+    async def bind() -> str:
+        async with AuthenticationClient(
+            pool.app_id, host=pool.host, user_pool_id=pool.user_pool_id, public_key=pool.public_key
+        ) as auth:
+            try:
+                await auth.login_by_email(email, PASSWORD)
+            except MfaRequiredError as exc:
+                token = exc.mfa_token
+            else:
+                raise AssertionError("MFA is on: the login should have answered 1636")
+            association = await auth.mfa.associate_mfa_authenticator(mfa_token=token)
+            code = pyotp.TOTP(association.secret).now()
+            await auth.mfa.confirm_associate_mfa_authenticator(code, mfa_token=token)
+            return str(association.secret)
+
+    return pyotp.TOTP(anyio.run(bind))
+
+
+def _sign_in(page: Any, example_app: str, email: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    page.get(f"{example_app}/login/oidc")
+    _wait_for(page, "form#signin")
+    page.find_element(By.ID, "account").send_keys(email)
+    page.find_element(By.ID, "password").send_keys(PASSWORD)
+    page.find_element(By.ID, "submit").click()
+
+
+def _submit_code(page: Any, code: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    field = _wait_for(page, "form#mfa #code")
+    field.clear()
+    field.send_keys(code)
+    page.find_element(By.ID, "submit").click()
+
+
+def _callback(page: Any, example_app: str) -> dict[str, Any]:
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + WAIT
+    while not page.current_url.startswith(f"{example_app}/callback"):
+        assert time.monotonic() < deadline, page.current_url
+        time.sleep(0.05)
+    answer: dict[str, Any] = json.loads(page.find_element(By.TAG_NAME, "body").text)
+    return answer
+
+
+def test_totp_step_shows_a_wrong_code_then_redirects_with_the_right_one(
+    page: Any, example_app: str, authing_pool: EmulatorSettings
+) -> None:
+    user_id = _create_user(authing_pool, email="ada@example.com", username="ada")
+    _mfa_factors(authing_pool, ["OTP"])
+    totp = _bind_totp(authing_pool, "ada@example.com")
+
+    _sign_in(page, example_app, "ada@example.com")
+    prompt = _wait_for(page, "#prompt")
+    assert prompt.text == "Enter the 6-digit code of your authenticator app."
+    wrong = f"{(int(totp.now()) + 500_000) % 1_000_000:06d}"
+    _submit_code(page, wrong)
+    assert _wait_for(page, "#error").text == "Wrong code."
+
+    _submit_code(page, totp.now())
+    answer = _callback(page, example_app)
+    assert answer == {"signed_in": True, "sub": user_id, "email": "ada@example.com"}
+
+
+def test_email_step_takes_the_code_from_the_outbox(
+    page: Any, example_app: str, authing_pool: EmulatorSettings
+) -> None:
+    user_id = _create_user(authing_pool, email="bob@example.com", username="bob")
+    _mfa_factors(authing_pool, ["EMAIL"])
+
+    _sign_in(page, example_app, "bob@example.com")
+    assert _wait_for(page, "#prompt").text == "Enter the code sent by email to bob@example.com."
+    outbox = httpx.get(
+        f"{authing_pool.host}/__emulator__/outbox",
+        params={"pool": authing_pool.user_pool_id, "email": "bob@example.com"},
+        timeout=10,
+    ).json()["messages"]
+    assert [m["scene"] for m in outbox] == ["MFA_VERIFY"]
+    _submit_code(page, outbox[-1]["code"])
+    answer = _callback(page, example_app)
+    assert answer == {"signed_in": True, "sub": user_id, "email": "bob@example.com"}

@@ -42,7 +42,7 @@ def sdk_names() -> dict[tuple[str, str], set[str]]:
                 names.setdefault((api.client, sdk), set()).update(docs)
     for local in spec.local:
         for sdk, docs in local.docs.items():
-            names.setdefault(("authentication", sdk), set()).update(docs)
+            names.setdefault((local.client, sdk), set()).update(docs)
     return names
 
 

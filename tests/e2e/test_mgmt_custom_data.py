@@ -248,3 +248,76 @@ async def test_removing_a_field_removes_its_values(authing_management_client: An
     await mgmt.udf.remove("USER", "nick")
     assert await mgmt.users.get_udf_value(ada.id) == []
     assert "nick" not in {f.key for f in await mgmt.udf.list("USER")}
+
+
+# ---------------------------------------------------------------- every target type
+async def _targets(mgmt: Any, pool_id: str) -> dict[str, str]:
+    """One object of each UDFTargetType the service has, by the id its values are keyed by."""
+    org = await mgmt.org.create("Acme", code="acme")
+    app = await mgmt.applications.create("Shop", "shop-udf", ["http://127.0.0.1/cb"])
+    return {
+        "USER": (await _user(mgmt, "ada")).id,
+        "ROLE": (await mgmt.roles.create("editor")).id,
+        "NODE": org.root_node.id,
+        "ORG": org.id,
+        "APPLICATION": app.id,
+        "USERPOOL": pool_id,
+        "PERMISSION": "default",
+    }
+
+
+async def test_values_of_every_target_type_are_kept_apart_and_typed(
+    authing_management_client: Any, authing_pool: Any
+) -> None:
+    mgmt = authing_management_client
+    targets = await _targets(mgmt, authing_pool.user_pool_id)
+    for n, (target_type, target_id) in enumerate(sorted(targets.items())):
+        await mgmt.udf.set(target_type, "rank", "NUMBER", "Rank")
+        await mgmt.udf.set(target_type, "tag", "STRING", "Tag")
+        assert [f.key for f in await mgmt.udf.list(target_type)] == ["rank", "tag"]
+        values = await mgmt.udf.set_udf_value_batch(
+            target_type, target_id, inputs({"rank": n, "tag": target_type.lower()})
+        )
+        assert as_dict(values) == {"rank": n, "tag": target_type.lower()}
+    for n, (target_type, target_id) in enumerate(sorted(targets.items())):
+        read = await mgmt.udf.list_udf_value(target_type, target_id)
+        assert as_dict(read) == {"rank": n, "tag": target_type.lower()}, target_type
+        assert {v.key: str(v.data_type) for v in read} == {"rank": "NUMBER", "tag": "STRING"}
+
+    # Removing a field drops its values from objects of that target type only.
+    await mgmt.udf.remove("NODE", "tag")
+    node_rank = sorted(targets).index("NODE")
+    assert as_dict(await mgmt.udf.list_udf_value("NODE", targets["NODE"])) == {"rank": node_rank}
+    assert "tag" in as_dict(await mgmt.udf.list_udf_value("ORG", targets["ORG"]))
+
+
+async def test_values_of_unknown_objects_and_undefined_keys_are_refused(
+    authing_management_client: Any, authing_pool: Any
+) -> None:
+    mgmt = authing_management_client
+    expected = {
+        "USER": (2004, "用户不存在"),
+        "ROLE": (404, "角色不存在"),
+        "NODE": (404, "节点不存在"),
+        "ORG": (404, "组织机构不存在"),
+        "APPLICATION": (2011, "应用不存在"),
+        "USERPOOL": (2224, "用户池不存在"),
+        "PERMISSION": (404, "权限分组不存在"),
+    }
+    for target_type, code_and_message in expected.items():
+        with pytest.raises(NotFoundError) as info:
+            await mgmt.udf.list_udf_value(target_type, "000000000000000000000000")
+        assert (info.value.code, info.value.message) == code_and_message, target_type
+    role = await mgmt.roles.create("editor")
+    with pytest.raises(AuthingError) as refused:
+        await mgmt.udf.set_udf_value_batch("ROLE", role.id, inputs({"undefined": 1}))
+    assert refused.value.code == 400 and "undefined" in refused.value.message
+    await mgmt.udf.set("ROLE", "rank", "NUMBER", "Rank")
+    with pytest.raises(AuthingError) as refused:
+        # The client has not seen the ROLE field's type: the service refuses the mismatch.
+        await mgmt.udf.set_udf_value_batch("ROLE", role.id, inputs({"rank": "high"}))
+    assert refused.value.code == 400 and "NUMBER" in refused.value.message
+    with pytest.raises(AuthingValidationError, match="target_type"):
+        await mgmt.udf.list_udf_value("GALAXY", role.id)
+    with pytest.raises(AuthingValidationError, match="udv_list"):
+        await mgmt.udf.set_udf_value_batch("ROLE", role.id, [])

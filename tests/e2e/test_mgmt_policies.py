@@ -102,3 +102,53 @@ async def test_assignments_to_unknown_targets_or_policies_fail(
         await mgmt.users.add_policies([ada.id], ["no-such-policy"])
     assert info.value.code == 404
     assert (await mgmt.users.list_policies(ada.id)).total_count == 0
+
+
+def _granting(emulator: Any, pool_id: str, target_type: str, who: str) -> list[tuple[str, str]]:
+    """What the acl room's evaluation reads: (policy, resource) of the target's enabled grants."""
+    from aioauthing.emulator.rooms.policies import granting_statements
+
+    pool = emulator.runtime.state.pools[pool_id]
+    return [(s["policy"], s["resource"]) for s in granting_statements(pool, target_type, who)]
+
+
+async def test_disabled_assignments_stay_listed_but_stop_granting(
+    authing_management_client: Any, authing_pool: Any, authing_emulator: Any
+) -> None:
+    mgmt = authing_management_client
+    await mgmt.roles.create("editor")
+    await mgmt.policies.create("readers", [READ])
+    await mgmt.policies.create("writers", [WRITE])
+    await mgmt.policies.add_assignments(["readers", "writers"], "ROLE", ["editor"])
+    pool_id = authing_pool.user_pool_id
+    assert _granting(authing_emulator, pool_id, "ROLE", "editor") == [
+        ("readers", "books:*"),
+        ("writers", "books:1"),
+    ]
+
+    off = await mgmt.policies.disable_assignment("readers", "ROLE", "editor")
+    assert (off.code, off.message) == (200, "禁用成功")
+    assert _granting(authing_emulator, pool_id, "ROLE", "editor") == [("writers", "books:1")]
+    assert (await mgmt.policies.list_assignments(code="readers")).total_count == 1
+    assert (await mgmt.policies.detail("readers")).assignments_count == 1
+
+    on = await mgmt.policies.enable_assignment("readers", "ROLE", "editor", namespace="default")
+    assert (on.code, on.message) == (200, "启用成功")
+    assert ("readers", "books:*") in _granting(authing_emulator, pool_id, "ROLE", "editor")
+
+
+async def test_enabling_an_unknown_assignment_or_policy_fails(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    await mgmt.policies.create("readers", [READ])
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.policies.enable_assignment("readers", "ROLE", "editor")
+    assert (info.value.code, info.value.message) == (404, "策略授权记录不存在")
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.policies.disable_assignment("no-such-policy", "USER", "u1")
+    assert (info.value.code, info.value.message) == (404, "策略不存在")
+    with pytest.raises(AuthingValidationError, match="target_type"):
+        await mgmt.policies.disable_assignment("readers", "PLANET", "u1")
+    with pytest.raises(AuthingValidationError, match="target_identifier"):
+        await mgmt.policies.enable_assignment("readers", "USER", "")

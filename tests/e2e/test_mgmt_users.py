@@ -8,7 +8,14 @@ from typing import Any
 import httpx
 import pytest
 
-from aioauthing import AuthingError, AuthingValidationError, NotFoundError, NotLoggedInError, models
+from aioauthing import (
+    AccountStateError,
+    AuthingError,
+    AuthingValidationError,
+    NotFoundError,
+    NotLoggedInError,
+    models,
+)
 from aioauthing.generated import operations as ops
 
 pytestmark = pytest.mark.anyio
@@ -235,3 +242,276 @@ async def test_groups_and_roles_batch_delete(authing_management_client: Any) -> 
     assert type(roles_missing.value) is NotFoundError and roles_missing.value.code == 404
     await mgmt.roles.delete_many(["a", "c"], namespace="ns")
     assert [r.code for r in (await mgmt.roles.list(namespace="ns")).list] == ["b"]
+
+
+# ---------------------------------------------------------------- account status
+async def test_suspend_resign_and_activate_gate_login_and_existing_tokens(
+    authing_client: Any, authing_management_client: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada, token = await _logged_in(auth, mgmt, "ada")
+    me = auth.as_user(token)
+
+    done = await mgmt.users.suspend(ada.id)
+    assert (done.code, done.message) == (200, "停用账号成功")
+    assert (await mgmt.users.detail(ada.id)).status == "Suspended"
+    for attempt in (me.get_current_user(), auth.login_by_username("ada", "pw123456")):
+        with pytest.raises(AccountStateError) as info:
+            await attempt
+        assert info.value.code == 2005
+
+    assert (await mgmt.users.activate(ada.id)).code == 200
+    assert (await me.get_current_user()).status == "Activated"  # the old token works again
+
+    assert (await mgmt.users.resign(ada.id)).message == "离职成功"
+    with pytest.raises(AccountStateError) as info:
+        await auth.login_by_username("ada", "pw123456")
+    assert info.value.code == 2005
+    await mgmt.users.activate(ada.id)
+    assert (await auth.login_by_username("ada", "pw123456")).id == ada.id
+
+    bob = await _user(mgmt, "bob")
+    assert (await mgmt.users.resign_batch([ada.id, bob.id])).success is True
+    statuses = {u.status for u in await mgmt.users.batch_get([ada.id, bob.id])}
+    assert statuses == {"Resigned"}
+    for call in (mgmt.users.suspend, mgmt.users.activate, mgmt.users.resign):
+        with pytest.raises(NotFoundError) as missing:
+            await call("000000000000000000000000")
+        assert missing.value.code == 2004
+    with pytest.raises(NotFoundError):  # one unknown id: nothing changes
+        await mgmt.users.resign_batch([bob.id, "000000000000000000000000"])
+
+
+# ---------------------------------------------------------------- unknown and foreign ids
+@pytest.fixture
+def other_pool(authing_emulator: Any) -> Any:
+    """A second pool on the session emulator."""
+    from aioauthing.emulator.settings import EmulatorSettings
+
+    response = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=10)
+    return EmulatorSettings.from_dict(response.json())
+
+
+async def test_reads_and_session_calls_on_unknown_or_foreign_ids_are_2004(
+    authing_management_client: Any, other_pool: Any
+) -> None:
+    from aioauthing import ManagementClient
+
+    mgmt, other = authing_management_client, other_pool
+    async with ManagementClient(
+        other.user_pool_id, other.secret, host=other.host, public_key=other.public_key
+    ) as theirs:
+        foreign = (await _user(theirs, "eve")).id
+    for user_id in (foreign, "000000000000000000000000"):
+        for call in (
+            mgmt.users.list_roles(user_id),
+            mgmt.users.list_groups(user_id),
+            mgmt.users.list_department(user_id),
+            mgmt.users.list_authorized_resources(user_id),
+            mgmt.users.kick([user_id]),
+            mgmt.users.logout(user_id),
+            mgmt.users.detail(user_id),
+        ):
+            with pytest.raises(NotFoundError) as info:
+                await call
+            assert info.value.code == 2004
+
+
+# ---------------------------------------------------------------- filter, identities, counts
+async def test_filter_link_identity_and_app_login_counts(
+    authing_client: Any, authing_management_client: Any, authing_pool: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    ada = await _user(mgmt, "ada", company="ACME")
+    await _user(mgmt, "bob", company="ACME")
+    await _user(mgmt, "cyd", company="Initech")
+    page = await mgmt.users.filter(filter=[{"key": "company", "value": "ACME"}], limit=1)
+    assert page.total_count == 2 and len(page.list) == 1
+    hits = await mgmt.users.filter(filter=[{"key": "username", "value": "Y", "op": "contains"}])
+    assert [u.username for u in hits.list] == ["cyd"]
+    with pytest.raises(AuthingError) as bad:
+        await mgmt.users.filter(filter=[{"value": "x"}])
+    assert bad.value.code == 400
+
+    linked = await mgmt.users.link_identity(ada.id, "gh-42", True, "github", "idp1", type="github")
+    assert linked.code == 200
+    identities = (await mgmt.users.batch_get([ada.id]))[0].identities or []
+    assert [(i.user_id_in_idp, i.ext_idp_id) for i in identities] == [("gh-42", "idp1")]
+    assert (await mgmt.users.unlink_identity(ada.id, True, "github", "idp1")).code == 200
+    assert (await mgmt.users.batch_get([ada.id]))[0].identities in (None, [])
+
+    app = authing_pool.app_id
+    assert await mgmt.users.get_application_login_user_num(app) == 0
+    await auth.login_by_username("ada", "pw123456")
+    await auth.login_by_username("ada", "pw123456")
+    assert await mgmt.users.get_application_login_user_num(app) == 1
+    await mgmt.udf.set("USER", "school", "STRING", "School")
+    await mgmt.users.set_udf_value(ada.id, "school", "MIT")
+    assert await mgmt.users.get_udf_field_user_num("school", app) == 1
+    assert await mgmt.users.get_udf_field_user_num("other", app) == 0
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.users.get_application_login_user_num("000000000000000000000000")
+    assert info.value.code == 2011
+
+    actions = await mgmt.users.list_user_actions(operation_name="login")
+    assert actions.total_count == 2 and all(e.user_id == ada.id for e in actions.list)
+
+
+# ---------------------------------------------------------------- permissions and passwords
+async def test_check_resource_permission_batch_and_resources_of_a_kind(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    ada = await _user(mgmt, "ada")
+    await mgmt.roles.create("editor")
+    await mgmt.roles.add_users(["editor"], user_ids=[ada.id])
+    opt = models.AuthorizeResourceOpt
+    await mgmt.acl.authorize_resource(
+        "default",
+        "books:1",
+        "DATA",
+        [opt(target_type="USER", target_identifier=ada.id, actions=["books:read"])],
+    )
+    await mgmt.acl.authorize_resource(
+        "default",
+        "books:*",
+        "DATA",
+        [opt(target_type="ROLE", target_identifier="editor", actions=["edit"])],
+    )
+    await mgmt.acl.authorize_resource(
+        "default",
+        "films",
+        "DATA",
+        [opt(target_type="USER", target_identifier=ada.id, actions=["*"])],
+    )
+    asked = ["books:1", "books:2", "films", "music"]
+    checked = await mgmt.users.check_resource_permission_batch(ada.id, "default", asked)
+    assert [(r.code, r.actions) for r in checked] == [
+        ("books:1", ["books:read", "edit"]),
+        ("books:2", ["edit"]),
+        ("films", ["*"]),
+        ("music", []),
+    ]
+
+    kind = await mgmt.users.list_authorized_resources_of_resource_kind(ada.id, "default", "books")
+    assert {(r.code, tuple(r.actions or [])) for r in kind} == {
+        ("books:1", ("books:read",)),
+        ("books:*", ("edit",)),
+    }
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.users.check_resource_permission_batch(
+            "000000000000000000000000", "default", asked
+        )
+    assert info.value.code == 2004
+    with pytest.raises(AuthingValidationError, match="resources"):
+        await mgmt.users.check_resource_permission_batch(ada.id, "default", "books:1")
+
+
+async def test_is_password_valid_send_email_and_check_login_status_by_token(
+    authing_client: Any, authing_management_client: Any, authing_emulator: Any, authing_pool: Any
+) -> None:
+    auth, mgmt = authing_client, authing_management_client
+    good, weak = (
+        await mgmt.users.is_password_valid("long-enough"),
+        await mgmt.users.is_password_valid("abc"),
+    )
+    assert (good.valid, weak.valid) == (True, False) and weak.message
+    sent = await mgmt.users.send_email("ada@example.com", "VERIFY_EMAIL")
+    assert (sent.code, sent.message) == (200, "发送成功")
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(
+            f"{authing_emulator.url}/__emulator__/outbox",
+            params={"pool": authing_pool.user_pool_id},
+        )
+    outbox = answer.json()
+    assert any(m.get("email") == "ada@example.com" for m in outbox["messages"])
+    _ada, token = await _logged_in(auth, mgmt, "ada")
+    status = await mgmt.users.check_login_status_by_token(token)
+    assert status is not None and status.status is True and status.code == 200
+
+
+# ---------------------------------------------------------------- raw calls
+async def test_raw_graphql_and_rest_calls_use_the_management_token(
+    authing_management_client: Any,
+) -> None:
+    mgmt = authing_management_client
+    ada = await _user(mgmt, "ada")
+    data = await mgmt.graphql(
+        "query isUserExists($username: String) { isUserExists(username: $username) }",
+        {"username": "ada"},
+    )
+    assert data == {"isUserExists": True}
+    detail = await mgmt.request("GET", f"/api/v2/users/{ada.id}")
+    assert (detail["id"], detail["username"]) == (ada.id, "ada")
+    kicked = await mgmt.request("POST", "/api/v2/users/kick", body={"userIds": [ada.id]})
+    assert kicked is None
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.request("GET", "/api/v2/users/000000000000000000000000")
+    assert info.value.code == 2004
+    with pytest.raises(NotFoundError) as info:
+        await mgmt.graphql("query u($id: String) { user(id: $id) { id } }", {"id": "0" * 24})
+    assert info.value.code == 2004
+    with pytest.raises(AuthingValidationError, match="path"):
+        await mgmt.request("GET", "https://elsewhere.example/api/v2/users")
+    with pytest.raises(AuthingValidationError, match="method"):
+        await mgmt.request("FETCH", "/api/v2/users")
+
+
+async def test_new_calls_refuse_bad_input_before_sending(authing_management_client: Any) -> None:
+    users = authing_management_client.users
+    cases: list[tuple[Any, str]] = [
+        (users.suspend(None), "user_id"),
+        (users.activate(""), "user_id"),
+        (users.resign_batch([f"id{i}" for i in range(81)]), "user_ids"),
+        (users.resign_batch("abc"), "user_ids"),
+        (users.link_identity("u", "x", "yes", "github", "idp"), "is_social"),
+        (users.filter(filter="company=ACME"), "filter"),
+        (users.check_resource_permission_batch("u", "default", ["books:1", ""]), "resources"),
+        (users.is_password_valid(None), "password"),
+        (users.get_application_login_user_num(42), "app_id"),
+    ]
+    for call, name in cases:
+        with pytest.raises(AuthingValidationError) as info:
+            await call
+        assert info.value.parameter.split("[")[0] == name
+
+
+async def test_go_rest_role_list_matches_list_roles(authing_management_client: Any) -> None:
+    mgmt = authing_management_client
+    ada = await _user(mgmt, "ada")
+    await mgmt.roles.create("admin", namespace="billing")
+    await mgmt.users.add_roles([ada.id], ["admin"], namespace="billing")
+    rest = await mgmt.request(
+        "GET", f"/api/v2/users/{ada.id}/roles", query={"namespace": "billing"}
+    )
+    typed = await mgmt.users.list_roles(ada.id, namespace="billing")
+    assert rest["totalCount"] == typed.total_count == 1
+    assert rest["list"][0]["code"] == typed.list[0].code == "admin"
+    assert (await mgmt.request("GET", f"/api/v2/users/{ada.id}/roles"))["totalCount"] == 0
+
+
+async def test_suspension_also_stops_oidc_tokens_until_activated(
+    authing_client: Any, authing_management_client: Any, authing_pool: Any
+) -> None:
+    from test_protocols import PASSWORD, oidc_client, tokens_for
+
+    from aioauthing import OAuthError
+
+    mgmt = authing_management_client
+    alice = await authing_client.register_by_username("alice", PASSWORD)
+    async with oidc_client(authing_pool) as client:
+        tokens = await tokens_for(client, authing_pool, "openid profile offline_access")
+        assert tokens.refresh_token
+        await mgmt.users.suspend(alice.id)
+        with pytest.raises(OAuthError) as info:
+            await client.get_user_info_by_access_token(tokens.access_token)
+        assert info.value.error == "invalid_token"
+        with pytest.raises(OAuthError) as info:
+            await client.get_new_access_token_by_refresh_token(tokens.refresh_token)
+        assert info.value.error == "invalid_grant"
+        await mgmt.users.activate(alice.id)
+        claims = await client.get_user_info_by_access_token(tokens.access_token)
+        assert claims["sub"] == alice.id
+        assert (
+            await client.get_new_access_token_by_refresh_token(tokens.refresh_token)
+        ).access_token

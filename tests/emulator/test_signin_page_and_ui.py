@@ -247,3 +247,52 @@ def test_oauth_authorize_page_issues_an_oauth_code(wire: Wire, person: dict[str,
     )
     assert tokens.status_code == 200 and tokens.json()["scope"] == "user"
     assert "id_token" not in tokens.json()
+
+
+def _mfa_factors(wire: Wire, factors: list[str]) -> None:
+    answer = wire.client.post(
+        f"{wire.settings.host}/__emulator__/mfa",
+        params={"pool": wire.settings.user_pool_id},
+        json={"factors": factors},
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_sms_mfa_step_wrong_code_tampered_token_then_redirect(
+    wire: Wire, person: dict[str, Any]
+) -> None:
+    _mfa_factors(wire, ["SMS"])
+    step = _sign_in(wire, "pager", "pw123456")
+    assert step.status_code == 200 and 'id="mfa"' in step.text
+    assert "Enter the code sent by SMS to +8613800000001." in step.text
+    form = _form(step)
+    assert form["factor"] == "SMS" and form["mfa_token"]
+    outbox = wire.client.get(
+        f"{wire.settings.host}/__emulator__/outbox",
+        params={"pool": wire.settings.user_pool_id, "phone": "+8613800000001"},
+    ).json()["messages"]
+    code = outbox[-1]["code"]
+    target = step.url.copy_with(query=None)
+
+    wrong = wire.client.post(target, data={**form, "code": "000000" if code != "000000" else "1"})
+    assert wrong.status_code == 400 and "Wrong code." in wrong.text and 'id="mfa"' in wrong.text
+    forged = wire.client.post(
+        target, data={**form, "mfa_token": form["mfa_token"] + "x", "code": code}
+    )
+    assert forged.status_code == 400 and "start again" in forged.text
+    switched = wire.client.post(target, data={**form, "factor": "OTP", "code": code})
+    assert switched.status_code == 400 and "start again" in switched.text
+
+    done = wire.client.post(target, data={**form, "code": code})
+    assert done.status_code == 303
+    assert parse_qs(urlsplit(done.headers["location"]).query)["code"]
+    again = wire.client.post(target, data={**form, "code": code})  # the MFA token is spent
+    assert again.status_code == 400 and "start again" in again.text
+
+
+def test_mfa_required_without_a_usable_factor_is_shown_on_the_form(wire: Wire) -> None:
+    wire.create_user(username="nofactor", password="pw123456")
+    _mfa_factors(wire, ["OTP"])
+    answer = _sign_in(wire, "nofactor", "pw123456")
+    assert answer.status_code == 400 and 'id="signin"' in answer.text
+    assert "needs a second factor (OTP) it has not set up" in answer.text

@@ -19,7 +19,7 @@ from .faults import FaultBook, FaultRule, TargetedFaults, parse_faults, split_fa
 from .graphql_http import GraphQLService
 from .journal import RequestJournal, route_operations
 from .middleware import EmulatorMiddleware, allowed_hosts, error_answer
-from .pages import PAGES, page_routes
+from .pages import page_routes
 from .registry import GRAPHQL_RESOLVERS, REST_ROUTES
 from .rest_http import context_for, rest_routes
 from .schema import SchemaReport, build_schema_with_resolvers, load_sdl
@@ -92,7 +92,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     operations: dict[int, str] = {}
     all_routes = [
         Route("/graphql/v2", _graphql, methods=["POST"]),
-        *rest_routes([r for r in REST_ROUTES if (r.method, r.path) not in PAGES]),
+        *rest_routes(REST_ROUTES),
         *page_routes(),  # after REST: /cas-idp/logout before /cas-idp/{appId}
         *admin_routes(),
         *ui_routes(),

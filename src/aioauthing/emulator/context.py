@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import biz
+from .oauth import account_active
 from .state import EmulatorState, Pool
 from .tokens import TokenInfo, issue_management_token, issue_user_token, read_token
 
@@ -113,7 +114,7 @@ class RequestContext:
             header_pool = self.headers.get("x-authing-userpool-id", "").strip()
             if header_pool and header_pool != info.pool_id:
                 raise biz(invalid)  # another pool's user: not signed in to this one
-            if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+            if not account_active(user):
                 raise biz("USER_LOCKED")  # blocked since the token was issued: refused, as at login
         return info
 

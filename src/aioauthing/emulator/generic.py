@@ -30,7 +30,9 @@ _HOOKS: dict[str, dict[str, Callable[..., None]]] = {}
 
 def extend(model: str, **hooks: Callable[..., Any]) -> None:
     """A room's logic around the generic handlers of ``model``: ``prepare(values)`` checks and
-    normalizes what a create / update writes; ``after(ctx, pool, old, new)`` follows an update
+    normalizes what a create / update writes; ``check(pool, values, current)`` then checks them
+    against other records (a parent that must exist; ``current`` is ``None`` on a create);
+    ``after(ctx, pool, old, new)`` follows an update
     or a delete (``new`` is ``None``), e.g. to move what refers to a renamed record;
     ``show(pool, record)`` is the wire form when the room computes some of it (a node's path)."""
     _HOOKS.setdefault(model, {}).update(hooks)
@@ -161,6 +163,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     pool, rec = _authorize(ctx, em), RECORDS[model]
     values = _values(em, model, args)
     _hook("prepare", model, values)
+    _hook("check", model, pool, values, None)
     if rec["scope"] and not values.get(rec["scope"]):
         values[rec["scope"]] = rec["scope_default"]
     _check_unique(pool, model, values)
@@ -200,6 +203,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     record = dict(current)
     changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
     _hook("prepare", model, changes)
+    _hook("check", model, pool, changes, current)
     new_key = args.get(em["rename"]) if em["rename"] else None
     if new_key is not None and new_key != record[rec["key"]]:
         changes[rec["key"]] = new_key

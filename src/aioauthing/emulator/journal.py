@@ -40,6 +40,9 @@ _QUERY_STRING = re.compile(rb'"query"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _FIELD_CACHE_SIZE = 512
 _ENVELOPE_CODE = re.compile(rb'^\{\s*"code"\s*:\s*(-?\d+)')
 _OAUTH_ERROR = re.compile(rb'^\{\s*"error"\s*:\s*"([a-z_]{1,40})"')
+_JOURNAL_TOKENS = 2_000
+"""Documents longer than this are journaled without field names (SDK documents are far shorter;
+a huge document, already refused by the server, is not parsed a second time)."""
 _LONG_SEGMENT = 16
 """Path segments at least this long are shown as ``…`` (ids, tickets and tokens are long)."""
 
@@ -49,7 +52,7 @@ def _fields_of(query: str) -> tuple[str, ...]:
     if cached is not None:
         return cached
     try:
-        document = parse(query, no_location=True, max_tokens=50_000)
+        document = parse(query, no_location=True, max_tokens=_JOURNAL_TOKENS)
     except (GraphQLError, RecursionError):
         fields: tuple[str, ...] = ()
     else:

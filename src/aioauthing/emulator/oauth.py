@@ -307,6 +307,8 @@ def exchange(
             raise OAuthFailure("invalid_grant", "the refresh token is invalid, expired or revoked")
         if entry["userId"] not in pool.users:
             raise OAuthFailure("invalid_grant", "the user no longer exists")
+        if not account_active(pool.users[entry["userId"]]):
+            raise OAuthFailure("invalid_grant", "the account is blocked, suspended or resigned")
         return _token_set(
             state,
             pool,
@@ -423,7 +425,19 @@ def check_access_token(
     pool, claims = verify_jwt(state, token, audience=audience)
     if "scope" not in claims or "data" in claims:
         raise TokenRejected("not an access token")
+    user = pool.users.get(str(claims.get("sub")))
+    if user is not None and not account_active(user):
+        raise TokenRejected("the account is blocked, suspended or resigned")
     return pool, claims
+
+
+_INACTIVE_STATUSES = ("Suspended", "Resigned", "Archived")
+"""Account statuses that cannot log in and whose tokens are refused until re-activated."""
+
+
+def account_active(user: Mapping[str, Any]) -> bool:
+    """Neither blocked nor suspended, resigned or archived: the user may sign in and use tokens."""
+    return not user.get("blocked") and user.get("status") not in _INACTIVE_STATUSES
 
 
 def introspect(state: EmulatorState, pool: Pool, client_id: str, token: str) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 ``GET /oidc/auth`` (and ``/oauth/auth``) shows a sign-in form for the authorize request; the
 form posts back to the same path, and a valid account and password redirect to ``redirect_uri``
 with the code, issued by :func:`aioauthing.emulator.oauth.authorize` exactly as the admin driver
-``POST /__emulator__/oidc/authorize`` does. ``GET /cas-idp/{appId}?service=`` does the same for
+``POST /__emulator__/oidc/authorize`` does. When the login needs MFA (the MFA room's policy:
+``POST /__emulator__/mfa`` or the user's ``changeMfa``), a correct password leads to a code form
+(TOTP, or an SMS / email code sent to the account's phone / email) before the redirect. ``GET /cas-idp/{appId}?service=`` does the same for
 CAS and redirects with a ticket. Errors are shown on the page; nothing ever redirects to an
 unverified URI.
 
@@ -26,11 +28,24 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from . import admin_protocols
-from .oauth import OAuthFailure, authorize
+from .context import RequestContext
+from .errors import AuthingBizError
+from .oauth import OAuthFailure, account_active, authorize
 from .passwords import verify_password
+from .rest_http import context_for
+from .rooms.messaging import consume_code, email_key, send_code, sms_key
+from .rooms.mfa import (
+    MFA_REQUIRED,
+    mfa_gate,
+    pool_factors,
+    read_mfa_token,
+    spend_mfa_token,
+    user_mfa,
+    verify_totp,
+)
 from .state import EmulatorState, Pool
 
-__all__ = ["PAGES", "STYLE", "esc", "layout", "mfa_step", "page_routes", "security_headers"]
+__all__ = ["STYLE", "esc", "layout", "mfa_step", "page_routes", "security_headers"]
 
 STYLE = """
 :root { color-scheme: light; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --accent: #2563eb;
@@ -153,13 +168,78 @@ async def home(request: Request) -> Response:
 # ----------------------------------------------------------------------------- sign-in
 
 
-def mfa_step(pool: Pool, user: dict[str, Any]) -> str | None:
-    """Hook for a second factor between the password and the redirect.
+Challenge = dict[str, str]
+"""The MFA step of a sign-in: ``token`` (the MFA token), ``factor`` (OTP, SMS or EMAIL) and
+``target`` (the phone or email a code was sent to; empty for OTP)."""
 
-    Return ``None`` to finish the sign-in; a non-empty string is shown as an error instead. The
-    emulator has no MFA yet, so every user signs in with the password alone; when MFA lands, a
-    user with a factor enrolled gets the code step here."""
-    return None
+_MFA_SCENES = {"SMS": ("sms", "phone", "mfa-verify"), "EMAIL": ("email", "email", "MFA_VERIFY")}
+
+
+def mfa_step(ctx: RequestContext, pool: Pool, user: dict[str, Any]) -> Challenge | str | None:
+    """The second factor of ``user``'s sign-in, decided by the MFA room's policy (``mfa_gate``).
+
+    ``None``: no second factor is needed. A :data:`Challenge`: show the code form (for SMS and
+    EMAIL the code is sent now, into the outbox, like ``sendSmsCode``/``sendEmail`` do). A string:
+    the error to show (MFA is required but the user has no factor the page can check: no bound
+    TOTP authenticator, no phone, no email; FACE needs a camera and is not offered here)."""
+    try:
+        mfa_gate(ctx, pool, user)
+    except AuthingBizError as exc:
+        if exc.code != MFA_REQUIRED:
+            raise
+        data: dict[str, Any] = exc.data
+    else:
+        return None
+    factors = [entry["mfaPolicy"] for entry in data["applicationMfa"]]
+    for factor in factors:
+        if factor == "OTP" and data["totpMfaEnabled"]:
+            return {"token": data["mfaToken"], "factor": "OTP", "target": ""}
+        if factor in _MFA_SCENES:
+            channel, field, scene = _MFA_SCENES[factor]
+            target = user.get(field)
+            if target:
+                send_code(ctx, pool, channel=channel, target=target, scene=scene)
+                return {"token": data["mfaToken"], "factor": factor, "target": target}
+    return (
+        f"This account needs a second factor ({', '.join(factors)}) it has not set up: bind a "
+        "TOTP authenticator, a phone or an email first."
+    )
+
+
+def _check_mfa(
+    ctx: RequestContext, pool: Pool, form: Mapping[str, str]
+) -> dict[str, Any] | tuple[Challenge, str] | str:
+    """The user once the posted MFA code checks out; ``(challenge, error)`` for a wrong code
+    (the form is shown again); a string when the sign-in must start over."""
+    try:
+        found = read_mfa_token(ctx, form.get("mfa_token", ""))
+    except AuthingBizError:
+        found = None
+    if found is None or found[0] is not pool:
+        return "This sign-in expired or was already finished; start again."
+    _pool, user, jti = found
+    factor = form.get("factor", "")
+    if factor not in (pool_factors(pool) or ["OTP"]):
+        return "This sign-in expired or was already finished; start again."
+    code = form.get("code", "").strip()
+    target = ""
+    if factor == "OTP":
+        totp = user_mfa(user).get("totp") or {}
+        ok = bool(totp.get("enabled")) and verify_totp(pool, totp["secret"], code)
+    else:
+        channel, field, _scene = _MFA_SCENES[factor]
+        target = str(user.get(field) or "")
+        key = sms_key(target) if channel == "sms" else email_key(target)
+        try:
+            consume_code(ctx, pool, key, code)
+            ok = bool(target)
+        except AuthingBizError:
+            ok = False
+    if not ok:
+        challenge = {"token": form.get("mfa_token", ""), "factor": factor, "target": target}
+        return challenge, "Wrong code." if code else "Enter the code."
+    spend_mfa_token(ctx, pool, jti)
+    return user
 
 
 def _csrf_cookie(request: Request) -> str:
@@ -192,11 +272,8 @@ def _check_credentials(pool: Pool, account: str, password: str) -> dict[str, Any
         return "No user of this pool has this email, username or phone."
     if not verify_password(password, user.get("password")):
         return "Wrong password."
-    if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+    if not account_active(user):
         return "This account is blocked."
-    second = mfa_step(pool, user)
-    if second:
-        return second
     return user
 
 
@@ -238,6 +315,95 @@ def _form_page(
     return response
 
 
+_PROMPTS = {
+    "OTP": "Enter the 6-digit code of your authenticator app.",
+    "SMS": "Enter the code sent by SMS to {target}.",
+    "EMAIL": "Enter the code sent by email to {target}.",
+}
+
+
+def _mfa_page(
+    request: Request,
+    *,
+    title: str,
+    params: Mapping[str, str],
+    challenge: Challenge,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The second step: the code form (the MFA token rides in the form, as on Authing's pages)."""
+    token = request.cookies.get(_csrf_cookie(request)) or secrets.token_urlsafe(24)
+    problem = f'<p class="error" role="alert" id="error">{esc(error)}</p>' if error else ""
+    prompt = _PROMPTS[challenge["factor"]].format(target=challenge["target"])
+    body = (
+        '<div class="card signin"><h1>Verify it\'s you</h1>'
+        f'<p class="muted" id="prompt">{esc(prompt)}</p>{problem}'
+        f'<form method="post" action="{esc(request.url.path)}" id="mfa" autocomplete="off">'
+        f'<input type="hidden" name="csrf" value="{esc(token)}">'
+        f'<input type="hidden" name="request" value="{esc(urlencode(dict(params)))}">'
+        f'<input type="hidden" name="mfa_token" value="{esc(challenge["token"])}">'
+        f'<input type="hidden" name="factor" value="{esc(challenge["factor"])}">'
+        '<label for="code">Code</label>'
+        '<input type="text" id="code" name="code" inputmode="numeric" '
+        'autocomplete="one-time-code" required autofocus>'
+        '<button type="submit" id="submit">Verify</button></form></div>'
+        "<footer>aioauthing emulator: SMS and email codes are in the web UI's outbox.</footer>"
+    )
+    response = _page(title, body, status)
+    response.set_cookie(_csrf_cookie(request), token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+def _signed_in_user(
+    request: Request,
+    pool: Pool,
+    posted: Mapping[str, str],
+    *,
+    title: str,
+    subtitle: str,
+    params: Mapping[str, str],
+) -> dict[str, Any] | Response:
+    """The user a posted form signs in (password, then the MFA step when needed), or the page
+    to show instead (the form again with its error, the MFA form, an error page)."""
+    ctx = context_for(request)
+    if "mfa_token" in posted:
+        checked = _check_mfa(ctx, pool, posted)
+        if isinstance(checked, str):
+            return _error_page(checked)
+        if isinstance(checked, tuple):
+            challenge, error = checked
+            return _mfa_page(
+                request, title=title, params=params, challenge=challenge, error=error, status=400
+            )
+        return checked
+    account = posted.get("account", "")
+    found = _check_credentials(pool, account, posted.get("password", ""))
+    if isinstance(found, str):
+        return _form_page(
+            request,
+            title=title,
+            subtitle=subtitle,
+            params=params,
+            account=account,
+            error=found,
+            status=400,
+        )
+    second = mfa_step(ctx, pool, found)
+    if isinstance(second, str):
+        return _form_page(
+            request,
+            title=title,
+            subtitle=subtitle,
+            params=params,
+            account=account,
+            error=second,
+            status=400,
+        )
+    if second is not None:
+        return _mfa_page(request, title=title, params=params, challenge=second)
+    return found
+
+
 def _error_page(message: str, status: int = 400) -> Response:
     body = f'<div class="card signin"><h1>Cannot sign in</h1><p class="error" role="alert" id="error">{esc(message)}</p></div>'
     return _page("Sign-in error", body, status)
@@ -277,14 +443,12 @@ def _authorize_page(protocol: str) -> Callable[[Request], Any]:
         posted: dict[str, str] = {}
         if request.method == "GET":
             params: dict[str, str] = dict(request.query_params)
-            account = ""
         else:
             checked = await _posted(request)
             if isinstance(checked, Response):
                 return checked
             posted = checked
             params = dict(parse_qsl(posted.get("request", ""), keep_blank_values=True))
-            account = posted.get("account", "")
         pool = _oauth_client(state, params)
         if isinstance(pool, str):
             return _error_page(pool)
@@ -292,17 +456,11 @@ def _authorize_page(protocol: str) -> Callable[[Request], Any]:
         title = f"Sign in ({pool.name})"
         if request.method == "GET":
             return _form_page(request, title=title, subtitle=subtitle, params=params)
-        found = _check_credentials(pool, account, posted.get("password", ""))
-        if isinstance(found, str):
-            return _form_page(
-                request,
-                title=title,
-                subtitle=subtitle,
-                params=params,
-                account=account,
-                error=found,
-                status=400,
-            )
+        found = _signed_in_user(
+            request, pool, posted, title=title, subtitle=subtitle, params=params
+        )
+        if isinstance(found, Response):
+            return found
         try:
             answer = authorize(state, params, str(found["id"]), protocol=protocol)
         except OAuthFailure as exc:
@@ -321,7 +479,6 @@ async def cas_page(request: Request) -> Response:
         return _error_page(f"Unknown CAS application {app_id!r}.", 404)
     if request.method == "GET":
         service = request.query_params.get("service", "")
-        account = ""
         posted: dict[str, str] = {}
     else:
         checked = await _posted(request)
@@ -329,7 +486,6 @@ async def cas_page(request: Request) -> Response:
             return checked
         posted = checked
         service = dict(parse_qsl(posted.get("request", ""))).get("service", "")
-        account = posted.get("account", "")
     if urlsplit(service).scheme not in ("http", "https"):
         return _error_page("service must be an absolute http(s) URL.")
     subtitle = f"CAS application {app_id} of pool {pool.name}"
@@ -337,25 +493,13 @@ async def cas_page(request: Request) -> Response:
     title = f"Sign in ({pool.name})"
     if request.method == "GET":
         return _form_page(request, title=title, subtitle=subtitle, params=params)
-    found = _check_credentials(pool, account, posted.get("password", ""))
-    if isinstance(found, str):
-        return _form_page(
-            request,
-            title=title,
-            subtitle=subtitle,
-            params=params,
-            account=account,
-            error=found,
-            status=400,
-        )
+    found = _signed_in_user(request, pool, posted, title=title, subtitle=subtitle, params=params)
+    if isinstance(found, Response):
+        return found
     issued = await admin_protocols.cas_login(
         request, {"appId": app_id, "service": service, "userId": str(found["id"])}
     )
     return RedirectResponse(issued["location"], status_code=303)
-
-
-PAGES = (("GET", "/oidc/auth"), ("GET", "/oauth/auth"), ("GET", "/cas-idp/{appId}"))
-"""REST routes whose placeholder pages these pages replace (``create_app`` leaves them out)."""
 
 
 def page_routes() -> list[Route]:

@@ -118,7 +118,7 @@ class ManagementApis(ApiBase):
 
     @functools.cached_property
     def tenants(self) -> TenantsApi:
-        """Create, list and delete tenants and manage their members."""
+        """Tenants and their members, and external identity providers with their connections."""
         from aioauthing.generated.tenants import TenantsApi
 
         return TenantsApi(self._core)

@@ -31,6 +31,7 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     403: ("PermissionDeniedError", "请求被拒绝：{reason}"),  # REQUEST_REFUSED
     404: ("NotFoundError", "资源不存在"),  # NOT_FOUND
     405: ("AuthingError", "请求方法不被允许"),  # METHOD_NOT_ALLOWED
+    409: ("AlreadyExistsError", "连接唯一标识已被占用"),  # EXT_IDP_CONNECTION_IDENTIFIER_TAKEN
     413: ("InvalidInputError", "请求体过大"),  # PAYLOAD_TOO_LARGE
     429: ("RateLimitedError", "请求过于频繁，请稍后再试"),  # TOO_MANY_REQUESTS
     500: ("InvalidInputError", "手机号格式错误"),  # INVALID_PHONE
@@ -93,6 +94,7 @@ ERROR_NAMES: dict[str, int] = {
     "REQUEST_REFUSED": 403,
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
+    "EXT_IDP_CONNECTION_IDENTIFIER_TAKEN": 409,
     "PAYLOAD_TOO_LARGE": 413,
     "TOO_MANY_REQUESTS": 429,
     "INVALID_PHONE": 500,
@@ -155,6 +157,7 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     403: "Request refused: {reason}",
     404: "The resource does not exist",
     405: "Method not allowed",
+    409: "The connection identifier is already taken",
     413: "Request body too large",
     429: "Too many requests, try again later",
     500: "Malformed phone number",
@@ -292,6 +295,24 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "用户名不能为空",
         "en": "The username must not be empty",
     },
+    "ROOT_NODE_MOVE": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不能移动根节点",
+        "en": "The root node cannot be moved",
+    },
+    "NODE_MOVE_INTO_ITSELF": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "不能将节点移动到它自己或它的子节点下",
+        "en": "A node cannot be moved under itself or one of its descendants",
+    },
+    "NOT_NODE_MEMBER": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "用户不是该节点的成员",
+        "en": "The user is not a member of the node",
+    },
     "FILE_EMPTY": {
         "code": 400,
         "family": "InvalidInputError",
@@ -328,6 +349,18 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "params 的每一项都需要 key",
         "en": "Every item of params needs a key",
     },
+    "FILTER_ITEM_KEY": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "filter 的每一项都需要 key",
+        "en": "Every item of filter needs a key",
+    },
+    "NOT_LIST": {
+        "code": 400,
+        "family": "InvalidInputError",
+        "message": "{name} 必须是数组",
+        "en": "{name} must be a list",
+    },
     "ACTIONS_SHAPE": {
         "code": 400,
         "family": "InvalidInputError",
@@ -357,12 +390,6 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidInputError",
         "message": "不能删除根节点，请删除组织机构",
         "en": "The root node cannot be deleted; delete the organization",
-    },
-    "UDV_TARGET_USER_ONLY": {
-        "code": 400,
-        "family": "InvalidInputError",
-        "message": "emulator: only targetType USER is supported",
-        "en": "The emulator only supports targetType USER",
     },
     "BATCH_NOT_SUPPORTED": {
         "code": 400,
@@ -544,6 +571,24 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "租户不存在",
         "en": "The tenant does not exist",
     },
+    "TENANT_MEMBER_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "用户不是该租户的成员",
+        "en": "The user is not a member of the tenant",
+    },
+    "EXT_IDP_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "身份源不存在",
+        "en": "The identity provider does not exist",
+    },
+    "EXT_IDP_CONNECTION_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "身份源连接不存在",
+        "en": "The identity provider connection does not exist",
+    },
     "ENV_NOT_FOUND": {
         "code": 404,
         "family": "NotFoundError",
@@ -562,11 +607,23 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "自定义字段不存在",
         "en": "The custom field does not exist",
     },
+    "POLICY_ASSIGNMENT_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "策略授权记录不存在",
+        "en": "The policy assignment does not exist",
+    },
     "METHOD_NOT_ALLOWED": {
         "code": 405,
         "family": "AuthingError",
         "message": "请求方法不被允许",
         "en": "Method not allowed",
+    },
+    "EXT_IDP_CONNECTION_IDENTIFIER_TAKEN": {
+        "code": 409,
+        "family": "AlreadyExistsError",
+        "message": "连接唯一标识已被占用",
+        "en": "The connection identifier is already taken",
     },
     "PAYLOAD_TOO_LARGE": {
         "code": 413,

@@ -217,6 +217,8 @@ class GroupsApi(ApiBase):
         variables["page"] = page
         variables["limit"] = limit
         data = await self._execute(ops.GROUPS_LIST_USERS, variables=variables)
+        if data is None:  # the object whose field this reads does not exist
+            raise NotFoundError(404, "分组不存在", operation="groups.list_users")
         return self._structure(data, models.PaginatedUsers)
 
     def iter_list_users(
@@ -245,7 +247,7 @@ class GroupsApi(ApiBase):
     ) -> models.PaginatedAuthorizedResources | None:
         """List the resources granted to a group.
 
-        Documented as "获取分组被授权的所有资源": Python ``groups.list_authorized_resources``; JS ``groups.listAuthorizedResources``.
+        Documented as "获取分组被授权的所有资源": Go ``ListGroupsAuthorizedResources``; Python ``groups.list_authorized_resources``; JS ``groups.listAuthorizedResources``.
 
         Args:
             code: The group's code.

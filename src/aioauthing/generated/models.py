@@ -4,6 +4,9 @@
 #   spec/authentication/protocols.yaml
 #   spec/authentication/qrcode.yaml
 #   spec/management/mfa.yaml
+#   spec/management/orgs.yaml
+#   spec/management/users.yaml
+#   spec/management/users_extra.yaml
 #   spec/models/auth_inputs.yaml
 #   spec/models/auth_results.yaml
 #   spec/models/common.yaml
@@ -46,6 +49,7 @@ __all__ = [
     "AuditLog",
     "AuthorizeResourceOpt",
     "AuthorizedResource",
+    "BulkResourceInput",
     "ChangeEmailStrategy",
     "ChangeEmailStrategyInput",
     "ChangePhoneStrategy",
@@ -57,6 +61,9 @@ __all__ = [
     "CustomSmsProvider",
     "CustomSmsProviderInput",
     "EmailScene",
+    "ExtIdp",
+    "ExtIdpConnection",
+    "ExtIdpConnectionInput",
     "FindUserByIdentityInput",
     "FrequentRegisterCheckConfig",
     "FrequentRegisterCheckConfigInput",
@@ -81,6 +88,7 @@ __all__ = [
     "OAuthProtocol",
     "OidcTokenSet",
     "Org",
+    "OrgTreeNode",
     "PaginatedApplications",
     "PaginatedAuditLogs",
     "PaginatedAuthorizedResources",
@@ -92,10 +100,12 @@ __all__ = [
     "PaginatedPolicyAssignments",
     "PaginatedResources",
     "PaginatedRoles",
+    "PaginatedTenantMembers",
     "PaginatedTenants",
     "PaginatedUsers",
     "PasswordUpdatePolicyConfig",
     "PasswordUpdatePolicyInput",
+    "PasswordValidity",
     "Policy",
     "PolicyAssignment",
     "PolicyAssignmentTargetType",
@@ -130,7 +140,10 @@ __all__ = [
     "SetUdfValueBatchInput",
     "SortByEnum",
     "SsoSession",
+    "SuccessResult",
     "Tenant",
+    "TenantMember",
+    "TenantSsoPageSettingsInput",
     "TicketFormat",
     "TokenIntrospection",
     "UDFDataType",
@@ -490,6 +503,58 @@ class Mfa:
     """Whether the user's logins need MFA."""
     secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
     """The TOTP secret, once a TOTP authenticator is bound or refreshed."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class OrgTreeNode:
+    """A node of an exported organization tree, its members and its child nodes (REST export and import)."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Node id."""
+    org_id: str | None = attrs.field(default=None, metadata={"wire": "orgId"})
+    """The organization the node belongs to."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Node name."""
+    name_i18n: str | None = attrs.field(default=None, metadata={"wire": "nameI18n"})
+    """Translated names (JSON text)."""
+    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
+    """Description."""
+    description_i18n: str | None = attrs.field(default=None, metadata={"wire": "descriptionI18n"})
+    """Translated descriptions (JSON text)."""
+    order: int | None = attrs.field(default=None, metadata={"wire": "order"})
+    """Sort order, larger first."""
+    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
+    """Node code, unique in the organization."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    members: builtins.list[User] | None = attrs.field(default=None, metadata={"wire": "members"})
+    """The node's own members (not its descendants')."""
+    children: builtins.list[OrgTreeNode] | None = attrs.field(
+        default=None, metadata={"wire": "children"}
+    )
+    """The child nodes, each with its own subtree."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class SuccessResult:
+    """The data of a V3 answer that only says whether it worked."""
+
+    success: bool = attrs.field(metadata={"wire": "success"})
+    """Whether the call succeeded."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PasswordValidity:
+    """Whether a password meets the pool's password policy."""
+
+    valid: bool = attrs.field(metadata={"wire": "valid"})
+    """Whether the password is acceptable."""
+    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
+    """Why not, when it is not."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -1128,7 +1193,9 @@ class Tenant:
     apps: builtins.list[Application | None] | None = attrs.field(
         default=None, metadata={"wire": "apps"}
     )
-    """Applications of the tenant (in details)."""
+    """Applications of the tenant (in detail and create)."""
+    users: builtins.list[User | None] | None = attrs.field(default=None, metadata={"wire": "users"})
+    """The users just added (in add_members)."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -1139,6 +1206,158 @@ class PaginatedTenants:
     """Number of tenants across all pages."""
     list: builtins.list[Tenant] = attrs.field(metadata={"wire": "list"})
     """The tenants of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class TenantMember:
+    """A user's membership of a tenant."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Membership id."""
+    tenant_id: str = attrs.field(metadata={"wire": "tenantId"})
+    """The tenant."""
+    user_id: str = attrs.field(metadata={"wire": "userId"})
+    """The member's user id."""
+    user: User | None = attrs.field(default=None, metadata={"wire": "user"})
+    """The member."""
+    is_admin: bool | None = attrs.field(default=None, metadata={"wire": "isAdmin"})
+    """Whether the member administers the tenant."""
+    is_enabled: bool | None = attrs.field(default=None, metadata={"wire": "isEnabled"})
+    """Whether the membership is enabled."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """When the user joined."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class PaginatedTenantMembers:
+    """One page of a tenant's members."""
+
+    list_total: int | None = attrs.field(default=None, metadata={"wire": "listTotal"})
+    """Number of members across all pages."""
+    list: builtins.list[TenantMember] = attrs.field(metadata={"wire": "list"})
+    """The members of this page."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class TenantSsoPageSettingsInput:
+    """Switches of a tenant's hosted login page.
+
+    Fields left ``UNSET`` are not sent."""
+
+    auto_register_then_login: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "autoRegisterThenLogin"}
+    )
+    """Register unknown accounts, then log them in."""
+    hide_forget_password: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "hideForgetPassword"}
+    )
+    """Hide the forgot-password link."""
+    hide_idp: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "hideIdp"})
+    """Hide the enterprise identity providers."""
+    hide_social_login: bool | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "hideSocialLogin"}
+    )
+    """Hide the social logins."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ExtIdp:
+    """An external identity provider (身份源) of the pool or of a tenant."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Identity provider id."""
+    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
+    """The user pool."""
+    tenant_id: str | None = attrs.field(default=None, metadata={"wire": "tenantId"})
+    """The tenant it belongs to (none: the pool's own)."""
+    name: str = attrs.field(metadata={"wire": "name"})
+    """Name."""
+    type: str = attrs.field(metadata={"wire": "type"})
+    """Provider type, e.g. wechat, oidc, saml, ad."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+    connections: builtins.list[ExtIdpConnection] | None = attrs.field(
+        default=None, metadata={"wire": "connections"}
+    )
+    """Its connections."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ExtIdpConnection:
+    """A connection of an external identity provider (one way to sign in through it)."""
+
+    id: str = attrs.field(metadata={"wire": "id"})
+    """Connection id."""
+    ext_idp_id: str = attrs.field(metadata={"wire": "extIdpId"})
+    """The identity provider it belongs to."""
+    type: str = attrs.field(metadata={"wire": "type"})
+    """Connection type, e.g. wechat:pc, oidc."""
+    identifier: str = attrs.field(metadata={"wire": "identifier"})
+    """Unique identifier in the pool (used in callback URLs)."""
+    display_name: str = attrs.field(metadata={"wire": "displayName"})
+    """Name shown on the login page."""
+    fields: Any | None = attrs.field(default=None, repr=False, metadata={"wire": "fields"})
+    """Provider settings (client id, client secret, ...): kept out of reprs."""
+    logo: str | None = attrs.field(default=None, metadata={"wire": "logo"})
+    """Logo URL."""
+    user_match_fields: builtins.list[str | None] | None = attrs.field(
+        default=None, metadata={"wire": "userMatchFields"}
+    )
+    """User fields matched to link an existing account."""
+    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
+    """Whether it is enabled (in a tenant's list: for that tenant)."""
+    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
+    """Creation time."""
+    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
+    """Last update time."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class ExtIdpConnectionInput:
+    """A connection to create with its identity provider.
+
+    Fields left ``UNSET`` are not sent."""
+
+    type: str = attrs.field(metadata={"wire": "type"})
+    """Connection type, e.g. wechat:pc, oidc."""
+    identifier: str = attrs.field(metadata={"wire": "identifier"})
+    """Unique identifier in the pool."""
+    display_name: str = attrs.field(metadata={"wire": "displayName"})
+    """Name shown on the login page."""
+    fields: Any = attrs.field(repr=False, metadata={"wire": "fields"})
+    """Provider settings (client id, client secret, ...)."""
+    logo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "logo"})
+    """Logo URL."""
+    user_match_fields: builtins.list[str] | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "userMatchFields"}
+    )
+    """User fields matched to link an existing account."""
+
+
+@attrs.define(slots=True, kw_only=True)
+class BulkResourceInput:
+    """One resource of a bulk creation.
+
+    Fields left ``UNSET`` are not sent."""
+
+    code: str = attrs.field(metadata={"wire": "code"})
+    """Resource code, unique in its permission group."""
+    type: ResourceType | str = attrs.field(metadata={"wire": "type"})
+    """Resource type: DATA, API, MENU, UI or BUTTON."""
+    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
+    """Description."""
+    actions: builtins.list[ResourceActionInput] = attrs.field(metadata={"wire": "actions"})
+    """Its actions."""
+    api_identifier: str | Unset | None = attrs.field(
+        default=UNSET, metadata={"wire": "apiIdentifier"}
+    )
+    """API identifier (API resources)."""
+    namespace: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "namespace"})
+    """Permission group code (default: default)."""
 
 
 @attrs.define(slots=True, kw_only=True)

@@ -2707,9 +2707,9 @@ query groups($userId: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
 
 GROUPS_LIST_USERS = GraphQLOperation(
     name="groups.list_users",
-    operation_name="groupWithUsers",
+    operation_name="groupWithUsersWithCustomData",
     document="""\
-query groupWithUsers($code: String!, $page: Int, $limit: Int) {
+query groupWithUsersWithCustomData($code: String!, $page: Int, $limit: Int) {
   group(code: $code) {
     users(page: $page, limit: $limit) {
       totalCount
@@ -2764,6 +2764,12 @@ query groupWithUsers($code: String!, $page: Int, $limit: Int) {
         createdAt
         updatedAt
         externalId
+        customData {
+          key
+          value
+          dataType
+          label
+        }
       }
     }
   }
@@ -3386,6 +3392,512 @@ query nodeByIdWithMembers($id: String!, $page: Int, $limit: Int, $sortBy: SortBy
 )
 """List the members of a node (and of its descendants by default), one page at a time."""
 
+ORG_GET_NODE_BY_ID = GraphQLOperation(
+    name="org.get_node_by_id",
+    operation_name="nodeById",
+    document="""\
+query nodeById($id: String!) {
+  nodeById(id: $id) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("nodeById",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("node_id", "str", required=True),),
+)
+"""Fetch a node (department) by id."""
+
+ORG_GET_NODE_BY_CODE = GraphQLOperation(
+    name="org.get_node_by_code",
+    operation_name="nodeByCode",
+    document="""\
+query nodeByCode($orgId: String!, $code: String!) {
+  nodeByCode(orgId: $orgId, code: $code) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("nodeByCode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+    ),
+)
+"""Fetch a node of an organization by its code."""
+
+ORG_IS_ROOT_NODE = GraphQLOperation(
+    name="org.is_root_node",
+    operation_name="isRootNode",
+    document="""\
+query isRootNode($nodeId: String!, $orgId: String!) {
+  isRootNode(nodeId: $nodeId, orgId: $orgId)
+}
+""",
+    result_path=("isRootNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("node_id", "str", required=True),
+    ),
+)
+"""Whether a node is the root node of its organization."""
+
+ORG_MOVE_NODE = GraphQLOperation(
+    name="org.move_node",
+    operation_name="moveNode",
+    document="""\
+mutation moveNode($orgId: String!, $nodeId: String!, $targetParentId: String!) {
+  moveNode(orgId: $orgId, nodeId: $nodeId, targetParentId: $targetParentId) {
+    id
+    rootNode {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    nodes {
+      id
+      isVirtualNode
+      orgId
+      name
+      nameI18n
+      description
+      descriptionI18n
+      order
+      code
+      root
+      depth
+      path
+      codePath
+      namePath
+      createdAt
+      updatedAt
+      children
+    }
+    tenantId
+  }
+}
+""",
+    result_path=("moveNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("target_parent_id", "str", required=True),
+    ),
+)
+"""Move a node, with its whole subtree and members, under another parent; returns the organization."""
+
+ORG_LIST_CHILDREN = GraphQLOperation(
+    name="org.list_children",
+    operation_name="childrenNodes",
+    document="""\
+query childrenNodes($orgId: String, $nodeId: String!) {
+  childrenNodes(orgId: $orgId, nodeId: $nodeId) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("childrenNodes",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("org_id", "str"),
+    ),
+)
+"""List the direct children of a node."""
+
+ORG_ROOT_NODE = GraphQLOperation(
+    name="org.root_node",
+    operation_name="rootNode",
+    document="""\
+query rootNode($orgId: String!) {
+  rootNode(orgId: $orgId) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("rootNode",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
+)
+"""Fetch the root node of an organization."""
+
+ORG_SEARCH_NODES = GraphQLOperation(
+    name="org.search_nodes",
+    operation_name="searchNodes",
+    document="""\
+query searchNodes($keyword: String!) {
+  searchNodes(keyword: $keyword) {
+    id
+    isVirtualNode
+    orgId
+    name
+    nameI18n
+    description
+    descriptionI18n
+    order
+    code
+    root
+    depth
+    path
+    codePath
+    namePath
+    createdAt
+    updatedAt
+    children
+  }
+}
+""",
+    result_path=("searchNodes",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("keyword", "str", required=True),),
+)
+"""Find the nodes of every organization of the pool whose name contains a keyword."""
+
+ORG_IMPORT_BY_JSON = RestOperation(
+    name="org.import_by_json",
+    method="POST",
+    path="/api/v2/orgs/import",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("tree", "any", required=True),),
+)
+"""Create an organization from a JSON tree of nodes."""
+
+ORG_ADD_ROLES = GraphQLOperation(
+    name="org.add_roles",
+    operation_name="assignRole",
+    document="""\
+mutation assignRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
+  assignRole(namespace: $namespace, roleCode: $roleCode, roleCodes: $roleCodes, userIds: $userIds, groupCodes: $groupCodes, nodeCodes: $nodeCodes) {
+    message
+    code
+  }
+}
+""",
+    result_path=("assignRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Grant roles of one permission group to a node (its members inherit them)."""
+
+ORG_REMOVE_ROLES = GraphQLOperation(
+    name="org.remove_roles",
+    operation_name="revokeRole",
+    document="""\
+mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String], $userIds: [String!], $groupCodes: [String!], $nodeCodes: [String!]) {
+  revokeRole(namespace: $namespace, roleCode: $roleCode, roleCodes: $roleCodes, userIds: $userIds, groupCodes: $groupCodes, nodeCodes: $nodeCodes) {
+    message
+    code
+  }
+}
+""",
+    result_path=("revokeRole",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Revoke roles of one permission group from nodes."""
+
+ORG_LIST_ROLES = GraphQLOperation(
+    name="org.list_roles",
+    operation_name="getNodeRoles",
+    document="""\
+query getNodeRoles($id: String!, $namespace: String) {
+  nodeById(id: $id) {
+    roles(namespace: $namespace) {
+      totalCount
+      list {
+        id
+        namespace
+        code
+        arn
+        description
+        isSystem
+        createdAt
+        updatedAt
+      }
+    }
+  }
+}
+""",
+    result_path=("nodeById", "roles"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""List the roles granted to a node (in one permission group, or in all when omitted)."""
+
+ORG_LIST_AUTHORIZED_RESOURCES = GraphQLOperation(
+    name="org.list_authorized_resources",
+    operation_name="listNodeByIdAuthorizedResources",
+    document="""\
+query listNodeByIdAuthorizedResources($id: String!, $namespace: String, $resourceType: String) {
+  nodeById(id: $id) {
+    authorizedResources(namespace: $namespace, resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("nodeById", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("node_id", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
+)
+"""List the resources a node is authorized for, and the actions on each."""
+
+ORG_LIST_AUTHORIZED_RESOURCES_BY_CODE = GraphQLOperation(
+    name="org.list_authorized_resources_by_code",
+    operation_name="listNodeByCodeAuthorizedResources",
+    document="""\
+query listNodeByCodeAuthorizedResources($orgId: String!, $code: String!, $namespace: String, $resourceType: String) {
+  nodeByCode(orgId: $orgId, code: $code) {
+    authorizedResources(namespace: $namespace, resourceType: $resourceType) {
+      totalCount
+      list {
+        code
+        type
+        actions
+        apiIdentifier
+      }
+    }
+  }
+}
+""",
+    result_path=("nodeByCode", "authorizedResources"),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("org_id", "str", required=True),
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("resource_type", "str"),
+    ),
+)
+"""List the resources a node (by organization and code) is authorized for."""
+
+ORG_MOVE_MEMBERS = GraphQLOperation(
+    name="org.move_members",
+    operation_name="moveMembers",
+    document="""\
+mutation moveMembers($userIds: [String!]!, $sourceNodeId: String!, $targetNodeId: String!) {
+  moveMembers(userIds: $userIds, sourceNodeId: $sourceNodeId, targetNodeId: $targetNodeId) {
+    message
+    code
+  }
+}
+""",
+    result_path=("moveMembers",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("source_node_id", "str", required=True),
+        ParamCheck("target_node_id", "str", required=True),
+    ),
+)
+"""Move users from one node to another (leaving the source node)."""
+
+ORG_SET_MAIN_DEPARTMENT = GraphQLOperation(
+    name="org.set_main_department",
+    operation_name="setMainDepartment",
+    document="""\
+mutation setMainDepartment($userId: String!, $departmentId: String) {
+  setMainDepartment(userId: $userId, departmentId: $departmentId) {
+    message
+    code
+  }
+}
+""",
+    result_path=("setMainDepartment",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("department_id", "str"),
+    ),
+)
+"""Set the main department of a user (one of the nodes the user is a member of)."""
+
+ORG_EXPORT_ALL = RestOperation(
+    name="org.export_all",
+    method="GET",
+    path="/api/v2/orgs/export",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+)
+"""Export every organization of the pool as nested trees (nodes, children, members)."""
+
+ORG_EXPORT_BY_ORG_ID = RestOperation(
+    name="org.export_by_org_id",
+    method="GET",
+    path="/api/v2/orgs/export",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("org_id", "str", required=True),),
+)
+"""Export one organization as a nested tree (nodes, children, members)."""
+
+ORG_GET_BY_TENANT_ID = RestOperation(
+    name="org.get_by_tenant_id",
+    method="GET",
+    path="/api/v2/orgs/by-tenant",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
+)
+"""List the organizations that belong to a tenant."""
+
 POLICIES_CREATE = GraphQLOperation(
     name="policies.create",
     operation_name="createPolicy",
@@ -3676,6 +4188,56 @@ mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssig
 )
 """Remove policy assignments from targets."""
 
+POLICIES_ENABLE_ASSIGNMENT = GraphQLOperation(
+    name="policies.enable_assignment",
+    operation_name="enablePolicyAssignment",
+    document="""\
+mutation enablePolicyAssignment($policy: String!, $targetType: PolicyAssignmentTargetType!, $targetIdentifier: String!, $namespace: String) {
+  enablePolicyAssignment(policy: $policy, targetType: $targetType, targetIdentifier: $targetIdentifier, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("enablePolicyAssignment",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("policy", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifier", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Enable one policy assignment again (its statements grant again)."""
+
+POLICIES_DISABLE_ASSIGNMENT = GraphQLOperation(
+    name="policies.disable_assignment",
+    operation_name="disbalePolicyAssignment",
+    document="""\
+mutation disbalePolicyAssignment($policy: String!, $targetType: PolicyAssignmentTargetType!, $targetIdentifier: String!, $namespace: String) {
+  disbalePolicyAssignment(policy: $policy, targetType: $targetType, targetIdentifier: $targetIdentifier, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("disbalePolicyAssignment",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("policy", "str", required=True),
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_identifier", "str", required=True),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Disable one policy assignment (it stays listed but grants nothing until enabled)."""
+
 PRINCIPAL_AUTH_AUTHENTICATE = RestOperation(
     name="principal_auth.authenticate",
     method="POST",
@@ -3881,9 +4443,9 @@ query roles($namespace: String, $page: Int, $limit: Int, $sortBy: SortByEnum) {
 
 ROLES_LIST_USERS = GraphQLOperation(
     name="roles.list_users",
-    operation_name="roleWithUsers",
+    operation_name="roleWithUsersWithCustomData",
     document="""\
-query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int) {
+query roleWithUsersWithCustomData($code: String!, $namespace: String, $page: Int, $limit: Int) {
   role(code: $code, namespace: $namespace) {
     users(page: $page, limit: $limit) {
       totalCount
@@ -3938,6 +4500,12 @@ query roleWithUsers($code: String!, $namespace: String, $page: Int, $limit: Int)
         createdAt
         updatedAt
         externalId
+        customData {
+          key
+          value
+          dataType
+          label
+        }
       }
     }
   }
@@ -4040,21 +4608,219 @@ mutation revokeRole($namespace: String, $roleCode: String, $roleCodes: [String],
 )
 """Revoke roles of one permission group from users, groups and org nodes."""
 
-TENANTS_LIST = RestOperation(
-    name="tenants.list",
-    method="GET",
-    path="/api/v2/tenants",
+ROLES_FIND_USERS = RestOperation(
+    name="roles.find_users",
+    method="POST",
+    path="/api/v2/roles/roleUsers",
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(
+        ParamCheck("code", "str", required=True),
+        ParamCheck("namespace", "str"),
+        ParamCheck("search", "str"),
         ParamCheck("page", "int"),
         ParamCheck("limit", "int"),
     ),
 )
-"""List the tenants of the pool, one page at a time."""
+"""Search the users holding a role (fuzzy match on name, phone, email, ...), one page at a time."""
+
+ROLES_LIST_POLICIES = GraphQLOperation(
+    name="roles.list_policies",
+    operation_name="policyAssignments",
+    document="""\
+query policyAssignments($namespace: String, $code: String, $targetType: PolicyAssignmentTargetType, $targetIdentifier: String, $page: Int, $limit: Int) {
+  policyAssignments(namespace: $namespace, code: $code, targetType: $targetType, targetIdentifier: $targetIdentifier, page: $page, limit: $limit) {
+    totalCount
+    list {
+      code
+      targetType
+      targetIdentifier
+    }
+  }
+}
+""",
+    result_path=("policyAssignments",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_code", "str", required=True),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("namespace", "str"),
+        ParamCheck("code", "str"),
+    ),
+)
+"""List the policies assigned to a role, one page at a time."""
+
+ROLES_ADD_POLICIES = GraphQLOperation(
+    name="roles.add_policies",
+    operation_name="addPolicyAssignments",
+    document="""\
+mutation addPolicyAssignments($policies: [String!]!, $targetType: PolicyAssignmentTargetType!, $targetIdentifiers: [String!], $inheritByChildren: Boolean, $namespace: String) {
+  addPolicyAssignments(policies: $policies, targetType: $targetType, targetIdentifiers: $targetIdentifiers, inheritByChildren: $inheritByChildren, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("addPolicyAssignments",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Assign policies to roles."""
+
+ROLES_REMOVE_POLICIES = GraphQLOperation(
+    name="roles.remove_policies",
+    operation_name="removePolicyAssignments",
+    document="""\
+mutation removePolicyAssignments($policies: [String!]!, $targetType: PolicyAssignmentTargetType!, $targetIdentifiers: [String!], $namespace: String) {
+  removePolicyAssignments(policies: $policies, targetType: $targetType, targetIdentifiers: $targetIdentifiers, namespace: $namespace) {
+    message
+    code
+  }
+}
+""",
+    result_path=("removePolicyAssignments",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_codes", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("policies", "str", required=True, is_list=True, max_items=1000),
+        ParamCheck("namespace", "str"),
+    ),
+)
+"""Remove policy assignments from roles."""
+
+ROLES_GET_UDF_VALUE = GraphQLOperation(
+    name="roles.get_udf_value",
+    operation_name="udv",
+    document="""\
+query udv($targetType: UDFTargetType!, $targetId: String!) {
+  udv(targetType: $targetType, targetId: $targetId) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("udv",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(ParamCheck("role_id", "str", required=True),),
+)
+"""List a role's custom data values (user-defined fields of target type ROLE)."""
+
+ROLES_GET_UDF_VALUE_BATCH = GraphQLOperation(
+    name="roles.get_udf_value_batch",
+    operation_name="udfValueBatch",
+    document="""\
+query udfValueBatch($targetType: UDFTargetType!, $targetIds: [String]!) {
+  udfValueBatch(targetType: $targetType, targetIds: $targetIds) {
+    targetId
+    data {
+      key
+      dataType
+      value
+      label
+    }
+  }
+}
+""",
+    result_path=("udfValueBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(),
+    secret_variables=(),
+    checks=(ParamCheck("role_ids", "str", required=True, is_list=True, max_items=1000),),
+)
+"""List the custom data values of several roles, one entry per role."""
+
+ROLES_SET_UDF_VALUE = GraphQLOperation(
+    name="roles.set_udf_value",
+    operation_name="setUdvBatch",
+    document="""\
+mutation setUdvBatch($targetType: UDFTargetType!, $targetId: String!, $udvList: [UserDefinedDataInput!]) {
+  setUdvBatch(targetType: $targetType, targetId: $targetId, udvList: $udvList) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("setUdvBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_id", "str", required=True),
+        ParamCheck("udv_list", "model", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Set several custom data values of a role at once; returns all the role's values."""
+
+ROLES_SET_UDF_VALUE_BATCH = GraphQLOperation(
+    name="roles.set_udf_value_batch",
+    operation_name="setUdfValueBatch",
+    document="""\
+mutation setUdfValueBatch($targetType: UDFTargetType!, $input: [SetUdfValueBatchInput!]!) {
+  setUdfValueBatch(targetType: $targetType, input: $input) {
+    message
+    code
+  }
+}
+""",
+    result_path=("setUdfValueBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(ParamCheck("input", "model", required=True, is_list=True, max_items=1000),),
+)
+"""Set custom data values of several roles at once (all or nothing)."""
+
+ROLES_REMOVE_UDF_VALUE = GraphQLOperation(
+    name="roles.remove_udf_value",
+    operation_name="removeUdv",
+    document="""\
+mutation removeUdv($targetType: UDFTargetType!, $targetId: String!, $key: String!) {
+  removeUdv(targetType: $targetType, targetId: $targetId, key: $key) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("removeUdv",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("role_id", "str", required=True),
+        ParamCheck("key", "str", required=True),
+    ),
+)
+"""Remove one custom data value of a role; returns the remaining values."""
 
 TENANTS_DETAIL = RestOperation(
     name="tenants.detail",
@@ -4063,7 +4829,7 @@ TENANTS_DETAIL = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(ParamCheck("tenant_id", "str", required=True),),
 )
@@ -4076,7 +4842,7 @@ TENANTS_CREATE = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=False,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(2011,),
     secret_fields=(),
     checks=(
         ParamCheck("name", "str", required=True),
@@ -4085,7 +4851,43 @@ TENANTS_CREATE = RestOperation(
         ParamCheck("description", "str"),
     ),
 )
-"""Create a tenant for some applications."""
+"""Create a tenant for some applications of the pool."""
+
+TENANTS_UPDATE = RestOperation(
+    name="tenants.update",
+    method="POST",
+    path="/api/v2/tenant/{tenantId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 2011),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("name", "str"),
+        ParamCheck("app_ids", "str"),
+        ParamCheck("logo", "str"),
+        ParamCheck("description", "str"),
+    ),
+)
+"""Change a tenant's name, applications, logo or description; the rest keeps its values."""
+
+TENANTS_CONFIG = RestOperation(
+    name="tenants.config",
+    method="POST",
+    path="/api/v2/tenant/{tenantId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("css", "str"),
+        ParamCheck("sso_page_customization_settings", "model"),
+    ),
+)
+"""Set a tenant's login page branding (custom CSS and page switches)."""
 
 TENANTS_DELETE = RestOperation(
     name="tenants.delete",
@@ -4094,11 +4896,11 @@ TENANTS_DELETE = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(ParamCheck("tenant_id", "str", required=True),),
 )
-"""Delete a tenant."""
+"""Delete a tenant, its memberships and its identity providers."""
 
 TENANTS_LIST_MEMBERS = RestOperation(
     name="tenants.list_members",
@@ -4107,7 +4909,7 @@ TENANTS_LIST_MEMBERS = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(
         ParamCheck("tenant_id", "str", required=True),
@@ -4124,14 +4926,14 @@ TENANTS_ADD_MEMBERS = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404, 2004),
     secret_fields=(),
     checks=(
         ParamCheck("tenant_id", "str", required=True),
         ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
     ),
 )
-"""Add users to a tenant."""
+"""Add users to a tenant (users already in it stay as they are)."""
 
 TENANTS_REMOVE_MEMBER = RestOperation(
     name="tenants.remove_member",
@@ -4140,7 +4942,7 @@ TENANTS_REMOVE_MEMBER = RestOperation(
     auth=AuthKind.MANAGEMENT,
     idempotent=True,
     response=ResponseKind.ENVELOPE,
-    errors=(),
+    errors=(404,),
     secret_fields=(),
     checks=(
         ParamCheck("tenant_id", "str", required=True),
@@ -4148,6 +4950,259 @@ TENANTS_REMOVE_MEMBER = RestOperation(
     ),
 )
 """Remove a user from a tenant."""
+
+TENANTS_UPDATE_MEMBER = RestOperation(
+    name="tenants.update_member",
+    method="PUT",
+    path="/api/v2/tenant/{tenantId}/{userId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("is_enabled", "bool", required=True),
+    ),
+)
+"""Enable or disable a user's membership of a tenant."""
+
+TENANTS_SET_ADMINS = RestOperation(
+    name="tenants.set_admins",
+    method="PUT",
+    path="/api/v2/tenant/{tenantId}/admin",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_ids", "str", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Make members of a tenant its administrators."""
+
+TENANTS_REMOVE_ADMIN = RestOperation(
+    name="tenants.remove_admin",
+    method="DELETE",
+    path="/api/v2/tenant/{tenantId}/admin/{userId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("tenant_id", "str", required=True),
+        ParamCheck("user_id", "str", required=True),
+    ),
+)
+"""Make an administrator of a tenant an ordinary member again."""
+
+TENANTS_BATCH_INSERT_RESOURCES = RestOperation(
+    name="tenants.batch_insert_resources",
+    method="POST",
+    path="/api/v2/resources/bulk",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("bulk", "model", required=True, is_list=True, max_items=1000),),
+)
+"""Create several resources at once (each as acl.create_resource would)."""
+
+TENANTS_LIST_EXT_IDPS = RestOperation(
+    name="tenants.list_ext_idps",
+    method="GET",
+    path="/api/v2/extIdp",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("tenant_id", "str", required=True),),
+)
+"""List the external identity providers of a tenant (or the pool's own) with their connections."""
+
+TENANTS_EXT_IDP_DETAIL = RestOperation(
+    name="tenants.ext_idp_detail",
+    method="GET",
+    path="/api/v2/extIdp/{extIdpId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("ext_idp_id", "str", required=True),),
+)
+"""Fetch an external identity provider with its connections."""
+
+TENANTS_CREATE_EXT_IDP = RestOperation(
+    name="tenants.create_ext_idp",
+    method="POST",
+    path="/api/v2/extIdp",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 409),
+    secret_fields=(),
+    checks=(
+        ParamCheck("name", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("connections", "model", required=True, is_list=True, max_items=1000),
+        ParamCheck("tenant_id", "str"),
+    ),
+)
+"""Create an external identity provider with its connections, for the pool or a tenant."""
+
+TENANTS_UPDATE_EXT_IDP = RestOperation(
+    name="tenants.update_ext_idp",
+    method="PUT",
+    path="/api/v2/extIdp/{extIdpId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("name", "str", required=True),
+    ),
+)
+"""Rename an external identity provider."""
+
+TENANTS_DELETE_EXT_IDP = RestOperation(
+    name="tenants.delete_ext_idp",
+    method="DELETE",
+    path="/api/v2/extIdp/{extIdpId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("ext_idp_id", "str", required=True),),
+)
+"""Delete an external identity provider and its connections."""
+
+TENANTS_CREATE_EXT_IDP_CONNECTION = RestOperation(
+    name="tenants.create_ext_idp_connection",
+    method="POST",
+    path="/api/v2/extIdpConn",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 409),
+    secret_fields=("fields",),
+    checks=(
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("type", "str", required=True),
+        ParamCheck("identifier", "str", required=True),
+        ParamCheck("display_name", "str", required=True),
+        ParamCheck("fields", "any", required=True),
+        ParamCheck("logo", "str"),
+        ParamCheck("user_match_fields", "str", is_list=True, max_items=1000),
+    ),
+)
+"""Add a connection to an external identity provider."""
+
+TENANTS_UPDATE_EXT_IDP_CONNECTION = RestOperation(
+    name="tenants.update_ext_idp_connection",
+    method="PUT",
+    path="/api/v2/extIdpConn/{extIdpConnectionId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=("fields",),
+    checks=(
+        ParamCheck("ext_idp_connection_id", "str", required=True),
+        ParamCheck("display_name", "str", required=True),
+        ParamCheck("fields", "any", required=True),
+        ParamCheck("logo", "str"),
+        ParamCheck("user_match_fields", "str", is_list=True, max_items=1000),
+    ),
+)
+"""Change a connection's display name, settings, logo or matched fields."""
+
+TENANTS_DELETE_EXT_IDP_CONNECTION = RestOperation(
+    name="tenants.delete_ext_idp_connection",
+    method="DELETE",
+    path="/api/v2/extIdpConn/{extIdpConnectionId}",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404,),
+    secret_fields=(),
+    checks=(ParamCheck("ext_idp_connection_id", "str", required=True),),
+)
+"""Delete a connection of an external identity provider."""
+
+TENANTS_CHECK_EXT_IDP_CONNECTION_IDENTIFIER_UNIQUE = RestOperation(
+    name="tenants.check_ext_idp_connection_identifier_unique",
+    method="POST",
+    path="/api/v2/check/extIdpConn/identifier",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(409,),
+    secret_fields=(),
+    checks=(ParamCheck("identifier", "str", required=True),),
+)
+"""Check that no connection of the pool uses an identifier yet."""
+
+TENANTS_CHANGE_EXT_IDP_CONNECTION_STATE = RestOperation(
+    name="tenants.change_ext_idp_connection_state",
+    method="PUT",
+    path="/api/v2/extIdpConn/{extIdpConnectionId}/state",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 2011),
+    secret_fields=(),
+    checks=(
+        ParamCheck("ext_idp_connection_id", "str", required=True),
+        ParamCheck("enabled", "bool", required=True),
+        ParamCheck("app_id", "str"),
+        ParamCheck("tenant_id", "str"),
+    ),
+)
+"""Enable or disable a connection for the pool, an application or a tenant."""
+
+TENANTS_BATCH_CHANGE_EXT_IDP_CONNECTION_STATE = RestOperation(
+    name="tenants.batch_change_ext_idp_connection_state",
+    method="PUT",
+    path="/api/v2/extIdp/{extIdpId}/connState",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(404, 2011),
+    secret_fields=(),
+    checks=(
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("enabled", "bool", required=True),
+        ParamCheck("app_id", "str"),
+        ParamCheck("tenant_id", "str"),
+    ),
+)
+"""Enable or disable every connection of an identity provider (pool, application or tenant)."""
+
+TENANTS_LIST = RestOperation(
+    name="tenants.list",
+    method="GET",
+    path="/api/v2/tenants",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""List the tenants of the pool, one page at a time."""
 
 MANAGEMENT_ACCESS_TOKEN = GraphQLOperation(
     name="users.management_access_token",
@@ -4247,6 +5302,57 @@ mutation removeUdf($targetType: UDFTargetType!, $key: String!) {
     ),
 )
 """Remove a user-defined field and its values."""
+
+UDF_LIST_UDF_VALUE = GraphQLOperation(
+    name="udf.list_udf_value",
+    operation_name="udv",
+    document="""\
+query udv($targetType: UDFTargetType!, $targetId: String!) {
+  udv(targetType: $targetType, targetId: $targetId) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("udv",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404, 2004),
+    secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_id", "str", required=True),
+    ),
+)
+"""List the custom data values of one object of any target type (user, role, org node, ...)."""
+
+UDF_SET_UDF_VALUE_BATCH = GraphQLOperation(
+    name="udf.set_udf_value_batch",
+    operation_name="setUdvBatch",
+    document="""\
+mutation setUdvBatch($targetType: UDFTargetType!, $targetId: String!, $udvList: [UserDefinedDataInput!]) {
+  setUdvBatch(targetType: $targetType, targetId: $targetId, udvList: $udvList) {
+    key
+    dataType
+    value
+    label
+  }
+}
+""",
+    result_path=("setUdvBatch",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    errors=(404, 2004),
+    secret_variables=(),
+    checks=(
+        ParamCheck("target_type", "str", required=True),
+        ParamCheck("target_id", "str", required=True),
+        ParamCheck("udv_list", "model", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Set several custom data values of one object of any target type; returns all its values."""
 
 USER_POOL_DETAIL = RestOperation(
     name="user_pool.detail",
@@ -5509,6 +6615,196 @@ USERS_LIST_TENANTS = RestOperation(
 )
 """Fetch a user together with the tenants the user belongs to."""
 
+USERS_SUSPEND = RestOperation(
+    name="users.suspend",
+    method="POST",
+    path="/api/v2/users/{userId}/suspend",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
+)
+"""Suspend a user's account; the user can no longer log in and the user's tokens stop working."""
+
+USERS_ACTIVATE = RestOperation(
+    name="users.activate",
+    method="POST",
+    path="/api/v2/users/{userId}/activate",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
+)
+"""Re-activate a suspended or resigned user's account."""
+
+USERS_RESIGN = RestOperation(
+    name="users.resign",
+    method="POST",
+    path="/api/v2/users/{userId}/resign",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_id", "str", required=True),),
+)
+"""Mark a user as resigned (left the organisation); the user can no longer log in."""
+
+USERS_RESIGN_BATCH = RestOperation(
+    name="users.resign_batch",
+    method="POST",
+    path="/api/v3/resign-user-batch",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(ParamCheck("user_ids", "str", required=True, is_list=True, max_items=80),),
+)
+"""Mark several users as resigned; fails (and changes nothing) when any id is unknown."""
+
+USERS_FILTER = RestOperation(
+    name="users.filter",
+    method="POST",
+    path="/api/v2/users/filter",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(
+        ParamCheck("filter", "any", is_list=True, max_items=1000),
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+    ),
+)
+"""List the users whose fields equal every given value (``[{"key": "company", "value": "ACME"}]``), one page at a time."""
+
+USERS_LINK_IDENTITY = RestOperation(
+    name="users.link_identity",
+    method="POST",
+    path="/api/v2/users/identity/link",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("user_id_in_idp", "str", required=True),
+        ParamCheck("is_social", "bool", required=True),
+        ParamCheck("identifier", "str", required=True),
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("type", "str"),
+    ),
+)
+"""Link an external identity (of a social or enterprise identity source) to a user."""
+
+USERS_UNLINK_IDENTITY = RestOperation(
+    name="users.unlink_identity",
+    method="POST",
+    path="/api/v2/users/identity/unlink",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("is_social", "bool", required=True),
+        ParamCheck("identifier", "str", required=True),
+        ParamCheck("ext_idp_id", "str", required=True),
+        ParamCheck("type", "str"),
+    ),
+)
+"""Remove every identity a user has at one identity source."""
+
+USERS_GET_APPLICATION_LOGIN_USER_NUM = RestOperation(
+    name="users.get_application_login_user_num",
+    method="GET",
+    path="/api/v2/analysis/total-login-count",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(ParamCheck("app_id", "str", required=True),),
+)
+"""Count the users who have logged in to an application."""
+
+USERS_GET_UDF_FIELD_USER_NUM = RestOperation(
+    name="users.get_udf_field_user_num",
+    method="GET",
+    path="/api/v2/analysis/exist-defined-field-count",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2011,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("defined_field_key", "str", required=True),
+        ParamCheck("app_id", "str", required=True),
+    ),
+)
+"""Count the users of an application who have a value for a custom field."""
+
+USERS_LIST_USER_ACTIONS = RestOperation(
+    name="users.list_user_actions",
+    method="GET",
+    path="/api/v2/analysis/user-action",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2020,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("page", "int"),
+        ParamCheck("limit", "int"),
+        ParamCheck("client_ip", "str"),
+        ParamCheck("operation_name", "str"),
+        ParamCheck("operator_arn", "str"),
+    ),
+)
+"""List users' actions (logins, registrations), newest first, with optional filters."""
+
+USERS_CHECK_RESOURCE_PERMISSION_BATCH = RestOperation(
+    name="users.check_resource_permission_batch",
+    method="POST",
+    path="/api/v2/acl/check-resource-permission-batch",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resources", "str", required=True, is_list=True, max_items=1000),
+    ),
+)
+"""Each of ``resources`` (resource codes) with the actions the user may perform on it."""
+
+USERS_LIST_AUTHORIZED_RESOURCES_OF_RESOURCE_KIND = RestOperation(
+    name="users.list_authorized_resources_of_resource_kind",
+    method="POST",
+    path="/api/v2/acl/get-authorized-resources-of-resource-kind",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(2004,),
+    secret_fields=(),
+    checks=(
+        ParamCheck("user_id", "str", required=True),
+        ParamCheck("namespace", "str", required=True),
+        ParamCheck("resource", "str", required=True),
+    ),
+)
+"""List a user's grants on one kind of resource (``books`` covers ``books`` and ``books:*``)."""
+
 USERS_LIST = GraphQLOperation(
     name="users.list",
     operation_name="users",
@@ -5612,6 +6908,42 @@ query checkLoginStatus($token: String) {
     checks=(ParamCheck("token", "str", required=True),),
 )
 """Check whether a user token is valid, with the management client (no per-user view)."""
+
+USERS_IS_PASSWORD_VALID = RestOperation(
+    name="users.is_password_valid",
+    method="POST",
+    path="/api/v2/password/check",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=True,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=("password",),
+    checks=(ParamCheck("password", "str", required=True),),
+)
+"""Check a password against the pool's password strength policy (nothing is stored)."""
+
+USERS_SEND_EMAIL = GraphQLOperation(
+    name="users.send_email",
+    operation_name="sendEmail",
+    document="""\
+mutation sendEmail($email: String!, $scene: EmailScene!) {
+  sendEmail(email: $email, scene: $scene) {
+    message
+    code
+  }
+}
+""",
+    result_path=("sendEmail",),
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    errors=(2003,),
+    secret_variables=(),
+    checks=(
+        ParamCheck("email", "str", required=True),
+        ParamCheck("scene", "str", required=True),
+    ),
+)
+"""Send an email with a verification code or link for one scene, as the administrator."""
 
 WHITE_LIST_LIST = GraphQLOperation(
     name="white_list.list",

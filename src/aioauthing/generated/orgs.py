@@ -40,7 +40,7 @@ class OrgsApi(ApiBase):
     ) -> models.Org:
         """Create an organization; its code becomes the root node's code.
 
-        Documented as "创建组织机构": Python ``org.create``; JS ``org.create``.
+        Documented as "创建组织机构": Go ``CreateOrg``; Python ``org.create``, ``org.create_org``; JS ``org.create``.
 
         Args:
             name: Organization (root node) name.
@@ -67,7 +67,7 @@ class OrgsApi(ApiBase):
     ) -> models.CommonMessage:
         """Delete an organization.
 
-        Documented as "删除组织机构": Python ``org.delete_by_id``; JS ``org.deleteById``.
+        Documented as "删除组织机构": Go ``DeleteOrgById``; Python ``org.delete_by_id``; JS ``org.deleteById``.
 
         Args:
             org_id: The organization's id.
@@ -88,7 +88,7 @@ class OrgsApi(ApiBase):
     ) -> models.PaginatedOrgs:
         """List the organizations of the pool, one page at a time.
 
-        Documented as "获取用户池组织机构列表": Python ``org.list``; JS ``org.list``.
+        Documented as "获取用户池组织机构列表": Go ``ListOrg``, ``GetOrganizationList``; Python ``org.list``; JS ``org.list``, ``org.getAllOrgs``.
 
         Args:
             page: Page number, from 1.
@@ -129,7 +129,7 @@ class OrgsApi(ApiBase):
     ) -> models.Org:
         """Fetch an organization with all its nodes.
 
-        Documented as "获取组织机构详情": Python ``org.find_by_id``; JS ``org.findById``.
+        Documented as "获取组织机构详情": Go ``GetOrganizationById``; Python ``org.find_by_id``; JS ``org.findById``.
 
         Args:
             org_id: The organization's id.
@@ -155,7 +155,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Add a node (department) under a parent node (the root when omitted); returns the node.
 
-        Documented as "添加节点": Python ``org.add_node``; JS ``org.addNode``.
+        Documented as "添加节点": Go ``AddOrgNode``; Python ``org.add_node``, ``org.create_node``; JS ``org.addNode``.
 
         Args:
             org_id: The organization's id.
@@ -201,7 +201,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Rename a node or change its code or description.
 
-        Documented as "修改节点": Python ``org.update_node``; JS ``org.updateNode``.
+        Documented as "修改节点": Go ``UpdateOrgNode``; Python ``org.update_node``; JS ``org.updateNode``.
 
         Args:
             node_id: The node's id.
@@ -229,7 +229,7 @@ class OrgsApi(ApiBase):
     ) -> models.CommonMessage:
         """Delete a node and all its descendants.
 
-        Documented as "删除节点": Python ``org.delete_node``; JS ``org.deleteNode``.
+        Documented as "删除节点": Go ``DeleteOrgNode``; Python ``org.delete_node``; JS ``org.deleteNode``.
 
         Args:
             org_id: The organization's id.
@@ -255,7 +255,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Add users to a node (by node id, or by organization id and node code).
 
-        Documented as "节点添加成员": Python ``org.add_members``; JS ``org.addMembers``.
+        Documented as "节点添加成员": Go ``AddMembers``; Python ``org.add_members``; JS ``org.addMembers``.
 
         Args:
             user_ids: The users' ids.
@@ -298,7 +298,7 @@ class OrgsApi(ApiBase):
     ) -> models.Node:
         """Remove users from a node (by node id, or by organization id and node code).
 
-        Documented as "节点删除成员": Python ``org.delete_members``; JS ``org.removeMembers``.
+        Documented as "节点删除成员": Go ``DeleteNodeMembers``; Python ``org.delete_members``; JS ``org.removeMembers``.
 
         Args:
             user_ids: The users' ids.
@@ -337,7 +337,7 @@ class OrgsApi(ApiBase):
     ) -> models.PaginatedUsers:
         """List the members of a node (and of its descendants by default), one page at a time.
 
-        Documented as "获取节点成员": Python ``org.list_members``; JS ``org.listMembers``.
+        Documented as "获取节点成员": Go ``ListMembers``; Python ``org.list_members``; JS ``org.listMembers``.
 
         Args:
             node_id: The node's id.
@@ -361,6 +361,8 @@ class OrgsApi(ApiBase):
         if include_children_nodes is not UNSET:
             variables["includeChildrenNodes"] = include_children_nodes
         data = await self._execute(ops.ORG_LIST_MEMBERS, variables=variables)
+        if data is None:  # the object whose field this reads does not exist
+            raise NotFoundError(404, "节点不存在", operation="org.list_members")
         return self._structure(data, models.PaginatedUsers)
 
     def iter_list_members(
@@ -383,3 +385,431 @@ class OrgsApi(ApiBase):
             )
 
         return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def get_node_by_id(
+        self,
+        node_id: str,
+    ) -> models.Node | None:
+        """Fetch a node (department) by id.
+
+        Documented as "获取某个节点详情": Go ``GetOrgNodeById``; Python ``org.get_node_by_id``; JS ``org.getNodeById``.
+
+        Args:
+            node_id: The node's id.
+        """
+        v.check_params(ops.ORG_GET_NODE_BY_ID.checks, (node_id,))
+        v.require_non_empty("node_id", node_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = node_id
+        data = await self._execute(ops.ORG_GET_NODE_BY_ID, variables=variables)
+        return None if data is None else self._structure(data, models.Node)
+
+    async def get_node_by_code(
+        self,
+        org_id: str,
+        code: str,
+    ) -> models.Node | None:
+        """Fetch a node of an organization by its code.
+
+        Documented as "通过 code 获取节点详情": JS ``org.getNodeByCode``.
+
+        Args:
+            org_id: The organization's id.
+            code: The node's code.
+        """
+        v.check_params(ops.ORG_GET_NODE_BY_CODE.checks, (org_id, code))
+        v.require_non_empty("org_id", org_id)
+        v.require_non_empty("code", code)
+        variables: dict[str, Any] = {}
+        variables["orgId"] = org_id
+        variables["code"] = code
+        data = await self._execute(ops.ORG_GET_NODE_BY_CODE, variables=variables)
+        return None if data is None else self._structure(data, models.Node)
+
+    async def is_root_node(
+        self,
+        org_id: str,
+        node_id: str,
+    ) -> bool | None:
+        """Whether a node is the root node of its organization.
+
+        Documented as "判断是否为根节点": Go ``IsRootNode``; Python ``org.is_root_node``; JS ``org.isRootNode``.
+
+        Args:
+            org_id: The organization's id.
+            node_id: The node's id.
+        """
+        v.check_params(ops.ORG_IS_ROOT_NODE.checks, (org_id, node_id))
+        v.require_non_empty("org_id", org_id)
+        v.require_non_empty("node_id", node_id)
+        variables: dict[str, Any] = {}
+        variables["orgId"] = org_id
+        variables["nodeId"] = node_id
+        data = await self._execute(ops.ORG_IS_ROOT_NODE, variables=variables)
+        return None if data is None else self._structure(data, bool)
+
+    async def move_node(
+        self,
+        org_id: str,
+        node_id: str,
+        target_parent_id: str,
+    ) -> models.Org:
+        """Move a node, with its whole subtree and members, under another parent; returns the organization.
+
+        Documented as "移动节点": Go ``MoveOrgNode``; Python ``org.move_node``; JS ``org.moveNode``.
+
+        Args:
+            org_id: The organization's id.
+            node_id: The node to move.
+            target_parent_id: Its new parent (a node of the same organization).
+        """
+        v.check_params(ops.ORG_MOVE_NODE.checks, (org_id, node_id, target_parent_id))
+        v.require_non_empty("org_id", org_id)
+        v.require_non_empty("node_id", node_id)
+        v.require_non_empty("target_parent_id", target_parent_id)
+        variables: dict[str, Any] = {}
+        variables["orgId"] = org_id
+        variables["nodeId"] = node_id
+        variables["targetParentId"] = target_parent_id
+        data = await self._execute(ops.ORG_MOVE_NODE, variables=variables)
+        return self._structure(data, models.Org)
+
+    async def list_children(
+        self,
+        node_id: str,
+        *,
+        org_id: str | Unset = UNSET,
+    ) -> builtins.list[models.Node]:
+        """List the direct children of a node.
+
+        Documented as "获取子节点列表": Go ``GetOrganizationChildren``; Python ``org.list_children``; JS ``org.listChildren``.
+
+        Args:
+            node_id: The node's id.
+            org_id: The node's organization (checked when given).
+        """
+        v.check_params(ops.ORG_LIST_CHILDREN.checks, (node_id, org_id))
+        v.require_non_empty("node_id", node_id)
+        variables: dict[str, Any] = {}
+        variables["nodeId"] = node_id
+        if org_id is not UNSET:
+            variables["orgId"] = org_id
+        data = await self._execute(ops.ORG_LIST_CHILDREN, variables=variables)
+        return self._structure(data, builtins.list[models.Node])
+
+    async def root_node(
+        self,
+        org_id: str,
+    ) -> models.Node:
+        """Fetch the root node of an organization.
+
+        Documented as "获取根节点": Go ``GetRootNode``; Python ``org.root_node``; JS ``org.rootNode``.
+
+        Args:
+            org_id: The organization's id.
+        """
+        v.check_params(ops.ORG_ROOT_NODE.checks, (org_id,))
+        v.require_non_empty("org_id", org_id)
+        variables: dict[str, Any] = {}
+        variables["orgId"] = org_id
+        data = await self._execute(ops.ORG_ROOT_NODE, variables=variables)
+        return self._structure(data, models.Node)
+
+    async def search_nodes(
+        self,
+        keyword: str,
+    ) -> builtins.list[models.Node]:
+        """Find the nodes of every organization of the pool whose name contains a keyword.
+
+        Documented as "搜索组织机构节点": Go ``SearchNodes``; Python ``org.search_nodes``; JS ``org.searchNodes``.
+
+        Args:
+            keyword: Part of the node name (case-insensitive).
+        """
+        v.check_params(ops.ORG_SEARCH_NODES.checks, (keyword,))
+        v.require_non_empty("keyword", keyword)
+        variables: dict[str, Any] = {}
+        variables["keyword"] = keyword
+        data = await self._execute(ops.ORG_SEARCH_NODES, variables=variables)
+        return self._structure(data, builtins.list[models.Node])
+
+    async def import_by_json(
+        self,
+        tree: Any,
+    ) -> builtins.list[models.OrgTreeNode]:
+        """Create an organization from a JSON tree of nodes.
+
+        ``tree`` is ``{"name": ..., "code": ..., "description": ..., "children": [...]}`` (the root
+        node; every child has the same shape), or a list of such trees (one organization each), as a
+        mapping / list or as JSON text.
+
+        Documented as "通过 JSON 导入": Go ``ImportNodeByJSON``; Python ``org.import_by_json``; JS ``org.importByJson``.
+
+        Args:
+            tree: The tree (or list of trees): a mapping, a list or JSON text.
+        """
+        v.check_params(ops.ORG_IMPORT_BY_JSON.checks, (tree,))
+        body: dict[str, Any] = {}
+        body["file"] = tree
+        body["filetype"] = "json"
+        result = await self._execute(
+            ops.ORG_IMPORT_BY_JSON,
+            body=body,
+        )
+        return self._structure(result.get("data"), builtins.list[models.OrgTreeNode])
+
+    async def add_roles(
+        self,
+        node_ids: Sequence[str],
+        role_codes: Sequence[str | None],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage | None:
+        """Grant roles of one permission group to a node (its members inherit them).
+
+        Documented as "给部门授权角色": Python ``org.add_roles``.
+
+        Args:
+            node_ids: The nodes' ids (codes are also accepted).
+            role_codes: Codes of the roles to grant.
+            namespace: Permission group (namespace) code; the default group when omitted.
+        """
+        v.check_params(ops.ORG_ADD_ROLES.checks, (node_ids, role_codes, namespace))
+        v.require_non_empty("node_ids", node_ids)
+        v.check_items_non_empty("node_ids", node_ids)
+        v.require_non_empty("role_codes", role_codes)
+        v.check_items_non_empty("role_codes", role_codes)
+        variables: dict[str, Any] = {}
+        variables["nodeCodes"] = list(node_ids)
+        variables["roleCodes"] = list(role_codes)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        data = await self._execute(ops.ORG_ADD_ROLES, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def remove_roles(
+        self,
+        node_ids: Sequence[str],
+        role_codes: Sequence[str | None],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage | None:
+        """Revoke roles of one permission group from nodes.
+
+        Documented as "撤销部门角色": Python ``org.remove_roles``.
+
+        Args:
+            node_ids: The nodes' ids (codes are also accepted).
+            role_codes: Codes of the roles to revoke.
+            namespace: Permission group (namespace) code; the default group when omitted.
+        """
+        v.check_params(ops.ORG_REMOVE_ROLES.checks, (node_ids, role_codes, namespace))
+        v.require_non_empty("node_ids", node_ids)
+        v.check_items_non_empty("node_ids", node_ids)
+        v.require_non_empty("role_codes", role_codes)
+        v.check_items_non_empty("role_codes", role_codes)
+        variables: dict[str, Any] = {}
+        variables["nodeCodes"] = list(node_ids)
+        variables["roleCodes"] = list(role_codes)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        data = await self._execute(ops.ORG_REMOVE_ROLES, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def list_roles(
+        self,
+        node_id: str,
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.PaginatedRoles | None:
+        """List the roles granted to a node (in one permission group, or in all when omitted).
+
+        Documented as "获取部门被授权的角色列表": Python ``org.list_roles``.
+
+        Args:
+            node_id: The node's id.
+            namespace: Permission group (namespace) code; every group when omitted.
+        """
+        v.check_params(ops.ORG_LIST_ROLES.checks, (node_id, namespace))
+        v.require_non_empty("node_id", node_id)
+        variables: dict[str, Any] = {}
+        variables["id"] = node_id
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        data = await self._execute(ops.ORG_LIST_ROLES, variables=variables)
+        return None if data is None else self._structure(data, models.PaginatedRoles)
+
+    async def list_authorized_resources(
+        self,
+        node_id: str,
+        *,
+        namespace: str | Unset = UNSET,
+        resource_type: str | Unset = UNSET,
+    ) -> models.PaginatedAuthorizedResources | None:
+        """List the resources a node is authorized for, and the actions on each.
+
+        Documented as "获取组织机构节点被授权的所有资源": Go ``ListAuthorizedResourcesByNodeId``; Python ``org.list_authorized_resources``; JS ``org.listAuthorizedResourcesByNodeId``.
+
+        Args:
+            node_id: The node's id.
+            namespace: Permission group (namespace) code; every group when omitted.
+            resource_type: DATA, API, MENU, UI or BUTTON; every type when omitted.
+        """
+        v.check_params(
+            ops.ORG_LIST_AUTHORIZED_RESOURCES.checks, (node_id, namespace, resource_type)
+        )
+        v.require_non_empty("node_id", node_id)
+        if resource_type is not UNSET:
+            v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
+        variables: dict[str, Any] = {}
+        variables["id"] = node_id
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        if resource_type is not UNSET:
+            variables["resourceType"] = resource_type
+        data = await self._execute(ops.ORG_LIST_AUTHORIZED_RESOURCES, variables=variables)
+        return None if data is None else self._structure(data, models.PaginatedAuthorizedResources)
+
+    async def list_authorized_resources_by_code(
+        self,
+        org_id: str,
+        code: str,
+        *,
+        namespace: str | Unset = UNSET,
+        resource_type: str | Unset = UNSET,
+    ) -> models.PaginatedAuthorizedResources | None:
+        """List the resources a node (by organization and code) is authorized for.
+
+        Documented as "通过节点 code 获取被授权的所有资源": Go ``ListAuthorizedResourcesByNodeCode``; Python ``org.list_authorized_resources_by_code``; JS ``org.listAuthorizedResourcesByNodeCode``.
+
+        Args:
+            org_id: The organization's id.
+            code: The node's code.
+            namespace: Permission group (namespace) code; every group when omitted.
+            resource_type: DATA, API, MENU, UI or BUTTON; every type when omitted.
+        """
+        v.check_params(
+            ops.ORG_LIST_AUTHORIZED_RESOURCES_BY_CODE.checks,
+            (org_id, code, namespace, resource_type),
+        )
+        v.require_non_empty("org_id", org_id)
+        v.require_non_empty("code", code)
+        if resource_type is not UNSET:
+            v.check_choice("resource_type", resource_type, ("DATA", "API", "MENU", "UI", "BUTTON"))
+        variables: dict[str, Any] = {}
+        variables["orgId"] = org_id
+        variables["code"] = code
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        if resource_type is not UNSET:
+            variables["resourceType"] = resource_type
+        data = await self._execute(ops.ORG_LIST_AUTHORIZED_RESOURCES_BY_CODE, variables=variables)
+        return None if data is None else self._structure(data, models.PaginatedAuthorizedResources)
+
+    async def move_members(
+        self,
+        user_ids: Sequence[str],
+        source_node_id: str,
+        target_node_id: str,
+    ) -> models.CommonMessage | None:
+        """Move users from one node to another (leaving the source node).
+
+        Documented as "移动节点成员": Go ``MoveNodeMembers``; Python ``org.move_members``; JS ``org.moveMembers``.
+
+        Args:
+            user_ids: The users' ids.
+            source_node_id: The node they leave.
+            target_node_id: The node they join.
+
+        When the call fails with ``NotFoundError``, its ``.missing`` names the user_ids that do not exist.
+        """
+        v.check_params(ops.ORG_MOVE_MEMBERS.checks, (user_ids, source_node_id, target_node_id))
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.require_non_empty("source_node_id", source_node_id)
+        v.require_non_empty("target_node_id", target_node_id)
+        variables: dict[str, Any] = {}
+        variables["userIds"] = list(user_ids)
+        variables["sourceNodeId"] = source_node_id
+        variables["targetNodeId"] = target_node_id
+        try:
+            data = await self._execute(ops.ORG_MOVE_MEMBERS, variables=variables)
+        except NotFoundError as exc:
+            await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
+            raise
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def set_main_department(
+        self,
+        user_id: str,
+        department_id: str | None,
+    ) -> models.CommonMessage:
+        """Set the main department of a user (one of the nodes the user is a member of).
+
+        Documented as "设置用户主部门": Go ``SetMainDepartment``; Python ``org.set_main_department``; JS ``org.setMainDepartment``.
+
+        Args:
+            user_id: The user's id.
+            department_id: The node's id; None clears the main department.
+        """
+        v.check_params(ops.ORG_SET_MAIN_DEPARTMENT.checks, (user_id, department_id))
+        v.require_non_empty("user_id", user_id)
+        variables: dict[str, Any] = {}
+        variables["userId"] = user_id
+        variables["departmentId"] = department_id
+        data = await self._execute(ops.ORG_SET_MAIN_DEPARTMENT, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def export_all(
+        self,
+    ) -> builtins.list[models.OrgTreeNode]:
+        """Export every organization of the pool as nested trees (nodes, children, members).
+
+        Documented as "导出所有组织机构": Go ``ExportAll``; Python ``org.export_all``; JS ``org.exportAll``.
+        """
+        result = await self._execute(
+            ops.ORG_EXPORT_ALL,
+        )
+        return self._structure(result.get("data"), builtins.list[models.OrgTreeNode])
+
+    async def export_by_org_id(
+        self,
+        org_id: str,
+    ) -> models.OrgTreeNode:
+        """Export one organization as a nested tree (nodes, children, members).
+
+        Documented as "导出某个组织机构": Go ``ExportByOrgId``; Python ``org.export_by_org_id``; JS ``org.exportByOrgId``.
+
+        Args:
+            org_id: The organization's id.
+        """
+        v.check_params(ops.ORG_EXPORT_BY_ORG_ID.checks, (org_id,))
+        v.require_non_empty("org_id", org_id)
+        query: dict[str, Any] = {}
+        query["org_id"] = org_id
+        result = await self._execute(
+            ops.ORG_EXPORT_BY_ORG_ID,
+            query=query,
+        )
+        return self._structure(result.get("data"), models.OrgTreeNode)
+
+    async def get_by_tenant_id(
+        self,
+        tenant_id: str,
+    ) -> builtins.list[models.Org]:
+        """List the organizations that belong to a tenant.
+
+        Documented as "通过租户 ID 获取组织机构": JS ``org.getOrgByTenantId``.
+
+        Args:
+            tenant_id: The tenant's id.
+        """
+        v.check_params(ops.ORG_GET_BY_TENANT_ID.checks, (tenant_id,))
+        v.require_non_empty("tenant_id", tenant_id)
+        query: dict[str, Any] = {}
+        query["tenant_id"] = tenant_id
+        result = await self._execute(
+            ops.ORG_GET_BY_TENANT_ID,
+            query=query,
+        )
+        return self._structure(result.get("data"), builtins.list[models.Org])

@@ -39,7 +39,7 @@ class PoliciesApi(ApiBase):
     ) -> models.Policy:
         """Create a policy from statements (resource, actions, effect).
 
-        Documented as "添加策略": Python ``policies.create``; JS ``policies.create``.
+        Documented as "添加策略": Go ``CreatePolicy``; Python ``policies.create``; JS ``policies.create``.
 
         Args:
             code: Policy code, unique within the namespace.
@@ -71,7 +71,7 @@ class PoliciesApi(ApiBase):
     ) -> models.Policy:
         """Change a policy's statements, description or code.
 
-        Documented as "修改策略": Python ``policies.update``; JS ``policies.update``.
+        Documented as "修改策略": Go ``UpdatePolicy``; Python ``policies.update``; JS ``policies.update``.
 
         Args:
             code: The policy's current code.
@@ -105,7 +105,7 @@ class PoliciesApi(ApiBase):
     ) -> models.CommonMessage:
         """Delete a policy.
 
-        Documented as "删除策略": Python ``policies.delete``; JS ``policies.delete``.
+        Documented as "删除策略": Go ``DeletePolicy``; Python ``policies.delete``; JS ``policies.delete``.
 
         Args:
             code: The policy's code.
@@ -128,7 +128,7 @@ class PoliciesApi(ApiBase):
     ) -> models.CommonMessage:
         """Delete several policies.
 
-        Documented as "批量删除策略": Python ``policies.delete_many``; JS ``policies.deleteMany``.
+        Documented as "批量删除策略": Go ``BatchDeletePolicy``; Python ``policies.delete_many``; JS ``policies.deleteMany``.
 
         Args:
             codes: Codes of the policies to delete.
@@ -152,7 +152,7 @@ class PoliciesApi(ApiBase):
     ) -> models.Policy | None:
         """Fetch a policy by code (None when it does not exist).
 
-        Documented as "获取策略详情": Python ``policies.detail``; JS ``policies.detail``.
+        Documented as "获取策略详情": Go ``DetailPolicy``; Python ``policies.detail``; JS ``policies.detail``.
 
         Args:
             code: The policy's code.
@@ -177,7 +177,7 @@ class PoliciesApi(ApiBase):
     ) -> models.PaginatedPolicies:
         """List policies, one page at a time.
 
-        Documented as "获取策略列表": Python ``policies.list``; JS ``policies.list``.
+        Documented as "获取策略列表": Go ``ListPolicy``; Python ``policies.list``; JS ``policies.list``.
 
         Args:
             page: Page number, from 1.
@@ -227,7 +227,7 @@ class PoliciesApi(ApiBase):
     ) -> models.PaginatedPolicyAssignments:
         """List policy assignments, filtered by policy code and/or target, one page at a time.
 
-        Documented as "获取策略授权记录": Python ``policies.list_assignments``; JS ``policies.listAssignments``.
+        Documented as "获取策略授权记录": Go ``ListAssignments``; Python ``policies.list_assignments``; JS ``policies.listAssignments``.
 
         Args:
             page: Page number, from 1.
@@ -291,7 +291,7 @@ class PoliciesApi(ApiBase):
     ) -> models.CommonMessage:
         """Assign policies to users, roles, groups, org nodes or AK/SK pairs.
 
-        Documented as "添加策略授权": Python ``policies.add_assignments``; JS ``policies.addAssignments``.
+        Documented as "添加策略授权": Go ``AddAssignments``; Python ``policies.add_assignments``; JS ``policies.addAssignments``.
 
         Args:
             policies: Codes of the policies to assign.
@@ -330,7 +330,7 @@ class PoliciesApi(ApiBase):
     ) -> models.CommonMessage:
         """Remove policy assignments from targets.
 
-        Documented as "撤销策略授权": Python ``policies.remove_assignments``; JS ``policies.removeAssignments``.
+        Documented as "撤销策略授权": Go ``RemoveAssignments``; Python ``policies.remove_assignments``; JS ``policies.removeAssignments``.
 
         Args:
             policies: Codes of the policies to remove.
@@ -354,4 +354,80 @@ class PoliciesApi(ApiBase):
         if namespace is not UNSET:
             variables["namespace"] = namespace
         data = await self._execute(ops.POLICIES_REMOVE_ASSIGNMENTS, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def enable_assignment(
+        self,
+        policy: str,
+        target_type: models.PolicyAssignmentTargetType | str,
+        target_identifier: str,
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Enable one policy assignment again (its statements grant again).
+
+        Documented as "启用策略授权": Go ``EnableAssignments``; Python ``policies.enable_assignment``; JS ``policies.enableAssignment``.
+
+        Args:
+            policy: The policy's code.
+            target_type: Kind of the target.
+            target_identifier: The target (user id, role code, group code, node id).
+            namespace: Permission group (namespace) code of the policy; the default group when omitted.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.POLICIES_ENABLE_ASSIGNMENT.checks,
+            (policy, target_type, target_identifier, namespace),
+        )
+        v.require_non_empty("policy", policy)
+        v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
+        v.require_non_empty("target_identifier", target_identifier)
+        variables: dict[str, Any] = {}
+        variables["policy"] = policy
+        variables["targetType"] = self._unstructure(target_type)
+        variables["targetIdentifier"] = target_identifier
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        data = await self._execute(ops.POLICIES_ENABLE_ASSIGNMENT, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def disable_assignment(
+        self,
+        policy: str,
+        target_type: models.PolicyAssignmentTargetType | str,
+        target_identifier: str,
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Disable one policy assignment (it stays listed but grants nothing until enabled).
+
+        Documented as "禁用策略授权": Go ``DisableAssignments``; Python ``policies.disable_assignment``; JS ``policies.disableAssignment``.
+
+        Args:
+            policy: The policy's code.
+            target_type: Kind of the target.
+            target_identifier: The target (user id, role code, group code, node id).
+            namespace: Permission group (namespace) code of the policy; the default group when omitted.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.POLICIES_DISABLE_ASSIGNMENT.checks,
+            (policy, target_type, target_identifier, namespace),
+        )
+        v.require_non_empty("policy", policy)
+        v.check_choice("target_type", target_type, frozenset(models.PolicyAssignmentTargetType))
+        v.require_non_empty("target_identifier", target_identifier)
+        variables: dict[str, Any] = {}
+        variables["policy"] = policy
+        variables["targetType"] = self._unstructure(target_type)
+        variables["targetIdentifier"] = target_identifier
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        data = await self._execute(ops.POLICIES_DISABLE_ASSIGNMENT, variables=variables)
         return self._structure(data, models.CommonMessage)

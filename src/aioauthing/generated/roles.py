@@ -147,7 +147,7 @@ class RolesApi(ApiBase):
     ) -> models.Role | None:
         """Fetch a role by code (None when it does not exist).
 
-        Documented as "获取角色详情": Go ``RoleDetail``; Python ``roles.detail``; JS ``roles.detail``.
+        Documented as "获取角色详情": Go ``RoleDetail``; Python ``roles.detail``, ``roles.find_by_code``; JS ``roles.detail``, ``roles.findByCode``.
 
         Args:
             code: The role's code.
@@ -239,6 +239,8 @@ class RolesApi(ApiBase):
         if namespace is not UNSET:
             variables["namespace"] = namespace
         data = await self._execute(ops.ROLES_LIST_USERS, variables=variables)
+        if data is None:  # the object whose field this reads does not exist
+            raise NotFoundError(404, "角色不存在", operation="roles.list_users")
         return self._structure(data, models.PaginatedUsers)
 
     def iter_list_users(
@@ -269,7 +271,7 @@ class RolesApi(ApiBase):
     ) -> models.PaginatedAuthorizedResources | None:
         """List the resources granted to a role (in the role's permission group).
 
-        Documented as "获取角色被授权的所有资源": Python ``roles.list_authorized_resources``; JS ``roles.listAuthorizedResources``.
+        Documented as "获取角色被授权的所有资源": Go ``ListRoleAuthorizedResources``; Python ``roles.list_authorized_resources``; JS ``roles.listAuthorizedResources``.
 
         Args:
             code: The role's code.
@@ -381,3 +383,325 @@ class RolesApi(ApiBase):
             await self._name_missing(exc, user_ids, ops.USERS_BATCH_GET, "ids", 80)
             raise
         return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def find_users(
+        self,
+        code: str,
+        *,
+        namespace: str = "default",
+        search: str = "",
+        page: int = 1,
+        limit: int = 10,
+    ) -> models.PaginatedUsers:
+        """Search the users holding a role (fuzzy match on name, phone, email, ...), one page at a time.
+
+        Documented as "搜索角色用户": JS ``roles.findUsers``.
+
+        Args:
+            code: The role's code.
+            namespace: Permission group (namespace) code.
+            search: Text matched against username, nickname, name, phone and email; every holder when empty.
+            page: Page number, from 1.
+            limit: Users per page.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.ROLES_FIND_USERS.checks, (code, namespace, search, page, limit))
+        v.require_non_empty("code", code)
+        body: dict[str, Any] = {}
+        body["code"] = code
+        body["namespace"] = namespace
+        body["search"] = search
+        body["page"] = page
+        body["limit"] = limit
+        result = await self._execute(
+            ops.ROLES_FIND_USERS,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.PaginatedUsers)
+
+    def iter_find_users(
+        self,
+        code: str,
+        *,
+        page_size: int = 50,
+        namespace: str = "default",
+        search: str = "",
+    ) -> Paginator[models.PaginatedUsers]:
+        """Iterate over every item of :meth:`find_users`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
+            return await self.find_users(
+                code,
+                page=page,
+                limit=limit,
+                namespace=namespace,
+                search=search,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def list_policies(
+        self,
+        role_code: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+        namespace: str | Unset = UNSET,
+        code: str | Unset = UNSET,
+    ) -> models.PaginatedPolicyAssignments:
+        """List the policies assigned to a role, one page at a time.
+
+        Documented as "获取角色策略列表": Go ``ListRolePolicies``; Python ``roles.list_policies``; JS ``roles.listPolicies``.
+
+        Args:
+            role_code: The role's code.
+            page: Page number, from 1.
+            limit: Assignments per page.
+            namespace: Only policies of this permission group (namespace) code.
+            code: Only assignments of this policy code.
+        """
+        v.check_params(ops.ROLES_LIST_POLICIES.checks, (role_code, page, limit, namespace, code))
+        v.require_non_empty("role_code", role_code)
+        variables: dict[str, Any] = {}
+        variables["targetIdentifier"] = role_code
+        variables["page"] = page
+        variables["limit"] = limit
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        if code is not UNSET:
+            variables["code"] = code
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_LIST_POLICIES, variables=variables)
+        return self._structure(data, models.PaginatedPolicyAssignments)
+
+    def iter_list_policies(
+        self,
+        role_code: str,
+        *,
+        page_size: int = 50,
+        namespace: str | Unset = UNSET,
+        code: str | Unset = UNSET,
+    ) -> Paginator[models.PaginatedPolicyAssignments]:
+        """Iterate over every item of :meth:`list_policies`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedPolicyAssignments:
+            return await self.list_policies(
+                role_code,
+                page=page,
+                limit=limit,
+                namespace=namespace,
+                code=code,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def add_policies(
+        self,
+        role_codes: Sequence[str],
+        policies: Sequence[str],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Assign policies to roles.
+
+        Documented as "给角色授权策略": Go ``AddRolePolicies``; Python ``roles.add_policies``; JS ``roles.addPolicies``.
+
+        Args:
+            role_codes: The roles' codes (pass [code] for one role).
+            policies: Codes of the policies to assign.
+            namespace: Permission group (namespace) code of the policies and roles; the default group when omitted.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.ROLES_ADD_POLICIES.checks, (role_codes, policies, namespace))
+        v.require_non_empty("role_codes", role_codes)
+        v.check_items_non_empty("role_codes", role_codes)
+        v.require_non_empty("policies", policies)
+        v.check_items_non_empty("policies", policies)
+        variables: dict[str, Any] = {}
+        variables["targetIdentifiers"] = list(role_codes)
+        variables["policies"] = list(policies)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_ADD_POLICIES, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def remove_policies(
+        self,
+        role_codes: Sequence[str],
+        policies: Sequence[str],
+        *,
+        namespace: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Remove policy assignments from roles.
+
+        Documented as "角色移除策略": Go ``RemoveRolePolicies``; Python ``roles.remove_policies``; JS ``roles.removePolicies``.
+
+        Args:
+            role_codes: The roles' codes (pass [code] for one role).
+            policies: Codes of the policies to remove.
+            namespace: Permission group (namespace) code of the policies; the default group when omitted.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.ROLES_REMOVE_POLICIES.checks, (role_codes, policies, namespace))
+        v.require_non_empty("role_codes", role_codes)
+        v.check_items_non_empty("role_codes", role_codes)
+        v.require_non_empty("policies", policies)
+        v.check_items_non_empty("policies", policies)
+        variables: dict[str, Any] = {}
+        variables["targetIdentifiers"] = list(role_codes)
+        variables["policies"] = list(policies)
+        if namespace is not UNSET:
+            variables["namespace"] = namespace
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_REMOVE_POLICIES, variables=variables)
+        return self._structure(data, models.CommonMessage)
+
+    async def get_udf_value(
+        self,
+        role_id: str,
+    ) -> builtins.list[models.UserDefinedData]:
+        """List a role's custom data values (user-defined fields of target type ROLE).
+
+        Roles are addressed by id (``Role.id``), as the service keys role values. Each value comes
+        back as the Python value of its field's data type; ``aioauthing.custom_data.as_dict(values)``
+        gives the ``{key: value}`` form (``as_dict(values).get(key)`` is the official clients'
+        ``get_specific_udf_value``).
+
+        Documented as "获取某个角色扩展字段列表": Go ``GetRoleUdfValue``, ``GetRoleSpecificUdfValue``; Python ``roles.get_udf_value``, ``roles.get_specific_udf_value``; JS ``roles.getUdfValue``, ``roles.getSpecificUdfValue``.
+
+        Args:
+            role_id: The role's id (Role.id).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.ROLES_GET_UDF_VALUE.checks, (role_id,))
+        v.require_non_empty("role_id", role_id)
+        variables: dict[str, Any] = {}
+        variables["targetId"] = role_id
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_GET_UDF_VALUE, variables=variables)
+        return self._structure(data, builtins.list[models.UserDefinedData])
+
+    async def get_udf_value_batch(
+        self,
+        role_ids: Sequence[str | None],
+    ) -> builtins.list[models.UserDefinedDataMap]:
+        """List the custom data values of several roles, one entry per role.
+
+        Each entry carries the role id (``target_id``) and its values, typed by their data type;
+        ids that match no role are left out.
+
+        Documented as "获取多个角色扩展字段列表": Go ``BatchGetRoleUdfValue``; Python ``roles.get_udf_value_batch``; JS ``roles.getUdfValueBatch``.
+
+        Args:
+            role_ids: The roles' ids (Role.id).
+        """
+        v.check_params(ops.ROLES_GET_UDF_VALUE_BATCH.checks, (role_ids,))
+        v.require_non_empty("role_ids", role_ids)
+        v.check_items_non_empty("role_ids", role_ids)
+        variables: dict[str, Any] = {}
+        variables["targetIds"] = list(role_ids)
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_GET_UDF_VALUE_BATCH, variables=variables)
+        return self._structure(data, builtins.list[models.UserDefinedDataMap])
+
+    async def set_udf_value(
+        self,
+        role_id: str,
+        udv_list: Sequence[models.UserDefinedDataInput],
+    ) -> builtins.list[models.UserDefinedData] | None:
+        """Set several custom data values of a role at once; returns all the role's values.
+
+        Each key must be a user-defined field of target type ROLE (``mgmt.udf.set("ROLE", ...)``)
+        and each value must match its type. Give Python values
+        (``aioauthing.custom_data.inputs({"level": 3})``); they are JSON-encoded on the way out.
+
+        Documented as "设置某个角色扩展字段列表": Go ``SetRoleUdfValue``; Python ``roles.set_udf_value``; JS ``roles.setUdfValue``.
+
+        Args:
+            role_id: The role's id (Role.id).
+            udv_list: The key-value pairs to set (Python values).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.ROLES_SET_UDF_VALUE.checks, (role_id, udv_list))
+        v.require_non_empty("role_id", role_id)
+        v.require_non_empty("udv_list", udv_list)
+        v.check_items_non_empty("udv_list", udv_list)
+        variables: dict[str, Any] = {}
+        variables["targetId"] = role_id
+        variables["udvList"] = self._unstructure(udv_list)
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_SET_UDF_VALUE, variables=variables)
+        return (
+            None if data is None else self._structure(data, builtins.list[models.UserDefinedData])
+        )
+
+    async def set_udf_value_batch(
+        self,
+        input: Sequence[models.SetUdfValueBatchInput],
+    ) -> models.CommonMessage | None:
+        """Set custom data values of several roles at once (all or nothing).
+
+        Each item names a role id (``target_id``), a field key and the Python value (JSON-encoded on
+        the way out). The call fails as a whole when any role or value is rejected.
+
+        Documented as "设置多个角色扩展字段列表": Go ``BatchSetRoleUdfValue``; Python ``roles.set_udf_value_batch``; JS ``roles.setUdfValueBatch``.
+
+        Args:
+            input: The values to set: [SetUdfValueBatchInput(target_id=<role id>, key=..., value=...)].
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.ROLES_SET_UDF_VALUE_BATCH.checks, (input,))
+        v.require_non_empty("input", input)
+        variables: dict[str, Any] = {}
+        variables["input"] = self._unstructure(input)
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_SET_UDF_VALUE_BATCH, variables=variables)
+        return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def remove_udf_value(
+        self,
+        role_id: str,
+        key: str,
+    ) -> builtins.list[models.UserDefinedData] | None:
+        """Remove one custom data value of a role; returns the remaining values.
+
+        Documented as "删除角色的扩展字段": Go ``RemoveRoleUdfValue``; Python ``roles.remove_udf_value``; JS ``roles.removeUdfValue``.
+
+        Args:
+            role_id: The role's id (Role.id).
+            key: Key of the user-defined field.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.ROLES_REMOVE_UDF_VALUE.checks, (role_id, key))
+        v.require_non_empty("role_id", role_id)
+        v.require_non_empty("key", key)
+        variables: dict[str, Any] = {}
+        variables["targetId"] = role_id
+        variables["key"] = key
+        variables["targetType"] = "ROLE"
+        data = await self._execute(ops.ROLES_REMOVE_UDF_VALUE, variables=variables)
+        return (
+            None if data is None else self._structure(data, builtins.list[models.UserDefinedData])
+        )

@@ -25,9 +25,834 @@ __all__ = [
 
 
 class TenantsApi(ApiBase):
-    """Create, list and delete tenants and manage their members."""
+    """Tenants and their members, and external identity providers with their connections."""
 
     __slots__ = ()
+
+    async def detail(
+        self,
+        tenant_id: str,
+    ) -> models.Tenant:
+        """Fetch a tenant with its applications.
+
+        Documented as "获取租户详情": Go ``GetTenantDetails``; JS ``tenant.details``.
+
+        Args:
+            tenant_id: The tenant's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_DETAIL.checks, (tenant_id,))
+        v.require_non_empty("tenant_id", tenant_id)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        result = await self._execute(
+            ops.TENANTS_DETAIL,
+            path_params=path_params,
+        )
+        return self._structure(result.get("data"), models.Tenant)
+
+    async def create(
+        self,
+        name: str,
+        app_ids: str,
+        *,
+        logo: str | Unset = UNSET,
+        description: str | Unset = UNSET,
+    ) -> models.Tenant:
+        """Create a tenant for some applications of the pool.
+
+        Documented as "创建租户": Go ``CreateTenant``; JS ``tenant.create``.
+
+        Args:
+            name: Name.
+            app_ids: Ids of the tenant's applications, comma-separated (the wire takes one string).
+            logo: Logo URL.
+            description: Description.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_CREATE.checks, (name, app_ids, logo, description))
+        v.require_non_empty("name", name)
+        v.require_non_empty("app_ids", app_ids)
+        body: dict[str, Any] = {}
+        body["name"] = name
+        body["appIds"] = app_ids
+        if logo is not UNSET:
+            body["logo"] = logo
+        if description is not UNSET:
+            body["description"] = description
+        result = await self._execute(
+            ops.TENANTS_CREATE,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.Tenant)
+
+    async def update(
+        self,
+        tenant_id: str,
+        *,
+        name: str | Unset = UNSET,
+        app_ids: str | Unset = UNSET,
+        logo: str | Unset = UNSET,
+        description: str | Unset = UNSET,
+    ) -> bool:
+        """Change a tenant's name, applications, logo or description; the rest keeps its values.
+
+        Documented as "修改租户": Go ``UpdateTenant``; JS ``tenant.update``.
+
+        Args:
+            tenant_id: The tenant's id.
+            name: New name.
+            app_ids: New application ids, comma-separated (they replace the old ones).
+            logo: New logo URL.
+            description: New description.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_UPDATE.checks, (tenant_id, name, app_ids, logo, description))
+        v.require_non_empty("tenant_id", tenant_id)
+        if name is not UNSET:
+            v.require_non_empty("name", name)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        body: dict[str, Any] = {}
+        if name is not UNSET:
+            body["name"] = name
+        if app_ids is not UNSET:
+            body["appIds"] = app_ids
+        if logo is not UNSET:
+            body["logo"] = logo
+        if description is not UNSET:
+            body["description"] = description
+        result = await self._execute(
+            ops.TENANTS_UPDATE,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), bool)
+
+    async def config(
+        self,
+        tenant_id: str,
+        *,
+        css: str | Unset = UNSET,
+        sso_page_customization_settings: models.TenantSsoPageSettingsInput | Unset = UNSET,
+    ) -> bool:
+        """Set a tenant's login page branding (custom CSS and page switches).
+
+        Documented as "配置租户品牌化": Go ``ConfigTenant``; JS ``tenant.config``.
+
+        Args:
+            tenant_id: The tenant's id.
+            css: Custom CSS of the login page.
+            sso_page_customization_settings: Switches of the login page (the ones given change).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_CONFIG.checks, (tenant_id, css, sso_page_customization_settings))
+        v.require_non_empty("tenant_id", tenant_id)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        body: dict[str, Any] = {}
+        if css is not UNSET:
+            body["css"] = css
+        if sso_page_customization_settings is not UNSET:
+            body["ssoPageCustomizationSettings"] = self._unstructure(
+                sso_page_customization_settings
+            )
+        result = await self._execute(
+            ops.TENANTS_CONFIG,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), bool)
+
+    async def delete(
+        self,
+        tenant_id: str,
+    ) -> models.CommonMessage:
+        """Delete a tenant, its memberships and its identity providers.
+
+        Documented as "删除租户": Go ``RemoveTenant``; JS ``tenant.delete``.
+
+        Args:
+            tenant_id: The tenant's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_DELETE.checks, (tenant_id,))
+        v.require_non_empty("tenant_id", tenant_id)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        result = await self._execute(
+            ops.TENANTS_DELETE,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def list_members(
+        self,
+        tenant_id: str,
+        *,
+        page: int = 1,
+        limit: int = 10,
+    ) -> models.PaginatedTenantMembers | None:
+        """List the members of a tenant, one page at a time.
+
+        Documented as "获取租户成员列表": Go ``GetTenantMembers``; JS ``tenant.members``.
+
+        Args:
+            tenant_id: The tenant's id.
+            page: Page number, from 1.
+            limit: Members per page.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_LIST_MEMBERS.checks, (tenant_id, page, limit))
+        v.require_non_empty("tenant_id", tenant_id)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        query: dict[str, Any] = {}
+        query["page"] = page
+        query["limit"] = limit
+        result = await self._execute(
+            ops.TENANTS_LIST_MEMBERS,
+            path_params=path_params,
+            query=query,
+        )
+        return (
+            None
+            if result.get("data") is None
+            else self._structure(result.get("data"), models.PaginatedTenantMembers)
+        )
+
+    def iter_list_members(
+        self,
+        tenant_id: str,
+        *,
+        page_size: int = 50,
+    ) -> Paginator[models.PaginatedTenantMembers | None]:
+        """Iterate over every item of :meth:`list_members`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedTenantMembers | None:
+            return await self.list_members(
+                tenant_id,
+                page=page,
+                limit=limit,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="list_total")
+
+    async def add_members(
+        self,
+        tenant_id: str,
+        user_ids: Sequence[str],
+    ) -> models.Tenant:
+        """Add users to a tenant (users already in it stay as they are).
+
+        Documented as "添加租户成员": Go ``AddTenantMembers``; JS ``tenant.addMembers``.
+
+        Args:
+            tenant_id: The tenant's id.
+            user_ids: The users' ids.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_ADD_MEMBERS.checks, (tenant_id, user_ids))
+        v.require_non_empty("tenant_id", tenant_id)
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        body: dict[str, Any] = {}
+        body["userIds"] = list(user_ids)
+        result = await self._execute(
+            ops.TENANTS_ADD_MEMBERS,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.Tenant)
+
+    async def remove_member(
+        self,
+        tenant_id: str,
+        user_id: str,
+    ) -> models.CommonMessage:
+        """Remove a user from a tenant.
+
+        Documented as "删除租户成员": Go ``RemoveTenantMembers``; JS ``tenant.removeMembers``.
+
+        Args:
+            tenant_id: The tenant's id.
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_REMOVE_MEMBER.checks, (tenant_id, user_id))
+        v.require_non_empty("tenant_id", tenant_id)
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        query: dict[str, Any] = {}
+        query["userId"] = user_id
+        result = await self._execute(
+            ops.TENANTS_REMOVE_MEMBER,
+            path_params=path_params,
+            query=query,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def update_member(
+        self,
+        tenant_id: str,
+        user_id: str,
+        is_enabled: bool,
+    ) -> models.CommonMessage:
+        """Enable or disable a user's membership of a tenant.
+
+        Documented as "更新租户成员": JS ``tenant.updateTenantMember``.
+
+        Args:
+            tenant_id: The tenant's id.
+            user_id: The member's user id.
+            is_enabled: Whether the membership is enabled.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_UPDATE_MEMBER.checks, (tenant_id, user_id, is_enabled))
+        v.require_non_empty("tenant_id", tenant_id)
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        path_params["userId"] = user_id
+        body: dict[str, Any] = {}
+        body["isEnabled"] = is_enabled
+        result = await self._execute(
+            ops.TENANTS_UPDATE_MEMBER,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def set_admins(
+        self,
+        tenant_id: str,
+        user_ids: Sequence[str],
+    ) -> models.CommonMessage:
+        """Make members of a tenant its administrators.
+
+        Documented as "设置租户管理员": JS ``tenant.setTanentAdmin``.
+
+        Args:
+            tenant_id: The tenant's id.
+            user_ids: The members' user ids.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_SET_ADMINS.checks, (tenant_id, user_ids))
+        v.require_non_empty("tenant_id", tenant_id)
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        body: dict[str, Any] = {}
+        body["userIds"] = list(user_ids)
+        result = await self._execute(
+            ops.TENANTS_SET_ADMINS,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def remove_admin(
+        self,
+        tenant_id: str,
+        user_id: str,
+    ) -> models.CommonMessage:
+        """Make an administrator of a tenant an ordinary member again.
+
+        Documented as "取消租户管理员": JS ``tenant.deleteTanentAdmin``.
+
+        Args:
+            tenant_id: The tenant's id.
+            user_id: The member's user id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_REMOVE_ADMIN.checks, (tenant_id, user_id))
+        v.require_non_empty("tenant_id", tenant_id)
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["tenantId"] = tenant_id
+        path_params["userId"] = user_id
+        result = await self._execute(
+            ops.TENANTS_REMOVE_ADMIN,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def batch_insert_resources(
+        self,
+        bulk: Sequence[models.BulkResourceInput],
+    ) -> models.CommonMessage:
+        """Create several resources at once (each as acl.create_resource would).
+
+        All or nothing: when one resource is refused (unknown permission group, code taken, bad
+        type or actions) none is created.
+
+        Documented as "批量创建资源": JS ``tenant.batchInsertResource``.
+
+        Args:
+            bulk: The resources.
+        """
+        v.check_params(ops.TENANTS_BATCH_INSERT_RESOURCES.checks, (bulk,))
+        v.require_non_empty("bulk", bulk)
+        body: dict[str, Any] = {}
+        body["bulk"] = self._unstructure(bulk)
+        result = await self._execute(
+            ops.TENANTS_BATCH_INSERT_RESOURCES,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def list_ext_idps(
+        self,
+        tenant_id: str,
+    ) -> builtins.list[models.ExtIdp]:
+        """List the external identity providers of a tenant (or the pool's own) with their connections.
+
+        With a tenant id: that tenant's providers, each connection's `enabled` being its state in
+        that tenant (see change_ext_idp_connection_state). With an empty tenant id: the pool's own.
+
+        Documented as "获取身份源列表": Go ``ListExtIdp``; JS ``tenant.listExtIdp``.
+
+        Args:
+            tenant_id: The tenant's id; empty for the pool's own providers.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_LIST_EXT_IDPS.checks, (tenant_id,))
+        query: dict[str, Any] = {}
+        query["tenantId"] = tenant_id
+        result = await self._execute(
+            ops.TENANTS_LIST_EXT_IDPS,
+            query=query,
+        )
+        return self._structure(result.get("data"), builtins.list[models.ExtIdp])
+
+    async def ext_idp_detail(
+        self,
+        ext_idp_id: str,
+    ) -> models.ExtIdp:
+        """Fetch an external identity provider with its connections.
+
+        Documented as "获取身份源详细信息": Go ``ExtIdpDetail``; JS ``tenant.extIdpDetail``.
+
+        Args:
+            ext_idp_id: The identity provider's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_EXT_IDP_DETAIL.checks, (ext_idp_id,))
+        v.require_non_empty("ext_idp_id", ext_idp_id)
+        path_params: dict[str, Any] = {}
+        path_params["extIdpId"] = ext_idp_id
+        result = await self._execute(
+            ops.TENANTS_EXT_IDP_DETAIL,
+            path_params=path_params,
+        )
+        return self._structure(result.get("data"), models.ExtIdp)
+
+    async def create_ext_idp(
+        self,
+        name: str,
+        type: str,
+        connections: Sequence[models.ExtIdpConnectionInput],
+        *,
+        tenant_id: str | Unset = UNSET,
+    ) -> models.ExtIdp:
+        """Create an external identity provider with its connections, for the pool or a tenant.
+
+        Documented as "创建身份源": Go ``CreateExtIdp``; JS ``tenant.createExtIdp``.
+
+        Args:
+            name: Name.
+            type: Provider type, e.g. wechat, oidc, saml, ad.
+            connections: Its connections (identifiers unique in the pool).
+            tenant_id: The tenant it belongs to (left out for the pool's own).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                409: 连接唯一标识已被占用 (AlreadyExistsError)
+        """
+        v.check_params(ops.TENANTS_CREATE_EXT_IDP.checks, (name, type, connections, tenant_id))
+        v.require_non_empty("name", name)
+        v.require_non_empty("type", type)
+        body: dict[str, Any] = {}
+        body["name"] = name
+        body["type"] = type
+        body["connections"] = self._unstructure(connections)
+        if tenant_id is not UNSET:
+            body["tenantId"] = tenant_id
+        result = await self._execute(
+            ops.TENANTS_CREATE_EXT_IDP,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.ExtIdp)
+
+    async def update_ext_idp(
+        self,
+        ext_idp_id: str,
+        name: str,
+    ) -> models.CommonMessage:
+        """Rename an external identity provider.
+
+        Documented as "更新身份源配置": Go ``UpdateExtIdp``; JS ``tenant.updateExtIdp``.
+
+        Args:
+            ext_idp_id: The identity provider's id.
+            name: New name.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_UPDATE_EXT_IDP.checks, (ext_idp_id, name))
+        v.require_non_empty("ext_idp_id", ext_idp_id)
+        v.require_non_empty("name", name)
+        path_params: dict[str, Any] = {}
+        path_params["extIdpId"] = ext_idp_id
+        body: dict[str, Any] = {}
+        body["name"] = name
+        result = await self._execute(
+            ops.TENANTS_UPDATE_EXT_IDP,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def delete_ext_idp(
+        self,
+        ext_idp_id: str,
+    ) -> models.CommonMessage:
+        """Delete an external identity provider and its connections.
+
+        Documented as "删除身份源": Go ``DeleteExtIdp``; JS ``tenant.deleteExtIdp``.
+
+        Args:
+            ext_idp_id: The identity provider's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_DELETE_EXT_IDP.checks, (ext_idp_id,))
+        v.require_non_empty("ext_idp_id", ext_idp_id)
+        path_params: dict[str, Any] = {}
+        path_params["extIdpId"] = ext_idp_id
+        result = await self._execute(
+            ops.TENANTS_DELETE_EXT_IDP,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def create_ext_idp_connection(
+        self,
+        ext_idp_id: str,
+        type: str,
+        identifier: str,
+        display_name: str,
+        fields: Any,
+        *,
+        logo: str | Unset = UNSET,
+        user_match_fields: Sequence[str] | Unset = UNSET,
+    ) -> models.ExtIdpConnection:
+        """Add a connection to an external identity provider.
+
+        Documented as "创建身份源连接": Go ``CreateExtIdpConnection``; JS ``tenant.createExtIdpConnection``.
+
+        Args:
+            ext_idp_id: The identity provider's id.
+            type: Connection type, e.g. wechat:pc, oidc.
+            identifier: Unique identifier in the pool.
+            display_name: Name shown on the login page.
+            fields: Provider settings (client id, client secret, ...). (secret: never logged)
+            logo: Logo URL.
+            user_match_fields: User fields matched to link an existing account.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                409: 连接唯一标识已被占用 (AlreadyExistsError)
+        """
+        v.check_params(
+            ops.TENANTS_CREATE_EXT_IDP_CONNECTION.checks,
+            (ext_idp_id, type, identifier, display_name, fields, logo, user_match_fields),
+        )
+        v.require_non_empty("ext_idp_id", ext_idp_id)
+        v.require_non_empty("type", type)
+        v.require_non_empty("identifier", identifier)
+        v.require_non_empty("display_name", display_name)
+        body: dict[str, Any] = {}
+        body["extIdpId"] = ext_idp_id
+        body["type"] = type
+        body["identifier"] = identifier
+        body["displayName"] = display_name
+        body["fields"] = fields
+        if logo is not UNSET:
+            body["logo"] = logo
+        if user_match_fields is not UNSET:
+            body["userMatchFields"] = list(user_match_fields)
+        result = await self._execute(
+            ops.TENANTS_CREATE_EXT_IDP_CONNECTION,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.ExtIdpConnection)
+
+    async def update_ext_idp_connection(
+        self,
+        ext_idp_connection_id: str,
+        display_name: str,
+        fields: Any,
+        *,
+        logo: str | Unset = UNSET,
+        user_match_fields: Sequence[str] | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Change a connection's display name, settings, logo or matched fields.
+
+        Documented as "更新身份源连接": Go ``UpdateExtIdpConnection``; JS ``tenant.updateExtIdpConnection``.
+
+        Args:
+            ext_idp_connection_id: The connection's id.
+            display_name: Name shown on the login page.
+            fields: Provider settings (they replace the old ones). (secret: never logged)
+            logo: Logo URL.
+            user_match_fields: User fields matched to link an existing account.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.TENANTS_UPDATE_EXT_IDP_CONNECTION.checks,
+            (ext_idp_connection_id, display_name, fields, logo, user_match_fields),
+        )
+        v.require_non_empty("ext_idp_connection_id", ext_idp_connection_id)
+        v.require_non_empty("display_name", display_name)
+        path_params: dict[str, Any] = {}
+        path_params["extIdpConnectionId"] = ext_idp_connection_id
+        body: dict[str, Any] = {}
+        body["displayName"] = display_name
+        body["fields"] = fields
+        if logo is not UNSET:
+            body["logo"] = logo
+        if user_match_fields is not UNSET:
+            body["userMatchFields"] = list(user_match_fields)
+        result = await self._execute(
+            ops.TENANTS_UPDATE_EXT_IDP_CONNECTION,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def delete_ext_idp_connection(
+        self,
+        ext_idp_connection_id: str,
+    ) -> models.CommonMessage:
+        """Delete a connection of an external identity provider.
+
+        Documented as "删除身份源连接": Go ``DeleteExtIdpConnection``; JS ``tenant.deleteExtIdpConnection``.
+
+        Args:
+            ext_idp_connection_id: The connection's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+        """
+        v.check_params(ops.TENANTS_DELETE_EXT_IDP_CONNECTION.checks, (ext_idp_connection_id,))
+        v.require_non_empty("ext_idp_connection_id", ext_idp_connection_id)
+        path_params: dict[str, Any] = {}
+        path_params["extIdpConnectionId"] = ext_idp_connection_id
+        result = await self._execute(
+            ops.TENANTS_DELETE_EXT_IDP_CONNECTION,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def check_ext_idp_connection_identifier_unique(
+        self,
+        identifier: str,
+    ) -> models.CommonMessage:
+        """Check that no connection of the pool uses an identifier yet.
+
+        Answers when the identifier is free; raises `AlreadyExistsError` (code 409) when a
+        connection uses it.
+
+        Documented as "检查连接唯一标识是否冲突": Go ``CheckExtIdpConnectionIdentifierUnique``; JS ``tenant.checkExtIdpConnectionIdentifierUnique``.
+
+        Args:
+            identifier: The identifier to check.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                409: 连接唯一标识已被占用 (AlreadyExistsError)
+        """
+        v.check_params(ops.TENANTS_CHECK_EXT_IDP_CONNECTION_IDENTIFIER_UNIQUE.checks, (identifier,))
+        v.require_non_empty("identifier", identifier)
+        body: dict[str, Any] = {}
+        body["identifier"] = identifier
+        result = await self._execute(
+            ops.TENANTS_CHECK_EXT_IDP_CONNECTION_IDENTIFIER_UNIQUE,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def change_ext_idp_connection_state(
+        self,
+        ext_idp_connection_id: str,
+        enabled: bool,
+        *,
+        app_id: str | Unset = UNSET,
+        tenant_id: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Enable or disable a connection for the pool, an application or a tenant.
+
+        With neither `app_id` nor `tenant_id` the pool-wide state changes (the `enabled` of
+        ext_idp_detail); with `tenant_id` the state in that tenant (the `enabled` of
+        list_ext_idps(tenant_id)); with `app_id` the state for that application.
+
+        Documented as "开关身份源连接": Go ``ChangeExtIdpConnectionState``; JS ``tenant.changeExtIdpConnectionState``.
+
+        Args:
+            ext_idp_connection_id: The connection's id.
+            enabled: The new state.
+            app_id: Only for this application.
+            tenant_id: Only in this tenant.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.TENANTS_CHANGE_EXT_IDP_CONNECTION_STATE.checks,
+            (ext_idp_connection_id, enabled, app_id, tenant_id),
+        )
+        v.require_non_empty("ext_idp_connection_id", ext_idp_connection_id)
+        path_params: dict[str, Any] = {}
+        path_params["extIdpConnectionId"] = ext_idp_connection_id
+        body: dict[str, Any] = {}
+        body["enabled"] = enabled
+        if app_id is not UNSET:
+            body["appId"] = app_id
+        if tenant_id is not UNSET:
+            body["tenantId"] = tenant_id
+        result = await self._execute(
+            ops.TENANTS_CHANGE_EXT_IDP_CONNECTION_STATE,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def batch_change_ext_idp_connection_state(
+        self,
+        ext_idp_id: str,
+        enabled: bool,
+        *,
+        app_id: str | Unset = UNSET,
+        tenant_id: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Enable or disable every connection of an identity provider (pool, application or tenant).
+
+        Documented as "批量开关身份源连接": Go ``BatchChangeExtIdpConnectionState``; JS ``tenant.batchChangeExtIdpConnectionState``.
+
+        Args:
+            ext_idp_id: The identity provider's id.
+            enabled: The new state.
+            app_id: Only for this application.
+            tenant_id: Only in this tenant.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.TENANTS_BATCH_CHANGE_EXT_IDP_CONNECTION_STATE.checks,
+            (ext_idp_id, enabled, app_id, tenant_id),
+        )
+        v.require_non_empty("ext_idp_id", ext_idp_id)
+        path_params: dict[str, Any] = {}
+        path_params["extIdpId"] = ext_idp_id
+        body: dict[str, Any] = {}
+        body["enabled"] = enabled
+        if app_id is not UNSET:
+            body["appId"] = app_id
+        if tenant_id is not UNSET:
+            body["tenantId"] = tenant_id
+        result = await self._execute(
+            ops.TENANTS_BATCH_CHANGE_EXT_IDP_CONNECTION_STATE,
+            path_params=path_params,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
 
     async def list(
         self,
@@ -37,7 +862,7 @@ class TenantsApi(ApiBase):
     ) -> models.PaginatedTenants | None:
         """List the tenants of the pool, one page at a time.
 
-        Documented as "获取用户池下租户列表": JS ``tenant.list``.
+        Documented as "获取用户池下租户列表": Go ``GetTenantList``; JS ``tenant.list``.
 
         Args:
             page: Page number, from 1.
@@ -71,168 +896,3 @@ class TenantsApi(ApiBase):
             )
 
         return paginate(fetch, page_size=page_size, items="list", total="total_count")
-
-    async def detail(
-        self,
-        tenant_id: str,
-    ) -> models.Tenant:
-        """Fetch a tenant with its applications.
-
-        Documented as "获取租户详情": JS ``tenant.details``.
-
-        Args:
-            tenant_id: The tenant's id.
-        """
-        v.check_params(ops.TENANTS_DETAIL.checks, (tenant_id,))
-        v.require_non_empty("tenant_id", tenant_id)
-        path_params: dict[str, Any] = {}
-        path_params["tenantId"] = tenant_id
-        result = await self._execute(
-            ops.TENANTS_DETAIL,
-            path_params=path_params,
-        )
-        return self._structure(result.get("data"), models.Tenant)
-
-    async def create(
-        self,
-        name: str,
-        app_ids: str,
-        *,
-        logo: str | Unset = UNSET,
-        description: str | Unset = UNSET,
-    ) -> models.Tenant:
-        """Create a tenant for some applications.
-
-        Documented as "创建租户": JS ``tenant.create``.
-
-        Args:
-            name: Name.
-            app_ids: Ids of the tenant's applications, comma-separated (the wire takes one string).
-            logo: Logo URL.
-            description: Description.
-        """
-        v.check_params(ops.TENANTS_CREATE.checks, (name, app_ids, logo, description))
-        v.require_non_empty("name", name)
-        v.require_non_empty("app_ids", app_ids)
-        body: dict[str, Any] = {}
-        body["name"] = name
-        body["appIds"] = app_ids
-        if logo is not UNSET:
-            body["logo"] = logo
-        if description is not UNSET:
-            body["description"] = description
-        result = await self._execute(
-            ops.TENANTS_CREATE,
-            body=body,
-        )
-        return self._structure(result.get("data"), models.Tenant)
-
-    async def delete(
-        self,
-        tenant_id: str,
-    ) -> models.CommonMessage:
-        """Delete a tenant.
-
-        Documented as "删除租户": JS ``tenant.delete``.
-
-        Args:
-            tenant_id: The tenant's id.
-        """
-        v.check_params(ops.TENANTS_DELETE.checks, (tenant_id,))
-        v.require_non_empty("tenant_id", tenant_id)
-        path_params: dict[str, Any] = {}
-        path_params["tenantId"] = tenant_id
-        result = await self._execute(
-            ops.TENANTS_DELETE,
-            path_params=path_params,
-        )
-        return self._structure(
-            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
-        )
-
-    async def list_members(
-        self,
-        tenant_id: str,
-        *,
-        page: int = 1,
-        limit: int = 10,
-    ) -> Any | None:
-        """List the members of a tenant, one page at a time.
-
-        Documented as "获取租户成员列表": JS ``tenant.members``.
-
-        Args:
-            tenant_id: The tenant's id.
-            page: Page number, from 1.
-            limit: Members per page.
-        """
-        v.check_params(ops.TENANTS_LIST_MEMBERS.checks, (tenant_id, page, limit))
-        v.require_non_empty("tenant_id", tenant_id)
-        path_params: dict[str, Any] = {}
-        path_params["tenantId"] = tenant_id
-        query: dict[str, Any] = {}
-        query["page"] = page
-        query["limit"] = limit
-        result = await self._execute(
-            ops.TENANTS_LIST_MEMBERS,
-            path_params=path_params,
-            query=query,
-        )
-        return result.get("data")
-
-    async def add_members(
-        self,
-        tenant_id: str,
-        user_ids: Sequence[str],
-    ) -> Any | None:
-        """Add users to a tenant.
-
-        Documented as "添加租户成员": JS ``tenant.addMembers``.
-
-        Args:
-            tenant_id: The tenant's id.
-            user_ids: The users' ids.
-        """
-        v.check_params(ops.TENANTS_ADD_MEMBERS.checks, (tenant_id, user_ids))
-        v.require_non_empty("tenant_id", tenant_id)
-        v.require_non_empty("user_ids", user_ids)
-        v.check_items_non_empty("user_ids", user_ids)
-        path_params: dict[str, Any] = {}
-        path_params["tenantId"] = tenant_id
-        body: dict[str, Any] = {}
-        body["userIds"] = list(user_ids)
-        result = await self._execute(
-            ops.TENANTS_ADD_MEMBERS,
-            path_params=path_params,
-            body=body,
-        )
-        return result.get("data")
-
-    async def remove_member(
-        self,
-        tenant_id: str,
-        user_id: str,
-    ) -> models.CommonMessage:
-        """Remove a user from a tenant.
-
-        Documented as "删除租户成员": JS ``tenant.removeMembers``.
-
-        Args:
-            tenant_id: The tenant's id.
-            user_id: The user's id.
-        """
-        v.check_params(ops.TENANTS_REMOVE_MEMBER.checks, (tenant_id, user_id))
-        v.require_non_empty("tenant_id", tenant_id)
-        v.require_non_empty("user_id", user_id)
-        path_params: dict[str, Any] = {}
-        path_params["tenantId"] = tenant_id
-        query: dict[str, Any] = {}
-        query["userId"] = user_id
-        result = await self._execute(
-            ops.TENANTS_REMOVE_MEMBER,
-            path_params=path_params,
-            query=query,
-        )
-        return self._structure(
-            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
-        )

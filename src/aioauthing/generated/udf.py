@@ -44,7 +44,7 @@ class UdfApi(ApiBase):
         Values of the field are then written with e.g. ``mgmt.users.set_udf_value`` as JSON-encoded
         strings.
 
-        Documented as "设置自定义字段元数据": Python ``udf.set``; JS ``udf.set``.
+        Documented as "设置自定义字段元数据": Go ``SetUdf``; Python ``udf.set``; JS ``udf.set``.
 
         Args:
             target_type: Kind of object the field belongs to (USER for user custom data).
@@ -74,7 +74,7 @@ class UdfApi(ApiBase):
     ) -> builtins.list[models.UserDefinedField]:
         """List the user-defined fields of a kind of object.
 
-        Documented as "获取自定义字段定义": Python ``udf.list``; JS ``udf.list``.
+        Documented as "获取自定义字段定义": Go ``ListUdf``; Python ``udf.list``; JS ``udf.list``.
 
         Args:
             target_type: Kind of object (USER for user custom data).
@@ -93,7 +93,7 @@ class UdfApi(ApiBase):
     ) -> models.CommonMessage | None:
         """Remove a user-defined field and its values.
 
-        Documented as "删除自定义字段": Python ``udf.remove``; JS ``udf.remove``.
+        Documented as "删除自定义字段": Go ``RemoveUdf``; Python ``udf.remove``; JS ``udf.remove``.
 
         Args:
             target_type: Kind of object the field belongs to.
@@ -107,3 +107,72 @@ class UdfApi(ApiBase):
         variables["key"] = key
         data = await self._execute(ops.UDF_REMOVE, variables=variables)
         return None if data is None else self._structure(data, models.CommonMessage)
+
+    async def list_udf_value(
+        self,
+        target_type: models.UDFTargetType | str,
+        target_id: str,
+    ) -> builtins.list[models.UserDefinedData]:
+        """List the custom data values of one object of any target type (user, role, org node, ...).
+
+        ``target_id`` is the object's id: a user id (USER), a role id (ROLE), a node id (NODE), an
+        org id (ORG), an application id (APPLICATION), the pool id (USERPOOL), a permission group
+        code (PERMISSION). Values come back typed by their field's data type.
+
+        Documented as "获取某一实体的自定义字段数据列表": Go ``ListUdfValue``; Python ``udf.list_udf_value``; JS ``udf.listUdv``.
+
+        Args:
+            target_type: Kind of the object.
+            target_id: The object's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.UDF_LIST_UDF_VALUE.checks, (target_type, target_id))
+        v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
+        v.require_non_empty("target_id", target_id)
+        variables: dict[str, Any] = {}
+        variables["targetType"] = self._unstructure(target_type)
+        variables["targetId"] = target_id
+        data = await self._execute(ops.UDF_LIST_UDF_VALUE, variables=variables)
+        return self._structure(data, builtins.list[models.UserDefinedData])
+
+    async def set_udf_value_batch(
+        self,
+        target_type: models.UDFTargetType | str,
+        target_id: str,
+        udv_list: Sequence[models.UserDefinedDataInput],
+    ) -> builtins.list[models.UserDefinedData] | None:
+        """Set several custom data values of one object of any target type; returns all its values.
+
+        Each key must be a field defined for ``target_type`` (``mgmt.udf.set``) and each value must
+        match its data type. Give Python values (``aioauthing.custom_data.inputs({"level": 3})``);
+        they are JSON-encoded on the way out.
+
+        Documented as "批量添加自定义数据": Go ``SetUdvBatch``; Python ``udf.set_udf_value_batch``; JS ``udf.setUdvBatch``.
+
+        Args:
+            target_type: Kind of the object.
+            target_id: The object's id.
+            udv_list: The key-value pairs to set (Python values).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                404: 资源不存在 (NotFoundError)
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.UDF_SET_UDF_VALUE_BATCH.checks, (target_type, target_id, udv_list))
+        v.check_choice("target_type", target_type, frozenset(models.UDFTargetType))
+        v.require_non_empty("target_id", target_id)
+        v.require_non_empty("udv_list", udv_list)
+        v.check_items_non_empty("udv_list", udv_list)
+        variables: dict[str, Any] = {}
+        variables["targetType"] = self._unstructure(target_type)
+        variables["targetId"] = target_id
+        variables["udvList"] = self._unstructure(udv_list)
+        data = await self._execute(ops.UDF_SET_UDF_VALUE_BATCH, variables=variables)
+        return (
+            None if data is None else self._structure(data, builtins.list[models.UserDefinedData])
+        )

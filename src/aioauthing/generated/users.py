@@ -83,7 +83,7 @@ class UsersApi(ApiBase):
     ) -> models.User:
         """Fetch one user by id, optionally with custom data.
 
-        Documented as "获取用户详情": Go ``Detail``; Python ``users.detail``; JS ``users.detail``.
+        Documented as "获取用户详情": Go ``Detail``, ``GetUserInfo``; Python ``users.detail``; JS ``users.detail``.
 
         Args:
             user_id: The user's id.
@@ -148,7 +148,7 @@ class UsersApi(ApiBase):
         (NUMBER), ``bool`` (BOOLEAN), ``dict``/``list`` (OBJECT), the ISO string (DATETIME), ``str``
         (STRING). ``aioauthing.custom_data.as_dict(values)`` gives the ``{key: value}`` form.
 
-        Documented as "获取自定义数据": Go ``GetUserUdfValue``; Python ``users.get_udf_value``; JS ``users.getUdfValue``.
+        Documented as "获取自定义数据": Go ``GetUserUdfValue``; Python ``users.get_udf_value``, ``users.list_udv``; JS ``users.getUdfValue``.
 
         Args:
             user_id: The user's id.
@@ -201,7 +201,7 @@ class UsersApi(ApiBase):
         ``{"a": 1}``); it is JSON-encoded on the way out. When this client has seen the field's
         type (``mgmt.udf.set``/``list`` or a value read), a mismatch is rejected before sending.
 
-        Documented as "设置自定义数据": Go ``SetUserUdfValue``; Python ``users.set_udf_value``.
+        Documented as "设置自定义数据": Go ``SetUserUdfValue``; Python ``users.set_udf_value``, ``users.set_udv``; JS ``users.setUdfValue``.
 
         Args:
             user_id: The user's id.
@@ -255,7 +255,7 @@ class UsersApi(ApiBase):
     ) -> builtins.list[models.UserDefinedData] | None:
         """Remove one custom data value of a user; returns the remaining values.
 
-        Documented as "删除自定义数据": Go ``RemoveUserUdfValue``; Python ``users.remove_udf_value``; JS ``users.removeUdfValue``.
+        Documented as "删除自定义数据": Go ``RemoveUserUdfValue``; Python ``users.remove_udf_value``, ``users.remove_udv``; JS ``users.removeUdfValue``.
 
         Args:
             user_id: The user's id.
@@ -339,7 +339,7 @@ class UsersApi(ApiBase):
         are split into requests of 80 (through the client's rate limiter) and joined in order. The
         returned users carry their identities and custom data values.
 
-        Documented as "批量获取用户": Go ``BatchGetUser``; Python ``users.batch_get``; JS ``users.batch``.
+        Documented as "批量获取用户": Go ``BatchGetUser``; Python ``users.batch_get``, ``users.batch``; JS ``users.batch``.
 
         Args:
             ids: The identifiers to look up (any number: sent 80 per request).
@@ -582,7 +582,7 @@ class UsersApi(ApiBase):
     ) -> models.PaginatedGroups | None:
         """List the groups a user belongs to.
 
-        Documented as "获取用户分组列表": Go ``GetUserGroupList``; Python ``users.list_groups``; JS ``users.listGroups``.
+        Documented as "获取用户分组列表": Go ``GetUserGroupList``, ``GetUserGroups``; Python ``users.list_groups``; JS ``users.listGroups``.
 
         Args:
             user_id: The user's id.
@@ -668,7 +668,7 @@ class UsersApi(ApiBase):
     ) -> models.PaginatedRoles | None:
         """List a user's roles in one permission group (namespace).
 
-        Documented as "获取用户角色列表": Go ``GetUserRoles``; Python ``users.list_roles``; JS ``users.listRoles``.
+        Documented as "获取用户角色列表": Go ``GetUserRoles``, ``GetUserRoleList``; Python ``users.list_roles``; JS ``users.listRoles``.
 
         Args:
             user_id: The user's id.
@@ -1012,7 +1012,7 @@ class UsersApi(ApiBase):
         list every type. Each item carries the resource ``code``, its ``type`` and the granted
         ``actions``.
 
-        Documented as "获取用户被授权的所有资源": Python ``users.list_authorized_resources``; JS ``users.listAuthorizedResources``.
+        Documented as "获取用户被授权的所有资源": Go ``ListUserAuthorizedResources``, ``ListAuthorizedResources``; Python ``users.list_authorized_resources``; JS ``users.listAuthorizedResources``.
 
         Args:
             user_id: The user's id.
@@ -1162,6 +1162,452 @@ class UsersApi(ApiBase):
             else self._structure(result.get("data"), models.UserTenants)
         )
 
+    async def suspend(
+        self,
+        user_id: str,
+    ) -> models.CommonMessage:
+        """Suspend a user's account; the user can no longer log in and the user's tokens stop working.
+
+        The account's ``status`` becomes ``Suspended``; ``activate`` restores it (tokens issued
+        before the suspension work again when they have not expired).
+
+        Documented as "停用账号": Go ``SuspendUser``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.USERS_SUSPEND.checks, (user_id,))
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        result = await self._execute(
+            ops.USERS_SUSPEND,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def activate(
+        self,
+        user_id: str,
+    ) -> models.CommonMessage:
+        """Re-activate a suspended or resigned user's account.
+
+        Documented as "解除停用账号": Go ``ActivateUser``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.USERS_ACTIVATE.checks, (user_id,))
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        result = await self._execute(
+            ops.USERS_ACTIVATE,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def resign(
+        self,
+        user_id: str,
+    ) -> models.CommonMessage:
+        """Mark a user as resigned (left the organisation); the user can no longer log in.
+
+        Documented as "离职用户": Go ``ResignUser``; JS ``users.resignUser``.
+
+        Args:
+            user_id: The user's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.USERS_RESIGN.checks, (user_id,))
+        v.require_non_empty("user_id", user_id)
+        path_params: dict[str, Any] = {}
+        path_params["userId"] = user_id
+        result = await self._execute(
+            ops.USERS_RESIGN,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def resign_batch(
+        self,
+        user_ids: Sequence[str],
+    ) -> models.SuccessResult:
+        """Mark several users as resigned; fails (and changes nothing) when any id is unknown.
+
+        Documented as "批量离职用户": JS ``users.resignUserBatch``.
+
+        Args:
+            user_ids: The users' ids.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(ops.USERS_RESIGN_BATCH.checks, (user_ids,))
+        v.require_non_empty("user_ids", user_ids)
+        v.check_items_non_empty("user_ids", user_ids)
+        v.check_max_items("user_ids", user_ids, 80)
+        body: dict[str, Any] = {}
+        body["userIds"] = list(user_ids)
+        result = await self._execute(
+            ops.USERS_RESIGN_BATCH,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.SuccessResult)
+
+    async def filter(
+        self,
+        *,
+        filter: Sequence[Any] | Unset = UNSET,
+        page: int = 1,
+        limit: int = 10,
+    ) -> models.PaginatedUsers:
+        """List the users whose fields equal every given value (``[{"key": "company", "value": "ACME"}]``), one page at a time.
+
+        Documented as "筛选用户": JS ``users.filter``.
+
+        Args:
+            filter: Conditions ``{key, value}`` (optionally ``op: contains``), all of which must hold.
+            page: Page number, from 1.
+            limit: Users per page.
+        """
+        v.check_params(ops.USERS_FILTER.checks, (filter, page, limit))
+        body: dict[str, Any] = {}
+        if filter is not UNSET:
+            body["filter"] = list(filter)
+        body["page"] = page
+        body["limit"] = limit
+        result = await self._execute(
+            ops.USERS_FILTER,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.PaginatedUsers)
+
+    def iter_filter(
+        self,
+        *,
+        page_size: int = 50,
+        filter: Sequence[Any] | Unset = UNSET,
+    ) -> Paginator[models.PaginatedUsers]:
+        """Iterate over every item of :meth:`filter`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedUsers:
+            return await self.filter(
+                page=page,
+                limit=limit,
+                filter=filter,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def link_identity(
+        self,
+        user_id: str,
+        user_id_in_idp: str,
+        is_social: bool,
+        identifier: str,
+        ext_idp_id: str,
+        *,
+        type: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Link an external identity (of a social or enterprise identity source) to a user.
+
+        Documented as "绑定用户身份": JS ``users.linkIdentity``.
+
+        Args:
+            user_id: The user's id.
+            user_id_in_idp: The user's id at the identity source.
+            is_social: Whether the identity source is a social one.
+            identifier: The identity source connection's identifier.
+            ext_idp_id: The identity source's id.
+            type: The identity source's type (e.g. wechat:pc).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.USERS_LINK_IDENTITY.checks,
+            (user_id, user_id_in_idp, is_social, identifier, ext_idp_id, type),
+        )
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("user_id_in_idp", user_id_in_idp)
+        v.require_non_empty("identifier", identifier)
+        v.require_non_empty("ext_idp_id", ext_idp_id)
+        body: dict[str, Any] = {}
+        body["userId"] = user_id
+        body["userIdInIdp"] = user_id_in_idp
+        body["isSocial"] = is_social
+        body["identifier"] = identifier
+        body["extIdpId"] = ext_idp_id
+        if type is not UNSET:
+            body["type"] = type
+        result = await self._execute(
+            ops.USERS_LINK_IDENTITY,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def unlink_identity(
+        self,
+        user_id: str,
+        is_social: bool,
+        identifier: str,
+        ext_idp_id: str,
+        *,
+        type: str | Unset = UNSET,
+    ) -> models.CommonMessage:
+        """Remove every identity a user has at one identity source.
+
+        Documented as "解绑用户身份": JS ``users.unlinkIdentity``.
+
+        Args:
+            user_id: The user's id.
+            is_social: Whether the identity source is a social one.
+            identifier: The identity source connection's identifier.
+            ext_idp_id: The identity source's id.
+            type: The identity source's type.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.USERS_UNLINK_IDENTITY.checks, (user_id, is_social, identifier, ext_idp_id, type)
+        )
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("identifier", identifier)
+        v.require_non_empty("ext_idp_id", ext_idp_id)
+        body: dict[str, Any] = {}
+        body["userId"] = user_id
+        body["isSocial"] = is_social
+        body["identifier"] = identifier
+        body["extIdpId"] = ext_idp_id
+        if type is not UNSET:
+            body["type"] = type
+        result = await self._execute(
+            ops.USERS_UNLINK_IDENTITY,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def get_application_login_user_num(
+        self,
+        app_id: str,
+    ) -> int:
+        """Count the users who have logged in to an application.
+
+        Documented as "查询登录过某个应用的用户数量": JS ``users.getApplicationLoginUserNum``.
+
+        Args:
+            app_id: The application's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.USERS_GET_APPLICATION_LOGIN_USER_NUM.checks, (app_id,))
+        v.require_non_empty("app_id", app_id)
+        query: dict[str, Any] = {}
+        query["appId"] = app_id
+        result = await self._execute(
+            ops.USERS_GET_APPLICATION_LOGIN_USER_NUM,
+            query=query,
+        )
+        return self._structure(result.get("data"), int)
+
+    async def get_udf_field_user_num(
+        self,
+        defined_field_key: str,
+        app_id: str,
+    ) -> int:
+        """Count the users of an application who have a value for a custom field.
+
+        Documented as "查询使用了某个自定义字段的用户数量": JS ``users.getUdfFieldUserNum``.
+
+        Args:
+            defined_field_key: The custom field's key.
+            app_id: The application's id.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2011: 应用不存在 (NotFoundError)
+        """
+        v.check_params(ops.USERS_GET_UDF_FIELD_USER_NUM.checks, (defined_field_key, app_id))
+        v.require_non_empty("defined_field_key", defined_field_key)
+        v.require_non_empty("app_id", app_id)
+        query: dict[str, Any] = {}
+        query["definedFieldKey"] = defined_field_key
+        query["appId"] = app_id
+        result = await self._execute(
+            ops.USERS_GET_UDF_FIELD_USER_NUM,
+            query=query,
+        )
+        return self._structure(result.get("data"), int)
+
+    async def list_user_actions(
+        self,
+        *,
+        page: int = 1,
+        limit: int = 10,
+        client_ip: str | Unset = UNSET,
+        operation_name: str | Unset = UNSET,
+        operator_arn: str | Unset = UNSET,
+    ) -> models.PaginatedAuditLogs:
+        """List users' actions (logins, registrations), newest first, with optional filters.
+
+        Documented as "查看用户操作日志": Python ``users.list_user_actions``; JS ``users.listUserActions``.
+
+        Args:
+            page: Page number, from 1.
+            limit: Entries per page.
+            client_ip: Only entries from this client IP.
+            operation_name: Only this operation (login, register, ...).
+            operator_arn: Only entries of this user, by ARN (arn:cn:authing:{poolId}:user:{userId}).
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2020: 尚未登录，无访问权限 (NotLoggedInError)
+        """
+        v.check_params(
+            ops.USERS_LIST_USER_ACTIONS.checks,
+            (page, limit, client_ip, operation_name, operator_arn),
+        )
+        query: dict[str, Any] = {}
+        query["page"] = page
+        query["limit"] = limit
+        if client_ip is not UNSET:
+            query["clientip"] = client_ip
+        if operation_name is not UNSET:
+            query["operation_name"] = operation_name
+        if operator_arn is not UNSET:
+            query["operator_arn"] = operator_arn
+        result = await self._execute(
+            ops.USERS_LIST_USER_ACTIONS,
+            query=query,
+        )
+        return self._structure(result.get("data"), models.PaginatedAuditLogs)
+
+    def iter_list_user_actions(
+        self,
+        *,
+        page_size: int = 50,
+        client_ip: str | Unset = UNSET,
+        operation_name: str | Unset = UNSET,
+        operator_arn: str | Unset = UNSET,
+    ) -> Paginator[models.PaginatedAuditLogs]:
+        """Iterate over every item of :meth:`list_user_actions`, fetching ``page_size`` items per request."""
+
+        async def fetch(page: int, limit: int) -> models.PaginatedAuditLogs:
+            return await self.list_user_actions(
+                page=page,
+                limit=limit,
+                client_ip=client_ip,
+                operation_name=operation_name,
+                operator_arn=operator_arn,
+            )
+
+        return paginate(fetch, page_size=page_size, items="list", total="total_count")
+
+    async def check_resource_permission_batch(
+        self,
+        user_id: str,
+        namespace: str,
+        resources: Sequence[str],
+    ) -> builtins.list[models.AuthorizedResource]:
+        """Each of ``resources`` (resource codes) with the actions the user may perform on it.
+
+        The answer keeps the order asked, one item per resource code, with an empty ``actions``
+        list where the user has none. A grant on the code itself or on a wildcard (``books:*``,
+        ``*``) counts, and the user's grants include those inherited from roles, groups and org
+        nodes.
+
+        Documented as "批量检查资源权限": Python ``users.check_resource_permission_batch``.
+
+        Args:
+            user_id: The user's id.
+            namespace: The permission group (namespace) code.
+            resources: Resource codes, e.g. ["books:1", "books:2"].
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.USERS_CHECK_RESOURCE_PERMISSION_BATCH.checks, (user_id, namespace, resources)
+        )
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("namespace", namespace)
+        v.require_non_empty("resources", resources)
+        v.check_items_non_empty("resources", resources)
+        body: dict[str, Any] = {}
+        body["userId"] = user_id
+        body["namespace"] = namespace
+        body["resources"] = list(resources)
+        result = await self._execute(
+            ops.USERS_CHECK_RESOURCE_PERMISSION_BATCH,
+            body=body,
+        )
+        return self._structure(result.get("data"), builtins.list[models.AuthorizedResource])
+
+    async def list_authorized_resources_of_resource_kind(
+        self,
+        user_id: str,
+        namespace: str,
+        resource: str,
+    ) -> builtins.list[models.AuthorizedResource]:
+        """List a user's grants on one kind of resource (``books`` covers ``books`` and ``books:*``).
+
+        Documented as "获取某一类资源下被授权的权限": Python ``users.list_authorized_resources_of_resource_kind``.
+
+        Args:
+            user_id: The user's id.
+            namespace: The permission group (namespace) code.
+            resource: The resource kind, e.g. books.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2004: 用户不存在 (NotFoundError)
+        """
+        v.check_params(
+            ops.USERS_LIST_AUTHORIZED_RESOURCES_OF_RESOURCE_KIND.checks,
+            (user_id, namespace, resource),
+        )
+        v.require_non_empty("user_id", user_id)
+        v.require_non_empty("namespace", namespace)
+        v.require_non_empty("resource", resource)
+        body: dict[str, Any] = {}
+        body["userId"] = user_id
+        body["namespace"] = namespace
+        body["resource"] = resource
+        result = await self._execute(
+            ops.USERS_LIST_AUTHORIZED_RESOURCES_OF_RESOURCE_KIND,
+            body=body,
+        )
+        return self._structure(result.get("data"), builtins.list[models.AuthorizedResource])
+
     async def list(
         self,
         *,
@@ -1218,7 +1664,7 @@ class UsersApi(ApiBase):
     ) -> models.JwtTokenStatus | None:
         """Check whether a user token is valid, with the management client (no per-user view).
 
-        Documented as "检测登录状态": Go ``CheckLoginStatusByToken``.
+        Documented as "检测登录状态": Go ``CheckLoginStatusByToken``; JS ``managementClient.checkLoginStatus``.
 
         Args:
             token: The user token to check. (secret: never logged)
@@ -1229,3 +1675,49 @@ class UsersApi(ApiBase):
         variables["token"] = token
         data = await self._execute(ops.USERS_CHECK_LOGIN_STATUS_BY_TOKEN, variables=variables)
         return None if data is None else self._structure(data, models.JwtTokenStatus)
+
+    async def is_password_valid(
+        self,
+        password: str,
+    ) -> models.PasswordValidity:
+        """Check a password against the pool's password strength policy (nothing is stored).
+
+        Documented as "检测密码是否合法": Go ``IsPasswordValid``; JS ``managementClient.isPasswordValid``.
+
+        Args:
+            password: The password to check. (secret: never logged)
+        """
+        v.check_params(ops.USERS_IS_PASSWORD_VALID.checks, (password,))
+        body: dict[str, Any] = {}
+        body["password"] = password
+        result = await self._execute(
+            ops.USERS_IS_PASSWORD_VALID,
+            body=body,
+        )
+        return self._structure(result.get("data"), models.PasswordValidity)
+
+    async def send_email(
+        self,
+        email: str,
+        scene: models.EmailScene | str,
+    ) -> models.CommonMessage:
+        """Send an email with a verification code or link for one scene, as the administrator.
+
+        Documented as "发送邮件": Go ``SendEmail``; JS ``managementClient.sendEmail``.
+
+        Args:
+            email: Email address to send to.
+            scene: What the email is for.
+
+        Raises:
+            AuthingError: with one of the documented codes:
+                2003: 邮箱格式不正确 (InvalidInputError)
+        """
+        v.check_params(ops.USERS_SEND_EMAIL.checks, (email, scene))
+        v.check_email("email", email)
+        v.check_choice("scene", scene, frozenset(models.EmailScene))
+        variables: dict[str, Any] = {}
+        variables["email"] = email
+        variables["scene"] = self._unstructure(scene)
+        data = await self._execute(ops.USERS_SEND_EMAIL, variables=variables)
+        return self._structure(data, models.CommonMessage)

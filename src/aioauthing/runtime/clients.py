@@ -27,7 +27,8 @@ from .api import ApiBase
 from .client_auth import ClientAuthMethod, ClientCredentials
 from .core import DEFAULT_HOST, Core, Timeouts
 from .env import env_values, require_env
-from .errors import NotLoggedInError
+from .errors import AuthingValidationError, NotLoggedInError
+from .operation import AuthKind, GraphQLOperation, RestOperation
 from .protocols import CasValidation, Protocol
 from .ratelimit import Limiter
 from .remember import RememberedUser
@@ -468,6 +469,55 @@ class ManagementClient(ManagementApis, _ClientMixin):  # type: ignore[misc, unus
             self._core.with_options(timeout=timeout, max_retries=max_retries, headers=headers),
         )
         return clone
+
+    async def graphql(self, document: str, variables: Mapping[str, Any] | None = None) -> Any:
+        """Send a GraphQL document the SDK has no method for, with the management token.
+
+        Returns the answer's ``data`` (plain JSON); errors raise the same exception classes as
+        the typed methods. The call is never retried after a timeout (it may be a mutation), and
+        values under secret-looking keys (``password``, ``token``, ...) are redacted from logs.
+        Prefer the typed methods: their parameters are checked and their results typed."""
+        require_non_empty("document", document)
+        op = GraphQLOperation(
+            name="graphql",
+            operation_name="",
+            document=document,
+            result_path=(),
+            auth=AuthKind.MANAGEMENT,
+            idempotent=False,
+        )
+        return await self._core.execute(op, variables=variables)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Send a REST call under the client's host (``"GET"``, ``"/api/v2/users/ID"``) the SDK has
+        no method for, with the management token; returns the envelope's ``data``.
+
+        ``path`` is a path on the host (never a URL: the token goes to the configured host only).
+        A failure envelope raises as in the typed methods. Only ``GET`` is retried after a
+        timeout."""
+        check_choice("method", method.upper(), ("GET", "POST", "PUT", "PATCH", "DELETE"))
+        require_non_empty("path", path)
+        if not path.startswith("/") or "{" in path:
+            raise AuthingValidationError(
+                "path", "must be a path on the host starting with '/', values filled in"
+            )
+        verb = method.upper()
+        op = RestOperation(
+            name=f"request {verb} {path}",
+            method=verb,
+            path=path,
+            auth=AuthKind.MANAGEMENT,
+            idempotent=verb == "GET",
+        )
+        envelope = await self._core.execute(op, query=query, body=body)
+        return envelope.get("data") if isinstance(envelope, Mapping) else envelope
 
     def __repr__(self) -> str:
         return f"ManagementClient(user_pool_id={self.user_pool_id!r}, host={self._core.host!r})"

@@ -24,7 +24,6 @@ def user_subjects(pool: Pool, user_id: str) -> list[Subject]:
     """Every grant target whose resources ``user_id`` inherits (see the module docstring)."""
     groups = group_codes_of(pool, user_id)
     nodes = ancestors_of_memberships(pool, user_id)
-    node_codes = {c for n in nodes if (c := records(pool, "nodes")[n].get("code"))}
     subjects: list[Subject] = [("USER", user_id, None)]
     subjects += [("GROUP", code, None) for code in groups]
     subjects += [("ORG", node_id, None) for node_id in nodes]
@@ -32,7 +31,7 @@ def user_subjects(pool: Pool, user_id: str) -> list[Subject]:
         if (
             user_id in (role.get("userIds") or [])
             or set(groups) & set(role.get("groupCodes") or [])
-            or node_codes & set(role.get("nodeCodes") or [])
+            or set(nodes) & set(role.get("nodeCodes") or [])  # roles hold nodes by id
         ):
             subjects.append(("ROLE", role["code"], role["namespace"]))
     return subjects

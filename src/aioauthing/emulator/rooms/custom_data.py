@@ -8,10 +8,10 @@ from typing import Any
 
 from .. import jsonutil
 from ..context import RequestContext
-from ..errors import biz
+from ..errors import AuthingBizError, biz
 from ..registry import resolver
 from ..state import Pool
-from ..store import ok, records, save
+from ..store import DEFAULT_NAMESPACE, ok, records, save
 from ..users import infer_data_type, merge_custom_data
 
 _DATA_TYPES = ("STRING", "NUMBER", "DATETIME", "BOOLEAN", "OBJECT")
@@ -46,6 +46,14 @@ def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
             if len(kept) != len(user.get("customData") or []):
                 user["customData"] = kept
                 ctx.state.put_user(pool, user)
+    else:
+        prefix = f"{args['targetType']}/"
+        for target, held in records(pool, "udv").items():
+            if target.startswith(prefix):
+                held["customData"] = [
+                    e for e in held.get("customData") or [] if e["key"] != args["key"]
+                ]
+        save(ctx, pool, "udv")
     return ok("删除成功")
 
 
@@ -121,81 +129,160 @@ def values_of(user: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _pool_for(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any] | None]:
-    if args["targetType"] != "USER":
-        raise biz("UDV_TARGET_USER_ONLY")
-    return ctx.require_any()
+def _exists(ctx: RequestContext, pool: Pool, target_type: str, target_id: str) -> None:
+    """Raise the target type's not-found error when ``target_id`` names no object of the pool."""
+    if target_type == "USER":
+        found = target_id in pool.users
+        error = "USER_NOT_FOUND"
+    elif target_type == "ROLE":
+        found = any(r.get("id") == target_id for r in records(pool, "roles").values())
+        error = "ROLE_NOT_FOUND"
+    elif target_type == "NODE":
+        found = target_id in records(pool, "nodes")
+        error = "NODE_NOT_FOUND"
+    elif target_type == "ORG":
+        found = target_id in records(pool, "orgs")
+        error = "ORG_NOT_FOUND"
+    elif target_type == "APPLICATION":
+        found = target_id == pool.app_id or target_id in records(pool, "applications")
+        error = "APP_NOT_FOUND"
+    elif target_type == "USERPOOL":
+        found = target_id == pool.id
+        error = "USERPOOL_NOT_FOUND"
+    elif target_type == "PERMISSION":  # a permission group, by code or numeric id
+        found = target_id == DEFAULT_NAMESPACE or any(
+            target_id in (code, str(n.get("id"))) for code, n in records(pool, "namespaces").items()
+        )
+        error = "NAMESPACE_NOT_FOUND"
+    else:
+        raise biz("CHOICE_REQUIRED", name="targetType", choices=", ".join(UDF_TARGET_TYPES))
+    if not found:
+        raise biz(error)
 
 
-def _target(ctx: RequestContext, args: dict[str, Any]) -> tuple[Pool, dict[str, Any]]:
-    pool, caller = _pool_for(ctx, args)
-    if caller is not None and caller["id"] != args["targetId"]:
+UDF_TARGET_TYPES = ("NODE", "ORG", "USER", "USERPOOL", "ROLE", "PERMISSION", "APPLICATION")
+
+
+class _Holder:
+    """The stored values of one object: a user's ``customData`` or a ``udv`` record."""
+
+    def __init__(self, ctx: RequestContext, pool: Pool, target_type: str, target_id: str):
+        self.ctx, self.pool, self.target_type = ctx, pool, target_type
+        if target_type == "USER":
+            self.record = pool.users[target_id]
+        else:
+            self.record = records(pool, "udv").setdefault(
+                f"{target_type}/{target_id}", {"customData": []}
+            )
+
+    def values(self) -> list[dict[str, Any]]:
+        return values_of(self.record)
+
+    def merge(self, entries: list[dict[str, Any]]) -> None:
+        merge_custom_data(self.record, entries)
+
+    def remove(self, key: str) -> None:
+        self.record["customData"] = [
+            e for e in self.record.get("customData") or [] if e["key"] != key
+        ]
+
+    def save(self) -> None:
+        if self.target_type == "USER":
+            self.ctx.state.put_user(self.pool, self.record)
+        else:
+            save(self.ctx, self.pool, "udv")
+
+
+def _stored(pool: Pool, target_type: str, target_id: str) -> list[dict[str, Any]]:
+    """The values of one object without creating a record (``[]`` when it has none)."""
+    if target_type == "USER":
+        return values_of(pool.users[target_id])
+    return values_of(records(pool, "udv").get(f"{target_type}/{target_id}") or {})
+
+
+def _target(ctx: RequestContext, args: dict[str, Any]) -> _Holder:
+    """The object ``(targetType, targetId)`` of the caller's pool; a user token reaches only its
+    own user's values, a management token every object."""
+    pool, caller = ctx.require_any()
+    target_type, target_id = args["targetType"], args["targetId"]
+    if caller is not None and (target_type != "USER" or caller["id"] != target_id):
         raise biz("NO_PERMISSION")
-    user = pool.users.get(args["targetId"])
-    if user is None:
-        raise biz("USER_NOT_FOUND")
-    return pool, user
+    _exists(ctx, pool, target_type, target_id)
+    return _Holder(ctx, pool, target_type, target_id)
 
 
 @resolver("Query.udv")
 def udv(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    _pool, user = _target(ctx, args)
-    return values_of(user)
+    pool, caller = ctx.require_any()
+    if caller is not None and (args["targetType"] != "USER" or caller["id"] != args["targetId"]):
+        raise biz("NO_PERMISSION")
+    _exists(ctx, pool, args["targetType"], args["targetId"])
+    return _stored(pool, args["targetType"], args["targetId"])
 
 
 @resolver("Query.udfValueBatch")
 def udf_value_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    """One entry per id that names an object of the pool (others are left out)."""
     pool = ctx.require_management()
-    _pool_for(ctx, args)
-    return [
-        {"targetId": target_id, "data": values_of(pool.users[target_id])}
-        for target_id in args["targetIds"]
-        if target_id and target_id in pool.users
-    ]
+    found = []
+    for target_id in args["targetIds"]:
+        if not target_id:
+            continue
+        try:
+            _exists(ctx, pool, args["targetType"], target_id)
+        except AuthingBizError:
+            continue
+        found.append({"targetId": target_id, "data": _stored(pool, args["targetType"], target_id)})
+    return found
 
 
 @resolver("Mutation.setUdv")
 def set_udv(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     ctx.require_management()
-    pool, user = _target(ctx, args)
-    merge_custom_data(user, [typed_entry(pool, "USER", args["key"], args["value"], strict=True)])
-    ctx.state.put_user(pool, user)
-    return values_of(user)
+    holder = _target(ctx, args)
+    entry = typed_entry(holder.pool, args["targetType"], args["key"], args["value"], strict=True)
+    holder.merge([entry])
+    holder.save()
+    return holder.values()
 
 
 @resolver("Mutation.setUdvBatch")
 def set_udv_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool, user = _target(ctx, args)
+    """Users' keys without a definition are typed by their value (as the sign-in pages' data);
+    every other target type takes defined keys only."""
+    holder = _target(ctx, args)
+    target_type = args["targetType"]
     entries = [
-        typed_entry(pool, "USER", item["key"], item.get("value"), strict=False)
+        typed_entry(
+            holder.pool, target_type, item["key"], item.get("value"), strict=target_type != "USER"
+        )
         for item in args.get("udvList") or []
     ]
-    merge_custom_data(user, entries)
-    ctx.state.put_user(pool, user)
-    return values_of(user)
+    holder.merge(entries)
+    holder.save()
+    return holder.values()
 
 
 @resolver("Mutation.setUdfValueBatch")
 def set_udf_value_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     """All or nothing: every target and value is checked before any is written."""
     pool = ctx.require_management()
-    _pool_for(ctx, args)
+    target_type = args["targetType"]
     planned: dict[str, list[dict[str, Any]]] = {}
     for item in args["input"]:
-        if item["targetId"] not in pool.users:
-            raise biz("USER_NOT_FOUND")
-        entry = typed_entry(pool, "USER", item["key"], item["value"], strict=True)
+        _exists(ctx, pool, target_type, item["targetId"])
+        entry = typed_entry(pool, target_type, item["key"], item["value"], strict=True)
         planned.setdefault(item["targetId"], []).append(entry)
-    for user_id, entries in planned.items():
-        user = pool.users[user_id]
-        merge_custom_data(user, entries)
-        ctx.state.put_user(pool, user)
+    for target_id, entries in planned.items():
+        holder = _Holder(ctx, pool, target_type, target_id)
+        holder.merge(entries)
+        holder.save()
     return {"code": 200, "message": "设置成功"}
 
 
 @resolver("Mutation.removeUdv")
 def remove_udv(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool, user = _target(ctx, args)
-    user["customData"] = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
-    ctx.state.put_user(pool, user)
-    return values_of(user)
+    holder = _target(ctx, args)
+    holder.remove(args["key"])
+    holder.save()
+    return holder.values()

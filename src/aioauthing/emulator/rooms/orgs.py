@@ -1,8 +1,14 @@
 """Organizations and their nodes (departments): the tree, members, a user's departments and org
-paths (org detail and delete, node detail and update are generic; records from the spec)."""
+paths, moves, search, main departments, JSON import and nested export (org detail and delete, node
+update are generic; records from the spec).
+
+Deleting a node takes its whole subtree with it (as the service does; the root node cannot be
+deleted); moving a node keeps its subtree and members; a node's roles are held by the roles room
+under the node's id (``node_ids``); a node's authorized resources are the acl room's evaluation."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..context import RequestContext
@@ -11,8 +17,8 @@ from ..errors import biz
 from ..generic import extend
 from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
-from ..store import ok, page, records, save
-from ..users import paginate
+from ..store import json_body, ok, page, records, save
+from ..users import paginate, save_user, user_view
 
 _NODE_PRIVATE = ("parentId", "members")
 
@@ -92,13 +98,32 @@ def _org(pool: Pool, org_id: str | None) -> dict[str, Any]:
 
 def _org_deleted(ctx: RequestContext, pool: Pool, org: dict[str, Any], new: Any) -> None:
     """deleteOrg (generic): its nodes go with it."""
-    for node_id in [n["id"] for n in _nodes(pool).values() if n["orgId"] == org["id"]]:
-        del _nodes(pool)[node_id]
-    save(ctx, pool, "nodes")
+    _drop_nodes(ctx, pool, [n["id"] for n in _nodes(pool).values() if n["orgId"] == org["id"]])
 
 
 extend("Org", show=_org_view, after=_org_deleted)
 extend("Node", show=node_view)  # nodeById, updateNode (generic)
+
+
+def _drop_nodes(ctx: RequestContext, pool: Pool, node_ids: list[str]) -> None:
+    """Delete nodes: their memberships and roles go, users whose main department they were
+    lose it."""
+    gone = set(node_ids)
+    for node_id in node_ids:
+        del _nodes(pool)[node_id]
+    save(ctx, pool, "nodes")
+    roles = records(pool, "roles")  # roles granted to the nodes are no longer held
+    held = [k for k, r in roles.items() if gone & set(r.get("nodeCodes") or [])]
+    for key in held:
+        roles[key] = {
+            **roles[key],
+            "nodeCodes": [n for n in roles[key]["nodeCodes"] if n not in gone],
+        }
+    if held:
+        save(ctx, pool, "roles")
+    for user in list(pool.users.values()):
+        if user.get("mainDepartmentId") in gone:
+            save_user(ctx, pool, {**user, "mainDepartmentId": None, "mainDepartmentCode": None})
 
 
 def _node(pool: Pool, node_id: str | None) -> dict[str, Any]:
@@ -142,7 +167,9 @@ def create_org(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 @resolver("Query.orgs")
 def list_orgs(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
     pool = ctx.require_management()
-    orgs = sorted(records(pool, "orgs").values(), key=lambda o: (o["createdAt"], o["id"]))
+    orgs = sorted(
+        records(pool, "orgs").values(), key=lambda o: o["createdAt"]
+    )  # stable: creation order
     if (args.get("sortBy") or "CREATEDAT_DESC").endswith("_DESC"):
         orgs.reverse()
     return page([_org_view(pool, o) for o in orgs], args.get("page"), args.get("limit"))
@@ -180,9 +207,7 @@ def delete_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
         raise biz("NODE_NOT_FOUND")
     if node["id"] == org["rootNodeId"]:
         raise biz("ROOT_NODE_DELETE")
-    for node_id in descendants(pool, node["id"]):
-        del _nodes(pool)[node_id]
-    save(ctx, pool, "nodes")
+    _drop_nodes(ctx, pool, descendants(pool, node["id"]))
     return ok("删除成功")
 
 
@@ -296,3 +321,306 @@ def user_orgs(ctx: RequestContext, call: RestCall) -> Any:
 def my_orgs(ctx: RequestContext, call: RestCall) -> Any:
     pool, user, _info = ctx.require_user()
     return Envelope(org_paths_of(pool, user["id"]), message="获取用户组织机构列表成功")
+
+
+def _node_in(pool: Pool, org: dict[str, Any], node_id: str | None) -> dict[str, Any]:
+    """A node of ``org`` (NODE_NOT_FOUND for a node of another organization)."""
+    node = _node(pool, node_id)
+    if node["orgId"] != org["id"]:
+        raise biz("NODE_NOT_FOUND")
+    return node
+
+
+def _children(pool: Pool, node_id: str) -> list[dict[str, Any]]:
+    return [n for n in _nodes(pool).values() if n.get("parentId") == node_id]
+
+
+@resolver("Query.nodeById")
+def node_by_id(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    return node_view(pool, _node(pool, args["id"]))
+
+
+@resolver("Query.nodeByCode")
+def node_by_code(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    org = _org(pool, args["orgId"])
+    for node in _nodes(pool).values():
+        if node["orgId"] == org["id"] and node.get("code") == args["code"]:
+            return node_view(pool, node)
+    raise biz("NODE_NOT_FOUND")
+
+
+@resolver("Query.childrenNodes")
+def children_nodes(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    node = _node(pool, args["nodeId"])
+    if args.get("orgId") and node["orgId"] != _org(pool, args["orgId"])["id"]:
+        raise biz("NODE_NOT_FOUND")
+    return [node_view(pool, n) for n in _children(pool, node["id"])]
+
+
+@resolver("Query.rootNode")
+def root_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    org = _org(pool, args["orgId"])
+    return node_view(pool, _nodes(pool)[org["rootNodeId"]])
+
+
+@resolver("Query.isRootNode")
+def is_root_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    org = _org(pool, args["orgId"])
+    return _node_in(pool, org, args["nodeId"])["id"] == org["rootNodeId"]
+
+
+@resolver("Query.searchNodes")
+def search_nodes(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    keyword = (args.get("keyword") or "").casefold()
+    return [node_view(pool, n) for n in _nodes(pool).values() if keyword in n["name"].casefold()]
+
+
+@resolver("Mutation.moveNode")
+def move_node(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    org = _org(pool, args["orgId"])
+    node = _node_in(pool, org, args["nodeId"])
+    target = _node_in(pool, org, args["targetParentId"])
+    if node["id"] == org["rootNodeId"]:
+        raise biz("ROOT_NODE_MOVE")
+    if target["id"] in descendants(pool, node["id"]):
+        raise biz("NODE_MOVE_INTO_ITSELF")
+    node["parentId"] = target["id"]
+    node["updatedAt"] = format_date(pool.now())
+    save(ctx, pool, "nodes")
+    return _org_view(pool, records(pool, "orgs")[org["id"]])
+
+
+def _existing_users(pool: Pool, user_ids: list[str]) -> None:
+    for user_id in user_ids:
+        if user_id not in pool.users:
+            raise biz("USER_NOT_FOUND")
+
+
+def _set_main(ctx: RequestContext, pool: Pool, user_id: str, node: dict[str, Any] | None) -> None:
+    user = pool.users[user_id]
+    main = (node["id"], node.get("code")) if node is not None else (None, None)
+    if (user.get("mainDepartmentId"), user.get("mainDepartmentCode")) != main:
+        save_user(ctx, pool, {**user, "mainDepartmentId": main[0], "mainDepartmentCode": main[1]})
+
+
+@resolver("Mutation.moveMembers")
+def move_members(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    source, target = _node(pool, args["sourceNodeId"]), _node(pool, args["targetNodeId"])
+    _existing_users(pool, args["userIds"])
+    for user_id in args["userIds"]:
+        if user_id not in source["members"]:
+            raise biz("NOT_NODE_MEMBER")
+    joined = format_date(pool.now())
+    for user_id in args["userIds"]:
+        entry = source["members"].pop(user_id)
+        target["members"].setdefault(user_id, {**entry, "joinedAt": joined})
+        if pool.users[user_id].get("mainDepartmentId") == source["id"]:
+            _set_main(ctx, pool, user_id, target)
+    save(ctx, pool, "nodes")
+    return ok("移动成功")
+
+
+@resolver("Mutation.setMainDepartment")
+def set_main_department(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    pool = ctx.require_management()
+    user_id = args["userId"]
+    _existing_users(pool, [user_id])
+    node = None
+    if args.get("departmentId"):
+        node = _node(pool, args["departmentId"])
+        if user_id not in node["members"]:
+            raise biz("NOT_NODE_MEMBER")
+    _set_main(ctx, pool, user_id, node)
+    return ok("设置主部门成功")
+
+
+# ------------------------------------------------------------------ REST: export, import, lists
+
+
+def _tree(pool: Pool, node: dict[str, Any]) -> dict[str, Any]:
+    """``OrgTreeNode``: a node, its own members and its children, recursively."""
+    fields = ("id", "orgId", "name", "nameI18n", "description", "descriptionI18n", "order")
+    return {
+        **{k: node.get(k) for k in fields},
+        "code": node.get("code"),
+        "userPoolId": pool.id,
+        "createdAt": node.get("createdAt"),
+        "updatedAt": node.get("updatedAt"),
+        "members": [user_view(pool.users[u]) for u in node["members"] if u in pool.users],
+        "children": [_tree(pool, child) for child in _children(pool, node["id"])],
+    }
+
+
+def _org_tree(pool: Pool, org: dict[str, Any]) -> dict[str, Any]:
+    return _tree(pool, _nodes(pool)[org["rootNodeId"]])
+
+
+@rest_route("GET", "/api/v2/orgs/export")
+def export_orgs(ctx: RequestContext, call: RestCall) -> Any:
+    """Every organization as a tree, or the one named by ``org_id``."""
+    pool = ctx.require_management()
+    if "org_id" in call.query:
+        return Envelope(_org_tree(pool, _org(pool, call.query["org_id"])), message="导出成功")
+    orgs = records(pool, "orgs").values()  # in creation order
+    return Envelope([_org_tree(pool, o) for o in orgs], message="导出成功")
+
+
+def _check_tree(tree: Any, where: str, codes: set[str]) -> None:
+    """An import tree: a JSON object with a ``name``; codes unique within the organization."""
+    if not isinstance(tree, dict):
+        raise biz("JSON_OBJECT_REQUIRED")
+    if not isinstance(tree.get("name"), str) or not tree["name"].strip():
+        raise biz("PARAM_MISSING", name=f"{where}.name")
+    code = tree.get("code")
+    if code is not None:
+        if not isinstance(code, str):
+            raise biz("PARAM_MISSING", name=f"{where}.code")
+        if code in codes:
+            raise biz("NODE_EXISTS")
+        codes.add(code)
+    children = tree.get("children") or []
+    if not isinstance(children, list):
+        raise biz("NOT_STRING_LIST", name=f"{where}.children")
+    for i, child in enumerate(children):
+        _check_tree(child, f"{where}.children[{i}]", codes)
+
+
+_TREE_FIELDS = ("name", "code", "description", "nameI18n", "descriptionI18n", "order")
+
+
+def _import_nodes(
+    ctx: RequestContext, pool: Pool, org_id: str, parent_id: str, children: list[Any]
+) -> None:
+    for child in children:
+        values = {k: child.get(k) for k in _TREE_FIELDS}
+        node = _new_node(ctx, pool, org_id, {**values, "parentNodeId": parent_id})
+        _import_nodes(ctx, pool, org_id, node["id"], child.get("children") or [])
+
+
+@rest_route("POST", "/api/v2/orgs/import")
+def import_orgs(ctx: RequestContext, call: RestCall) -> Any:
+    """``{filetype: json, file: <tree | [tree] | JSON text of either>}``: one org per tree."""
+    pool = ctx.require_management()
+    body = json_body(call)
+    if body.get("filetype") != "json":
+        raise biz("CHOICE_REQUIRED", name="filetype", choices="json")
+    file = body.get("file")
+    if isinstance(file, str):
+        try:
+            file = json.loads(file)
+        except ValueError as exc:
+            raise biz("INVALID_JSON") from exc
+    if file is None:
+        raise biz("PARAM_MISSING", name="file")
+    trees = file if isinstance(file, list) else [file]
+    for i, tree in enumerate(trees):
+        _check_tree(tree, "file" if len(trees) == 1 else f"file[{i}]", set())
+    created = []
+    for tree in trees:
+        org_id = ctx.state.ids.object_id()
+        values = {k: tree.get(k) for k in _TREE_FIELDS}
+        root = _new_node(ctx, pool, org_id, {**values, "parentNodeId": None})
+        now = format_date(pool.now())
+        org = new_record("Org", record_id=org_id, pool_id=pool.id, now=now, values={})
+        records(pool, "orgs")[org_id] = {
+            **org,
+            "rootNodeId": root["id"],
+            "createdAt": now,
+            "updatedAt": now,
+        }
+        _import_nodes(ctx, pool, org_id, root["id"], tree.get("children") or [])
+        created.append(records(pool, "orgs")[org_id])
+    save(ctx, pool, "orgs")
+    save(ctx, pool, "nodes")
+    return Envelope([_org_tree(pool, o) for o in created], message="导入成功")
+
+
+@rest_route("GET", "/api/v2/orgs/by-tenant")
+def orgs_by_tenant(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    tenant_id = call.query.get("tenant_id")
+    if not tenant_id:
+        raise biz("PARAM_MISSING", name="tenant_id")
+    orgs = [o for o in records(pool, "orgs").values() if o.get("tenantId") == tenant_id]
+    return Envelope([_org_view(pool, o) for o in orgs], message="获取成功")
+
+
+def _depth(call: RestCall) -> int:
+    try:
+        return int(call.query.get("depth") or 1)
+    except ValueError as exc:
+        raise biz("NOT_INTEGER", name="depth") from exc
+
+
+@rest_route("GET", "/api/v2/orgs/children")
+def children_rest(ctx: RequestContext, call: RestCall) -> Any:
+    """GO GetOrganizationChildren: the descendants of ``nodeId`` down to ``depth`` levels."""
+    pool = ctx.require_management()
+    depth = _depth(call)
+    level = [_node(pool, call.query.get("nodeId"))]
+    found: list[dict[str, Any]] = []
+    for _ in range(max(depth, 1)):
+        level = [child for n in level for child in _children(pool, n["id"])]
+        found += level
+    return Envelope([node_view(pool, n) for n in found], message="获取成功")
+
+
+def _rest_org(pool: Pool, org: dict[str, Any]) -> dict[str, Any]:
+    """The REST form of an organization (as in ``GET /users/{id}/orgs``)."""
+    return {
+        "id": org["id"],
+        "createdAt": org["createdAt"],
+        "updatedAt": org["updatedAt"],
+        "userPoolId": pool.id,
+        "rootNodeId": org["rootNodeId"],
+        "logo": None,
+        "tenantId": org.get("tenantId"),
+    }
+
+
+def _sorted_orgs(pool: Pool, sort_by: str | None) -> list[dict[str, Any]]:
+    orgs = sorted(
+        records(pool, "orgs").values(), key=lambda o: o["createdAt"]
+    )  # stable: creation order
+    if (sort_by or "CREATEDAT_DESC").endswith("_DESC"):
+        orgs.reverse()
+    return orgs
+
+
+def _page_args(call: RestCall) -> tuple[int, int]:
+    try:
+        return int(call.query.get("page") or 1), int(call.query.get("limit") or 10)
+    except ValueError as exc:
+        raise biz("PAGE_NOT_INTEGER") from exc
+
+
+@rest_route("GET", "/api/v2/orgs/pagination")
+def orgs_pagination(ctx: RequestContext, call: RestCall) -> Any:
+    """GO GetOrganizationList: one page of ``Org`` objects."""
+    pool = ctx.require_management()
+    number, limit = _page_args(call)
+    orgs = [_org_view(pool, o) for o in _sorted_orgs(pool, call.query.get("sortBy"))]
+    return Envelope(page(orgs, number, limit), message="获取成功")
+
+
+@rest_route("GET", "/api/v2/orgs")
+def orgs_rest(ctx: RequestContext, call: RestCall) -> Any:
+    """JS getAllOrgs (with ``/orgs/count``): one page of REST organizations."""
+    pool = ctx.require_management()
+    number, limit = _page_args(call)
+    orgs = [_rest_org(pool, o) for o in _sorted_orgs(pool, None)]
+    return Envelope(page(orgs, number, limit)["list"], message="获取成功")
+
+
+@rest_route("GET", "/api/v2/orgs/count")
+def orgs_count(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    return Envelope({"count": len(records(pool, "orgs"))}, message="获取成功")

@@ -1,5 +1,17 @@
 """Policies: their statements and assignments (create, detail, list, update and delete are
-generic; this room checks statements and keeps assignments with their policy)."""
+generic; this room checks statements and keeps assignments with their policy).
+
+Storage (read by the acl room's evaluation through :func:`granting_statements`):
+
+* policies: ``records(pool, "policies")`` keyed ``"{namespace}/{code}"``, the ``Policy`` record
+  (``statements: [{resource, actions, effect, condition}]``, ``effect`` ``ALLOW`` or ``DENY``);
+* assignments: ``records(pool, "policy_assignments")`` keyed
+  ``"{namespace}/{code}/{targetType}/{targetIdentifier}"``, each
+  ``{namespace, code, targetType, targetIdentifier, inheritByChildren, enabled}`` (``targetType``
+  USER / ROLE / GROUP / ORG / AK_SK; user id, role code, group code, node id). A disabled
+  assignment (``enabled: False``) stays listed but grants nothing; records written before the
+  flag existed count as enabled.
+"""
 
 from __future__ import annotations
 
@@ -128,6 +140,7 @@ def add_policy_assignments(ctx: RequestContext, parent: Any, args: dict[str, Any
                 "targetType": target_type,
                 "targetIdentifier": identifier,
                 "inheritByChildren": bool(args.get("inheritByChildren")),
+                "enabled": True,
             }
             _assignments(pool)[_assignment_key(entry)] = entry
     save(ctx, pool, "policy_assignments")
@@ -146,3 +159,84 @@ def remove_policy_assignments(ctx: RequestContext, parent: Any, args: dict[str, 
             _assignments(pool).pop(key, None)
     save(ctx, pool, "policy_assignments")
     return ok("取消授权成功")
+
+
+def _switch(ctx: RequestContext, args: dict[str, Any], enabled: bool) -> Any:
+    pool = ctx.require_management()
+    namespace = _ns(args)
+    _policy(pool, namespace, args["policy"])
+    key = f"{namespace}/{args['policy']}/{args['targetType']}/{args['targetIdentifier']}"
+    entry = _assignments(pool).get(key)
+    if entry is None:
+        raise biz("POLICY_ASSIGNMENT_NOT_FOUND")
+    entry["enabled"] = enabled
+    save(ctx, pool, "policy_assignments")
+    return ok("启用成功" if enabled else "禁用成功")
+
+
+@resolver("Mutation.enablePolicyAssignment")
+def enable_policy_assignment(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _switch(ctx, args, True)
+
+
+@resolver("Mutation.disbalePolicyAssignment")
+def disable_policy_assignment(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
+    return _switch(ctx, args, False)
+
+
+def granting_statements(
+    pool: Pool, target_type: str, identifier: str, namespace: str | None = None
+) -> list[dict[str, Any]]:
+    """The statements that policies assigned to one target grant, from ENABLED assignments only.
+
+    Each item is ``{namespace, policy, resource, actions, effect, inheritByChildren}``;
+    ``namespace`` ``None`` means every permission group. For the acl room's evaluation (a
+    user's roles, groups and org nodes are its caller's business).
+    """
+    policies = records(pool, "policies")
+    found: list[dict[str, Any]] = []
+    for a in _assignments(pool).values():
+        if (a["targetType"], a["targetIdentifier"]) != (target_type, identifier):
+            continue
+        if not a.get("enabled", True) or (namespace is not None and a["namespace"] != namespace):
+            continue
+        policy = policies.get(f"{a['namespace']}/{a['code']}")
+        for statement in (policy or {}).get("statements") or []:
+            found.append(
+                {
+                    "namespace": a["namespace"],
+                    "policy": a["code"],
+                    "resource": statement["resource"],
+                    "actions": list(statement["actions"]),
+                    "effect": statement.get("effect") or "ALLOW",
+                    "inheritByChildren": bool(a.get("inheritByChildren")),
+                }
+            )
+    return found
+
+
+def retarget(
+    ctx: RequestContext,
+    pool: Pool,
+    target_type: str,
+    old: str,
+    new: str | None,
+    namespace: str | None = None,
+) -> None:
+    """Assignments to a renamed target follow it; those to a deleted one (``new`` ``None``) go.
+
+    ``namespace``: only assignments of that permission group (a role's code is unique per group).
+    """
+    moved = False
+    for key, a in list(_assignments(pool).items()):
+        if (a["targetType"], a["targetIdentifier"]) != (target_type, old):
+            continue
+        if namespace is not None and a["namespace"] != namespace:
+            continue
+        del _assignments(pool)[key]
+        if new is not None:
+            entry = {**a, "targetIdentifier": new}
+            _assignments(pool)[_assignment_key(entry)] = entry
+        moved = True
+    if moved:
+        save(ctx, pool, "policy_assignments")

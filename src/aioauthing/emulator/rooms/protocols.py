@@ -130,19 +130,6 @@ def _both(method: str, path: str) -> Callable[[Handler], Handler]:
     return register
 
 
-@_both("GET", "/auth")
-def authorize_page(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
-    """The browser sign-in page; tests sign in through ``POST /__emulator__/oidc/authorize``."""
-    client_id = call.query.get("client_id", "")
-    if not client_id or ctx.state.pool_by_app_id(client_id) is None:
-        raise OAuthFailure("invalid_client", "unknown client_id")
-    return HTMLResponse(
-        "<!doctype html><title>aioauthing emulator sign-in</title>"
-        f"<p>Application {escape(client_id)}: the emulator has no interactive sign-in. "
-        "Send this URL with a user to <code>POST /__emulator__/oidc/authorize</code>.</p>"
-    )
-
-
 @_both("POST", "/token")
 def token(ctx: RequestContext, call: RestCall, protocol: str) -> Response:
     form = _form(call)
@@ -295,19 +282,6 @@ def _redeem(ctx: RequestContext, app_id: str, ticket: str, service: str) -> dict
 
 def _username(user: dict[str, Any]) -> str:
     return str(user.get("username") or user.get("email") or user["id"])
-
-
-@rest_route("GET", "/cas-idp/{appId}")
-def cas_login_page(ctx: RequestContext, call: RestCall) -> Any:
-    """The browser login page; tests get tickets from ``POST /__emulator__/cas/login``."""
-    app_id = call.path_params["appId"]
-    if ctx.state.pool_by_app_id(app_id) is None:
-        return JSONResponse(error_payload("APP_NOT_FOUND"), status_code=404)
-    return HTMLResponse(
-        "<!doctype html><title>aioauthing emulator CAS login</title>"
-        f"<p>CAS application {escape(app_id)}: the emulator has no interactive login. "
-        "Ask <code>POST /__emulator__/cas/login</code> for a ticket.</p>"
-    )
 
 
 @rest_route("GET", "/cas-idp/{appId}/validate")

@@ -17,6 +17,7 @@ import segno
 
 from ..context import RequestContext
 from ..errors import AuthingBizError, biz
+from ..oauth import account_active
 from ..registry import RestCall, rest_route
 from ..state import Pool, format_date
 from .mfa import mfa_gate
@@ -148,7 +149,7 @@ def confirm_code(
     elif user_id is not None and entry["userId"] != user_id:
         raise biz("QRCODE_SCANNED_BY_OTHER")
     user = pool.users[entry["userId"]]
-    if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+    if not account_active(user):
         raise biz("USER_LOCKED")
     try:
         mfa_gate(ctx, pool, user)

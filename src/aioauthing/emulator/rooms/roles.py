@@ -7,9 +7,12 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import biz
+from ..generic import extend
 from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool
-from ..store import DEFAULT_NAMESPACE, ok, page, records, save
+from ..store import DEFAULT_NAMESPACE, json_body, ok, page, records, save
+from ..users import user_view
+from .policies import retarget
 
 
 def _user_ids(pool: Pool, ids: list[str] | None) -> list[str]:
@@ -71,18 +74,20 @@ def role_codes_of(pool: Pool, user_id: str, namespace: str | None) -> list[str]:
 
 def _targets(pool: Pool, args: dict[str, Any]) -> dict[str, list[str]]:
     """The users, groups and org nodes (by code) named by assignRole / revokeRole."""
-    groups = records(pool, "groups")
-    node_codes = {n.get("code") for n in records(pool, "nodes").values()}
+    groups, nodes = records(pool, "groups"), records(pool, "nodes")
     for code in args.get("groupCodes") or []:
         if code not in groups:
             raise biz("GROUP_NOT_FOUND")
-    for code in args.get("nodeCodes") or []:
-        if code not in node_codes:
+    node_ids = []  # nodes by id (what the official org.add_roles sends) or code; held by id
+    for ref in args.get("nodeCodes") or []:
+        node = nodes.get(ref) or next((n for n in nodes.values() if n.get("code") == ref), None)
+        if node is None:
             raise biz("NODE_NOT_FOUND")
+        node_ids.append(node["id"])
     targets = {
         "userIds": _user_ids(pool, args.get("userIds")),
         "groupCodes": list(args.get("groupCodes") or []),
-        "nodeCodes": list(args.get("nodeCodes") or []),
+        "nodeCodes": node_ids,
     }
     if not any(targets.values()):
         raise biz("PARAMS_REQUIRED", names="userIds、groupCodes 或 nodeCodes")
@@ -131,7 +136,7 @@ def user_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
 
 @resolver("Node.roles")
 def node_roles(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    roles = roles_held(ctx.pool, "nodeCodes", parent.get("code") or "", args.get("namespace"))
+    roles = roles_held(ctx.pool, "nodeCodes", parent["id"], args.get("namespace"))
     return page(roles, 1, len(roles))
 
 
@@ -143,3 +148,41 @@ def has_role(ctx: RequestContext, call: RestCall) -> Any:
         raise biz("USER_NOT_FOUND")
     codes = role_codes_of(pool, user_id, call.query.get("namespace"))
     return Envelope(call.query.get("code") in codes, message="获取成功")
+
+
+_SEARCHED = ("username", "nickname", "name", "phone", "email")
+
+
+@rest_route("POST", "/api/v2/roles/roleUsers")
+def find_role_users(ctx: RequestContext, call: RestCall) -> Any:
+    """JS ``roles.findUsers``: holders of a role whose name, phone or email contains ``search``."""
+    pool = ctx.require_management()
+    body = json_body(call)
+    role = _role(pool, body.get("namespace") or DEFAULT_NAMESPACE, body.get("code"))
+    search = str(body.get("search") or "").casefold()
+    found = [
+        user_view(pool.users[user_id])
+        for user_id in role.get("userIds") or []
+        if user_id in pool.users
+        and (
+            not search
+            or any(search in str(pool.users[user_id].get(f) or "").casefold() for f in _SEARCHED)
+        )
+    ]
+    try:
+        number, limit = int(body.get("page") or 1), int(body.get("limit") or 10)
+    except (TypeError, ValueError) as exc:
+        raise biz("PAGE_NOT_INTEGER") from exc
+    return page(found, number, limit)
+
+
+def _follow_role(ctx: RequestContext, pool: Pool, old: dict[str, Any], new: Any) -> None:
+    """Policy assignments follow a renamed role; a deleted role's assignments and custom data go."""
+    if new is not None and new["code"] == old["code"]:
+        return
+    retarget(ctx, pool, "ROLE", old["code"], None if new is None else new["code"], old["namespace"])
+    if new is None and records(pool, "udv").pop(f"ROLE/{old['id']}", None) is not None:
+        save(ctx, pool, "udv")
+
+
+extend("Role", after=_follow_role)

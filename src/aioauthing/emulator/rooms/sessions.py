@@ -48,13 +48,14 @@ def logout(ctx: RequestContext, call: RestCall) -> Any:
 
 @rest_route("GET", "/logout")
 def logout_user(ctx: RequestContext, call: RestCall) -> Any:
-    """Management: log ``userId`` out everywhere (200 even for unknown ids, as Authing does)."""
+    """Management: log ``userId`` out everywhere (2004 for an unknown id or another pool's)."""
     pool = ctx.require_management()
     user_id = call.query.get("userId")
     if not user_id:
         raise biz("PARAM_MISSING", name="userId")
     user = pool.users.get(user_id)
-    if user is not None:
-        user["_tokens"] = {}
-        ctx.state.put_user(pool, user)
+    if user is None:
+        raise biz("USER_NOT_FOUND")
+    user["_tokens"] = {}
+    ctx.state.put_user(pool, user)
     return Envelope(message="退出成功")

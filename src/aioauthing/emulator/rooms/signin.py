@@ -7,6 +7,7 @@ from typing import Any
 from ..audit import record_user_action
 from ..context import RequestContext
 from ..errors import biz, error_payload
+from ..oauth import account_active
 from ..passwords import verify_password
 from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
@@ -42,7 +43,7 @@ def login(
     password is reset; a user flagged ``_forceResetPassword`` gets 2058 and a force-reset token;
     a login that needs MFA gets 1636 and an MFA token (:mod:`.mfa`) unless ``mfa_passed``.
     """
-    if user.get("blocked") or user.get("status") in ("Suspended", "Archived"):
+    if not account_active(user):
         raise biz("USER_LOCKED")
     if user.get("_resetPasswordOnFirstLogin"):
         token = issue_reset_token(ctx, pool, user, "first-login")

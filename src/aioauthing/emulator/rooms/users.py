@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from starlette.responses import JSONResponse
+
+from ..audit import entries
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import Envelope, RestCall, resolver, rest_route
@@ -21,8 +24,11 @@ from ..users import (
     set_password,
     user_view,
 )
+from .account import check_password_strength
+from .acl import resources_of
 from .custom_data import typed_entry
 from .orgs import subtree_members
+from .roles import roles_held
 
 MAX_BATCH = 80
 
@@ -118,10 +124,9 @@ def get_user(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
         if user_id not in (None, caller["id"]):
             raise biz("NO_PERMISSION")
         return user_view(caller)
-    if not user_id:
-        raise biz("USER_NOT_FOUND")
-    user = pool.users.get(user_id)
-    return user_view(user) if user else None
+    # Management: an unknown id (or another pool's) is 2004, not null, so that chained reads
+    # (``user(id).roles``, ``.groups``, ...) fail as Authing's do instead of answering nothing.
+    return user_view(_get(pool, user_id))
 
 
 @resolver("Query.users")
@@ -152,6 +157,17 @@ def user_batch(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
         if user is not None:
             found.append(user_view(user))
     return found
+
+
+@rest_route("POST", "/api/v2/users/batch")
+def rest_user_batch(ctx: RequestContext, call: RestCall) -> Any:
+    """JS ``users.batch``: ``{ids, type, withCustomData}``, the same lookup as ``userBatch``."""
+    body = call.body if isinstance(call.body, dict) else {}
+    ids = body.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise biz("NOT_STRING_LIST", name="ids")
+    found = user_batch(ctx, None, {"ids": ids, "type": body.get("type")})
+    return Envelope([_rest_view(u, bool(body.get("withCustomData"))) for u in found])
 
 
 def _find(pool: Pool, args: dict[str, Any]) -> dict[str, Any] | None:
@@ -296,14 +312,10 @@ def login_status(ctx: RequestContext, call: RestCall) -> Any:
 @rest_route("POST", "/api/v2/users/kick")
 def kick(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
-    ids = call.body.get("userIds") if isinstance(call.body, dict) else None
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise biz("NOT_STRING_LIST", name="userIds")
-    for user_id in ids:
-        user = pool.users.get(user_id)
-        if user is not None:
-            user["_tokens"] = {}
-            ctx.state.put_user(pool, user)
+    ids = _id_list(call, "userIds")
+    for user in [_get(pool, user_id) for user_id in ids]:  # all known, or nothing changes
+        user["_tokens"] = {}
+        ctx.state.put_user(pool, user)
     return Envelope(message="强制下线成功")
 
 
@@ -315,3 +327,239 @@ def detail(ctx: RequestContext, call: RestCall) -> Any:
         raise biz("USER_NOT_FOUND")
     with_custom = call.query.get("with_custom_data", "") in _TRUE
     return Envelope(_rest_view(user, with_custom), message="获取成功")
+
+
+def _id_list(call: RestCall, key: str) -> list[str]:
+    ids = call.body.get(key) if isinstance(call.body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise biz("NOT_STRING_LIST", name=key)
+    return ids
+
+
+# ---------------------------------------------------------------- account status
+# ``Suspended``, ``Resigned`` (and ``Archived``) accounts cannot log in, and their existing
+# tokens are refused (``RequestContext._valid_token``) until ``activate`` sets ``Activated``:
+# tokens are kept, so those not yet expired work again.
+def _set_status(ctx: RequestContext, pool: Pool, users: list[dict[str, Any]], status: str) -> None:
+    for user in users:
+        previous = copy.copy(user)
+        changed = {**user, "status": status, "updatedAt": format_date(pool.now())}
+        ctx.state.put_user(pool, changed, previous=previous)
+
+
+def _status_route(status: str, message: str) -> Any:
+    def handler(ctx: RequestContext, call: RestCall) -> Any:
+        pool = ctx.require_management()
+        _set_status(ctx, pool, [_get(pool, call.path_params["userId"])], status)
+        return Envelope(message=message)
+
+    return handler
+
+
+rest_route("POST", "/api/v2/users/{userId}/suspend")(_status_route("Suspended", "停用账号成功"))
+rest_route("POST", "/api/v2/users/{userId}/activate")(_status_route("Activated", "解除停用成功"))
+rest_route("POST", "/api/v2/users/{userId}/resign")(_status_route("Resigned", "离职成功"))
+
+
+def _v3_ok(message: str) -> JSONResponse:
+    """A V3 answer (``statusCode`` instead of ``code``; no ``apiCode`` on success)."""
+    return JSONResponse({"statusCode": 200, "message": message, "data": {"success": True}})
+
+
+@rest_route("POST", "/api/v3/resign-user")
+def resign_user_v3(ctx: RequestContext, call: RestCall) -> Any:
+    """JS ``users.resignUser``: the V3 route, answering a V3 envelope."""
+    pool = ctx.require_management()
+    user_id = call.body.get("userId") if isinstance(call.body, dict) else None
+    if not isinstance(user_id, str) or not user_id:
+        raise biz("PARAM_MISSING", name="userId")
+    _set_status(ctx, pool, [_get(pool, user_id)], "Resigned")
+    return _v3_ok("离职成功")
+
+
+@rest_route("POST", "/api/v3/resign-user-batch")
+def resign_users_v3(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    users = [_get(pool, user_id) for user_id in _id_list(call, "userIds")]
+    _set_status(ctx, pool, users, "Resigned")
+    return _v3_ok("离职成功")
+
+
+# ---------------------------------------------------------------- filter, identities, counts
+def _matches(user: dict[str, Any], condition: Any) -> bool:
+    if not isinstance(condition, dict) or not isinstance(condition.get("key"), str):
+        raise biz("FILTER_ITEM_KEY")
+    value, wanted = user.get(condition["key"]), condition.get("value")
+    if condition.get("op") == "contains":
+        return str(wanted).lower() in str(value or "").lower()
+    return bool(value == wanted)
+
+
+@rest_route("POST", "/api/v2/users/filter")
+def filter_users(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    body = call.body if isinstance(call.body, dict) else {}
+    conditions = body.get("filter") or []
+    if not isinstance(conditions, list):
+        raise biz("NOT_LIST", name="filter")
+    found = [u for u in pool.users.values() if all(_matches(u, c) for c in conditions)]
+    return Envelope(paginate(found, body.get("page"), body.get("limit")), message="获取成功")
+
+
+def _identity_body(call: RestCall) -> dict[str, Any]:
+    body = call.body if isinstance(call.body, dict) else {}
+    for key in ("userId", "identifier", "extIdpId"):
+        if not isinstance(body.get(key), str) or not body[key]:
+            raise biz("PARAM_MISSING", name=key)
+    return body
+
+
+@rest_route("POST", "/api/v2/users/identity/link")
+def link_identity(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    body = _identity_body(call)
+    if not isinstance(body.get("userIdInIdp"), str) or not body["userIdInIdp"]:
+        raise biz("PARAM_MISSING", name="userIdInIdp")
+    user = dict(_get(pool, body["userId"]))
+    identities = [
+        i
+        for i in user.get("identities") or []
+        if (i.get("extIdpId"), i.get("userIdInIdp")) != (body["extIdpId"], body["userIdInIdp"])
+    ]
+    identities.append(
+        {
+            "openid": body["userIdInIdp"],
+            "userIdInIdp": body["userIdInIdp"],
+            "userInfoInIdp": None,
+            "userId": user["id"],
+            "connectionId": body["identifier"],
+            "extIdpId": body["extIdpId"],
+            "isSocial": bool(body.get("isSocial")),
+            "provider": body.get("type") or body["identifier"],
+            "type": body.get("type") or "generic",
+            "userPoolId": pool.id,
+            "accessToken": None,
+            "refreshToken": None,
+        }
+    )
+    user["identities"] = identities
+    ctx.state.put_user(pool, user)
+    return Envelope(message="绑定成功")
+
+
+@rest_route("POST", "/api/v2/users/identity/unlink")
+def unlink_identity(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    body = _identity_body(call)
+    user = dict(_get(pool, body["userId"]))
+    user["identities"] = [
+        i for i in user.get("identities") or [] if i.get("extIdpId") != body["extIdpId"]
+    ]
+    ctx.state.put_user(pool, user)
+    return Envelope(message="解绑成功")
+
+
+def _app(pool: Pool, call: RestCall) -> str:
+    app_id = call.query.get("appId") or ""
+    if app_id != pool.app_id and app_id not in records(pool, "applications"):
+        raise biz("APP_NOT_FOUND")
+    return app_id
+
+
+def _app_users(pool: Pool, app_id: str) -> set[str]:
+    return {
+        e["userId"]
+        for e in entries(pool, "userAction")
+        if e.get("eventType") == "login" and e.get("appId") == app_id and e["userId"] in pool.users
+    }
+
+
+@rest_route("GET", "/api/v2/analysis/total-login-count")
+def app_login_user_count(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    return Envelope(len(_app_users(pool, _app(pool, call))), message="获取成功")
+
+
+@rest_route("GET", "/api/v2/analysis/exist-defined-field-count")
+def udf_field_user_count(ctx: RequestContext, call: RestCall) -> Any:
+    pool = ctx.require_management()
+    key = call.query.get("definedFieldKey")
+    if not key:
+        raise biz("PARAM_MISSING", name="definedFieldKey")
+    users = [pool.users[u] for u in _app_users(pool, _app(pool, call))]
+    count = sum(1 for u in users if any(e["key"] == key for e in u.get("customData") or []))
+    return Envelope(count, message="获取成功")
+
+
+# ---------------------------------------------------------------- passwords and permissions
+@rest_route("POST", "/api/v2/password/check")
+def password_check(ctx: RequestContext, call: RestCall) -> Any:
+    ctx.require_management()
+    password = call.body.get("password") if isinstance(call.body, dict) else None
+    if not isinstance(password, str):
+        raise biz("PARAM_MISSING", name="password")
+    return Envelope(check_password_strength(ctx, None, {"password": password}), message="检测成功")
+
+
+def _permission_body(call: RestCall, key: str) -> tuple[dict[str, Any], str, Any]:
+    body = call.body if isinstance(call.body, dict) else {}
+    for name in ("userId", "namespace"):
+        if not isinstance(body.get(name), str) or not body[name]:
+            raise biz("PARAM_MISSING", name=name)
+    return body, body["namespace"], body.get(key)
+
+
+def _covers(pattern: str, value: str) -> bool:
+    """A granted code covers ``value``: equal, ``*``, or a prefix wildcard (``books:*``)."""
+    return pattern in ("*", value) or (pattern.endswith("*") and value.startswith(pattern[:-1]))
+
+
+def _grants(pool: Pool, user_id: str, namespace: str) -> list[dict[str, Any]]:
+    _get(pool, user_id)
+    items: list[dict[str, Any]] = resources_of(pool, "USER", user_id, namespace, None)["list"]
+    return items
+
+
+@rest_route("POST", "/api/v2/acl/check-resource-permission-batch")
+def check_resource_permission_batch(ctx: RequestContext, call: RestCall) -> Any:
+    """Each asked resource code with the actions the user has on it (granted to the user or
+    inherited; a grant on ``books:*`` or ``*`` covers ``books:1``), in the order asked."""
+    pool = ctx.require_management()
+    body, namespace, resources = _permission_body(call, "resources")
+    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
+        raise biz("NOT_STRING_LIST", name="resources")
+    grants = _grants(pool, body["userId"], namespace)
+    answer = []
+    for code in resources:
+        actions: list[str] = []
+        for grant in grants:
+            if _covers(grant["code"], code):
+                actions += [a for a in grant.get("actions") or [] if a not in actions]
+        answer.append({"code": code, "actions": actions})
+    return Envelope(answer, message="获取成功")
+
+
+@rest_route("POST", "/api/v2/acl/get-authorized-resources-of-resource-kind")
+def authorized_resources_of_kind(ctx: RequestContext, call: RestCall) -> Any:
+    """The user's grants on ``resource`` (``books``: ``books`` itself and ``books:...``)."""
+    pool = ctx.require_management()
+    body, namespace, kind = _permission_body(call, "resource")
+    if not isinstance(kind, str) or not kind:
+        raise biz("PARAM_MISSING", name="resource")
+    grants = _grants(pool, body["userId"], namespace)
+    found = [
+        {"code": g["code"], "actions": g.get("actions") or []}
+        for g in grants
+        if g["code"] == kind or g["code"].startswith(f"{kind}:")
+    ]
+    return Envelope(found, message="获取成功")
+
+
+@rest_route("GET", "/api/v2/users/{userId}/roles")
+def rest_user_roles(ctx: RequestContext, call: RestCall) -> Any:
+    """Go ``GetUserRoleList``: the user's roles of one permission group, as ``user(id).roles``."""
+    pool = ctx.require_management()
+    user = _get(pool, call.path_params["userId"])
+    namespace = call.query.get("namespace") or DEFAULT_NAMESPACE
+    roles = roles_held(pool, "userIds", user["id"], namespace)
+    return Envelope({"totalCount": len(roles), "list": roles}, message="获取成功")
