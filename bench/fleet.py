@@ -194,7 +194,7 @@ def import_run(
 
 
 def _redis_calls(url: str) -> int:
-    """Commands Redis has served so far (``INFO commandstats``; the INFO itself included)."""
+    """Commands Redis has run so far (``INFO commandstats``: those run inside scripts count too)."""
     import redis
 
     client = redis.Redis.from_url(url)
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> None:
                 )
         print(
             f"\n{'procs':>5}  {'mode':<7} {'requests/user':<20} {'client CPU ms/user':<20} "
-            f"{'emulator CPU ms/req':<20} {'redis CPU ms/user':<20} redis calls/user"
+            f"{'emulator CPU ms/req':<20} {'redis CPU ms/user':<20} redis commands/user"
         )
         for procs, mode, runs in table:
             print(
