@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,10 @@ class EmulatorProcess:
 
 
 @contextmanager
-def emulator_subprocess(*extra: str) -> Iterator[EmulatorProcess]:
+def emulator_subprocess(
+    *extra: str, env: Mapping[str, str] | None = None
+) -> Iterator[EmulatorProcess]:
+    """An emulator process (``env`` added to this environment, e.g. another tree's PYTHONPATH)."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -46,6 +49,7 @@ def emulator_subprocess(*extra: str) -> Iterator[EmulatorProcess]:
         ],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, **env} if env else None,
     )
     try:
         assert proc.stdout is not None

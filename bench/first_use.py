@@ -62,8 +62,8 @@ def main() -> None:
         variants["official"] = [official, "-c", OFFICIAL]
     print(f"first use, whole processes ({machine()} at start; {RUNS} alternating rounds)")
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
-    for cmd in variants.values():  # warm the .pyc caches
-        run_measured(cmd)
+    for cmd in variants.values():  # warm the .pyc caches (an installed package has them)
+        run_measured(cmd, env={"PYTHONDONTWRITEBYTECODE": ""})
     for _ in range(RUNS):
         for name, cmd in variants.items():
             measured = run_measured(cmd)

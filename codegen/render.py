@@ -214,12 +214,20 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
     files["__init__.py"] = env.get_template("init.py.jinja").render(
         sources=all_sources, modules=sorted(modules)
     )
+    groups = _model_groups(spec)
     files["models.py"] = env.get_template("models.py.jinja").render(
         sources=model_sources,
-        t=TypeNamer(spec, ""),
         models=list(spec.models.values()),
         enums=list(spec.enums.values()),
+        groups=sorted(groups.items()),
     )
+    for module, group in groups.items():
+        files[f"{module}.py"] = env.get_template("models_group.py.jinja").render(
+            sources=[f"spec/{group[0].source}"],
+            source=f"``spec/{group[0].source}``",
+            t=namer,
+            models=group,
+        )
     files["operations.py"] = env.get_template("operations.py.jinja").render(
         sources=all_sources, operations=spec.operations
     )
@@ -275,6 +283,17 @@ def render(spec: Spec, spec_dir: Path) -> dict[str, str]:
         json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     )
     return files
+
+
+def _model_groups(spec: Spec) -> dict[str, list[ModelDef]]:
+    """Generated module (``_models_<spec file>``, ``models/`` left out) -> the models that spec
+    file declares, in declaration order: ``models.py`` loads one when one of them is touched."""
+    groups: dict[str, list[ModelDef]] = {}
+    for model in spec.models.values():
+        stem = model.source.removeprefix("models/").removesuffix(".yaml")
+        stem = stem.replace("/", "_").replace("-", "_")
+        groups.setdefault(f"_models_{stem}", []).append(model)
+    return groups
 
 
 def _header_lines(sources: list[str]) -> list[str]:

@@ -7,7 +7,6 @@ surface grows, while type checkers and IDEs still see every name.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.util
 import sys
 import types
@@ -34,16 +33,20 @@ class _DeferredHttpxCli(types.ModuleType):
         return getattr(real, name)
 
 
-class _HttpxCliFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _HttpxCliFinder:
     """Answers the import of ``httpx._main`` (and nothing else) with the stand-in, only when
-    httpx imports it: until then nothing is added to ``sys.modules``."""
+    httpx imports it: until then nothing is added to ``sys.modules``.
+
+    A finder and loader by protocol, not by ``importlib.abc`` (whose import loads
+    ``importlib.resources``, pathlib and zipfile: a tenth of ``import aioauthing``)."""
 
     active = True
 
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
         if name != "httpx._main" or not _HttpxCliFinder.active:
             return None
-        return importlib.util.spec_from_loader(name, self)
+        # typeshed's LoaderProtocol also wants load_module, the deprecated loader method
+        return importlib.util.spec_from_loader(name, self)  # type: ignore[arg-type]
 
     def create_module(self, spec: Any) -> types.ModuleType:
         return _DeferredHttpxCli(spec.name)

@@ -65,7 +65,7 @@ def test_client_auth_operation_renders_its_descriptor_and_method(
     # Client-option parameters are keyword-only and omitted unless given.
     assert "redirect_uri: str | Unset = UNSET," in api
     assert 'if protocol is not UNSET:\n            path_params["protocol"] = protocol' in api
-    models = (out / "models.py").read_text(encoding="utf-8")
+    models = "".join(p.read_text(encoding="utf-8") for p in sorted(out.glob("_models_*.py")))
     assert 'access_token: str = attrs.field(repr=False, metadata={"wire": "access_token"})' in (
         models
     )

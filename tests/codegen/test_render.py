@@ -74,15 +74,16 @@ def test_changing_one_field_changes_model_documents_and_sdl_only(
     changed = {name for name in before if before[name] != after[name]}
     # manifest.json records the spec's hash; operations.py holds the document texts
     # (documents.json is not a generated file: it is what `python -m codegen documents` prints).
+    # models.py only names the models; the spec file's own module defines them.
     assert changed == {
-        "models.py",
+        "_models_models.py",
         "schema.graphql",
         "documents.json",
         "operations.py",
         "manifest.json",
     }
     assert not (tmp_path / "after" / "documents.json").exists()
-    assert "nickname: str | None" in after["models.py"]
+    assert "nickname: str | None" in after["_models_models.py"]
     assert "    nickname\n" in json.loads(after["documents.json"])["pet"]
 
 

@@ -76,7 +76,7 @@ def _problems(spec_dir: Path) -> list[str]:
 def test_value_fields_are_typed_and_carry_their_role(spec_dir: Path, tmp_path: Path) -> None:
     (spec_dir / "tags.yaml").write_text(TAGS, encoding="utf-8")
     code = _generated(spec_dir, tmp_path / "g")
-    models, api = code["models.py"], code["tags.py"]
+    models, api = code["_models_tags.py"], code["tags.py"]
     assert "from aioauthing.runtime.custom_data import CustomInput, CustomValue" in models
     assert (
         'value: CustomValue = attrs.field(default=None, metadata={"wire": "value", "udv": "value"})'
@@ -89,7 +89,9 @@ def test_value_fields_are_typed_and_carry_their_role(spec_dir: Path, tmp_path: P
 
 
 def test_models_without_roles_import_nothing(spec_dir: Path, tmp_path: Path) -> None:
-    assert "custom_data" not in _generated(spec_dir, tmp_path / "g")["models.py"]
+    code = _generated(spec_dir, tmp_path / "g")
+    assert not any("custom_data" in code[name] for name in code if name.startswith("_models_"))
+    assert "custom_data" not in code["models.py"]
 
 
 @pytest.mark.parametrize(

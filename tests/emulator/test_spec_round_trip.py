@@ -161,7 +161,7 @@ def test_a_field_and_operations_added_to_the_spec_work_in_sdk_and_emulator(tmp_p
     (spec / "management" / "functions_rest.yaml").write_text(REST_FACE, encoding="utf-8")
     package = tmp_path / "pkg"
     generate(spec, package / "generated", coverage=None)
-    assert "employee_number" in (package / "generated" / "models.py").read_text()
+    assert "employee_number" in (package / "generated" / "_models_user.py").read_text()
 
     child = subprocess.run(
         [sys.executable, "-c", CHILD, str(package)],

@@ -382,3 +382,11 @@ async def test_capture_raw_is_task_local() -> None:
     assert raws[0].request_id == "rid-9"
     assert raws[0].status_code == 200
     assert raws[0].attempts == 1
+
+
+def test_sdk_version_is_the_packaged_version() -> None:
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).parents[2] / "pyproject.toml"
+    assert tomllib.loads(pyproject.read_text())["project"]["version"] == SDK_VERSION

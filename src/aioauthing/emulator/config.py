@@ -42,7 +42,7 @@ class EmulatorConfig:
     directory: Sequence[DirectoryUser] = ()
     """LDAP / AD users every pool starts with (see :mod:`.directory_config`; CLI ``--directory``)."""
     password_iterations: int | None = None
-    """PBKDF2 iterations of new password hashes (default 1,000, or
+    """PBKDF2 iterations of new password hashes (default 100, or
     ``$AIOAUTHING_EMULATOR_PASSWORD_ITERATIONS``): salted, and cheap enough for a test server."""
     public_url: str | None = None
     """Base URL announced in settings and token ``iss``; default ``http://{host}:{port}``."""

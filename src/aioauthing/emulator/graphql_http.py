@@ -8,6 +8,8 @@ from collections.abc import Awaitable
 from inspect import isawaitable
 from typing import Any, TypeGuard
 
+from graphql.error import located_error
+from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import is_awaitable as _is_awaitable
 from graphql.utilities import get_operation_ast
 
@@ -32,6 +34,7 @@ from graphql import (
 from . import jsonutil
 from .context import RequestContext
 from .errors import AuthingBizError, error_payload
+from .graphql_plan import Irregular, PlannedExecutor, Plans, QueryPlan, query_plan, root_type_of
 
 __all__ = ["GraphQLService", "error_body"]
 
@@ -168,16 +171,25 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     return out
 
 
+_Prepared = tuple[
+    DocumentNode | None, list[GraphQLError], Plans, dict[str | None, QueryPlan | None]
+]
+"""A document (``None`` if it cannot run), its validation errors, its completion plans, its
+query plans by operation name."""
+
+
 class GraphQLService:
     """Executes documents against the served schema; parsed+validated documents are cached."""
 
     def __init__(self, schema: GraphQLSchema) -> None:
         self.schema = schema
-        self._cache: OrderedDict[str, tuple[DocumentNode | None, list[GraphQLError]]] = (
-            OrderedDict()
-        )
+        self._cache: OrderedDict[str, _Prepared] = OrderedDict()
 
     def prepare(self, text: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
+        document, errors, _plans, _queries = self._prepared(text)
+        return document, errors
+
+    def _prepared(self, text: str) -> _Prepared:
         cached = self._cache.get(text)
         if cached is not None:
             self._cache.move_to_end(text)
@@ -185,14 +197,14 @@ class GraphQLService:
         try:
             document: DocumentNode | None = parse(text, max_tokens=_MAX_TOKENS)
         except GraphQLError as exc:
-            entry: tuple[DocumentNode | None, list[GraphQLError]] = (None, [exc])
+            entry: _Prepared = (None, [exc], {}, {})
         else:
             assert document is not None
             too_costly = _cost_error(document)
             if too_costly is not None:
-                entry = (None, [too_costly])
+                entry = (None, [too_costly], {}, {})
             else:
-                entry = (document, list(validate(self.schema, document)))
+                entry = (document, list(validate(self.schema, document)), {}, {})
         self._cache[text] = entry
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -225,12 +237,22 @@ class GraphQLService:
         operation_name = payload.get("operationName")
         if operation_name is not None and not isinstance(operation_name, str):
             return 400, error_body("OPERATION_NAME_NOT_STRING")
-        document, errors = self.prepare(payload["query"])
+        document, errors, plans, queries = self._prepared(payload["query"])
         if document is None or errors:
             return 200, {"errors": [_format_error(e) for e in errors]}
         operation = get_operation_ast(document, operation_name)
         if operation is not None and operation.operation.value == "subscription":
             return 200, error_body("SUBSCRIPTION_NOT_SUPPORTED")
+        reuse: Any = None
+        if operation is not None:
+            try:
+                planned = queries[operation_name]
+            except KeyError:
+                planned = queries[operation_name] = query_plan(self.schema, document, operation)
+            if planned is not None:
+                answer, reuse = await self._run_planned(ctx, planned, operation, variables)
+                if answer is not None:
+                    return 200, answer
         result = execute(
             self.schema,
             document,
@@ -239,6 +261,9 @@ class GraphQLService:
             operation_name=operation_name,
             field_resolver=_field_resolver,
             is_awaitable=_fast_is_awaitable,
+            executor_class=PlannedExecutor,
+            plans=plans,
+            middleware=reuse,
         )
         if isawaitable(result):
             result = await result
@@ -257,3 +282,45 @@ class GraphQLService:
         if data is not None or not result.errors:
             body["data"] = data
         return 200, body
+
+    async def _run_planned(
+        self,
+        ctx: RequestContext,
+        planned: QueryPlan,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+    ) -> tuple[dict[str, Any] | None, Any]:
+        """The body of a planned query, or ``(None, middleware)`` for graphql-core to answer: its
+        variables did not coerce (nothing ran yet), or its value needs graphql-core's completion
+        (the middleware hands graphql-core the value already resolved: the resolver runs once)."""
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), variables, max_errors=50
+        )
+        if isinstance(coerced, list):
+            return None, None
+        key, node, field = planned.key, planned.node, planned.field
+        try:
+            args = get_argument_values(field, node, coerced) if field.args or node.arguments else {}
+            value = planned.resolve(ctx, None, args)
+            if isawaitable(value):
+                value = await value
+        except Exception as exc:  # what graphql-core answers for a failing root field
+            return {
+                "errors": [_format_error(located_error(exc, [node], [key]))],
+                "data": {key: None},
+            }, None
+        if value is None and not planned.non_null:
+            return {"data": {key: None}}, None
+        if value is not None:
+            try:
+                return {"data": {key: planned.complete(value)}}, None
+            except Irregular:
+                pass
+        root_type = root_type_of(self.schema, operation)
+
+        def resolved(next_: Any, root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+            if info.parent_type is root_type and info.path.prev is None:
+                return value
+            return next_(root, info, **args)
+
+        return None, [resolved]

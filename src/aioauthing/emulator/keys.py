@@ -17,6 +17,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .errors import biz
 
+try:  # GMP's modular exponentiation: ~7x CPython's pow for RSA-1024's 512-bit halves
+    from gmpy2 import powmod as _powmod
+except ImportError:  # pragma: no cover - gmpy2 comes with the [emulator] extra
+    _powmod = pow
+
 __all__ = ["KeyMaterial"]
 
 _MIN_PADDING = 8
@@ -128,7 +133,10 @@ class KeyMaterial:
             raise biz("PASSWORD_DECRYPT_FAILED") from exc
 
     def _raw_decrypt(self, raw: bytes) -> bytes | None:
-        """The RSA primitive (CRT), no padding removed; ``None`` for a value out of range."""
+        """The RSA primitive (CRT), no padding removed; ``None`` for a value out of range.
+
+        OpenSSL would take ~0.2 ms but cannot be asked for the raw primitive; CPython's ``pow``
+        takes ~2.3 ms (most of a password create), GMP's ~0.45 ms."""
         if not raw or len(raw) > self._key_bytes:
             return None
         c = int.from_bytes(raw, "big")
@@ -136,8 +144,8 @@ class KeyMaterial:
         n = numbers.public_numbers.n
         if c >= n:
             return None
-        m1 = pow(c, numbers.dmp1, numbers.p)
-        m2 = pow(c, numbers.dmq1, numbers.q)
+        m1 = int(_powmod(c, numbers.dmp1, numbers.p))
+        m2 = int(_powmod(c, numbers.dmq1, numbers.q))
         h = (numbers.iqmp * (m1 - m2)) % numbers.p
         m = m2 + h * numbers.q
         return m.to_bytes(self._key_bytes, "big")

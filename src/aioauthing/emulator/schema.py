@@ -52,6 +52,7 @@ def _wrap(fn: Resolver) -> Any:
         return fn(info.context, parent, args)
 
     resolve.__name__ = getattr(fn, "__name__", "resolve")
+    resolve.registered = fn  # type: ignore[attr-defined]  # called directly by query plans
     return resolve
 
 

@@ -27,6 +27,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # listening now: a client reading the settings line connects before uvicorn serves (queued
+    # in the backlog) instead of being refused while the server starts (seen under load)
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 

@@ -28,18 +28,174 @@
 
 Output models tolerate unknown fields and enum values; input models tell a field that was not
 given (``UNSET``, omitted on the wire) from ``None`` (sent as ``null``).
+
+The enums are defined here; each model loads on first use (PEP 562) from the module generated
+for the spec file that declares it, so touching ``models.User`` does not build every model.
 """
 
 from __future__ import annotations
 
-import builtins
 import enum
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from aioauthing.runtime.custom_data import CustomInput, CustomValue
-from aioauthing.runtime.operation import UNSET, Unset
+if TYPE_CHECKING:
+    from aioauthing.generated._models_auth_inputs import (
+        LoginByEmailInput as LoginByEmailInput,
+        RegisterByEmailInput as RegisterByEmailInput,
+        JwtTokenStatus as JwtTokenStatus,
+        JwtTokenStatusDetail as JwtTokenStatusDetail,
+        RegisterProfile as RegisterProfile,
+        UserDdfInput as UserDdfInput,
+        RegisterByUsernameInput as RegisterByUsernameInput,
+        RegisterByPhoneCodeInput as RegisterByPhoneCodeInput,
+        LoginByUsernameInput as LoginByUsernameInput,
+        LoginByPhoneCodeInput as LoginByPhoneCodeInput,
+        LoginByPhonePasswordInput as LoginByPhonePasswordInput,
+    )
+    from aioauthing.generated._models_auth_results import (
+        CheckPasswordStrengthResult as CheckPasswordStrengthResult,
+        SecurityLevel as SecurityLevel,
+        UploadedFile as UploadedFile,
+        SsoSession as SsoSession,
+    )
+    from aioauthing.generated._models_authentication_mfa import (
+        MfaAuthenticator as MfaAuthenticator,
+        MfaAssociation as MfaAssociation,
+    )
+    from aioauthing.generated._models_authentication_protocols import (
+        OidcTokenSet as OidcTokenSet,
+        TokenIntrospection as TokenIntrospection,
+    )
+    from aioauthing.generated._models_authentication_qrcode import (
+        QrCodeGenerated as QrCodeGenerated,
+        QrCodeUserInfo as QrCodeUserInfo,
+        QrCodeStatus as QrCodeStatus,
+    )
+    from aioauthing.generated._models_common import (
+        CommonMessage as CommonMessage,
+        AccessTokenRes as AccessTokenRes,
+    )
+    from aioauthing.generated._models_management_mfa import (
+        Mfa as Mfa,
+    )
+    from aioauthing.generated._models_management_orgs import (
+        OrgTreeNode as OrgTreeNode,
+    )
+    from aioauthing.generated._models_management_users import (
+        SuccessResult as SuccessResult,
+    )
+    from aioauthing.generated._models_management_users_extra import (
+        PasswordValidity as PasswordValidity,
+    )
+    from aioauthing.generated._models_mgmt_acl import (
+        Namespace as Namespace,
+        PaginatedNamespaces as PaginatedNamespaces,
+        ResourceAction as ResourceAction,
+        ResourceActionInput as ResourceActionInput,
+        Resource as Resource,
+        PaginatedResources as PaginatedResources,
+        AuthorizeResourceOpt as AuthorizeResourceOpt,
+    )
+    from aioauthing.generated._models_mgmt_policies import (
+        Policy as Policy,
+        PolicyStatement as PolicyStatement,
+        PolicyStatementCondition as PolicyStatementCondition,
+        PolicyAssignment as PolicyAssignment,
+        PaginatedPolicies as PaginatedPolicies,
+        PaginatedPolicyAssignments as PaginatedPolicyAssignments,
+        PolicyStatementInput as PolicyStatementInput,
+        PolicyStatementConditionInput as PolicyStatementConditionInput,
+    )
+    from aioauthing.generated._models_mgmt_tenants import (
+        Tenant as Tenant,
+        PaginatedTenants as PaginatedTenants,
+        TenantMember as TenantMember,
+        PaginatedTenantMembers as PaginatedTenantMembers,
+        TenantSsoPageSettingsInput as TenantSsoPageSettingsInput,
+        ExtIdp as ExtIdp,
+        ExtIdpConnection as ExtIdpConnection,
+        ExtIdpConnectionInput as ExtIdpConnectionInput,
+        BulkResourceInput as BulkResourceInput,
+    )
+    from aioauthing.generated._models_mgmt_userpool import (
+        UserPool as UserPool,
+        UserPoolType as UserPoolType,
+        PasswordUpdatePolicyConfig as PasswordUpdatePolicyConfig,
+        LoginPasswordFailCheckConfig as LoginPasswordFailCheckConfig,
+        QrcodeLoginStrategy as QrcodeLoginStrategy,
+        App2WxappLoginStrategy as App2WxappLoginStrategy,
+        CustomSmsProvider as CustomSmsProvider,
+        FrequentRegisterCheckConfig as FrequentRegisterCheckConfig,
+        LoginFailCheckConfig as LoginFailCheckConfig,
+        ChangePhoneStrategy as ChangePhoneStrategy,
+        ChangeEmailStrategy as ChangeEmailStrategy,
+        RegisterWhiteListConfig as RegisterWhiteListConfig,
+        UpdateUserpoolInput as UpdateUserpoolInput,
+        PasswordUpdatePolicyInput as PasswordUpdatePolicyInput,
+        LoginPasswordFailCheckConfigInput as LoginPasswordFailCheckConfigInput,
+        QrcodeLoginStrategyInput as QrcodeLoginStrategyInput,
+        App2WxappLoginStrategyInput as App2WxappLoginStrategyInput,
+        CustomSmsProviderInput as CustomSmsProviderInput,
+        FrequentRegisterCheckConfigInput as FrequentRegisterCheckConfigInput,
+        LoginFailCheckConfigInput as LoginFailCheckConfigInput,
+        ChangePhoneStrategyInput as ChangePhoneStrategyInput,
+        ChangeEmailStrategyInput as ChangeEmailStrategyInput,
+        RegisterWhiteListConfigInput as RegisterWhiteListConfigInput,
+        WhiteList as WhiteList,
+        UserPoolEnv as UserPoolEnv,
+        AuditLog as AuditLog,
+        PaginatedAuditLogs as PaginatedAuditLogs,
+        PrincipalDetail as PrincipalDetail,
+    )
+    from aioauthing.generated._models_mgmt_users import (
+        SearchUserDepartmentOpt as SearchUserDepartmentOpt,
+        SearchUserGroupOpt as SearchUserGroupOpt,
+        SearchUserRoleOpt as SearchUserRoleOpt,
+        FindUserByIdentityInput as FindUserByIdentityInput,
+        UserLoginStatus as UserLoginStatus,
+        UserTenants as UserTenants,
+    )
+    from aioauthing.generated._models_shared_application import (
+        Application as Application,
+        PaginatedApplications as PaginatedApplications,
+    )
+    from aioauthing.generated._models_shared_org import (
+        Node as Node,
+        Org as Org,
+        PaginatedOrgs as PaginatedOrgs,
+        UserDepartment as UserDepartment,
+        PaginatedDepartments as PaginatedDepartments,
+    )
+    from aioauthing.generated._models_shared_rbac import (
+        Role as Role,
+        PaginatedRoles as PaginatedRoles,
+        Group as Group,
+        PaginatedGroups as PaginatedGroups,
+        AuthorizedResource as AuthorizedResource,
+        PaginatedAuthorizedResources as PaginatedAuthorizedResources,
+    )
+    from aioauthing.generated._models_shared_udv import (
+        UserDefinedData as UserDefinedData,
+        UserDefinedDataMap as UserDefinedDataMap,
+        UserDefinedField as UserDefinedField,
+        UserDefinedDataInput as UserDefinedDataInput,
+        SetUdfValueBatchInput as SetUdfValueBatchInput,
+    )
+    from aioauthing.generated._models_shared_user import (
+        RefreshToken as RefreshToken,
+    )
+    from aioauthing.generated._models_user import (
+        User as User,
+        Identity as Identity,
+        UserCustomData as UserCustomData,
+        PaginatedUsers as PaginatedUsers,
+    )
+    from aioauthing.generated._models_user_inputs import (
+        CreateUserInput as CreateUserInput,
+        UpdateUserInput as UpdateUserInput,
+        CreateUserIdentityInput as CreateUserIdentityInput,
+    )
 
 __all__ = [
     "AccessTokenRes",
@@ -353,2537 +509,131 @@ class UserStatus(enum.StrEnum):
     """Archived."""
 
 
-@attrs.define(slots=True, kw_only=True)
-class MfaAuthenticator:
-    """A TOTP authenticator bound to the user."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Unique id."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """When it was bound."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last change."""
-    user_id: str | None = attrs.field(default=None, metadata={"wire": "userId"})
-    """Owner."""
-    enable: bool | None = attrs.field(default=None, metadata={"wire": "enable"})
-    """Whether it is active (confirmed)."""
-    secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
-    """The shared TOTP secret (base32)."""
-    authenticator_type: str | None = attrs.field(
-        default=None, metadata={"wire": "authenticatorType"}
-    )
-    """Always totp."""
-    recovery_code: str | None = attrs.field(
-        default=None, repr=False, metadata={"wire": "recoveryCode"}
-    )
-    """The recovery code."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class MfaAssociation:
-    """A TOTP binding in progress: add `secret` (or scan the QR code) to an authenticator app, then confirm with a code."""
-
-    authenticator_type: str | None = attrs.field(
-        default=None, metadata={"wire": "authenticator_type"}
-    )
-    """Always totp."""
-    secret: str = attrs.field(repr=False, metadata={"wire": "secret"})
-    """The shared TOTP secret (base32), for typing into the app by hand."""
-    qrcode_uri: str = attrs.field(metadata={"wire": "qrcode_uri"})
-    """The otpauth:// URI the QR code encodes."""
-    qrcode_data_url: str = attrs.field(metadata={"wire": "qrcode_data_url"})
-    """The QR code as an image data: URL, for an <img src>."""
-    recovery_code: str = attrs.field(repr=False, metadata={"wire": "recovery_code"})
-    """The one-time recovery code: keep it; it finishes one login when the authenticator is lost."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class OidcTokenSet:
-    """The token endpoint's answer (RFC 6749 §5.1, OIDC Core §3.1.3.3)."""
-
-    access_token: str = attrs.field(repr=False, metadata={"wire": "access_token"})
-    """The access token (a JWT signed RS256)."""
-    token_type: str = attrs.field(metadata={"wire": "token_type"})
-    """Always ``Bearer``."""
-    expires_in: int | None = attrs.field(default=None, metadata={"wire": "expires_in"})
-    """Lifetime of the access token, in seconds."""
-    scope: str | None = attrs.field(default=None, metadata={"wire": "scope"})
-    """The granted scopes, space-separated."""
-    id_token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "id_token"})
-    """The OIDC id token (when the scope holds ``openid``)."""
-    refresh_token: str | None = attrs.field(
-        default=None, repr=False, metadata={"wire": "refresh_token"}
-    )
-    """A refresh token (when the scope holds ``offline_access``)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class TokenIntrospection:
-    """The state of a token (RFC 7662); only ``active`` is set for inactive tokens."""
-
-    active: bool = attrs.field(metadata={"wire": "active"})
-    """The token is valid: well signed, not expired, not revoked."""
-    sub: str | None = attrs.field(default=None, metadata={"wire": "sub"})
-    """The user (or, for client credentials, the client) the token stands for."""
-    client_id: str | None = attrs.field(default=None, metadata={"wire": "client_id"})
-    """The application the token was issued to."""
-    exp: int | None = attrs.field(default=None, metadata={"wire": "exp"})
-    """Expiry (epoch seconds)."""
-    iat: int | None = attrs.field(default=None, metadata={"wire": "iat"})
-    """Issue time (epoch seconds)."""
-    iss: str | None = attrs.field(default=None, metadata={"wire": "iss"})
-    """The issuer."""
-    jti: str | None = attrs.field(default=None, metadata={"wire": "jti"})
-    """The token's id."""
-    scope: str | None = attrs.field(default=None, metadata={"wire": "scope"})
-    """The granted scopes, space-separated."""
-    token_type: str | None = attrs.field(default=None, metadata={"wire": "token_type"})
-    """``Bearer``."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class QrCodeGenerated:
-    """A fresh QR code."""
-
-    random: str = attrs.field(metadata={"wire": "random"})
-    """The code's id: pass it to check_status / poll."""
-    url: str = attrs.field(metadata={"wire": "url"})
-    """The QR code image (a URL, or a data: URL) to show."""
-    custom_logo: str | None = attrs.field(default=None, metadata={"wire": "customLogo"})
-    """A logo to draw in the middle of the code."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class QrCodeUserInfo:
-    """Who scanned the code (by default only the nickname and photo, for display)."""
-
-    id: str | None = attrs.field(default=None, metadata={"wire": "id"})
-    """The user's id (when the pool shares it)."""
-    nickname: str | None = attrs.field(default=None, metadata={"wire": "nickname"})
-    """Nickname."""
-    photo: str | None = attrs.field(default=None, metadata={"wire": "photo"})
-    """Avatar URL."""
-    username: str | None = attrs.field(default=None, metadata={"wire": "username"})
-    """Username (when shared)."""
-    email: str | None = attrs.field(default=None, metadata={"wire": "email"})
-    """Email (when shared)."""
-    phone: str | None = attrs.field(default=None, metadata={"wire": "phone"})
-    """Phone (when shared)."""
-    token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "token"})
-    """The user's token (when shared; otherwise exchange the ticket)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class QrCodeStatus:
-    """The status of a QR code: 0 not scanned, 1 scanned, 2 confirmed (ticket set), 3 cancelled, -1 expired, 4 needs MFA (scanned_result), 5 failed."""
-
-    random: str = attrs.field(metadata={"wire": "random"})
-    """The code's id."""
-    status: int = attrs.field(metadata={"wire": "status"})
-    """0, 1, 2, 3, -1, 4 or 5 (see the model's doc)."""
-    ticket: str | None = attrs.field(default=None, repr=False, metadata={"wire": "ticket"})
-    """Once confirmed (2): exchange it with exchange_user_info."""
-    user_info: QrCodeUserInfo | None = attrs.field(default=None, metadata={"wire": "userInfo"})
-    """Who scanned it (from status 1)."""
-    scanned_result: Any | None = attrs.field(default=None, metadata={"wire": "scannedResult"})
-    """For status 4 (MFA: {code: 1636, message, data: {mfaToken, ...}}) and 5 (the error)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Mfa:
-    """A user's MFA settings."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Id of the setting (the TOTP authenticator's, once bound)."""
-    user_id: str = attrs.field(metadata={"wire": "userId"})
-    """The user."""
-    user_pool_id: str = attrs.field(metadata={"wire": "userPoolId"})
-    """The user pool."""
-    enable: bool = attrs.field(metadata={"wire": "enable"})
-    """Whether the user's logins need MFA."""
-    secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
-    """The TOTP secret, once a TOTP authenticator is bound or refreshed."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class OrgTreeNode:
-    """A node of an exported organization tree, its members and its child nodes (REST export and import)."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Node id."""
-    org_id: str | None = attrs.field(default=None, metadata={"wire": "orgId"})
-    """The organization the node belongs to."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    name: str = attrs.field(metadata={"wire": "name"})
-    """Node name."""
-    name_i18n: str | None = attrs.field(default=None, metadata={"wire": "nameI18n"})
-    """Translated names (JSON text)."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    description_i18n: str | None = attrs.field(default=None, metadata={"wire": "descriptionI18n"})
-    """Translated descriptions (JSON text)."""
-    order: int | None = attrs.field(default=None, metadata={"wire": "order"})
-    """Sort order, larger first."""
-    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
-    """Node code, unique in the organization."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    members: builtins.list[User] | None = attrs.field(default=None, metadata={"wire": "members"})
-    """The node's own members (not its descendants')."""
-    children: builtins.list[OrgTreeNode] | None = attrs.field(
-        default=None, metadata={"wire": "children"}
-    )
-    """The child nodes, each with its own subtree."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class SuccessResult:
-    """The data of a V3 answer that only says whether it worked."""
-
-    success: bool = attrs.field(metadata={"wire": "success"})
-    """Whether the call succeeded."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PasswordValidity:
-    """Whether a password meets the pool's password policy."""
-
-    valid: bool = attrs.field(metadata={"wire": "valid"})
-    """Whether the password is acceptable."""
-    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
-    """Why not, when it is not."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginByEmailInput:
-    """Credentials for logging in with an email address and a password.
-
-    Fields left ``UNSET`` are not sent."""
-
-    email: str = attrs.field(metadata={"wire": "email"})
-    """Email address (case-insensitive)."""
-    password: str = attrs.field(repr=False, metadata={"wire": "password"})
-    """Password (RSA-encrypted on the wire)."""
-    captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
-    """Graphic captcha answer, required after the service answered 2000."""
-    auto_register: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "autoRegister"}
-    )
-    """Create the account when none matches."""
-    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
-    """The end user's real IP address, when calling from a server."""
-    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
-    """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
-    """Context passed to pipeline functions, a JSON string."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class RegisterByEmailInput:
-    """A new account identified by an email address and a password.
-
-    Fields left ``UNSET`` are not sent."""
-
-    email: str = attrs.field(metadata={"wire": "email"})
-    """Email address (case-insensitive, unique in the pool)."""
-    password: str = attrs.field(repr=False, metadata={"wire": "password"})
-    """Password (RSA-encrypted on the wire)."""
-    profile: RegisterProfile | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "profile"}
-    )
-    """Profile fields to store with the account."""
-    force_login: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
-    """Run the full login flow after registering (login count, pipelines, webhooks)."""
-    generate_token: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "generateToken"}
-    )
-    """Issue a token for the new account without the full login flow."""
-    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
-    """The end user's real IP address, when calling from a server."""
-    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
-    """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
-    """Context passed to pipeline functions, a JSON string."""
-    phone_token: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "phoneToken"}
-    )
-    """Token proving a verified phone number."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class JwtTokenStatus:
-    """Whether a token is valid, as the service sees it (invalid tokens are data, not errors)."""
-
-    code: int | None = attrs.field(default=None, metadata={"wire": "code"})
-    """200 when valid; 2206 when expired or revoked."""
-    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
-    """Human-readable status."""
-    status: bool | None = attrs.field(default=None, metadata={"wire": "status"})
-    """Whether the token is valid."""
-    exp: int | None = attrs.field(default=None, metadata={"wire": "exp"})
-    """Expiry, Unix seconds."""
-    iat: int | None = attrs.field(default=None, metadata={"wire": "iat"})
-    """Issue time, Unix seconds."""
-    data: JwtTokenStatusDetail | None = attrs.field(default=None, metadata={"wire": "data"})
-    """Whose token it is."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class JwtTokenStatusDetail:
-    """The owner of a checked token."""
-
-    id: str | None = attrs.field(default=None, metadata={"wire": "id"})
-    """User id."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """User pool id."""
-    arn: str | None = attrs.field(default=None, metadata={"wire": "arn"})
-    """User ARN."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class RegisterProfile:
-    """Profile fields given at registration.
-
-    Fields left ``UNSET`` are not sent."""
-
-    ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "ip"})
-    phone: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phone"})
-    email: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "email"})
-    oauth: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "oauth"})
-    username: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "username"})
-    nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
-    company: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "company"})
-    photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
-    device: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "device"})
-    browser: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "browser"})
-    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
-    given_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "givenName"})
-    family_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "familyName"})
-    middle_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "middleName"})
-    profile: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "profile"})
-    preferred_username: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "preferredUsername"}
-    )
-    website: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "website"})
-    gender: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "gender"})
-    birthdate: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
-    zoneinfo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
-    locale: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locale"})
-    address: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "address"})
-    formatted: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "formatted"})
-    street_address: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "streetAddress"}
-    )
-    locality: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locality"})
-    region: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "region"})
-    postal_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
-    country: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "country"})
-    udf: builtins.list[UserDdfInput] | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "udf"}
-    )
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserDdfInput:
-    """One custom data value given at registration.
-
-    Fields left ``UNSET`` are not sent."""
-
-    key: str = attrs.field(metadata={"wire": "key"})
-    """User-defined field key."""
-    value: str = attrs.field(metadata={"wire": "value"})
-    """The value."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class RegisterByUsernameInput:
-    """A new account identified by a username and a password.
-
-    Fields left ``UNSET`` are not sent."""
-
-    username: str = attrs.field(metadata={"wire": "username"})
-    """Username (case-sensitive, unique in the pool)."""
-    password: str = attrs.field(repr=False, metadata={"wire": "password"})
-    """Password (RSA-encrypted on the wire)."""
-    profile: RegisterProfile | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "profile"}
-    )
-    """Profile fields to store with the account."""
-    force_login: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
-    """Run the full login flow after registering (login count, pipelines, webhooks)."""
-    generate_token: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "generateToken"}
-    )
-    """Issue a token for the new account without the full login flow."""
-    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
-    """The end user's real IP address, when calling from a server."""
-    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
-    """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
-    """Context passed to pipeline functions, a JSON string."""
-    phone_token: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "phoneToken"}
-    )
-    """Token proving a verified phone number."""
-    email_token: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "emailToken"}
-    )
-    """Token proving a verified email address."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class RegisterByPhoneCodeInput:
-    """A new account identified by a phone number verified with an SMS code.
-
-    Fields left ``UNSET`` are not sent."""
-
-    phone: str = attrs.field(metadata={"wire": "phone"})
-    """Phone number (unique in the pool)."""
-    code: str = attrs.field(metadata={"wire": "code"})
-    """The SMS verification code."""
-    phone_country_code: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "phoneCountryCode"}
-    )
-    """Country calling code, e.g. +86 (the service's default)."""
-    password: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "password"}
-    )
-    """Optional initial password (RSA-encrypted on the wire)."""
-    profile: RegisterProfile | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "profile"}
-    )
-    """Profile fields to store with the account."""
-    force_login: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forceLogin"})
-    """Run the full login flow after registering (login count, pipelines, webhooks)."""
-    generate_token: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "generateToken"}
-    )
-    """Issue a token for the new account without the full login flow."""
-    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
-    """The end user's real IP address, when calling from a server."""
-    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
-    """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
-    """Context passed to pipeline functions, a JSON string."""
-    email_token: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "emailToken"}
-    )
-    """Token proving a verified email address."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginByUsernameInput:
-    """Credentials for logging in with a username and a password.
-
-    Fields left ``UNSET`` are not sent."""
-
-    username: str = attrs.field(metadata={"wire": "username"})
-    """Username (case-sensitive)."""
-    password: str = attrs.field(repr=False, metadata={"wire": "password"})
-    """Password (RSA-encrypted on the wire)."""
-    captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
-    """Graphic captcha answer, required after the service answered 2000."""
-    auto_register: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "autoRegister"}
-    )
-    """Create the account when none matches."""
-    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
-    """The end user's real IP address, when calling from a server."""
-    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
-    """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
-    """Context passed to pipeline functions, a JSON string."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginByPhoneCodeInput:
-    """Credentials for logging in with a phone number and an SMS code.
-
-    Fields left ``UNSET`` are not sent."""
-
-    phone: str = attrs.field(metadata={"wire": "phone"})
-    """Phone number."""
-    code: str = attrs.field(metadata={"wire": "code"})
-    """The SMS verification code."""
-    phone_country_code: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "phoneCountryCode"}
-    )
-    """Country calling code, e.g. +86 (the service's default)."""
-    auto_register: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "autoRegister"}
-    )
-    """Create the account when none matches."""
-    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
-    """The end user's real IP address, when calling from a server."""
-    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
-    """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
-    """Context passed to pipeline functions, a JSON string."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginByPhonePasswordInput:
-    """Credentials for logging in with a phone number and a password.
-
-    Fields left ``UNSET`` are not sent."""
-
-    phone: str = attrs.field(metadata={"wire": "phone"})
-    """Phone number."""
-    password: str = attrs.field(repr=False, metadata={"wire": "password"})
-    """Password (RSA-encrypted on the wire)."""
-    captcha_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "captchaCode"})
-    """Graphic captcha answer, required after the service answered 2000."""
-    auto_register: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "autoRegister"}
-    )
-    """Create the account when none matches."""
-    client_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "clientIp"})
-    """The end user's real IP address, when calling from a server."""
-    params: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "params"})
-    """Custom data for user-defined fields, a JSON string [{key, value}]."""
-    context: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "context"})
-    """Context passed to pipeline functions, a JSON string."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class CheckPasswordStrengthResult:
-    """Whether a password satisfies the user pool's password policy."""
-
-    valid: bool = attrs.field(metadata={"wire": "valid"})
-    """Whether the password is acceptable."""
-    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
-    """The service's explanation, e.g. 密码验证成功."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class SecurityLevel:
-    """The security level of the signed-in user's account."""
-
-    score: int | None = attrs.field(default=None, metadata={"wire": "score"})
-    """Overall score, at most 100."""
-    email: bool | None = attrs.field(default=None, metadata={"wire": "email"})
-    """Whether an email address is bound."""
-    phone: bool | None = attrs.field(default=None, metadata={"wire": "phone"})
-    """Whether a phone number is bound."""
-    password: bool | None = attrs.field(default=None, metadata={"wire": "password"})
-    """Whether a password is set."""
-    password_security_level: int | None = attrs.field(
-        default=None, metadata={"wire": "passwordSecurityLevel"}
-    )
-    """Strength of the password: 1 low, 2 medium, 3 high; None when never checked."""
-    mfa: bool | None = attrs.field(default=None, metadata={"wire": "mfa"})
-    """Whether personal MFA is bound."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UploadedFile:
-    """A file stored by the service's upload endpoint."""
-
-    url: str = attrs.field(metadata={"wire": "url"})
-    """Public URL of the stored file."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class SsoSession:
-    """The application's single sign-on session as seen from the browser's cookies."""
-
-    session: Any | None = attrs.field(default=None, metadata={"wire": "session"})
-    """The session (None when there is none)."""
-    user_info: Any | None = attrs.field(default=None, metadata={"wire": "userInfo"})
-    """The session's user, when there is a session."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class CommonMessage:
-    """The service's acknowledgement of an operation with no other result."""
-
-    message: str | None = attrs.field(default=None, metadata={"wire": "message"})
-    """Human-readable result, e.g. 退出成功."""
-    code: int | None = attrs.field(default=None, metadata={"wire": "code"})
-    """Business code; 200 means success."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class AccessTokenRes:
-    """A user pool management access token."""
-
-    access_token: str | None = attrs.field(
-        default=None, repr=False, metadata={"wire": "accessToken"}
-    )
-    """The management token (a JWT)."""
-    exp: int | None = attrs.field(default=None, metadata={"wire": "exp"})
-    """Expiry, Unix seconds."""
-    iat: int | None = attrs.field(default=None, metadata={"wire": "iat"})
-    """Issue time, Unix seconds."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Namespace:
-    """A permission group (namespace) of the user pool."""
-
-    id: int = attrs.field(metadata={"wire": "id"})
-    """Numeric id."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
-    """Name."""
-    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
-    """Code (what GraphQL namespace arguments take)."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    status: int | None = attrs.field(default=None, metadata={"wire": "status"})
-    """Status."""
-    application_id: str | None = attrs.field(default=None, metadata={"wire": "applicationId"})
-    """The application the group belongs to, if any."""
-    is_integrate_app: bool | None = attrs.field(default=None, metadata={"wire": "isIntegrateApp"})
-    """Belongs to an integrated application."""
-    is_default_app: bool | None = attrs.field(default=None, metadata={"wire": "isDefaultApp"})
-    """Belongs to the default application."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedNamespaces:
-    """One page of permission groups (note the count is total, not totalCount)."""
-
-    total: int | None = attrs.field(default=None, metadata={"wire": "total"})
-    """Number of permission groups across all pages."""
-    list: builtins.list[Namespace] = attrs.field(metadata={"wire": "list"})
-    """The permission groups of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ResourceAction:
-    """An action of a resource."""
-
-    name: str = attrs.field(metadata={"wire": "name"})
-    """Action name, e.g. books:read."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ResourceActionInput:
-    """An action of a resource to create.
-
-    Fields left ``UNSET`` are not sent."""
-
-    name: str = attrs.field(metadata={"wire": "name"})
-    """Action name, e.g. books:read."""
-    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
-    """Description."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Resource:
-    """A protected resource of a permission group."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Resource id."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Resource code."""
-    actions: builtins.list[ResourceAction] | None = attrs.field(
-        default=None, metadata={"wire": "actions"}
-    )
-    """Actions."""
-    type: ResourceType | str | None = attrs.field(default=None, metadata={"wire": "type"})
-    """Resource type."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    namespace_id: int | None = attrs.field(default=None, metadata={"wire": "namespaceId"})
-    """Numeric id of the permission group."""
-    api_identifier: str | None = attrs.field(default=None, metadata={"wire": "apiIdentifier"})
-    """API identifier (API resources)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedResources:
-    """One page of resources."""
-
-    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
-    """Number of resources across all pages."""
-    list: builtins.list[Resource] = attrs.field(metadata={"wire": "list"})
-    """The resources of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class AuthorizeResourceOpt:
-    """Who gets which actions on a resource.
-
-    Fields left ``UNSET`` are not sent."""
-
-    target_type: PolicyAssignmentTargetType | str = attrs.field(metadata={"wire": "targetType"})
-    """Kind of the target."""
-    target_identifier: str = attrs.field(metadata={"wire": "targetIdentifier"})
-    """The target (user id, role code, group code, node id)."""
-    actions: builtins.list[str] | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "actions"}
-    )
-    """Actions granted, e.g. books:read."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Policy:
-    """A policy (a set of statements) inside a permission group."""
-
-    namespace: str = attrs.field(metadata={"wire": "namespace"})
-    """Permission group (namespace) code."""
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Policy code, unique within the namespace."""
-    is_default: bool = attrs.field(metadata={"wire": "isDefault"})
-    """Built-in default policy."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    statements: builtins.list[PolicyStatement] = attrs.field(metadata={"wire": "statements"})
-    """The statements."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    assignments_count: int = attrs.field(metadata={"wire": "assignmentsCount"})
-    """Number of assignments."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PolicyStatement:
-    """One statement of a policy."""
-
-    resource: str = attrs.field(metadata={"wire": "resource"})
-    """Resource, e.g. books:1 or books:*."""
-    actions: builtins.list[str] = attrs.field(metadata={"wire": "actions"})
-    """Actions, e.g. books:read or *."""
-    effect: PolicyEffect | str | None = attrs.field(default=None, metadata={"wire": "effect"})
-    """ALLOW or DENY."""
-    condition: builtins.list[PolicyStatementCondition] | None = attrs.field(
-        default=None, metadata={"wire": "condition"}
-    )
-    """Conditions."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PolicyStatementCondition:
-    """A condition of a policy statement."""
-
-    param: str = attrs.field(metadata={"wire": "param"})
-    """Parameter name."""
-    operator: str = attrs.field(metadata={"wire": "operator"})
-    """Operator."""
-    value: Any = attrs.field(metadata={"wire": "value"})
-    """Value (any JSON)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PolicyAssignment:
-    """A policy assigned to a target."""
-
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Policy code."""
-    target_type: PolicyAssignmentTargetType | str = attrs.field(metadata={"wire": "targetType"})
-    """Kind of the target."""
-    target_identifier: str = attrs.field(metadata={"wire": "targetIdentifier"})
-    """The target (user id, role code, group code, node id)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedPolicies:
-    """One page of policies."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of policies across all pages."""
-    list: builtins.list[Policy] = attrs.field(metadata={"wire": "list"})
-    """The policies of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedPolicyAssignments:
-    """One page of policy assignments."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of assignments across all pages."""
-    list: builtins.list[PolicyAssignment] = attrs.field(metadata={"wire": "list"})
-    """The assignments of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PolicyStatementInput:
-    """One statement of a policy to create or update.
-
-    Fields left ``UNSET`` are not sent."""
-
-    resource: str = attrs.field(metadata={"wire": "resource"})
-    """Resource, e.g. books:1 or books:*."""
-    actions: builtins.list[str] = attrs.field(metadata={"wire": "actions"})
-    """Actions, e.g. books:read or *."""
-    effect: PolicyEffect | str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "effect"}
-    )
-    """ALLOW (the default) or DENY."""
-    condition: builtins.list[PolicyStatementConditionInput] | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "condition"}
-    )
-    """Conditions."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PolicyStatementConditionInput:
-    """A condition of a policy statement.
-
-    Fields left ``UNSET`` are not sent."""
-
-    param: str = attrs.field(metadata={"wire": "param"})
-    """Parameter name."""
-    operator: str = attrs.field(metadata={"wire": "operator"})
-    """Operator."""
-    value: Any = attrs.field(metadata={"wire": "value"})
-    """Value (any JSON)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Tenant:
-    """A tenant of the user pool."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Tenant id."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
-    """Name."""
-    logo: str | None = attrs.field(default=None, metadata={"wire": "logo"})
-    """Logo URL."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    css: str | None = attrs.field(default=None, metadata={"wire": "css"})
-    """Custom CSS of the tenant's login page."""
-    sso_page_customization_settings: Any | None = attrs.field(
-        default=None, metadata={"wire": "ssoPageCustomizationSettings"}
-    )
-    """Login page settings (autoRegisterThenLogin, hideForgetPassword, hideIdp, hideSocialLogin)."""
-    default_login_tab: str | None = attrs.field(default=None, metadata={"wire": "defaultLoginTab"})
-    """Default login method."""
-    default_register_tab: str | None = attrs.field(
-        default=None, metadata={"wire": "defaultRegisterTab"}
-    )
-    """Default registration method."""
-    password_tab_config: Any | None = attrs.field(
-        default=None, metadata={"wire": "passwordTabConfig"}
-    )
-    """Password login settings."""
-    login_tabs: builtins.list[str | None] | None = attrs.field(
-        default=None, metadata={"wire": "loginTabs"}
-    )
-    """Login methods."""
-    register_tabs: builtins.list[str | None] | None = attrs.field(
-        default=None, metadata={"wire": "registerTabs"}
-    )
-    """Registration methods."""
-    extends_fields: Any | None = attrs.field(default=None, metadata={"wire": "extendsFields"})
-    """Extended fields."""
-    apps: builtins.list[Application | None] | None = attrs.field(
-        default=None, metadata={"wire": "apps"}
-    )
-    """Applications of the tenant (in detail and create)."""
-    users: builtins.list[User | None] | None = attrs.field(default=None, metadata={"wire": "users"})
-    """The users just added (in add_members)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedTenants:
-    """One page of tenants."""
-
-    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
-    """Number of tenants across all pages."""
-    list: builtins.list[Tenant] = attrs.field(metadata={"wire": "list"})
-    """The tenants of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class TenantMember:
-    """A user's membership of a tenant."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Membership id."""
-    tenant_id: str = attrs.field(metadata={"wire": "tenantId"})
-    """The tenant."""
-    user_id: str = attrs.field(metadata={"wire": "userId"})
-    """The member's user id."""
-    user: User | None = attrs.field(default=None, metadata={"wire": "user"})
-    """The member."""
-    is_admin: bool | None = attrs.field(default=None, metadata={"wire": "isAdmin"})
-    """Whether the member administers the tenant."""
-    is_enabled: bool | None = attrs.field(default=None, metadata={"wire": "isEnabled"})
-    """Whether the membership is enabled."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """When the user joined."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedTenantMembers:
-    """One page of a tenant's members."""
-
-    list_total: int | None = attrs.field(default=None, metadata={"wire": "listTotal"})
-    """Number of members across all pages."""
-    list: builtins.list[TenantMember] = attrs.field(metadata={"wire": "list"})
-    """The members of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class TenantSsoPageSettingsInput:
-    """Switches of a tenant's hosted login page.
-
-    Fields left ``UNSET`` are not sent."""
-
-    auto_register_then_login: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "autoRegisterThenLogin"}
-    )
-    """Register unknown accounts, then log them in."""
-    hide_forget_password: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "hideForgetPassword"}
-    )
-    """Hide the forgot-password link."""
-    hide_idp: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "hideIdp"})
-    """Hide the enterprise identity providers."""
-    hide_social_login: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "hideSocialLogin"}
-    )
-    """Hide the social logins."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ExtIdp:
-    """An external identity provider (身份源) of the pool or of a tenant."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Identity provider id."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    tenant_id: str | None = attrs.field(default=None, metadata={"wire": "tenantId"})
-    """The tenant it belongs to (none: the pool's own)."""
-    name: str = attrs.field(metadata={"wire": "name"})
-    """Name."""
-    type: str = attrs.field(metadata={"wire": "type"})
-    """Provider type, e.g. wechat, oidc, saml, ad."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    connections: builtins.list[ExtIdpConnection] | None = attrs.field(
-        default=None, metadata={"wire": "connections"}
-    )
-    """Its connections."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ExtIdpConnection:
-    """A connection of an external identity provider (one way to sign in through it)."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Connection id."""
-    ext_idp_id: str = attrs.field(metadata={"wire": "extIdpId"})
-    """The identity provider it belongs to."""
-    type: str = attrs.field(metadata={"wire": "type"})
-    """Connection type, e.g. wechat:pc, oidc."""
-    identifier: str = attrs.field(metadata={"wire": "identifier"})
-    """Unique identifier in the pool (used in callback URLs)."""
-    display_name: str = attrs.field(metadata={"wire": "displayName"})
-    """Name shown on the login page."""
-    fields: Any | None = attrs.field(default=None, repr=False, metadata={"wire": "fields"})
-    """Provider settings (client id, client secret, ...): kept out of reprs."""
-    logo: str | None = attrs.field(default=None, metadata={"wire": "logo"})
-    """Logo URL."""
-    user_match_fields: builtins.list[str | None] | None = attrs.field(
-        default=None, metadata={"wire": "userMatchFields"}
-    )
-    """User fields matched to link an existing account."""
-    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
-    """Whether it is enabled (in a tenant's list: for that tenant)."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ExtIdpConnectionInput:
-    """A connection to create with its identity provider.
-
-    Fields left ``UNSET`` are not sent."""
-
-    type: str = attrs.field(metadata={"wire": "type"})
-    """Connection type, e.g. wechat:pc, oidc."""
-    identifier: str = attrs.field(metadata={"wire": "identifier"})
-    """Unique identifier in the pool."""
-    display_name: str = attrs.field(metadata={"wire": "displayName"})
-    """Name shown on the login page."""
-    fields: Any = attrs.field(repr=False, metadata={"wire": "fields"})
-    """Provider settings (client id, client secret, ...)."""
-    logo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "logo"})
-    """Logo URL."""
-    user_match_fields: builtins.list[str] | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "userMatchFields"}
-    )
-    """User fields matched to link an existing account."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class BulkResourceInput:
-    """One resource of a bulk creation.
-
-    Fields left ``UNSET`` are not sent."""
-
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Resource code, unique in its permission group."""
-    type: ResourceType | str = attrs.field(metadata={"wire": "type"})
-    """Resource type: DATA, API, MENU, UI or BUTTON."""
-    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
-    """Description."""
-    actions: builtins.list[ResourceActionInput] = attrs.field(metadata={"wire": "actions"})
-    """Its actions."""
-    api_identifier: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "apiIdentifier"}
-    )
-    """API identifier (API resources)."""
-    namespace: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "namespace"})
-    """Permission group code (default: default)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserPool:
-    """The user pool and the settings that change how sign-in and registration behave."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Pool id."""
-    name: str = attrs.field(metadata={"wire": "name"})
-    """Name."""
-    domain: str = attrs.field(metadata={"wire": "domain"})
-    """Second-level domain of the pool's application panel."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    secret: str = attrs.field(repr=False, metadata={"wire": "secret"})
-    """The pool secret (management credential)."""
-    jwt_secret: str = attrs.field(repr=False, metadata={"wire": "jwtSecret"})
-    """Secret signing HS256 tokens."""
-    owner_id: str | None = attrs.field(default=None, metadata={"wire": "ownerId"})
-    """The owner's user id."""
-    logo: str = attrs.field(metadata={"wire": "logo"})
-    """Logo URL."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    email_verified_default: bool = attrs.field(metadata={"wire": "emailVerifiedDefault"})
-    """New users' emails count as verified."""
-    send_welcome_email: bool = attrs.field(metadata={"wire": "sendWelcomeEmail"})
-    """Send a welcome email after registration."""
-    register_disabled: bool = attrs.field(metadata={"wire": "registerDisabled"})
-    """Self-registration is closed: only administrators create accounts."""
-    app_sso_enabled: bool = attrs.field(metadata={"wire": "appSsoEnabled"})
-    """Single sign-on between the pool's applications."""
-    allowed_origins: str | None = attrs.field(default=None, metadata={"wire": "allowedOrigins"})
-    """Allowed origins (CORS), one URL per line."""
-    token_expires_after: int | None = attrs.field(
-        default=None, metadata={"wire": "tokenExpiresAfter"}
-    )
-    """User token lifetime, in seconds."""
-    frequent_register_check: FrequentRegisterCheckConfig | None = attrs.field(
-        default=None, metadata={"wire": "frequentRegisterCheck"}
-    )
-    """Frequent registration limit per IP."""
-    login_fail_check: LoginFailCheckConfig | None = attrs.field(
-        default=None, metadata={"wire": "loginFailCheck"}
-    )
-    """Captcha after repeated login failures per IP."""
-    change_phone_strategy: ChangePhoneStrategy | None = attrs.field(
-        default=None, metadata={"wire": "changePhoneStrategy"}
-    )
-    """Whether changing the phone needs the old one."""
-    change_email_strategy: ChangeEmailStrategy | None = attrs.field(
-        default=None, metadata={"wire": "changeEmailStrategy"}
-    )
-    """Whether changing the email needs the old one."""
-    whitelist: RegisterWhiteListConfig | None = attrs.field(
-        default=None, metadata={"wire": "whitelist"}
-    )
-    """Which registration whitelists are enabled."""
-    login_require_email_verified: bool | None = attrs.field(
-        default=None, metadata={"wire": "loginRequireEmailVerified"}
-    )
-    """Users whose email is not verified may not log in with it."""
-    verify_code_length: int | None = attrs.field(
-        default=None, metadata={"wire": "verifyCodeLength"}
-    )
-    """Length of SMS and email verification codes."""
-    verify_code_max_attempts: int | None = attrs.field(
-        default=None, metadata={"wire": "verifyCodeMaxAttempts"}
-    )
-    """Attempts allowed per verification code."""
-    userpool_types: builtins.list[UserPoolType] | None = attrs.field(
-        default=None, metadata={"wire": "userpoolTypes"}
-    )
-    """Scenario types of the pool."""
-    show_wx_qr_code_when_register_disabled: bool | None = attrs.field(
-        default=None, metadata={"wire": "showWxQRCodeWhenRegisterDisabled"}
-    )
-    """Show the WeChat QR code while registration is closed."""
-    is_deleted: bool | None = attrs.field(default=None, metadata={"wire": "isDeleted"})
-    """Whether the pool is deleted."""
-    password_update_policy: PasswordUpdatePolicyConfig | None = attrs.field(
-        default=None, metadata={"wire": "passwordUpdatePolicy"}
-    )
-    """Forced password rotation."""
-    login_password_fail_check: LoginPasswordFailCheckConfig | None = attrs.field(
-        default=None, metadata={"wire": "loginPasswordFailCheck"}
-    )
-    """Lock after repeated wrong passwords."""
-    login_fail_strategy: str | None = attrs.field(
-        default=None, metadata={"wire": "loginFailStrategy"}
-    )
-    """Which login failure check applies."""
-    qrcode_login_strategy: QrcodeLoginStrategy | None = attrs.field(
-        default=None, metadata={"wire": "qrcodeLoginStrategy"}
-    )
-    """QR code sign-in settings."""
-    app2_wxapp_login_strategy: App2WxappLoginStrategy | None = attrs.field(
-        default=None, metadata={"wire": "app2WxappLoginStrategy"}
-    )
-    """App to mini-program sign-in settings."""
-    custom_sms_provider: CustomSmsProvider | None = attrs.field(
-        default=None, metadata={"wire": "customSMSProvider"}
-    )
-    """Custom SMS provider."""
-    package_type: int | None = attrs.field(default=None, metadata={"wire": "packageType"})
-    """Billing package."""
-    use_custom_user_store: bool | None = attrs.field(
-        default=None, metadata={"wire": "useCustomUserStore"}
-    )
-    """Users live in a custom database."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserPoolType:
-    """A scenario type of user pools."""
-
-    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
-    """Code."""
-    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
-    """Name."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    image: str | None = attrs.field(default=None, metadata={"wire": "image"})
-    """Image URL."""
-    sdks: builtins.list[str | None] | None = attrs.field(default=None, metadata={"wire": "sdks"})
-    """Recommended SDKs."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PasswordUpdatePolicyConfig:
-    """Forced password rotation."""
-
-    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
-    """Whether it applies."""
-    forced_cycle: int | None = attrs.field(default=None, metadata={"wire": "forcedCycle"})
-    """Days between forced changes."""
-    difference_cycle: int | None = attrs.field(default=None, metadata={"wire": "differenceCycle"})
-    """Number of previous passwords a new one must differ from."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginPasswordFailCheckConfig:
-    """Wrong password limit."""
-
-    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
-    """Window, in seconds."""
-    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
-    """Wrong passwords within the window."""
-    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
-    """Whether the limit applies."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class QrcodeLoginStrategy:
-    """QR code sign-in settings."""
-
-    qrcode_expires_after: int | None = attrs.field(
-        default=None, metadata={"wire": "qrcodeExpiresAfter"}
-    )
-    """QR code lifetime, in seconds."""
-    return_full_user_info: bool | None = attrs.field(
-        default=None, metadata={"wire": "returnFullUserInfo"}
-    )
-    """Return the full user after a scan."""
-    allow_exchange_user_info_from_browser: bool | None = attrs.field(
-        default=None, metadata={"wire": "allowExchangeUserInfoFromBrowser"}
-    )
-    """Let browsers exchange the ticket."""
-    ticket_expires_after: int | None = attrs.field(
-        default=None, metadata={"wire": "ticketExpiresAfter"}
-    )
-    """Ticket lifetime, in seconds."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class App2WxappLoginStrategy:
-    """App to mini-program sign-in settings."""
-
-    ticket_exprires_after: int | None = attrs.field(
-        default=None, metadata={"wire": "ticketExpriresAfter"}
-    )
-    """Ticket lifetime, in seconds (the schema's spelling)."""
-    ticket_exchange_user_info_need_secret: bool | None = attrs.field(
-        default=None, metadata={"wire": "ticketExchangeUserInfoNeedSecret"}
-    )
-    """Exchanging the ticket needs the secret."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class CustomSmsProvider:
-    """A custom SMS provider."""
-
-    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
-    """Whether it is used."""
-    provider: str | None = attrs.field(default=None, metadata={"wire": "provider"})
-    """Provider name."""
-    config: str | None = attrs.field(default=None, metadata={"wire": "config"})
-    """Provider settings (JSON text)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class FrequentRegisterCheckConfig:
-    """Frequent registration limit."""
-
-    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
-    """Window, in seconds."""
-    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
-    """Registrations per IP within the window."""
-    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
-    """Whether the limit applies."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginFailCheckConfig:
-    """Login failure limit."""
-
-    time_interval: int | None = attrs.field(default=None, metadata={"wire": "timeInterval"})
-    """Window, in seconds."""
-    limit: int | None = attrs.field(default=None, metadata={"wire": "limit"})
-    """Failures per IP within the window before a captcha is required."""
-    enabled: bool | None = attrs.field(default=None, metadata={"wire": "enabled"})
-    """Whether the limit applies."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ChangePhoneStrategy:
-    """How a user changes their phone."""
-
-    verify_old_phone: bool | None = attrs.field(default=None, metadata={"wire": "verifyOldPhone"})
-    """The old phone must be verified."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ChangeEmailStrategy:
-    """How a user changes their email."""
-
-    verify_old_email: bool | None = attrs.field(default=None, metadata={"wire": "verifyOldEmail"})
-    """The old email must be verified."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class RegisterWhiteListConfig:
-    """Which registration whitelists are enabled."""
-
-    phone_enabled: bool | None = attrs.field(default=None, metadata={"wire": "phoneEnabled"})
-    """Only listed phone numbers may register."""
-    email_enabled: bool | None = attrs.field(default=None, metadata={"wire": "emailEnabled"})
-    """Only listed emails may register."""
-    username_enabled: bool | None = attrs.field(default=None, metadata={"wire": "usernameEnabled"})
-    """Only listed usernames may register."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UpdateUserpoolInput:
-    """The pool settings to change (only the given ones change).
-
-    Fields left ``UNSET`` are not sent."""
-
-    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
-    """Name."""
-    logo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "logo"})
-    """Logo URL."""
-    domain: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "domain"})
-    """Second-level domain of the application panel."""
-    description: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "description"})
-    """Description."""
-    email_verified_default: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "emailVerifiedDefault"}
-    )
-    """New users' emails count as verified."""
-    send_welcome_email: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "sendWelcomeEmail"}
-    )
-    """Send a welcome email after registration."""
-    register_disabled: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "registerDisabled"}
-    )
-    """Close self-registration."""
-    app_sso_enabled: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "appSsoEnabled"}
-    )
-    """Single sign-on between the pool's applications."""
-    allowed_origins: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "allowedOrigins"}
-    )
-    """Allowed origins (CORS), one URL per line."""
-    token_expires_after: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "tokenExpiresAfter"}
-    )
-    """User token lifetime, in seconds."""
-    frequent_register_check: FrequentRegisterCheckConfigInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "frequentRegisterCheck"}
-    )
-    """Frequent registration limit per IP."""
-    login_fail_check: LoginFailCheckConfigInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "loginFailCheck"}
-    )
-    """Captcha after repeated login failures per IP."""
-    change_phone_strategy: ChangePhoneStrategyInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "changePhoneStrategy"}
-    )
-    """Whether changing the phone needs the old one."""
-    change_email_strategy: ChangeEmailStrategyInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "changeEmailStrategy"}
-    )
-    """Whether changing the email needs the old one."""
-    whitelist: RegisterWhiteListConfigInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "whitelist"}
-    )
-    """Enable or disable registration whitelists."""
-    login_require_email_verified: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "loginRequireEmailVerified"}
-    )
-    """Refuse logins with an unverified email."""
-    verify_code_length: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "verifyCodeLength"}
-    )
-    """Length of verification codes."""
-    verify_code_max_attempts: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "verifyCodeMaxAttempts"}
-    )
-    """Attempts allowed per verification code."""
-    userpool_types: builtins.list[str] | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "userpoolTypes"}
-    )
-    """Scenario type codes."""
-    password_update_policy: PasswordUpdatePolicyInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "passwordUpdatePolicy"}
-    )
-    """Forced password rotation."""
-    login_fail_strategy: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "loginFailStrategy"}
-    )
-    """Which login failure check applies."""
-    login_password_fail_check: LoginPasswordFailCheckConfigInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "loginPasswordFailCheck"}
-    )
-    """Lock after repeated wrong passwords."""
-    qrcode_login_strategy: QrcodeLoginStrategyInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "qrcodeLoginStrategy"}
-    )
-    """QR code sign-in settings."""
-    app2_wxapp_login_strategy: App2WxappLoginStrategyInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "app2WxappLoginStrategy"}
-    )
-    """App to mini-program sign-in settings."""
-    custom_sms_provider: CustomSmsProviderInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "customSMSProvider"}
-    )
-    """Custom SMS provider."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PasswordUpdatePolicyInput:
-    """Forced password rotation.
-
-    Fields left ``UNSET`` are not sent."""
-
-    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
-    """On or off."""
-    forced_cycle: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "forcedCycle"})
-    """Days between forced changes."""
-    difference_cycle: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "differenceCycle"}
-    )
-    """Previous passwords to differ from."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginPasswordFailCheckConfigInput:
-    """Wrong password limit.
-
-    Fields left ``UNSET`` are not sent."""
-
-    time_interval: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "timeInterval"}
-    )
-    """Window, in seconds."""
-    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
-    """Wrong passwords."""
-    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
-    """On or off."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class QrcodeLoginStrategyInput:
-    """QR code sign-in settings.
-
-    Fields left ``UNSET`` are not sent."""
-
-    qrcode_expires_after: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "qrcodeExpiresAfter"}
-    )
-    """QR code lifetime, in seconds."""
-    return_full_user_info: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "returnFullUserInfo"}
-    )
-    """Return the full user after a scan."""
-    allow_exchange_user_info_from_browser: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "allowExchangeUserInfoFromBrowser"}
-    )
-    """Let browsers exchange the ticket."""
-    ticket_expires_after: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "ticketExpiresAfter"}
-    )
-    """Ticket lifetime, in seconds."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class App2WxappLoginStrategyInput:
-    """App to mini-program sign-in settings.
-
-    Fields left ``UNSET`` are not sent."""
-
-    ticket_exprires_after: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "ticketExpriresAfter"}
-    )
-    """Ticket lifetime, in seconds (the schema's spelling)."""
-    ticket_exchange_user_info_need_secret: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "ticketExchangeUserInfoNeedSecret"}
-    )
-    """Exchanging the ticket needs the secret."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class CustomSmsProviderInput:
-    """A custom SMS provider.
-
-    Fields left ``UNSET`` are not sent."""
-
-    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
-    """Whether it is used."""
-    provider: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "provider"})
-    """Provider name."""
-    config: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "config"})
-    """Provider settings (JSON text)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class FrequentRegisterCheckConfigInput:
-    """Frequent registration limit.
-
-    Fields left ``UNSET`` are not sent."""
-
-    time_interval: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "timeInterval"}
-    )
-    """Window, in seconds."""
-    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
-    """Registrations per IP."""
-    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
-    """On or off."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class LoginFailCheckConfigInput:
-    """Login failure limit.
-
-    Fields left ``UNSET`` are not sent."""
-
-    time_interval: int | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "timeInterval"}
-    )
-    """Window, in seconds."""
-    limit: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "limit"})
-    """Failures per IP."""
-    enabled: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "enabled"})
-    """On or off."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ChangePhoneStrategyInput:
-    """How a user changes their phone.
-
-    Fields left ``UNSET`` are not sent."""
-
-    verify_old_phone: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "verifyOldPhone"}
-    )
-    """The old phone must be verified."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class ChangeEmailStrategyInput:
-    """How a user changes their email.
-
-    Fields left ``UNSET`` are not sent."""
-
-    verify_old_email: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "verifyOldEmail"}
-    )
-    """The old email must be verified."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class RegisterWhiteListConfigInput:
-    """Registration whitelists to enable (true) or disable (false).
-
-    Fields left ``UNSET`` are not sent."""
-
-    phone_enabled: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "phoneEnabled"}
-    )
-    """Phone number whitelist."""
-    email_enabled: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "emailEnabled"}
-    )
-    """Email whitelist."""
-    username_enabled: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "usernameEnabled"}
-    )
-    """Username whitelist."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class WhiteList:
-    """One whitelist entry."""
-
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """When it was added."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    value: str = attrs.field(metadata={"wire": "value"})
-    """The username, email or phone number."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserPoolEnv:
-    """An environment variable of the pool, read by its pipeline functions."""
-
-    id: str | None = attrs.field(default=None, metadata={"wire": "id"})
-    """Variable id."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    key: str = attrs.field(metadata={"wire": "key"})
-    """Name."""
-    value: str | None = attrs.field(default=None, metadata={"wire": "value"})
-    """Value."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class AuditLog:
-    """One entry of the audit log (an administrator's change) or of the user action log."""
-
-    timestamp: str = attrs.field(metadata={"wire": "timestamp"})
-    """When it happened (ISO 8601, milliseconds)."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    user_pool_name: str | None = attrs.field(default=None, metadata={"wire": "userPoolName"})
-    """Name of the pool."""
-    user_id: str | None = attrs.field(default=None, metadata={"wire": "userId"})
-    """The user who acted (user actions)."""
-    user_name: str | None = attrs.field(default=None, metadata={"wire": "userName"})
-    """Username, email or phone of the actor."""
-    photo_url: str | None = attrs.field(default=None, metadata={"wire": "photoUrl"})
-    """The actor's avatar."""
-    operator_arn: str | None = attrs.field(default=None, metadata={"wire": "operatorArn"})
-    """ARN of the actor (arn:cn:authing:user:<id> for users)."""
-    client_ip: str | None = attrs.field(default=None, metadata={"wire": "clientIp"})
-    """Client IP address."""
-    ua: Any | None = attrs.field(default=None, metadata={"wire": "ua"})
-    """User agent (device, name, os)."""
-    geoip: Any | None = attrs.field(default=None, metadata={"wire": "geoip"})
-    """Location of the client IP."""
-    app_id: str | None = attrs.field(default=None, metadata={"wire": "appId"})
-    """The application."""
-    app_name: str | None = attrs.field(default=None, metadata={"wire": "appName"})
-    """Name of the application."""
-    app_logo: str | None = attrs.field(default=None, metadata={"wire": "appLogo"})
-    """Logo of the application."""
-    event_type: str | None = attrs.field(default=None, metadata={"wire": "eventType"})
-    """What happened: login, register, or the change made (createUser, updateUserpool, DELETE /api/v2/env/{key}, ...)."""
-    operation_param: Any | None = attrs.field(default=None, metadata={"wire": "operationParam"})
-    """Names of the arguments of a change."""
-    event_details: Any | None = attrs.field(default=None, metadata={"wire": "eventDetails"})
-    """Ids the change named (id, userIds, code, ...)."""
-    event_result_code: str | None = attrs.field(default=None, metadata={"wire": "eventResultCode"})
-    """Result code (200 for success)."""
-    event_result_msg: str | None = attrs.field(default=None, metadata={"wire": "eventResultMsg"})
-    """Result message."""
-    operation_mode: str | None = attrs.field(default=None, metadata={"wire": "operationMode"})
-    """management (audit log) or user (user actions)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedAuditLogs:
-    """One page of log entries, newest first."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Entries matching the filters across all pages."""
-    list: builtins.list[AuditLog] = attrs.field(metadata={"wire": "list"})
-    """The entries of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PrincipalDetail:
-    """A user's passed principal authentication (real-name or enterprise check)."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Record id."""
-    user_id: str = attrs.field(metadata={"wire": "userId"})
-    """The user."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    principal_type: str = attrs.field(metadata={"wire": "principalType"})
-    """P (a person) or E (an enterprise)."""
-    principal_name: str = attrs.field(metadata={"wire": "principalName"})
-    """The person's or the enterprise's name."""
-    principal_code: str = attrs.field(metadata={"wire": "principalCode"})
-    """Identity number (P) or unified social credit code (E)."""
-    authentication_time: str | None = attrs.field(
-        default=None, metadata={"wire": "authenticationTime"}
-    )
-    """When the check passed."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """First check."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last check."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class SearchUserDepartmentOpt:
-    """Limit a user search to the members of a department.
-
-    Fields left ``UNSET`` are not sent."""
-
-    department_id: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "departmentId"}
-    )
-    """Department (node) id."""
-    include_children_departments: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "includeChildrenDepartments"}
-    )
-    """Also search the department's descendants."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class SearchUserGroupOpt:
-    """Limit a user search to the members of a group.
-
-    Fields left ``UNSET`` are not sent."""
-
-    code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "code"})
-    """Group code."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class SearchUserRoleOpt:
-    """Limit a user search to the holders of a role.
-
-    Fields left ``UNSET`` are not sent."""
-
-    namespace: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "namespace"})
-    """Permission group (namespace) code of the role; the default group when omitted."""
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Role code."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class FindUserByIdentityInput:
-    """An external identity to find a user by.
-
-    Fields left ``UNSET`` are not sent."""
-
-    identifier: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "identifier"})
-    """Identifier of the connection."""
-    user_id_in_idp: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "userIdInIdp"}
-    )
-    """Id of the user at the identity provider."""
-    is_social: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "isSocial"})
-    """Whether the provider is a social one."""
-    provider: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "provider"})
-    """Provider name."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserLoginStatus:
-    """Whether a user is logged in (REST `GET /api/v2/users/login-status`)."""
-
-    is_login: bool | None = attrs.field(default=None, metadata={"wire": "isLogin"})
-    """Whether the user has a live session."""
-    user: User | None = attrs.field(default=None, metadata={"wire": "user"})
-    """The user, when logged in."""
-    application: builtins.list[Application | None] | None = attrs.field(
-        default=None, metadata={"wire": "application"}
-    )
-    """Applications the user is logged in to."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserTenants:
-    """A user's profile plus the tenants the user belongs to (REST `GET /api/v2/users/{userId}/tenants`)."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Unique id (24 hex characters)."""
-    arn: str = attrs.field(metadata={"wire": "arn"})
-    """Authing resource name, arn:cn:authing:{userPoolId}:user:{id}."""
-    status: UserStatus | str | None = attrs.field(default=None, metadata={"wire": "status"})
-    """Account status."""
-    user_pool_id: str = attrs.field(metadata={"wire": "userPoolId"})
-    """The user pool the user belongs to."""
-    username: str | None = attrs.field(default=None, metadata={"wire": "username"})
-    """Username (case-sensitive, unique in the pool)."""
-    email: str | None = attrs.field(default=None, metadata={"wire": "email"})
-    """Email address (case-insensitive, unique in the pool)."""
-    email_verified: bool | None = attrs.field(default=None, metadata={"wire": "emailVerified"})
-    """Whether the email address has been verified."""
-    phone: str | None = attrs.field(default=None, metadata={"wire": "phone"})
-    """Phone number (unique in the pool)."""
-    phone_verified: bool | None = attrs.field(default=None, metadata={"wire": "phoneVerified"})
-    """Whether the phone number has been verified."""
-    unionid: str | None = attrs.field(default=None, metadata={"wire": "unionid"})
-    """Union id at the social identity provider."""
-    openid: str | None = attrs.field(default=None, metadata={"wire": "openid"})
-    """Open id at the social identity provider."""
-    identities: builtins.list[Identity | None] | None = attrs.field(
-        default=None, metadata={"wire": "identities"}
-    )
-    """External identities linked to the user."""
-    nickname: str | None = attrs.field(default=None, metadata={"wire": "nickname"})
-    """Nickname."""
-    register_source: builtins.list[str] | None = attrs.field(
-        default=None, metadata={"wire": "registerSource"}
-    )
-    """How the account was created, e.g. basic:email or unknown (admin)."""
-    photo: str | None = attrs.field(default=None, metadata={"wire": "photo"})
-    """Avatar URL."""
-    password: str | None = attrs.field(default=None, repr=False, metadata={"wire": "password"})
-    """Stored password hash (never the plain text)."""
-    oauth: str | None = attrs.field(default=None, metadata={"wire": "oauth"})
-    """Raw profile returned by a social identity provider (JSON text)."""
-    token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "token"})
-    """The user's id token, present after register or login."""
-    token_expired_at: str | None = attrs.field(default=None, metadata={"wire": "tokenExpiredAt"})
-    """When the token expires."""
-    logins_count: int | None = attrs.field(default=None, metadata={"wire": "loginsCount"})
-    """Number of logins."""
-    last_login: str | None = attrs.field(default=None, metadata={"wire": "lastLogin"})
-    """Time of the last login."""
-    last_ip: str | None = attrs.field(default=None, metadata={"wire": "lastIP"})
-    """IP address of the last login."""
-    signed_up: str | None = attrs.field(default=None, metadata={"wire": "signedUp"})
-    """Time of registration."""
-    blocked: bool | None = attrs.field(default=None, metadata={"wire": "blocked"})
-    """Whether the account is locked."""
-    is_deleted: bool | None = attrs.field(default=None, metadata={"wire": "isDeleted"})
-    """Whether the account is deleted."""
-    device: str | None = attrs.field(default=None, metadata={"wire": "device"})
-    """Device of the last login."""
-    browser: str | None = attrs.field(default=None, metadata={"wire": "browser"})
-    """Browser of the last login."""
-    company: str | None = attrs.field(default=None, metadata={"wire": "company"})
-    """Company."""
-    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
-    """Full name."""
-    given_name: str | None = attrs.field(default=None, metadata={"wire": "givenName"})
-    """Given name."""
-    family_name: str | None = attrs.field(default=None, metadata={"wire": "familyName"})
-    """Family name."""
-    middle_name: str | None = attrs.field(default=None, metadata={"wire": "middleName"})
-    """Middle name."""
-    profile: str | None = attrs.field(default=None, metadata={"wire": "profile"})
-    """Profile page URL."""
-    preferred_username: str | None = attrs.field(
-        default=None, metadata={"wire": "preferredUsername"}
-    )
-    """Preferred username."""
-    website: str | None = attrs.field(default=None, metadata={"wire": "website"})
-    """Website URL."""
-    gender: str | None = attrs.field(default=None, metadata={"wire": "gender"})
-    """Gender: M, F or U (unknown)."""
-    birthdate: str | None = attrs.field(default=None, metadata={"wire": "birthdate"})
-    """Date of birth."""
-    zoneinfo: str | None = attrs.field(default=None, metadata={"wire": "zoneinfo"})
-    """Time zone."""
-    locale: str | None = attrs.field(default=None, metadata={"wire": "locale"})
-    """Locale."""
-    address: str | None = attrs.field(default=None, metadata={"wire": "address"})
-    """Postal address."""
-    formatted: str | None = attrs.field(default=None, metadata={"wire": "formatted"})
-    """Formatted postal address."""
-    street_address: str | None = attrs.field(default=None, metadata={"wire": "streetAddress"})
-    """Street address."""
-    locality: str | None = attrs.field(default=None, metadata={"wire": "locality"})
-    """City or locality."""
-    region: str | None = attrs.field(default=None, metadata={"wire": "region"})
-    """Region or state."""
-    postal_code: str | None = attrs.field(default=None, metadata={"wire": "postalCode"})
-    """Postal code."""
-    city: str | None = attrs.field(default=None, metadata={"wire": "city"})
-    """City."""
-    province: str | None = attrs.field(default=None, metadata={"wire": "province"})
-    """Province."""
-    country: str | None = attrs.field(default=None, metadata={"wire": "country"})
-    """Country."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    external_id: str | None = attrs.field(default=None, metadata={"wire": "externalId"})
-    """Id of the user in an external system (unique in the pool)."""
-    custom_data: builtins.list[UserCustomData | None] | None = attrs.field(
-        default=None, metadata={"wire": "customData"}
-    )
-    """Custom data values (user-defined fields)."""
-    phone_country_code: str | None = attrs.field(
-        default=None, metadata={"wire": "phoneCountryCode"}
-    )
-    """Country calling code of the phone number, e.g. +86."""
-    newly_created: bool | None = attrs.field(default=None, metadata={"wire": "newlyCreated"})
-    """Whether this login created the account (auto-register)."""
-    main_department_id: str | None = attrs.field(
-        default=None, metadata={"wire": "mainDepartmentId"}
-    )
-    """Id of the user's main department."""
-    main_department_code: str | None = attrs.field(
-        default=None, metadata={"wire": "mainDepartmentCode"}
-    )
-    """Code of the user's main department."""
-    expired_at: str | None = attrs.field(default=None, metadata={"wire": "expiredAt"})
-    """When the account expires."""
-    direct_management: str | None = attrs.field(default=None, metadata={"wire": "directManagement"})
-    """The user's direct manager."""
-    tenants: builtins.list[Tenant] | None = attrs.field(default=None, metadata={"wire": "tenants"})
-    """The tenants the user belongs to."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Application:
-    """An application of the user pool."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Application id (the app id)."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    protocol: str | None = attrs.field(default=None, metadata={"wire": "protocol"})
-    """Protocol, e.g. oidc, oauth, saml, cas."""
-    is_official: bool | None = attrs.field(default=None, metadata={"wire": "isOfficial"})
-    """Authing's own application."""
-    is_deleted: bool | None = attrs.field(default=None, metadata={"wire": "isDeleted"})
-    """Whether it is deleted."""
-    is_default: bool | None = attrs.field(default=None, metadata={"wire": "isDefault"})
-    """The pool's default application."""
-    is_demo: bool | None = attrs.field(default=None, metadata={"wire": "isDemo"})
-    """A demo application."""
-    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
-    """Name."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    secret: str | None = attrs.field(default=None, repr=False, metadata={"wire": "secret"})
-    """Application secret (only in details)."""
-    identifier: str | None = attrs.field(default=None, metadata={"wire": "identifier"})
-    """Second-level domain, {identifier}.authing.cn."""
-    jwks: Any | None = attrs.field(default=None, metadata={"wire": "jwks"})
-    """JSON Web Key Set of the application (JSON object)."""
-    logo: str | None = attrs.field(default=None, metadata={"wire": "logo"})
-    """Logo URL."""
-    redirect_uris: builtins.list[str | None] | None = attrs.field(
-        default=None, metadata={"wire": "redirectUris"}
-    )
-    """Allowed login callback URLs."""
-    logout_redirect_uris: builtins.list[str | None] | None = attrs.field(
-        default=None, metadata={"wire": "logoutRedirectUris"}
-    )
-    """Allowed logout callback URLs."""
-    oidc_provider_enabled: bool | None = attrs.field(
-        default=None, metadata={"wire": "oidcProviderEnabled"}
-    )
-    """OIDC provider enabled."""
-    oauth_provider_enabled: bool | None = attrs.field(
-        default=None, metadata={"wire": "oauthProviderEnabled"}
-    )
-    """OAuth 2.0 provider enabled."""
-    saml_provider_enabled: bool | None = attrs.field(
-        default=None, metadata={"wire": "samlProviderEnabled"}
-    )
-    """SAML provider enabled."""
-    cas_provider_enabled: bool | None = attrs.field(
-        default=None, metadata={"wire": "casProviderEnabled"}
-    )
-    """CAS provider enabled."""
-    register_disabled: bool | None = attrs.field(
-        default=None, metadata={"wire": "registerDisabled"}
-    )
-    """Registration disabled."""
-    login_tabs: builtins.list[str | None] | None = attrs.field(
-        default=None, metadata={"wire": "loginTabs"}
-    )
-    """Login methods shown on the hosted login page."""
-    default_login_tab: str | None = attrs.field(default=None, metadata={"wire": "defaultLoginTab"})
-    """Default login method."""
-    register_tabs: builtins.list[str | None] | None = attrs.field(
-        default=None, metadata={"wire": "registerTabs"}
-    )
-    """Registration methods shown on the hosted login page."""
-    default_register_tab: str | None = attrs.field(
-        default=None, metadata={"wire": "defaultRegisterTab"}
-    )
-    """Default registration method."""
-    password_tab_config: Any | None = attrs.field(
-        default=None, metadata={"wire": "passwordTabConfig"}
-    )
-    """Password login settings, e.g. {enabledLoginMethods: [...]}."""
-    oidc_config: Any | None = attrs.field(default=None, metadata={"wire": "oidcConfig"})
-    """OIDC settings (grant_types, response_types, token lifetimes, ...)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedApplications:
-    """One page of applications."""
-
-    total_count: int | None = attrs.field(default=None, metadata={"wire": "totalCount"})
-    """Number of applications across all pages."""
-    list: builtins.list[Application] = attrs.field(metadata={"wire": "list"})
-    """The applications of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Node:
-    """A node (department) of an organization tree."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Node id."""
-    is_virtual_node: bool | None = attrs.field(default=None, metadata={"wire": "isVirtualNode"})
-    """Whether the node is virtual."""
-    org_id: str | None = attrs.field(default=None, metadata={"wire": "orgId"})
-    """The organization the node belongs to."""
-    name: str = attrs.field(metadata={"wire": "name"})
-    """Node name."""
-    name_i18n: str | None = attrs.field(default=None, metadata={"wire": "nameI18n"})
-    """Translated names (JSON text)."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    description_i18n: str | None = attrs.field(default=None, metadata={"wire": "descriptionI18n"})
-    """Translated descriptions (JSON text)."""
-    order: int | None = attrs.field(default=None, metadata={"wire": "order"})
-    """Sort order, larger first, in [0, 2^32)."""
-    code: str | None = attrs.field(default=None, metadata={"wire": "code"})
-    """Node code, unique in the organization."""
-    root: bool | None = attrs.field(default=None, metadata={"wire": "root"})
-    """Whether this is the root node."""
-    depth: int | None = attrs.field(default=None, metadata={"wire": "depth"})
-    """Depth in the tree (root is 0)."""
-    path: builtins.list[str] = attrs.field(metadata={"wire": "path"})
-    """Node ids from the root to this node."""
-    code_path: builtins.list[str | None] = attrs.field(metadata={"wire": "codePath"})
-    """Node codes from the root to this node."""
-    name_path: builtins.list[str] = attrs.field(metadata={"wire": "namePath"})
-    """Node names from the root to this node."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    children: builtins.list[str] | None = attrs.field(default=None, metadata={"wire": "children"})
-    """Ids of the child nodes."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Org:
-    """An organization (a tree of nodes)."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Organization id."""
-    root_node: Node = attrs.field(metadata={"wire": "rootNode"})
-    """The root node (its code is the organization's code)."""
-    nodes: builtins.list[Node] = attrs.field(metadata={"wire": "nodes"})
-    """Every node of the organization."""
-    tenant_id: str | None = attrs.field(default=None, metadata={"wire": "tenantId"})
-    """The tenant the organization belongs to."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedOrgs:
-    """One page of organizations."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of organizations across all pages."""
-    list: builtins.list[Org] = attrs.field(metadata={"wire": "list"})
-    """The organizations of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserDepartment:
-    """A department a user belongs to."""
-
-    department: Node = attrs.field(metadata={"wire": "department"})
-    """The department node."""
-    is_main_department: bool = attrs.field(metadata={"wire": "isMainDepartment"})
-    """Whether it is the user's main department."""
-    joined_at: str | None = attrs.field(default=None, metadata={"wire": "joinedAt"})
-    """When the user joined the department."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedDepartments:
-    """The departments of a user."""
-
-    list: builtins.list[UserDepartment] = attrs.field(metadata={"wire": "list"})
-    """The departments."""
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of departments."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Role:
-    """A role inside a permission group (namespace); users, groups and org nodes can be granted it."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Role id."""
-    namespace: str = attrs.field(metadata={"wire": "namespace"})
-    """Code of the permission group (namespace) the role belongs to; `default` is the default group."""
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Role code, unique within its namespace."""
-    arn: str = attrs.field(metadata={"wire": "arn"})
-    """Role ARN, arn:cn:authing:{userPoolId}:role:{id}."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    is_system: bool | None = attrs.field(default=None, metadata={"wire": "isSystem"})
-    """Built-in role (cannot be deleted)."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    parent: Role | None = attrs.field(default=None, metadata={"wire": "parent"})
-    """Parent role (not part of the default selection when nested)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedRoles:
-    """One page of roles."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of roles across all pages."""
-    list: builtins.list[Role] = attrs.field(metadata={"wire": "list"})
-    """The roles of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Group:
-    """A user group."""
-
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Group code, unique in the pool."""
-    name: str = attrs.field(metadata={"wire": "name"})
-    """Group name."""
-    description: str | None = attrs.field(default=None, metadata={"wire": "description"})
-    """Description."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedGroups:
-    """One page of groups."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of groups across all pages."""
-    list: builtins.list[Group] = attrs.field(metadata={"wire": "list"})
-    """The groups of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class AuthorizedResource:
-    """A resource a subject may act on, with the allowed actions."""
-
-    code: str = attrs.field(metadata={"wire": "code"})
-    """Resource code."""
-    type: ResourceType | str | None = attrs.field(default=None, metadata={"wire": "type"})
-    """Resource type."""
-    actions: builtins.list[str] | None = attrs.field(default=None, metadata={"wire": "actions"})
-    """Allowed actions, e.g. books:read."""
-    api_identifier: str | None = attrs.field(default=None, metadata={"wire": "apiIdentifier"})
-    """API identifier (API resources)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedAuthorizedResources:
-    """One page of authorized resources."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of resources across all pages."""
-    list: builtins.list[AuthorizedResource] = attrs.field(metadata={"wire": "list"})
-    """The resources of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserDefinedData:
-    """One custom data value of an object, with its field's type and label."""
-
-    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
-    """Field key."""
-    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType", "udv": "type"})
-    """Data type of the field."""
-    value: CustomValue = attrs.field(metadata={"wire": "value", "udv": "value"})
-    """The value, decoded by its data type: int/float (NUMBER), bool (BOOLEAN), dict/list (OBJECT), str (STRING, DATETIME)."""
-    label: str | None = attrs.field(default=None, metadata={"wire": "label"})
-    """Display label."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserDefinedDataMap:
-    """The custom data values of one object (batch reads)."""
-
-    target_id: str = attrs.field(metadata={"wire": "targetId"})
-    """The object's id."""
-    data: builtins.list[UserDefinedData] = attrs.field(metadata={"wire": "data"})
-    """Its values."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserDefinedField:
-    """The definition of a user-defined field (custom data key)."""
-
-    target_type: UDFTargetType | str = attrs.field(metadata={"wire": "targetType", "udv": "target"})
-    """Kind of object the field belongs to."""
-    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType", "udv": "type"})
-    """Data type of the values."""
-    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
-    """Field key, unique per target type."""
-    label: str | None = attrs.field(default=None, metadata={"wire": "label"})
-    """Display label."""
-    options: str | None = attrs.field(default=None, metadata={"wire": "options"})
-    """Options of a SELECT field (JSON text)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserDefinedDataInput:
-    """One custom data value to write (the value is JSON-encoded on the way out).
-
-    Fields left ``UNSET`` are not sent."""
-
-    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
-    """Field key (must be defined first)."""
-    value: CustomInput | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "value", "udv": "value"}
-    )
-    """The value: str, int, float, bool, an ISO string or datetime (DATETIME), a mapping or list (OBJECT)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class SetUdfValueBatchInput:
-    """One custom data value of one object, for batch writes.
-
-    Fields left ``UNSET`` are not sent."""
-
-    target_id: str = attrs.field(metadata={"wire": "targetId"})
-    """The object's id (a user id for users)."""
-    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
-    """Field key (must be defined first)."""
-    value: CustomInput = attrs.field(metadata={"wire": "value", "udv": "value"})
-    """The value: str, int, float, bool, an ISO string or datetime (DATETIME), a mapping or list (OBJECT)."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class RefreshToken:
-    """A freshly issued user token."""
-
-    token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "token"})
-    """The new token."""
-    iat: int | None = attrs.field(default=None, metadata={"wire": "iat"})
-    """Issue time, Unix seconds."""
-    exp: int | None = attrs.field(default=None, metadata={"wire": "exp"})
-    """Expiry, Unix seconds."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class User:
-    """A user of the user pool."""
-
-    id: str = attrs.field(metadata={"wire": "id"})
-    """Unique id (24 hex characters)."""
-    arn: str = attrs.field(metadata={"wire": "arn"})
-    """Authing resource name, arn:cn:authing:{userPoolId}:user:{id}."""
-    status: UserStatus | str | None = attrs.field(default=None, metadata={"wire": "status"})
-    """Account status."""
-    user_pool_id: str = attrs.field(metadata={"wire": "userPoolId"})
-    """The user pool the user belongs to."""
-    username: str | None = attrs.field(default=None, metadata={"wire": "username"})
-    """Username (case-sensitive, unique in the pool)."""
-    email: str | None = attrs.field(default=None, metadata={"wire": "email"})
-    """Email address (case-insensitive, unique in the pool)."""
-    email_verified: bool | None = attrs.field(default=None, metadata={"wire": "emailVerified"})
-    """Whether the email address has been verified."""
-    phone: str | None = attrs.field(default=None, metadata={"wire": "phone"})
-    """Phone number (unique in the pool)."""
-    phone_verified: bool | None = attrs.field(default=None, metadata={"wire": "phoneVerified"})
-    """Whether the phone number has been verified."""
-    unionid: str | None = attrs.field(default=None, metadata={"wire": "unionid"})
-    """Union id at the social identity provider."""
-    openid: str | None = attrs.field(default=None, metadata={"wire": "openid"})
-    """Open id at the social identity provider."""
-    identities: builtins.list[Identity | None] | None = attrs.field(
-        default=None, metadata={"wire": "identities"}
-    )
-    """External identities linked to the user."""
-    nickname: str | None = attrs.field(default=None, metadata={"wire": "nickname"})
-    """Nickname."""
-    register_source: builtins.list[str] | None = attrs.field(
-        default=None, metadata={"wire": "registerSource"}
-    )
-    """How the account was created, e.g. basic:email or unknown (admin)."""
-    photo: str | None = attrs.field(default=None, metadata={"wire": "photo"})
-    """Avatar URL."""
-    password: str | None = attrs.field(default=None, repr=False, metadata={"wire": "password"})
-    """Stored password hash (never the plain text)."""
-    oauth: str | None = attrs.field(default=None, metadata={"wire": "oauth"})
-    """Raw profile returned by a social identity provider (JSON text)."""
-    token: str | None = attrs.field(default=None, repr=False, metadata={"wire": "token"})
-    """The user's id token, present after register or login."""
-    token_expired_at: str | None = attrs.field(default=None, metadata={"wire": "tokenExpiredAt"})
-    """When the token expires."""
-    logins_count: int | None = attrs.field(default=None, metadata={"wire": "loginsCount"})
-    """Number of logins."""
-    last_login: str | None = attrs.field(default=None, metadata={"wire": "lastLogin"})
-    """Time of the last login."""
-    last_ip: str | None = attrs.field(default=None, metadata={"wire": "lastIP"})
-    """IP address of the last login."""
-    signed_up: str | None = attrs.field(default=None, metadata={"wire": "signedUp"})
-    """Time of registration."""
-    blocked: bool | None = attrs.field(default=None, metadata={"wire": "blocked"})
-    """Whether the account is locked."""
-    is_deleted: bool | None = attrs.field(default=None, metadata={"wire": "isDeleted"})
-    """Whether the account is deleted."""
-    device: str | None = attrs.field(default=None, metadata={"wire": "device"})
-    """Device of the last login."""
-    browser: str | None = attrs.field(default=None, metadata={"wire": "browser"})
-    """Browser of the last login."""
-    company: str | None = attrs.field(default=None, metadata={"wire": "company"})
-    """Company."""
-    name: str | None = attrs.field(default=None, metadata={"wire": "name"})
-    """Full name."""
-    given_name: str | None = attrs.field(default=None, metadata={"wire": "givenName"})
-    """Given name."""
-    family_name: str | None = attrs.field(default=None, metadata={"wire": "familyName"})
-    """Family name."""
-    middle_name: str | None = attrs.field(default=None, metadata={"wire": "middleName"})
-    """Middle name."""
-    profile: str | None = attrs.field(default=None, metadata={"wire": "profile"})
-    """Profile page URL."""
-    preferred_username: str | None = attrs.field(
-        default=None, metadata={"wire": "preferredUsername"}
-    )
-    """Preferred username."""
-    website: str | None = attrs.field(default=None, metadata={"wire": "website"})
-    """Website URL."""
-    gender: str | None = attrs.field(default=None, metadata={"wire": "gender"})
-    """Gender: M, F or U (unknown)."""
-    birthdate: str | None = attrs.field(default=None, metadata={"wire": "birthdate"})
-    """Date of birth."""
-    zoneinfo: str | None = attrs.field(default=None, metadata={"wire": "zoneinfo"})
-    """Time zone."""
-    locale: str | None = attrs.field(default=None, metadata={"wire": "locale"})
-    """Locale."""
-    address: str | None = attrs.field(default=None, metadata={"wire": "address"})
-    """Postal address."""
-    formatted: str | None = attrs.field(default=None, metadata={"wire": "formatted"})
-    """Formatted postal address."""
-    street_address: str | None = attrs.field(default=None, metadata={"wire": "streetAddress"})
-    """Street address."""
-    locality: str | None = attrs.field(default=None, metadata={"wire": "locality"})
-    """City or locality."""
-    region: str | None = attrs.field(default=None, metadata={"wire": "region"})
-    """Region or state."""
-    postal_code: str | None = attrs.field(default=None, metadata={"wire": "postalCode"})
-    """Postal code."""
-    city: str | None = attrs.field(default=None, metadata={"wire": "city"})
-    """City."""
-    province: str | None = attrs.field(default=None, metadata={"wire": "province"})
-    """Province."""
-    country: str | None = attrs.field(default=None, metadata={"wire": "country"})
-    """Country."""
-    created_at: str | None = attrs.field(default=None, metadata={"wire": "createdAt"})
-    """Creation time."""
-    updated_at: str | None = attrs.field(default=None, metadata={"wire": "updatedAt"})
-    """Last update time."""
-    groups: PaginatedGroups | None = attrs.field(default=None, metadata={"wire": "groups"})
-    """The groups the user belongs to."""
-    external_id: str | None = attrs.field(default=None, metadata={"wire": "externalId"})
-    """Id of the user in an external system (unique in the pool)."""
-    custom_data: builtins.list[UserCustomData | None] | None = attrs.field(
-        default=None, metadata={"wire": "customData"}
-    )
-    """Custom data values (user-defined fields)."""
-    phone_country_code: str | None = attrs.field(
-        default=None, metadata={"wire": "phoneCountryCode"}
-    )
-    """Country calling code of the phone number, e.g. +86."""
-    newly_created: bool | None = attrs.field(default=None, metadata={"wire": "newlyCreated"})
-    """Whether this login created the account (auto-register)."""
-    main_department_id: str | None = attrs.field(
-        default=None, metadata={"wire": "mainDepartmentId"}
-    )
-    """Id of the user's main department."""
-    main_department_code: str | None = attrs.field(
-        default=None, metadata={"wire": "mainDepartmentCode"}
-    )
-    """Code of the user's main department."""
-    expired_at: str | None = attrs.field(default=None, metadata={"wire": "expiredAt"})
-    """When the account expires."""
-    direct_management: str | None = attrs.field(default=None, metadata={"wire": "directManagement"})
-    """The user's direct manager."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class Identity:
-    """An external identity (social or enterprise) linked to a user."""
-
-    openid: str | None = attrs.field(default=None, metadata={"wire": "openid"})
-    """Id of the user at the identity provider."""
-    user_id_in_idp: str | None = attrs.field(default=None, metadata={"wire": "userIdInIdp"})
-    """Id of the user inside the identity provider."""
-    user_id: str | None = attrs.field(default=None, metadata={"wire": "userId"})
-    """The Authing user id."""
-    connection_id: str | None = attrs.field(default=None, metadata={"wire": "connectionId"})
-    """Id of the connection used."""
-    is_social: bool | None = attrs.field(default=None, metadata={"wire": "isSocial"})
-    """Whether the provider is a social one."""
-    provider: str | None = attrs.field(default=None, metadata={"wire": "provider"})
-    """Provider name."""
-    type: str | None = attrs.field(default=None, metadata={"wire": "type"})
-    """Identity type."""
-    user_pool_id: str | None = attrs.field(default=None, metadata={"wire": "userPoolId"})
-    """The user pool."""
-    user_info_in_idp: str | None = attrs.field(default=None, metadata={"wire": "userInfoInIdp"})
-    """The user's profile at the identity provider (JSON text)."""
-    access_token: str | None = attrs.field(
-        default=None, repr=False, metadata={"wire": "accessToken"}
-    )
-    """The identity provider's access token for the user."""
-    refresh_token: str | None = attrs.field(
-        default=None, repr=False, metadata={"wire": "refreshToken"}
-    )
-    """The identity provider's refresh token for the user."""
-    ext_idp_id: str | None = attrs.field(default=None, metadata={"wire": "extIdpId"})
-    """Id of the external identity provider."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class UserCustomData:
-    """One custom data value of a user, with its field definition."""
-
-    key: str = attrs.field(metadata={"wire": "key", "udv": "key"})
-    """Field key."""
-    value: CustomValue = attrs.field(default=None, metadata={"wire": "value", "udv": "value"})
-    """The value, decoded by its data type: int/float (NUMBER), bool (BOOLEAN), dict/list (OBJECT), str (STRING, DATETIME)."""
-    data_type: UDFDataType | str = attrs.field(metadata={"wire": "dataType", "udv": "type"})
-    """Data type of the field."""
-    label: str | None = attrs.field(default=None, metadata={"wire": "label"})
-    """Display label."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class PaginatedUsers:
-    """One page of users."""
-
-    total_count: int = attrs.field(metadata={"wire": "totalCount"})
-    """Number of users across all pages."""
-    list: builtins.list[User] = attrs.field(metadata={"wire": "list"})
-    """The users of this page."""
-
-
-@attrs.define(slots=True, kw_only=True)
-class CreateUserInput:
-    """Profile of a user created by an administrator (password is RSA-encrypted on the wire).
-
-    Fields left ``UNSET`` are not sent."""
-
-    username: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "username"})
-    email: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "email"})
-    email_verified: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "emailVerified"}
-    )
-    phone: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phone"})
-    phone_verified: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "phoneVerified"}
-    )
-    unionid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "unionid"})
-    openid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "openid"})
-    nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
-    photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
-    password: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "password"}
-    )
-    register_source: builtins.list[str] | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "registerSource"}
-    )
-    browser: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "browser"})
-    oauth: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "oauth"})
-    logins_count: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "loginsCount"})
-    last_login: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastLogin"})
-    company: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "company"})
-    last_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastIP"})
-    signed_up: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "signedUp"})
-    blocked: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "blocked"})
-    is_deleted: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "isDeleted"})
-    device: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "device"})
-    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
-    given_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "givenName"})
-    family_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "familyName"})
-    middle_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "middleName"})
-    profile: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "profile"})
-    preferred_username: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "preferredUsername"}
-    )
-    website: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "website"})
-    gender: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "gender"})
-    birthdate: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
-    zoneinfo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
-    locale: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locale"})
-    address: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "address"})
-    formatted: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "formatted"})
-    street_address: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "streetAddress"}
-    )
-    locality: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locality"})
-    region: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "region"})
-    postal_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
-    country: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "country"})
-    external_id: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "externalId"})
-    phone_country_code: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "phoneCountryCode"}
-    )
-
-
-@attrs.define(slots=True, kw_only=True)
-class UpdateUserInput:
-    """Fields of a user to change; fields left UNSET are not changed, None clears.
-
-    Fields left ``UNSET`` are not sent."""
-
-    email: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "email"})
-    unionid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "unionid"})
-    openid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "openid"})
-    email_verified: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "emailVerified"}
-    )
-    phone: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "phone"})
-    phone_verified: bool | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "phoneVerified"}
-    )
-    username: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "username"})
-    nickname: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "nickname"})
-    password: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "password"}
-    )
-    photo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "photo"})
-    company: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "company"})
-    browser: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "browser"})
-    device: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "device"})
-    oauth: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "oauth"})
-    token_expired_at: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "tokenExpiredAt"}
-    )
-    logins_count: int | Unset | None = attrs.field(default=UNSET, metadata={"wire": "loginsCount"})
-    last_login: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastLogin"})
-    last_ip: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "lastIP"})
-    blocked: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "blocked"})
-    name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "name"})
-    given_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "givenName"})
-    family_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "familyName"})
-    middle_name: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "middleName"})
-    profile: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "profile"})
-    preferred_username: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "preferredUsername"}
-    )
-    website: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "website"})
-    gender: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "gender"})
-    birthdate: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "birthdate"})
-    zoneinfo: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "zoneinfo"})
-    locale: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locale"})
-    address: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "address"})
-    formatted: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "formatted"})
-    street_address: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "streetAddress"}
-    )
-    locality: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "locality"})
-    region: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "region"})
-    postal_code: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "postalCode"})
-    city: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "city"})
-    province: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "province"})
-    country: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "country"})
-    external_id: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "externalId"})
-    phone_country_code: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "phoneCountryCode"}
-    )
-    main_department_id: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "mainDepartmentId"}
-    )
-    main_department_code: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "mainDepartmentCode"}
-    )
-    expired_at: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "expiredAt"})
-    direct_management: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "directManagement"}
-    )
-
-
-@attrs.define(slots=True, kw_only=True)
-class CreateUserIdentityInput:
-    """An external identity to link to a created user.
-
-    Fields left ``UNSET`` are not sent."""
-
-    provider: str = attrs.field(metadata={"wire": "provider"})
-    user_id_in_idp: str = attrs.field(metadata={"wire": "userIdInIdp"})
-    openid: str | Unset | None = attrs.field(default=UNSET, metadata={"wire": "openid"})
-    is_social: bool | Unset | None = attrs.field(default=UNSET, metadata={"wire": "isSocial"})
-    connection_id: str | Unset | None = attrs.field(
-        default=UNSET, metadata={"wire": "connectionId"}
-    )
-    access_token: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "accessToken"}
-    )
-    refresh_token: str | Unset | None = attrs.field(
-        default=UNSET, repr=False, metadata={"wire": "refreshToken"}
-    )
+_MODULE_OF = {
+    "LoginByEmailInput": "_models_auth_inputs",
+    "RegisterByEmailInput": "_models_auth_inputs",
+    "JwtTokenStatus": "_models_auth_inputs",
+    "JwtTokenStatusDetail": "_models_auth_inputs",
+    "RegisterProfile": "_models_auth_inputs",
+    "UserDdfInput": "_models_auth_inputs",
+    "RegisterByUsernameInput": "_models_auth_inputs",
+    "RegisterByPhoneCodeInput": "_models_auth_inputs",
+    "LoginByUsernameInput": "_models_auth_inputs",
+    "LoginByPhoneCodeInput": "_models_auth_inputs",
+    "LoginByPhonePasswordInput": "_models_auth_inputs",
+    "CheckPasswordStrengthResult": "_models_auth_results",
+    "SecurityLevel": "_models_auth_results",
+    "UploadedFile": "_models_auth_results",
+    "SsoSession": "_models_auth_results",
+    "MfaAuthenticator": "_models_authentication_mfa",
+    "MfaAssociation": "_models_authentication_mfa",
+    "OidcTokenSet": "_models_authentication_protocols",
+    "TokenIntrospection": "_models_authentication_protocols",
+    "QrCodeGenerated": "_models_authentication_qrcode",
+    "QrCodeUserInfo": "_models_authentication_qrcode",
+    "QrCodeStatus": "_models_authentication_qrcode",
+    "CommonMessage": "_models_common",
+    "AccessTokenRes": "_models_common",
+    "Mfa": "_models_management_mfa",
+    "OrgTreeNode": "_models_management_orgs",
+    "SuccessResult": "_models_management_users",
+    "PasswordValidity": "_models_management_users_extra",
+    "Namespace": "_models_mgmt_acl",
+    "PaginatedNamespaces": "_models_mgmt_acl",
+    "ResourceAction": "_models_mgmt_acl",
+    "ResourceActionInput": "_models_mgmt_acl",
+    "Resource": "_models_mgmt_acl",
+    "PaginatedResources": "_models_mgmt_acl",
+    "AuthorizeResourceOpt": "_models_mgmt_acl",
+    "Policy": "_models_mgmt_policies",
+    "PolicyStatement": "_models_mgmt_policies",
+    "PolicyStatementCondition": "_models_mgmt_policies",
+    "PolicyAssignment": "_models_mgmt_policies",
+    "PaginatedPolicies": "_models_mgmt_policies",
+    "PaginatedPolicyAssignments": "_models_mgmt_policies",
+    "PolicyStatementInput": "_models_mgmt_policies",
+    "PolicyStatementConditionInput": "_models_mgmt_policies",
+    "Tenant": "_models_mgmt_tenants",
+    "PaginatedTenants": "_models_mgmt_tenants",
+    "TenantMember": "_models_mgmt_tenants",
+    "PaginatedTenantMembers": "_models_mgmt_tenants",
+    "TenantSsoPageSettingsInput": "_models_mgmt_tenants",
+    "ExtIdp": "_models_mgmt_tenants",
+    "ExtIdpConnection": "_models_mgmt_tenants",
+    "ExtIdpConnectionInput": "_models_mgmt_tenants",
+    "BulkResourceInput": "_models_mgmt_tenants",
+    "UserPool": "_models_mgmt_userpool",
+    "UserPoolType": "_models_mgmt_userpool",
+    "PasswordUpdatePolicyConfig": "_models_mgmt_userpool",
+    "LoginPasswordFailCheckConfig": "_models_mgmt_userpool",
+    "QrcodeLoginStrategy": "_models_mgmt_userpool",
+    "App2WxappLoginStrategy": "_models_mgmt_userpool",
+    "CustomSmsProvider": "_models_mgmt_userpool",
+    "FrequentRegisterCheckConfig": "_models_mgmt_userpool",
+    "LoginFailCheckConfig": "_models_mgmt_userpool",
+    "ChangePhoneStrategy": "_models_mgmt_userpool",
+    "ChangeEmailStrategy": "_models_mgmt_userpool",
+    "RegisterWhiteListConfig": "_models_mgmt_userpool",
+    "UpdateUserpoolInput": "_models_mgmt_userpool",
+    "PasswordUpdatePolicyInput": "_models_mgmt_userpool",
+    "LoginPasswordFailCheckConfigInput": "_models_mgmt_userpool",
+    "QrcodeLoginStrategyInput": "_models_mgmt_userpool",
+    "App2WxappLoginStrategyInput": "_models_mgmt_userpool",
+    "CustomSmsProviderInput": "_models_mgmt_userpool",
+    "FrequentRegisterCheckConfigInput": "_models_mgmt_userpool",
+    "LoginFailCheckConfigInput": "_models_mgmt_userpool",
+    "ChangePhoneStrategyInput": "_models_mgmt_userpool",
+    "ChangeEmailStrategyInput": "_models_mgmt_userpool",
+    "RegisterWhiteListConfigInput": "_models_mgmt_userpool",
+    "WhiteList": "_models_mgmt_userpool",
+    "UserPoolEnv": "_models_mgmt_userpool",
+    "AuditLog": "_models_mgmt_userpool",
+    "PaginatedAuditLogs": "_models_mgmt_userpool",
+    "PrincipalDetail": "_models_mgmt_userpool",
+    "SearchUserDepartmentOpt": "_models_mgmt_users",
+    "SearchUserGroupOpt": "_models_mgmt_users",
+    "SearchUserRoleOpt": "_models_mgmt_users",
+    "FindUserByIdentityInput": "_models_mgmt_users",
+    "UserLoginStatus": "_models_mgmt_users",
+    "UserTenants": "_models_mgmt_users",
+    "Application": "_models_shared_application",
+    "PaginatedApplications": "_models_shared_application",
+    "Node": "_models_shared_org",
+    "Org": "_models_shared_org",
+    "PaginatedOrgs": "_models_shared_org",
+    "UserDepartment": "_models_shared_org",
+    "PaginatedDepartments": "_models_shared_org",
+    "Role": "_models_shared_rbac",
+    "PaginatedRoles": "_models_shared_rbac",
+    "Group": "_models_shared_rbac",
+    "PaginatedGroups": "_models_shared_rbac",
+    "AuthorizedResource": "_models_shared_rbac",
+    "PaginatedAuthorizedResources": "_models_shared_rbac",
+    "UserDefinedData": "_models_shared_udv",
+    "UserDefinedDataMap": "_models_shared_udv",
+    "UserDefinedField": "_models_shared_udv",
+    "UserDefinedDataInput": "_models_shared_udv",
+    "SetUdfValueBatchInput": "_models_shared_udv",
+    "RefreshToken": "_models_shared_user",
+    "User": "_models_user",
+    "Identity": "_models_user",
+    "UserCustomData": "_models_user",
+    "PaginatedUsers": "_models_user",
+    "CreateUserInput": "_models_user_inputs",
+    "UpdateUserInput": "_models_user_inputs",
+    "CreateUserIdentityInput": "_models_user_inputs",
+}
+"""Model name -> the generated module that defines it."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"aioauthing.generated.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
