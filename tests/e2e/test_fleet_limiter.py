@@ -25,8 +25,8 @@ def anyio_backend() -> str:
 async def test_two_processes_worth_of_clients_share_one_budget(
     fleet_redis: str, authing_emulator: EmulatorServer
 ) -> None:
-    pool = quota_pool(authing_emulator, "quota=40/s")
-    limiters = [RedisRateLimiter(fleet_redis, rate=40, pool_id=pool.user_pool_id) for _ in range(2)]
+    pool = quota_pool(authing_emulator, "quota=80/s")
+    limiters = [RedisRateLimiter(fleet_redis, rate=80, pool_id=pool.user_pool_id) for _ in range(2)]
     assert all(isinstance(limiter, Limiter) for limiter in limiters)
     clients = [
         ManagementClient(
@@ -44,7 +44,7 @@ async def test_two_processes_worth_of_clients_share_one_budget(
                 await client.users.exists(email="nobody@example.com")
 
         async with anyio.create_task_group() as tg:
-            for client in clients:  # each "process" alone would send 40/s with 8 tasks
+            for client in clients:  # 16 tasks unpaced would send the 80 calls at once
                 for _ in range(8):
                     tg.start_soon(calls, client, 5)
         after = counters(pool)

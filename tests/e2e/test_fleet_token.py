@@ -26,14 +26,14 @@ asyncio.run(main(*sys.argv[1:]))
 """
 
 
-def test_cold_start_of_three_processes_makes_one_token_request(
+def test_cold_start_of_two_processes_makes_one_token_request(
     fleet_redis: str, authing_emulator: EmulatorServer
 ) -> None:
     pool = quota_pool(authing_emulator, "latency=50ms")  # a slow token answer widens the race
     args = [sys.executable, "-c", WORKER, fleet_redis, pool.user_pool_id, pool.secret, pool.host]
     procs = [
         subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        for _ in range(3)
+        for _ in range(2)  # the race needs two (the done-when test starts four)
     ]
     try:
         for proc in procs:
@@ -48,9 +48,9 @@ def test_cold_start_of_three_processes_makes_one_token_request(
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-    assert [proc.returncode for proc in procs] == [0] * 3
+    assert [proc.returncode for proc in procs] == [0] * 2
     assert all(out[0] == "done" and out[1] == "0" for out in outputs)
-    assert sorted(int(out[2]) for out in outputs) == [0, 0, 1]
+    assert sorted(int(out[2]) for out in outputs) == [0, 1]
     assert counters(pool)["tokenRequests"] == 1
 
 

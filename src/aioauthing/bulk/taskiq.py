@@ -6,7 +6,11 @@ Register the tasks on your broker (``taskiq-redis``'s ``ListQueueBroker`` is a g
     from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
     from aioauthing.bulk.taskiq import bulk_tasks
 
-    broker = ListQueueBroker(REDIS_URL).with_result_backend(RedisAsyncResultBackend(REDIS_URL))
+    # socket_timeout=None: redis-py 8 times reads out after 5 s, which kills an idle worker in its
+    # blocking read of the queue (and loses the chunks it had taken)
+    broker = ListQueueBroker(REDIS_URL, socket_timeout=None).with_result_backend(
+        RedisAsyncResultBackend(REDIS_URL)
+    )
     tasks = bulk_tasks(broker)
 
 run ``taskiq worker jobs:broker`` on as many machines as you like, and enqueue a file from any of

@@ -8,6 +8,13 @@ cool-down: a 429 seen by any process pauses every process until its ``Retry-Afte
 rate then starts again at half of what it was and climbs back to the budget (``recovery`` of the
 budget per second) -- additive increase, multiplicative decrease, for the whole fleet.
 
+The budget is spent evenly by the fleet, not per process: one Redis script call per request reads
+the cool-down and hands out the fleet's next send time, one interval of ``1 / (rate x (1 -
+headroom))`` after the previous one, to whichever process asks first (a generic cell rate
+algorithm). A process that falls behind (a busy machine, a slow answer) leaves its time slots to
+the others instead of wasting them, and no process bursts: the server's own window never sees
+more than the budget. The ``limits`` moving window then counts every request as the hard cap.
+
 The concurrency cap stays per process. If Redis cannot be reached, requests are not failed for
 it: each process paces itself at the whole budget and logs a warning. Needs the ``redis`` extra (``redis.asyncio`` and
 ``limits``); it runs on asyncio only, not trio. Machines sharing a budget should keep their clocks
@@ -17,13 +24,11 @@ in sync (NTP): window entries carry each process's wall-clock time.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import collections
 import functools
 import logging
 import math
-import random
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final
@@ -75,6 +80,41 @@ return decreased
 """
 """Atomically: halve the fleet's rate (at most once per ``cooldown``) and push the pause out."""
 
+_SCHEDULE: Final = """
+local now = tonumber(ARGV[1])
+local budget = tonumber(ARGV[2])
+local recovery = tonumber(ARGV[3])
+local spend = tonumber(ARGV[4])
+local horizon = tonumber(ARGV[5])
+local want = tonumber(ARGV[6])
+local s = redis.call('HMGET', KEYS[1], 'resume', 'floor')
+local rate = budget
+if s[2] then
+  local resume = tonumber(s[1]) or 0
+  local floor = tonumber(s[2])
+  if now < resume then
+    return {0, tostring(resume - now), tostring(floor), '0'}
+  end
+  rate = math.min(budget, floor + budget * recovery * (now - resume))
+end
+local interval = 1 / (rate * spend)
+local at = math.max(tonumber(redis.call('GET', KEYS[2])) or now, now)
+if at - now > horizon / 2 then
+  -- more than half full: ask again when half is left, then take a batch (not a slot per call)
+  return {0, tostring(at - now - horizon / 2), tostring(rate), '0'}
+end
+local n = math.min(want, math.floor((now + horizon - at) / interval) + 1)
+redis.call('SET', KEYS[2], tostring(at + n * interval), 'PX', 60000)
+return {n, tostring(at - now), tostring(rate), tostring(interval)}
+"""
+"""Atomically: up to ``want`` of the fleet's next send times, one ``interval`` apart (``{n,
+delay, rate, interval}``: the first in ``delay`` seconds), or ``{0, delay, rate, 0}`` (paused,
+or more than half of the next ``horizon`` seconds is handed out already: ask again in ``delay``,
+when half is left, so that each call hands out a batch, not a slot)."""
+
+_HORIZON: Final = 0.1
+"""How far ahead (seconds) the fleet's schedule is handed out."""
+
 
 @functools.cache
 def _budget_item(amount: int) -> Any:
@@ -104,9 +144,11 @@ class RedisRateLimiter:
     per second over a sliding one-second window); ``max_concurrency`` caps this process's
     requests in flight; ``recovery`` is the share of the budget won back per second after a
     429 halved the rate; a 429's ``Retry-After`` pauses the whole fleet. ``headroom`` keeps the
-    fleet a little under ``rate`` (default 5%) so that network jitter between the moment a slot is
-    taken and the moment the server counts the request does not cross the server's limit; and
-    each process paces itself at ``rate`` with bursts of at most ``burst`` seconds' worth. Call
+    fleet a little under ``rate`` (default 10%) so that jitter between the moment a request is
+    scheduled and the moment the server counts it does not cross the server's limit (a 429
+    costs the whole fleet its ``Retry-After``, at least a second: more than the 10%). Requests
+    are spaced evenly across the fleet (see the module's description); ``burst`` is kept for
+    compatibility and only paces a process alone while Redis is unreachable. Call
     :meth:`aclose` (or use ``async with``) to close its Redis connections.
     """
 
@@ -121,7 +163,7 @@ class RedisRateLimiter:
         cooldown: float = 1.0,
         min_rate: float = 1.0,
         max_pause: float = 60.0,
-        headroom: float = 0.05,
+        headroom: float = 0.1,
         burst: float = 0.05,
         prefix: str = "aioauthing:limit:",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -162,22 +204,18 @@ class RedisRateLimiter:
         self._window = MovingWindowRateLimiter(self._storage)
         self._redis: Redis = Redis.from_url(url.removeprefix("async+"), socket_connect_timeout=2.0)
         self._decrease = self._redis.register_script(_DECREASE)
+        self._schedule = self._redis.register_script(_SCHEDULE)
+        self._next_key = f"{prefix}{pool_id}:next"
         self._max_concurrency = max_concurrency
         self._capacity = anyio.CapacityLimiter(max_concurrency)
         self._poll = anyio.Lock()
-        self._state: tuple[float, float | None, float] = (0.0, None, -math.inf)
-        """(resume, floor, read at): the fleet's cool-down as last read from Redis."""
+        """One waiter per process asks Redis for send times; the others queue behind it."""
+        self._granted: collections.deque[float] = collections.deque()
+        """Send times (``time.monotonic()``) this process was given and has not used yet."""
+        self._asking = 0
         self._burst = burst
         self._next_at = -math.inf
-        self._member = uuid.uuid4().hex
-        self._members_key = f"{prefix}{pool_id}:members"
-        self._share = 1
-        self._beat_at = -math.inf
-        """This process's own pacing: it sends its share of the budget (``rate`` divided by the
-        processes that used the budget in the last second) evenly spaced, with bursts of
-        ``burst`` seconds' worth at most. The fleet-wide window alone would let every process
-        spend the whole budget in one burst, which the server counts spread over its queueing
-        delay; evenly spaced requests stay under the server's window."""
+        """This process's own pacing, used only while Redis is unreachable."""
         self._warned_at = -math.inf
         self._down_until = -math.inf
         self._in_flight = 0
@@ -217,7 +255,6 @@ class RedisRateLimiter:
             self._redis_failed(exc)
             return
         self._throttle_events += int(decreased or 0)
-        self._state = (0.0, None, -math.inf)  # read the new state before the next request
 
     async def report_success(self) -> None:
         """Nothing to do: recovery is a function of time since the pause, shared by the fleet."""
@@ -235,39 +272,15 @@ class RedisRateLimiter:
 
     # -- internals -------------------------------------------------------------------------------
 
-    async def _shared_state(self, now: float) -> tuple[float, float | None]:
-        resume, floor, read_at = self._state
-        if now - read_at > 0.05:
-            raw_resume, raw_floor = await self._redis.hmget(self._state_key, ["resume", "floor"])
-            resume = float(raw_resume) if raw_resume is not None else 0.0
-            floor = float(raw_floor) if raw_floor is not None else None
-            self._state = (resume, floor, now)
-        return resume, floor
-
     def _rate_at(self, now: float, resume: float, floor: float | None) -> float:
         if floor is None:
             return self._budget
         return min(self._budget, floor + self._budget * self._recovery * max(now - resume, 0.0))
 
-    async def _heartbeat(self, now: float) -> None:
-        """Count the processes sharing the budget (each says it is alive four times a second)."""
-        if now - self._beat_at < 0.25:
-            return
-        self._beat_at = now
-        wall = time.time()
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(self._members_key, {self._member: wall})
-            pipe.zremrangebyscore(self._members_key, 0, wall - 1.0)
-            pipe.zcard(self._members_key)
-            pipe.expire(self._members_key, 10)
-            results = await pipe.execute()
-        self._share = max(1, int(results[2]))
-
-    async def _pace(self, rate: float, *, shared: bool = True) -> None:
+    async def _pace_alone(self) -> None:
+        """Redis is away: pace this process at the whole budget (bursts of ``burst`` seconds)."""
         now = time.monotonic()
-        if shared:
-            await self._heartbeat(now)
-        spacing = self._share / max(rate * (1.0 - self._headroom), 1e-9)
+        spacing = 1.0 / (self._budget * (1.0 - self._headroom))
         earliest = max(self._next_at, now - max(self._burst / spacing, 1.0) * spacing)
         self._next_at = earliest + spacing
         if earliest > now:
@@ -288,49 +301,76 @@ class RedisRateLimiter:
         from redis.exceptions import RedisError
 
         if time.monotonic() < self._down_until:  # Redis failed a moment ago: pace alone
-            await self._pace(self._budget, shared=False)
+            await self._pace_alone()
             return
         try:
             await self._take_shared()
         except (RedisError, OSError) as exc:
             # Redis is away: never fail the request for it; pace this process at the budget.
             self._redis_failed(exc)
-            self._share = 1
-            await self._pace(self._budget, shared=False)
+            await self._pace_alone()
 
     async def _take_shared(self) -> None:
-        # One waiter per process polls Redis; the others queue here instead of all polling.
-        async with self._poll:
-            while True:
-                now = time.time()
-                resume, floor = await self._shared_state(now)
-                if now < resume:
-                    self._waits += 1
-                    await self._sleep(resume - now)
-                    continue
-                self._rate_now = rate = self._rate_at(now, resume, floor)
-                await self._pace(rate)
-                item = _budget_item(max(1, math.floor(rate * (1.0 - self._headroom))))
-                if await self._window.hit(item, self.pool_id):
-                    return
-                self._waits += 1
-                stats = await self._window.get_window_stats(item, self.pool_id)
-                delay = min(max(stats.reset_time - time.time(), 0.0), 1.0)
-                await self._sleep(delay + random.uniform(0.01, 0.02))
+        at = await self._send_time()
+        delay = at - time.monotonic()
+        if delay > 0:
+            self._waits += 1
+            await self._sleep(delay)  # this request's turn in the fleet's schedule
+
+    async def _send_time(self) -> float:
+        """A send time from the fleet's schedule: one Redis call serves every request of this
+        process in flight (up to ``_HORIZON`` seconds of the schedule: those waiting now and
+        those that will ask again when their answer comes), and one ``limits`` hit counts them
+        all in the exact sliding window, the hard cap. A send time nobody took within
+        ``_HORIZON`` is dropped, not sent late."""
+        self._asking += 1
+        try:
+            async with self._poll:  # one waiter per process asks Redis; the others queue here
+                stale = time.monotonic() - _HORIZON
+                while self._granted and self._granted[0] < stale:
+                    self._granted.popleft()  # nobody came for it in time: never send late bursts
+                while not self._granted:
+                    granted, raw_delay, raw_rate, raw_interval = await self._schedule(
+                        keys=[self._state_key, self._next_key],
+                        args=[
+                            time.time(),
+                            self._budget,
+                            self._recovery,
+                            1.0 - self._headroom,
+                            _HORIZON,
+                            # every request in flight here comes back for a slot soon
+                            max(self._asking, self._in_flight),
+                        ],
+                    )
+                    delay, interval = float(raw_delay), float(raw_interval)
+                    self._rate_now = float(raw_rate)
+                    if not int(granted):
+                        self._waits += 1  # paused by a 429, or the schedule is full
+                        await self._sleep(delay)
+                        continue
+                    first = time.monotonic() + delay
+                    # The cap is the budget itself: the schedule keeps ``headroom`` below it.
+                    cap = max(1, math.floor(self._rate_now))
+                    item = _budget_item(cap)
+                    count = min(int(granted), cap)
+                    if not await self._window.hit(item, self.pool_id, cost=count):
+                        self._waits += 1
+                        stats = await self._window.get_window_stats(item, self.pool_id)
+                        await self._sleep(min(max(stats.reset_time - time.time(), 0.01), 1.0))
+                        continue
+                    self._granted.extend(first + i * interval for i in range(count))
+                return self._granted.popleft()
+        finally:
+            self._asking -= 1
 
     async def reset(self) -> None:
         """Forget the pool's window and cool-down (for tests and benchmarks)."""
         await self._window.clear(_budget_item(1), self.pool_id)
-        await self._redis.delete(self._state_key)
-        self._state = (0.0, None, -math.inf)
+        await self._redis.delete(self._state_key, self._next_key)
+        self._granted.clear()
 
     async def aclose(self) -> None:
-        """Leave the fleet (the others take over this process's share at once); close Redis."""
-        from redis.exceptions import RedisError
-
-        with contextlib.suppress(RedisError, OSError):
-            if self._beat_at > -math.inf:
-                await self._redis.zrem(self._members_key, self._member)
+        """Close this process's Redis connections."""
         await self._redis.aclose()
         bridge = getattr(self._storage, "bridge", None)
         client = getattr(bridge, "storage", None)
