@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from aioauthing import AlreadyExistsError, AuthingError, NotFoundError, models
-from aioauthing.runtime.errors import InvalidInputError
+from aioauthing.runtime.errors import AuthingValidationError, InvalidInputError
 
 pytestmark = pytest.mark.anyio
 # The newer tests run on asyncio only: they drive the emulator's org semantics, which do not
@@ -453,3 +453,21 @@ async def test_rest_forms_the_go_and_js_clients_send(authing_pool: Any, anyio_ba
             await http.get("/api/v2/orgs/children", params={"nodeId": "x"}, headers=headers)
         ).json()
         assert (missing["code"], missing["message"]) == (404, "节点不存在")
+
+
+@asyncio_only
+async def test_start_sync_is_refused_without_an_enterprise_connection(
+    authing_management_client: Any,
+) -> None:
+    """The emulator connects to no DingTalk, WeCom or AD directory: a sync is refused (404)."""
+    org = authing_management_client.org
+    for provider in ("dingtalk", "wechatwork"):
+        with pytest.raises(AuthingError) as refused:
+            await org.start_sync(provider)
+        assert _code(refused) == (NotFoundError, 404)
+        assert provider in refused.value.message
+    with pytest.raises(AuthingError) as ad:
+        await org.start_ad_sync("adc-1")
+    assert _code(ad) == (NotFoundError, 404)
+    with pytest.raises(AuthingValidationError, match="provider_type"):
+        await org.start_sync("ad")  # AD has its own call: refused before sending

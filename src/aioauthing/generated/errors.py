@@ -589,6 +589,12 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "message": "身份源不存在",
         "en": "The identity provider does not exist",
     },
+    "ENTERPRISE_CONNECTION_NOT_FOUND": {
+        "code": 404,
+        "family": "NotFoundError",
+        "message": "未配置 {kind} 企业身份源",
+        "en": "No {kind} enterprise connection is configured for this user pool",
+    },
     "EXT_IDP_CONNECTION_NOT_FOUND": {
         "code": 404,
         "family": "NotFoundError",

@@ -5021,6 +5021,32 @@ ORG_GET_BY_TENANT_ID = RestOperation(
 )
 """List the organizations that belong to a tenant."""
 
+ORG_START_SYNC = RestOperation(
+    name="org.start_sync",
+    method="POST",
+    path="/connections/enterprise/{providerType}/start-sync",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("provider_type", "str", required=True),),
+)
+"""Start a sync of the org tree from the pool's DingTalk or WeCom enterprise connection."""
+
+ORG_START_AD_SYNC = RestOperation(
+    name="org.start_ad_sync",
+    method="POST",
+    path="/api/v2/ad/sync",
+    auth=AuthKind.MANAGEMENT,
+    idempotent=False,
+    response=ResponseKind.ENVELOPE,
+    errors=(),
+    secret_fields=(),
+    checks=(ParamCheck("ad_connector_id", "str", required=True),),
+)
+"""Start a sync of the org tree from the pool's Active Directory connector."""
+
 POLICIES_CREATE = GraphQLOperation(
     name="policies.create",
     operation_name="createPolicy",

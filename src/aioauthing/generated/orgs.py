@@ -813,3 +813,49 @@ class OrgsApi(ApiBase):
             query=query,
         )
         return self._structure(result.get("data"), builtins.list[models.Org])
+
+    async def start_sync(
+        self,
+        provider_type: str,
+    ) -> models.CommonMessage:
+        """Start a sync of the org tree from the pool's DingTalk or WeCom enterprise connection.
+
+        Documented as "同步组织机构（钉钉、企业微信）": Python ``org.start_sync``; JS ``org.startSync``.
+
+        Args:
+            provider_type: The directory: dingtalk or wechatwork (for AD, start_ad_sync).
+        """
+        v.check_params(ops.ORG_START_SYNC.checks, (provider_type,))
+        v.check_choice("provider_type", provider_type, ("dingtalk", "wechatwork"))
+        path_params: dict[str, Any] = {}
+        path_params["providerType"] = provider_type
+        result = await self._execute(
+            ops.ORG_START_SYNC,
+            path_params=path_params,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )
+
+    async def start_ad_sync(
+        self,
+        ad_connector_id: str,
+    ) -> models.CommonMessage:
+        """Start a sync of the org tree from the pool's Active Directory connector.
+
+        Documented as "同步组织机构（AD）": Python ``org.start_sync``; JS ``org.startSync``.
+
+        Args:
+            ad_connector_id: The AD connector's id.
+        """
+        v.check_params(ops.ORG_START_AD_SYNC.checks, (ad_connector_id,))
+        v.require_non_empty("ad_connector_id", ad_connector_id)
+        body: dict[str, Any] = {}
+        body["connectionId"] = ad_connector_id
+        result = await self._execute(
+            ops.ORG_START_AD_SYNC,
+            body=body,
+        )
+        return self._structure(
+            {"code": result.get("code"), "message": result.get("message")}, models.CommonMessage
+        )

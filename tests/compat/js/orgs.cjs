@@ -39,6 +39,7 @@ exports.expected = [
   "org.deleteNode.root",
   "org.deleteById",
   "org.findById.deleted",
+  "org.startSync.noConnection",
 ];
 
 exports.flow = async (s, h) => {
@@ -252,4 +253,10 @@ exports.flow = async (s, h) => {
     (r) => r.code === 200,
   );
   await h.expectCode("org.findById.deleted", () => mgmt.org.findById(second.id), 404);
+  // the emulator connects to no DingTalk / WeCom directory: the service's refusal (404)
+  await h.expectCode(
+    "org.startSync.noConnection",
+    () => mgmt.org.startSync({ providerType: "wechatwork" }),
+    404,
+  );
 };

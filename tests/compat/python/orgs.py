@@ -49,6 +49,7 @@ EXPECTED_STEPS = [
     "org.delete_node.root",
     "org.delete_by_id",
     "org.find_by_id.deleted",
+    "org.start_sync.no_connection",
 ]
 
 
@@ -305,3 +306,10 @@ def flow(s: dict) -> None:
         lambda r: r["code"] == 200,
     )
     expect_code("org.find_by_id.deleted", lambda: mgmt.org.find_by_id(second["id"]), 404)
+    # the emulator connects to no DingTalk / WeCom directory: the service's refusal (404)
+    # (the official client returns a REST failure envelope rather than raising it)
+    step(
+        "org.start_sync.no_connection",
+        lambda: mgmt.org.start_sync("dingtalk"),
+        lambda r: r["code"] == 404 and "dingtalk" in r["message"],
+    )

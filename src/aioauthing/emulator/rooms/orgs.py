@@ -624,3 +624,21 @@ def orgs_rest(ctx: RequestContext, call: RestCall) -> Any:
 def orgs_count(ctx: RequestContext, call: RestCall) -> Any:
     pool = ctx.require_management()
     return Envelope({"count": len(records(pool, "orgs"))}, message="获取成功")
+
+
+@rest_route("POST", "/connections/enterprise/{providerType}/start-sync")
+def start_sync(ctx: RequestContext, call: RestCall) -> Any:
+    """PY/JS start_sync (DingTalk, WeCom): the emulator connects to no external directory, so the
+    pool has no such enterprise connection and the sync is refused as the service refuses it."""
+    ctx.require_management()
+    raise biz("ENTERPRISE_CONNECTION_NOT_FOUND", kind=call.path_params.get("providerType", ""))
+
+
+@rest_route("POST", "/api/v2/ad/sync")
+def start_ad_sync(ctx: RequestContext, call: RestCall) -> Any:
+    """PY/JS start_sync for AD: no AD connector exists in the emulator."""
+    ctx.require_management()
+    body = call.body if isinstance(call.body, dict) else {}
+    if not body.get("connectionId"):
+        raise biz("PARAM_MISSING", name="connectionId")
+    raise biz("ENTERPRISE_CONNECTION_NOT_FOUND", kind="ad")
