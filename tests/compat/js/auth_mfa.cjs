@@ -1,4 +1,4 @@
-// The official JS client"s MFA methods (node run.cjs auth_mfa).
+// The official JS client's MFA methods (node run.cjs auth_mfa).
 "use strict";
 
 exports.expected = [
@@ -12,21 +12,6 @@ exports.expected = [
   "auth_mfa.verifyTotpRecoveryCode",
 ];
 
-// JS throws {code, message, data}: the MFA token of a 1636 answer reaches the app.
-async function mfaError(h, name, fn) {
-  try {
-    const result = await fn();
-    throw new h.StepFailed(name, `expected 1636, got ${JSON.stringify(result)}`);
-  } catch (err) {
-    if (err instanceof h.StepFailed) throw err;
-    if (!err || err.code !== 1636 || !err.data || !err.data.mfaToken) {
-      throw new h.StepFailed(name, `expected 1636 with data.mfaToken, got ${JSON.stringify(err)}`);
-    }
-    h.steps.push(name);
-    return err.data;
-  }
-}
-
 exports.flow = async (s, h) => {
   // JS throws {code, message, data}: the MFA token of a 1636 answer reaches the app.
   const auth = h.authenticationClient();
@@ -34,7 +19,7 @@ exports.flow = async (s, h) => {
   const password = h.PASSWORD;
   await auth.registerByEmail(email, password);
   await h.admin("mfa", { factors: ["OTP"] });
-  const first = await mfaError(h, "auth_mfa.loginByEmail.needsMfa", () =>
+  const first = await h.mfaRequired("auth_mfa.loginByEmail.needsMfa", () =>
     auth.loginByEmail(email, password),
   );
   const bound = await h.step(
@@ -77,7 +62,7 @@ exports.flow = async (s, h) => {
     () => auth.mfa.verifyTotpMfa({ totp: h.totp(bound.secret), mfaToken: first.mfaToken }),
     (u) => u.email === email && u.token,
   );
-  const second = await mfaError(h, "auth_mfa.loginByEmail.again", () =>
+  const second = await h.mfaRequired("auth_mfa.loginByEmail.again", () =>
     auth.loginByEmail(email, password),
   );
   await h.step(

@@ -53,6 +53,17 @@ async function expectCode(name, fn, code) {
   throw new StepFailed(name, `expected error ${code}, got ${JSON.stringify(result)}`);
 }
 
+// fn() must reject with 1636 (MFA required) carrying data.mfaToken: JS throws {code, message,
+// data}, so the MFA token of a 1636 answer reaches the app. Returns the data.
+async function mfaRequired(name, fn) {
+  const err = await expectCode(name, fn, 1636);
+  if (!err.data || !err.data.mfaToken) {
+    steps.pop();
+    throw new StepFailed(name, `expected 1636 with data.mfaToken, got ${JSON.stringify(err)}`);
+  }
+  return err.data;
+}
+
 // POST to the emulator's admin driver /__emulator__/<path>?pool=... (test set-up only).
 async function admin(path, body) {
   const s = settings;
@@ -119,6 +130,7 @@ module.exports = {
   authenticationClient,
   expectCode,
   managementClient,
+  mfaRequired,
   settings,
   step,
   steps,

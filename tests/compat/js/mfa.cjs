@@ -16,20 +16,6 @@ exports.expected = [
   "mfa.getStatus.unknownUser",
 ];
 
-async function mfaError(h, name, fn) {
-  try {
-    const result = await fn();
-    throw new h.StepFailed(name, `expected 1636, got ${JSON.stringify(result)}`);
-  } catch (err) {
-    if (err instanceof h.StepFailed) throw err;
-    if (!err || err.code !== 1636 || !err.data || !err.data.mfaToken) {
-      throw new h.StepFailed(name, `expected 1636 with data.mfaToken, got ${JSON.stringify(err)}`);
-    }
-    h.steps.push(name);
-    return err.data;
-  }
-}
-
 exports.flow = async (s, h) => {
   const mgmt = h.managementClient();
   const auth = h.authenticationClient();
@@ -45,15 +31,19 @@ exports.flow = async (s, h) => {
     "mfa.importTotp",
     () => mgmt.mfa.importTotp(user.id, secret, "RECOVER-JS-1"),
     (r) =>
-      r.userId === user.id && r.secret === secret && r.enable === true &&
-      r.authenticatorType === "totp" && r.recoveryCode === "RECOVER-JS-1" && r.id,
+      r.userId === user.id &&
+      r.secret === secret &&
+      r.enable === true &&
+      r.authenticatorType === "totp" &&
+      r.recoveryCode === "RECOVER-JS-1" &&
+      r.id,
   );
   await h.step(
     "mfa.getStatus.otp",
     () => mgmt.mfa.getStatus(user.id),
     (st) => st.OTP === true && st.FACE === false,
   );
-  const first = await mfaError(h, "mfa.loginByEmail.needsMfa", () =>
+  const first = await h.mfaRequired("mfa.loginByEmail.needsMfa", () =>
     auth.loginByEmail(email, h.PASSWORD),
   );
   await h.step(
@@ -71,7 +61,7 @@ exports.flow = async (s, h) => {
     () => mgmt.mfa.getStatus(user.id),
     (st) => st.OTP === false && st.FACE === false,
   );
-  const second = await mfaError(h, "mfa.loginByEmail.stillNeedsMfa", () =>
+  const second = await h.mfaRequired("mfa.loginByEmail.stillNeedsMfa", () =>
     auth.loginByEmail(email, h.PASSWORD),
   );
   await h.expectCode(
