@@ -432,6 +432,40 @@ async def test_application_access_policies_are_kept_per_target(
 
 
 @ASYNCIO_ONLY
+async def test_sign_in_obeys_the_application_access_policy(
+    authing_management_client: Any, authing_pool: Any
+) -> None:
+    """A DENY_ALL default lets in only the allowed; a DENY rule wins over an ALLOW (1576)."""
+    mgmt, app_id = authing_management_client, authing_pool.app_id
+    ada = await mgmt.users.create(models.CreateUserInput(username="ada", password="Passw0rd!"))
+    await mgmt.users.create(models.CreateUserInput(username="bob", password="Passw0rd!"))
+    async with AuthenticationClient(
+        app_id,
+        host=authing_pool.host,
+        user_pool_id=authing_pool.user_pool_id,
+        public_key=authing_pool.public_key,
+        strict=True,
+    ) as auth:
+        assert (await auth.login_by_username("bob", "Passw0rd!")).username == "bob"
+        await mgmt.acl.update_default_application_access_policy(app_id, "DENY_ALL")
+        await mgmt.acl.allow_access_application(app_id, "USER", [ada.id])
+        assert (await auth.login_by_username("ada", "Passw0rd!")).id == ada.id
+        with pytest.raises(PermissionDeniedError) as refused:
+            await auth.login_by_username("bob", "Passw0rd!")
+        assert refused.value.code == 1576
+        await mgmt.roles.create("banned")
+        await mgmt.users.add_roles([ada.id], ["banned"])
+        await mgmt.acl.deny_access_application(app_id, "ROLE", ["banned"], namespace="default")
+        with pytest.raises(PermissionDeniedError) as denied:
+            await auth.login_by_username("ada", "Passw0rd!")
+        assert denied.value.code == 1576
+        await mgmt.acl.disable_application_access_policies(
+            app_id, "ROLE", ["banned"], namespace="default"
+        )
+        assert (await auth.login_by_username("ada", "Passw0rd!")).id == ada.id
+
+
+@ASYNCIO_ONLY
 async def test_bad_acl_input_is_refused_before_sending(authing_management_client: Any) -> None:
     mgmt = authing_management_client
     cases = [

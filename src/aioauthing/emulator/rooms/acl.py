@@ -867,13 +867,12 @@ def app_strategy(pool: Pool, app_id: str) -> dict[str, Any]:
 def app_access_allowed(pool: Pool, app_id: str, user_id: str) -> bool:
     """Whether ``user_id`` may use ``app_id``: the enabled rules naming the user, its roles,
     groups or org nodes (deny over allow), else the default strategy."""
-    subjects = user_subjects(pool, user_id)
+    rules = [r for r in _rules(pool).values() if r["appId"] == app_id and r["enabled"]]
+    subjects = user_subjects(pool, user_id) if rules else []
     verdicts = {
         r["code"]
-        for r in _rules(pool).values()
-        if r["appId"] == app_id
-        and r["enabled"]
-        and _covered(subjects, r["targetType"], r["targetIdentifier"], r["namespace"])
+        for r in rules
+        if _covered(subjects, r["targetType"], r["targetIdentifier"], r["namespace"])
     }
     if verdicts:
         return "DENY" not in verdicts

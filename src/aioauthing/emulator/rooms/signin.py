@@ -24,6 +24,7 @@ from ..users import (
     user_view,
     verify_user_password,
 )
+from .acl import app_access_allowed
 from .messaging import consume_code, email_key, sms_key
 from .mfa import mfa_gate
 from .user_pool import check_email_login, check_registration
@@ -45,6 +46,8 @@ def login(
     """
     if not account_active(user):
         raise biz("USER_LOCKED")
+    if not app_access_allowed(pool, pool.app_id, user["id"]):
+        raise biz("APP_LOGIN_FORBIDDEN")  # the application's access policy (acl room)
     if user.get("_resetPasswordOnFirstLogin"):
         token = issue_reset_token(ctx, pool, user, "first-login")
         raise biz("FIRST_LOGIN_PASSWORD_RESET", data={"token": token})
