@@ -6,7 +6,7 @@ rooms (groups, roles, policies, orgs, ACL, tenants, custom data definitions).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from .context import RequestContext
 from .errors import biz
@@ -18,6 +18,7 @@ __all__ = [
     "json_body",
     "ok",
     "page",
+    "query_int",
     "records",
     "save",
     "text_field",
@@ -49,6 +50,21 @@ def page(items: list[Any], page_no: int | None, limit: int | None) -> dict[str, 
     size = 10 if limit is None else max(limit, 0)
     start = (number - 1) * size
     return {"totalCount": len(items), "list": items[start : start + size]}
+
+
+@overload
+def query_int(call: RestCall, name: str, default: int) -> int: ...
+@overload
+def query_int(call: RestCall, name: str, default: None) -> int | None: ...
+def query_int(call: RestCall, name: str, default: int | None) -> int | None:
+    """An integer query parameter: ``default`` when absent or empty, ``NOT_INTEGER`` otherwise."""
+    text = call.query.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise biz("NOT_INTEGER", name=name) from exc
 
 
 def ok(message: str) -> dict[str, Any]:

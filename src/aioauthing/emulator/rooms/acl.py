@@ -23,7 +23,7 @@ from ..errors import biz
 from ..generic import extend
 from ..registry import Envelope, RestCall, resolver, rest_route
 from ..state import Pool, format_date
-from ..store import DEFAULT_NAMESPACE, json_body, ok, page, records, save
+from ..store import DEFAULT_NAMESPACE, json_body, ok, page, query_int, records, save
 from .orgs import ancestors_of_memberships
 from .policies import granting_statements
 from .roles import group_codes_of
@@ -502,13 +502,6 @@ def node_authorized_resources(ctx: RequestContext, parent: Any, args: dict[str, 
 _RESOURCE_TYPES = ("DATA", "API", "MENU", "UI", "BUTTON")
 
 
-def _int(call: RestCall, name: str, default: int) -> int:
-    try:
-        return int(call.query.get(name, default))
-    except ValueError as exc:
-        raise biz("NOT_INTEGER", name=name) from exc
-
-
 def _namespace_id(pool: Pool, code: str) -> int:
     """Numeric id of a permission group; 0 for the implicit default group."""
     if code == DEFAULT_NAMESPACE:
@@ -579,7 +572,7 @@ def list_resources(ctx: RequestContext, call: RestCall) -> Any:
         for key, r in records(pool, "resources").items()
         if key.startswith(f"{namespace}/") and (not kind or r["type"] == kind)
     ]
-    return page(items, _int(call, "page", 1), _int(call, "limit", 10))
+    return page(items, query_int(call, "page", 1), query_int(call, "limit", 10))
 
 
 @rest_route("POST", "/api/v2/users/resource/authorized")
@@ -792,7 +785,7 @@ def list_access_accounts(ctx: RequestContext, call: RestCall) -> Any:
     app_id = call.path_params["appId"]
     _application(pool, app_id)
     found = [dict(a) for a in records(pool, ACCESS_ACCOUNTS).values() if a["appId"] == app_id]
-    return page(found, _int(call, "page", 1), _int(call, "limit", 10))
+    return page(found, query_int(call, "page", 1), query_int(call, "limit", 10))
 
 
 @rest_route("POST", "/api/v2/applications/{appId}/programmatic-access-accounts")
@@ -951,7 +944,7 @@ def app_access_records(ctx: RequestContext, call: RestCall) -> Any:
         for r in _rules(pool).values()
         if r["appId"] == app_id
     ]
-    return page(found, _int(call, "page", 1), _int(call, "limit", 10))
+    return page(found, query_int(call, "page", 1), query_int(call, "limit", 10))
 
 
 rest_route("POST", "/api/v2/applications/{appId}/authorization/allow")(

@@ -15,7 +15,7 @@ from ..entities import new_record, next_serial
 from ..errors import biz
 from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool, format_date
-from ..store import json_body, page, records, save, text_field
+from ..store import json_body, page, query_int, records, save, text_field
 from ..users import user_view
 from .acl import app_strategy, apply_permission_strategy
 
@@ -224,17 +224,7 @@ def active_users(ctx: RequestContext, call: RestCall) -> Any:
         if entry["eventType"] == "login" and entry["appId"] == app_id:
             seen.setdefault(entry["userId"], None)
     users = [user_view(pool.users[i]) for i in seen if i in pool.users]
-    return page(users, _int(call, "page", 1), _int(call, "limit", 10))
-
-
-def _int(call: RestCall, name: str, default: int) -> int:
-    text = call.query.get(name)
-    if text is None or text == "":
-        return default
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise biz("NOT_INTEGER", name=name) from exc
+    return page(users, query_int(call, "page", 1), query_int(call, "limit", 10))
 
 
 @rest_route("GET", "/api/v2/application/{appId}/tenants")

@@ -11,9 +11,8 @@ from typing import Any
 
 from ..audit import entries
 from ..context import RequestContext
-from ..errors import biz
 from ..registry import RestCall, rest_route
-from ..store import page
+from ..store import page, query_int
 
 _ARN_PREFIX = "arn:cn:authing:user:"
 
@@ -24,23 +23,13 @@ def _many(ctx: RequestContext, name: str) -> set[str]:
     return {part for v in values if v for part in str(v).split(",") if part}
 
 
-def _number(call: RestCall, name: str, default: int | None) -> int | None:
-    text = call.query.get(name)
-    if text is None or text == "":
-        return default
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise biz("NOT_INTEGER", name=name) from exc
-
-
 def _search(ctx: RequestContext, call: RestCall, log: str) -> dict[str, Any]:
     pool = ctx.require_management()
     events = _many(ctx, "eventType") | _many(ctx, "operation_name")
     users = _many(ctx, "userId") | {a.removeprefix(_ARN_PREFIX) for a in _many(ctx, "operator_arn")}
     apps = _many(ctx, "app_id")
     ip = call.query.get("clientip") or None
-    start, end = _number(call, "start", None), _number(call, "end", None)
+    start, end = query_int(call, "start", None), query_int(call, "end", None)
     found = [
         {k: v for k, v in e.items() if not k.startswith("_")}
         for e in reversed(entries(pool, log))
@@ -51,7 +40,7 @@ def _search(ctx: RequestContext, call: RestCall, log: str) -> dict[str, Any]:
         and (start is None or e["_at"] >= start)
         and (end is None or e["_at"] <= end)
     ]
-    return page(found, _number(call, "page", 1), _number(call, "limit", 10))
+    return page(found, query_int(call, "page", 1), query_int(call, "limit", 10))
 
 
 @rest_route("GET", "/api/v2/analysis/audit")

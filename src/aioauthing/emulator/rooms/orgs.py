@@ -281,16 +281,7 @@ def org_paths_of(pool: Pool, user_id: str) -> list[list[dict[str, Any]]]:
         if user_id not in node["members"]:
             continue
         org = records(pool, "orgs")[node["orgId"]]
-        head = {
-            "type": "org",
-            "id": org["id"],
-            "createdAt": org["createdAt"],
-            "updatedAt": org["updatedAt"],
-            "userPoolId": pool.id,
-            "rootNodeId": org["rootNodeId"],
-            "logo": None,
-            "tenantId": org.get("tenantId"),
-        }
+        head = {"type": "org", **_rest_org(pool, org)}
         chain = [
             {
                 "type": "node",
