@@ -132,7 +132,10 @@ class BulkJob(Generic[T, R]):
         is advanced without awaiting, an async one under a lock (one ``__anext__`` at a time),
         so indexes follow the input order either way.
         """
-        await self._slots.acquire()
+        try:
+            self._slots.acquire_nowait()  # room in the window: no checkpoints to pass
+        except anyio.WouldBlock:
+            await self._slots.acquire()
         try:
             if self._sync is not None:
                 if not self._exhausted:
