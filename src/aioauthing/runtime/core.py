@@ -57,7 +57,7 @@ from .redaction import install_httpx_log_redaction, redact
 from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
-from .transport import AiohttpTransport, AutoTransport, TransportName, make_transport
+from .transport import AiohttpTransport, Answer, AutoTransport, TransportName, make_transport
 
 __all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "NoCookieJar", "Timeouts"]
 
@@ -114,7 +114,7 @@ def _strip_unset(value: Any) -> Any:
 @attrs.define(slots=True)
 class _CallState:
     attempts: int = 0
-    response: httpx.Response | None = None
+    response: Answer | None = None
 
 
 class Core:
@@ -614,7 +614,7 @@ class Core:
 
     # -- response parsing --------------------------------------------------------------------
 
-    def _parse(self, op: Operation, response: httpx.Response) -> Any:
+    def _parse(self, op: Operation, response: Answer) -> Any:
         status = response.status_code
         if isinstance(op, RestOperation) and op.response is ResponseKind.TEXT:
             if status >= 400:
@@ -667,7 +667,7 @@ class NoCookieJar(http.cookiejar.CookieJar):
         return None
 
 
-def _json_of(response: httpx.Response) -> Any:
+def _json_of(response: Answer) -> Any:
     """The JSON body: UTF-8 (RFC 8259) decoded directly; anything else as httpx reads it."""
     try:
         return json.loads(response.content.decode())
@@ -736,7 +736,7 @@ def _transport_error(op: Operation, exc: httpx.TransportError, url: str) -> Tran
 
 
 def _status_error(
-    op: Operation, response: httpx.Response, retry_after: float | None = None
+    op: Operation, response: Answer, retry_after: float | None = None
 ) -> AuthingError:
     status = response.status_code
     request_id = _request_id(response.headers)
@@ -778,7 +778,7 @@ def _is_error_envelope(payload: Any) -> bool:
     return code is not None and code != 200
 
 
-def _body_error(op: Operation, response: httpx.Response, payload: Any) -> AuthingError:
+def _body_error(op: Operation, response: Answer, payload: Any) -> AuthingError:
     status = response.status_code
     if not isinstance(payload, Mapping):
         return _status_error(op, response)
@@ -808,7 +808,7 @@ def _body_error(op: Operation, response: httpx.Response, payload: Any) -> Authin
     )
 
 
-def _graphql_result(op: GraphQLOperation, response: httpx.Response, payload: Any) -> Any:
+def _graphql_result(op: GraphQLOperation, response: Answer, payload: Any) -> Any:
     status = response.status_code
     if not isinstance(payload, Mapping):
         if status >= 400:
@@ -827,7 +827,7 @@ def _graphql_result(op: GraphQLOperation, response: httpx.Response, payload: Any
     return data
 
 
-def _graphql_error(op: GraphQLOperation, response: httpx.Response, errors: Any) -> AuthingError:
+def _graphql_error(op: GraphQLOperation, response: Answer, errors: Any) -> AuthingError:
     items = errors if isinstance(errors, list) else [errors]
     chosen: Any = items[0]
     for item in items:
