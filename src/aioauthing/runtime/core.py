@@ -477,25 +477,29 @@ class Core:
         url = base + path
         kwargs = {k: v for k, v in request.items() if k not in ("method", "path", "headers")}
         extra_headers: dict[str, str] | None = request.get("headers")
-        headers = {**self.headers_for(token), **(extra_headers or {})}
-        secrets = op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
-        if isinstance(op, RestOperation) and op.auth is AuthKind.CLIENT:
-            secrets = (*secrets, "client_secret")
         # A JSON body (or none) is encoded here and sent either past httpx (this core's own
         # aiohttp pool) or as one ready httpx.Request through the httpx client (no per-call
         # merge of the client's defaults, and no Cookie header from a caller's shared jar).
         direct = self._direct_sender(kwargs)
         prebuilt = direct is None and self._prebuilt_ok(kwargs)
         direct_url, direct_body = url, None
+        headers: dict[str, str] = {}
         if direct is not None or prebuilt:
             if kwargs.get("params"):
                 direct_url = str(httpx.URL(url, params=kwargs["params"]))
             if "json" in kwargs:
                 direct_body = _json_body(kwargs["json"])
+        else:  # through httpx's request building (form bodies, files, a client's own params)
+            headers = {**self.headers_for(token), **(extra_headers or {})}
         attempt = 0
         while True:
             state.attempts += 1
             if log.isEnabledFor(logging.DEBUG):
+                secrets = (
+                    op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
+                )
+                if isinstance(op, RestOperation) and op.auth is AuthKind.CLIENT:
+                    secrets = (*secrets, "client_secret")
                 payload = kwargs.get("json") or kwargs.get("data")
                 if isinstance(op, GraphQLOperation) and isinstance(payload, dict):
                     payload = payload.get("variables")
