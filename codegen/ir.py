@@ -32,7 +32,7 @@ class FieldDef:
     """Custom data role: ``key``, ``type``, ``value`` or ``target`` (see ``spec/README.md``)."""
     server: str = ""
     """Output models with a ``record``: who sets the value (``id``, ``arn``, ``pool``, ``created``,
-    ``updated``, ``hash``, ``issued``, ``derived``, ``resolved``, ``serial``, ``order``); empty =
+    ``updated``, ``hash``, ``issued``, ``derived``, ``resolved``, ``serial``, ``order``, ``secret``); empty =
     stored as written."""
     default: Any = None
     """The value of a new record when no input gives one (``$now``: the creation time)."""
@@ -105,6 +105,9 @@ class EmulateDef:
     filters: dict[str, str] = field(default_factory=dict)
     """List filters: argument -> record field it must equal, or ``relation.<name>`` (the
     record's relation holds the argument's value)."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Create / update: argument -> the record field it writes under another name (``remark``
+    -> ``remarks``); an argument named like the field wins."""
 
 
 @dataclass

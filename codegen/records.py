@@ -27,7 +27,7 @@ __all__ = [
 
 SERVER_ROLES = (
     "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved", "serial",
-    "order",
+    "order", "secret",
 )  # fmt: skip
 """Who sets a server-owned field: never copied from an input."""
 RECORD_KEYS = {
@@ -37,7 +37,7 @@ RELATION_KEYS = {"model", "stored", "missing"}
 ACTIONS = (
     "create", "get", "update", "delete", "list", "batch_get", "add", "remove", "members", "sort",
 )  # fmt: skip
-EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters"}
+EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters", "aliases"}
 _ENTITY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -151,6 +151,7 @@ def parse_emulate(w: _Walker, raw: Any) -> EmulateDef | None:
             ids=w.text(spec.get("ids"), "ids"),
             message=w.text(spec.get("message"), "message"),
             filters=filters,
+            aliases={str(k): str(v) for k, v in w.mapping(spec.get("aliases")).items()},
         )
 
 
@@ -301,6 +302,15 @@ def _check_emulate(
             w.error(f"{em.model} has no relation {relation!r}", "filters", arg)
         elif not target.startswith("relation.") and target not in model.fields:
             w.error(f"{em.model} has no field {target!r}", "filters", arg)
+    for arg, target in em.aliases.items():
+        if em.action not in ("create", "update"):
+            w.error("only create and update take aliases", "aliases")
+            break
+        if arg not in args:
+            w.error(f"{root}.{name} has no argument {arg!r}", "aliases", arg)
+        held = model.fields.get(target)
+        if held is None or held.server or target in record.references:
+            w.error(f"{em.model} has no writable field {target!r}", "aliases", arg)
     if em.action in ("add", "remove", "sort") and not em.ids:
         w.error(
             f"{em.action} needs ids: the argument listing the "
@@ -389,6 +399,7 @@ def tables(
             "ids": em.ids,
             "message": em.message,
             "filters": em.filters,
+            "aliases": em.aliases,
             "inputs": tuple(
                 arg for arg, ref in arg_types.items() if writes.get(ref.name) == em.model
             ),

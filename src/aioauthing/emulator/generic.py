@@ -171,6 +171,9 @@ def _values(em: Spec, model: str, args: dict[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in args.items() if k in RECORDS[model]["writable"]}
     for name in em["inputs"]:
         values.update(args.get(name) or {})
+    for name, field in em["aliases"].items():  # remark -> remarks; the field's own name wins
+        if not values.get(field) and args.get(name) is not None:
+            values[field] = args[name]
     return values
 
 
@@ -214,6 +217,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         now=format_date(pool.now()),
         values=values,
         serial=next_serial(model, _store(pool, model).values()),
+        secret=ctx.state.ids.secret() if "secret" in rec["server"].values() else None,
     )
     if em["parent"]:  # the parent the call names (already checked)
         field = rec["parent"]["field"]
