@@ -227,13 +227,13 @@ def _check_model(
                 w.error(f"{rel.model!r} is not a model with a record", "relations", rel.name)
             if rel.stored in model.fields:
                 w.error("members are kept apart from the model's fields", "relations", rel.name)
-        _check_parent(w, model, record, models)
         for ref in record.references.values():
             held = model.fields.get(ref.name)
             if held is None or held.type.name != ref.model or held.type.is_list:
                 w.error(f"must name a field of type {ref.model}", "references", ref.name)
             if ref.model not in models or models[ref.model].record is None:
                 w.error(f"{ref.model!r} is not a model with a record", "references", ref.name)
+    _check_parent(w, model, record, models)
 
 
 def _check_parent(
@@ -250,7 +250,7 @@ def _check_parent(
     parent = record.parent
     if parent is None:
         return
-    with w.at("parent"):
+    with w.at("record", "parent"):
         other = models.get(parent.model)
         if other is None or other.record is None:
             w.error(f"{parent.model!r} is not a model with a record", "model")
@@ -319,11 +319,11 @@ def _check_emulate(
     ordered = any(f.server == "order" for f in model.fields.values())
     if em.action == "sort" and not ordered:
         w.error(f"{em.model} has no server: order field to sort", em.action)
-    if em.action == "sort" and (record.parent is None or record.parent.stored not in args):
+    if em.action == "sort" and record.parent is None:
+        w.error(f"sort works within a parent: {em.model} has no record.parent", em.action)
+    elif em.action == "sort" and record.parent and record.parent.stored not in args:
         w.error(
-            f"sort works within a parent: {root}.{name} needs the argument"
-            f" {record.parent.stored if record.parent else '(a record parent)'!r}",
-            em.action,
+            f"{root}.{name} has no argument {record.parent.stored!r} naming the parent", em.action
         )
 
 
