@@ -105,6 +105,8 @@ class EmulateDef:
     filters: dict[str, str] = field(default_factory=dict)
     """List filters: argument -> record field it must equal, or ``relation.<name>`` (the
     record's relation holds the argument's value)."""
+    set: dict[str, Any] = field(default_factory=dict)
+    """Update: constant values written instead of the arguments (``isAdmin: true``)."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Create / update: argument -> the record field it writes under another name (``remark``
     -> ``remarks``); an argument named like the field wins."""

@@ -37,7 +37,7 @@ RELATION_KEYS = {"model", "stored", "missing"}
 ACTIONS = (
     "create", "get", "update", "delete", "list", "batch_get", "add", "remove", "members", "sort",
 )  # fmt: skip
-EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters", "aliases"}
+EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters", "aliases", "set"}
 _ENTITY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -152,6 +152,7 @@ def parse_emulate(w: _Walker, raw: Any) -> EmulateDef | None:
             message=w.text(spec.get("message"), "message"),
             filters=filters,
             aliases={str(k): str(v) for k, v in w.mapping(spec.get("aliases")).items()},
+            set={str(k): v for k, v in w.mapping(spec.get("set")).items()},
         )
 
 
@@ -302,6 +303,17 @@ def _check_emulate(
             w.error(f"{em.model} has no relation {relation!r}", "filters", arg)
         elif not target.startswith("relation.") and target not in model.fields:
             w.error(f"{em.model} has no field {target!r}", "filters", arg)
+    for target, value in em.set.items():
+        if em.action != "update":
+            w.error("only update takes set", "set")
+            break
+        held = model.fields.get(target)
+        if held is None or held.server or target in record.references:
+            w.error(f"{em.model} has no writable field {target!r}", "set", target)
+        elif isinstance(value, (dict, list)) or value is None:
+            w.error("set writes constants (a string, number or boolean)", "set", target)
+    if em.set and em.aliases:
+        w.error("set writes no argument: aliases make no sense with it", "aliases")
     for arg, target in em.aliases.items():
         if em.action not in ("create", "update"):
             w.error("only create and update take aliases", "aliases")
@@ -351,11 +363,7 @@ def tables(
             "unique_within": rec.unique_within,
             "fields": tuple(f.wire for f in stored),
             "writable": tuple(
-                f.wire
-                for f in stored
-                if not f.server
-                and f.wire not in rec.references
-                and (rec.parent is None or f.wire != rec.parent.stored)
+                f.wire for f in stored if not f.server and f.wire not in rec.references
             ),
             "server": {f.wire: f.server for f in model.fields.values() if f.server},
             "defaults": {f.wire: f.default for f in stored if f.default is not None},
@@ -400,6 +408,7 @@ def tables(
             "message": em.message,
             "filters": em.filters,
             "aliases": em.aliases,
+            "set": em.set,
             "inputs": tuple(
                 arg for arg, ref in arg_types.items() if writes.get(ref.name) == em.model
             ),

@@ -82,6 +82,15 @@ CHILD = textwrap.dedent(
                 seen["foreign"] = await error(steps.delete(fn.id, noted.id))
                 seen["no parent"] = await error(steps.list("0" * 24))
                 seen["other kept"] = [s.id for s in (await steps.list(other.id)).list]
+                first, second = made[0].id, made[1].id
+                seen["disabled"] = (await steps.disable(fn.id, [first, second])).message
+                seen["enabled"] = (await steps.enable(fn.id, second)).message
+                flags = {s.id: s.enabled for s in (await steps.list(fn.id)).list}
+                seen["flags"] = (flags[first], flags[second], flags[made[3].id])
+                third = made[3].id  # a refused list changes none of them
+                seen["disable foreign"] = await error(steps.disable(fn.id, [third, noted.id]))
+                kept = {s.id: s.enabled for s in (await steps.list(fn.id)).list}
+                seen["flags after refusal"] = kept[third]
                 again = await steps.create(fn.id, "last")
                 seen["next"] = (again.id, again.position)
         print(seen)
@@ -103,6 +112,11 @@ CHILD = textwrap.dedent(
             "foreign": ("NotFoundError", 404, "协议不存在"),
             "no parent": ("NotFoundError", 404, "资源不存在"),
             "other kept": [13],
+            "disabled": "停用成功",
+            "enabled": "启用成功",
+            "flags": (False, True, True),
+            "disable foreign": ("NotFoundError", 404, "协议不存在"),
+            "flags after refusal": True,
             "next": (14, 11),
         }
         assert seen == expected, seen
@@ -155,6 +169,17 @@ CASES: list[tuple[str | None, str | None, str]] = [
         " a record",
     ),
     (None, None, f"{STEPS}: models.FunctionStep.record.parent.id: unknown key"),
+    (
+        "set: {enabled: false}, message: 停用成功}",
+        "set: {position: 0}, message: 停用成功}",
+        f"{STEPS}: operations.disable.emulate.set.position: FunctionStep has no writable field"
+        " 'position'",
+    ),
+    (
+        "    emulate: {update: FunctionStep, by: stepId, set: {enabled: true}, message: 启用成功}",
+        "    emulate: {get: FunctionStep, by: stepId, set: {enabled: true}}",
+        f"{STEPS}: operations.enable.emulate.set: only update takes set",
+    ),
     (
         '      functionId: "String! | The function."\n',
         '      fnId: "String! | The function."\n',

@@ -168,9 +168,12 @@ def _check_unique(
 
 def _values(em: Spec, model: str, args: dict[str, Any]) -> dict[str, Any]:
     """The record fields an operation's arguments carry (scalars, then ``writes`` inputs)."""
-    values = {k: v for k, v in args.items() if k in RECORDS[model]["writable"]}
+    rec = RECORDS[model]
+    values = {k: v for k, v in args.items() if k in rec["writable"]}
     for name in em["inputs"]:
         values.update(args.get(name) or {})
+    if rec["parent"]:  # never moved by a write (create sets it from the call's parent)
+        values.pop(rec["parent"]["field"], None)
     for name, field in em["aliases"].items():  # remark -> remarks; the field's own name wins
         if not values.get(field) and args.get(name) is not None:
             values[field] = args[name]
@@ -263,13 +266,37 @@ def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 
 
 def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    """Write the arguments (or the spec's ``set`` constants) to the record ``by`` names, or to
+    every record of a list (all must exist first); with a ``message`` (or a list), answer it."""
     pool, model = _authorize(ctx, em, args), em["model"]
+    given = _arg(args, em["by"])
+    keys = list(dict.fromkeys(given)) if isinstance(given, list) else [given]
+    found = [_require_own(pool, em, args, key) for key in keys]
+    changed = [_update_one(ctx, pool, em, args, current) for current in found]
+    if _answers_message(em, args):
+        return ok(em["message"] or "更新成功")
+    return _show(pool, model, changed[0])
+
+
+def _answers_message(em: Spec, args: dict[str, Any]) -> bool:
+    """An update answers its ``message`` (REST: an envelope) when it has one or changes a list."""
+    return em["action"] == "update" and bool(
+        em["message"] or isinstance(_arg(args, em["by"]), list)
+    )
+
+
+def _update_one(
+    ctx: RequestContext, pool: Pool, em: Spec, args: dict[str, Any], current: dict[str, Any]
+) -> dict[str, Any]:
+    model = em["model"]
     rec = RECORDS[model]
-    current = _require_own(pool, em, args, _arg(args, em["by"]))
     record = dict(current)
-    changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
-    _hook("prepare", model, changes)
-    _hook("check", model, pool, changes, current)
+    if em["set"]:  # the spec's constants, as they are: no argument is written
+        changes = dict(em["set"])
+    else:
+        changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
+        _hook("prepare", model, changes)
+        _hook("check", model, pool, changes, current)
     new_key = args.get(em["rename"]) if em["rename"] else None
     if new_key is not None and new_key != record[rec["key"]]:
         changes[rec["key"]] = new_key
@@ -278,7 +305,7 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     write(model, record, changes, now=format_date(pool.now()))
     _put(ctx, pool, model, record, previous=current)
     _hook("after", model, ctx, pool, current, record)
-    return _show(pool, model, record)
+    return record
 
 
 def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
@@ -432,7 +459,7 @@ def _rest_handler(em: Spec) -> RestHandler:
             record = _require(pool, model, args, _arg(args, em["by"]))
             return _members(ctx, em, record, args)
         result = _ROOT_ACTIONS[em["action"]](ctx, em, args)
-        if em["action"] in ("delete", "add", "remove", "sort"):
+        if em["action"] in ("delete", "add", "remove", "sort") or _answers_message(em, args):
             return Envelope(message=result["message"])
         return result
 
