@@ -420,6 +420,7 @@ def tables(
             "ints": tuple(arg for arg, ref in arg_types.items() if ref.name == "Int"),
             "auth": op.auth,
             "rest": op.rest is not None,
+            "body": any(p.location == "body" for p in op.params),
         }
         behaviours.setdefault(served, entry)  # check() rejects two different declarations
     return {"records": recs, "writes": writes, "behaviours": behaviours}

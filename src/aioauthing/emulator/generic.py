@@ -443,6 +443,8 @@ def _rest_handler(em: Spec) -> RestHandler:
     """A REST face: path, query and JSON body merged into arguments (``Int`` ones parsed)."""
 
     def serve(ctx: RequestContext, call: RestCall) -> Any:
+        if em["body"] and call.body is not None and not isinstance(call.body, dict):
+            raise biz("JSON_OBJECT_REQUIRED")  # a body, but not the JSON object of the parameters
         args: dict[str, Any] = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
         args.update(call.path_params)
         if "userPoolId" in call.path_params and args["userPoolId"] != _authorize(ctx, em).id:

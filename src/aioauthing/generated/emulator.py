@@ -774,6 +774,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "GET /api/v2/resource-namespace/{userPoolId}": {
         "action": "list",
@@ -795,6 +796,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("page", "limit"),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "GET /api/v2/applications/{appId}/programmatic-access-accounts": {
         "action": "list",
@@ -816,6 +818,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("page", "limit"),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "POST /api/v2/applications/{appId}/programmatic-access-accounts": {
         "action": "create",
@@ -837,6 +840,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("tokenLifetime",),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "DELETE /api/v2/applications/programmatic-access-accounts": {
         "action": "delete",
@@ -858,6 +862,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "POST /api/v2/applications/{appId}/agreements": {
         "action": "create",
@@ -879,6 +884,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "GET /api/v2/applications/{appId}/agreements": {
         "action": "list",
@@ -900,6 +906,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "PUT /api/v2/applications/{appId}/agreements/{agreementId}": {
         "action": "update",
@@ -921,6 +928,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("agreementId",),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "DELETE /api/v2/applications/{appId}/agreements/{agreementId}": {
         "action": "delete",
@@ -942,6 +950,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("agreementId",),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "POST /api/v2/applications/{appId}/agreements/sort": {
         "action": "sort",
@@ -963,6 +972,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("ids",),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "Mutation.createGroup": {
         "action": "create",
@@ -984,6 +994,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.updateGroup": {
         "action": "update",
@@ -1005,6 +1016,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.deleteGroups": {
         "action": "delete",
@@ -1026,6 +1038,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Query.group": {
         "action": "get",
@@ -1047,6 +1060,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Query.groups": {
         "action": "list",
@@ -1068,6 +1082,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("page", "limit"),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Group.users": {
         "action": "members",
@@ -1089,6 +1104,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.addUserToGroup": {
         "action": "add",
@@ -1110,6 +1126,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.removeUserFromGroup": {
         "action": "remove",
@@ -1131,6 +1148,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.deleteOrg": {
         "action": "delete",
@@ -1152,6 +1170,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Query.org": {
         "action": "get",
@@ -1173,6 +1192,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.updateNode": {
         "action": "update",
@@ -1194,6 +1214,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.createPolicy": {
         "action": "create",
@@ -1215,6 +1236,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.updatePolicy": {
         "action": "update",
@@ -1236,6 +1258,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.deletePolicy": {
         "action": "delete",
@@ -1257,6 +1280,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.deletePolicies": {
         "action": "delete",
@@ -1278,6 +1302,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Query.policy": {
         "action": "get",
@@ -1299,6 +1324,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Query.policies": {
         "action": "list",
@@ -1320,6 +1346,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("page", "limit"),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.createRole": {
         "action": "create",
@@ -1341,6 +1368,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.updateRole": {
         "action": "update",
@@ -1362,6 +1390,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.deleteRole": {
         "action": "delete",
@@ -1383,6 +1412,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.deleteRoles": {
         "action": "delete",
@@ -1404,6 +1434,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Query.role": {
         "action": "get",
@@ -1425,6 +1456,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Query.roles": {
         "action": "list",
@@ -1446,6 +1478,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("page", "limit"),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Role.users": {
         "action": "members",
@@ -1467,6 +1500,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "DELETE /api/v2/tenant/{tenantId}": {
         "action": "delete",
@@ -1488,6 +1522,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "DELETE /api/v2/tenant/{tenantId}/user": {
         "action": "delete",
@@ -1509,6 +1544,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "PUT /api/v2/tenant/{tenantId}/{userId}": {
         "action": "update",
@@ -1530,6 +1566,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "PUT /api/v2/tenant/{tenantId}/admin": {
         "action": "update",
@@ -1551,6 +1588,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "DELETE /api/v2/tenant/{tenantId}/admin/{userId}": {
         "action": "update",
@@ -1572,6 +1610,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "GET /api/v2/extIdp/{extIdpId}": {
         "action": "get",
@@ -1593,6 +1632,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "PUT /api/v2/extIdp/{extIdpId}": {
         "action": "update",
@@ -1614,6 +1654,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "DELETE /api/v2/extIdp/{extIdpId}": {
         "action": "delete",
@@ -1635,6 +1676,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "POST /api/v2/extIdpConn": {
         "action": "create",
@@ -1656,6 +1698,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "PUT /api/v2/extIdpConn/{extIdpConnectionId}": {
         "action": "update",
@@ -1677,6 +1720,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "DELETE /api/v2/extIdpConn/{extIdpConnectionId}": {
         "action": "delete",
@@ -1698,6 +1742,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "GET /api/v2/tenants": {
         "action": "list",
@@ -1719,6 +1764,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": ("page", "limit"),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "Query.udf": {
         "action": "list",
@@ -1740,6 +1786,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "GET /api/v2/env": {
         "action": "list",
@@ -1761,6 +1808,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "POST /api/v2/env": {
         "action": "create",
@@ -1782,6 +1830,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": True,
     },
     "DELETE /api/v2/env/{key}": {
         "action": "delete",
@@ -1803,6 +1852,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "Mutation.deleteUser": {
         "action": "delete",
@@ -1824,6 +1874,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "Mutation.deleteUsers": {
         "action": "delete",
@@ -1845,6 +1896,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": False,
+        "body": False,
     },
     "POST /api/v2/users/{userId}/suspend": {
         "action": "update",
@@ -1866,6 +1918,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "POST /api/v2/users/{userId}/activate": {
         "action": "update",
@@ -1887,6 +1940,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
     "POST /api/v2/users/{userId}/resign": {
         "action": "update",
@@ -1908,6 +1962,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "ints": (),
         "auth": "management",
         "rest": True,
+        "body": False,
     },
 }
 """``Type.field`` -> the generic behaviour serving it (spec ``emulate``)."""
