@@ -421,6 +421,9 @@ def tables(
             "auth": op.auth,
             "rest": op.rest is not None,
             "body": any(p.location == "body" for p in op.params),
+            "by_list": bool(
+                (by := arg_types.get((em.by or record.key).split(".")[0])) and by.is_list
+            ),
         }
         behaviours.setdefault(served, entry)  # check() rejects two different declarations
     return {"records": recs, "writes": writes, "behaviours": behaviours}

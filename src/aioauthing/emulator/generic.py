@@ -133,8 +133,13 @@ def _siblings(pool: Pool, model: str, parent_key: Any) -> list[dict[str, Any]]:
         if rec["parent"] is None or r.get(rec["parent"]["field"]) == parent_key
     ]
     if rec["order"]:
-        found.sort(key=lambda r: (r.get(rec["order"]) or 0, str(r.get(rec["key"]))))
+        found.sort(key=lambda r: (r.get(rec["order"]) or 0, _sortable(r.get(rec["key"]))))
     return found
+
+
+def _sortable(key: Any) -> tuple[int, Any]:
+    """A key that orders numbers as numbers (agreement 10 after 9) and the rest as text."""
+    return (0, key) if isinstance(key, int) else (1, str(key))
 
 
 def _renumber(pool: Pool, model: str, ordered: list[dict[str, Any]]) -> None:
@@ -270,12 +275,23 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     every record of a list (all must exist first); with a ``message`` (or a list), answer it."""
     pool, model = _authorize(ctx, em, args), em["model"]
     given = _arg(args, em["by"])
+    if em["by_list"] and not _key_list(given):
+        raise biz("NOT_STRING_LIST", name=em["by"])  # the ids of the records to change
     keys = list(dict.fromkeys(given)) if isinstance(given, list) else [given]
     found = [_require_own(pool, em, args, key) for key in keys]
     changed = [_update_one(ctx, pool, em, args, current) for current in found]
     if _answers_message(em, args):
         return ok(em["message"] or "更新成功")
     return _show(pool, model, changed[0])
+
+
+def _key_list(given: Any) -> bool:
+    """A non-empty list of keys (non-empty strings or numbers)."""
+    return (
+        isinstance(given, list)
+        and bool(given)
+        and all(isinstance(k, int | str) and not isinstance(k, bool) and k != "" for k in given)
+    )
 
 
 def _answers_message(em: Spec, args: dict[str, Any]) -> bool:

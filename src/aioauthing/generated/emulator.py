@@ -775,6 +775,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "GET /api/v2/resource-namespace/{userPoolId}": {
         "action": "list",
@@ -797,6 +798,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "GET /api/v2/applications/{appId}/programmatic-access-accounts": {
         "action": "list",
@@ -819,6 +821,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "POST /api/v2/applications/{appId}/programmatic-access-accounts": {
         "action": "create",
@@ -841,6 +844,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "DELETE /api/v2/applications/programmatic-access-accounts": {
         "action": "delete",
@@ -863,6 +867,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "POST /api/v2/applications/{appId}/agreements": {
         "action": "create",
@@ -885,6 +890,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "GET /api/v2/applications/{appId}/agreements": {
         "action": "list",
@@ -907,6 +913,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "PUT /api/v2/applications/{appId}/agreements/{agreementId}": {
         "action": "update",
@@ -929,6 +936,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "DELETE /api/v2/applications/{appId}/agreements/{agreementId}": {
         "action": "delete",
@@ -951,6 +959,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "POST /api/v2/applications/{appId}/agreements/sort": {
         "action": "sort",
@@ -973,6 +982,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "Mutation.createGroup": {
         "action": "create",
@@ -995,6 +1005,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.updateGroup": {
         "action": "update",
@@ -1017,6 +1028,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deleteGroups": {
         "action": "delete",
@@ -1039,6 +1051,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": True,
     },
     "Query.group": {
         "action": "get",
@@ -1061,6 +1074,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Query.groups": {
         "action": "list",
@@ -1083,6 +1097,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Group.users": {
         "action": "members",
@@ -1105,6 +1120,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.addUserToGroup": {
         "action": "add",
@@ -1127,6 +1143,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.removeUserFromGroup": {
         "action": "remove",
@@ -1149,6 +1166,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deleteOrg": {
         "action": "delete",
@@ -1171,6 +1189,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Query.org": {
         "action": "get",
@@ -1193,6 +1212,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.updateNode": {
         "action": "update",
@@ -1215,6 +1235,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.createPolicy": {
         "action": "create",
@@ -1237,6 +1258,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.updatePolicy": {
         "action": "update",
@@ -1259,6 +1281,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deletePolicy": {
         "action": "delete",
@@ -1281,6 +1304,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deletePolicies": {
         "action": "delete",
@@ -1303,6 +1327,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": True,
     },
     "Query.policy": {
         "action": "get",
@@ -1325,6 +1350,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Query.policies": {
         "action": "list",
@@ -1347,6 +1373,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.createRole": {
         "action": "create",
@@ -1369,6 +1396,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.updateRole": {
         "action": "update",
@@ -1391,6 +1419,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deleteRole": {
         "action": "delete",
@@ -1413,6 +1442,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deleteRoles": {
         "action": "delete",
@@ -1435,6 +1465,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": True,
     },
     "Query.role": {
         "action": "get",
@@ -1457,6 +1488,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Query.roles": {
         "action": "list",
@@ -1479,6 +1511,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Role.users": {
         "action": "members",
@@ -1501,6 +1534,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "DELETE /api/v2/tenant/{tenantId}": {
         "action": "delete",
@@ -1523,6 +1557,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "DELETE /api/v2/tenant/{tenantId}/user": {
         "action": "delete",
@@ -1545,6 +1580,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "PUT /api/v2/tenant/{tenantId}/{userId}": {
         "action": "update",
@@ -1567,6 +1603,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "PUT /api/v2/tenant/{tenantId}/admin": {
         "action": "update",
@@ -1589,6 +1626,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": True,
     },
     "DELETE /api/v2/tenant/{tenantId}/admin/{userId}": {
         "action": "update",
@@ -1611,6 +1649,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "GET /api/v2/extIdp/{extIdpId}": {
         "action": "get",
@@ -1633,6 +1672,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "PUT /api/v2/extIdp/{extIdpId}": {
         "action": "update",
@@ -1655,6 +1695,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "DELETE /api/v2/extIdp/{extIdpId}": {
         "action": "delete",
@@ -1677,6 +1718,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "POST /api/v2/extIdpConn": {
         "action": "create",
@@ -1699,6 +1741,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "PUT /api/v2/extIdpConn/{extIdpConnectionId}": {
         "action": "update",
@@ -1721,6 +1764,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "DELETE /api/v2/extIdpConn/{extIdpConnectionId}": {
         "action": "delete",
@@ -1743,6 +1787,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "GET /api/v2/tenants": {
         "action": "list",
@@ -1765,6 +1810,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "Query.udf": {
         "action": "list",
@@ -1787,6 +1833,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "GET /api/v2/env": {
         "action": "list",
@@ -1809,6 +1856,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "POST /api/v2/env": {
         "action": "create",
@@ -1831,6 +1879,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": True,
+        "by_list": False,
     },
     "DELETE /api/v2/env/{key}": {
         "action": "delete",
@@ -1853,6 +1902,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deleteUser": {
         "action": "delete",
@@ -1875,6 +1925,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": False,
     },
     "Mutation.deleteUsers": {
         "action": "delete",
@@ -1897,6 +1948,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": False,
         "body": False,
+        "by_list": True,
     },
     "POST /api/v2/users/{userId}/suspend": {
         "action": "update",
@@ -1919,6 +1971,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "POST /api/v2/users/{userId}/activate": {
         "action": "update",
@@ -1941,6 +1994,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
     "POST /api/v2/users/{userId}/resign": {
         "action": "update",
@@ -1963,6 +2017,7 @@ BEHAVIOURS: dict[str, dict[str, Any]] = {
         "auth": "management",
         "rest": True,
         "body": False,
+        "by_list": False,
     },
 }
 """``Type.field`` -> the generic behaviour serving it (spec ``emulate``)."""
