@@ -220,7 +220,7 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     _check_unique(pool, model, values)
     record = new_record(
         model,
-        record_id=ctx.state.ids.object_id(),
+        record_id=ctx.state.ids.object_id() if {"id", "arn"} & set(rec["server"].values()) else "",
         pool_id=pool.id,
         now=format_date(pool.now()),
         values=values,
