@@ -343,17 +343,21 @@ async def verify_token(
         data = token.encode("ascii")
     except UnicodeEncodeError:
         raise _malformed() from None
-    parts = data.split(b".")
-    if len(parts) != 3:
+    # find (memchr) rather than split, which walks the ~2 KB byte by byte in CPython 3.11
+    end_header = data.find(b".")
+    end_payload = data.find(b".", end_header + 1)
+    if end_header < 0 or end_payload < 0 or data.find(b".", end_payload + 1) >= 0:
         raise _malformed()
-    header_segment, payload_segment, signature_segment = parts
+    header_segment = data[:end_header]
+    payload_segment = data[end_header + 1 : end_payload]
+    signature_segment = data[end_payload + 1 :]
     alg, kid, crit = _header(header_segment)
     signature = _b64decode(signature_segment)
     if not (isinstance(alg, str) and alg in ALLOWED_ALGORITHMS and alg in algorithms):
         raise InvalidSignatureError(None, f"algorithm {alg!r} is not allowed")
     if crit:
         raise InvalidSignatureError(None, "critical header parameters are not supported")
-    signing_input = data[: len(header_segment) + 1 + len(payload_segment)]
+    signing_input = data[:end_payload]
     if alg == "HS256":
         if not app_secret:
             raise InvalidSignatureError(None, "HS256 token but no app secret configured")
