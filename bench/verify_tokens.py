@@ -15,13 +15,18 @@ emulator's time for the remote calls. Every figure is the median of its rounds w
 (min-max, n); the local and remote loops alternate round by round, as do the three sides of the
 floor comparison and the two FastAPI routes, so a change of load hits both sides alike. Goals
 (issue #8): local >= 100x the remote rate and >= 10,000 verifications per second on one core;
-(issue #20) verify_token <= 2x the RSA-2048 signature check alone.
+(issue #20) verify_token <= 2x the RSA-2048 signature check alone. With
+``BENCH_BASELINE_SRC=/path/to/other/src`` the floor rounds also time that tree's
+``runtime/jwt.py`` against this one's, both called directly.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -129,6 +134,35 @@ async def _aiohttp(settings: AuthingSettings, token: str) -> list[float]:
         return rounds
 
 
+async def _jwt_modules(
+    host: str, app_id: str, token: str
+) -> dict[str, Callable[[str], Awaitable[Any]]]:
+    """With ``BENCH_BASELINE_SRC``: ``runtime.verify_token`` of that tree's ``runtime/jwt.py``
+    (loaded beside this one, sharing its errors module) and of this tree, both called directly
+    with a warm JWKS cache of their own, for a side-by-side comparison of the two modules."""
+    baseline = os.environ.get("BENCH_BASELINE_SRC")
+    if not baseline:
+        return {}
+    import aioauthing.runtime.jwt as this
+
+    path = Path(baseline) / "aioauthing" / "runtime" / "jwt.py"
+    spec = importlib.util.spec_from_file_location("aioauthing.runtime._baseline_jwt", path)
+    assert spec is not None and spec.loader is not None, path
+    other = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(other)
+    http = httpx.AsyncClient()  # (left to the garbage collector: the bench process ends soon)
+    sides: dict[str, Callable[[str], Awaitable[Any]]] = {}
+    for name, module in (("baseline", other), ("this tree", this)):
+        cache = module.JwksCache.for_host(host, http)
+
+        def verify(token: str, module: Any = module, cache: Any = cache) -> Awaitable[Any]:
+            return module.verify_token(token, jwks=cache, audience=app_id)  # type: ignore[no-any-return]
+
+        await verify(token)  # fetch the JWKS once
+        sides[name] = verify
+    return sides
+
+
 async def _against_floor(
     auth: AuthenticationClient, host: str, token: str
 ) -> dict[str, list[float]]:
@@ -159,12 +193,20 @@ async def _against_floor(
         jwt.decode(token, key, algorithms=["RS256"], options={"verify_aud": False})  # type: ignore[arg-type]
 
     out: dict[str, list[float]] = {"verify_token": [], "rsa": [], "pyjwt": []}
+    sides = await _jwt_modules(host, auth.app_id, token)
+    for name in sides:
+        out[name] = []
     n = FLOOR_CALLS
     for _ in range(FLOOR_ROUNDS):
         c = time.process_time()
         for _ in range(n):
             await auth.verify_token(token)
         out["verify_token"].append((time.process_time() - c) / n * 1e6)
+        for name, verify in sides.items():
+            c = time.process_time()
+            for _ in range(n):
+                await verify(token)
+            out[name].append((time.process_time() - c) / n * 1e6)
         c = time.process_time()
         for _ in range(n):
             rsa_only()
@@ -259,6 +301,18 @@ def main() -> None:
         f" {median_spread(floor['pyjwt'], '.1f')}; verify_token / RSA alone"
         f" {median_spread(ratios, '.2f')}x (goal <= 2x)"
     )
+    if "baseline" in floor:
+        base, this, rsa = floor["baseline"], floor["this tree"], floor["rsa"]
+
+        def over(a: list[float], b: list[float]) -> str:
+            return median_spread([x / y for x, y in zip(a, b, strict=True)], ".2f")
+
+        print(
+            "  runtime.jwt called directly, same rounds (us CPU per call): baseline"
+            f" {median_spread(base, '.1f')}, this tree {median_spread(this, '.1f')};"
+            f" this tree / baseline {over(this, base)}x; / RSA alone: baseline {over(base, rsa)}x,"
+            f" this tree {over(this, rsa)}x (baseline: {os.environ['BENCH_BASELINE_SRC']})"
+        )
     open_cpu, shaped_cpu, me_cpu = (r["fastapi"][path] for path in PATHS)
     added = [(m - o) / FRAMEWORK_CALLS * 1e6 for m, o in zip(me_cpu, open_cpu, strict=True)]
     own = [(m - o) / FRAMEWORK_CALLS * 1e6 for m, o in zip(me_cpu, shaped_cpu, strict=True)]
