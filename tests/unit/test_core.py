@@ -390,3 +390,32 @@ def test_sdk_version_is_the_packaged_version() -> None:
 
     pyproject = Path(__file__).parents[2] / "pyproject.toml"
     assert tomllib.loads(pyproject.read_text())["project"]["version"] == SDK_VERSION
+
+
+async def test_ready_requests_follow_tokens_clones_pool_headers_and_paths() -> None:
+    """The httpx path reuses parsed URLs and built headers; every change still reaches the wire."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return json_response({"code": 200, "message": "ok", "data": {"id": "u1"}})
+
+    core = make_core(handler)
+    op_a = rest("users.a", path="/api/v2/users/a")
+    op_b = rest("users.b", path="/api/v2/users/b")
+    await core.execute(op_a, token="alice")
+    await core.execute(op_a, token="alice")
+    await core.execute(op_b, token="bob")
+    clone = core.with_options(headers={"x-extra": "1"})
+    await clone.execute(op_a, token="alice")
+    core.http_client.headers["x-pool"] = "2"  # the caller changes the pool's own headers
+    await core.execute(op_a, token="alice")
+    await core.execute(op_a, token="alice")
+    urls = [str(r.url) for r in seen]
+    assert urls == [f"{HOST}/api/v2/users/{p}" for p in ("a", "a", "b", "a", "a", "a")]
+    auths = [r.headers["authorization"] for r in seen]
+    assert auths == ["Bearer alice", "Bearer alice", "Bearer bob"] + ["Bearer alice"] * 3
+    assert [r.headers.get("x-extra") for r in seen] == [None, None, None, "1", None, None]
+    assert [r.headers.get("x-pool") for r in seen] == [None, None, None, None, "2", "2"]
+    assert all(r.headers["x-authing-userpool-id"] == "pool-1" for r in seen)
+    await core.aclose()

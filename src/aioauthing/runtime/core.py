@@ -201,6 +201,10 @@ class Core:
         self._base_headers = self._make_base_headers()
         self._direct_headers: dict[tuple[str | None, bool], dict[str, str]] = {}
         self._client_headers: list[tuple[bytes, bytes]] = []
+        # The same headers and URLs as ready httpx objects: building a Request from them copies
+        # a list instead of normalising every header and parsing the URL on each call.
+        self._httpx_headers: dict[tuple[str | None, bool], httpx.Headers] = {}
+        self._httpx_urls: dict[str, httpx.URL] = {}
         install_httpx_log_redaction()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -246,6 +250,7 @@ class Core:
             clone._extra_headers = {**self._extra_headers, **headers}
             clone._base_headers = clone._make_base_headers()
             clone._direct_headers = {}
+            clone._httpx_headers = {}
         return clone
 
     def __repr__(self) -> str:
@@ -284,17 +289,38 @@ class Core:
         client_headers = self._http.headers.raw
         if client_headers != self._client_headers:  # the pool's own headers were changed
             self._direct_headers = {}
+            self._httpx_headers = {}
             self._client_headers = client_headers
         key = (token, body)
         headers = self._direct_headers.get(key)
         if headers is None:
             if len(self._direct_headers) >= 4:
                 self._direct_headers = {}
+                self._httpx_headers = {}
             headers = {**dict(self._http.headers.items()), **self.headers_for(token)}
             if body:
                 headers["content-type"] = "application/json"
             self._direct_headers[key] = headers
         return headers
+
+    def _prebuilt_headers(self, token: str | None, body: bool) -> httpx.Headers:
+        """``_wire_headers`` as one ``httpx.Headers``, built once per token (never mutate it:
+        ``httpx.Request`` copies it)."""
+        wire = self._wire_headers(token, body)  # also notices a change of the pool's headers
+        key = (token, body)
+        headers = self._httpx_headers.get(key)
+        if headers is None:
+            headers = self._httpx_headers[key] = httpx.Headers(wire)
+        return headers
+
+    def _httpx_url(self, url: str) -> httpx.URL:
+        """``url`` parsed once (httpx URLs are immutable); at most 256 kept."""
+        parsed = self._httpx_urls.get(url)
+        if parsed is None:
+            if len(self._httpx_urls) >= 256:
+                self._httpx_urls = {}
+            parsed = self._httpx_urls[url] = httpx.URL(url)
+        return parsed
 
     def _rest_path(self, op: RestOperation, path_params: Mapping[str, Any] | None) -> str:
         params = path_params or {}
@@ -517,24 +543,31 @@ class Core:
             began = time.monotonic()
             try:
                 async with self.limiter.slot():
-                    if direct is not None or prebuilt:
+                    if direct is not None:
                         wire = self._wire_headers(token, direct_body is not None)
                         if extra_headers:
                             wire = {**wire, **extra_headers}
-                        if direct is not None:
-                            response = await direct.send(
-                                method, direct_url, wire, direct_body, self._httpx_timeout
-                            )
+                        response = await direct.send(
+                            method, direct_url, wire, direct_body, self._httpx_timeout
+                        )
+                    elif prebuilt:
+                        ready: Mapping[str, str] | httpx.Headers
+                        if extra_headers:
+                            ready = {
+                                **self._wire_headers(token, direct_body is not None),
+                                **extra_headers,
+                            }
                         else:
-                            response = await self._http.send(
-                                httpx.Request(
-                                    method,
-                                    direct_url,
-                                    headers=wire,
-                                    content=direct_body,
-                                    extensions=self._timeout_extension,
-                                )
+                            ready = self._prebuilt_headers(token, direct_body is not None)
+                        response = await self._http.send(
+                            httpx.Request(
+                                method,
+                                self._httpx_url(direct_url),
+                                headers=ready,
+                                content=direct_body,
+                                extensions=self._timeout_extension,
                             )
+                        )
                     elif self._strip_cookies:
                         response = await self._send_without_cookies(method, url, headers, kwargs)
                     else:
