@@ -493,3 +493,28 @@ def test_failed_rows_go_to_the_failures_file_with_passwords_masked(
     result = CliRunner().invoke(main, [*args, "--public-key", str(key)], env=_env(authing_pool))
     assert result.exit_code == 0, result.output
     assert _last_json(result.stdout)["created"] == 1 and failures.read_text() == ""
+
+
+@pytest.mark.anyio
+async def test_a_checked_file_is_sent_from_the_check_without_a_second_read(
+    authing_pool: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within KEEP_ROWS the rows the check parsed are sent; past it the file is read again."""
+    from aioauthing.cli import importer, rows
+
+    source = tmp_path / "users.jsonl"
+    generate_users(source, 6)
+    reads: list[Path] = []
+    real = importer.parse_rows
+
+    def counted(path: Path, **kwargs: Any) -> Any:
+        reads.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(importer, "parse_rows", counted)
+    async with _client(authing_pool) as mgmt:
+        first = await import_users(mgmt, source, concurrency=4)
+        assert (first.created, first.failed, reads) == (6, 0, [])
+        monkeypatch.setattr(rows, "KEEP_ROWS", 5)
+        second = await import_users(mgmt, source, concurrency=4)
+    assert (second.skipped, second.failed, reads) == (6, 0, [source])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from aioauthing.cli import rows as rows_module
 from aioauthing.cli.importer import _Watermark
-from aioauthing.cli.rows import SeenIdentities, check_file, parse_rows, validate_file
+from aioauthing.cli.rows import Row, SeenIdentities, check_file, parse_rows, validate_file
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -112,3 +115,17 @@ def test_the_checkpoint_watermark_only_counts_leading_rows_all_done() -> None:
     assert mark.next == 13
     mark.done(13)
     assert mark.next == 15
+
+
+def test_check_file_keeps_the_parsed_rows_up_to_its_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, "u.csv", "username,nickname\na,A\nb,B\nc,C\n")
+    kept: list[Row] = []
+    assert check_file(path, lambda p: None, keep=kept) == (3, 0)
+    assert kept == list(parse_rows(path))
+    assert [row.fields["username"] for row in kept] == ["a", "b", "c"]
+    monkeypatch.setattr(rows_module, "KEEP_ROWS", 2)
+    capped: list[Row] = []
+    assert check_file(path, lambda p: None, keep=capped) == (3, 0)
+    assert [row.fields["username"] for row in capped] == ["a", "b"]  # fewer than checked

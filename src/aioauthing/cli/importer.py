@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -198,16 +198,19 @@ def write_checkpoint(
     tmp.replace(path)
 
 
-def _raise_if_invalid(path: Path, mapping: Mapping[str, str] | None) -> None:
+def _raise_if_invalid(path: Path, mapping: Mapping[str, str] | None) -> list[Row] | None:
+    """Raise if ``path`` has a problem, else its parsed rows when all were kept in memory."""
     shown: list[RowError] = []
 
     def keep(problem: RowError) -> None:
         if len(shown) < MAX_REPORTED_PROBLEMS:
             shown.append(problem)
 
-    _, total = check_file(path, keep, mapping=mapping)
+    rows: list[Row] = []
+    count, total = check_file(path, keep, mapping=mapping, keep=rows)
     if total:
         raise InvalidFileError(shown, total)
+    return rows if len(rows) == count else None
 
 
 async def import_users(
@@ -222,6 +225,7 @@ async def import_users(
     check: bool = True,
     mapping: Mapping[str, str] | None = None,
     shard: Shard | None = None,
+    checked: Sequence[Row] | None = None,
 ) -> ImportStats:
     """Import ``path`` into the pool of ``mgmt``; safe to re-run.
 
@@ -229,10 +233,11 @@ async def import_users(
     sending anything if a row is bad; with ``check=False`` (the caller checked), bad rows fail.
     ``mapping`` renames columns (``{"E-mail": "email"}``) or drops them (``{"Notes": ""}``).
     ``shard`` keeps only that shard's rows (:class:`~aioauthing.cli.fleet.Shard`); give each shard
-    its own ``resume`` file.
+    its own ``resume`` file. ``checked`` is every row of ``path`` as the caller's check parsed
+    it (``check_file(..., keep=)``, same ``mapping``): sent instead of reading the file again.
     """
     if check:
-        await anyio.to_thread.run_sync(_raise_if_invalid, path, mapping)
+        checked = await anyio.to_thread.run_sync(_raise_if_invalid, path, mapping)
     stats = ImportStats()
     started = time.monotonic()
     start, failed_before = read_resume(resume, path)
@@ -243,7 +248,11 @@ async def import_users(
     client = _counting_retries(mgmt, stats)
 
     def rows() -> Iterator[Row]:
-        source: Iterator[Row] = parse_rows(path, mapping=mapping, check_duplicates=False)
+        source: Iterator[Row] = (
+            iter(checked)
+            if checked is not None
+            else parse_rows(path, mapping=mapping, check_duplicates=False)
+        )
         if shard is not None:
             source = (row for row in source if shard.owns_record(row.identity() or row.raw))
         for index, row in enumerate(source):

@@ -317,13 +317,22 @@ def parse_rows(
             seen.close()
 
 
+KEEP_ROWS = 20_000
+"""At most this many checked rows are kept in memory for sending (a larger file is read again)."""
+
+
 def check_file(
     path: Path,
     report: Callable[[RowError], object],
     *,
     mapping: Mapping[str, str] | None = None,
+    keep: list[Row] | None = None,
 ) -> tuple[int, int]:
-    """Check the whole file, streaming each problem to ``report``: (rows checked, problems)."""
+    """Check the whole file, streaming each problem to ``report``: (rows checked, problems).
+
+    ``keep`` collects the parsed rows, up to :data:`KEEP_ROWS` of them (a sender can then use
+    them instead of parsing the file again; it holds them all only if ``len(keep)`` is the count).
+    """
     header_errors = _header_errors(path, mapping)
     if header_errors:
         for message in header_errors:
@@ -332,6 +341,8 @@ def check_file(
     count = problems = 0
     for row in parse_rows(path, mapping=mapping):
         count += 1
+        if keep is not None and count <= KEEP_ROWS:
+            keep.append(row)
         for message in row.errors:
             problems += 1
             report(RowError(row.line, message))

@@ -27,7 +27,7 @@ from aioauthing.cli.connection import Connection, connection_options, open_clien
 from aioauthing.cli.exporter import export_users, user_record
 from aioauthing.cli.fleet import Shard, fleet_options, shard_options
 from aioauthing.cli.importer import ImportStats, find_existing, import_users, read_checkpoint
-from aioauthing.cli.rows import IDENTITY_KEYS, RowError, check_file, field_map, read_raw
+from aioauthing.cli.rows import IDENTITY_KEYS, Row, RowError, check_file, field_map, read_raw
 
 __all__ = [
     "Connection",
@@ -161,7 +161,10 @@ def import_cmd(
     """
     console = Console(stderr=True)
     mapping = _parse_maps(maps)
-    total, problems = check_file(file, lambda p: click.echo(str(p), err=True), mapping=mapping)
+    kept: list[Row] = []  # the checked rows, sent without parsing the file again
+    total, problems = check_file(
+        file, lambda p: click.echo(str(p), err=True), mapping=mapping, keep=kept
+    )
     if problems or dry_run:
         click.echo(f"{total} rows checked, {problems} problems; nothing sent.")
         if problems:
@@ -205,6 +208,7 @@ def import_cmd(
                     check=False,
                     mapping=mapping,
                     shard=shard,
+                    checked=kept if len(kept) == total else None,
                 )
             finally:
                 flush()
