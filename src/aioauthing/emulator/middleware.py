@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import anyio
 import jwt
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import jsonutil
 from .errors import error_payload
 from .faults import FaultBook, FaultRule, PoolTraffic, TargetedFaults
 from .journal import (
@@ -27,7 +27,7 @@ from .journal import (
     graphql_fields,
     redact_path,
 )
-from .rest_http import context_for
+from .rest_http import header_map, scope_context
 from .state import EmulatorState, Pool
 
 if TYPE_CHECKING:
@@ -169,24 +169,21 @@ class EmulatorMiddleware:
     def _host_allowed(self, name: str) -> bool:
         return name in self.allowed_hosts or is_loopback_name(name)
 
-    def _refusal(self, scope: Scope) -> str | None:
+    def _refusal(self, scope: Scope, headers: dict[str, str]) -> str | None:
         """Why this request is refused before anything runs (DNS rebinding, cross-site admin)."""
-        headers: dict[bytes, bytes] = {}
-        for key, value in scope["headers"]:
-            headers.setdefault(key.lower(), value)
-        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        host = _hostname(headers.get("host", ""))
         if not host or not self._host_allowed(host):
             return (
                 "Host not allowed: the emulator answers loopback names (localhost, 127.0.0.1, ::1), "
                 "its configured host and --allow-host names"
             )
         if scope["path"].startswith(ADMIN_PREFIX) and scope.get("method") not in _SAFE_METHODS:
-            origin = headers.get(b"origin")
+            origin = headers.get("origin")
             if origin is not None:
-                origin_host = urlsplit(origin.decode("latin-1").strip()).hostname or ""
+                origin_host = urlsplit(origin.strip()).hostname or ""
                 if not self._host_allowed(origin_host.lower()):
                     return "admin writes are accepted from loopback origins only"
-            content_type = headers.get(b"content-type", b"").decode("latin-1")
+            content_type = headers.get("content-type", "")
             own_check = scope["path"].startswith(ADMIN_PREFIX + "/ui/api/")  # 415 + page token
             if (
                 not own_check
@@ -195,9 +192,8 @@ class EmulatorMiddleware:
                 return "admin writes need Content-Type: application/json"
         return None
 
-    def _protocol_pool(self, scope: Scope, body: bytes) -> Pool | None:
+    def _protocol_pool(self, scope: Scope, body: bytes, headers: dict[str, str]) -> Pool | None:
         """The pool of the OAuth / CAS client a request without pool header or token names."""
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if headers.get("x-authing-userpool-id") or headers.get(
             "authorization", ""
         ).lower().startswith("bearer "):
@@ -215,14 +211,20 @@ class EmulatorMiddleware:
         return ""
 
     def _observe(
-        self, scope: Scope, body: bytes, send: Send, pool: Pool | None, outcome: str | None
+        self,
+        scope: Scope,
+        headers: dict[str, str],
+        body: bytes,
+        send: Send,
+        pool: Pool | None,
+        outcome: str | None,
     ) -> tuple[str | None, Send]:
         """Targeted fault rules and the request journal for one request: the outcome to inject
         (a rule's fault beats the rates) and the ``send`` that records the answer."""
         if scope["path"] in _UNJOURNALED:
             return outcome, send
         if scope["path"].startswith(_PROTOCOL_PREFIXES):
-            pool = self._protocol_pool(scope, body) or pool
+            pool = self._protocol_pool(scope, body, headers) or pool
         if pool is None:
             return outcome, send
         fields = graphql_fields(body) if scope["path"].rstrip("/") == GRAPHQL_PATH else None
@@ -294,17 +296,10 @@ class EmulatorMiddleware:
 
         return journaling_send
 
-    def _pool_for(self, scope: Scope) -> Pool | None:
-        pool_header = authorization = b""
-        for name, value in scope["headers"]:  # no dict of every header: this runs per request
-            lowered = name.lower()
-            if lowered == b"x-authing-userpool-id" and not pool_header:
-                pool_header = value
-            elif lowered == b"authorization" and not authorization:
-                authorization = value
-        pool_id = pool_header.decode("latin-1").strip()
+    def _pool_for(self, headers: dict[str, str]) -> Pool | None:
+        pool_id = headers.get("x-authing-userpool-id", "").strip()
         if not pool_id:
-            scheme, _, token = authorization.decode("latin-1").partition(" ")
+            scheme, _, token = headers.get("authorization", "").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 try:
                     claims = jwt.decode(token.strip(), options={"verify_signature": False})
@@ -315,15 +310,15 @@ class EmulatorMiddleware:
             return self.state.default_pool
         return self.state.pools.get(pool_id)
 
-    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+    async def _read_body(self, headers: dict[str, str], receive: Receive) -> bytes | None:
         """The whole request body, or ``None`` when it exceeds the cap."""
-        for name, value in scope["headers"]:
-            if name.lower() == b"content-length":
-                try:
-                    if int(value) > self.max_body:
-                        return None
-                except ValueError:
+        length = headers.get("content-length")
+        if length is not None:
+            try:
+                if int(length) > self.max_body:
                     return None
+            except ValueError:
+                return None
         chunks = bytearray()
         while True:
             message = await receive()
@@ -346,17 +341,17 @@ class EmulatorMiddleware:
                     return
                 seen += len(message.get("body", b""))
 
-    async def _graphql(self, scope: Scope, body: bytes, send: Send, *, lost: bool) -> None:
+    async def _graphql(
+        self, scope: Scope, headers: dict[str, str], body: bytes, send: Send, *, lost: bool
+    ) -> None:
         """``POST /graphql/v2`` straight to the GraphQL service: the hottest path skips the
         router, the request/response objects and two send wrappers (same answer, same bytes)."""
         try:
             runtime = scope["app"].state.emulator
             # the same context the routed endpoint builds (caller, language, base URL)
-            ctx = context_for(Request(scope))
+            ctx = scope_context(runtime.state, scope, headers)
             status, answer = await runtime.service.handle(ctx, body)
-            payload = json.dumps(
-                answer, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-            ).encode()
+            payload = jsonutil.dumps(answer)
             self.state.flush()  # durable before answering
         except Exception:
             log.exception("unhandled error in POST %s", GRAPHQL_PATH)
@@ -374,7 +369,8 @@ class EmulatorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = self._refusal(scope)
+        headers = header_map(scope)
+        refusal = self._refusal(scope, headers)
         if refusal is not None:
             await self._drain(receive)
             payload = error_payload("REQUEST_REFUSED", reason=refusal)
@@ -383,7 +379,7 @@ class EmulatorMiddleware:
             await send_json(send, 403, payload)
             return
         scope["aioauthing.began"] = time.perf_counter()  # the request journal's durations
-        body = await self._read_body(scope, receive)
+        body = await self._read_body(headers, receive)
         if body is None:
             await self._drain(receive)
             await send_json(
@@ -401,7 +397,7 @@ class EmulatorMiddleware:
 
         outcome: str | None = None
         if not scope["path"].startswith(ADMIN_PREFIX):
-            pool = self._pool_for(scope)
+            pool = self._pool_for(headers)
             if pool is not None:
                 injector = self.faults.injector(pool.id, pool.faults)
                 traffic = self.faults.traffic.pool(pool.id)
@@ -410,7 +406,7 @@ class EmulatorMiddleware:
                 if await _over_quota(traffic, injector.spec.quota, send):
                     return
                 outcome = injector.decide()
-            outcome, send = self._observe(scope, body, send, pool, outcome)
+            outcome, send = self._observe(scope, headers, body, send, pool, outcome)
             if pool is not None:
                 _count(self.faults.traffic.pool(pool.id), scope["path"], body, outcome)
         if outcome in ("429", "500", "502", "503"):
@@ -424,7 +420,7 @@ class EmulatorMiddleware:
             return
 
         if scope["path"] == GRAPHQL_PATH and scope["method"] == "POST" and "app" in scope:
-            await self._graphql(scope, body, send, lost=outcome == "lost")
+            await self._graphql(scope, headers, body, send, lost=outcome == "lost")
             return
 
         started = False
