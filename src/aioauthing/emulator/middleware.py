@@ -8,7 +8,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -62,6 +62,11 @@ IN_PROCESS_HOSTS = frozenset({"emulator", "testserver"})
 """Host names of in-process use (``base_url="http://emulator"``, Starlette's ``TestClient``)."""
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_JOURNAL_HEAD = 65536
+"""Bytes of an answer the journal reads its code from."""
+
+Recorder = Callable[[int, bytes], None]
+"""Records one request in the journal: ``(status, first bytes of the answer)``."""
 
 
 def allowed_hosts(config: EmulatorConfig) -> frozenset[str]:
@@ -215,18 +220,17 @@ class EmulatorMiddleware:
         scope: Scope,
         headers: dict[str, str],
         body: bytes,
-        send: Send,
         pool: Pool | None,
         outcome: str | None,
-    ) -> tuple[str | None, Send]:
+    ) -> tuple[str | None, Recorder | None]:
         """Targeted fault rules and the request journal for one request: the outcome to inject
-        (a rule's fault beats the rates) and the ``send`` that records the answer."""
+        (a rule's fault beats the rates) and what records the answer in the journal."""
         if scope["path"] in _UNJOURNALED:
-            return outcome, send
+            return outcome, None
         if scope["path"].startswith(_PROTOCOL_PREFIXES):
             pool = self._protocol_pool(scope, body, headers) or pool
         if pool is None:
-            return outcome, send
+            return outcome, None
         fields = graphql_fields(body) if scope["path"].rstrip("/") == GRAPHQL_PATH else None
         rule: FaultRule | None = None
         if self.targeted is not None:
@@ -237,45 +241,31 @@ class EmulatorMiddleware:
             if rule is not None:
                 outcome = rule.fault
         if self.journal is None:
-            return outcome, send
+            return outcome, None
         delayed = self.faults.injector(pool.id, pool.faults).spec.latency
         fault = outcome or ("latency" if delayed else None)
-        return outcome, self._journaling(send, scope, pool, fields, fault, rule)
+        return outcome, self._recorder(scope, pool, fields, fault, rule)
 
-    def _journaling(
+    def _recorder(
         self,
-        send: Send,
         scope: Scope,
         pool: Pool,
         fields: tuple[str, ...] | None,
         fault: str | None,
         rule: FaultRule | None,
-    ) -> Send:
-        """``send`` that records the request in the journal once its answer has gone out."""
+    ) -> Recorder:
+        """Records the request in the journal, given the status and the start of the answer."""
         journal = self.journal
         assert journal is not None
         began = scope.get("aioauthing.began") or time.perf_counter()
-        status = 500
-        head = bytearray()
 
-        async def journaling_send(message: Message) -> None:
-            nonlocal status
-            await send(message)
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                return
-            if message["type"] != "http.response.body":
-                return
-            if len(head) < 65536:
-                head.extend(message.get("body", b""))
-            if message.get("more_body", False):
-                return
+        def record(status: int, head: bytes) -> None:
             if fields is not None:
                 operation = ",".join(fields) or "graphql"
             else:
                 endpoint = id(scope.get("endpoint"))
                 operation = self.operations.get(endpoint) or redact_path(scope["path"])
-            code, error = answer_code(status, bytes(head), fields is not None)
+            code, error = answer_code(status, head, fields is not None)
             if fault in ("429", "500", "502", "503", "drop"):
                 code = int(fault) if fault != "drop" else None
             duration = time.perf_counter() - began
@@ -294,7 +284,7 @@ class EmulatorMiddleware:
                 ),
             )
 
-        return journaling_send
+        return record
 
     def _pool_for(self, headers: dict[str, str]) -> Pool | None:
         pool_id = headers.get("x-authing-userpool-id", "").strip()
@@ -342,7 +332,14 @@ class EmulatorMiddleware:
                 seen += len(message.get("body", b""))
 
     async def _graphql(
-        self, scope: Scope, headers: dict[str, str], body: bytes, send: Send, *, lost: bool
+        self,
+        scope: Scope,
+        headers: dict[str, str],
+        body: bytes,
+        send: Send,
+        record: Recorder | None,
+        *,
+        lost: bool,
     ) -> None:
         """``POST /graphql/v2`` straight to the GraphQL service: the hottest path skips the
         router, the request/response objects and two send wrappers (same answer, same bytes)."""
@@ -364,6 +361,8 @@ class EmulatorMiddleware:
             head.append((CLOSE_HEADER, b"lost"))
         await send({"type": "http.response.start", "status": status, "headers": head})
         await send({"type": "http.response.body", "body": payload})
+        if record is not None:
+            record(status, payload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -396,6 +395,7 @@ class EmulatorMiddleware:
             return await receive()
 
         outcome: str | None = None
+        record: Recorder | None = None
         if not scope["path"].startswith(ADMIN_PREFIX):
             pool = self._pool_for(headers)
             if pool is not None:
@@ -406,9 +406,19 @@ class EmulatorMiddleware:
                 if await _over_quota(traffic, injector.spec.quota, send):
                     return
                 outcome = injector.decide()
-            outcome, send = self._observe(scope, headers, body, send, pool, outcome)
+            outcome, record = self._observe(scope, headers, body, pool, outcome)
             if pool is not None:
                 _count(self.faults.traffic.pool(pool.id), scope["path"], body, outcome)
+        if (
+            outcome in (None, "lost")
+            and scope["path"] == GRAPHQL_PATH
+            and scope["method"] == "POST"
+            and "app" in scope
+        ):
+            await self._graphql(scope, headers, body, send, record, lost=outcome == "lost")
+            return
+        if record is not None:
+            send = _journaling(send, record)
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
@@ -417,10 +427,6 @@ class EmulatorMiddleware:
             return
         if outcome == "drop":
             await send_json(send, 503, envelope(503), [(CLOSE_HEADER, b"drop")])
-            return
-
-        if scope["path"] == GRAPHQL_PATH and scope["method"] == "POST" and "app" in scope:
-            await self._graphql(scope, headers, body, send, lost=outcome == "lost")
             return
 
         started = False
@@ -443,6 +449,27 @@ class EmulatorMiddleware:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if not started:
                 await send_json(send, 500, error_answer(scope["path"], 500))
+
+
+def _journaling(send: Send, record: Recorder) -> Send:
+    """``send`` that records the request in the journal once its answer has gone out."""
+    status = 500
+    head = bytearray()
+
+    async def journaling_send(message: Message) -> None:
+        nonlocal status
+        await send(message)
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            return
+        if message["type"] != "http.response.body":
+            return
+        if len(head) < _JOURNAL_HEAD:
+            head.extend(message.get("body", b""))
+        if not message.get("more_body", False):
+            record(status, bytes(head))
+
+    return journaling_send
 
 
 async def _over_quota(traffic: PoolTraffic, rate: float | None, send: Send) -> bool:
