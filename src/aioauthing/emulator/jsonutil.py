@@ -1,13 +1,15 @@
 """JSON for the emulator's hot path: untrusted bodies in (every failure a ``ValueError``), answers out.
 
 With ``orjson`` installed (the ``emulator`` extra) both directions use it; whatever it refuses
-(integers beyond 64 bits, lone surrogates, non-string keys, ...) takes the standard library's
-path, so the result and the error are the standard library's.
+or reads differently (lone surrogates, non-string keys, a BOM, numbers of 19 digits or more,
+which it may read as floats) takes the standard library's path, so the result and the error are
+the standard library's.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, NoReturn
 
 try:  # pragma: no cover - depends on the installed extra
@@ -16,6 +18,10 @@ except ImportError:  # pragma: no cover - without the extra
     _orjson = None  # type: ignore[assignment]
 
 __all__ = ["dumps", "loads"]
+
+_LONG_DIGITS = re.compile(rb"\d{19}")
+"""19 digits in a row: maybe an integer beyond 64 bits, which orjson would turn into a float."""
+_LONG_DIGITS_STR = re.compile(r"\d{19}")
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -35,7 +41,9 @@ def loads(raw: str | bytes) -> Any:
     Raises ``ValueError`` for malformed text, invalid UTF-8, ``NaN``/``Infinity`` (not JSON, and
     they could not be echoed back as JSON) and nesting too deep for the decoder (``RecursionError``).
     """
-    if _orjson is not None:
+    if _orjson is not None and not (
+        _LONG_DIGITS.search(raw) if isinstance(raw, bytes) else _LONG_DIGITS_STR.search(raw)
+    ):
         try:
             return _orjson.loads(raw)
         except (_orjson.JSONDecodeError, TypeError):
