@@ -170,9 +170,19 @@ class EmulatorMiddleware:
         self.operations = operations if operations is not None else {}
         """``id(endpoint) -> route template``, filled once the routes exist."""
         self.routes = routes
+        self._loopback: dict[str, bool] = {}
+        """Host names seen: loopback or not."""
 
     def _host_allowed(self, name: str) -> bool:
-        return name in self.allowed_hosts or is_loopback_name(name)
+        if name in self.allowed_hosts:
+            return True
+        known = self._loopback.get(name)
+        if known is None:  # parsing an address per request costs more than the rest of the check
+            known = is_loopback_name(name)
+            if len(self._loopback) >= 256:
+                self._loopback.clear()
+            self._loopback[name] = known
+        return known
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> str | None:
         """Why this request is refused before anything runs (DNS rebinding, cross-site admin)."""
@@ -488,5 +498,5 @@ async def _over_quota(traffic: PoolTraffic, rate: float | None, send: Send) -> b
 def _count(traffic: PoolTraffic, path: str, body: bytes, outcome: str | None) -> None:
     if outcome is not None:
         traffic.faults[outcome] += 1
-    if path.rstrip("/") == GRAPHQL_PATH and _TOKEN_QUERY.search(body):
+    if b"accessToken" in body and path.rstrip("/") == GRAPHQL_PATH and _TOKEN_QUERY.search(body):
         traffic.token_requests += 1
