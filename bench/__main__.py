@@ -23,12 +23,14 @@ BENCHMARKS = [
     "first_use",
     "emulator_throughput",
     "bulk_scale",
+    "bulk_profile",
     "bulk_vs_official",
     "import_memory",
     "fleet",
 ]
-DEFAULT = [name for name in BENCHMARKS if name != "import_memory"]
-"""``import_memory`` imports 100,000 users (many minutes): run it by name."""
+DEFAULT = [name for name in BENCHMARKS if name not in ("import_memory", "bulk_profile")]
+"""``import_memory`` imports 100,000 users (many minutes) and ``bulk_profile`` needs py-spy: run
+them by name."""
 
 
 class _Tee(io.TextIOBase):

@@ -126,3 +126,76 @@ async def test_direct_path_sends_what_httpx_sends(anyio_backend: str) -> None:
     assert {k.lower(): v for k, v in direct_headers.items()} == {
         k.lower(): v for k, v in httpx_headers.items()
     }
+
+
+async def test_direct_path_reads_compressed_and_charset_answers(anyio_backend: str) -> None:
+    """The direct path reads plain bodies itself and hands compressed ones to httpx: a gzip
+    answer, a plain one and a 502 with a Latin-1 body read as the httpx pool reads them."""
+    if anyio_backend != "asyncio":
+        pytest.skip("the direct path exists on asyncio only")
+    import gzip
+    import json
+
+    from aiohttp import web
+
+    from aioauthing import AuthenticationClient, ServerError
+
+    answer = {"data": {"checkLoginStatus": {"code": 200, "message": "ok", "status": True}}}
+    modes = iter(["gzip", "plain", "latin-1"] * 2)
+
+    async def graphql(request: web.Request) -> web.Response:
+        mode = next(modes)
+        if mode == "gzip":
+            return web.Response(
+                body=gzip.compress(json.dumps(answer).encode()),
+                headers={"content-type": "application/json", "content-encoding": "gzip"},
+            )
+        if mode == "plain":
+            return web.json_response(answer)
+        return web.Response(
+            status=502,
+            body="passerelle fermée".encode("latin-1"),
+            headers={"content-type": "text/plain; charset=ISO-8859-1"},
+        )
+
+    app = web.Application()
+    app.router.add_post("/graphql/v2", graphql)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        for transport in ("auto", "httpx"):
+            async with AuthenticationClient(
+                "app-1",
+                host=f"http://127.0.0.1:{port}",
+                user_pool_id="pool-1",
+                transport=transport,  # type: ignore[arg-type]
+                max_retries=0,
+            ) as auth:
+                for _ in range(2):  # gzip, then plain
+                    status = await auth.check_login_status("tok-1")
+                    assert status is not None and status.status is True
+                with pytest.raises(ServerError) as info:
+                    await auth.check_login_status("tok-1")
+                assert (info.value.http_status, info.value.code) == (502, None)
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain; charset=ISO-8859-1", "passerelle fermée".encode("latin-1")),
+        ("text/plain", "网关".encode()),
+        ("text/plain; charset=no-such-charset", b"ok"),
+        ("application/json", b"\xff{}"),
+    ],
+)
+def test_direct_response_text_is_httpx_text(content_type: str, body: bytes) -> None:
+    from aioauthing.runtime.transport import DirectResponse
+
+    headers = httpx.Headers({"content-type": content_type})
+    direct = DirectResponse(200, headers, body)
+    assert direct.text == httpx.Response(200, headers=headers, content=body).text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import anyio.lowlevel
@@ -159,3 +159,50 @@ async def test_iterating_without_context_manager_is_an_error() -> None:
     with pytest.raises(RuntimeError):
         async for _ in job:
             pass
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
+
+
+async def test_an_error_raised_by_the_input_propagates() -> None:
+    def source() -> Iterator[int]:
+        yield 0
+        yield 1
+        raise LookupError("the input broke")
+
+    async def fn(x: int) -> int:
+        await anyio.lowlevel.checkpoint()
+        return x
+
+    seen: list[int] = []
+
+    async def run() -> None:
+        async with run_bulk(fn, source(), concurrency=3) as results:
+            async for r in results:
+                seen.append(r.index)
+
+    with pytest.raises(BaseExceptionGroup) as info:
+        await run()
+    assert [type(e) for e in _leaves(info.value)] == [LookupError]
+    assert str(_leaves(info.value)[0]) == "the input broke"
+    assert seen == [0, 1][: len(seen)]
+
+
+async def test_async_input_keeps_its_order_across_workers() -> None:
+    async def source() -> AsyncIterator[int]:
+        for i in range(200):
+            if i % 7 == 0:
+                await anyio.lowlevel.checkpoint()
+            yield i
+
+    async def fn(x: int) -> int:
+        for _ in range(x % 3):
+            await anyio.lowlevel.checkpoint()
+        return x
+
+    async with run_bulk(fn, source(), concurrency=8, ordered=False) as results:
+        pairs = sorted((r.index, r.value) for r in [r async for r in results])
+    assert pairs == [(i, i) for i in range(200)]

@@ -377,3 +377,111 @@ async def test_deeply_nested_or_huge_tokens_are_malformed(depth: int) -> None:
     token = f"{header}.e30.c2ln"
     with pytest.raises(errors.MalformedTokenError):
         await verify_token(token, app_secret=APP_SECRET)
+
+
+# -- the header cache and the lazy claims (issue 20) ------------------------------------------
+
+
+def forge(token: str, header: dict[str, Any]) -> str:
+    """``token`` with its header segment replaced (payload and signature kept)."""
+    _, payload, signature = token.split(".")
+    return f"{b64url(json.dumps(header).encode())}.{payload}.{signature}"
+
+
+async def test_a_cached_header_never_vouches_for_another_header(
+    rsa_keys: dict[str, rsa.RSAPrivateKey],
+) -> None:
+    cache = JwksServer(rsa_keys, ["k1", "k2"]).cache(FakeTime())
+    token = sign_rs(rsa_keys["k1"], "k1")
+    assert (await verify_token(token, jwks=cache)).sub == "u1"  # its header is cached now
+    tampered: list[tuple[dict[str, Any], type[errors.AuthingError], str]] = [
+        ({"alg": "RS256", "typ": "JWT", "kid": "k2"}, errors.InvalidSignatureError, "invalid"),
+        ({"alg": "RS256", "kid": "k1"}, errors.InvalidSignatureError, "invalid"),  # no typ
+        ({"alg": "none", "typ": "JWT", "kid": "k1"}, errors.InvalidSignatureError, "not allowed"),
+        (
+            {"alg": "HS256", "typ": "JWT", "kid": "k1"},
+            errors.InvalidSignatureError,
+            "no app secret",
+        ),
+        ({"alg": "RS256", "kid": "k1", "crit": ["x"]}, errors.InvalidSignatureError, "critical"),
+    ]
+    for _ in range(2):  # the second time, each forged header is in the cache too
+        for header, error, message in tampered:
+            with pytest.raises(error, match=message) as caught:
+                await verify_token(forge(token, header), jwks=cache)
+            assert caught.value.code is None
+        assert (await verify_token(token, jwks=cache)).sub == "u1"
+
+
+async def test_the_header_cache_is_bounded_and_skips_long_or_malformed_headers() -> None:
+    from aioauthing.runtime import jwt as runtime_jwt
+
+    cached = runtime_jwt._cached_header
+    cached.cache_clear()
+    size = runtime_jwt.HEADER_CACHE_SIZE
+    for n in range(size + 20):
+        token = pyjwt.encode(claims(), APP_SECRET, algorithm="HS256", headers={"kid": f"k{n}"})
+        assert (await verify_token(token, app_secret=APP_SECRET)).sub == "u1"
+    assert cached.cache_info().currsize == size
+    assert cached.cache_info().misses == size + 20
+    long_kid = "x" * 600
+    token = pyjwt.encode(claims(), APP_SECRET, algorithm="HS256", headers={"kid": long_kid})
+    before = cached.cache_info()
+    for _ in range(2):
+        assert (await verify_token(token, app_secret=APP_SECRET)).sub == "u1"
+    assert cached.cache_info() == before  # parsed every time, never stored
+    junk = b64url(b'{"alg": "HS256"') + ".e30.c2ln"  # cut short: not JSON
+    for _ in range(2):
+        with pytest.raises(errors.MalformedTokenError, match="not a well-formed JWT"):
+            await verify_token(junk, app_secret=APP_SECRET)
+    assert cached.cache_info().currsize == size
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+async def test_non_json_numbers_in_signed_claims_are_malformed(constant: str) -> None:
+    header = b64url(b'{"alg":"HS256","typ":"JWT"}')
+    payload = b64url(f'{{"sub":"u1","exp":{constant}}}'.encode())
+    mac = hmac.new(APP_SECRET.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    with pytest.raises(errors.MalformedTokenError, match="not a well-formed JWT"):
+        await verify_token(f"{header}.{payload}.{b64url(mac)}", app_secret=APP_SECRET)
+
+
+async def test_claims_read_lazily_equal_claims_given_eagerly() -> None:
+    import attrs
+
+    body = claims(aud=["app-1", "x"], exp=int(time.time()) + 60.0)
+    result = await verify_token(
+        pyjwt.encode(body, APP_SECRET, algorithm="HS256"), app_secret=APP_SECRET
+    )
+    eager = TokenClaims(
+        sub="u1",
+        aud=["app-1", "x"],
+        iss=ISS,
+        exp=int(body["exp"]),
+        iat=body["iat"],
+        email="a@b.co",
+        phone_number="+8613800000000",
+        userpool_id="pool-1",
+        raw=body,
+    )
+    assert result == eager
+    assert repr(result) == repr(eager)
+    assert "raw" not in repr(result)
+    assert attrs.asdict(result) == attrs.asdict(eager)
+    assert result.aud is not result.raw["aud"]  # a copy, as before
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        result.sub = "someone-else"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="no attribute 'subject'"):
+        result.subject  # type: ignore[attr-defined]  # noqa: B018
+    fresh = await verify_token(
+        pyjwt.encode(body, APP_SECRET, algorithm="HS256"), app_secret=APP_SECRET
+    )
+    assert fresh.user_id == "u1"  # a property reading a lazy field first
+    assert TokenClaims.from_claims({"sub": 5, "exp": True, "data": {"userPoolId": "p"}}) == (
+        TokenClaims(
+            sub=None,
+            exp=1,
+            userpool_id="p",
+            raw={"sub": 5, "exp": True, "data": {"userPoolId": "p"}},
+        )
+    )

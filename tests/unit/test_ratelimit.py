@@ -93,3 +93,105 @@ async def test_window_never_below_one() -> None:
     assert limiter.stats().concurrency_limit == 1
     async with limiter.slot():
         pass
+
+
+async def _settle() -> None:
+    for _ in range(5):
+        await anyio.lowlevel.checkpoint()
+
+
+async def test_waiters_get_freed_slots_in_arrival_order() -> None:
+    limiter = RateLimiter(max_concurrency=1)
+    order: list[int] = []
+    gate = anyio.Event()
+
+    async def work(n: int) -> None:
+        async with limiter.slot():
+            order.append(n)
+            await gate.wait()
+
+    async with anyio.create_task_group() as tg:
+        for n in range(4):
+            tg.start_soon(work, n)
+            await _settle()  # each one queues behind the previous
+        assert (order, limiter.stats().in_flight) == ([0], 1)
+        gate.set()
+    assert order == [0, 1, 2, 3]
+    assert limiter.stats().in_flight == 0
+
+
+async def test_cancelled_waiter_gives_up_its_place() -> None:
+    limiter = RateLimiter(max_concurrency=1)
+    entered: list[str] = []
+    scopes: dict[str, anyio.CancelScope] = {}
+
+    async def waiter(name: str) -> None:
+        with anyio.CancelScope() as scope:
+            scopes[name] = scope
+            async with limiter.slot():
+                entered.append(name)
+
+    holder = limiter.slot()
+    await holder.__aenter__()
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(waiter, "cancelled")
+        await _settle()
+        tg.start_soon(waiter, "kept")
+        await _settle()
+        scopes["cancelled"].cancel()
+        await _settle()
+        assert (entered, limiter.stats().in_flight) == ([], 1)
+        await holder.__aexit__(None, None, None)  # hands the slot to "kept"
+    assert entered == ["kept"]
+    assert limiter.stats().in_flight == 0
+
+
+async def test_waiter_cancelled_after_the_hand_over_frees_the_slot() -> None:
+    limiter = RateLimiter(max_concurrency=1)
+    scopes: list[anyio.CancelScope] = []
+
+    async def waiter() -> None:
+        with anyio.CancelScope() as scope:
+            scopes.append(scope)
+            async with limiter.slot():
+                await anyio.sleep_forever()
+
+    holder = limiter.slot()
+    await holder.__aenter__()
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(waiter)
+        await _settle()
+        await holder.__aexit__(None, None, None)  # handed over: counted for the waiter
+        scopes[0].cancel()  # ... which is cancelled before it runs
+    assert limiter.stats().in_flight == 0
+    with anyio.fail_after(1):
+        async with limiter.slot():
+            assert limiter.stats().in_flight == 1
+
+
+async def test_raising_the_window_wakes_waiters() -> None:
+    clock = FakeTime()
+    limiter = RateLimiter(max_concurrency=4, clock=clock, sleep=clock.sleep)
+    limiter.on_rate_limited()
+    limiter.on_rate_limited()  # same cooldown: once
+    assert limiter.stats().concurrency_limit == 2
+    started = 0
+    gate = anyio.Event()
+
+    async def work() -> None:
+        nonlocal started
+        async with limiter.slot():
+            started += 1
+            await gate.wait()
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(4):
+            tg.start_soon(work)
+        await _settle()
+        assert started == 2
+        for _ in range(2):
+            limiter.on_success()  # a full window of successes: one more slot
+        await _settle()
+        assert (started, limiter.stats().concurrency_limit) == (3, 3)
+        gate.set()
+    assert limiter.stats().in_flight == 0

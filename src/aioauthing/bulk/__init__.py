@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Generic, TypeVar
 
@@ -82,6 +82,15 @@ class BulkJob(Generic[T, R]):
         self._window = max(window or 2 * concurrency, concurrency)
         self._tg: TaskGroup | None = None
         self._slots = anyio.Semaphore(self._window)
+        self._sync: Iterator[T] | None = None
+        self._async: AsyncIterator[T] | None = None
+        if isinstance(items, AsyncIterable):
+            self._async = aiter(items)
+        else:
+            self._sync = iter(items)
+        self._lock = anyio.Lock()
+        self._index = 0
+        self._exhausted = False
         self._results_recv: MemoryObjectReceiveStream[BulkResult[T, R]] | None = None
         self.done = 0
         self.succeeded = 0
@@ -90,16 +99,13 @@ class BulkJob(Generic[T, R]):
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def __aenter__(self) -> BulkJob[T, R]:
-        item_send, item_recv = anyio.create_memory_object_stream[tuple[int, T]](self._concurrency)
         res_send, res_recv = anyio.create_memory_object_stream[BulkResult[T, R]](self._window)
         self._results_recv = res_recv
         tg = anyio.create_task_group()
         await tg.__aenter__()
         self._tg = tg
-        tg.start_soon(self._feed, item_send)
         for _ in range(self._concurrency):
-            tg.start_soon(self._work, item_recv.clone(), res_send.clone())
-        item_recv.close()
+            tg.start_soon(self._work, res_send.clone())
         res_send.close()
         return self
 
@@ -119,27 +125,45 @@ class BulkJob(Generic[T, R]):
 
     # -- producer / workers --------------------------------------------------------------------
 
-    async def _feed(self, send: MemoryObjectSendStream[tuple[int, T]]) -> None:
-        async with send:
-            index = 0
-            if isinstance(self._items, AsyncIterable):
-                async for item in self._items:
-                    await self._slots.acquire()
-                    await send.send((index, item))
-                    index += 1
-            else:
-                for item in self._items:
-                    await self._slots.acquire()
-                    await send.send((index, item))
-                    index += 1
+    async def _next(self) -> tuple[int, T] | None:
+        """The next item and its index, once the window has room (``None``: input exhausted).
 
-    async def _work(
-        self,
-        recv: MemoryObjectReceiveStream[tuple[int, T]],
-        send: MemoryObjectSendStream[BulkResult[T, R]],
-    ) -> None:
-        async with recv, send:
-            async for index, item in recv:
+        The workers read the input themselves (no feeder task, no item stream): a sync iterable
+        is advanced without awaiting, an async one under a lock (one ``__anext__`` at a time),
+        so indexes follow the input order either way.
+        """
+        try:
+            self._slots.acquire_nowait()  # room in the window: no checkpoints to pass
+        except anyio.WouldBlock:
+            await self._slots.acquire()
+        try:
+            if self._sync is not None:
+                if not self._exhausted:
+                    item = next(self._sync)
+                    index = self._index
+                    self._index += 1
+                    return index, item
+            else:
+                assert self._async is not None
+                async with self._lock:
+                    if not self._exhausted:
+                        item = await self._async.__anext__()
+                        index = self._index
+                        self._index += 1
+                        return index, item
+        except (StopIteration, StopAsyncIteration):
+            self._exhausted = True
+        except BaseException:
+            self._exhausted = True
+            self._slots.release()
+            raise
+        self._slots.release()
+        return None
+
+    async def _work(self, send: MemoryObjectSendStream[BulkResult[T, R]]) -> None:
+        async with send:
+            while (taken := await self._next()) is not None:
+                index, item = taken
                 try:
                     value = await self._fn(item)
                 except Exception as exc:  # one failure never aborts the job

@@ -19,6 +19,7 @@ import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,10 +98,18 @@ async def find_existing(mgmt: Any, identity: dict[str, str]) -> Any:
     return None
 
 
-async def _import_row(mgmt: Any, row: Row, stats: ImportStats, *, max_attempts: int) -> str:
-    """Create one user: ``"created"``, ``"recovered"`` or ``"skipped"``; raises on failure."""
+@cache
+def _sdk() -> tuple[Any, ...]:
+    """The SDK names a row needs, imported once (not per row, and not when the CLI starts)."""
     from aioauthing import AlreadyExistsError, RateLimitedError, ServerError, TransportError
     from aioauthing.generated.models import CreateUserInput
+
+    return AlreadyExistsError, RateLimitedError, ServerError, TransportError, CreateUserInput
+
+
+async def _import_row(mgmt: Any, row: Row, stats: ImportStats, *, max_attempts: int) -> str:
+    """Create one user: ``"created"``, ``"recovered"`` or ``"skipped"``; raises on failure."""
+    AlreadyExistsError, RateLimitedError, ServerError, TransportError, CreateUserInput = _sdk()
 
     if row.errors:
         raise InvalidRowError("; ".join(row.errors))

@@ -174,9 +174,29 @@ def _read_csv(
         yield first, _renamed(dict(zip(header, cells, strict=False)), mapping)
 
 
-def _convert(field: attrs.Attribute[Any], value: Any) -> Any:
+@cache
+def _kind(field: attrs.Attribute[Any]) -> str:
+    """``bool``, ``int``, ``list`` or ``text``: how a cell becomes this field's value (once per
+    field, not per cell)."""
     kind = str(field.type)
     if "bool" in kind:
+        return "bool"
+    if "int" in kind and "list" not in kind:
+        return "int"
+    if "list" in kind:
+        return "list"
+    return "text"
+
+
+def _convert(field: attrs.Attribute[Any], value: Any) -> Any:
+    kind = _kind(field)
+    if kind == "text":
+        if type(value) is str:
+            return value
+        if isinstance(value, (dict, list)):
+            raise ValueError(f"{field.name}: expected text, got {type(value).__name__}")
+        return str(value)
+    if kind == "bool":
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
@@ -185,18 +205,14 @@ def _convert(field: attrs.Attribute[Any], value: Any) -> Any:
         if text in _FALSE:
             return False
         raise ValueError(f"{field.name}: {value!r} is not a boolean")
-    if "int" in kind and "list" not in kind:
+    if kind == "int":
         try:
             return int(value)
         except (TypeError, ValueError):
             raise ValueError(f"{field.name}: {value!r} is not an integer") from None
-    if "list" in kind:
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return [p.strip() for p in str(value).split(";") if p.strip()]
-    if isinstance(value, (dict, list)):
-        raise ValueError(f"{field.name}: expected text, got {type(value).__name__}")
-    return str(value)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [p.strip() for p in str(value).split(";") if p.strip()]
 
 
 def parse_row(line: int, raw: dict[str, Any] | str) -> Row:

@@ -178,24 +178,36 @@ def import_cmd(
             done = read_checkpoint(resume, file)
             shown = total if shard is None else None  # a shard's size is known at the end
             task = progress.add_task("import", total=shown, completed=done, info="")
-            failed = 0
+            failed = ahead = 0
+            shown_at = 0.0
+
+            def flush() -> None:
+                nonlocal ahead, shown_at
+                progress.update(task, advance=ahead, info=f"[red]{failed} failed" if failed else "")
+                ahead, shown_at = 0, time.monotonic()
 
             def tick(result: Any) -> None:
-                nonlocal failed
+                # the bar redraws ~10 times a second: hand it the count as often, not per row
+                nonlocal failed, ahead
                 failed += not result.ok
-                progress.update(task, advance=1, info=f"[red]{failed} failed" if failed else "")
+                ahead += 1
+                if not result.ok or time.monotonic() - shown_at >= 0.05:
+                    flush()
 
-            return await import_users(
-                mgmt,
-                file,
-                concurrency=concurrency,
-                resume=resume,
-                failures=fh,
-                on_progress=tick,
-                check=False,
-                mapping=mapping,
-                shard=shard,
-            )
+            try:
+                return await import_users(
+                    mgmt,
+                    file,
+                    concurrency=concurrency,
+                    resume=resume,
+                    failures=fh,
+                    on_progress=tick,
+                    check=False,
+                    mapping=mapping,
+                    shard=shard,
+                )
+            finally:
+                flush()
 
     try:
         stats = anyio.run(job)

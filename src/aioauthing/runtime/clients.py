@@ -13,7 +13,7 @@ import contextlib
 import copy
 import functools
 import warnings
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self
 
@@ -199,6 +199,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
                 store, self._remember_key(core, app_id), clock=core.retry.now
             )
         self._jwks: JwksCache | None = None
+        self._verify_token: Callable[..., Awaitable[TokenClaims]] | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -291,11 +292,13 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
 
         ``audience`` defaults to this client's ``app_id``.
         """
-        from .jwt import JwksCache, verify_token
+        verify = self._verify_token
+        if verify is None:  # imported on the first call only: this is a hot path
+            from .jwt import JwksCache, verify_token
 
-        if self._jwks is None:
             self._jwks = JwksCache.for_host(self._core.base_url, self._core.http_client)
-        return await verify_token(
+            verify = self._verify_token = verify_token
+        return await verify(
             token,
             app_secret=self._app_secret,
             jwks=self._jwks,

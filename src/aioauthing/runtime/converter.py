@@ -189,11 +189,27 @@ def _configure(conv: WireConverter) -> None:
     conv.register_unstructure_hook_factory(
         _is_special_union, lambda _: lambda value: conv.unstructure(value)
     )
+    for scalar in (str, int, float, bool):
+        # cattrs answers ``X | None`` with a dispatch per value (``_structure_optional``, then
+        # ``X(value)``); this hook does the same in one call: None stays None, a value of the
+        # exact type is kept, anything else is converted as cattrs would (``X(value)``).
+        hook = _optional_scalar(scalar)
+        conv.register_structure_hook(scalar | None, hook)
+        conv.register_structure_hook(typing.Optional[scalar], hook)  # noqa: UP045
     conv.register_structure_hook(custom_data.CustomValue, lambda value, _: value)
     conv.register_unstructure_hook(custom_data.CustomInput, lambda value: value)
     conv.register_unstructure_hook(Unset, lambda _: None)
     conv.register_unstructure_hook(enum.StrEnum, lambda value: value.value)
     conv.register_unstructure_hook(enum.Enum, lambda value: value.value)
+
+
+def _optional_scalar(scalar: type[Any]) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _: Any) -> Any:
+        if value is None or type(value) is scalar:
+            return value
+        return scalar(value)
+
+    return hook
 
 
 def make_converter(strict: bool = False) -> WireConverter:

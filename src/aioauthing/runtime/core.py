@@ -57,7 +57,7 @@ from .redaction import install_httpx_log_redaction, redact
 from .remember import RememberedUser
 from .retry import RetryPolicy
 from .tokens import ManagementTokenManager
-from .transport import AiohttpTransport, AutoTransport, TransportName, make_transport
+from .transport import AiohttpTransport, Answer, AutoTransport, TransportName, make_transport
 
 __all__ = ["DEFAULT_HOST", "GRAPHQL_PATH", "SDK_VERSION", "Core", "NoCookieJar", "Timeouts"]
 
@@ -98,7 +98,12 @@ class Timeouts:
         return attrs.evolve(current, total=float(value), read=min(current.read, float(value)))
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def _strip_unset(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most variables: no walk, no ABC isinstance checks
+        return value
     if isinstance(value, Mapping):
         return {k: _strip_unset(v) for k, v in value.items() if v is not UNSET}
     if isinstance(value, list | tuple):
@@ -109,7 +114,7 @@ def _strip_unset(value: Any) -> Any:
 @attrs.define(slots=True)
 class _CallState:
     attempts: int = 0
-    response: httpx.Response | None = None
+    response: Answer | None = None
 
 
 class Core:
@@ -195,6 +200,7 @@ class Core:
         )
         self._base_headers = self._make_base_headers()
         self._direct_headers: dict[tuple[str | None, bool], dict[str, str]] = {}
+        self._client_headers: list[tuple[bytes, bytes]] = []
         install_httpx_log_redaction()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -207,6 +213,7 @@ class Core:
     def timeouts(self, value: Timeouts) -> None:
         self._timeouts = value
         self._httpx_timeout = value.to_httpx()  # built once, not per request
+        self._timeout_extension = {"timeout": self._httpx_timeout.as_dict()}
 
     @property
     def http_client(self) -> httpx.AsyncClient:
@@ -274,11 +281,15 @@ class Core:
         """Every header of a request sent past httpx (httpx's defaults included, so both paths
         send the same), built once per token: the management token is the same call after call.
         Never mutate the result."""
+        client_headers = self._http.headers.raw
+        if client_headers != self._client_headers:  # the pool's own headers were changed
+            self._direct_headers = {}
+            self._client_headers = client_headers
         key = (token, body)
         headers = self._direct_headers.get(key)
         if headers is None:
             if len(self._direct_headers) >= 4:
-                self._direct_headers.clear()
+                self._direct_headers = {}
             headers = {**dict(self._http.headers.items()), **self.headers_for(token)}
             if body:
                 headers["content-type"] = "application/json"
@@ -395,7 +406,7 @@ class Core:
             request: dict[str, Any] = {
                 "method": "POST",
                 "path": GRAPHQL_PATH,
-                "json": {"query": op.document, "variables": _strip_unset(dict(variables or {}))},
+                "json": {"query": op.document, "variables": _strip_unset(variables or {})},
             }
         else:
             request = self._rest_request(op, path_params, query, body, files)
@@ -465,21 +476,30 @@ class Core:
             base = self.websocket_host
         url = base + path
         kwargs = {k: v for k, v in request.items() if k not in ("method", "path", "headers")}
-        headers = {**self.headers_for(token), **request.get("headers", {})}
-        secrets = op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
-        if isinstance(op, RestOperation) and op.auth is AuthKind.CLIENT:
-            secrets = (*secrets, "client_secret")
+        extra_headers: dict[str, str] | None = request.get("headers")
+        # A JSON body (or none) is encoded here and sent either past httpx (this core's own
+        # aiohttp pool) or as one ready httpx.Request through the httpx client (no per-call
+        # merge of the client's defaults, and no Cookie header from a caller's shared jar).
         direct = self._direct_sender(kwargs)
+        prebuilt = direct is None and self._prebuilt_ok(kwargs)
         direct_url, direct_body = url, None
-        if direct is not None:
+        headers: dict[str, str] = {}
+        if direct is not None or prebuilt:
             if kwargs.get("params"):
                 direct_url = str(httpx.URL(url, params=kwargs["params"]))
             if "json" in kwargs:
                 direct_body = _json_body(kwargs["json"])
+        else:  # through httpx's request building (form bodies, files, a client's own params)
+            headers = {**self.headers_for(token), **(extra_headers or {})}
         attempt = 0
         while True:
             state.attempts += 1
             if log.isEnabledFor(logging.DEBUG):
+                secrets = (
+                    op.secret_variables if isinstance(op, GraphQLOperation) else op.secret_fields
+                )
+                if isinstance(op, RestOperation) and op.auth is AuthKind.CLIENT:
+                    secrets = (*secrets, "client_secret")
                 payload = kwargs.get("json") or kwargs.get("data")
                 if isinstance(op, GraphQLOperation) and isinstance(payload, dict):
                     payload = payload.get("variables")
@@ -497,21 +517,26 @@ class Core:
             began = time.monotonic()
             try:
                 async with self.limiter.slot():
-                    if self._strip_cookies:
+                    if direct is not None or prebuilt:
+                        wire = self._wire_headers(token, direct_body is not None)
+                        if extra_headers:
+                            wire = {**wire, **extra_headers}
+                        if direct is not None:
+                            response = await direct.send(
+                                method, direct_url, wire, direct_body, self._httpx_timeout
+                            )
+                        else:
+                            response = await self._http.send(
+                                httpx.Request(
+                                    method,
+                                    direct_url,
+                                    headers=wire,
+                                    content=direct_body,
+                                    extensions=self._timeout_extension,
+                                )
+                            )
+                    elif self._strip_cookies:
                         response = await self._send_without_cookies(method, url, headers, kwargs)
-                    elif direct is not None:
-                        response = await direct.send(
-                            method,
-                            direct_url,
-                            self._wire_headers(token, direct_body is not None)
-                            if not request.get("headers")
-                            else {
-                                **self._wire_headers(token, direct_body is not None),
-                                **request["headers"],
-                            },
-                            direct_body,
-                            self._httpx_timeout,
-                        )
                     else:
                         response = await self._http.request(
                             method, url, headers=headers, timeout=self._httpx_timeout, **kwargs
@@ -574,6 +599,11 @@ class Core:
         request.headers.pop("cookie", None)
         return await self._http.send(request)
 
+    def _prebuilt_ok(self, kwargs: Mapping[str, Any]) -> bool:
+        """Send one ready ``httpx.Request`` (what ``build_request`` would make, minus cookies):
+        for JSON bodies or none, when the httpx client adds no default query parameters."""
+        return "data" not in kwargs and "files" not in kwargs and not self._http.params
+
     def _direct_sender(self, kwargs: Mapping[str, Any]) -> AiohttpTransport | None:
         """The transport to send through without building httpx requests: only for this core's
         own pool on asyncio, and only for bodies it encodes itself (JSON or none)."""
@@ -588,7 +618,7 @@ class Core:
 
     # -- response parsing --------------------------------------------------------------------
 
-    def _parse(self, op: Operation, response: httpx.Response) -> Any:
+    def _parse(self, op: Operation, response: Answer) -> Any:
         status = response.status_code
         if isinstance(op, RestOperation) and op.response is ResponseKind.TEXT:
             if status >= 400:
@@ -599,7 +629,7 @@ class Core:
                 raise _body_error(op, response, details)
             return response.text
         try:
-            payload = response.json()
+            payload = _json_of(response)
         except ValueError:
             if status >= 400:
                 raise _status_error(op, response) from None
@@ -641,9 +671,20 @@ class NoCookieJar(http.cookiejar.CookieJar):
         return None
 
 
+def _json_of(response: Answer) -> Any:
+    """The JSON body: UTF-8 (RFC 8259) decoded directly; anything else as httpx reads it."""
+    try:
+        return json.loads(response.content.decode())
+    except ValueError:
+        return response.json()
+
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def _json_body(value: Any) -> bytes:
-    """JSON as httpx encodes it (compact, UTF-8)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    """JSON as httpx encodes it (compact, UTF-8); one encoder, not one per call."""
+    return _ENCODER.encode(value).encode()
 
 
 def _pool_size(limiter: Any, default: int) -> int:
@@ -699,7 +740,7 @@ def _transport_error(op: Operation, exc: httpx.TransportError, url: str) -> Tran
 
 
 def _status_error(
-    op: Operation, response: httpx.Response, retry_after: float | None = None
+    op: Operation, response: Answer, retry_after: float | None = None
 ) -> AuthingError:
     status = response.status_code
     request_id = _request_id(response.headers)
@@ -741,7 +782,7 @@ def _is_error_envelope(payload: Any) -> bool:
     return code is not None and code != 200
 
 
-def _body_error(op: Operation, response: httpx.Response, payload: Any) -> AuthingError:
+def _body_error(op: Operation, response: Answer, payload: Any) -> AuthingError:
     status = response.status_code
     if not isinstance(payload, Mapping):
         return _status_error(op, response)
@@ -771,7 +812,7 @@ def _body_error(op: Operation, response: httpx.Response, payload: Any) -> Authin
     )
 
 
-def _graphql_result(op: GraphQLOperation, response: httpx.Response, payload: Any) -> Any:
+def _graphql_result(op: GraphQLOperation, response: Answer, payload: Any) -> Any:
     status = response.status_code
     if not isinstance(payload, Mapping):
         if status >= 400:
@@ -790,7 +831,7 @@ def _graphql_result(op: GraphQLOperation, response: httpx.Response, payload: Any
     return data
 
 
-def _graphql_error(op: GraphQLOperation, response: httpx.Response, errors: Any) -> AuthingError:
+def _graphql_error(op: GraphQLOperation, response: Answer, errors: Any) -> AuthingError:
     items = errors if isinstance(errors, list) else [errors]
     chosen: Any = items[0]
     for item in items:

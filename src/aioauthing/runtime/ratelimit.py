@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections import deque
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
 from typing import Protocol, runtime_checkable
 
 import anyio
@@ -81,7 +83,8 @@ class RateLimiter:
             raise ValueError("rate must be positive")
         self._max_concurrency = max_concurrency
         self._limit = max_concurrency
-        self._capacity = anyio.CapacityLimiter(max_concurrency)
+        self._waiters: deque[anyio.Event] = deque()
+        self._slot = _Slot(self)
         self._max_rate = rate
         self._rate = rate
         self._burst = burst if burst is not None else max(1.0, rate or 1.0)
@@ -99,18 +102,42 @@ class RateLimiter:
         self._waits = 0
         self._bucket_lock = anyio.Lock()
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one request slot (waits for the bucket, then for the concurrency window)."""
+    def slot(self) -> AbstractAsyncContextManager[None]:
+        """Hold one request slot (waits for the bucket, then for the concurrency window).
+
+        One reusable context manager: a request that finds a free slot, no waiter ahead of it
+        and no rate configured takes it without awaiting anything (the common case costs a
+        comparison and a counter); the others wait in arrival order.
+        """
+        return self._slot
+
+    async def _acquire(self) -> None:
         await self._take_token()
-        borrower = object()
-        await self._capacity.acquire_on_behalf_of(borrower)
-        self._in_flight += 1
+        if self._in_flight < self._limit and not self._waiters:
+            self._in_flight += 1
+            return
+        event = anyio.Event()
+        self._waiters.append(event)
         try:
-            yield
-        finally:
-            self._in_flight -= 1
-            self._capacity.release_on_behalf_of(borrower)
+            await event.wait()
+        except BaseException:
+            if event.is_set():  # the slot was handed over just before the cancellation
+                self._release()
+            else:
+                self._waiters.remove(event)
+            raise
+        # _release counted the slot for this waiter when it set the event
+
+    def _release(self) -> None:
+        self._in_flight -= 1
+        self._wake()
+
+    def _wake(self) -> None:
+        """Hand free slots to the waiters, first come first served."""
+        waiters = self._waiters
+        while waiters and self._in_flight < self._limit:
+            self._in_flight += 1
+            waiters.popleft().set()
 
     async def _take_token(self) -> None:
         if self._rate is None:
@@ -173,7 +200,7 @@ class RateLimiter:
 
     def _set_limit(self, limit: int) -> None:
         self._limit = limit
-        self._capacity.total_tokens = limit
+        self._wake()
 
     def stats(self) -> LimiterStats:
         """Current window, rate and counters."""
@@ -189,3 +216,27 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return f"RateLimiter(limit={self._limit}/{self._max_concurrency}, rate={self._rate})"
+
+
+class _Slot:
+    """``RateLimiter.slot()``: enter takes a slot (at once when one is free), exit gives it back."""
+
+    __slots__ = ("_limiter",)
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
+
+    async def __aenter__(self) -> None:
+        limiter = self._limiter
+        if limiter._rate is None and limiter._in_flight < limiter._limit and not limiter._waiters:
+            limiter._in_flight += 1
+            return
+        await limiter._acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._limiter._release()

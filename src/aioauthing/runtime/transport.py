@@ -13,6 +13,7 @@ way the pool keeps as many connections alive as the limiter lets requests fly.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -21,7 +22,15 @@ import httpx
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["TRANSPORTS", "AiohttpTransport", "AutoTransport", "TransportName", "make_transport"]
+__all__ = [
+    "TRANSPORTS",
+    "AiohttpTransport",
+    "Answer",
+    "AutoTransport",
+    "DirectResponse",
+    "TransportName",
+    "make_transport",
+]
 
 TransportName = Literal["auto", "aiohttp", "httpx"]
 TRANSPORTS: Final = ("auto", "aiohttp", "httpx")
@@ -51,6 +60,46 @@ def _httpx_error(exc: BaseException, aiohttp: Any) -> httpx.TransportError:
     else:
         mapped = httpx.NetworkError
     return mapped(message)
+
+
+class DirectResponse:
+    """An answer of the direct path: what the SDK reads of an ``httpx.Response`` (status, headers,
+    body, ``text``, ``json()``) without building one (~10 us of headers instead of a response's
+    stream, decoder and read pipeline). Only for bodies without a ``Content-Encoding``: the
+    others become a full ``httpx.Response``, which decodes them."""
+
+    __slots__ = ("content", "headers", "status_code")
+
+    def __init__(self, status_code: int, headers: httpx.Headers, content: bytes) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+
+    @property
+    def text(self) -> str:
+        """The body decoded as httpx does: the Content-Type charset, else UTF-8, bad bytes
+        replaced."""
+        charset = None
+        content_type = self.headers.get("content-type")
+        if content_type:
+            for param in content_type.split(";")[1:]:
+                key, _, value = param.strip().partition("=")
+                if key.lower() == "charset" and value:
+                    charset = value.strip("'\"")
+        try:
+            return self.content.decode(charset or "utf-8", errors="replace")
+        except LookupError:  # an unknown charset name
+            return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    def __repr__(self) -> str:
+        return f"<DirectResponse [{self.status_code}]>"
+
+
+Answer = httpx.Response | DirectResponse
+"""What the core gets back from one attempt."""
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -102,9 +151,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         headers: Mapping[str, str],
         content: bytes | None,
         timeouts: httpx.Timeout,
-    ) -> httpx.Response:
+    ) -> Answer:
         """One request without building an ``httpx.Request``: the SDK's own hot path (its
-        headers are complete, its body encoded). Answers and failures are httpx's types."""
+        headers are complete, its body encoded). Failures are httpx's exceptions; the answer is
+        a :class:`DirectResponse` (an ``httpx.Response`` when the body has a Content-Encoding)."""
         session = self._session_for(asyncio.get_running_loop())
         aiohttp = self._aiohttp
         key = (timeouts.connect, timeouts.read, timeouts.pool)
@@ -132,10 +182,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise _httpx_error(exc, aiohttp) from exc
         except TimeoutError as exc:
             raise _httpx_error(exc, aiohttp) from exc
+        headers = httpx.Headers(raw)
+        encoding = headers.get("content-encoding")
+        if not encoding or encoding.strip().lower() == "identity":
+            return DirectResponse(status, headers, body)
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
         if reason:
             extensions["reason_phrase"] = reason.encode("ascii", "replace")
-        return httpx.Response(status, headers=raw, content=body, extensions=extensions)
+        return httpx.Response(status, headers=headers, content=body, extensions=extensions)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._session_for(asyncio.get_running_loop())
