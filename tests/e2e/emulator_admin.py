@@ -13,6 +13,10 @@ import httpx
 
 __all__ = ["add_directory_user", "cas_ticket", "outbox_code", "patch_pool", "patch_user"]
 
+ADMIN_TIMEOUT = 60
+"""Seconds an admin call may take: an upper bound for a loaded machine (patch_pool moves the whole
+state of a session's emulator), never a wait -- each call returns as soon as it is answered."""
+
 
 def _admin(pool: Any, path: str) -> str:
     return f"{pool.host}/__emulator__/{path}"
@@ -24,7 +28,7 @@ def outbox_code(pool: Any, channel: str, target: str) -> str:
     response = httpx.get(
         _admin(pool, "outbox"),
         params={"pool": pool.user_pool_id, "channel": channel, field: target},
-        timeout=10,
+        timeout=ADMIN_TIMEOUT,
     )
     response.raise_for_status()
     codes = [m["code"] for m in response.json()["messages"] if m.get("code")]
@@ -37,7 +41,7 @@ def cas_ticket(pool: Any, user_id: str, service: str) -> str:
     response = httpx.post(
         _admin(pool, "cas/login"),
         json={"appId": pool.app_id, "service": service, "userId": user_id},
-        timeout=10,
+        timeout=ADMIN_TIMEOUT,
     )
     response.raise_for_status()
     return str(response.json()["ticket"])
@@ -49,19 +53,19 @@ def add_directory_user(pool: Any, kind: str, username: str, password: str, **pro
         _admin(pool, "directory"),
         params={"pool": pool.user_pool_id},
         json={"kind": kind, "username": username, "password": password, "profile": profile},
-        timeout=10,
+        timeout=ADMIN_TIMEOUT,
     )
     response.raise_for_status()
 
 
 def patch_pool(pool: Any, change: Callable[[dict[str, Any]], None]) -> None:
     """Apply ``change`` to the pool's exported state (users, codes, ...) and import it back."""
-    state = httpx.get(_admin(pool, "state"), timeout=10)
+    state = httpx.get(_admin(pool, "state"), timeout=ADMIN_TIMEOUT)
     state.raise_for_status()
     data = state.json()
     entry = next(p for p in data["pools"] if p["id"] == pool.user_pool_id)
     change(entry)
-    response = httpx.put(_admin(pool, "state"), json=data, timeout=30)
+    response = httpx.put(_admin(pool, "state"), json=data, timeout=ADMIN_TIMEOUT)
     response.raise_for_status()
 
 
