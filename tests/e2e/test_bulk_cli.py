@@ -443,8 +443,11 @@ async def test_heavy_lost_answers_twice_give_the_same_pool(
 def test_ctrl_c_stops_cleanly_and_resume_finishes_the_job(
     authing_pool: Any, tmp_path: Path
 ) -> None:
+    # 600 rows: the first checkpoint comes at 50, and Ctrl-C follows it within one 0.05 s poll,
+    # long before the other 550 rows are done; more rows only cost suite time.
+    ROWS = 600
     source = tmp_path / "users.jsonl"
-    generate_users(source, 1500)
+    generate_users(source, ROWS)
     checkpoint = tmp_path / "ckpt.json"
     args = [sys.executable, "-m", "aioauthing.cli", "users", "import", str(source)]
     args += ["--resume", str(checkpoint), "--concurrency", "4"]
@@ -462,15 +465,15 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_job(
     assert f"run again with --resume {checkpoint}" in stderr
     assert "Traceback" not in stderr and stdout == ""
     done = json.loads(checkpoint.read_text())["next"]
-    assert 50 <= done < 1500
+    assert 50 <= done < ROWS
     result = CliRunner().invoke(
         main, ["users", "import", str(source), "--resume", str(checkpoint)], env=_env(authing_pool)
     )
     assert result.exit_code == 0, result.output
     stats = _last_json(result.stdout)
-    assert stats["resumed_from"] == done and stats["created"] + stats["skipped"] == 1500 - done
+    assert stats["resumed_from"] == done and stats["created"] + stats["skipped"] == ROWS - done
     users = _pool_users(authing_pool)
-    assert sorted(u["ext"] for u in users) == [f"ext-{i:05d}" for i in range(1500)]
+    assert sorted(u["ext"] for u in users) == [f"ext-{i:05d}" for i in range(ROWS)]
 
 
 def test_failed_rows_go_to_the_failures_file_with_passwords_masked(
