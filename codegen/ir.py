@@ -32,7 +32,8 @@ class FieldDef:
     """Custom data role: ``key``, ``type``, ``value`` or ``target`` (see ``spec/README.md``)."""
     server: str = ""
     """Output models with a ``record``: who sets the value (``id``, ``arn``, ``pool``, ``created``,
-    ``updated``, ``hash``, ``issued``, ``derived``, ``resolved``); empty = stored as written."""
+    ``updated``, ``hash``, ``issued``, ``derived``, ``resolved``, ``serial``, ``order``, ``secret``); empty =
+    stored as written."""
     default: Any = None
     """The value of a new record when no input gives one (``$now``: the creation time)."""
 
@@ -82,6 +83,9 @@ class RecordDef:
     relations: dict[str, RelationDef] = field(default_factory=dict)
     references: dict[str, RelationDef] = field(default_factory=dict)
     """Fields holding another record, kept on the record as that record's key (``stored``)."""
+    parent: RelationDef | None = None
+    """The record each of these belongs to (agreements: their application): ``stored`` is the
+    field holding the parent's key, given by the operation's argument of that name."""
 
 
 @dataclass
@@ -90,7 +94,7 @@ class EmulateDef:
 
     action: str
     """``create``, ``get``, ``update``, ``delete``, ``list``, ``batch_get``, ``add``, ``remove``,
-    ``members``."""
+    ``members``, ``sort``."""
     model: str
     relation: str = ""
     by: str = ""
@@ -101,6 +105,11 @@ class EmulateDef:
     filters: dict[str, str] = field(default_factory=dict)
     """List filters: argument -> record field it must equal, or ``relation.<name>`` (the
     record's relation holds the argument's value)."""
+    set: dict[str, Any] = field(default_factory=dict)
+    """Update: constant values written instead of the arguments (``isAdmin: true``)."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Create / update: argument -> the record field it writes under another name (``remark``
+    -> ``remarks``); an argument named like the field wins."""
 
 
 @dataclass

@@ -27,12 +27,17 @@ __all__ = [
 
 SERVER_ROLES = (
     "id", "arn", "pool", "created", "updated", "hash", "issued", "derived", "resolved", "serial",
+    "order", "secret",
 )  # fmt: skip
 """Who sets a server-owned field: never copied from an input."""
-RECORD_KEYS = {"entity", "key", "not_found", "unique", "scope", "relations", "references"}
+RECORD_KEYS = {
+    "entity", "key", "not_found", "unique", "scope", "relations", "references", "parent",
+}  # fmt: skip
 RELATION_KEYS = {"model", "stored", "missing"}
-ACTIONS = ("create", "get", "update", "delete", "list", "batch_get", "add", "remove", "members")
-EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters"}
+ACTIONS = (
+    "create", "get", "update", "delete", "list", "batch_get", "add", "remove", "members", "sort",
+)  # fmt: skip
+EMULATE_KEYS = {*ACTIONS, "by", "rename", "ids", "message", "filters", "aliases", "set"}
 _ENTITY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -73,6 +78,15 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
                             stored=w.text(body.get("stored"), "stored", required=True),
                             missing=w.text(body.get("missing"), "missing"),
                         )
+        parent = None
+        if "parent" in spec:  # {model: Application, field: appId}
+            with w.at("parent"):
+                body = w.mapping(spec["parent"], {"model", "field"})
+                parent = RelationDef(
+                    name="parent",
+                    model=w.text(body.get("model"), "model", required=True),
+                    stored=w.text(body.get("field"), "field", required=True),
+                )
         unique: dict[str, str] = {}
         within: dict[str, str] = {}
         for field, rule in w.mapping(spec.get("unique")).items():
@@ -92,6 +106,7 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
             scope_default=str(scope.get("default") or ""),
             relations=links["relations"],
             references=links["references"],
+            parent=parent,
         )
 
 
@@ -136,6 +151,8 @@ def parse_emulate(w: _Walker, raw: Any) -> EmulateDef | None:
             ids=w.text(spec.get("ids"), "ids"),
             message=w.text(spec.get("message"), "message"),
             filters=filters,
+            aliases={str(k): str(v) for k, v in w.mapping(spec.get("aliases")).items()},
+            set={str(k): v for k, v in w.mapping(spec.get("set")).items()},
         )
 
 
@@ -217,6 +234,32 @@ def _check_model(
                 w.error(f"must name a field of type {ref.model}", "references", ref.name)
             if ref.model not in models or models[ref.model].record is None:
                 w.error(f"{ref.model!r} is not a model with a record", "references", ref.name)
+    _check_parent(w, model, record, models)
+
+
+def _check_parent(
+    w: _Walker, model: ModelDef, record: RecordDef, models: dict[str, ModelDef]
+) -> None:
+    """``parent`` names a model with a record and a plain field of this one holding its key;
+    ``server: order`` (at most one ``Int`` field) numbers the records within their parent."""
+    ordered = [f for f in model.fields.values() if f.server == "order"]
+    if len(ordered) > 1:
+        w.error("at most one field is server: order", "fields", ordered[1].wire)
+    for fdef in ordered:
+        if fdef.type.name != "Int" or fdef.type.is_list:
+            w.error("server: order is an Int field (the position, from 0)", "fields", fdef.wire)
+    parent = record.parent
+    if parent is None:
+        return
+    with w.at("record", "parent"):
+        other = models.get(parent.model)
+        if other is None or other.record is None:
+            w.error(f"{parent.model!r} is not a model with a record", "model")
+        held = model.fields.get(parent.stored)
+        if held is None:
+            w.error(f"{model.name} has no field {parent.stored!r}", "field")
+        elif held.server or held.type.is_list:
+            w.error("the parent's key is a plain field (not server-owned, not a list)", "field")
 
 
 def _check_emulate(
@@ -260,8 +303,40 @@ def _check_emulate(
             w.error(f"{em.model} has no relation {relation!r}", "filters", arg)
         elif not target.startswith("relation.") and target not in model.fields:
             w.error(f"{em.model} has no field {target!r}", "filters", arg)
-    if em.action in ("add", "remove") and not em.ids:
-        w.error("add and remove need ids: the argument listing the members")
+    for target, value in em.set.items():
+        if em.action != "update":
+            w.error("only update takes set", "set")
+            break
+        held = model.fields.get(target)
+        if held is None or held.server or target in record.references:
+            w.error(f"{em.model} has no writable field {target!r}", "set", target)
+        elif isinstance(value, (dict, list)) or value is None:
+            w.error("set writes constants (a string, number or boolean)", "set", target)
+    if em.set and em.aliases:
+        w.error("set writes no argument: aliases make no sense with it", "aliases")
+    for arg, target in em.aliases.items():
+        if em.action not in ("create", "update"):
+            w.error("only create and update take aliases", "aliases")
+            break
+        if arg not in args:
+            w.error(f"{root}.{name} has no argument {arg!r}", "aliases", arg)
+        held = model.fields.get(target)
+        if held is None or held.server or target in record.references:
+            w.error(f"{em.model} has no writable field {target!r}", "aliases", arg)
+    if em.action in ("add", "remove", "sort") and not em.ids:
+        w.error(
+            f"{em.action} needs ids: the argument listing the "
+            + ("records in their new order" if em.action == "sort" else "members")
+        )
+    ordered = any(f.server == "order" for f in model.fields.values())
+    if em.action == "sort" and not ordered:
+        w.error(f"{em.model} has no server: order field to sort", em.action)
+    if em.action == "sort" and record.parent is None:
+        w.error(f"sort works within a parent: {em.model} has no record.parent", em.action)
+    elif em.action == "sort" and record.parent and record.parent.stored not in args:
+        w.error(
+            f"{root}.{name} has no argument {record.parent.stored!r} naming the parent", em.action
+        )
 
 
 def tables(
@@ -299,6 +374,10 @@ def tables(
                 r.name: {"model": r.model, "stored": r.stored, "missing": r.missing}
                 for r in rec.references.values()
             },
+            "parent": {"model": rec.parent.model, "field": rec.parent.stored}
+            if rec.parent
+            else None,
+            "order": next((f.wire for f in stored if f.server == "order"), ""),
         }
     writes = {m.name: m.writes for m in models.values() if m.writes}
     behaviours: dict[str, Any] = {}
@@ -328,15 +407,23 @@ def tables(
             "ids": em.ids,
             "message": em.message,
             "filters": em.filters,
+            "aliases": em.aliases,
+            "set": em.set,
             "inputs": tuple(
                 arg for arg, ref in arg_types.items() if writes.get(ref.name) == em.model
             ),
             "nullable": not result.non_null,
             "returns_list": result.is_list,
             "page": _page_fields(models, listed) if em.action in ("list", "members") else None,
+            "paged": "limit" in arg_types or op.graphql is not None,
+            "parent": bool(record.parent and record.parent.stored in arg_types),
             "ints": tuple(arg for arg, ref in arg_types.items() if ref.name == "Int"),
             "auth": op.auth,
             "rest": op.rest is not None,
+            "body": any(p.location == "body" for p in op.params),
+            "by_list": bool(
+                (by := arg_types.get((em.by or record.key).split(".")[0])) and by.is_list
+            ),
         }
         behaviours.setdefault(served, entry)  # check() rejects two different declarations
     return {"records": recs, "writes": writes, "behaviours": behaviours}

@@ -32,9 +32,10 @@ def new_record(
     now: str,
     values: Mapping[str, Any] = {},
     serial: int = 1,
+    secret: str | None = None,
 ) -> dict[str, Any]:
     """A new record of ``model``: every spec field, its default, the server-owned values
-    (``serial``: the record's number in its kind), then the writable ``values`` given (``None``
+    (``serial``: the record's number in its kind; ``secret``: a new random one), then the writable ``values`` given (``None``
     keeps a field's default)."""
     spec = RECORDS[model]
     record: dict[str, Any] = dict.fromkeys(spec["fields"])
@@ -47,6 +48,7 @@ def new_record(
         "created": now,
         "updated": now,
         "serial": serial,
+        "secret": secret,
     }
     for field, role in spec["server"].items():
         if role in server and field in record:

@@ -2,7 +2,7 @@
 fields and REST routes alike).
 
 The behaviours (``create``, ``get``, ``update``, ``delete``, ``list``, ``batch_get``, ``add``,
-``remove``, ``members``) work on records shaped by the spec (:mod:`.entities`), kept in
+``remove``, ``members``, ``sort``) work on records shaped by the spec (:mod:`.entities`), kept in
 ``pool.directory`` like the rooms' records (:mod:`.store`; users in ``pool.users``). Which field,
 argument, error name and message each one uses comes from
 :data:`aioauthing.generated.emulator.BEHAVIOURS`; nothing here names an entity.
@@ -34,7 +34,9 @@ def extend(model: str, **hooks: Callable[..., Any]) -> None:
     against other records (a parent that must exist; ``current`` is ``None`` on a create);
     ``after(ctx, pool, old, new)`` follows an update
     or a delete (``new`` is ``None``), e.g. to move what refers to a renamed record;
-    ``show(pool, record)`` is the wire form when the room computes some of it (a node's path)."""
+    ``show(pool, record)`` is the wire form when the room computes some of it (a node's path);
+    ``lookup(pool, key)`` finds a record the store does not hold (the pool's default
+    application, a parent of agreements)."""
     _HOOKS.setdefault(model, {}).update(hooks)
 
 
@@ -108,7 +110,43 @@ def _show(pool: Pool, model: str, record: dict[str, Any], depth: int = 0) -> dic
 
 def _find(pool: Pool, model: str, args: dict[str, Any], key: Any) -> dict[str, Any] | None:
     found: dict[str, Any] | None = _store(pool, model).get(_key(RECORDS[model], args, key))
+    if found is None and key is not None:
+        found = _hook("lookup", model, pool, key)
     return found
+
+
+def _in_parent(em: Spec, args: dict[str, Any], record: dict[str, Any] | None) -> bool:
+    """Whether ``record`` belongs to the parent the call names (always, for a call naming none)."""
+    parent = RECORDS[em["model"]]["parent"]
+    return record is not None and (
+        not em["parent"] or record.get(parent["field"]) == args.get(parent["field"])
+    )
+
+
+def _siblings(pool: Pool, model: str, parent_key: Any) -> list[dict[str, Any]]:
+    """The records of ``model`` under one parent (all of them without a parent), in their order
+    (``server: order``, then key) when the model keeps one, else in insertion order."""
+    rec = RECORDS[model]
+    found = [
+        r
+        for r in _store(pool, model).values()
+        if rec["parent"] is None or r.get(rec["parent"]["field"]) == parent_key
+    ]
+    if rec["order"]:
+        found.sort(key=lambda r: (r.get(rec["order"]) or 0, _sortable(r.get(rec["key"]))))
+    return found
+
+
+def _sortable(key: Any) -> tuple[int, Any]:
+    """A key that orders numbers as numbers (agreement 10 after 9) and the rest as text."""
+    return (0, key) if isinstance(key, int) else (1, str(key))
+
+
+def _renumber(pool: Pool, model: str, ordered: list[dict[str, Any]]) -> None:
+    """Positions from 0 in the given order (``server: order``)."""
+    field = RECORDS[model]["order"]
+    for position, record in enumerate(ordered):
+        record[field] = position
 
 
 def _require(pool: Pool, model: str, args: dict[str, Any], key: Any) -> dict[str, Any]:
@@ -135,9 +173,15 @@ def _check_unique(
 
 def _values(em: Spec, model: str, args: dict[str, Any]) -> dict[str, Any]:
     """The record fields an operation's arguments carry (scalars, then ``writes`` inputs)."""
-    values = {k: v for k, v in args.items() if k in RECORDS[model]["writable"]}
+    rec = RECORDS[model]
+    values = {k: v for k, v in args.items() if k in rec["writable"]}
     for name in em["inputs"]:
         values.update(args.get(name) or {})
+    if rec["parent"]:  # never moved by a write (create sets it from the call's parent)
+        values.pop(rec["parent"]["field"], None)
+    for name, field in em["aliases"].items():  # remark -> remarks; the field's own name wins
+        if not values.get(field) and args.get(name) is not None:
+            values[field] = args[name]
     return values
 
 
@@ -149,18 +193,25 @@ def _arg(args: dict[str, Any], path: str) -> Any:
     return value
 
 
-def _authorize(ctx: RequestContext, em: Spec) -> Pool:
+def _authorize(ctx: RequestContext, em: Spec, args: dict[str, Any] | None = None) -> Pool:
+    """The caller's pool; with ``args``, the parent the call names must exist (its
+    ``not_found``) before anything else is looked at."""
     if em["auth"] == "management":
-        return ctx.require_management()
-    if em["auth"] == "user":
-        return ctx.require_user()[0]
-    return ctx.pool
+        pool = ctx.require_management()
+    elif em["auth"] == "user":
+        pool = ctx.require_user()[0]
+    else:
+        pool = ctx.pool
+    if args is not None and em["parent"]:
+        parent = RECORDS[em["model"]]["parent"]
+        _require(pool, parent["model"], args, args.get(parent["field"]))
+    return pool
 
 
 # ---------------------------------------------------------------- behaviours
 def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     model = em["model"]
-    pool, rec = _authorize(ctx, em), RECORDS[model]
+    pool, rec = _authorize(ctx, em, args), RECORDS[model]
     values = _values(em, model, args)
     _hook("prepare", model, values)
     _hook("check", model, pool, values, None)
@@ -169,12 +220,18 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     _check_unique(pool, model, values)
     record = new_record(
         model,
-        record_id=ctx.state.ids.object_id(),
+        record_id=ctx.state.ids.object_id() if {"id", "arn"} & set(rec["server"].values()) else "",
         pool_id=pool.id,
         now=format_date(pool.now()),
         values=values,
         serial=next_serial(model, _store(pool, model).values()),
+        secret=ctx.state.ids.secret() if "secret" in rec["server"].values() else None,
     )
+    if em["parent"]:  # the parent the call names (already checked)
+        field = rec["parent"]["field"]
+        record[field] = args[field]
+    if rec["order"]:  # last of its parent's records
+        record[rec["order"]] = len(_siblings(pool, model, record.get(_parent_field(rec))))
     for relation in rec["relations"].values():
         record[relation["stored"]] = []
     for name, ref in rec["references"].items():  # an argument naming the other record's key
@@ -186,9 +243,26 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     return _show(pool, model, record)
 
 
+def _parent_field(rec: Spec) -> str:
+    return str(rec["parent"]["field"]) if rec["parent"] else ""
+
+
+def _own(pool: Pool, em: Spec, args: dict[str, Any], key: Any) -> dict[str, Any] | None:
+    """The record ``key`` names, if it belongs to the call's parent (another's is not found)."""
+    found = _find(pool, em["model"], args, key)
+    return found if _in_parent(em, args, found) else None
+
+
+def _require_own(pool: Pool, em: Spec, args: dict[str, Any], key: Any) -> dict[str, Any]:
+    found = _own(pool, em, args, key)
+    if found is None:
+        raise biz(RECORDS[em["model"]]["not_found"])
+    return found
+
+
 def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
-    pool, model = _authorize(ctx, em), em["model"]
-    found = _find(pool, model, args, _arg(args, em["by"]))
+    pool, model = _authorize(ctx, em, args), em["model"]
+    found = _own(pool, em, args, _arg(args, em["by"]))
     if found is None:
         if em["nullable"]:
             return None
@@ -197,13 +271,48 @@ def _get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
 
 
 def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
-    pool, model = _authorize(ctx, em), em["model"]
+    """Write the arguments (or the spec's ``set`` constants) to the record ``by`` names, or to
+    every record of a list (all must exist first); with a ``message`` (or a list), answer it."""
+    pool, model = _authorize(ctx, em, args), em["model"]
+    given = _arg(args, em["by"])
+    if em["by_list"] and not _key_list(given):
+        raise biz("NOT_STRING_LIST", name=em["by"])  # the ids of the records to change
+    keys = list(dict.fromkeys(given)) if isinstance(given, list) else [given]
+    found = [_require_own(pool, em, args, key) for key in keys]
+    changed = [_update_one(ctx, pool, em, args, current) for current in found]
+    if _answers_message(em, args):
+        return ok(em["message"] or "更新成功")
+    return _show(pool, model, changed[0])
+
+
+def _key_list(given: Any) -> bool:
+    """A non-empty list of keys (non-empty strings or numbers)."""
+    return (
+        isinstance(given, list)
+        and bool(given)
+        and all(isinstance(k, int | str) and not isinstance(k, bool) and k != "" for k in given)
+    )
+
+
+def _answers_message(em: Spec, args: dict[str, Any]) -> bool:
+    """An update answers its ``message`` (REST: an envelope) when it has one or changes a list."""
+    return em["action"] == "update" and bool(
+        em["message"] or isinstance(_arg(args, em["by"]), list)
+    )
+
+
+def _update_one(
+    ctx: RequestContext, pool: Pool, em: Spec, args: dict[str, Any], current: dict[str, Any]
+) -> dict[str, Any]:
+    model = em["model"]
     rec = RECORDS[model]
-    current = _require(pool, model, args, _arg(args, em["by"]))
     record = dict(current)
-    changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
-    _hook("prepare", model, changes)
-    _hook("check", model, pool, changes, current)
+    if em["set"]:  # the spec's constants, as they are: no argument is written
+        changes = dict(em["set"])
+    else:
+        changes = {k: v for k, v in _values(em, model, args).items() if v is not None}
+        _hook("prepare", model, changes)
+        _hook("check", model, pool, changes, current)
     new_key = args.get(em["rename"]) if em["rename"] else None
     if new_key is not None and new_key != record[rec["key"]]:
         changes[rec["key"]] = new_key
@@ -212,17 +321,21 @@ def _update(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     write(model, record, changes, now=format_date(pool.now()))
     _put(ctx, pool, model, record, previous=current)
     _hook("after", model, ctx, pool, current, record)
-    return _show(pool, model, record)
+    return record
 
 
 def _delete(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
-    pool, model = _authorize(ctx, em), em["model"]
+    pool, model = _authorize(ctx, em, args), em["model"]
+    rec = RECORDS[model]
     given = _arg(args, em["by"])
     keys = list(given) if isinstance(given, list) else [given]
-    found = [_require(pool, model, args, key) for key in keys]
+    found = [_require_own(pool, em, args, key) for key in keys]
     for record in found:
         _remove(ctx, pool, model, record)
         _hook("after", model, ctx, pool, record, None)
+    if rec["order"]:  # the parents' remaining records close the gaps
+        for parent_key in dict.fromkeys(r.get(_parent_field(rec)) for r in found):
+            _renumber(pool, model, _siblings(pool, model, parent_key))
     _save(ctx, pool, model)
     return ok(em["message"] or "删除成功")
 
@@ -242,19 +355,43 @@ def _matches(rec: Spec, record: dict[str, Any], em: Spec, args: dict[str, Any]) 
 
 
 def _list(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
-    pool, model = _authorize(ctx, em), em["model"]
+    pool, model = _authorize(ctx, em, args), em["model"]
     rec = RECORDS[model]
-    items = [
-        _show(pool, model, r) for r in _store(pool, model).values() if _matches(rec, r, em, args)
-    ]
+    if em["parent"]:
+        candidates = _siblings(pool, model, args.get(_parent_field(rec)))
+    elif rec["order"]:
+        candidates = sorted(_store(pool, model).values(), key=lambda r: r.get(rec["order"]) or 0)
+    else:
+        candidates = list(_store(pool, model).values())
+    items = [_show(pool, model, r) for r in candidates if _matches(rec, r, em, args)]
     return _page(em, items, args)
 
 
+def _sort(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    """Put the parent's records in the order argument ``ids`` gives: every one, once each."""
+    pool, model = _authorize(ctx, em, args), em["model"]
+    rec, name = RECORDS[model], em["ids"]
+    keys = args.get(name)
+    if not isinstance(keys, list) or not all(isinstance(k, int | str) for k in keys):
+        raise biz("NOT_STRING_LIST", name=name)
+    chosen = [_require_own(pool, em, args, key) for key in keys]
+    siblings = _siblings(pool, model, args.get(_parent_field(rec)))
+    if len({id(r) for r in chosen}) != len(chosen) or len(chosen) != len(siblings):
+        every = f"{_noun(model)} of the {_noun(rec['parent']['model'])}"
+        raise biz("PARAMS_REQUIRED", names=f"{name} (every {every}, once each)")
+    _renumber(pool, model, chosen)
+    _save(ctx, pool, model)
+    return ok(em["message"] or "排序成功")
+
+
+def _noun(model: str) -> str:
+    """One record of ``model`` in words: its entity name, singular (``agreements``)."""
+    return str(RECORDS[model]["entity"]).removesuffix("s").replace("_", " ")
+
+
 def _batch_get(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
-    pool, model = _authorize(ctx, em), em["model"]
-    return [
-        _show(pool, model, _require(pool, model, args, key)) for key in _arg(args, em["by"]) or []
-    ]
+    pool, model = _authorize(ctx, em, args), em["model"]
+    return [_show(pool, model, _require_own(pool, em, args, k)) for k in _arg(args, em["by"]) or []]
 
 
 def _member_ids(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> list[Any]:
@@ -266,11 +403,11 @@ def _member_ids(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> list[Any
 
 
 def _change_members(ctx: RequestContext, em: Spec, args: dict[str, Any], add: bool) -> Any:
-    pool, model = _authorize(ctx, em), em["model"]
+    pool, model = _authorize(ctx, em, args), em["model"]
     rec = RECORDS[model]
     stored = rec["relations"][em["relation"]]["stored"]
     ids = _member_ids(ctx, em, args)
-    record = _require(pool, model, args, _arg(args, em["by"]))
+    record = _require_own(pool, em, args, _arg(args, em["by"]))
     members: list[Any] = list(record.get(stored) or [])
     for member in ids:
         if add and member not in members:
@@ -298,8 +435,10 @@ def _page(em: Spec, items: list[Any], args: dict[str, Any]) -> Any:
     """A plain list, or one page in the result model's names (``{list, totalCount}``...)."""
     if em["returns_list"] or not em["page"]:
         return items
-    one = page(items, args.get("page"), args.get("limit"))
     names, total = em["page"]
+    if not em["paged"]:  # a REST list without page and limit: all of them
+        return {names: items, total: len(items)}
+    one = page(items, args.get("page"), args.get("limit"))
     return {names: one["list"], total: one["totalCount"]}
 
 
@@ -312,6 +451,7 @@ _ROOT_ACTIONS: dict[str, Callable[[RequestContext, Spec, dict[str, Any]], Any]] 
     "batch_get": _batch_get,
     "add": lambda ctx, em, args: _change_members(ctx, em, args, True),
     "remove": lambda ctx, em, args: _change_members(ctx, em, args, False),
+    "sort": _sort,
 }
 
 
@@ -319,6 +459,8 @@ def _rest_handler(em: Spec) -> RestHandler:
     """A REST face: path, query and JSON body merged into arguments (``Int`` ones parsed)."""
 
     def serve(ctx: RequestContext, call: RestCall) -> Any:
+        if em["body"] and call.body is not None and not isinstance(call.body, dict):
+            raise biz("JSON_OBJECT_REQUIRED")  # a body, but not the JSON object of the parameters
         args: dict[str, Any] = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
         args.update(call.path_params)
         if "userPoolId" in call.path_params and args["userPoolId"] != _authorize(ctx, em).id:
@@ -335,7 +477,7 @@ def _rest_handler(em: Spec) -> RestHandler:
             record = _require(pool, model, args, _arg(args, em["by"]))
             return _members(ctx, em, record, args)
         result = _ROOT_ACTIONS[em["action"]](ctx, em, args)
-        if em["action"] in ("delete", "add", "remove"):
+        if em["action"] in ("delete", "add", "remove", "sort") or _answers_message(em, args):
             return Envelope(message=result["message"])
         return result
 

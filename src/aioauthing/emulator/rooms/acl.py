@@ -779,40 +779,19 @@ def access_account(pool: Pool, account_id: str) -> dict[str, Any] | None:
     return found
 
 
-@rest_route("GET", "/api/v2/applications/{appId}/programmatic-access-accounts")
-def list_access_accounts(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    app_id = call.path_params["appId"]
-    _application(pool, app_id)
-    found = [dict(a) for a in records(pool, ACCESS_ACCOUNTS).values() if a["appId"] == app_id]
-    return page(found, query_int(call, "page", 1), query_int(call, "limit", 10))
-
-
-@rest_route("POST", "/api/v2/applications/{appId}/programmatic-access-accounts")
-def create_access_account(ctx: RequestContext, call: RestCall) -> Any:
-    """Go and Python send ``remark``, JS ``remarks``."""
-    pool = ctx.require_management()
-    app_id = call.path_params["appId"]
-    _application(pool, app_id)
-    body = call.body if isinstance(call.body, dict) else {}
-    lifetime = body.get("tokenLifetime", 600)
-    if not isinstance(lifetime, int) or isinstance(lifetime, bool) or lifetime <= 0:
+def _check_access_account(
+    pool: Pool, values: dict[str, Any], current: dict[str, Any] | None
+) -> None:
+    """A positive whole ``tokenLifetime`` (list, create and delete are the spec's ``emulate``:
+    a record under its application; Go and Python send ``remark``, JS ``remarks``)."""
+    lifetime = values.get("tokenLifetime")
+    if lifetime is not None and (
+        not isinstance(lifetime, int) or isinstance(lifetime, bool) or lifetime <= 0
+    ):
         raise biz("NOT_INTEGER", name="tokenLifetime")
-    now, account_id = format_date(pool.now()), ctx.state.ids.object_id()
-    account: dict[str, Any] = {
-        "id": account_id,
-        "appId": app_id,
-        "secret": ctx.state.ids.secret(),
-        "tokenLifetime": lifetime,
-        "remarks": body.get("remarks") or body.get("remark"),
-        "enabled": True,
-        "userId": None,
-        "createdAt": now,
-        "updatedAt": now,
-    }
-    records(pool, ACCESS_ACCOUNTS)[account_id] = account
-    save(ctx, pool, ACCESS_ACCOUNTS)
-    return dict(account)
+
+
+extend("ProgrammaticAccessAccount", check=_check_access_account)
 
 
 @rest_route("PATCH", "/api/v2/applications/programmatic-access-accounts")
@@ -834,17 +813,6 @@ def change_access_account(ctx: RequestContext, call: RestCall) -> Any:
     account["updatedAt"] = format_date(pool.now())
     save(ctx, pool, ACCESS_ACCOUNTS)
     return dict(account)
-
-
-@rest_route("DELETE", "/api/v2/applications/programmatic-access-accounts")
-def delete_access_account(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    account_id = call.query.get("id") or ""
-    if access_account(pool, account_id) is None:
-        raise biz("ACCESS_ACCOUNT_NOT_FOUND")
-    del records(pool, ACCESS_ACCOUNTS)[account_id]
-    save(ctx, pool, ACCESS_ACCOUNTS)
-    return Envelope(message="删除成功")
 
 
 def _rules(pool: Pool) -> dict[str, Any]:

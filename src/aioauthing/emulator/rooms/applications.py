@@ -1,7 +1,7 @@
 """Applications: the pool's default one (whose id and secret are the pool's ``app_id`` /
 ``app_secret``, used for client authentication) and the ones created through the management
 API (kept in the pool's ``mgmt:applications`` record); list, detail, create, change, delete,
-refresh secret; their agreements (``mgmt:agreements``: numeric ids, an order per application),
+refresh secret; their agreements (spec-served: numeric ids, an order per application),
 their active users (the users with a ``login`` user action naming the application, most recent
 first), the tenants they belong to; the applications a user may access."""
 
@@ -13,6 +13,7 @@ from ..audit import entries
 from ..context import RequestContext
 from ..entities import new_record, next_serial
 from ..errors import biz
+from ..generic import extend
 from ..registry import Envelope, RestCall, rest_route
 from ..state import Pool, format_date
 from ..store import json_body, page, query_int, records, save, text_field
@@ -251,119 +252,26 @@ def application_tenants(ctx: RequestContext, call: RestCall) -> Any:
 
 
 # ---------------------------------------------------------------- agreements
+# Created, listed, changed, sorted and deleted by the spec's ``emulate`` declarations
+# (``ApplicationAgreement``: a record under its application, numbered, ordered); here only the
+# default application as their parent and the checks of the written values.
 _LANGS = ("zh-CN", "en-US", "zh-TW", "ja-JP")
 
 
-def _agreements(pool: Pool) -> dict[str, Any]:
-    return records(pool, "agreements")
+def _default_application(pool: Pool, key: Any) -> dict[str, Any] | None:
+    """The pool's default application, which the applications record kind does not hold."""
+    return {"id": pool.app_id} if key == pool.app_id else None
 
 
-def _of_app(pool: Pool, app_id: str) -> list[dict[str, Any]]:
-    found = [a for a in _agreements(pool).values() if a["appId"] == app_id]
-    return sorted(found, key=lambda a: (a["order"], a["id"]))
+def _check_agreement(pool: Pool, values: dict[str, Any], current: dict[str, Any] | None) -> None:
+    """A title (required on a create, never empty), a known ``lang``, a boolean ``required``."""
+    if current is None or "title" in values:
+        text_field(values, "title")
+    if values.get("lang") is not None and values["lang"] not in _LANGS:
+        raise biz("CHOICE_REQUIRED", name="lang", choices=", ".join(_LANGS))
+    if values.get("required") is not None and not isinstance(values["required"], bool):
+        raise biz("CHOICE_REQUIRED", name="required", choices="true, false")
 
 
-def _agreement(pool: Pool, app_id: str, text: str) -> dict[str, Any]:
-    try:
-        number = int(text)
-    except ValueError as exc:
-        raise biz("NOT_INTEGER", name="agreementId") from exc
-    found: dict[str, Any] | None = _agreements(pool).get(str(number))
-    if found is None or found["appId"] != app_id:
-        raise biz("AGREEMENT_NOT_FOUND")
-    return found
-
-
-def _agreement_fields(body: dict[str, Any], agreement: dict[str, Any]) -> None:
-    """Apply ``title``/``lang``/``required`` of ``body`` to ``agreement`` (checked)."""
-    if "title" in body:
-        agreement["title"] = text_field(body, "title")
-    if body.get("lang") is not None:
-        if body["lang"] not in _LANGS:
-            raise biz("CHOICE_REQUIRED", name="lang", choices=", ".join(_LANGS))
-        agreement["lang"] = body["lang"]
-    if body.get("required") is not None:
-        if not isinstance(body["required"], bool):
-            raise biz("CHOICE_REQUIRED", name="required", choices="true, false")
-        agreement["required"] = body["required"]
-
-
-@rest_route("POST", "/api/v2/applications/{appId}/agreements")
-def create_agreement(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    app_id = call.path_params["appId"]
-    _find(ctx, pool, app_id)
-    body = json_body(call)
-    text_field(body, "title")
-    stored = _agreements(pool)
-    number = max((int(k) for k in stored), default=0) + 1
-    now = format_date(pool.now())
-    agreement: dict[str, Any] = {
-        "id": number,
-        "appId": app_id,
-        "userPoolId": pool.id,
-        "title": "",
-        "lang": "zh-CN",
-        "required": True,
-        "order": len(_of_app(pool, app_id)),
-        "createdAt": now,
-        "updatedAt": now,
-    }
-    _agreement_fields(body, agreement)
-    stored[str(number)] = agreement
-    save(ctx, pool, "agreements")
-    return agreement
-
-
-@rest_route("GET", "/api/v2/applications/{appId}/agreements")
-def list_agreements(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    app_id = call.path_params["appId"]
-    _find(ctx, pool, app_id)
-    found = _of_app(pool, app_id)
-    return {"list": found, "totalCount": len(found)}
-
-
-@rest_route("PUT", "/api/v2/applications/{appId}/agreements/{agreementId}")
-def modify_agreement(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    app_id = call.path_params["appId"]
-    _find(ctx, pool, app_id)
-    agreement = _agreement(pool, app_id, call.path_params["agreementId"])
-    changed = dict(agreement)
-    _agreement_fields(json_body(call), changed)
-    changed["updatedAt"] = format_date(pool.now())
-    agreement.update(changed)
-    save(ctx, pool, "agreements")
-    return agreement
-
-
-@rest_route("DELETE", "/api/v2/applications/{appId}/agreements/{agreementId}")
-def delete_agreement(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    app_id = call.path_params["appId"]
-    _find(ctx, pool, app_id)
-    agreement = _agreement(pool, app_id, call.path_params["agreementId"])
-    del _agreements(pool)[str(agreement["id"])]
-    for order, rest in enumerate(_of_app(pool, app_id)):
-        rest["order"] = order
-    save(ctx, pool, "agreements")
-    return Envelope(message="删除成功")
-
-
-@rest_route("POST", "/api/v2/applications/{appId}/agreements/sort")
-def sort_agreements(ctx: RequestContext, call: RestCall) -> Any:
-    """Reorder: ``ids`` must name every agreement of the application, once each."""
-    pool = ctx.require_management()
-    app_id = call.path_params["appId"]
-    _find(ctx, pool, app_id)
-    ids = json_body(call).get("ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int | str) for i in ids):
-        raise biz("NOT_STRING_LIST", name="ids")
-    chosen = [_agreement(pool, app_id, str(i)) for i in ids]
-    if len({a["id"] for a in chosen}) != len(chosen) or len(chosen) != len(_of_app(pool, app_id)):
-        raise biz("PARAMS_REQUIRED", names="ids (every agreement of the application, once each)")
-    for order, agreement in enumerate(chosen):
-        agreement["order"] = order
-    save(ctx, pool, "agreements")
-    return Envelope(message="排序成功")
+extend("Application", lookup=_default_application)
+extend("ApplicationAgreement", check=_check_agreement)

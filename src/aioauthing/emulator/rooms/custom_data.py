@@ -9,52 +9,38 @@ from typing import Any
 from .. import jsonutil
 from ..context import RequestContext
 from ..errors import AuthingBizError, biz
+from ..generic import extend
 from ..registry import resolver
 from ..state import Pool
-from ..store import DEFAULT_NAMESPACE, ok, records, save
+from ..store import DEFAULT_NAMESPACE, records, save
 from ..users import infer_data_type, merge_custom_data
 
 _DATA_TYPES = ("STRING", "NUMBER", "DATETIME", "BOOLEAN", "OBJECT")
 
 
-@resolver("Mutation.setUdf")
-def set_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    udf = records(pool, "udf")
-    entry = {
-        "targetType": args["targetType"],
-        "dataType": args["dataType"],
-        "key": args["key"],
-        "label": args["label"],
-        "options": args.get("options"),
-    }
-    udf[f"{args['targetType']}/{args['key']}"] = entry
-    save(ctx, pool, "udf")
-    return entry
-
-
-@resolver("Mutation.removeUdf")
-def remove_udf(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    udf = records(pool, "udf")
-    if udf.pop(f"{args['targetType']}/{args['key']}", None) is None:
-        raise biz("UDF_NOT_FOUND")
-    save(ctx, pool, "udf")
-    if args["targetType"] == "USER":
+def _udf_removed(
+    ctx: RequestContext, pool: Pool, old: dict[str, Any], new: dict[str, Any] | None
+) -> None:
+    """removeUdf (generic ``delete``; setUdf is a generic ``create``, which redefines a key):
+    the field's values go with it, from users or from the other targets' records."""
+    if new is not None:
+        return
+    key = old["key"]
+    if old["targetType"] == "USER":
         for user in pool.users.values():
-            kept = [e for e in user.get("customData") or [] if e["key"] != args["key"]]
+            kept = [e for e in user.get("customData") or [] if e["key"] != key]
             if len(kept) != len(user.get("customData") or []):
                 user["customData"] = kept
                 ctx.state.put_user(pool, user)
-    else:
-        prefix = f"{args['targetType']}/"
-        for target, held in records(pool, "udv").items():
-            if target.startswith(prefix):
-                held["customData"] = [
-                    e for e in held.get("customData") or [] if e["key"] != args["key"]
-                ]
-        save(ctx, pool, "udv")
-    return ok("删除成功")
+        return
+    prefix = f"{old['targetType']}/"
+    for target, held in records(pool, "udv").items():
+        if target.startswith(prefix):
+            held["customData"] = [e for e in held.get("customData") or [] if e["key"] != key]
+    save(ctx, pool, "udv")
+
+
+extend("UserDefinedField", after=_udf_removed)
 
 
 def _decode(raw: Any) -> Any:

@@ -1,8 +1,8 @@
 """Tenants, their members and administrators, and external identity providers (身份源) with
 their connections.
 
-Generic (spec ``emulate``): the tenant list and delete, removing and updating a member, an
-identity provider's detail, update and delete, a connection's create, update and delete. Here:
+Generic (spec ``emulate``): the tenant list and delete, removing and updating a member, making
+members administrators and back, an identity provider's detail, update and delete, a connection's create, update and delete. Here:
 what joins other records (a tenant's applications, its members' users, a provider's
 connections), the checks against other records the generic handlers call (``extend``), and the
 rules with state: per-tenant / per-application connection switches, identifier uniqueness,
@@ -242,34 +242,6 @@ def add_tenant_members(ctx: RequestContext, call: RestCall) -> Any:
             )
     save(ctx, pool, _MEMBERS)
     return {**view("Tenant", tenant), "users": [user_view(pool.users[i]) for i in ids]}
-
-
-def _member(pool: Pool, tenant_id: str, user_id: str) -> dict[str, Any]:
-    _tenant(pool, tenant_id)
-    member: dict[str, Any] | None = records(pool, _MEMBERS).get(f"{tenant_id}/{user_id}")
-    if member is None:
-        raise biz("TENANT_MEMBER_NOT_FOUND")
-    return member
-
-
-@rest_route("PUT", "/api/v2/tenant/{tenantId}/admin")
-def set_tenant_admins(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    tenant_id = call.path_params["tenantId"]
-    found = [_member(pool, tenant_id, u) for u in _string_list(json_body(call), "userIds")]
-    for member in found:
-        write("TenantMember", member, {"isAdmin": True}, now=format_date(pool.now()))
-    save(ctx, pool, _MEMBERS)
-    return Envelope(message="设置租户管理员成功")
-
-
-@rest_route("DELETE", "/api/v2/tenant/{tenantId}/admin/{userId}")
-def remove_tenant_admin(ctx: RequestContext, call: RestCall) -> Any:
-    pool = ctx.require_management()
-    member = _member(pool, call.path_params["tenantId"], call.path_params["userId"])
-    write("TenantMember", member, {"isAdmin": False}, now=format_date(pool.now()))
-    save(ctx, pool, _MEMBERS)
-    return Envelope(message="取消租户管理员成功")
 
 
 def _check_member(pool: Pool, values: dict[str, Any], current: dict[str, Any] | None) -> None:

@@ -339,26 +339,13 @@ def _id_list(call: RestCall, key: str) -> list[str]:
 # ---------------------------------------------------------------- account status
 # ``Suspended``, ``Resigned`` (and ``Archived``) accounts cannot log in, and their existing
 # tokens are refused (``RequestContext._valid_token``) until ``activate`` sets ``Activated``:
-# tokens are kept, so those not yet expired work again.
+# tokens are kept, so those not yet expired work again. suspend / activate / resign are the
+# spec's ``emulate`` (``update: User, set: {status: ...}``); the V3 routes are here.
 def _set_status(ctx: RequestContext, pool: Pool, users: list[dict[str, Any]], status: str) -> None:
     for user in users:
         previous = copy.copy(user)
         changed = {**user, "status": status, "updatedAt": format_date(pool.now())}
         ctx.state.put_user(pool, changed, previous=previous)
-
-
-def _status_route(status: str, message: str) -> Any:
-    def handler(ctx: RequestContext, call: RestCall) -> Any:
-        pool = ctx.require_management()
-        _set_status(ctx, pool, [_get(pool, call.path_params["userId"])], status)
-        return Envelope(message=message)
-
-    return handler
-
-
-rest_route("POST", "/api/v2/users/{userId}/suspend")(_status_route("Suspended", "停用账号成功"))
-rest_route("POST", "/api/v2/users/{userId}/activate")(_status_route("Activated", "解除停用成功"))
-rest_route("POST", "/api/v2/users/{userId}/resign")(_status_route("Resigned", "离职成功"))
 
 
 def _v3_ok(message: str) -> JSONResponse:
