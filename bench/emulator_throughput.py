@@ -18,6 +18,9 @@ alternating rounds; the table shows the median of the rounds with its spread.
 ``BENCH_EMULATOR_WORKLOADS=read,password`` picks workloads by name. With
 ``BENCH_BASELINE_SRC=/path/to/other/src`` a second emulator runs that tree (``PYTHONPATH``) and
 each measurement alternates between the two, with the ratio of their CPU per request.
+``BENCH_EMULATOR_INPROCESS=1`` adds the CPU per ``user(id)`` read of the ASGI app alone (no HTTP
+server; one process per tree and round, ``BENCH_EMULATOR_READS`` reads; ``only``: just that):
+what the emulator's own code costs, apart from uvicorn, the event loop and the kernel.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ import base64
 import contextlib
 import itertools
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -47,6 +53,8 @@ ROUNDS = int(os.environ.get("BENCH_EMULATOR_ROUNDS", "3"))
 WORKLOADS = [w for w in os.environ.get("BENCH_EMULATOR_WORKLOADS", "").split(",") if w]
 """Only the workloads whose names contain one of these (``read,password``); all when unset."""
 GOAL = 2000
+INPROCESS = os.environ.get("BENCH_EMULATOR_INPROCESS", "")
+"""``1``: add the in-process figures; ``only``: nothing else."""
 
 USER_BY_ID = (
     "query user($id: String) { user(id: $id) { id arn userPoolId username email emailVerified "
@@ -193,12 +201,39 @@ async def _bench(emulators: dict[str, EmulatorProcess]) -> list[Row]:
     return rows
 
 
+def _inprocess(variants: dict[str, dict[str, str] | None]) -> None:
+    """Microseconds of CPU per read through the ASGI app alone, per tree, rounds alternating."""
+    runs: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(ROUNDS):
+        for name, env in variants.items():
+            out = subprocess.run(
+                [sys.executable, "-m", "bench._emulator_inprocess", str(READS)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, **env} if env else None,
+                cwd=Path(__file__).resolve().parent.parent,
+            ).stdout
+            runs[name].append(float(out.strip()))
+    print(
+        f"  in process (ASGI app, no HTTP server), user(id) read, {READS} reads x {ROUNDS} rounds:"
+    )
+    for name, values in runs.items():
+        print(f"    {name:<9} {median_spread(values, '.1f')} us CPU per read")
+    if "baseline" in runs:
+        ratios = [t / b for t, b in zip(runs["this tree"], runs["baseline"], strict=False)]
+        print(f"    this tree / baseline: {median_spread(ratios, '.2f')}x")
+
+
 def main() -> None:
     print(f"emulator throughput ({machine()} at start; one emulator process each, in memory)")
     variants: dict[str, dict[str, str] | None] = {"this tree": None}
     baseline = os.environ.get("BENCH_BASELINE_SRC")
     if baseline:
         variants["baseline"] = {"PYTHONPATH": baseline}
+    if INPROCESS == "only":
+        _inprocess(variants)
+        return
     with contextlib.ExitStack() as stack:
         emulators = {
             name: stack.enter_context(emulator_subprocess(env=env))
@@ -241,3 +276,5 @@ def main() -> None:
             f"  {variant}: simple reads per emulator CPU-second, lowest median over concurrency"
             f" 1..256: {worst:.0f} ({verdict} the goal of {GOAL})"
         )
+    if INPROCESS:
+        _inprocess(variants)

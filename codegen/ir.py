@@ -80,6 +80,9 @@ class RecordDef:
     scope: str = ""
     """A field scoping the key (roles: ``namespace``); records are unique per scope value."""
     scope_default: str = ""
+    scope_kept: bool = False
+    """The scope is an argument of the calls, not a model field (whitelist entries per
+    ``type``): kept with the record under that name, never answered."""
     relations: dict[str, RelationDef] = field(default_factory=dict)
     references: dict[str, RelationDef] = field(default_factory=dict)
     """Fields holding another record, kept on the record as that record's key (``stored``)."""

@@ -65,7 +65,9 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
         scope = spec.get("scope") or {}
         if isinstance(scope, str):
             scope = {"field": scope}
-        scope = w.mapping(scope, {"field", "default"})
+        scope = w.mapping(scope, {"field", "default", "argument"})
+        if "argument" in scope and ({"field", "default"} & set(scope)):
+            w.error("a scope is a field (with a default) or an argument, not both", "scope")
         links: dict[str, dict[str, RelationDef]] = {"relations": {}, "references": {}}
         for kind, found in links.items():
             with w.at(kind):
@@ -102,8 +104,9 @@ def parse_record(w: _Walker, raw: Any) -> RecordDef | None:
             not_found=w.text(spec.get("not_found"), "not_found", required=True),
             unique=unique,
             unique_within=within,
-            scope=str(scope.get("field") or ""),
+            scope=str(scope.get("field") or scope.get("argument") or ""),
             scope_default=str(scope.get("default") or ""),
+            scope_kept="argument" in scope,
             relations=links["relations"],
             references=links["references"],
             parent=parent,
@@ -136,11 +139,10 @@ def parse_emulate(w: _Walker, raw: Any) -> EmulateDef | None:
         action = actions[0]
         target = w.text(spec.get(action), action, required=True)
         model, _, relation = target.partition(".")
-        if (action in ("add", "remove", "members")) != bool(relation):
-            w.error(
-                "add, remove and members name a relation (Model.relation); the others a model",
-                action,
-            )
+        if relation and action not in ("add", "remove", "members"):
+            w.error("only add, remove and members name a relation (Model.relation)", action)
+        elif action == "members" and not relation:
+            w.error("members names a relation (Model.relation)", action)
         filters = {str(k): str(v) for k, v in w.mapping(spec.get("filters")).items()}
         return EmulateDef(
             action=action,
@@ -215,9 +217,16 @@ def _check_model(
     with w.at("record"):
         if model.kind != "object":
             w.error("records are output models")
-        for key in (record.key, record.scope, *record.unique, *record.unique_within.values()):
+        scope = "" if record.scope_kept else record.scope
+        for key in (record.key, scope, *record.unique, *record.unique_within.values()):
             if key and key not in model.fields:
                 w.error(f"{model.name} has no field {key!r}")
+        if record.scope_kept and record.scope in model.fields:
+            w.error(
+                f"{record.scope!r} is a field of {model.name}: scope it with field:",
+                "scope",
+                "argument",
+            )
         missing = [r.missing for r in record.references.values()]
         for name in (record.not_found, *record.unique.values(), *missing):
             if name and name not in error_names:
@@ -291,6 +300,29 @@ def _check_emulate(
             if len(op.graphql.path) < 2 or op.graphql.path[-1][0] != em.relation:
                 w.error(f"the call must end in .{em.relation}(...)", em.action)
             return
+    if record.scope_kept and record.scope not in args:
+        w.error(
+            f"{root}.{name} has no argument {record.scope!r}: {em.model} records are kept"
+            " per its value (record.scope.argument)"
+        )
+    if em.action in ("add", "remove") and not em.relation:
+        result = _result_type(op, roots)
+        if result is not None and (result.name != em.model or not result.is_list):
+            w.error(
+                f"{em.action} of {em.model} records (no relation) answers them: the call must"
+                f" return a list of {em.model}",
+                em.action,
+            )
+        if record.parent is not None:
+            w.error(f"{em.action} of records works on a model without a parent", em.action)
+        for fdef in model.fields.values() if em.action == "add" else ():
+            needed = fdef.type.non_null and not fdef.server and fdef.default is None
+            if fdef.wire != record.key and needed:
+                w.error(
+                    f"{em.action} makes a record from its key alone: {em.model}.{fdef.wire}"
+                    " needs a default or a server role",
+                    em.action,
+                )
     for key in ("by", "rename", "ids"):
         value = getattr(em, key)
         if value and value.split(".")[0] not in args:
@@ -326,7 +358,13 @@ def _check_emulate(
     if em.action in ("add", "remove", "sort") and not em.ids:
         w.error(
             f"{em.action} needs ids: the argument listing the "
-            + ("records in their new order" if em.action == "sort" else "members")
+            + (
+                "records in their new order"
+                if em.action == "sort"
+                else "members"
+                if em.relation
+                else "keys of the records"
+            )
         )
     ordered = any(f.server == "order" for f in model.fields.values())
     if em.action == "sort" and not ordered:
@@ -337,6 +375,15 @@ def _check_emulate(
         w.error(
             f"{root}.{name} has no argument {record.parent.stored!r} naming the parent", em.action
         )
+
+
+def _result_type(op: OperationDef, roots: dict[str, dict[str, FieldDef]]) -> TypeRef | None:
+    """What the call answers: its GraphQL root field's type, or a REST call's ``returns``."""
+    if op.graphql is None:
+        return op.returns.type
+    root = "Query" if op.graphql.op_type == "query" else "Mutation"
+    field = roots[root].get(op.graphql.path[0][0])
+    return field.type if field is not None else None
 
 
 def tables(
@@ -358,6 +405,7 @@ def tables(
             "key": rec.key,
             "scope": rec.scope,
             "scope_default": rec.scope_default,
+            "scope_kept": rec.scope_kept,
             "not_found": rec.not_found,
             "unique": rec.unique,
             "unique_within": rec.unique_within,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -124,31 +126,48 @@ def test_malformed_directory_files_are_refused(tmp_path: Path, content: str, rea
         load_directory(path)
 
 
+def _settings_line(proc: subprocess.Popen[str], within: float) -> dict[str, Any]:
+    """The emulator's first stdout line (its settings), waited for up to ``within`` seconds."""
+    assert proc.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
+    try:
+        line = lines.get(timeout=within)
+    except queue.Empty:
+        pytest.fail(f"the emulator printed no settings within {within:.0f} s")
+    assert line, f"the emulator exited ({proc.poll()}) before printing its settings"
+    settings: dict[str, Any] = json.loads(line)
+    return settings
+
+
 def test_cli_directory_option(tmp_path: Path) -> None:
     path = tmp_path / "directory.json"
     path.write_text(json.dumps(DIRECTORY))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path("src").resolve()), *sys.path])}
     command = [sys.executable, "-c", "from aioauthing.cli import main; main()", "emulator"]
-    proc = subprocess.Popen(
-        [*command, "--port", "0", "--directory", str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
+    # Bounds are generous (a loaded 2-core machine starts a Python process ten times slower);
+    # every wait ends as soon as its condition holds. The emulator's stderr is kept for failures.
+    errors = tmp_path / "emulator.stderr"
+    with errors.open("w") as stderr:
+        proc = subprocess.Popen(
+            [*command, "--port", "0", "--directory", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=env,
+        )
     try:
-        assert proc.stdout is not None
-        settings = json.loads(proc.stdout.readline())
+        settings = _settings_line(proc, within=90)
         answer = httpx.post(
             f"{settings['host']}/api/v2/ad/verify-user",
             json={"username": "ivy", "password": "ad-pass-1"},
             headers={"x-authing-userpool-id": settings["user_pool_id"]},
-            timeout=10,
+            timeout=60,
         ).json()
-        assert answer["code"] == 200 and answer["data"]["username"] == "ivy"
+        assert answer["code"] == 200 and answer["data"]["username"] == "ivy", errors.read_text()
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)
     bad = tmp_path / "bad.json"
     bad.write_text('{"ldap": "wen"}')
     refused = subprocess.run(
@@ -156,7 +175,7 @@ def test_cli_directory_option(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         env=env,
-        timeout=60,
+        timeout=90,
     )
     assert refused.returncode == 2 and "--directory" in refused.stderr
 

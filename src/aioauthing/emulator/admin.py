@@ -118,6 +118,21 @@ async def put_state(request: Request) -> Any:
     return {"code": 200, "message": "imported", "pools": len(runtime.state.pools)}
 
 
+async def patch_account(request: Request) -> Any:
+    """``POST /user?pool=ID`` with ``{"id", "fields"}``: set fields of one account, internal ones
+    included (``_forceResetPassword``, ``_subAccountOf``), without moving the whole state."""
+    pool = _pool(request)
+    body = await _json(request)
+    user = pool.users.get(body.get("id") or "")
+    if user is None:
+        raise biz("USER_NOT_FOUND")
+    fields = body.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        raise biz("EMULATOR_ADMIN", detail="fields must be a non-empty object")
+    _runtime(request).state.put_user(pool, {**user, **fields}, previous=user)
+    return {"id": user["id"], "updated": sorted(fields)}
+
+
 async def outbox(request: Request) -> Any:
     pool = _pool(request)
     query = request.query_params
@@ -248,6 +263,7 @@ def admin_routes() -> list[Route]:
         ("/reset", reset, ["POST"]),
         ("/state", get_state, ["GET"]),
         ("/state", put_state, ["PUT", "POST"]),
+        ("/user", patch_account, ["POST"]),
         ("/outbox", outbox, ["GET"]),
         ("/codes", codes, ["GET", "POST"]),
         ("/clock", clock, ["GET", "POST"]),

@@ -2,7 +2,7 @@
 fields and REST routes alike).
 
 The behaviours (``create``, ``get``, ``update``, ``delete``, ``list``, ``batch_get``, ``add``,
-``remove``, ``members``, ``sort``) work on records shaped by the spec (:mod:`.entities`), kept in
+``remove`` (members of a relation, or records by key), ``members``, ``sort``) work on records shaped by the spec (:mod:`.entities`), kept in
 ``pool.directory`` like the rooms' records (:mod:`.store`; users in ``pool.users``). Which field,
 argument, error name and message each one uses comes from
 :data:`aioauthing.generated.emulator.BEHAVIOURS`; nothing here names an entity.
@@ -215,7 +215,9 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     values = _values(em, model, args)
     _hook("prepare", model, values)
     _hook("check", model, pool, values, None)
-    if rec["scope"] and not values.get(rec["scope"]):
+    if rec["scope_kept"]:  # the call's argument, kept with the record (not a field)
+        values[rec["scope"]] = args.get(rec["scope"])
+    elif rec["scope"] and not values.get(rec["scope"]):
         values[rec["scope"]] = rec["scope_default"]
     _check_unique(pool, model, values)
     record = new_record(
@@ -230,6 +232,8 @@ def _create(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
     if em["parent"]:  # the parent the call names (already checked)
         field = rec["parent"]["field"]
         record[field] = args[field]
+    if rec["scope_kept"]:
+        record[rec["scope"]] = values[rec["scope"]]
     if rec["order"]:  # last of its parent's records
         record[rec["order"]] = len(_siblings(pool, model, record.get(_parent_field(rec))))
     for relation in rec["relations"].values():
@@ -363,6 +367,8 @@ def _list(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
         candidates = sorted(_store(pool, model).values(), key=lambda r: r.get(rec["order"]) or 0)
     else:
         candidates = list(_store(pool, model).values())
+    if rec["scope_kept"]:  # only the scope the call names (whitelist entries of one type)
+        candidates = [r for r in candidates if r.get(rec["scope"]) == args.get(rec["scope"])]
     items = [_show(pool, model, r) for r in candidates if _matches(rec, r, em, args)]
     return _page(em, items, args)
 
@@ -418,6 +424,48 @@ def _change_members(ctx: RequestContext, em: Spec, args: dict[str, Any], add: bo
     return ok(em["message"] or ("添加成功" if add else "移除成功"))
 
 
+def _keys(em: Spec, args: dict[str, Any]) -> list[Any]:
+    """The keys argument ``ids`` lists: every one non-empty (checked before any write)."""
+    keys = list(args.get(em["ids"]) or [])
+    if any(key is None or key == "" for key in keys):
+        raise biz("EMPTY_VALUE", name=em["ids"])
+    return keys
+
+
+def _add_records(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    """A record for every key listed (one already there keeps its other fields, its ``updated``
+    fields are stamped); answers them in the order given, repeats included."""
+    pool, model = _authorize(ctx, em, args), em["model"]
+    rec, now = RECORDS[model], format_date(pool.now())
+    added = []
+    for key in _keys(em, args):
+        current = _find(pool, model, args, key)
+        if current is None:
+            record = new_record(model, record_id="", pool_id=pool.id, now=now)
+            record[rec["key"]] = key
+            if rec["scope"]:
+                record[rec["scope"]] = args.get(rec["scope"]) or rec["scope_default"] or None
+        else:
+            record = dict(current)
+            write(model, record, {}, now=now)
+        _store(pool, model)[_key(rec, record, key)] = record
+        added.append(_show(pool, model, record))
+    _save(ctx, pool, model)
+    return added
+
+
+def _remove_records(ctx: RequestContext, em: Spec, args: dict[str, Any]) -> Any:
+    """Delete the records listed (keys naming none are skipped); answers the ones removed."""
+    pool, model = _authorize(ctx, em, args), em["model"]
+    removed = []
+    for key in _keys(em, args):
+        found = _store(pool, model).pop(_key(RECORDS[model], args, key), None)
+        if found is not None:
+            removed.append(_show(pool, model, found))
+    _save(ctx, pool, model)
+    return removed
+
+
 def _members(ctx: RequestContext, em: Spec, parent: dict[str, Any], args: dict[str, Any]) -> Any:
     """``Model.relation(page, limit)``: the members of the parent record, one page."""
     pool, model = _authorize(ctx, em), em["model"]
@@ -449,8 +497,12 @@ _ROOT_ACTIONS: dict[str, Callable[[RequestContext, Spec, dict[str, Any]], Any]] 
     "delete": _delete,
     "list": _list,
     "batch_get": _batch_get,
-    "add": lambda ctx, em, args: _change_members(ctx, em, args, True),
-    "remove": lambda ctx, em, args: _change_members(ctx, em, args, False),
+    "add": lambda ctx, em, args: (
+        _change_members(ctx, em, args, True) if em["relation"] else _add_records(ctx, em, args)
+    ),
+    "remove": lambda ctx, em, args: (
+        _change_members(ctx, em, args, False) if em["relation"] else _remove_records(ctx, em, args)
+    ),
     "sort": _sort,
 }
 
@@ -477,7 +529,10 @@ def _rest_handler(em: Spec) -> RestHandler:
             record = _require(pool, model, args, _arg(args, em["by"]))
             return _members(ctx, em, record, args)
         result = _ROOT_ACTIONS[em["action"]](ctx, em, args)
-        if em["action"] in ("delete", "add", "remove", "sort") or _answers_message(em, args):
+        enveloped = em["action"] in ("delete", "sort") or (
+            em["action"] in ("add", "remove") and em["relation"]
+        )
+        if enveloped or _answers_message(em, args):
             return Envelope(message=result["message"])
         return result
 

@@ -293,11 +293,15 @@ class GraphQLService:
         """The body of a planned query, or ``(None, middleware)`` for graphql-core to answer: its
         variables did not coerce (nothing ran yet), or its value needs graphql-core's completion
         (the middleware hands graphql-core the value already resolved: the resolver runs once)."""
-        coerced = get_variable_values(
-            self.schema, operation.variable_definitions or (), variables, max_errors=50
-        )
-        if isinstance(coerced, list):
-            return None, None
+        fast = planned.variables
+        coerced = fast(variables) if fast is not None else None
+        if coerced is None:
+            slow = get_variable_values(
+                self.schema, operation.variable_definitions or (), variables, max_errors=50
+            )
+            if isinstance(slow, list):
+                return None, None
+            coerced = slow
         key, node, field = planned.key, planned.node, planned.field
         try:
             args = get_argument_values(field, node, coerced) if field.args or node.arguments else {}

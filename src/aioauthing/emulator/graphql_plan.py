@@ -19,7 +19,12 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.get_variable_signature import (
+    GraphQLVariableSignature,
+    get_variable_signature,
+)
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
+from graphql.execution.values import VariableValues, VariableValueSource
 from graphql.pyutils import Path
 
 from graphql import (
@@ -37,6 +42,8 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLString,
+    NamedTypeNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -240,6 +247,57 @@ class QueryPlan(NamedTuple):
     resolve: Callable[[Any, Any, dict[str, Any]], Any]
     non_null: bool
     complete: Callable[[Any], Any]
+    variables: Callable[[dict[str, Any]], VariableValues | None] | None = None
+    """The operation's variables coerced without graphql-core when all are built-in scalars
+    given as their exact Python type (``None``: let graphql-core coerce them, and word errors)."""
+
+
+_EXACT_SCALARS = {"String": (GraphQLString, str), "ID": (GraphQLID, str), "Int": (GraphQLInt, int)}
+_EXACT_SCALARS["Boolean"] = (GraphQLBoolean, bool)
+
+
+def _variable_coercer(
+    schema: GraphQLSchema, operation: OperationDefinitionNode
+) -> Callable[[dict[str, Any]], VariableValues | None] | None:
+    """What ``get_variable_values`` answers for variables of the types String, ID, Int and
+    Boolean (nullable or not, no default value) given as ``str`` / ``int`` / ``bool`` or null;
+    anything else (a list, an input object, a default, a missing non-null, an ID given as a
+    number) is ``None`` at plan time or per call, and graphql-core coerces as before."""
+    simple: list[tuple[str, type, bool, GraphQLVariableSignature]] = []
+    for definition in operation.variable_definitions or ():
+        type_node = definition.type
+        non_null = isinstance(type_node, NonNullTypeNode)
+        named = type_node.type if isinstance(type_node, NonNullTypeNode) else type_node
+        if not isinstance(named, NamedTypeNode) or definition.default_value is not None:
+            return None
+        known = _EXACT_SCALARS.get(named.name.value)
+        if known is None or schema.get_type(named.name.value) is not known[0]:
+            return None
+        signature = get_variable_signature(schema, definition)
+        if not isinstance(signature, GraphQLVariableSignature):
+            return None
+        simple.append((definition.variable.name.value, known[1], non_null, signature))
+
+    def coerce(given: dict[str, Any]) -> VariableValues | None:
+        sources: dict[str, VariableValueSource] = {}
+        coerced: dict[str, Any] = {}
+        for name, exact, non_null, signature in simple:
+            if name not in given:
+                if non_null:
+                    return None  # an error graphql-core words
+                sources[name] = VariableValueSource(signature)
+                continue
+            value = given[name]
+            sources[name] = VariableValueSource(signature, value)
+            if value is None:
+                if non_null:
+                    return None
+            elif type(value) is not exact or (exact is int and value not in _INT_RANGE):
+                return None
+            coerced[name] = value
+        return VariableValues(sources, coerced)
+
+    return coerce
 
 
 def query_plan(
@@ -268,4 +326,5 @@ def query_plan(
     completer = _completer(field.type, [node])
     if completer is None:
         return None
-    return QueryPlan((node.alias or node.name).value, node, field, resolve, *completer)
+    key = (node.alias or node.name).value
+    return QueryPlan(key, node, field, resolve, *completer, _variable_coercer(schema, operation))

@@ -8,15 +8,15 @@ import logging
 import math
 import re
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import anyio
 import jwt
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import jsonutil
 from .errors import error_payload
 from .faults import FaultBook, FaultRule, PoolTraffic, TargetedFaults
 from .journal import (
@@ -27,7 +27,7 @@ from .journal import (
     graphql_fields,
     redact_path,
 )
-from .rest_http import context_for
+from .rest_http import header_map, scope_context
 from .state import EmulatorState, Pool
 
 if TYPE_CHECKING:
@@ -62,6 +62,11 @@ IN_PROCESS_HOSTS = frozenset({"emulator", "testserver"})
 """Host names of in-process use (``base_url="http://emulator"``, Starlette's ``TestClient``)."""
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_JOURNAL_HEAD = 65536
+"""Bytes of an answer the journal reads its code from."""
+
+Recorder = Callable[[int, bytes], None]
+"""Records one request in the journal: ``(status, first bytes of the answer)``."""
 
 
 def allowed_hosts(config: EmulatorConfig) -> frozenset[str]:
@@ -165,28 +170,35 @@ class EmulatorMiddleware:
         self.operations = operations if operations is not None else {}
         """``id(endpoint) -> route template``, filled once the routes exist."""
         self.routes = routes
+        self._loopback: dict[str, bool] = {}
+        """Host names seen: loopback or not."""
 
     def _host_allowed(self, name: str) -> bool:
-        return name in self.allowed_hosts or is_loopback_name(name)
+        if name in self.allowed_hosts:
+            return True
+        known = self._loopback.get(name)
+        if known is None:  # parsing an address per request costs more than the rest of the check
+            known = is_loopback_name(name)
+            if len(self._loopback) >= 256:
+                self._loopback.clear()
+            self._loopback[name] = known
+        return known
 
-    def _refusal(self, scope: Scope) -> str | None:
+    def _refusal(self, scope: Scope, headers: dict[str, str]) -> str | None:
         """Why this request is refused before anything runs (DNS rebinding, cross-site admin)."""
-        headers: dict[bytes, bytes] = {}
-        for key, value in scope["headers"]:
-            headers.setdefault(key.lower(), value)
-        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        host = _hostname(headers.get("host", ""))
         if not host or not self._host_allowed(host):
             return (
                 "Host not allowed: the emulator answers loopback names (localhost, 127.0.0.1, ::1), "
                 "its configured host and --allow-host names"
             )
         if scope["path"].startswith(ADMIN_PREFIX) and scope.get("method") not in _SAFE_METHODS:
-            origin = headers.get(b"origin")
+            origin = headers.get("origin")
             if origin is not None:
-                origin_host = urlsplit(origin.decode("latin-1").strip()).hostname or ""
+                origin_host = urlsplit(origin.strip()).hostname or ""
                 if not self._host_allowed(origin_host.lower()):
                     return "admin writes are accepted from loopback origins only"
-            content_type = headers.get(b"content-type", b"").decode("latin-1")
+            content_type = headers.get("content-type", "")
             own_check = scope["path"].startswith(ADMIN_PREFIX + "/ui/api/")  # 415 + page token
             if (
                 not own_check
@@ -195,9 +207,8 @@ class EmulatorMiddleware:
                 return "admin writes need Content-Type: application/json"
         return None
 
-    def _protocol_pool(self, scope: Scope, body: bytes) -> Pool | None:
+    def _protocol_pool(self, scope: Scope, body: bytes, headers: dict[str, str]) -> Pool | None:
         """The pool of the OAuth / CAS client a request without pool header or token names."""
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if headers.get("x-authing-userpool-id") or headers.get(
             "authorization", ""
         ).lower().startswith("bearer "):
@@ -215,16 +226,21 @@ class EmulatorMiddleware:
         return ""
 
     def _observe(
-        self, scope: Scope, body: bytes, send: Send, pool: Pool | None, outcome: str | None
-    ) -> tuple[str | None, Send]:
+        self,
+        scope: Scope,
+        headers: dict[str, str],
+        body: bytes,
+        pool: Pool | None,
+        outcome: str | None,
+    ) -> tuple[str | None, Recorder | None]:
         """Targeted fault rules and the request journal for one request: the outcome to inject
-        (a rule's fault beats the rates) and the ``send`` that records the answer."""
+        (a rule's fault beats the rates) and what records the answer in the journal."""
         if scope["path"] in _UNJOURNALED:
-            return outcome, send
+            return outcome, None
         if scope["path"].startswith(_PROTOCOL_PREFIXES):
-            pool = self._protocol_pool(scope, body) or pool
+            pool = self._protocol_pool(scope, body, headers) or pool
         if pool is None:
-            return outcome, send
+            return outcome, None
         fields = graphql_fields(body) if scope["path"].rstrip("/") == GRAPHQL_PATH else None
         rule: FaultRule | None = None
         if self.targeted is not None:
@@ -235,45 +251,31 @@ class EmulatorMiddleware:
             if rule is not None:
                 outcome = rule.fault
         if self.journal is None:
-            return outcome, send
+            return outcome, None
         delayed = self.faults.injector(pool.id, pool.faults).spec.latency
         fault = outcome or ("latency" if delayed else None)
-        return outcome, self._journaling(send, scope, pool, fields, fault, rule)
+        return outcome, self._recorder(scope, pool, fields, fault, rule)
 
-    def _journaling(
+    def _recorder(
         self,
-        send: Send,
         scope: Scope,
         pool: Pool,
         fields: tuple[str, ...] | None,
         fault: str | None,
         rule: FaultRule | None,
-    ) -> Send:
-        """``send`` that records the request in the journal once its answer has gone out."""
+    ) -> Recorder:
+        """Records the request in the journal, given the status and the start of the answer."""
         journal = self.journal
         assert journal is not None
         began = scope.get("aioauthing.began") or time.perf_counter()
-        status = 500
-        head = bytearray()
 
-        async def journaling_send(message: Message) -> None:
-            nonlocal status
-            await send(message)
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                return
-            if message["type"] != "http.response.body":
-                return
-            if len(head) < 65536:
-                head.extend(message.get("body", b""))
-            if message.get("more_body", False):
-                return
+        def record(status: int, head: bytes) -> None:
             if fields is not None:
                 operation = ",".join(fields) or "graphql"
             else:
                 endpoint = id(scope.get("endpoint"))
                 operation = self.operations.get(endpoint) or redact_path(scope["path"])
-            code, error = answer_code(status, bytes(head), fields is not None)
+            code, error = answer_code(status, head, fields is not None)
             if fault in ("429", "500", "502", "503", "drop"):
                 code = int(fault) if fault != "drop" else None
             duration = time.perf_counter() - began
@@ -292,19 +294,12 @@ class EmulatorMiddleware:
                 ),
             )
 
-        return journaling_send
+        return record
 
-    def _pool_for(self, scope: Scope) -> Pool | None:
-        pool_header = authorization = b""
-        for name, value in scope["headers"]:  # no dict of every header: this runs per request
-            lowered = name.lower()
-            if lowered == b"x-authing-userpool-id" and not pool_header:
-                pool_header = value
-            elif lowered == b"authorization" and not authorization:
-                authorization = value
-        pool_id = pool_header.decode("latin-1").strip()
+    def _pool_for(self, headers: dict[str, str]) -> Pool | None:
+        pool_id = headers.get("x-authing-userpool-id", "").strip()
         if not pool_id:
-            scheme, _, token = authorization.decode("latin-1").partition(" ")
+            scheme, _, token = headers.get("authorization", "").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 try:
                     claims = jwt.decode(token.strip(), options={"verify_signature": False})
@@ -315,15 +310,15 @@ class EmulatorMiddleware:
             return self.state.default_pool
         return self.state.pools.get(pool_id)
 
-    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+    async def _read_body(self, headers: dict[str, str], receive: Receive) -> bytes | None:
         """The whole request body, or ``None`` when it exceeds the cap."""
-        for name, value in scope["headers"]:
-            if name.lower() == b"content-length":
-                try:
-                    if int(value) > self.max_body:
-                        return None
-                except ValueError:
+        length = headers.get("content-length")
+        if length is not None:
+            try:
+                if int(length) > self.max_body:
                     return None
+            except ValueError:
+                return None
         chunks = bytearray()
         while True:
             message = await receive()
@@ -346,17 +341,24 @@ class EmulatorMiddleware:
                     return
                 seen += len(message.get("body", b""))
 
-    async def _graphql(self, scope: Scope, body: bytes, send: Send, *, lost: bool) -> None:
+    async def _graphql(
+        self,
+        scope: Scope,
+        headers: dict[str, str],
+        body: bytes,
+        send: Send,
+        record: Recorder | None,
+        *,
+        lost: bool,
+    ) -> None:
         """``POST /graphql/v2`` straight to the GraphQL service: the hottest path skips the
         router, the request/response objects and two send wrappers (same answer, same bytes)."""
         try:
             runtime = scope["app"].state.emulator
             # the same context the routed endpoint builds (caller, language, base URL)
-            ctx = context_for(Request(scope))
+            ctx = scope_context(runtime.state, scope, headers)
             status, answer = await runtime.service.handle(ctx, body)
-            payload = json.dumps(
-                answer, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-            ).encode()
+            payload = jsonutil.dumps(answer)
             self.state.flush()  # durable before answering
         except Exception:
             log.exception("unhandled error in POST %s", GRAPHQL_PATH)
@@ -369,12 +371,15 @@ class EmulatorMiddleware:
             head.append((CLOSE_HEADER, b"lost"))
         await send({"type": "http.response.start", "status": status, "headers": head})
         await send({"type": "http.response.body", "body": payload})
+        if record is not None:
+            record(status, payload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = self._refusal(scope)
+        headers = header_map(scope)
+        refusal = self._refusal(scope, headers)
         if refusal is not None:
             await self._drain(receive)
             payload = error_payload("REQUEST_REFUSED", reason=refusal)
@@ -383,7 +388,7 @@ class EmulatorMiddleware:
             await send_json(send, 403, payload)
             return
         scope["aioauthing.began"] = time.perf_counter()  # the request journal's durations
-        body = await self._read_body(scope, receive)
+        body = await self._read_body(headers, receive)
         if body is None:
             await self._drain(receive)
             await send_json(
@@ -400,8 +405,9 @@ class EmulatorMiddleware:
             return await receive()
 
         outcome: str | None = None
+        record: Recorder | None = None
         if not scope["path"].startswith(ADMIN_PREFIX):
-            pool = self._pool_for(scope)
+            pool = self._pool_for(headers)
             if pool is not None:
                 injector = self.faults.injector(pool.id, pool.faults)
                 traffic = self.faults.traffic.pool(pool.id)
@@ -410,9 +416,19 @@ class EmulatorMiddleware:
                 if await _over_quota(traffic, injector.spec.quota, send):
                     return
                 outcome = injector.decide()
-            outcome, send = self._observe(scope, body, send, pool, outcome)
+            outcome, record = self._observe(scope, headers, body, pool, outcome)
             if pool is not None:
                 _count(self.faults.traffic.pool(pool.id), scope["path"], body, outcome)
+        if (
+            outcome in (None, "lost")
+            and scope["path"] == GRAPHQL_PATH
+            and scope["method"] == "POST"
+            and "app" in scope
+        ):
+            await self._graphql(scope, headers, body, send, record, lost=outcome == "lost")
+            return
+        if record is not None:
+            send = _journaling(send, record)
         if outcome in ("429", "500", "502", "503"):
             assert outcome is not None
             status = int(outcome)
@@ -421,10 +437,6 @@ class EmulatorMiddleware:
             return
         if outcome == "drop":
             await send_json(send, 503, envelope(503), [(CLOSE_HEADER, b"drop")])
-            return
-
-        if scope["path"] == GRAPHQL_PATH and scope["method"] == "POST" and "app" in scope:
-            await self._graphql(scope, body, send, lost=outcome == "lost")
             return
 
         started = False
@@ -449,6 +461,27 @@ class EmulatorMiddleware:
                 await send_json(send, 500, error_answer(scope["path"], 500))
 
 
+def _journaling(send: Send, record: Recorder) -> Send:
+    """``send`` that records the request in the journal once its answer has gone out."""
+    status = 500
+    head = bytearray()
+
+    async def journaling_send(message: Message) -> None:
+        nonlocal status
+        await send(message)
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            return
+        if message["type"] != "http.response.body":
+            return
+        if len(head) < _JOURNAL_HEAD:
+            head.extend(message.get("body", b""))
+        if not message.get("more_body", False):
+            record(status, bytes(head))
+
+    return journaling_send
+
+
 async def _over_quota(traffic: PoolTraffic, rate: float | None, send: Send) -> bool:
     """Count the request; past the pool's quota answer 429 with ``Retry-After`` (True)."""
     traffic.requests += 1
@@ -465,5 +498,5 @@ async def _over_quota(traffic: PoolTraffic, rate: float | None, send: Send) -> b
 def _count(traffic: PoolTraffic, path: str, body: bytes, outcome: str | None) -> None:
     if outcome is not None:
         traffic.faults[outcome] += 1
-    if path.rstrip("/") == GRAPHQL_PATH and _TOKEN_QUERY.search(body):
+    if b"accessToken" in body and path.rstrip("/") == GRAPHQL_PATH and _TOKEN_QUERY.search(body):
         traffic.token_requests += 1

@@ -100,7 +100,7 @@ def authing_pool(authing_emulator: EmulatorServer) -> EmulatorSettings:
 
     from .settings import EmulatorSettings
 
-    response = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=10)
+    response = httpx.post(f"{authing_emulator.url}/__emulator__/pools", json={}, timeout=60)
     response.raise_for_status()
     return EmulatorSettings.from_dict(response.json())
 

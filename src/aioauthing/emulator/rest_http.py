@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from email import policy
 from email.parser import BytesParser
 from inspect import isawaitable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from . import jsonutil
 from .audit import record_admin
@@ -19,23 +21,47 @@ from .context import RequestContext
 from .errors import AuthingBizError, error_payload
 from .lang import REQUEST_LANG
 from .registry import Envelope, RestCall, RestHandler, RestRoute
+from .state import EmulatorState
 
-__all__ = ["context_for", "rest_routes"]
+__all__ = ["context_for", "header_map", "rest_routes", "scope_context"]
 
 
-def _base_url(request: Request) -> str:
+_HEADERS_KEY = "aioauthing.headers"
+
+
+def header_map(scope: Scope) -> dict[str, str]:
+    """The request headers by lower-case name (the first of a repeated one, as Starlette's
+    ``Headers.get``), decoded once per request and kept in the scope for every later reader."""
+    headers: dict[str, str] | None = scope.get(_HEADERS_KEY)
+    if headers is None:
+        headers = {}
+        for key, value in scope["headers"]:
+            name = key.decode("latin-1").lower()
+            if name not in headers:
+                headers[name] = value.decode("latin-1")
+        scope[_HEADERS_KEY] = headers
+    return headers
+
+
+def _base_url(scope: Scope, headers: Mapping[str, str]) -> str:
     """``str(request.base_url)`` without building URL objects when the Host header is there."""
-    host = request.headers.get("host")
+    host = headers.get("host")
     if host:
-        scope = request.scope
         return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/"
-    return str(request.base_url)
+    return str(Request(scope).base_url)
+
+
+def scope_context(state: EmulatorState, scope: Scope, headers: Mapping[str, str]) -> RequestContext:
+    """The handlers' :class:`RequestContext` straight from the ASGI scope (no ``Request``)."""
+    REQUEST_LANG.set(headers.get("x-authing-lang"))
+    raw_query = scope.get("query_string", b"")
+    query: Mapping[str, str] = QueryParams(raw_query) if raw_query else {}
+    return RequestContext(state, headers, _base_url(scope, headers), query)
 
 
 def context_for(request: Request) -> RequestContext:
-    emulator = request.app.state.emulator
-    REQUEST_LANG.set(request.headers.get("x-authing-lang"))
-    return RequestContext(emulator.state, request.headers, _base_url(request), request.query_params)
+    state: EmulatorState = request.app.state.emulator.state
+    return scope_context(state, request.scope, header_map(request.scope))
 
 
 def _multipart_files(content_type: str, raw: bytes) -> dict[str, tuple[str, bytes, str]]:

@@ -34,6 +34,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+KEEP_ALIVE_SECONDS = 15
+"""How long an idle client connection stays open. uvicorn's own 5 s left the SDK's 4 s pool
+expiry (``runtime.transport.KEEPALIVE_EXPIRY``) a 1 s margin, which a loaded machine eats: the
+client then reuses a connection the server is closing and a mutation fails unretried."""
+
+
 def uvicorn_server(app: Starlette, *, log_level: str = "warning") -> uvicorn.Server:
     config = uvicorn.Config(
         app,
@@ -42,6 +48,7 @@ def uvicorn_server(app: Starlette, *, log_level: str = "warning") -> uvicorn.Ser
         log_level=log_level,
         access_log=False,
         timeout_graceful_shutdown=2,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     return uvicorn.Server(config)
 
@@ -89,7 +96,7 @@ class EmulatorServer:
             daemon=True,
         )
         self._thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # generous: a loaded machine starts uvicorn slowly
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("emulator server failed to start")

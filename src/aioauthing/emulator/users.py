@@ -166,11 +166,25 @@ def merge_custom_data(user: dict[str, Any], items: Iterable[dict[str, Any]]) -> 
     user["customData"] = list(current.values())
 
 
+_HIDDEN_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""The internal (``_``) keys of each key layout of a stored user, in order."""
+_LAYOUTS = 256
+
+
 def user_view(
     user: dict[str, Any], *, token: str | None = None, exp: int | None = None
 ) -> dict[str, Any]:
     """The wire form of a stored user: internal keys dropped, ``token`` only when just issued."""
-    view = {key: value for key, value in user.items() if not key.startswith("_")}
+    keys = tuple(user)
+    hidden = _HIDDEN_KEYS.get(keys)
+    if hidden is None:  # records share a few key layouts: the scan runs once per layout
+        hidden = tuple(key for key in keys if key.startswith("_"))
+        if len(_HIDDEN_KEYS) >= _LAYOUTS:
+            _HIDDEN_KEYS.clear()
+        _HIDDEN_KEYS[keys] = hidden
+    view = user.copy()
+    for key in hidden:
+        del view[key]
     view["token"] = token
     if token is not None and exp is not None:
         view["tokenExpiredAt"] = format_date(exp)

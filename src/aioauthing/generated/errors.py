@@ -87,6 +87,8 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     1020017: ("InvalidInputError", "邮箱地址不合法"),  # INVALID_EMAIL_ADDRESS
     1320005: ("AccountStateError", "用户未绑定其他登录方式"),  # NO_OTHER_LOGIN_METHOD
     1320011: ("InvalidCredentialsError", "旧密码不正确"),  # OLD_PASSWORD_WRONG
+    2120008: ("AccountStateError", "用户已被停用或不是该租户的成员"),  # TENANT_MEMBER_SUSPENDED
+    2130010: ("PermissionDeniedError", "无权限登录此租户"),  # TENANT_LOGIN_FORBIDDEN
 }
 
 ERROR_NAMES: dict[str, int] = {
@@ -150,6 +152,8 @@ ERROR_NAMES: dict[str, int] = {
     "INVALID_EMAIL_ADDRESS": 1020017,
     "NO_OTHER_LOGIN_METHOD": 1320005,
     "OLD_PASSWORD_WRONG": 1320011,
+    "TENANT_MEMBER_SUSPENDED": 2120008,
+    "TENANT_LOGIN_FORBIDDEN": 2130010,
 }
 
 ERROR_MESSAGES_EN: dict[int, str] = {
@@ -213,6 +217,8 @@ ERROR_MESSAGES_EN: dict[int, str] = {
     1020017: "Invalid email address",
     1320005: "The user has no other login method bound",
     1320011: "Wrong old password",
+    2120008: "The user is suspended in this tenant or is not a member of it",
+    2130010: "No permission to log in to this tenant",
 }
 """Code -> the message in English (spec key ``en``)."""
 
@@ -1110,6 +1116,18 @@ ERRORS_BY_NAME: dict[str, dict[str, Any]] = {
         "family": "InvalidCredentialsError",
         "message": "旧密码不正确",
         "en": "Wrong old password",
+    },
+    "TENANT_MEMBER_SUSPENDED": {
+        "code": 2120008,
+        "family": "AccountStateError",
+        "message": "用户已被停用或不是该租户的成员",
+        "en": "The user is suspended in this tenant or is not a member of it",
+    },
+    "TENANT_LOGIN_FORBIDDEN": {
+        "code": 2130010,
+        "family": "PermissionDeniedError",
+        "message": "无权限登录此租户",
+        "en": "No permission to log in to this tenant",
     },
 }
 """Every error by its spec name (variants included): ``{"code", "family", "message", "en"}``.

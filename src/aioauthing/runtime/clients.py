@@ -50,6 +50,9 @@ __all__ = [
     "UserSession",
 ]
 
+TENANT_HEADER = "x-authing-app-tenant-id"
+"""Names the tenant of a sign-in (``AuthenticationClient(tenant_id=...)``), as the JS client does."""
+
 
 def _rebind(client: ApiBase, core: Core) -> None:
     """Point a shallow copy at ``core`` and drop API groups cached for the old core."""
@@ -151,6 +154,7 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         remember: TokenStore | bool = False,
         strict: bool = False,
         headers: Mapping[str, str] | None = None,
+        tenant_id: str | None = None,
         protocol: Protocol = "oidc",
         redirect_uri: str | None = None,
         token_endpoint_auth_method: ClientAuthMethod = "client_secret_post",
@@ -160,6 +164,9 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
         require_non_empty("app_id", app_id)
         check_choice("protocol", protocol, protocols.PROTOCOLS)
         check_choice("transport", transport, TRANSPORTS)
+        if tenant_id is not None:  # sign in to this tenant (the JS client's tenantId option)
+            require_non_empty("tenant_id", tenant_id)
+            headers = {**(headers or {}), TENANT_HEADER: tenant_id}
         credentials = ClientCredentials(
             client_id=app_id,
             client_secret=app_secret,

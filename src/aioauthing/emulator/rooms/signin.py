@@ -27,7 +27,11 @@ from ..users import (
 from .acl import app_access_allowed
 from .messaging import consume_code, email_key, sms_key
 from .mfa import mfa_gate
+from .tenants import check_tenant_sign_in
 from .user_pool import check_email_login, check_registration
+
+TENANT_HEADER = "x-authing-app-tenant-id"
+"""The tenant a sign-in is for (the JS client's ``tenantId`` option; aioauthing ``tenant_id=``)."""
 
 
 def login(
@@ -48,6 +52,9 @@ def login(
         raise biz("USER_LOCKED")
     if not app_access_allowed(pool, pool.app_id, user["id"]):
         raise biz("APP_LOGIN_FORBIDDEN")  # the application's access policy (acl room)
+    tenant_id = ctx.headers.get(TENANT_HEADER, "").strip()
+    if tenant_id:
+        check_tenant_sign_in(pool, ctx.app_id or pool.app_id, user["id"], tenant_id)
     if user.get("_resetPasswordOnFirstLogin"):
         token = issue_reset_token(ctx, pool, user, "first-login")
         raise biz("FIRST_LOGIN_PASSWORD_RESET", data={"token": token})

@@ -100,6 +100,18 @@ def tenants_of_user(pool: Pool, user_id: str) -> list[dict[str, Any]]:
     return [view("Tenant", t) for t in records(pool, _TENANTS).values() if t["id"] in joined]
 
 
+def check_tenant_sign_in(pool: Pool, app_id: str, user_id: str, tenant_id: str) -> None:
+    """A sign-in into ``tenant_id`` (the ``x-authing-app-tenant-id`` header): the tenant must
+    exist (404) and hold the application (2130010); the user must be an enabled member of it
+    (2120008, as the service answers both a disabled membership and none)."""
+    tenant = _tenant(pool, tenant_id)
+    if app_id not in (tenant.get("appIds") or []):
+        raise biz("TENANT_LOGIN_FORBIDDEN")
+    member = records(pool, _MEMBERS).get(f"{tenant_id}/{user_id}")
+    if member is None or member.get("isEnabled") is False:
+        raise biz("TENANT_MEMBER_SUSPENDED")
+
+
 def tenants_of_application(pool: Pool, app_id: str) -> list[dict[str, Any]]:
     """The tenants ``app_id`` belongs to (wire form)."""
     return [

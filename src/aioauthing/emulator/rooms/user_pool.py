@@ -2,13 +2,15 @@
 
 Settings live in the pool's ``mgmt:userpool`` record (persisted and reset like the others);
 :func:`check_registration` and :func:`check_email_login` are what registration and login ask.
-Environment variables are generic (spec ``emulate`` on ``UserPoolEnv``).
+Environment variables and whitelist entries are generic (spec ``emulate`` on ``UserPoolEnv``
+and ``WhiteList``); registration reads the entries here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ...generated.emulator import RECORDS
 from ..context import RequestContext
 from ..errors import biz
 from ..registry import RestCall, resolver, rest_route
@@ -91,15 +93,13 @@ def userpool_view(pool: Pool) -> dict[str, Any]:
     }
 
 
-def _whitelist(pool: Pool, kind: str) -> dict[str, dict[str, Any]]:
-    """``value -> entry`` of one whitelist."""
-    lists = records(pool, "whitelist")
-    entries: dict[str, dict[str, Any]] = lists.setdefault(kind, {})
-    return entries
-
-
 def _listed(pool: Pool, kind: str, value: str) -> bool:
-    entries = _whitelist(pool, kind)
+    """Whether ``value`` is on the whitelist of ``kind`` (emails compare case-insensitively)."""
+    entries = [
+        str(entry["value"])
+        for entry in records(pool, RECORDS["WhiteList"]["entity"]).values()
+        if entry.get("type") == kind
+    ]
     if kind == "EMAIL":
         return value.lower() in {v.lower() for v in entries}
     return value in entries
@@ -164,34 +164,3 @@ def update_userpool(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> A
     records(pool, "userpool")["settings"] = updated
     save(ctx, pool, "userpool")
     return userpool_view(pool)
-
-
-@resolver("Query.whitelist")
-def whitelist(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    return list(_whitelist(pool, args["type"]).values())
-
-
-@resolver("Mutation.addWhitelist")
-def add_whitelist(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    entries = _whitelist(pool, args["type"])
-    now = format_date(pool.now())
-    added = []
-    for value in args["list"]:
-        if not value:
-            raise biz("EMPTY_VALUE", name="list")
-        entry = entries.get(value) or {"createdAt": now, "value": value}
-        entries[value] = {**entry, "updatedAt": now}
-        added.append(entries[value])
-    save(ctx, pool, "whitelist")
-    return added
-
-
-@resolver("Mutation.removeWhitelist")
-def remove_whitelist(ctx: RequestContext, parent: Any, args: dict[str, Any]) -> Any:
-    pool = ctx.require_management()
-    entries = _whitelist(pool, args["type"])
-    removed = [entries.pop(value) for value in args["list"] if value in entries]
-    save(ctx, pool, "whitelist")
-    return removed
