@@ -10,42 +10,15 @@ that imports the scratch ``generated`` package (as ``test_spec_parent_records.py
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from codegen.__main__ import generate
 from codegen.errors import SpecErrors
 from codegen.loader import load_spec
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).parent / "fixtures"
+from .scratch_spec import generate_scratch, run_child, scratch_spec
 
-CHILD = textwrap.dedent(
-    """
-    import asyncio, sys
-    import aioauthing
-    aioauthing.__path__.insert(0, sys.argv[1])  # the scratch ``generated`` package goes first
-    import aioauthing.generated.models as m
-    assert m.__file__.startswith(sys.argv[1]), m.__file__
-    import httpx
-    from aioauthing import ManagementClient
-    from aioauthing.runtime.errors import InvalidInputError, NotFoundError
-    from aioauthing.emulator.app import create_app
-    from aioauthing.emulator.config import EmulatorConfig
-    from aioauthing.emulator.transport import EmulatorTransport
-
-    HOST = "http://emulator.test"
-
-    async def error(call):
-        try:
-            await call
-        except (InvalidInputError, NotFoundError) as exc:
-            return (type(exc).__name__, exc.code, exc.message)
-        return None
+CHILD = """
 
     def names(tags):
         return [t.name for t in tags]
@@ -109,28 +82,16 @@ CHILD = textwrap.dedent(
 
     asyncio.run(main())
     """
-)
 
 
 def _scratch(tmp_path: Path) -> Path:
-    spec = tmp_path / "spec"
-    shutil.copytree(ROOT / "spec", spec)
-    shutil.copy(FIXTURES / "function_tags.yaml", spec / "management")
-    return spec
+    return scratch_spec(tmp_path, "function_tags.yaml")
 
 
 def test_records_kept_per_an_argument_added_and_removed_by_key(tmp_path: Path) -> None:
     spec = _scratch(tmp_path)
-    package = tmp_path / "pkg"
-    generate(spec, package / "generated", coverage=None)
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, str(package)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert child.returncode == 0, child.stdout + child.stderr
+    package = generate_scratch(spec, tmp_path)
+    run_child(CHILD, package, tmp_path)
 
 
 TAGS = "management/function_tags.yaml"

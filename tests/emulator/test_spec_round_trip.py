@@ -14,14 +14,11 @@ list, search, find, batch get and the user's own profile (REST), then drives the
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 from codegen.__main__ import generate
 
-ROOT = Path(__file__).resolve().parents[2]
+from .scratch_spec import ROOT, run_child
 
 REST_FACE = """
 # Invented for this test: REST faces of the same records (the generic handlers serve REST too).
@@ -67,20 +64,7 @@ operations:
     returns: {type: CommonMessage, from: envelope}
 """
 
-CHILD = textwrap.dedent(
-    """
-    import asyncio, sys
-    import aioauthing
-    aioauthing.__path__.insert(0, sys.argv[1])  # the scratch ``generated`` package goes first
-    import aioauthing.generated.models as m
-    assert m.__file__.startswith(sys.argv[1]), m.__file__
-    import httpx
-    from aioauthing import AuthenticationClient, ManagementClient
-    from aioauthing.emulator.app import create_app
-    from aioauthing.emulator.config import EmulatorConfig
-    from aioauthing.emulator.transport import EmulatorTransport
-
-    HOST = "http://emulator.test"
+CHILD = """
 
     async def main() -> None:
         transport = EmulatorTransport(create_app(EmulatorConfig(allowed_hosts=("emulator.test",))))
@@ -133,7 +117,6 @@ CHILD = textwrap.dedent(
 
     asyncio.run(main())
     """
-)
 
 
 def _add_after(path: Path, anchor: str, line: str, count: int) -> None:
@@ -163,12 +146,5 @@ def test_a_field_and_operations_added_to_the_spec_work_in_sdk_and_emulator(tmp_p
     generate(spec, package / "generated", coverage=None)
     assert "employee_number" in (package / "generated" / "_models_user.py").read_text()
 
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, str(package)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert child.returncode == 0, child.stdout + child.stderr
-    assert "'own profile (REST)': 'E-2'" in child.stdout
+    stdout = run_child(CHILD, package, tmp_path)
+    assert "'own profile (REST)': 'E-2'" in stdout
