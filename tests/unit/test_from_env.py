@@ -79,3 +79,26 @@ def test_shell_exports_quote_every_value() -> None:
     assert [line.split("=")[0] for line in text.splitlines()] == [
         f"export {name}" for name in SETTINGS_KEYS.values()
     ]
+
+
+@pytest.mark.anyio
+async def test_authentication_client_signs_in_to_the_tenant_of_authing_tenant_id() -> None:
+    import httpx
+
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(
+            200, json={"data": {"checkLoginStatus": {"code": 200, "status": False}}}
+        )
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        env = {**ENV, "AUTHING_TENANT_ID": "tenant-1"}
+        async with AuthenticationClient.from_env(env, http_client=http) as auth:
+            await auth.check_login_status("t")
+        async with AuthenticationClient.from_env(env, http_client=http, tenant_id="t-2") as auth:
+            await auth.check_login_status("t")
+        async with AuthenticationClient.from_env(ENV, http_client=http) as auth:
+            await auth.check_login_status("t")
+    assert [r.headers.get("x-authing-app-tenant-id") for r in sent] == ["tenant-1", "t-2", None]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import os
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
@@ -26,7 +27,7 @@ from . import protocols
 from .api import ApiBase
 from .client_auth import ClientAuthMethod, ClientCredentials
 from .core import DEFAULT_HOST, Core, Timeouts
-from .env import env_values, require_env
+from .env import ENV_TENANT_ID, env_values, require_env
 from .errors import AuthingValidationError, NotLoggedInError
 from .operation import AuthKind, GraphQLOperation, RestOperation
 from .protocols import CasValidation, Protocol
@@ -211,13 +212,16 @@ class AuthenticationClient(AuthenticationApis, _ClientMixin):  # type: ignore[mi
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
         """A client configured by ``AUTHING_APP_ID`` (required), ``AUTHING_HOST``,
-        ``AUTHING_APP_HOST``, ``AUTHING_USERPOOL_ID``, ``AUTHING_APP_SECRET`` and
-        ``AUTHING_PUBLIC_KEY`` (PEM text or a file); keyword ``options`` win over them.
+        ``AUTHING_APP_HOST``, ``AUTHING_USERPOOL_ID``, ``AUTHING_APP_SECRET``,
+        ``AUTHING_PUBLIC_KEY`` (PEM text or a file) and ``AUTHING_TENANT_ID`` (the tenant to
+        sign in to); keyword ``options`` win over them.
 
         ``eval "$(aioauthing emulator --print-env)"``-style exports fit as they are.
         """
         keys = ("app_id", "host", "app_host", "user_pool_id", "app_secret", "public_key")
-        values = {**env_values(keys, environ), **options}
+        tenant_id = (os.environ if environ is None else environ).get(ENV_TENANT_ID, "").strip()
+        values = {**env_values(keys, environ), **({"tenant_id": tenant_id} if tenant_id else {})}
+        values.update(options)
         require_env(values, "app_id")
         return cls(values.pop("app_id"), **values)
 

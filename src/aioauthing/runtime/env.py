@@ -22,6 +22,7 @@ __all__ = [
     "ENV_APP_SECRET",
     "ENV_HOST",
     "ENV_PUBLIC_KEY",
+    "ENV_TENANT_ID",
     "ENV_USERPOOL_ID",
     "ENV_USERPOOL_SECRET",
     "SETTINGS_KEYS",
@@ -41,6 +42,8 @@ ENV_USERPOOL_ID: Final = "AUTHING_USERPOOL_ID"
 ENV_USERPOOL_SECRET: Final = "AUTHING_USERPOOL_SECRET"
 ENV_PUBLIC_KEY: Final = "AUTHING_PUBLIC_KEY"
 """PEM text (or the path of a file holding it) of the key passwords are encrypted with."""
+ENV_TENANT_ID: Final = "AUTHING_TENANT_ID"
+"""The tenant an ``AuthenticationClient`` signs in to (its ``tenant_id=``); not an emulator setting."""
 
 SETTINGS_KEYS: Final[Mapping[str, str]] = {
     "host": ENV_HOST,
